@@ -1,0 +1,5 @@
+export * from './client.ts';
+export * from './migrate.ts';
+export * from './catalog-reads.ts';
+export * as tables from './schema.ts';
+export type { JobSummary } from './schema.ts';

@@ -1,0 +1,131 @@
+// Drizzle mirror of migrations/*.sql (the SQL files are the source of truth for the database).
+import { bigint, customType, integer, jsonb, pgSchema, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { AssignChange, ChangeResult, Product } from '@licensing/domain';
+
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const catalogSchema = pgSchema('catalog');
+
+export const products = catalogSchema.table('products', {
+  id: text('id').primaryKey(),
+  document: jsonb('document').$type<Product>().notNull(),
+  revision: bigint('revision', { mode: 'number' }).notNull().default(1),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const seedMarker = catalogSchema.table('seed_marker', {
+  name: text('name').primaryKey(),
+  seededAt: ts('seeded_at').notNull().defaultNow(),
+});
+
+export const partners = pgTable('partners', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  apiKeyPrefix: text('api_key_prefix').notNull(),
+  apiKeyHash: bytea('api_key_hash').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const customers = pgTable('customers', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  partnerId: uuid('partner_id').notNull(),
+  name: text('name').notNull(),
+  country: text('country').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  customerId: uuid('customer_id').notNull(),
+  userPrincipalName: text('user_principal_name').notNull(),
+  displayName: text('display_name').notNull(),
+  usageLocation: text('usage_location'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const userLicenses = pgTable(
+  'user_licenses',
+  {
+    userId: uuid('user_id').notNull(),
+    productId: text('product_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    disabledServicePlans: text('disabled_service_plans').array().notNull().default([]),
+    assignedAt: ts('assigned_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.productId] })],
+);
+
+export const subscriptions = pgTable(
+  'subscriptions',
+  {
+    customerId: uuid('customer_id').notNull(),
+    productId: text('product_id').notNull(),
+    quantity: integer('quantity').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.productId] })],
+);
+
+export const licenseJobs = pgTable('license_jobs', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+  partnerId: uuid('partner_id').notNull(),
+  customerId: uuid('customer_id').notNull(),
+  status: text('status').notNull(),
+  assign: jsonb('assign').$type<AssignChange[]>().notNull(),
+  revoke: jsonb('revoke').$type<string[]>().notNull(),
+  userCount: integer('user_count').notNull(),
+  idempotencyKey: text('idempotency_key'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  startedAt: ts('started_at'),
+  finishedAt: ts('finished_at'),
+  summary: jsonb('summary').$type<JobSummary>(),
+});
+
+export interface JobSummary {
+  progress: { total: number; pending: number; succeeded: number; failed: number };
+  errorsByCode: Record<string, number>;
+}
+
+export const licenseJobItems = pgTable(
+  'license_job_items',
+  {
+    jobId: uuid('job_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    jobSeq: bigint('job_seq', { mode: 'number' }).notNull(),
+    position: integer('position').notNull(),
+    userPrincipalName: text('user_principal_name').notNull(),
+    displayName: text('display_name').notNull(),
+    status: text('status').notNull(),
+    changes: jsonb('changes').$type<ChangeResult[]>(),
+    errorCodes: text('error_codes').array(),
+    finishedAt: ts('finished_at'),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.userId] })],
+);
+
+export const seatReservations = pgTable(
+  'seat_reservations',
+  {
+    jobId: uuid('job_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    productId: text('product_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.userId, t.productId] })],
+);
+
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    partnerId: uuid('partner_id').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    jobId: uuid('job_id'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.partnerId, t.key] })],
+);

@@ -1,0 +1,83 @@
+import type { Catalog } from './catalog.ts';
+
+export const VIOLATION_CODES = [
+  'ProhibitedInUsageLocationViolation',
+  'MutuallyExclusiveViolation',
+  'DependencyViolation',
+  'CountViolation',
+  'UserNotFound',
+] as const;
+export type ViolationCode = (typeof VIOLATION_CODES)[number];
+
+export type ChangeOutcome = 'assigned' | 'updated' | 'unchanged' | 'revoked' | 'not_assigned' | 'skipped' | 'failed';
+
+/** A license a user holds: the product and the service plans switched off inside it. */
+export interface License {
+  productId: string;
+  disabledServicePlans: string[];
+}
+
+export interface AssignChange {
+  productId: string;
+  disabledServicePlans?: string[];
+}
+
+/** What one bulk job asks for every selected user. No product appears in both lists. */
+export interface RequestedChanges {
+  assign: AssignChange[];
+  revoke: string[];
+}
+
+export interface ChangeResult {
+  productId: string;
+  action: 'assign' | 'revoke';
+  outcome: ChangeOutcome;
+  error?: { code: ViolationCode; message: string };
+}
+
+export interface UserState {
+  /** The user's own usage location, or null when unset (then the customer's country applies). */
+  usageLocation: string | null;
+  customerCountry: string;
+  licenses: License[];
+}
+
+export interface EvaluateUserChangesInput {
+  catalog: Catalog;
+  /** null when the user no longer exists (deleted after the job was accepted). */
+  user: UserState | null;
+  changes: RequestedChanges;
+  /**
+   * Whether a seat can be had for a product the user would newly hold
+   * (a seat reserved for this user by the job, or a free one). Only consulted for
+   * products the user does not hold yet, and only once every other rule has passed.
+   */
+  hasSeat: (productId: string) => boolean;
+}
+
+export interface UserEvaluation {
+  status: 'succeeded' | 'failed';
+  /** Revokes first (in request order), then assigns (in request order). */
+  changes: ChangeResult[];
+  /** The user's licenses after the job: the new set when succeeded, the unchanged input when failed. */
+  licenses: License[];
+  /** Products the user holds after but did not hold before (each takes a seat). Empty when failed. */
+  newlyAssigned: string[];
+  /** Products the user held before but not after (each frees a seat). Empty when failed. */
+  revoked: string[];
+  /** Distinct error codes of the failing changes, for the job's errorsByCode. */
+  errorCodes: ViolationCode[];
+}
+
+export type EvaluateUserChanges = (input: EvaluateUserChangesInput) => UserEvaluation;
+
+export function usageCountry(user: Pick<UserState, 'usageLocation' | 'customerCountry'>): string {
+  return user.usageLocation ?? user.customerCountry;
+}
+
+/** Canonical form of a disabled-plan list: sorted, without duplicates, so lists can be compared. */
+export function normalizePlans(plans: readonly string[] | undefined): string[] {
+  return [...new Set(plans ?? [])].sort();
+}
+
+export type { Catalog };

@@ -1,0 +1,4 @@
+export * from './catalog.ts';
+export * from './changes.ts';
+export * from './evaluate-user-changes.ts';
+export * from './job-status.ts';

@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+
+export type HealthCheck = () => Promise<unknown>;
+
+/**
+ * /livez: the process is up (no dependency checks). /readyz: every check answers within a second,
+ * and the service is not shutting down.
+ */
+export function registerHealthRoutes(app: FastifyInstance, checks: Record<string, HealthCheck>, isShuttingDown: () => boolean) {
+  app.get('/livez', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    if (isShuttingDown()) return reply.status(503).send({ status: 'shutting_down' });
+    const results: Record<string, string> = {};
+    let ready = true;
+    await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        try {
+          await withTimeout(check(), 1000);
+          results[name] = 'ok';
+        } catch (error) {
+          ready = false;
+          results[name] = error instanceof Error ? error.message : 'failed';
+        }
+      }),
+    );
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks: results });
+  });
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,1 @@
+export * from './license-tasks.ts';

@@ -1,0 +1,71 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { Redis } from 'ioredis';
+import type { Db, Sql } from '@licensing/db';
+import { bearerToken, loggerOptions, ProblemError, problemErrorHandler, registerHealthRoutes, registerOpenApi, sha256 } from '@licensing/http';
+import type { LicenseTaskQueue } from '@licensing/queue';
+import { requireOperator, requirePartner } from './auth.ts';
+import { adminPartnerRoutes } from './routes/admin-partners.ts';
+import { customerRoutes } from './routes/customers.ts';
+import { licenseJobRoutes } from './routes/license-jobs.ts';
+import { licenseOverviewRoutes } from './routes/license-overview.ts';
+import { productRoutes } from './routes/products.ts';
+
+export interface ApiAppDeps {
+  db: Db;
+  sql: Sql;
+  redis: Redis;
+  queue: LicenseTaskQueue;
+  operatorToken: string;
+  rateLimitPerMinute: number;
+  logLevel?: string;
+  isShuttingDown?: () => boolean;
+}
+
+export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(deps.logLevel ?? 'info'),
+    trustProxy: true,
+    requestIdHeader: 'x-request-id',
+    ajv: { customOptions: { coerceTypes: false } },
+  });
+  await app.register(problemErrorHandler);
+  await registerOpenApi(app, {
+    title: 'Bulk license service',
+    description: 'Partners assign and revoke software licenses for many users at once. See the contract (API.md).',
+  });
+  registerHealthRoutes(app, { postgres: () => deps.sql`SELECT 1`, redis: () => deps.redis.ping() }, deps.isShuttingDown ?? (() => false));
+
+  if (deps.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      global: true,
+      max: deps.rateLimitPerMinute,
+      timeWindow: 60_000,
+      redis: deps.redis,
+      nameSpace: 'licensing-rate-limit:',
+      skipOnError: true,
+      // Per partner key (hashed, never stored in clear); anonymous callers per address.
+      keyGenerator: (request) => {
+        const token = bearerToken(request.headers.authorization);
+        return token ? `key:${sha256(token).toString('hex')}` : `ip:${request.ip}`;
+      },
+      allowList: (request) => ['/livez', '/readyz', '/metrics'].includes(request.url.split('?')[0]!),
+      errorResponseBuilder: (_request, context) =>
+        new ProblemError(429, 'rate_limited', `Rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s.`),
+    });
+  }
+
+  await app.register(async (operatorScope) => {
+    operatorScope.addHook('onRequest', requireOperator(deps.operatorToken));
+    await operatorScope.register(adminPartnerRoutes({ db: deps.db }));
+  });
+
+  await app.register(async (partnerScope) => {
+    partnerScope.addHook('onRequest', requirePartner(deps.db));
+    await partnerScope.register(productRoutes({ db: deps.db }));
+    await partnerScope.register(customerRoutes({ db: deps.db }));
+    await partnerScope.register(licenseOverviewRoutes({ db: deps.db }));
+    await partnerScope.register(licenseJobRoutes({ db: deps.db, queue: deps.queue }));
+  });
+  return app;
+}

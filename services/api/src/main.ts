@@ -1,0 +1,33 @@
+import closeWithGrace from 'close-with-grace';
+import { createDb, prepareDatabase } from '@licensing/db';
+import { createRedis } from '@licensing/http';
+import { createLicenseTaskQueue } from '@licensing/queue';
+import { buildApiApp } from './app.ts';
+import { loadApiConfig } from './config.ts';
+
+const config = loadApiConfig();
+await prepareDatabase(config.DATABASE_URL);
+const { db, sql, close: closeDb } = createDb(config.DATABASE_URL, { max: 10, applicationName: 'api' });
+const redis = createRedis(config.REDIS_URL, 'producer');
+const queue = createLicenseTaskQueue(redis, config.BULLMQ_PREFIX);
+let shuttingDown = false;
+const app = await buildApiApp({
+  db, sql, redis, queue,
+  operatorToken: config.OPERATOR_TOKEN,
+  rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+  logLevel: config.LOG_LEVEL,
+  isShuttingDown: () => shuttingDown,
+});
+redis.on('error', (err) => app.log.warn({ err }, 'redis error'));
+queue.on('error', (err) => app.log.warn({ err }, 'queue error'));
+
+closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ signal, err }) => {
+  shuttingDown = true;
+  if (err) app.log.error({ err }, 'closing after error');
+  else app.log.info({ signal }, 'shutting down');
+  await app.close(); // stops accepting, lets in-flight requests finish
+  await queue.close();
+  await Promise.allSettled([closeDb(), redis.quit()]);
+});
+
+await app.listen({ host: config.HOST, port: config.API_PORT });

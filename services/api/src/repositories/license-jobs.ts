@@ -1,0 +1,187 @@
+// Bulk license jobs. Every query is scoped by customer, which the caller has scoped to its partner.
+import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
+import { tables, type DbOrTx, type JobSummary } from '@licensing/db';
+import { conflict, unprocessable } from '@licensing/http';
+import { normalizePlans, type AssignChange, type JobStatus } from '@licensing/domain';
+import type { PageQuery } from '../schemas/common.ts';
+import type { Job } from '../schemas/license-jobs.ts';
+import { seatUsage } from './seats.ts';
+
+type JobRow = typeof tables.licenseJobs.$inferSelect;
+
+export interface NewLicenseJob {
+  partnerId: string;
+  customerId: string;
+  userIds: string[];
+  assign: Required<AssignChange>[];
+  revoke: string[];
+  idempotencyKey?: string;
+}
+
+/**
+ * Creates the job, its per-user items and the seat reservations in the caller's transaction.
+ *
+ * Seat invariant: for every subscription, assigned + reserved <= quantity. Every decision that
+ * TAKES a seat holds the subscription row lock (FOR UPDATE) and checks the sum after its own
+ * writes, in one statement; everything else only converts a reservation into an assignment in one
+ * commit (sum unchanged) or frees seats (sum lower). So checking after inserting under the lock is
+ * enough, and if any product falls short the whole transaction rolls back: nothing is reserved.
+ */
+export async function createJobWithReservations(tx: DbOrTx, input: NewLicenseJob): Promise<JobRow> {
+  const assignedProducts = input.assign.map((a) => a.productId).sort();
+  const locked = assignedProducts.length
+    ? await tx.execute<{ product_id: string; quantity: number }>(sql`
+        SELECT product_id, quantity FROM subscriptions
+        WHERE customer_id = ${input.customerId} AND product_id = any(${sql.param(assignedProducts)}::text[])
+        ORDER BY product_id FOR UPDATE`)
+    : [];
+  const quantities = new Map(locked.map((r) => [r.product_id, r.quantity]));
+  const unsubscribed = assignedProducts.filter((p) => !quantities.has(p));
+  if (unsubscribed.length) {
+    throw unprocessable('no_subscription', `The customer has no subscription to ${unsubscribed.map((p) => `"${p}"`).join(', ')}.`, { productIds: unsubscribed });
+  }
+
+  const [job] = await tx
+    .insert(tables.licenseJobs)
+    .values({
+      partnerId: input.partnerId,
+      customerId: input.customerId,
+      status: 'queued',
+      assign: input.assign,
+      revoke: input.revoke,
+      userCount: input.userIds.length,
+      idempotencyKey: input.idempotencyKey ?? null,
+    })
+    .returning();
+
+  // Items snapshot each user's names (a deleted user is still reported) and list position.
+  const inserted = await tx.execute<{ user_id: string }>(sql`
+    INSERT INTO license_job_items (job_id, user_id, job_seq, position, user_principal_name, display_name)
+    SELECT ${job!.id}, u.id, ${job!.seq},
+           row_number() OVER (ORDER BY u.display_name, u.user_principal_name, u.id),
+           u.user_principal_name, u.display_name
+    FROM users u
+    WHERE u.customer_id = ${input.customerId} AND u.id = any(${sql.param(input.userIds)}::uuid[])
+    RETURNING user_id`);
+  if (inserted.length !== input.userIds.length) {
+    const found = new Set(inserted.map((r) => r.user_id));
+    const unknown = input.userIds.filter((id) => !found.has(id));
+    throw unprocessable('unknown_users', `${unknown.length} of the selected users do not exist in this customer.`, { userIds: unknown });
+  }
+
+  if (assignedProducts.length === 0) return job!;
+  // One seat per selected user who does not hold the product yet.
+  const reservedRows = await tx.execute<{ product_id: string; reserved: number }>(sql`
+    WITH reserved AS (
+      INSERT INTO seat_reservations (job_id, user_id, product_id, customer_id)
+      SELECT ${job!.id}, i.user_id, p.product_id, ${input.customerId}
+      FROM license_job_items i CROSS JOIN unnest(${sql.param(assignedProducts)}::text[]) AS p(product_id)
+      WHERE i.job_id = ${job!.id}
+        AND NOT EXISTS (SELECT 1 FROM user_licenses l WHERE l.user_id = i.user_id AND l.product_id = p.product_id)
+      RETURNING product_id)
+    SELECT product_id, count(*)::int AS reserved FROM reserved GROUP BY product_id`);
+  const mine = new Map(reservedRows.map((r) => [r.product_id, r.reserved]));
+  const usage = await seatUsage(tx, input.customerId, assignedProducts);
+  const shortages = assignedProducts.flatMap((productId) => {
+    const required = mine.get(productId) ?? 0;
+    const { assigned, reserved } = usage.get(productId)!;
+    const quantity = quantities.get(productId)!;
+    if (assigned + reserved <= quantity) return [];
+    return [{ productId, required, available: Math.max(0, quantity - assigned - (reserved - required)) }];
+  });
+  if (shortages.length) {
+    throw conflict(
+      'insufficient_licenses',
+      `Not enough available licenses: ${shortages.map((s) => `"${s.productId}" needs ${s.required}, ${s.available} available`).join('; ')}.`,
+      { shortages },
+    );
+  }
+  return job!;
+}
+
+export async function getJobRow(db: DbOrTx, customerId: string, jobId: string): Promise<JobRow | undefined> {
+  const [row] = await db.select().from(tables.licenseJobs).where(and(eq(tables.licenseJobs.customerId, customerId), eq(tables.licenseJobs.id, jobId)));
+  return row;
+}
+
+export async function listJobRows(db: DbOrTx, customerId: string, page: PageQuery): Promise<{ items: JobRow[]; total: number }> {
+  const where = eq(tables.licenseJobs.customerId, customerId);
+  const [items, [totals]] = await Promise.all([
+    db.select().from(tables.licenseJobs).where(where).orderBy(desc(tables.licenseJobs.seq)).limit(page.pageSize).offset((page.page - 1) * page.pageSize),
+    db.select({ total: count() }).from(tables.licenseJobs).where(where),
+  ]);
+  return { items, total: totals?.total ?? 0 };
+}
+
+/** Progress and errors of unfinished jobs, counted from their items (finished jobs carry a frozen summary). */
+export async function liveSummaries(db: DbOrTx, jobIds: string[]): Promise<Map<string, JobSummary>> {
+  const result = new Map<string, JobSummary>(
+    jobIds.map((id) => [id, { progress: { total: 0, pending: 0, succeeded: 0, failed: 0 }, errorsByCode: {} }]),
+  );
+  if (jobIds.length === 0) return result;
+  const [statusRows, codeRows] = await Promise.all([
+    db.execute<{ job_id: string; status: 'pending' | 'succeeded' | 'failed'; n: number }>(sql`
+      SELECT job_id, status, count(*)::int AS n FROM license_job_items
+      WHERE job_id = any(${sql.param(jobIds)}::uuid[]) GROUP BY job_id, status`),
+    db.execute<{ job_id: string; code: string; n: number }>(sql`
+      SELECT job_id, code, count(*)::int AS n FROM license_job_items, unnest(error_codes) AS code
+      WHERE job_id = any(${sql.param(jobIds)}::uuid[]) AND status = 'failed' GROUP BY job_id, code ORDER BY code`),
+  ]);
+  for (const r of statusRows) {
+    const s = result.get(r.job_id)!;
+    s.progress[r.status] += r.n;
+    s.progress.total += r.n;
+  }
+  for (const r of codeRows) result.get(r.job_id)!.errorsByCode[r.code] = r.n;
+  return result;
+}
+
+export async function jobsWithProgress(db: DbOrTx, rows: JobRow[]): Promise<Job[]> {
+  const live = await liveSummaries(db, rows.filter((r) => !r.summary).map((r) => r.id));
+  return rows.map((r) => toJob(r, r.summary ?? live.get(r.id)!));
+}
+
+function toJob(row: JobRow, summary: JobSummary): Job {
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    status: row.status as JobStatus,
+    createdAt: row.createdAt.toISOString(),
+    startedAt: row.startedAt?.toISOString() ?? null,
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+    request: {
+      assign: row.assign.map((a) => ({ productId: a.productId, disabledServicePlans: normalizePlans(a.disabledServicePlans) })),
+      revoke: row.revoke,
+      userCount: row.userCount,
+    },
+    progress: summary.progress,
+    errorsByCode: summary.errorsByCode,
+  };
+}
+
+export async function listJobResults(
+  db: DbOrTx,
+  jobId: string,
+  query: PageQuery & { status?: 'pending' | 'succeeded' | 'failed' },
+) {
+  const items = tables.licenseJobItems;
+  const where = and(eq(items.jobId, jobId), query.status ? eq(items.status, query.status) : undefined);
+  const [rows, [totals]] = await Promise.all([
+    db.select({ userId: items.userId, userPrincipalName: items.userPrincipalName, displayName: items.displayName, status: items.status, changes: items.changes })
+      .from(items).where(where).orderBy(asc(items.position)).limit(query.pageSize).offset((query.page - 1) * query.pageSize),
+    db.select({ total: count() }).from(items).where(where),
+  ]);
+  return {
+    items: rows.map((r) => ({ ...r, status: r.status as 'pending' | 'succeeded' | 'failed', changes: r.changes ?? [] })),
+    total: totals?.total ?? 0,
+  };
+}
+
+/** Pending users of a job, for (re-)enqueueing. */
+export async function pendingUserIds(db: DbOrTx, jobId: string): Promise<string[]> {
+  const rows = await db.select({ userId: tables.licenseJobItems.userId }).from(tables.licenseJobItems)
+    .where(and(eq(tables.licenseJobItems.jobId, jobId), eq(tables.licenseJobItems.status, 'pending')))
+    .orderBy(asc(tables.licenseJobItems.position));
+  return rows.map((r) => r.userId);
+}
+

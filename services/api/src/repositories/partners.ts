@@ -1,0 +1,32 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { tables, type DbOrTx } from '@licensing/db';
+import { sha256 } from '@licensing/http';
+
+/** Keys carry 256 random bits behind a recognisable prefix, so leaked keys are easy to spot and scan for. */
+export const API_KEY_PREFIX = 'lsk_';
+
+export function generateApiKey(): string {
+  return API_KEY_PREFIX + randomBytes(32).toString('base64url');
+}
+
+export async function createPartner(db: DbOrTx, name: string): Promise<{ id: string; name: string; apiKey: string }> {
+  const apiKey = generateApiKey();
+  const [row] = await db
+    .insert(tables.partners)
+    .values({ name, apiKeyPrefix: apiKey.slice(0, API_KEY_PREFIX.length + 6), apiKeyHash: sha256(apiKey) })
+    .returning({ id: tables.partners.id, name: tables.partners.name });
+  return { id: row!.id, name: row!.name, apiKey };
+}
+
+/** The partner owning an API key, or undefined. Only the key's hash is stored or looked up. */
+export async function findPartnerByApiKey(db: DbOrTx, apiKey: string): Promise<{ id: string; name: string } | undefined> {
+  if (!apiKey.startsWith(API_KEY_PREFIX) || apiKey.length > 200) return undefined;
+  const hash = sha256(apiKey);
+  const [row] = await db
+    .select({ id: tables.partners.id, name: tables.partners.name, hash: tables.partners.apiKeyHash })
+    .from(tables.partners)
+    .where(eq(tables.partners.apiKeyHash, hash));
+  if (!row || row.hash.length !== hash.length || !timingSafeEqual(row.hash, hash)) return undefined;
+  return { id: row.id, name: row.name };
+}

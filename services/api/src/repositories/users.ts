@@ -1,0 +1,92 @@
+// Users are always addressed through their customer, which the caller has already scoped to its partner.
+import { and, asc, count, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { tables, type DbOrTx } from '@licensing/db';
+import type { License } from '@licensing/domain';
+import type { PageQuery } from '../schemas/common.ts';
+import type { CreateUser, User } from '../schemas/users.ts';
+
+const userColumns = {
+  id: tables.users.id,
+  customerId: tables.users.customerId,
+  userPrincipalName: tables.users.userPrincipalName,
+  displayName: tables.users.displayName,
+  usageLocation: tables.users.usageLocation,
+};
+type UserRow = Omit<User, 'licenses'>;
+
+/** Inserts users in one statement; all or nothing. Unique violations surface as Postgres 23505. */
+export async function insertUsers(db: DbOrTx, customerId: string, input: CreateUser[]): Promise<User[]> {
+  const rows = await db
+    .insert(tables.users)
+    .values(input.map((u) => ({ customerId, userPrincipalName: u.userPrincipalName, displayName: u.displayName, usageLocation: u.usageLocation ?? null })))
+    .returning(userColumns);
+  const byUpn = new Map(rows.map((r) => [r.userPrincipalName.toLowerCase(), r]));
+  return input.map((u) => ({ ...byUpn.get(u.userPrincipalName.toLowerCase())!, licenses: [] }));
+}
+
+/** Which of these user principal names the customer already has (case-insensitively). */
+export async function existingPrincipalNames(db: DbOrTx, customerId: string, names: string[]): Promise<string[]> {
+  const rows = await db
+    .select({ upn: tables.users.userPrincipalName })
+    .from(tables.users)
+    .where(and(eq(tables.users.customerId, customerId), sql`lower(${tables.users.userPrincipalName}) = any(${sql.param(names.map((n) => n.toLowerCase()))}::text[])`));
+  return rows.map((r) => r.upn);
+}
+
+export async function licensesOf(db: DbOrTx, userIds: string[]): Promise<Map<string, License[]>> {
+  const result = new Map<string, License[]>(userIds.map((id) => [id, []]));
+  if (userIds.length === 0) return result;
+  const rows = await db
+    .select({ userId: tables.userLicenses.userId, productId: tables.userLicenses.productId, disabledServicePlans: tables.userLicenses.disabledServicePlans })
+    .from(tables.userLicenses)
+    .where(inArray(tables.userLicenses.userId, userIds))
+    .orderBy(asc(tables.userLicenses.assignedAt), asc(tables.userLicenses.productId));
+  for (const r of rows) result.get(r.userId)?.push({ productId: r.productId, disabledServicePlans: r.disabledServicePlans });
+  return result;
+}
+
+export async function getUser(db: DbOrTx, customerId: string, userId: string): Promise<User | undefined> {
+  const [row] = await db.select(userColumns).from(tables.users).where(and(eq(tables.users.customerId, customerId), eq(tables.users.id, userId)));
+  if (!row) return undefined;
+  const licenses = await licensesOf(db, [row.id]);
+  return { ...row, licenses: licenses.get(row.id) ?? [] };
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export async function listUsers(db: DbOrTx, customerId: string, query: PageQuery & { search?: string }): Promise<{ items: User[]; total: number }> {
+  const search = query.search?.trim();
+  const where = and(
+    eq(tables.users.customerId, customerId),
+    search ? or(ilike(tables.users.displayName, `%${escapeLike(search)}%`), ilike(tables.users.userPrincipalName, `%${escapeLike(search)}%`)) : undefined,
+  );
+  const [rows, [totals]] = await Promise.all([
+    db.select(userColumns).from(tables.users).where(where)
+      .orderBy(asc(tables.users.displayName), asc(tables.users.userPrincipalName), asc(tables.users.id))
+      .limit(query.pageSize).offset((query.page - 1) * query.pageSize),
+    db.select({ total: count() }).from(tables.users).where(where),
+  ]);
+  const licenses = await licensesOf(db, rows.map((r) => r.id));
+  return { items: rows.map((r) => ({ ...r, licenses: licenses.get(r.id) ?? [] })), total: totals?.total ?? 0 };
+}
+
+/** The users among `userIds` that belong to the customer, sorted as in the user list. */
+export async function findCustomerUsers(db: DbOrTx, customerId: string, userIds: string[]): Promise<UserRow[]> {
+  return db
+    .select(userColumns)
+    .from(tables.users)
+    .where(and(eq(tables.users.customerId, customerId), sql`${tables.users.id} = any(${sql.param(userIds)}::uuid[])`))
+    .orderBy(asc(tables.users.displayName), asc(tables.users.userPrincipalName), asc(tables.users.id));
+}
+
+/**
+ * Deletes a user and with it its licenses, which frees their seats. The row lock taken by the
+ * delete waits for any worker applying changes to this user, so the two never interleave.
+ * Seats reserved for the user by running jobs are released when the worker reports UserNotFound.
+ */
+export async function deleteUser(db: DbOrTx, customerId: string, userId: string): Promise<boolean> {
+  const rows = await db.delete(tables.users).where(and(eq(tables.users.customerId, customerId), eq(tables.users.id, userId))).returning({ id: tables.users.id });
+  return rows.length > 0;
+}

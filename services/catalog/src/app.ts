@@ -1,0 +1,23 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Db, Sql } from '@licensing/db';
+import { loggerOptions, problemErrorHandler, registerHealthRoutes, registerOpenApi } from '@licensing/http';
+import { productRoutes } from './routes/products.ts';
+
+export interface CatalogAppDeps {
+  db: Db;
+  sql: Sql;
+  redis: Redis;
+  operatorToken: string;
+  logLevel?: string;
+  isShuttingDown?: () => boolean;
+}
+
+export async function buildCatalogApp(deps: CatalogAppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: loggerOptions(deps.logLevel ?? 'info'), trustProxy: true });
+  await app.register(problemErrorHandler);
+  await registerOpenApi(app, { title: 'Catalog service', description: 'Products, service plans and their region and dependency rules.' });
+  registerHealthRoutes(app, { postgres: () => deps.sql`SELECT 1`, redis: () => deps.redis.ping() }, deps.isShuttingDown ?? (() => false));
+  await app.register(productRoutes({ db: deps.db, operatorToken: deps.operatorToken }));
+  return app;
+}

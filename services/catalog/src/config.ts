@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { commonEnv, parseEnv, port } from '@licensing/http';
+
+export const catalogEnv = {
+  ...commonEnv,
+  CATALOG_PORT: port(3001),
+  OPERATOR_TOKEN: z.string().min(1).optional(),
+  /** Seed the demo catalog on first start (set to "false" to start with an empty catalog). */
+  CATALOG_SEED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+};
+
+export type CatalogConfig = ReturnType<typeof loadCatalogConfig>;
+
+export function loadCatalogConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = parseEnv(catalogEnv, env);
+  return { ...parsed, OPERATOR_TOKEN: operatorToken(parsed.OPERATOR_TOKEN, parsed.NODE_ENV) };
+}
+
+/** The operator credential: required in production, a well-known default elsewhere. */
+export function operatorToken(value: string | undefined, nodeEnv: string): string {
+  if (value) return value;
+  if (nodeEnv === 'production') throw new Error('Invalid configuration:\n  OPERATOR_TOKEN: required when NODE_ENV=production');
+  return 'dev-operator-token';
+}
