@@ -1,0 +1,45 @@
+// `pnpm start`: migrate once, then run catalog, api and worker as child processes in the
+// foreground. SIGINT/SIGTERM is forwarded to all three; exits 0 once all three have exited 0.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { prepareDatabase } from '@licensing/db';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/licensing';
+const applied = await prepareDatabase(databaseUrl);
+console.log(`[start] database ready (${applied.length ? `applied ${applied.join(', ')}` : 'no pending migrations'})`);
+
+const services = ['catalog', 'api', 'worker'] as const;
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+let exitCode = 0;
+
+for (const name of services) {
+  const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], {
+    cwd: root,
+    stdio: 'inherit',
+    env: process.env,
+    // Own process group: a terminal's Ctrl-C reaches only this launcher, which forwards one SIGTERM
+    // (a second signal would make a service exit at once, non-zero).
+    detached: true,
+  });
+  children.set(name, child);
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    if (code !== 0) exitCode = code ?? 1;
+    console.log(`[start] ${name} exited (${signal ?? code})`);
+    if (!stopping) stop('SIGTERM'); // one service died: stop the others rather than run half a system
+    if (children.size === 0) process.exit(exitCode);
+  });
+}
+
+function stop(signal: NodeJS.Signals) {
+  stopping = true;
+  for (const child of children.values()) child.kill(signal);
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    console.log(`[start] ${signal}: stopping catalog, api and worker`);
+    stop(signal === 'SIGINT' ? 'SIGTERM' : signal);
+  });
+}

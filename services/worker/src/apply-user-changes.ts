@@ -1,0 +1,190 @@
+import { sql } from 'drizzle-orm';
+import { loadCatalog, type Db, type DbOrTx } from '@licensing/db';
+import { evaluateUserChanges, type AssignChange, type ChangeResult, type License, type ViolationCode } from '@licensing/domain';
+
+export interface UserTaskRef {
+  jobId: string;
+  userId: string;
+}
+
+export interface AppliedItem {
+  jobId: string;
+  userId: string;
+  status: 'succeeded' | 'failed';
+  changes: ChangeResult[];
+  errorCodes: ViolationCode[];
+}
+
+type PendingItem = {
+  job_id: string;
+  user_id: string;
+  customer_id: string;
+  assign: Required<AssignChange>[];
+  revoke: string[];
+};
+
+const seatKey = (customerId: string, productId: string) => `${customerId}/${productId}`;
+const itemKey = (jobId: string, userId: string) => `${jobId}/${userId}`;
+
+/**
+ * Applies the pending changes of a batch of users in ONE transaction, so that a worker pays one
+ * commit for many users instead of one each.
+ *
+ * Per-user guarantees:
+ * - Serialised: the user's row is locked (FOR UPDATE, in id order so batches never deadlock),
+ *   so two jobs, two workers, or a delete never interleave on one user.
+ * - In acceptance order: a task for job N also applies the user's still-pending items of earlier
+ *   jobs first; their own tasks then find nothing pending.
+ * - Idempotent: only items still 'pending' are applied, and the item row is locked and marked
+ *   done in the same transaction as the license change, so a task delivered twice, or a task whose
+ *   item another batch has just finished, changes nothing.
+ * - Seats: the item's reservations are deleted in the same transaction that inserts the licenses,
+ *   so a reserved seat becomes an assigned one (or is released) atomically. A seat the job did not
+ *   reserve (another job revoked the product meanwhile) is taken only under the subscription's row
+ *   lock, after counting what is free.
+ */
+export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<AppliedItem[]> {
+  if (tasks.length === 0) return [];
+  return db.transaction(async (tx) => {
+    const userIds = [...new Set(tasks.map((t) => t.userId))].sort();
+    const users = await tx.execute<{ id: string; usage_location: string | null; country: string }>(sql`
+      SELECT u.id, u.usage_location, c.country FROM users u JOIN customers c ON c.id = u.customer_id
+      WHERE u.id = any(${sql.param(userIds)}::uuid[]) ORDER BY u.id FOR UPDATE OF u`);
+    const items = await tx.execute<PendingItem>(sql`
+      WITH requested AS (
+        SELECT r.user_id, max(j.seq) AS up_to
+        FROM unnest(${sql.param(tasks.map((t) => t.jobId))}::uuid[], ${sql.param(tasks.map((t) => t.userId))}::uuid[]) AS r(job_id, user_id)
+        JOIN license_jobs j ON j.id = r.job_id
+        GROUP BY r.user_id)
+      SELECT i.job_id, i.user_id, j.customer_id, j.assign, j.revoke
+      FROM license_job_items i
+      JOIN requested q ON q.user_id = i.user_id AND i.job_seq <= q.up_to
+      JOIN license_jobs j ON j.id = i.job_id
+      WHERE i.status = 'pending'
+      ORDER BY i.user_id, i.job_seq
+      FOR UPDATE OF i`);
+    if (items.length === 0) return [];
+
+    const itemUsers = [...new Set(items.map((i) => i.user_id))];
+    const [licenseRows, reservationRows, catalog] = await Promise.all([
+      tx.execute<{ user_id: string; product_id: string; disabled_service_plans: string[] }>(sql`
+        SELECT user_id, product_id, disabled_service_plans FROM user_licenses
+        WHERE user_id = any(${sql.param(itemUsers)}::uuid[]) ORDER BY assigned_at, product_id`),
+      tx.execute<{ job_id: string; user_id: string; product_id: string }>(sql`
+        SELECT r.job_id, r.user_id, r.product_id FROM seat_reservations r
+        JOIN unnest(${sql.param(items.map((i) => i.job_id))}::uuid[], ${sql.param(items.map((i) => i.user_id))}::uuid[]) AS d(job_id, user_id)
+          ON r.job_id = d.job_id AND r.user_id = d.user_id`),
+      loadCatalog(tx),
+    ]);
+
+    const before = new Map<string, License[]>(itemUsers.map((id) => [id, []]));
+    for (const r of licenseRows) before.get(r.user_id)!.push({ productId: r.product_id, disabledServicePlans: r.disabled_service_plans });
+    const current = new Map(before);
+    const reservedFor = new Map<string, Set<string>>();
+    for (const r of reservationRows) {
+      const key = itemKey(r.job_id, r.user_id);
+      if (!reservedFor.has(key)) reservedFor.set(key, new Set());
+      reservedFor.get(key)!.add(r.product_id);
+    }
+    const usersById = new Map(users.map((u) => [u.id, u]));
+    const freeSeats = new Map<string, number>();
+    const customerOf = new Map<string, string>();
+
+    const applied: AppliedItem[] = [];
+    for (const item of items) {
+      customerOf.set(item.user_id, item.customer_id);
+      const user = usersById.get(item.user_id);
+      const licenses = current.get(item.user_id)!;
+      const held = new Set(licenses.map((l) => l.productId));
+      const reserved = reservedFor.get(itemKey(item.job_id, item.user_id)) ?? new Set<string>();
+      if (user) {
+        for (const a of item.assign) {
+          if (!held.has(a.productId) && !reserved.has(a.productId)) await countFreeSeats(tx, freeSeats, item.customer_id, a.productId);
+        }
+      }
+      const evaluation = evaluateUserChanges({
+        catalog,
+        user: user ? { usageLocation: user.usage_location, customerCountry: user.country, licenses } : null,
+        changes: { assign: item.assign, revoke: item.revoke },
+        hasSeat: (productId) => reserved.has(productId) || (freeSeats.get(seatKey(item.customer_id, productId)) ?? 0) > 0,
+      });
+      if (evaluation.status === 'succeeded') {
+        current.set(item.user_id, evaluation.licenses);
+        for (const productId of evaluation.newlyAssigned) {
+          if (reserved.has(productId)) continue;
+          const key = seatKey(item.customer_id, productId);
+          freeSeats.set(key, (freeSeats.get(key) ?? 0) - 1);
+        }
+      }
+      applied.push({ jobId: item.job_id, userId: item.user_id, status: evaluation.status, changes: evaluation.changes, errorCodes: evaluation.errorCodes });
+    }
+
+    await writeLicenseChanges(tx, before, current, customerOf);
+    await tx.execute(sql`
+      DELETE FROM seat_reservations r
+      USING unnest(${sql.param(items.map((i) => i.job_id))}::uuid[], ${sql.param(items.map((i) => i.user_id))}::uuid[]) AS d(job_id, user_id)
+      WHERE r.job_id = d.job_id AND r.user_id = d.user_id`);
+    await tx.execute(sql`
+      UPDATE license_job_items i
+      SET status = x.status, changes = x.changes, error_codes = x.error_codes, finished_at = now()
+      FROM jsonb_to_recordset(${sql.param(JSON.stringify(applied.map((a) => ({ job_id: a.jobId, user_id: a.userId, status: a.status, changes: a.changes, error_codes: a.errorCodes }))))}::jsonb)
+        AS x(job_id uuid, user_id uuid, status text, changes jsonb, error_codes text[])
+      WHERE i.job_id = x.job_id AND i.user_id = x.user_id`);
+    await tx.execute(sql`
+      UPDATE license_jobs SET status = 'running', started_at = now()
+      WHERE id = any(${sql.param([...new Set(items.map((i) => i.job_id))])}::uuid[]) AND status = 'queued'`);
+    return applied;
+  });
+}
+
+/**
+ * Free seats of a subscription, counted once per batch under the subscription's row lock (held
+ * until commit), which every decision that takes a seat also takes. Seats taken later in this
+ * batch are subtracted in memory by the caller.
+ */
+async function countFreeSeats(tx: DbOrTx, freeSeats: Map<string, number>, customerId: string, productId: string): Promise<void> {
+  const key = seatKey(customerId, productId);
+  if (freeSeats.has(key)) return;
+  const [sub] = await tx.execute<{ quantity: number }>(sql`
+    SELECT quantity FROM subscriptions WHERE customer_id = ${customerId} AND product_id = ${productId} FOR UPDATE`);
+  if (!sub) {
+    freeSeats.set(key, 0);
+    return;
+  }
+  const [usage] = await tx.execute<{ used: number }>(sql`
+    SELECT (SELECT count(*) FROM user_licenses WHERE customer_id = ${customerId} AND product_id = ${productId})
+         + (SELECT count(*) FROM seat_reservations WHERE customer_id = ${customerId} AND product_id = ${productId}) AS used`);
+  freeSeats.set(key, sub.quantity - Number(usage!.used));
+}
+
+/** Writes the difference between the users' licenses before and after the batch, set-based. */
+async function writeLicenseChanges(tx: DbOrTx, before: Map<string, License[]>, after: Map<string, License[]>, customerOf: Map<string, string>) {
+  const removed: { user_id: string; product_id: string }[] = [];
+  const upserted: { user_id: string; product_id: string; customer_id: string; plans: string[] }[] = [];
+  for (const [userId, old] of before) {
+    const next = after.get(userId)!;
+    if (next === old) continue;
+    const nextById = new Map(next.map((l) => [l.productId, l]));
+    const oldById = new Map(old.map((l) => [l.productId, l]));
+    for (const l of old) if (!nextById.has(l.productId)) removed.push({ user_id: userId, product_id: l.productId });
+    for (const l of next) {
+      const was = oldById.get(l.productId);
+      if (!was || was.disabledServicePlans.join('\u0000') !== l.disabledServicePlans.join('\u0000')) {
+        upserted.push({ user_id: userId, product_id: l.productId, customer_id: customerOf.get(userId)!, plans: l.disabledServicePlans });
+      }
+    }
+  }
+  if (removed.length) {
+    await tx.execute(sql`
+      DELETE FROM user_licenses l
+      USING unnest(${sql.param(removed.map((r) => r.user_id))}::uuid[], ${sql.param(removed.map((r) => r.product_id))}::text[]) AS d(user_id, product_id)
+      WHERE l.user_id = d.user_id AND l.product_id = d.product_id`);
+  }
+  if (upserted.length) {
+    await tx.execute(sql`
+      INSERT INTO user_licenses (user_id, product_id, customer_id, disabled_service_plans)
+      SELECT x.user_id, x.product_id, x.customer_id, x.plans
+      FROM jsonb_to_recordset(${sql.param(JSON.stringify(upserted))}::jsonb) AS x(user_id uuid, product_id text, customer_id uuid, plans text[])
+      ON CONFLICT (user_id, product_id) DO UPDATE SET disabled_service_plans = excluded.disabled_service_plans`);
+  }
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { commonEnv, parseEnv, port } from '@licensing/http';
+
+export const workerEnv = {
+  ...commonEnv,
+  WORKER_PORT: port(3002),
+  /** Tasks held at once by one worker process; they are applied to Postgres in batches. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(256),
+  /** Most users applied in one Postgres transaction. */
+  WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(2000).default(200),
+  /** Batch transactions in flight at once per process. */
+  WORKER_BATCH_PARALLELISM: z.coerce.number().int().min(1).max(16).default(2),
+  /** How often Postgres is compared with the queue to re-enqueue lost tasks and finish stuck jobs. */
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
+  /** How soon a task held by a dead worker is handed to another. */
+  STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(5_000),
+  BULLMQ_PREFIX: z.string().min(1).default('bull'),
+};
+
+export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
+export const loadWorkerConfig = (env: NodeJS.ProcessEnv = process.env) => parseEnv(workerEnv, env);

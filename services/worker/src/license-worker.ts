@@ -1,0 +1,82 @@
+import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Db } from '@licensing/db';
+import { LICENSE_TASK_NAME, LICENSE_TASK_QUEUE, licenseTaskSchema, type LicenseTask } from '@licensing/queue';
+import { applyUserChanges, type AppliedItem } from './apply-user-changes.ts';
+import { finalizeJobsIfDone } from './finalize-jobs.ts';
+import { UserTaskBatcher } from './user-task-batcher.ts';
+
+export interface LicenseWorkerOptions {
+  db: Db;
+  connection: ConnectionOptions;
+  prefix: string;
+  concurrency: number;
+  batchSize: number;
+  batchParallelism: number;
+  stalledIntervalMs: number;
+  log: Logger;
+  onApplied?: (items: AppliedItem[], seconds: number) => void;
+  onJobFinished?: (job: { id: string; status: string }) => void;
+}
+
+/**
+ * Applies a batch; if the batch as a whole fails (a deadlock, one poisoned user), each task is
+ * retried alone so one bad user cannot hold back the others. Returns an error per task or undefined.
+ */
+export async function applyTasks(options: Pick<LicenseWorkerOptions, 'db' | 'log' | 'onApplied' | 'onJobFinished'>, tasks: LicenseTask[]): Promise<(unknown | undefined)[]> {
+  const run = async (batch: LicenseTask[]) => {
+    const started = performance.now();
+    const applied = await applyUserChanges(options.db, batch);
+    options.onApplied?.(applied, (performance.now() - started) / 1000);
+    const finished = await finalizeJobsIfDone(options.db, applied.map((a) => a.jobId));
+    for (const job of finished) {
+      options.log.info({ jobId: job.id, status: job.status }, 'license job finished');
+      options.onJobFinished?.(job);
+    }
+  };
+  try {
+    await run(tasks);
+    return tasks.map(() => undefined);
+  } catch (error) {
+    if (tasks.length === 1) return [error];
+    options.log.warn({ err: error, tasks: tasks.length }, 'batch failed; applying its users one by one');
+    const errors: (unknown | undefined)[] = [];
+    for (const task of tasks) {
+      try {
+        await run([task]);
+        errors.push(undefined);
+      } catch (taskError) {
+        errors.push(taskError);
+      }
+    }
+    return errors;
+  }
+}
+
+export function createLicenseWorker(options: LicenseWorkerOptions): Worker<LicenseTask, void, typeof LICENSE_TASK_NAME> {
+  const batcher = new UserTaskBatcher((tasks) => applyTasks(options, tasks), {
+    maxBatch: options.batchSize,
+    parallelism: options.batchParallelism,
+  });
+  const worker = new Worker<LicenseTask, void, typeof LICENSE_TASK_NAME>(
+    LICENSE_TASK_QUEUE,
+    async (job) => {
+      const parsed = licenseTaskSchema.safeParse(job.data);
+      if (!parsed.success) throw new UnrecoverableError(`malformed task payload: ${parsed.error.message}`);
+      await batcher.submit(parsed.data);
+    },
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      // A task held by a worker that died is handed to another within seconds, not minutes.
+      stalledInterval: options.stalledIntervalMs,
+      lockDuration: Math.max(options.stalledIntervalMs * 2, 10_000),
+      maxStalledCount: 10,
+      autorun: false,
+    },
+  );
+  worker.on('error', (err) => options.log.error({ err }, 'worker error'));
+  worker.on('failed', (job, err) => options.log.warn({ err, jobId: job?.data.jobId, userId: job?.data.userId, attempts: job?.attemptsMade }, 'task failed'));
+  return worker;
+}

@@ -1,0 +1,53 @@
+import closeWithGrace from 'close-with-grace';
+import { createDb, prepareDatabase } from '@licensing/db';
+import { createRedis } from '@licensing/http';
+import { createLicenseTaskQueue } from '@licensing/queue';
+import { buildWorkerApp } from './app.ts';
+import { loadWorkerConfig } from './config.ts';
+import { createLicenseWorker } from './license-worker.ts';
+import { Reconciler } from './reconciler.ts';
+
+const config = loadWorkerConfig();
+await prepareDatabase(config.DATABASE_URL);
+const { db, sql, close: closeDb } = createDb(config.DATABASE_URL, { max: config.WORKER_BATCH_PARALLELISM + 3, applicationName: 'worker' });
+const workerRedis = createRedis(config.REDIS_URL, 'worker');
+const redis = createRedis(config.REDIS_URL, 'producer');
+const queue = createLicenseTaskQueue(redis, config.BULLMQ_PREFIX);
+let shuttingDown = false;
+
+const app = await buildWorkerApp({
+  sql, redis,
+  isConsuming: () => worker.isRunning() && !worker.isPaused(),
+  isShuttingDown: () => shuttingDown,
+  logLevel: config.LOG_LEVEL,
+});
+const log = app.log as unknown as import('pino').Logger;
+const worker = createLicenseWorker({
+  db,
+  connection: workerRedis,
+  prefix: config.BULLMQ_PREFIX,
+  concurrency: config.WORKER_CONCURRENCY,
+  batchSize: config.WORKER_BATCH_SIZE,
+  batchParallelism: config.WORKER_BATCH_PARALLELISM,
+  stalledIntervalMs: config.STALLED_INTERVAL_MS,
+  log,
+});
+const reconciler = new Reconciler({ db, queue, redis, log, intervalMs: config.RECONCILE_INTERVAL_MS, lockKey: `${config.BULLMQ_PREFIX}:licensing:reconciler-lock` });
+for (const conn of [redis, workerRedis]) conn.on('error', (err) => log.warn({ err }, 'redis error'));
+queue.on('error', (err) => log.warn({ err }, 'queue error'));
+
+closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ signal, err }) => {
+  shuttingDown = true;
+  if (err) log.error({ err }, 'closing after error');
+  else log.info({ signal }, 'shutting down: finishing the tasks in hand');
+  await reconciler.stop();
+  await worker.close(); // takes no new task, waits for those in hand; their batches commit first
+  await app.close();
+  await queue.close();
+  await Promise.allSettled([closeDb(), redis.quit(), workerRedis.quit()]);
+});
+
+await app.listen({ host: config.HOST, port: config.WORKER_PORT });
+void worker.run().catch((err: unknown) => log.error({ err }, 'worker stopped'));
+reconciler.start();
+log.info({ concurrency: config.WORKER_CONCURRENCY, batchSize: config.WORKER_BATCH_SIZE }, 'worker consuming license tasks');

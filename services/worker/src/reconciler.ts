@@ -1,0 +1,93 @@
+import { sql } from 'drizzle-orm';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Db } from '@licensing/db';
+import { enqueueLicenseTasks, type LicenseTaskQueue } from '@licensing/queue';
+import { finalizeJobsIfDone } from './finalize-jobs.ts';
+
+/** Jobs younger than this are left to the API, which enqueues right after committing. */
+const GRACE_SECONDS = 5;
+const PAGE = 5000;
+
+/**
+ * Postgres is the record of what is left to do; Redis may lose it (FLUSHDB, a restart with nothing
+ * on disk, an API that died between commit and enqueue). Every interval, one worker (a Redis lock
+ * elects it) compares the pending items of unfinished jobs with the tasks the queue holds, and when
+ * the queue holds fewer, re-enqueues every pending item. Task ids are deterministic, so tasks that
+ * are still queued are not duplicated, and a task that runs twice changes nothing the second time.
+ * It also retries tasks that exhausted their attempts while their item is still pending, and
+ * finishes jobs whose items are all done but that no worker finalised (a crash between commit and
+ * finalisation).
+ */
+export class Reconciler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly deps: { db: Db; queue: LicenseTaskQueue; redis: Redis; log: Logger; intervalMs: number; lockKey: string },
+  ) {}
+
+  start(): void {
+    const tick = () => {
+      this.running = this.reconcileIfLeader()
+        .catch((err: unknown) => this.deps.log.warn({ err }, 'reconciliation failed'))
+        .finally(() => {
+          this.running = undefined;
+          if (this.timer) this.timer = setTimeout(tick, this.deps.intervalMs);
+        });
+    };
+    this.timer = setTimeout(tick, Math.min(1000, this.deps.intervalMs));
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private async reconcileIfLeader(): Promise<void> {
+    const acquired = await this.deps.redis.set(this.deps.lockKey, String(process.pid), 'PX', Math.max(this.deps.intervalMs - 100, 100), 'NX');
+    if (acquired) await this.reconcile();
+  }
+
+  /** One pass; returns how many tasks were re-enqueued. Public for tests and operators. */
+  async reconcile(): Promise<{ requeued: number; finished: number }> {
+    const { db, queue, log } = this.deps;
+    const jobs = await db.execute<{ id: string; customer_id: string; pending: number }>(sql`
+      SELECT j.id, j.customer_id,
+             (SELECT count(*) FROM license_job_items i WHERE i.job_id = j.id AND i.status = 'pending')::int AS pending
+      FROM license_jobs j
+      WHERE j.finished_at IS NULL AND j.created_at < now() - make_interval(secs => ${GRACE_SECONDS})
+      ORDER BY j.seq`);
+    const finished = await finalizeJobsIfDone(db, jobs.filter((j) => j.pending === 0).map((j) => j.id));
+    const open = jobs.filter((j) => j.pending > 0);
+    const pendingTotal = open.reduce((n, j) => n + j.pending, 0);
+    if (pendingTotal === 0) return { requeued: 0, finished: finished.length };
+
+    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+    const queued = Object.values(counts).reduce((n, c) => n + c, 0);
+    if (queued >= pendingTotal) return { requeued: 0, finished: finished.length };
+
+    // Tasks that ran out of attempts hold their id in the failed set; retry those first.
+    const failedTasks = await queue.getFailed(0, 9999);
+    for (const task of failedTasks) {
+      if (task?.data?.jobId && open.some((j) => j.id === task.data.jobId)) await task.retry().catch(() => undefined);
+    }
+    let requeued = 0;
+    for (const job of open) {
+      let after = -1;
+      for (;;) {
+        const rows = await db.execute<{ user_id: string; position: number }>(sql`
+          SELECT user_id, position FROM license_job_items
+          WHERE job_id = ${job.id} AND status = 'pending' AND position > ${after}
+          ORDER BY position LIMIT ${PAGE}`);
+        if (rows.length === 0) break;
+        await enqueueLicenseTasks(queue, { jobId: job.id, customerId: job.customer_id }, rows.map((r) => r.user_id));
+        requeued += rows.length;
+        after = rows[rows.length - 1]!.position;
+      }
+    }
+    log.warn({ pendingTotal, queued, requeued }, 'queue held fewer tasks than Postgres has pending users; re-enqueued them');
+    return { requeued, finished: finished.length };
+  }
+}

@@ -1,0 +1,47 @@
+import type { LicenseTask } from '@licensing/queue';
+
+interface Waiting {
+  task: LicenseTask;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for per-user tasks: BullMQ hands over one task per user, and each call waits here
+ * until its user has been applied. Whenever a batch slot is free, everything that queued up
+ * meanwhile (up to maxBatch) goes to Postgres in one transaction. Under load, batches grow by
+ * themselves; when idle, a task is applied alone with no added delay.
+ */
+export class UserTaskBatcher {
+  private readonly waiting: Waiting[] = [];
+  private inFlight = 0;
+
+  constructor(
+    /** Applies a batch and answers, per task, its error or undefined. */
+    private readonly applyBatch: (tasks: LicenseTask[]) => Promise<(unknown | undefined)[]>,
+    private readonly options: { maxBatch: number; parallelism: number },
+  ) {}
+
+  submit(task: LicenseTask): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ task, resolve, reject });
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    while (this.inFlight < this.options.parallelism && this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, this.options.maxBatch);
+      this.inFlight += 1;
+      this.applyBatch(batch.map((w) => w.task))
+        .then(
+          (errors) => batch.forEach((w, i) => (errors[i] === undefined ? w.resolve() : w.reject(errors[i]))),
+          (error: unknown) => batch.forEach((w) => w.reject(error)),
+        )
+        .finally(() => {
+          this.inFlight -= 1;
+          this.flush();
+        });
+    }
+  }
+}
