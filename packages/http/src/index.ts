@@ -6,3 +6,4 @@ export * from './openapi.ts';
 export * from './auth.ts';
 export * from './health.ts';
 export * from './redis.ts';
+export * from './metrics.ts';

@@ -2,7 +2,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 import type { Db, Sql } from '@licensing/db';
-import { bearerToken, loggerOptions, ProblemError, problemErrorHandler, registerHealthRoutes, registerOpenApi, sha256 } from '@licensing/http';
+import { bearerToken, createMetricsRegistry, loggerOptions, ProblemError, problemErrorHandler, registerHealthRoutes, registerHttpMetrics, registerOpenApi, registerQueueDepthGauge, sha256 } from '@licensing/http';
+import type { Registry } from 'prom-client';
+import { createApiMetrics } from './metrics.ts';
+import { registerQueueDashboard } from './queue-dashboard.ts';
 import type { LicenseTaskQueue } from '@licensing/queue';
 import { requireOperator, requirePartner } from './auth.ts';
 import { adminPartnerRoutes } from './routes/admin-partners.ts';
@@ -20,6 +23,8 @@ export interface ApiAppDeps {
   rateLimitPerMinute: number;
   logLevel?: string;
   isShuttingDown?: () => boolean;
+  /** The process's metrics registry; a fresh one when omitted (tests). */
+  registry?: Registry;
 }
 
 export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
@@ -35,6 +40,10 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
     description: 'Partners assign and revoke software licenses for many users at once. See the contract (API.md).',
   });
   registerHealthRoutes(app, { postgres: () => deps.sql`SELECT 1`, redis: () => deps.redis.ping() }, deps.isShuttingDown ?? (() => false));
+  const registry = deps.registry ?? createMetricsRegistry('api');
+  registerHttpMetrics(app, registry);
+  registerQueueDepthGauge(registry, { [deps.queue.name]: deps.queue });
+  const metrics = createApiMetrics(registry);
 
   if (deps.rateLimitPerMinute > 0) {
     await app.register(rateLimit, {
@@ -49,11 +58,13 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
         const token = bearerToken(request.headers.authorization);
         return token ? `key:${sha256(token).toString('hex')}` : `ip:${request.ip}`;
       },
-      allowList: (request) => ['/livez', '/readyz', '/metrics'].includes(request.url.split('?')[0]!),
+      allowList: (request) => ['/livez', '/readyz', '/metrics'].includes(request.url.split('?')[0]!) || request.url.startsWith('/admin/queues'),
       errorResponseBuilder: (_request, context) =>
         new ProblemError(429, 'rate_limited', `Rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s.`),
     });
   }
+
+  await registerQueueDashboard(app, [deps.queue], deps.operatorToken);
 
   await app.register(async (operatorScope) => {
     operatorScope.addHook('onRequest', requireOperator(deps.operatorToken));
@@ -65,7 +76,7 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
     await partnerScope.register(productRoutes({ db: deps.db }));
     await partnerScope.register(customerRoutes({ db: deps.db }));
     await partnerScope.register(licenseOverviewRoutes({ db: deps.db }));
-    await partnerScope.register(licenseJobRoutes({ db: deps.db, queue: deps.queue }));
+    await partnerScope.register(licenseJobRoutes({ db: deps.db, queue: deps.queue, metrics }));
   });
   return app;
 }

@@ -1,7 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Sql } from '@licensing/db';
-import { loggerOptions, problemErrorHandler, registerHealthRoutes } from '@licensing/http';
+import { loggerOptions, problemErrorHandler, registerHealthRoutes, registerHttpMetrics } from '@licensing/http';
+import type { Registry } from 'prom-client';
 
 export interface WorkerAppDeps {
   sql: Sql;
@@ -9,12 +10,14 @@ export interface WorkerAppDeps {
   isConsuming: () => boolean;
   isShuttingDown: () => boolean;
   logLevel?: string;
+  registry: Registry;
 }
 
-/** The worker's own small HTTP server: health (and metrics) for operators. */
+/** The worker's own small HTTP server: health and metrics for operators. */
 export async function buildWorkerApp(deps: WorkerAppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: loggerOptions(deps.logLevel ?? 'info') });
   await app.register(problemErrorHandler);
+  registerHttpMetrics(app, deps.registry);
   registerHealthRoutes(
     app,
     {

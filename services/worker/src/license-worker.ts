@@ -17,6 +17,7 @@ export interface LicenseWorkerOptions {
   log: Logger;
   onApplied?: (items: AppliedItem[], seconds: number) => void;
   onJobFinished?: (job: { id: string; status: string }) => void;
+  onTaskDone?: (seconds: number) => void;
 }
 
 /**
@@ -63,7 +64,9 @@ export function createLicenseWorker(options: LicenseWorkerOptions): Worker<Licen
     async (job) => {
       const parsed = licenseTaskSchema.safeParse(job.data);
       if (!parsed.success) throw new UnrecoverableError(`malformed task payload: ${parsed.error.message}`);
+      const started = performance.now();
       await batcher.submit(parsed.data);
+      options.onTaskDone?.((performance.now() - started) / 1000);
     },
     {
       connection: options.connection,

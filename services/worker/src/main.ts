@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { createDb, prepareDatabase } from '@licensing/db';
-import { createRedis } from '@licensing/http';
+import { createMetricsRegistry, createRedis, registerQueueDepthGauge } from '@licensing/http';
+import { createWorkerMetrics } from './metrics.ts';
 import { createLicenseTaskQueue } from '@licensing/queue';
 import { buildWorkerApp } from './app.ts';
 import { loadWorkerConfig } from './config.ts';
@@ -14,12 +15,16 @@ const workerRedis = createRedis(config.REDIS_URL, 'worker');
 const redis = createRedis(config.REDIS_URL, 'producer');
 const queue = createLicenseTaskQueue(redis, config.BULLMQ_PREFIX);
 let shuttingDown = false;
+const registry = createMetricsRegistry('worker');
+const metrics = createWorkerMetrics(registry);
+registerQueueDepthGauge(registry, { [queue.name]: queue });
 
 const app = await buildWorkerApp({
   sql, redis,
   isConsuming: () => worker.isRunning() && !worker.isPaused(),
   isShuttingDown: () => shuttingDown,
   logLevel: config.LOG_LEVEL,
+  registry,
 });
 const log = app.log as unknown as import('pino').Logger;
 const worker = createLicenseWorker({
@@ -31,6 +36,9 @@ const worker = createLicenseWorker({
   batchParallelism: config.WORKER_BATCH_PARALLELISM,
   stalledIntervalMs: config.STALLED_INTERVAL_MS,
   log,
+  onApplied: metrics.onApplied,
+  onJobFinished: metrics.onJobFinished,
+  onTaskDone: (seconds) => metrics.taskDuration.observe(seconds),
 });
 const reconciler = new Reconciler({ db, queue, redis, log, intervalMs: config.RECONCILE_INTERVAL_MS, lockKey: `${config.BULLMQ_PREFIX}:licensing:reconciler-lock` });
 for (const conn of [redis, workerRedis]) conn.on('error', (err) => log.warn({ err }, 'redis error'));

@@ -27,7 +27,7 @@ export interface NewLicenseJob {
  * commit (sum unchanged) or frees seats (sum lower). So checking after inserting under the lock is
  * enough, and if any product falls short the whole transaction rolls back: nothing is reserved.
  */
-export async function createJobWithReservations(tx: DbOrTx, input: NewLicenseJob): Promise<JobRow> {
+export async function createJobWithReservations(tx: DbOrTx, input: NewLicenseJob): Promise<{ job: JobRow; reserved: Map<string, number> }> {
   const assignedProducts = input.assign.map((a) => a.productId).sort();
   const locked = assignedProducts.length
     ? await tx.execute<{ product_id: string; quantity: number }>(sql`
@@ -69,7 +69,7 @@ export async function createJobWithReservations(tx: DbOrTx, input: NewLicenseJob
     throw unprocessable('unknown_users', `${unknown.length} of the selected users do not exist in this customer.`, { userIds: unknown });
   }
 
-  if (assignedProducts.length === 0) return job!;
+  if (assignedProducts.length === 0) return { job: job!, reserved: new Map() };
   // One seat per selected user who does not hold the product yet.
   const reservedRows = await tx.execute<{ product_id: string; reserved: number }>(sql`
     WITH reserved AS (
@@ -96,7 +96,7 @@ export async function createJobWithReservations(tx: DbOrTx, input: NewLicenseJob
       { shortages },
     );
   }
-  return job!;
+  return { job: job!, reserved: mine };
 }
 
 export async function getJobRow(db: DbOrTx, customerId: string, jobId: string): Promise<JobRow | undefined> {

@@ -12,6 +12,8 @@ import { paged, pagedSchema, pageQuery, problemSchema } from '../schemas/common.
 import { customerParams } from '../schemas/customers.ts';
 import { createLicenseJobBody, IDEMPOTENCY_KEY_MAX, jobParams, jobResultSchema, jobSchema, resultsQuery, type CreateLicenseJob } from '../schemas/license-jobs.ts';
 import { enqueueJobTasks } from '../enqueue.ts';
+import type { ApiMetrics } from '../metrics.ts';
+import { ProblemError } from '@licensing/http';
 
 /** Seconds a client should wait before polling an unfinished job again. */
 const POLL_AFTER_SECONDS = 1;
@@ -19,6 +21,7 @@ const POLL_AFTER_SECONDS = 1;
 export interface LicenseJobDeps {
   db: Db;
   queue: LicenseTaskQueue;
+  metrics: ApiMetrics;
 }
 
 export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
@@ -75,15 +78,19 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       }
       try {
         const changes = await validateProducts(request.body);
-        const job = await db.transaction(async (tx) => {
+        const { job, reserved } = await db.transaction(async (tx) => {
           const created = await createJobWithReservations(tx, { partnerId: partner.id, customerId: customer.id, userIds, ...changes, idempotencyKey: key });
-          if (key !== undefined) await completeIdempotencyKey(tx, partner.id, key, created.id);
+          if (key !== undefined) await completeIdempotencyKey(tx, partner.id, key, created.job.id);
           return created;
         });
         request.log.info({ jobId: job.id, users: userIds.length }, 'license job accepted');
+        deps.metrics.jobsAccepted.inc();
+        deps.metrics.jobUsers.inc(userIds.length);
+        for (const [product, seats] of reserved) deps.metrics.seatsReserved.inc({ product }, seats);
         await enqueueJobTasks(deps.queue, request.log, { jobId: job.id, customerId: customer.id }, userIds);
         return respond(job.id);
       } catch (error) {
+        if (error instanceof ProblemError) deps.metrics.jobsRefused.inc({ code: error.code });
         if (key !== undefined) await releaseIdempotencyKey(db, partner.id, key);
         throw error;
       }

@@ -1,0 +1,41 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import type { Queue } from 'bullmq';
+import { bearerToken, problemDocument, secretsEqual } from '@licensing/http';
+
+export const DASHBOARD_PATH = '/admin/queues';
+
+/** The operator token as a Bearer token, or as the basic-auth password (so a browser can log in). */
+export function isOperatorRequest(request: FastifyRequest, operatorToken: string): boolean {
+  const header = request.headers.authorization;
+  const bearer = bearerToken(header);
+  if (bearer) return secretsEqual(bearer, operatorToken);
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  if (!basic) return false;
+  const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+  const password = decoded.slice(decoded.indexOf(':') + 1);
+  return decoded.includes(':') && secretsEqual(password, operatorToken);
+}
+
+/**
+ * Bull Board for every queue of the system, in its own encapsulated scope whose onRequest hook
+ * guards the page, its assets and its API (retry, clean, promote) alike.
+ */
+export async function registerQueueDashboard(app: FastifyInstance, queues: Queue[], operatorToken: string): Promise<void> {
+  const serverAdapter = new FastifyAdapter();
+  serverAdapter.setBasePath(DASHBOARD_PATH);
+  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter, options: { uiConfig: { boardTitle: 'License tasks' } } });
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', async (request, reply) => {
+      if (isOperatorRequest(request, operatorToken)) return;
+      return reply
+        .status(401)
+        .header('www-authenticate', 'Basic realm="queues", charset="UTF-8"')
+        .type('application/problem+json; charset=utf-8')
+        .send(problemDocument(401, 'unauthorized', 'The operator token is required (Bearer, or as the basic-auth password).'));
+    });
+    await scope.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
+  });
+}

@@ -1,0 +1,273 @@
+// End to end: API (inject) → Postgres → BullMQ on the real Redis → the real worker → job report.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { licenseTaskId } from '@licensing/queue';
+import { applyUserChanges } from '../services/worker/src/apply-user-changes.ts';
+import { buildTestApi, buildTestCatalog, createTestEnv, startTestWorker, type TestEnv, type TestWorker } from './support/test-env.ts';
+import { expectSeatInvariant, PartnerClient, putProduct } from './support/client.ts';
+import { ADDON, REFUSED_IN_FR, REGIONAL, SUITE, SUITE_BASIC, TEST_PRODUCTS } from './fixtures.ts';
+
+let env: TestEnv;
+let api: FastifyInstance;
+let catalog: FastifyInstance;
+let worker: TestWorker;
+let partner: PartnerClient;
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  api = await buildTestApi(env);
+  catalog = await buildTestCatalog(env);
+  for (const p of TEST_PRODUCTS) await putProduct(catalog, p);
+  partner = await PartnerClient.create(api);
+  worker = await startTestWorker(env);
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await api?.close();
+  await catalog?.close();
+  await env?.close();
+});
+
+afterEach(async () => {
+  await expectSeatInvariant(env.sql);
+});
+
+describe('bulk assign and revoke', () => {
+  it('assigns a product to 300 users, turning reservations into assignments', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 300);
+    await partner.subscribe(customer, SUITE.id, 310);
+    await worker.worker.pause(true);
+    const res = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id, disabledServicePlans: ['TEAMS'] }] });
+    expect(res.status).toBe(202);
+    expect(res.headers.location).toBe(`/v1/customers/${customer}/license-jobs/${res.body.id}`);
+    expect(res.body).toMatchObject({ status: 'queued', customerId: customer, request: { userCount: 300, revoke: [] }, progress: { total: 300, pending: 300, succeeded: 0, failed: 0 } });
+    // Seats are reserved before the 202, while no worker has run.
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ quantity: 310, assigned: 0, reserved: 300, available: 10 });
+    const pending = await partner.call('GET', `/v1/customers/${customer}/license-jobs/${res.body.id}`);
+    expect(pending.headers['retry-after']).toBeDefined();
+    worker.worker.resume();
+
+    const job = await partner.waitForJob(customer, res.body.id);
+    expect(job).toMatchObject({ status: 'completed', progress: { total: 300, pending: 0, succeeded: 300, failed: 0 }, errorsByCode: {} });
+    expect(job.startedAt).not.toBeNull();
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ quantity: 310, assigned: 300, reserved: 0, available: 10 });
+    const [{ n }] = await env.sql`SELECT count(*)::int AS n FROM user_licenses WHERE customer_id = ${customer} AND product_id = ${SUITE.id} AND disabled_service_plans = '{TEAMS}'`;
+    expect(n).toBe(300);
+    const results = await partner.results(customer, res.body.id);
+    expect(results).toHaveLength(300);
+    expect(results[0]).toMatchObject({ status: 'succeeded', changes: [{ productId: SUITE.id, action: 'assign', outcome: 'assigned' }] });
+    expect(results.map((r) => r.displayName)).toEqual([...results.map((r) => r.displayName)].sort());
+    const done = await partner.call('GET', `/v1/customers/${customer}/license-jobs/${res.body.id}`);
+    expect(done.headers['retry-after']).toBeUndefined();
+
+    // Assigning again: unchanged for most, updated where plans change; no seat is needed.
+    const again = await partner.startJob(customer, { userIds: users.slice(0, 10), assign: [{ productId: SUITE.id }] });
+    expect(again.status).toBe(202);
+    const againJob = await partner.waitForJob(customer, again.body.id);
+    expect(againJob.status).toBe('completed');
+    const againResults = await partner.results(customer, again.body.id);
+    expect(againResults.every((r) => r.changes[0].outcome === 'updated')).toBe(true);
+
+    // Revoke from 100 users; revoking from someone who does not hold it is not_assigned.
+    const other = await partner.users(customer, 1, () => ({ userPrincipalName: 'nobody@fabrikam.example', displayName: 'Nobody' }));
+    const revoke = await partner.startJob(customer, { userIds: [...users.slice(0, 100), ...other], revoke: [SUITE.id] });
+    expect(revoke.status).toBe(202);
+    const revoked = await partner.waitForJob(customer, revoke.body.id);
+    expect(revoked).toMatchObject({ status: 'completed', progress: { total: 101, succeeded: 101, failed: 0 } });
+    const revokeResults = await partner.results(customer, revoke.body.id);
+    expect(revokeResults.filter((r) => r.changes[0].outcome === 'revoked')).toHaveLength(100);
+    expect(revokeResults.find((r) => r.userId === other[0]).changes[0].outcome).toBe('not_assigned');
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 200, reserved: 0, available: 110 });
+  });
+
+  it('shows all / some / none for a selection in the license overview', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 4);
+    await partner.subscribe(customer, SUITE.id, 3);
+    await partner.subscribe(customer, ADDON.id, 5);
+    await partner.subscribe(customer, REGIONAL.id, 0);
+    const job = await partner.startJob(customer, { userIds: users.slice(0, 3), assign: [{ productId: SUITE.id }] });
+    expect(job.status).toBe(202);
+    await partner.waitForJob(customer, job.body.id);
+
+    const some = await partner.call('POST', `/v1/customers/${customer}/license-overview`, { userIds: [users[3], users[0]] });
+    expect(some.status).toBe(200);
+    expect(some.body.users.map((u: any) => u.id)).toEqual([users[0], users[3]]);
+    const byId = Object.fromEntries(some.body.products.map((p: any) => [p.productId, p]));
+    expect(byId[SUITE.id]).toMatchObject({ name: SUITE.name, quantity: 3, assigned: 3, available: 0, selection: 'some', assignedUserIds: [users[0]], buyMore: true });
+    expect(byId[SUITE.id].servicePlans).toEqual(SUITE.servicePlans.map((p) => ({ id: p.id, name: p.name })));
+    expect(byId[ADDON.id]).toMatchObject({ selection: 'none', assignedUserIds: [], buyMore: false, available: 5 });
+    expect(byId[REGIONAL.id]).toMatchObject({ quantity: 0, buyMore: true });
+
+    const all = await partner.call('POST', `/v1/customers/${customer}/license-overview`, { userIds: users.slice(0, 3) });
+    expect(all.body.products.find((p: any) => p.productId === SUITE.id).selection).toBe('all');
+  });
+
+  it('reports rule violations per user, all-or-nothing, with errorsByCode', async () => {
+    const customer = await partner.customer('Rules Inc', 'US');
+    const [us, fr, holder] = [
+      ...(await partner.users(customer, 1, () => ({ userPrincipalName: 'us@rules.example', displayName: 'A US user' }))),
+      ...(await partner.users(customer, 1, () => ({ userPrincipalName: 'fr@rules.example', displayName: 'B French user', usageLocation: 'FR' }))),
+      ...(await partner.users(customer, 1, () => ({ userPrincipalName: 'basic@rules.example', displayName: 'C Basic holder' }))),
+    ];
+    for (const p of [SUITE, SUITE_BASIC, ADDON, REGIONAL, REFUSED_IN_FR]) await partner.subscribe(customer, p.id, 10);
+    const basic = await partner.startJob(customer, { userIds: [holder!], assign: [{ productId: SUITE_BASIC.id }] });
+    await partner.waitForJob(customer, basic.body.id);
+
+    // Region rules: the French user is refused both products, the US user gets both.
+    const regional = await partner.startJob(customer, { userIds: [us!, fr!], assign: [{ productId: REGIONAL.id }, { productId: REFUSED_IN_FR.id }] });
+    const regionalJob = await partner.waitForJob(customer, regional.body.id);
+    expect(regionalJob).toMatchObject({ status: 'completed_with_errors', progress: { succeeded: 1, failed: 1 }, errorsByCode: { ProhibitedInUsageLocationViolation: 1 } });
+    const frResult = (await partner.results(customer, regional.body.id, 'failed'))[0];
+    expect(frResult.userId).toBe(fr);
+    expect(frResult.changes.map((c: any) => [c.productId, c.outcome, c.error?.code])).toEqual([
+      [REGIONAL.id, 'failed', 'ProhibitedInUsageLocationViolation'],
+      [REFUSED_IN_FR.id, 'failed', 'ProhibitedInUsageLocationViolation'],
+    ]);
+
+    // Add-on without its base fails; the same add-on with its base in the same job succeeds.
+    const addon = await partner.startJob(customer, { userIds: [us!], assign: [{ productId: ADDON.id }] });
+    const addonJob = await partner.waitForJob(customer, addon.body.id);
+    expect(addonJob).toMatchObject({ status: 'failed', errorsByCode: { DependencyViolation: 1 } });
+    const both = await partner.startJob(customer, { userIds: [us!], assign: [{ productId: SUITE.id }, { productId: ADDON.id }] });
+    expect((await partner.waitForJob(customer, both.body.id)).status).toBe('completed');
+
+    // Revoking the base under the add-on is refused; swapping suites in one job for the basic holder works.
+    const revokeBase = await partner.startJob(customer, { userIds: [us!], revoke: [SUITE.id] });
+    const revokeBaseJob = await partner.waitForJob(customer, revokeBase.body.id);
+    expect(revokeBaseJob).toMatchObject({ status: 'failed', errorsByCode: { DependencyViolation: 1 } });
+    const exclusive = await partner.startJob(customer, { userIds: [holder!], assign: [{ productId: SUITE.id }] });
+    expect(await partner.waitForJob(customer, exclusive.body.id)).toMatchObject({ status: 'failed', errorsByCode: { MutuallyExclusiveViolation: 1 } });
+    const swap = await partner.startJob(customer, { userIds: [holder!], revoke: [SUITE_BASIC.id], assign: [{ productId: SUITE.id }] });
+    expect((await partner.waitForJob(customer, swap.body.id)).status).toBe('completed');
+    const swapped = await partner.call('GET', `/v1/customers/${customer}/users/${holder}`);
+    expect(swapped.body.licenses.map((l: any) => l.productId)).toEqual([SUITE.id]);
+
+    // A plan that requires a disabled plan.
+    const plans = await partner.startJob(customer, { userIds: [holder!], assign: [{ productId: SUITE.id, disabledServicePlans: ['SHAREPOINT'] }] });
+    const plansJob = await partner.waitForJob(customer, plans.body.id);
+    expect(plansJob).toMatchObject({ status: 'failed', errorsByCode: { DependencyViolation: 1 } });
+    const subs = await partner.subscriptions(customer);
+    expect(subs[SUITE.id]).toMatchObject({ assigned: 2, reserved: 0 });
+    expect(subs[SUITE_BASIC.id]).toMatchObject({ assigned: 0, reserved: 0 });
+    expect(subs[REGIONAL.id]).toMatchObject({ assigned: 1, reserved: 0 });
+  });
+
+  it('reports UserNotFound for a user deleted after the job was accepted, and frees its seats', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 3);
+    await partner.subscribe(customer, SUITE.id, 3);
+    await worker.worker.pause(true);
+    const job = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
+    expect((await partner.call('DELETE', `/v1/customers/${customer}/users/${users[1]}`)).status).toBe(204);
+    worker.worker.resume();
+    const done = await partner.waitForJob(customer, job.body.id);
+    expect(done).toMatchObject({ status: 'completed_with_errors', progress: { succeeded: 2, failed: 1 }, errorsByCode: { UserNotFound: 1 } });
+    const failed = await partner.results(customer, job.body.id, 'failed');
+    expect(failed[0]).toMatchObject({ userId: users[1], changes: [{ outcome: 'failed', error: { code: 'UserNotFound' } }] });
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 2, reserved: 0, available: 1 });
+  });
+});
+
+describe('concurrency', () => {
+  it('20 concurrent requests racing for the last 50 seats: exactly 10 accepted, never oversold', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 100);
+    await partner.subscribe(customer, SUITE.id, 50);
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => partner.startJob(customer, { userIds: users.slice(i * 5, i * 5 + 5), assign: [{ productId: SUITE.id }] })),
+    );
+    const accepted = responses.filter((r) => r.status === 202);
+    const refused = responses.filter((r) => r.status === 409);
+    expect(accepted).toHaveLength(10);
+    expect(refused).toHaveLength(10);
+    expect(refused[0]!.body).toMatchObject({ code: 'insufficient_licenses', status: 409, shortages: [{ productId: SUITE.id, required: 5, available: 0 }] });
+    expect(refused[0]!.headers['content-type']).toMatch(/application\/problem\+json/);
+    await expectSeatInvariant(env.sql);
+    for (const r of accepted) await partner.waitForJob(customer, r.body.id);
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ quantity: 50, assigned: 50, reserved: 0, available: 0 });
+    const [{ jobs }] = await env.sql`SELECT count(*)::int AS jobs FROM license_jobs WHERE customer_id = ${customer}`;
+    expect(jobs).toBe(10);
+  });
+
+  it('overlapping jobs on the same users apply one job at a time, in acceptance order', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 60);
+    await partner.subscribe(customer, SUITE.id, 60);
+    await partner.subscribe(customer, SUITE_BASIC.id, 60);
+    await worker.worker.pause(true);
+    const a = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
+    const b = await partner.startJob(customer, { userIds: users.slice(0, 30), revoke: [SUITE.id], assign: [{ productId: SUITE_BASIC.id }] });
+    const c = await partner.startJob(customer, { userIds: users.slice(20, 40), assign: [{ productId: SUITE.id, disabledServicePlans: ['TEAMS'] }] });
+    for (const r of [a, b, c]) expect(r.status).toBe(202);
+    worker.worker.resume();
+    const [ja, jb, jc] = await Promise.all([a, b, c].map((r) => partner.waitForJob(customer, r.body.id)));
+    expect(ja.status).toBe('completed');
+    expect(jb.status).toBe('completed');
+    // Users 20..29 hold SUITE_BASIC after job b, so job c's SUITE is excluded for them; 30..39 get updated plans.
+    expect(jc).toMatchObject({ status: 'completed_with_errors', progress: { succeeded: 10, failed: 10 }, errorsByCode: { MutuallyExclusiveViolation: 10 } });
+    const subs = await partner.subscriptions(customer);
+    expect(subs[SUITE.id]).toMatchObject({ assigned: 30, reserved: 0 });
+    expect(subs[SUITE_BASIC.id]).toMatchObject({ assigned: 30, reserved: 0 });
+    const [{ n }] = await env.sql`SELECT count(*)::int AS n FROM user_licenses WHERE product_id = ${SUITE.id} AND customer_id = ${customer} AND disabled_service_plans = '{TEAMS}'`;
+    expect(n).toBe(10);
+  });
+
+  it('a task delivered twice changes nothing the second time', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 20);
+    await partner.subscribe(customer, SUITE.id, 20);
+    const job = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
+    await partner.waitForJob(customer, job.body.id);
+    const before = await env.sql`SELECT user_id, product_id, assigned_at FROM user_licenses WHERE customer_id = ${customer} ORDER BY user_id`;
+    const resultsBefore = await partner.results(customer, job.body.id);
+
+    // Straight through the worker's code path, twice...
+    expect(await applyUserChanges(env.db, users.map((userId) => ({ jobId: job.body.id, userId })))).toEqual([]);
+    // ...and through the queue under fresh task ids, as a redelivery would.
+    await env.queue.addBulk(users.map((userId) => ({ name: 'apply-user-changes', data: { jobId: job.body.id, customerId: customer, userId }, opts: { jobId: `${licenseTaskId(job.body.id, userId)}.again` } })));
+    await expect.poll(async () => (await env.queue.getJobCounts('waiting', 'active')).waiting, { timeout: 10_000 }).toBe(0);
+    await expect.poll(async () => (await env.queue.getJobCounts('active')).active, { timeout: 10_000 }).toBe(0);
+
+    expect(await env.sql`SELECT user_id, product_id, assigned_at FROM user_licenses WHERE customer_id = ${customer} ORDER BY user_id`).toEqual(before);
+    expect(await partner.results(customer, job.body.id)).toEqual(resultsBefore);
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 20, reserved: 0 });
+  });
+});
+
+describe('idempotency keys', () => {
+  it('same key and body → same job; other body → 422; in flight → 409', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 5);
+    await partner.subscribe(customer, SUITE.id, 5);
+    const body = { userIds: users, assign: [{ productId: SUITE.id }] };
+    const first = await partner.startJob(customer, body, { 'idempotency-key': 'order-42' });
+    expect(first.status).toBe(202);
+    const second = await partner.startJob(customer, body, { 'idempotency-key': 'order-42' });
+    expect(second.status).toBe(202);
+    expect(second.body.id).toBe(first.body.id);
+    const [{ jobs }] = await env.sql`SELECT count(*)::int AS jobs FROM license_jobs WHERE customer_id = ${customer}`;
+    expect(jobs).toBe(1);
+    const reused = await partner.startJob(customer, { ...body, userIds: users.slice(0, 2) }, { 'idempotency-key': 'order-42' });
+    expect(reused.status).toBe(422);
+    expect(reused.body.code).toBe('idempotency_key_reused');
+
+    // A claim whose request is still being answered.
+    const partnerId = (await env.sql`SELECT partner_id FROM customers WHERE id = ${customer}`)[0]!.partner_id;
+    const [{ request_hash }] = await env.sql`SELECT request_hash FROM idempotency_keys WHERE key = 'order-42'`;
+    await env.sql`INSERT INTO idempotency_keys (partner_id, key, request_hash) VALUES (${partnerId}, 'in-flight', ${request_hash})`;
+    const inFlight2 = await partner.startJob(customer, body, { 'idempotency-key': 'in-flight' });
+    expect(inFlight2.status).toBe(409);
+    expect(inFlight2.body.code).toBe('idempotency_key_in_use');
+
+    // A refused request frees its key for a retry.
+    await partner.subscribe(customer, ADDON.id, 0);
+    const short = await partner.startJob(customer, { userIds: users, assign: [{ productId: ADDON.id }] }, { 'idempotency-key': 'needs-more-seats' });
+    expect(short.status).toBe(409);
+    await partner.waitForJob(customer, first.body.id);
+    const [{ keys }] = await env.sql`SELECT count(*)::int AS keys FROM idempotency_keys WHERE key = 'needs-more-seats'`;
+    expect(keys).toBe(0);
+  });
+});

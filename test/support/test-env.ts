@@ -1,0 +1,113 @@
+// Per-test-file environment: a database cloned from the migrated template, a unique BullMQ
+// prefix on the shared Redis, and builders for the real apps and worker. Nothing is mocked.
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import postgres from 'postgres';
+import pino from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { Worker } from 'bullmq';
+import { createDb, type DbHandle } from '@licensing/db';
+import { createRedis } from '@licensing/http';
+import { createLicenseTaskQueue, type LicenseTask, type LicenseTaskQueue } from '@licensing/queue';
+import { buildApiApp } from '../../services/api/src/app.ts';
+import { buildCatalogApp } from '../../services/catalog/src/app.ts';
+import { createLicenseWorker } from '../../services/worker/src/license-worker.ts';
+import { Reconciler } from '../../services/worker/src/reconciler.ts';
+import type { Redis } from 'ioredis';
+
+export const OPERATOR_TOKEN = 'test-operator-token';
+
+export interface TestEnv extends DbHandle {
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+  redis: Redis;
+  queue: LicenseTaskQueue;
+  close: () => Promise<void>;
+}
+
+export async function createTestEnv(): Promise<TestEnv> {
+  const server = inject('pgServerUrl');
+  const name = `licensing_test_${randomUUID().replaceAll('-', '')}`;
+  const admin = postgres(server, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}`);
+  await admin.end();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  const handle = createDb(databaseUrl, { max: 10, applicationName: 'test' });
+  const redisUrl = inject('redisUrl');
+  const redis = createRedis(redisUrl, 'producer');
+  const prefix = `test-${randomUUID()}`;
+  const queue = createLicenseTaskQueue(redis, prefix);
+  return {
+    ...handle,
+    databaseUrl,
+    redisUrl,
+    prefix,
+    redis,
+    queue,
+    close: async () => {
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      await redis.quit();
+      await handle.close();
+      const dropper = postgres(server, { max: 1, onnotice: () => {} });
+      await dropper.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+    },
+  };
+}
+
+export async function buildTestApi(env: TestEnv, options: { rateLimitPerMinute?: number } = {}): Promise<FastifyInstance> {
+  const app = await buildApiApp({
+    db: env.db, sql: env.sql, redis: env.redis, queue: env.queue,
+    operatorToken: OPERATOR_TOKEN,
+    rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+    logLevel: 'silent',
+  });
+  await app.ready();
+  return app;
+}
+
+export async function buildTestCatalog(env: TestEnv): Promise<FastifyInstance> {
+  const app = await buildCatalogApp({ db: env.db, sql: env.sql, redis: env.redis, operatorToken: OPERATOR_TOKEN, logLevel: 'silent' });
+  await app.ready();
+  return app;
+}
+
+export const silentLog = pino({ level: 'silent' });
+
+export interface TestWorker {
+  worker: Worker<LicenseTask, void, "apply-user-changes">;
+  close: () => Promise<void>;
+}
+
+export async function startTestWorker(env: TestEnv, options: { concurrency?: number; batchSize?: number } = {}): Promise<TestWorker> {
+  const connection = createRedis(env.redisUrl, 'worker');
+  const worker = createLicenseWorker({
+    db: env.db,
+    connection,
+    prefix: env.prefix,
+    concurrency: options.concurrency ?? 64,
+    batchSize: options.batchSize ?? 100,
+    batchParallelism: 2,
+    stalledIntervalMs: 5000,
+    log: silentLog,
+  });
+  void worker.run();
+  await worker.waitUntilReady();
+  return {
+    worker,
+    close: async () => {
+      await worker.close();
+      await connection.quit();
+    },
+  };
+}
+
+export function createTestReconciler(env: TestEnv): Reconciler {
+  return new Reconciler({ db: env.db, queue: env.queue, redis: env.redis, log: silentLog, intervalMs: 1000, lockKey: `${env.prefix}:reconciler-lock` });
+}
