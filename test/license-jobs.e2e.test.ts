@@ -38,7 +38,7 @@ describe('bulk assign and revoke', () => {
     const customer = await partner.customer();
     const users = await partner.users(customer, 300);
     await partner.subscribe(customer, SUITE.id, 310);
-    await worker.worker.pause(true);
+    await env.queue.pause();
     const res = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id, disabledServicePlans: ['TEAMS'] }] });
     expect(res.status).toBe(202);
     expect(res.headers.location).toBe(`/v1/customers/${customer}/license-jobs/${res.body.id}`);
@@ -47,7 +47,7 @@ describe('bulk assign and revoke', () => {
     expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ quantity: 310, assigned: 0, reserved: 300, available: 10 });
     const pending = await partner.call('GET', `/v1/customers/${customer}/license-jobs/${res.body.id}`);
     expect(pending.headers['retry-after']).toBeDefined();
-    worker.worker.resume();
+    await env.queue.resume();
 
     const job = await partner.waitForJob(customer, res.body.id);
     expect(job).toMatchObject({ status: 'completed', progress: { total: 300, pending: 0, succeeded: 300, failed: 0 }, errorsByCode: {} });
@@ -159,10 +159,10 @@ describe('bulk assign and revoke', () => {
     const customer = await partner.customer();
     const users = await partner.users(customer, 3);
     await partner.subscribe(customer, SUITE.id, 3);
-    await worker.worker.pause(true);
+    await env.queue.pause();
     const job = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
     expect((await partner.call('DELETE', `/v1/customers/${customer}/users/${users[1]}`)).status).toBe(204);
-    worker.worker.resume();
+    await env.queue.resume();
     const done = await partner.waitForJob(customer, job.body.id);
     expect(done).toMatchObject({ status: 'completed_with_errors', progress: { succeeded: 2, failed: 1 }, errorsByCode: { UserNotFound: 1 } });
     const failed = await partner.results(customer, job.body.id, 'failed');
@@ -195,14 +195,15 @@ describe('concurrency', () => {
   it('overlapping jobs on the same users apply one job at a time, in acceptance order', async () => {
     const customer = await partner.customer();
     const users = await partner.users(customer, 60);
-    await partner.subscribe(customer, SUITE.id, 60);
+    // Job c needs 20 seats of its own: at acceptance its users do not hold SUITE yet (job a is pending).
+    await partner.subscribe(customer, SUITE.id, 80);
     await partner.subscribe(customer, SUITE_BASIC.id, 60);
-    await worker.worker.pause(true);
+    await env.queue.pause();
     const a = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
     const b = await partner.startJob(customer, { userIds: users.slice(0, 30), revoke: [SUITE.id], assign: [{ productId: SUITE_BASIC.id }] });
     const c = await partner.startJob(customer, { userIds: users.slice(20, 40), assign: [{ productId: SUITE.id, disabledServicePlans: ['TEAMS'] }] });
     for (const r of [a, b, c]) expect(r.status).toBe(202);
-    worker.worker.resume();
+    await env.queue.resume();
     const [ja, jb, jc] = await Promise.all([a, b, c].map((r) => partner.waitForJob(customer, r.body.id)));
     expect(ja.status).toBe('completed');
     expect(jb.status).toBe('completed');

@@ -35,8 +35,9 @@ CREATE INDEX customers_partner_created ON customers (partner_id, created_at, id)
 CREATE TABLE users (
   id                   uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   customer_id          uuid NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
-  user_principal_name  text NOT NULL,
-  display_name         text NOT NULL,
+  -- ICU root collation: the user list sorts as people (and JavaScript's localeCompare) expect.
+  user_principal_name  text COLLATE "und-x-icu" NOT NULL,
+  display_name         text COLLATE "und-x-icu" NOT NULL,
   usage_location       text,
   created_at           timestamptz NOT NULL DEFAULT now()
 );
@@ -89,8 +90,8 @@ CREATE TABLE license_job_items (
   user_id              uuid NOT NULL,             -- no foreign key: a deleted user must still be reported
   job_seq              bigint NOT NULL,
   position             integer NOT NULL,          -- the user's place in the user list when the job was accepted
-  user_principal_name  text NOT NULL,
-  display_name         text NOT NULL,
+  user_principal_name  text COLLATE "und-x-icu" NOT NULL,
+  display_name         text COLLATE "und-x-icu" NOT NULL,
   status               text NOT NULL DEFAULT 'pending',
   changes              jsonb,
   error_codes          text[],

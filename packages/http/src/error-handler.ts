@@ -1,11 +1,12 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { ProblemError, problemDocument } from './problem.ts';
+import { ProblemError, problemDocument, rootCause } from './problem.ts';
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
 /** Postgres and network errors that mean "the database is away for now", answered 503, not 500. */
-export function isDependencyUnavailable(error: unknown): boolean {
+export function isDependencyUnavailable(wrapped: unknown): boolean {
+  const error = rootCause(wrapped);
   const e = error as { code?: string; errno?: string };
   const code = e?.code ?? '';
   return (
@@ -64,6 +65,8 @@ export const problemErrorHandler = fp(
       request.log.error({ err: error }, 'unhandled error');
       return reply.status(500).type(PROBLEM_JSON).send(problemDocument(500, 'internal_error', 'An unexpected error occurred.'));
     });
+    // A JSON API: bodies in any other media type are answered 415, not parsed as text.
+    app.removeContentTypeParser(['text/plain']);
     app.setNotFoundHandler((request, reply) => {
       reply.status(404).type(PROBLEM_JSON).send(problemDocument(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`));
     });

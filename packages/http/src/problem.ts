@@ -63,3 +63,22 @@ export const unauthorized = (detail = 'A valid Bearer credential is required.') 
 export const badRequest = (code: string, detail: string, extensions?: Record<string, unknown>) => new ProblemError(400, code, detail, extensions);
 export const conflict = (code: string, detail: string, extensions?: Record<string, unknown>) => new ProblemError(409, code, detail, extensions);
 export const unprocessable = (code: string, detail: string, extensions?: Record<string, unknown>) => new ProblemError(422, code, detail, extensions);
+
+/** The driver error under a query error: drizzle wraps postgres.js errors in `cause`. */
+export function rootCause(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object' && 'cause' in current && (current as { cause?: unknown }).cause; depth++) {
+    current = (current as { cause: unknown }).cause;
+  }
+  return current;
+}
+
+/** The SQLSTATE of a Postgres error, however deeply it is wrapped. */
+export function sqlState(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 6; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { getProduct, type Db } from '@licensing/db';
-import { conflict, notFound } from '@licensing/http';
+import { conflict, notFound, sqlState } from '@licensing/http';
 import { partnerOf } from '../auth.ts';
 import { pathId } from '../ids.ts';
 import { createCustomer, customerJson, getCustomer, listCustomers, type CustomerRow } from '../repositories/customers.ts';
@@ -21,9 +21,7 @@ export async function customerInScope(db: Db, request: FastifyRequest, customerI
   return customer;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string })?.code === '23505';
-}
+const isUniqueViolation = (error: unknown) => sqlState(error) === '23505';
 
 export function customerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
   const { db } = deps;
