@@ -5,9 +5,9 @@ export const workerEnv = {
   ...commonEnv,
   WORKER_PORT: port(3002),
   /** Tasks held at once by one worker process; they are applied to Postgres in batches. */
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(256),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(1000),
   /** Most users applied in one Postgres transaction. */
-  WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(2000).default(200),
+  WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(2000).default(500),
   /** Batch transactions in flight at once per process. */
   WORKER_BATCH_PARALLELISM: z.coerce.number().int().min(1).max(16).default(2),
   /** How often Postgres is compared with the queue to re-enqueue lost tasks and finish stuck jobs. */

@@ -1,0 +1,223 @@
+// `pnpm bench`: end-to-end throughput of bulk assign/revoke against the real services (child
+// processes) on the local Postgres and Redis, next to the raw ceiling of a bare BullMQ queue with
+// a no-op processor on the same Redis. Prints a table and writes bench-results.json.
+//
+//   BENCH_USERS (10000)  BENCH_BIG_USERS (50000, 0 to skip)  BENCH_ROUNDS (3)
+//   BENCH_DATABASE_SERVER (postgres://postgres@127.0.0.1:5432/postgres)  BENCH_REDIS_URL (redis://127.0.0.1:6379)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import postgres from 'postgres';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const N = Number(process.env.BENCH_USERS ?? 10_000);
+const BIG = Number(process.env.BENCH_BIG_USERS ?? 50_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const server = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const OPERATOR = 'bench-operator-token';
+const PORTS = { api: 3100, catalog: 3101, worker: 3102 };
+
+const dbName = `licensing_bench_${process.pid}`;
+const dbUrl = (() => { const u = new URL(server); u.pathname = `/${dbName}`; return u.toString(); })();
+const prefix = `bench-${randomUUID().slice(0, 8)}`;
+const children: ChildProcess[] = [];
+
+function startService(name: 'api' | 'catalog' | 'worker', extraEnv: Record<string, string> = {}): ChildProcess {
+  const profile = name === 'worker' && process.env.BENCH_PROFILE_WORKER ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_WORKER}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', `services/${name}/src/main.ts`], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      DATABASE_URL: dbUrl, REDIS_URL: redisUrl, BULLMQ_PREFIX: prefix, OPERATOR_TOKEN: OPERATOR, LOG_LEVEL: 'warn',
+      API_PORT: String(PORTS.api), CATALOG_PORT: String(PORTS.catalog), RATE_LIMIT_PER_MINUTE: '0', CATALOG_SEED: 'false',
+      ...extraEnv,
+    },
+  });
+  children.push(child);
+  return child;
+}
+
+async function stopService(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function waitReady(url: string) {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch { /* not yet */ }
+    await sleep(100);
+  }
+  throw new Error(`${url} never became ready`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Mean batch size and transaction time of a worker, from its Prometheus metrics. */
+async function batchStats(url: string) {
+  const text = await (await fetch(url)).text();
+  const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const batches = value('license_task_batch_size_count');
+  return {
+    batches,
+    meanUsersPerBatch: Math.round(value('license_task_batch_size_sum') / batches),
+    meanBatchMs: +((value('license_task_batch_duration_seconds_sum') / batches) * 1000).toFixed(1),
+  };
+}
+
+/** Peak resident set size (VmHWM) of a process, in MB. */
+function peakRssMb(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024);
+}
+
+async function http(method: string, path: string, token: string, body?: unknown, base = `http://127.0.0.1:${PORTS.api}`) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json().catch(() => undefined);
+  if (res.status >= 400) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
+  return json as any;
+}
+
+/** One job as a client sees it: POST, then poll until finished. Users per second end to end. */
+async function runJob(key: string, customerId: string, body: unknown) {
+  const t0 = performance.now();
+  const job = await http('POST', `/v1/customers/${customerId}/license-jobs`, key, body);
+  const postMs = performance.now() - t0;
+  for (;;) {
+    const state = await http('GET', `/v1/customers/${customerId}/license-jobs/${job.id}`, key);
+    if (state.finishedAt) {
+      const seconds = (performance.now() - t0) / 1000;
+      if (state.status !== 'completed') throw new Error(`job ended ${state.status}: ${JSON.stringify(state.errorsByCode)}`);
+      return { postMs: Math.round(postMs), seconds: +seconds.toFixed(2), usersPerSecond: Math.round(state.progress.total / seconds) };
+    }
+    await sleep(50);
+  }
+}
+
+/**
+ * The ceiling: a bare BullMQ queue on the same Redis and a no-op processor, N tasks. Measured like
+ * the product's jobs, from the first addBulk to the last completion (the worker runs while tasks
+ * are added), and also the drain alone.
+ */
+async function rawCeiling(n: number, concurrency: number) {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const name = `raw-${randomUUID().slice(0, 8)}`;
+  const queue = new Queue(name, { connection, prefix });
+  let done = 0;
+  let drainStart = 0;
+  const worker = new Worker(name, async () => undefined, { connection: workerConnection, prefix, concurrency, autorun: false });
+  const finished = new Promise<void>((resolve) => worker.on('completed', () => { if (++done === n) resolve(); }));
+  const t0 = performance.now();
+  void worker.run();
+  for (let i = 0; i < n; i += 1000) {
+    await queue.addBulk(Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({ name: 'noop', data: { i: i + k }, opts: { removeOnComplete: { count: 1000 } } })));
+  }
+  drainStart = performance.now();
+  await finished;
+  const seconds = (performance.now() - t0) / 1000;
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  await connection.quit();
+  await workerConnection.quit();
+  return { concurrency, seconds: +seconds.toFixed(2), tasksPerSecond: Math.round(n / seconds), addSeconds: +((drainStart - t0) / 1000).toFixed(2) };
+}
+
+async function main() {
+  const admin = postgres(server, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  const results: Record<string, unknown> = { users: N, startedAt: new Date().toISOString(), node: process.version };
+  try {
+    const catalog = startService('catalog');
+    await waitReady(`http://127.0.0.1:${PORTS.catalog}/readyz`);
+    const api = startService('api');
+    await waitReady(`http://127.0.0.1:${PORTS.api}/readyz`);
+    let workers = [startService('worker', { WORKER_PORT: String(PORTS.worker) })];
+    await waitReady(`http://127.0.0.1:${PORTS.worker}/readyz`);
+
+    await http('PUT', '/v1/products/BENCH_SUITE', OPERATOR, { id: 'BENCH_SUITE', name: 'Bench suite', servicePlans: [{ id: 'MAIL', name: 'Mail' }, { id: 'DOCS', name: 'Docs', requires: ['MAIL'] }] }, `http://127.0.0.1:${PORTS.catalog}`);
+    const { apiKey } = await http('POST', '/v1/admin/partners', OPERATOR, { name: 'Bench partner' });
+    const makeCustomer = async (users: number) => {
+      const { id } = await http('POST', '/v1/customers', apiKey, { name: 'Bench customer', country: 'US' });
+      const ids: string[] = [];
+      for (let i = 0; i < users; i += 10_000) {
+        const batch = Array.from({ length: Math.min(10_000, users - i) }, (_, k) => ({ userPrincipalName: `u${i + k}@bench.example`, displayName: `User ${i + k}` }));
+        ids.push(...(await http('POST', `/v1/customers/${id}/users/batch`, apiKey, { users: batch })).items.map((u: { id: string }) => u.id));
+      }
+      await http('PUT', `/v1/customers/${id}/subscriptions/BENCH_SUITE`, apiKey, { quantity: users });
+      return { id, ids };
+    };
+    const customer = await makeCustomer(N);
+    const assign = { userIds: customer.ids, assign: [{ productId: 'BENCH_SUITE', disabledServicePlans: ['DOCS'] }] };
+    const revoke = { userIds: customer.ids, revoke: ['BENCH_SUITE'] };
+
+    const oneWorker: { assign: any; revoke: any }[] = [];
+    for (let r = 0; r < ROUNDS; r++) oneWorker.push({ assign: await runJob(apiKey, customer.id, assign), revoke: await runJob(apiKey, customer.id, revoke) });
+
+    workers.push(startService('worker', { WORKER_PORT: String(PORTS.worker + 10) }));
+    await waitReady(`http://127.0.0.1:${PORTS.worker + 10}/readyz`);
+    const twoWorkers = { assign: await runJob(apiKey, customer.id, assign), revoke: await runJob(apiKey, customer.id, revoke) };
+    await stopService(workers.pop()!);
+
+    let big: unknown = 'skipped';
+    if (BIG > 0) {
+      const bigCustomer = await makeCustomer(BIG);
+      big = { users: BIG, assign: await runJob(apiKey, bigCustomer.id, { userIds: bigCustomer.ids, assign: [{ productId: 'BENCH_SUITE' }] }) };
+    }
+    const rss = { apiMb: peakRssMb(api.pid), workerMb: peakRssMb(workers[0]!.pid) };
+    results.workerBatches = await batchStats(`http://127.0.0.1:${PORTS.worker}/metrics`);
+    for (const child of [...workers, api, catalog]) await stopService(child);
+    workers = [];
+
+    const raw = [await rawCeiling(N, 50), await rawCeiling(N, 200)];
+    const ceiling = Math.max(...raw.map((r) => r.tasksPerSecond));
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const assignUps = median(oneWorker.map((r) => r.assign.usersPerSecond));
+    const revokeUps = median(oneWorker.map((r) => r.revoke.usersPerSecond));
+    Object.assign(results, {
+      oneWorker,
+      twoWorkers,
+      big,
+      peakRss: rss,
+      rawBullmq: raw,
+      summary: {
+        assignUsersPerSecond: assignUps,
+        revokeUsersPerSecond: revokeUps,
+        rawCeilingTasksPerSecond: ceiling,
+        assignRatioToRaw: +(assignUps / ceiling).toFixed(2),
+        revokeRatioToRaw: +(revokeUps / ceiling).toFixed(2),
+        medianPostMs: median(oneWorker.flatMap((r) => [r.assign.postMs, r.revoke.postMs])),
+        twoWorkersAssignUsersPerSecond: twoWorkers.assign.usersPerSecond,
+        twoWorkersRevokeUsersPerSecond: twoWorkers.revoke.usersPerSecond,
+      },
+    });
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    await sleep(500);
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+    const redis = new Redis(redisUrl);
+    const keys = await redis.keys(`${prefix}:*`);
+    for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
+    await redis.quit();
+  }
+  console.log(JSON.stringify(results, null, 2));
+  writeFileSync(`${root}/bench-results.json`, JSON.stringify(results, null, 2));
+  const s = results.summary as Record<string, number>;
+  console.log(`\nassign ${s.assignUsersPerSecond}/s, revoke ${s.revokeUsersPerSecond}/s, raw BullMQ ${s.rawCeilingTasksPerSecond}/s → ratios ${s.assignRatioToRaw} / ${s.revokeRatioToRaw}; median POST ${s.medianPostMs} ms; 2 workers ${s.twoWorkersAssignUsersPerSecond}/${s.twoWorkersRevokeUsersPerSecond}/s`);
+}
+
+await main();
