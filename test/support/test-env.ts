@@ -26,7 +26,7 @@ export interface TestEnv extends DbHandle {
   close: () => Promise<void>;
 }
 
-export async function createTestEnv(): Promise<TestEnv> {
+export async function createTestEnv(options: { tracing?: boolean } = {}): Promise<TestEnv> {
   const server = inject('pgServerUrl');
   const name = `licensing_test_${randomUUID().replaceAll('-', '')}`;
   const admin = postgres(server, { max: 1, onnotice: () => {} });
@@ -39,7 +39,7 @@ export async function createTestEnv(): Promise<TestEnv> {
   const redisUrl = inject('redisUrl');
   const redis = createRedis(redisUrl, 'producer');
   const prefix = `test-${randomUUID()}`;
-  const queue = createLicenseTaskQueue(redis, prefix);
+  const queue = createLicenseTaskQueue(redis, prefix, { tracing: options.tracing });
   return {
     ...handle,
     databaseUrl,
@@ -85,7 +85,7 @@ export interface TestWorker {
   close: () => Promise<void>;
 }
 
-export async function startTestWorker(env: TestEnv, options: { concurrency?: number; batchSize?: number } = {}): Promise<TestWorker> {
+export async function startTestWorker(env: TestEnv, options: { concurrency?: number; batchSize?: number; tracing?: boolean } = {}): Promise<TestWorker> {
   const connection = createRedis(env.redisUrl, 'worker');
   const worker = createLicenseWorker({
     db: env.db,
@@ -96,6 +96,7 @@ export async function startTestWorker(env: TestEnv, options: { concurrency?: num
     batchParallelism: 2,
     stalledIntervalMs: 5000,
     log: silentLog,
+    tracing: options.tracing,
   });
   void worker.run();
   await worker.waitUntilReady();

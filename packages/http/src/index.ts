@@ -7,3 +7,4 @@ export * from './auth.ts';
 export * from './health.ts';
 export * from './redis.ts';
 export * from './metrics.ts';
+export * from './tracing.ts';

@@ -1,4 +1,5 @@
 import { Queue, type JobsOptions, type QueueOptions } from 'bullmq';
+import { BullMQOtel } from 'bullmq-otel';
 import { z } from 'zod';
 
 /**
@@ -13,8 +14,6 @@ export const licenseTaskSchema = z.object({
   jobId: z.uuid(),
   customerId: z.uuid(),
   userId: z.uuid(),
-  /** W3C trace context of the request that accepted the job, so the task's span joins its trace. */
-  traceparent: z.string().optional(),
 });
 export type LicenseTask = z.infer<typeof licenseTaskSchema>;
 
@@ -33,11 +32,19 @@ export const licenseTaskOptions: JobsOptions = {
 
 export type LicenseTaskQueue = Queue<LicenseTask, void, typeof LICENSE_TASK_NAME>;
 
-export function createLicenseTaskQueue(connection: QueueOptions['connection'], prefix?: string): LicenseTaskQueue {
+/**
+ * BullMQ's OpenTelemetry integration: adding tasks opens a span under the active one (the API
+ * request) and carries its context in each task, so the worker's span for every user joins the
+ * request's trace. Only on when tracing is.
+ */
+export const taskTelemetry = (enabled: boolean) => (enabled ? new BullMQOtel({ tracerName: 'licensing' }) : undefined);
+
+export function createLicenseTaskQueue(connection: QueueOptions['connection'], prefix?: string, options: { tracing?: boolean } = {}): LicenseTaskQueue {
   return new Queue<LicenseTask, void, typeof LICENSE_TASK_NAME>(LICENSE_TASK_QUEUE, {
     connection,
     prefix,
     defaultJobOptions: licenseTaskOptions,
+    telemetry: taskTelemetry(options.tracing ?? false),
   });
 }
 
@@ -46,7 +53,7 @@ const ENQUEUE_CHUNK = 1000;
 /** Adds one task per user in chunks, so a 50,000-user job never builds one giant Redis command. */
 export async function enqueueLicenseTasks(
   queue: LicenseTaskQueue,
-  job: { jobId: string; customerId: string; traceparent?: string },
+  job: { jobId: string; customerId: string },
   userIds: readonly string[],
 ): Promise<void> {
   for (let start = 0; start < userIds.length; start += ENQUEUE_CHUNK) {
@@ -54,7 +61,7 @@ export async function enqueueLicenseTasks(
     await queue.addBulk(
       chunk.map((userId) => ({
         name: LICENSE_TASK_NAME,
-        data: { jobId: job.jobId, customerId: job.customerId, userId, ...(job.traceparent ? { traceparent: job.traceparent } : {}) },
+        data: { jobId: job.jobId, customerId: job.customerId, userId },
         opts: { jobId: licenseTaskId(job.jobId, userId) },
       })),
     );

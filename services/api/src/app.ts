@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 import type { Db, Sql } from '@licensing/db';
-import { bearerToken, createMetricsRegistry, loggerOptions, ProblemError, problemErrorHandler, registerHealthRoutes, registerHttpMetrics, registerOpenApi, registerQueueDepthGauge, sha256 } from '@licensing/http';
+import { bearerToken, createMetricsRegistry, loggerOptions, ProblemError, problemErrorHandler, registerHealthRoutes, registerHttpMetrics, registerOpenApi, registerQueueDepthGauge, registerRequestTracing, sha256 } from '@licensing/http';
 import type { Registry } from 'prom-client';
 import { createApiMetrics } from './metrics.ts';
 import { registerQueueDashboard } from './queue-dashboard.ts';
@@ -34,6 +34,7 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     ajv: { customOptions: { coerceTypes: false } },
   });
+  await registerRequestTracing(app);
   await app.register(problemErrorHandler);
   await registerOpenApi(app, {
     title: 'Bulk license service',

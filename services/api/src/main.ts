@@ -1,15 +1,16 @@
 import closeWithGrace from 'close-with-grace';
 import { createDb, prepareDatabase } from '@licensing/db';
-import { createRedis } from '@licensing/http';
+import { createRedis, startTracing, tracingEnabled } from '@licensing/http';
 import { createLicenseTaskQueue } from '@licensing/queue';
 import { buildApiApp } from './app.ts';
 import { loadApiConfig } from './config.ts';
 
 const config = loadApiConfig();
+const stopTracing = await startTracing('licensing-api');
 await prepareDatabase(config.DATABASE_URL);
 const { db, sql, close: closeDb } = createDb(config.DATABASE_URL, { max: 10, applicationName: 'api' });
 const redis = createRedis(config.REDIS_URL, 'producer');
-const queue = createLicenseTaskQueue(redis, config.BULLMQ_PREFIX);
+const queue = createLicenseTaskQueue(redis, config.BULLMQ_PREFIX, { tracing: tracingEnabled() });
 let shuttingDown = false;
 const app = await buildApiApp({
   db, sql, redis, queue,
@@ -27,7 +28,7 @@ closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ 
   else app.log.info({ signal }, 'shutting down');
   await app.close(); // stops accepting, lets in-flight requests finish
   await queue.close();
-  await Promise.allSettled([closeDb(), redis.quit()]);
+  await Promise.allSettled([closeDb(), redis.quit(), stopTracing()]);
 });
 
 await app.listen({ host: config.HOST, port: config.API_PORT });

@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '@licensing/db';
-import { LICENSE_TASK_NAME, LICENSE_TASK_QUEUE, licenseTaskSchema, type LicenseTask } from '@licensing/queue';
+import { LICENSE_TASK_NAME, LICENSE_TASK_QUEUE, licenseTaskSchema, taskTelemetry, type LicenseTask } from '@licensing/queue';
 import { applyUserChanges, type AppliedItem } from './apply-user-changes.ts';
 import { finalizeJobsIfDone } from './finalize-jobs.ts';
 import { UserTaskBatcher } from './user-task-batcher.ts';
@@ -18,6 +18,8 @@ export interface LicenseWorkerOptions {
   onApplied?: (items: AppliedItem[], seconds: number) => void;
   onJobFinished?: (job: { id: string; status: string }) => void;
   onTaskDone?: (seconds: number) => void;
+  /** A span per task, joined to the trace of the request that accepted the job. */
+  tracing?: boolean;
 }
 
 /**
@@ -77,6 +79,7 @@ export function createLicenseWorker(options: LicenseWorkerOptions): Worker<Licen
       lockDuration: Math.max(options.stalledIntervalMs * 2, 10_000),
       maxStalledCount: 10,
       autorun: false,
+      telemetry: taskTelemetry(options.tracing ?? false),
     },
   );
   worker.on('error', (err) => options.log.error({ err }, 'worker error'));

@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import { createDb, prepareDatabase } from '@licensing/db';
-import { createMetricsRegistry, createRedis, registerQueueDepthGauge } from '@licensing/http';
+import { createMetricsRegistry, createRedis, registerQueueDepthGauge, startTracing, tracingEnabled } from '@licensing/http';
 import { createWorkerMetrics } from './metrics.ts';
 import { createLicenseTaskQueue } from '@licensing/queue';
 import { buildWorkerApp } from './app.ts';
@@ -9,11 +9,12 @@ import { createLicenseWorker } from './license-worker.ts';
 import { Reconciler } from './reconciler.ts';
 
 const config = loadWorkerConfig();
+const stopTracing = await startTracing('licensing-worker');
 await prepareDatabase(config.DATABASE_URL);
 const { db, sql, close: closeDb } = createDb(config.DATABASE_URL, { max: config.WORKER_BATCH_PARALLELISM + 3, applicationName: 'worker' });
 const workerRedis = createRedis(config.REDIS_URL, 'worker');
 const redis = createRedis(config.REDIS_URL, 'producer');
-const queue = createLicenseTaskQueue(redis, config.BULLMQ_PREFIX);
+const queue = createLicenseTaskQueue(redis, config.BULLMQ_PREFIX, { tracing: tracingEnabled() });
 let shuttingDown = false;
 const registry = createMetricsRegistry('worker');
 const metrics = createWorkerMetrics(registry);
@@ -39,6 +40,7 @@ const worker = createLicenseWorker({
   onApplied: metrics.onApplied,
   onJobFinished: metrics.onJobFinished,
   onTaskDone: (seconds) => metrics.taskDuration.observe(seconds),
+  tracing: tracingEnabled(),
 });
 const reconciler = new Reconciler({ db, queue, redis, log, intervalMs: config.RECONCILE_INTERVAL_MS, lockKey: `${config.BULLMQ_PREFIX}:licensing:reconciler-lock` });
 for (const conn of [redis, workerRedis]) conn.on('error', (err) => log.warn({ err }, 'redis error'));
@@ -52,7 +54,7 @@ closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ 
   await worker.close(); // takes no new task, waits for those in hand; their batches commit first
   await app.close();
   await queue.close();
-  await Promise.allSettled([closeDb(), redis.quit(), workerRedis.quit()]);
+  await Promise.allSettled([closeDb(), redis.quit(), workerRedis.quit(), stopTracing()]);
 });
 
 await app.listen({ host: config.HOST, port: config.WORKER_PORT });
