@@ -13,6 +13,7 @@ import { buildApiApp } from '../../services/api/src/app.ts';
 import { buildCatalogApp } from '../../services/catalog/src/app.ts';
 import { createLicenseWorker } from '../../services/worker/src/license-worker.ts';
 import { Reconciler } from '../../services/worker/src/reconciler.ts';
+import type { WorkerMetrics } from '../../services/worker/src/metrics.ts';
 import type { Redis } from 'ioredis';
 
 export const OPERATOR_TOKEN = 'test-operator-token';
@@ -85,8 +86,8 @@ export interface TestWorker {
   close: () => Promise<void>;
 }
 
-export async function startTestWorker(env: TestEnv, options: { concurrency?: number; batchSize?: number; tracing?: boolean } = {}): Promise<TestWorker> {
-  const connection = createRedis(env.redisUrl, 'worker');
+export async function startTestWorker(env: TestEnv, options: { concurrency?: number; batchSize?: number; tracing?: boolean; metrics?: WorkerMetrics; redisUrl?: string } = {}): Promise<TestWorker> {
+  const connection = createRedis(options.redisUrl ?? env.redisUrl, 'worker');
   const worker = createLicenseWorker({
     db: env.db,
     connection,
@@ -97,6 +98,8 @@ export async function startTestWorker(env: TestEnv, options: { concurrency?: num
     stalledIntervalMs: 5000,
     log: silentLog,
     tracing: options.tracing,
+    onApplied: options.metrics?.onApplied,
+    onJobFinished: options.metrics?.onJobFinished,
   });
   void worker.run();
   await worker.waitUntilReady();
@@ -109,6 +112,6 @@ export async function startTestWorker(env: TestEnv, options: { concurrency?: num
   };
 }
 
-export function createTestReconciler(env: TestEnv): Reconciler {
-  return new Reconciler({ db: env.db, queue: env.queue, redis: env.redis, log: silentLog, intervalMs: 1000, lockKey: `${env.prefix}:reconciler-lock` });
+export function createTestReconciler(env: TestEnv, queue: LicenseTaskQueue = env.queue, redis: Redis = env.redis): Reconciler {
+  return new Reconciler({ db: env.db, queue, redis, log: silentLog, intervalMs: 500, graceSeconds: 0, lockKey: `${env.prefix}:reconciler-lock` });
 }

@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import { createDb, prepareDatabase } from '@licensing/db';
-import { createRedis, startTracing, tracingEnabled } from '@licensing/http';
+import { checkRedisEvictionPolicy, createRedis, startTracing, tracingEnabled } from '@licensing/http';
 import { createLicenseTaskQueue } from '@licensing/queue';
 import { buildApiApp } from './app.ts';
 import { loadApiConfig } from './config.ts';
@@ -20,6 +20,7 @@ const app = await buildApiApp({
   isShuttingDown: () => shuttingDown,
 });
 redis.on('error', (err) => app.log.warn({ err }, 'redis error'));
+await checkRedisEvictionPolicy(redis, app.log, config.NODE_ENV);
 queue.on('error', (err) => app.log.warn({ err }, 'queue error'));
 
 closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ signal, err }) => {

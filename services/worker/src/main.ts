@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import { createDb, prepareDatabase } from '@licensing/db';
-import { createMetricsRegistry, createRedis, registerQueueDepthGauge, startTracing, tracingEnabled } from '@licensing/http';
+import { checkRedisEvictionPolicy, createMetricsRegistry, createRedis, registerQueueDepthGauge, startTracing, tracingEnabled } from '@licensing/http';
 import { createWorkerMetrics } from './metrics.ts';
 import { createLicenseTaskQueue } from '@licensing/queue';
 import { buildWorkerApp } from './app.ts';
@@ -45,6 +45,7 @@ const worker = createLicenseWorker({
 const reconciler = new Reconciler({ db, queue, redis, log, intervalMs: config.RECONCILE_INTERVAL_MS, lockKey: `${config.BULLMQ_PREFIX}:licensing:reconciler-lock` });
 for (const conn of [redis, workerRedis]) conn.on('error', (err) => log.warn({ err }, 'redis error'));
 queue.on('error', (err) => log.warn({ err }, 'queue error'));
+await checkRedisEvictionPolicy(redis, log, config.NODE_ENV);
 
 closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ signal, err }) => {
   shuttingDown = true;

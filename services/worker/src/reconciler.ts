@@ -5,8 +5,6 @@ import type { Db } from '@licensing/db';
 import { enqueueLicenseTasks, type LicenseTaskQueue } from '@licensing/queue';
 import { finalizeJobsIfDone } from './finalize-jobs.ts';
 
-/** Jobs younger than this are left to the API, which enqueues right after committing. */
-const GRACE_SECONDS = 5;
 const PAGE = 5000;
 
 /**
@@ -24,7 +22,16 @@ export class Reconciler {
   private running: Promise<void> | undefined;
 
   constructor(
-    private readonly deps: { db: Db; queue: LicenseTaskQueue; redis: Redis; log: Logger; intervalMs: number; lockKey: string },
+    private readonly deps: {
+      db: Db;
+      queue: LicenseTaskQueue;
+      redis: Redis;
+      log: Logger;
+      intervalMs: number;
+      lockKey: string;
+      /** Jobs younger than this are left to the API, which enqueues right after committing. */
+      graceSeconds?: number;
+    },
   ) {}
 
   start(): void {
@@ -57,7 +64,7 @@ export class Reconciler {
       SELECT j.id, j.customer_id,
              (SELECT count(*) FROM license_job_items i WHERE i.job_id = j.id AND i.status = 'pending')::int AS pending
       FROM license_jobs j
-      WHERE j.finished_at IS NULL AND j.created_at < now() - make_interval(secs => ${GRACE_SECONDS})
+      WHERE j.finished_at IS NULL AND j.created_at < now() - make_interval(secs => ${this.deps.graceSeconds ?? 5})
       ORDER BY j.seq`);
     const finished = await finalizeJobsIfDone(db, jobs.filter((j) => j.pending === 0).map((j) => j.id));
     const open = jobs.filter((j) => j.pending > 0);
