@@ -88,6 +88,7 @@ export interface TestWorker {
 
 export async function startTestWorker(env: TestEnv, options: { concurrency?: number; batchSize?: number; tracing?: boolean; metrics?: WorkerMetrics; redisUrl?: string } = {}): Promise<TestWorker> {
   const connection = createRedis(options.redisUrl ?? env.redisUrl, 'worker');
+  connection.on('error', () => {}); // reconnects on its own; fault tests take Redis away on purpose
   const worker = createLicenseWorker({
     db: env.db,
     connection,
