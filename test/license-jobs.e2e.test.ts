@@ -238,6 +238,31 @@ describe('concurrency', () => {
   });
 });
 
+describe('cancellation', () => {
+  it('cancels the pending users, releases their seats, and leaves applied users applied', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 100);
+    await partner.subscribe(customer, SUITE.id, 100);
+    await env.queue.pause();
+    const job = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ reserved: 100 });
+    const cancelled = await partner.call('POST', `/v1/customers/${customer}/license-jobs/${job.body.id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', progress: { total: 100, pending: 0, succeeded: 0, failed: 100 }, errorsByCode: { JobCancelled: 100 } });
+    expect(cancelled.body.finishedAt).not.toBeNull();
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 0, reserved: 0, available: 100 });
+    await env.queue.resume();
+    await expect.poll(async () => (await env.queue.getJobCounts('waiting', 'active')).waiting, { timeout: 10_000 }).toBe(0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 0, reserved: 0 });
+    const again = await partner.call('POST', `/v1/customers/${customer}/license-jobs/${job.body.id}/cancel`);
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('job_finished');
+    const results = await partner.results(customer, job.body.id, 'failed');
+    expect(results[0].changes).toEqual([{ productId: SUITE.id, action: 'assign', outcome: 'failed', error: { code: 'JobCancelled', message: expect.any(String) } }]);
+  });
+});
+
 describe('idempotency keys', () => {
   it('same key and body → same job; other body → 422; in flight → 409', async () => {
     const customer = await partner.customer();

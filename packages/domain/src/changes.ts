@@ -6,6 +6,8 @@ export const VIOLATION_CODES = [
   'DependencyViolation',
   'CountViolation',
   'UserNotFound',
+  // Not a rule: the user was still pending when the job was cancelled.
+  'JobCancelled',
 ] as const;
 export type ViolationCode = (typeof VIOLATION_CODES)[number];
 

@@ -2,6 +2,14 @@ import { sql } from 'drizzle-orm';
 import { loadCatalog, type Db, type DbOrTx } from '@licensing/db';
 import { evaluateUserChanges, type AssignChange, type ChangeResult, type License, type ViolationCode } from '@licensing/domain';
 
+/** Some items stopped being pending while the batch ran; the batch rolled back and is retried. */
+export class ItemsChangedError extends Error {
+  constructor(readonly count: number) {
+    super(`${count} job items changed state while the batch ran; retrying`);
+    this.name = 'ItemsChangedError';
+  }
+}
+
 export interface UserTaskRef {
   jobId: string;
   userId: string;
@@ -36,8 +44,8 @@ const itemKey = (jobId: string, userId: string) => `${jobId}/${userId}`;
  * - In acceptance order: a task for job N also applies the user's still-pending items of earlier
  *   jobs first; their own tasks then find nothing pending.
  * - Idempotent: only items still 'pending' are applied, read under the user's lock and marked
- *   done in the same transaction as the license change, so a task delivered twice, or a task whose
- *   item another batch has just finished, changes nothing.
+ *   done in the same transaction as the license change (rolling back if any stopped being pending),
+ *   so a task delivered twice, or a task whose item another batch has just finished, changes nothing.
  * - Seats: the item's reservations are deleted in the same transaction that inserts the licenses,
  *   so a reserved seat becomes an assigned one (or is released) atomically. A seat the job did not
  *   reserve (another job revoked the product meanwhile) is taken only under the subscription's row
@@ -120,24 +128,30 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
       applied.push({ jobId: item.job_id, userId: item.user_id, status: evaluation.status, changes: evaluation.changes, errorCodes: evaluation.errorCodes });
     }
 
-    // One more round trip for every write. Items are marked done only if still pending: a deleted
-    // user has no row to lock, so two batches may both report its UserNotFound; one write wins.
-    await Promise.all([
+    // One more round trip for every write. The items are marked done FIRST and only if still
+    // pending: if any is not (the job was cancelled meanwhile, or a deleted user's item was
+    // reported by another batch), the whole transaction rolls back, licenses included, and the
+    // tasks are retried against the new state.
+    const [marked] = await Promise.all([
+      tx.execute<{ n: number }>(sql`
+        WITH done AS (
+          UPDATE license_job_items i
+          SET status = x.status, changes = x.changes, error_codes = x.error_codes, finished_at = now()
+          FROM jsonb_to_recordset(${sql.param(JSON.stringify(applied.map((a) => ({ job_id: a.jobId, user_id: a.userId, status: a.status, changes: a.changes, error_codes: a.errorCodes }))))}::jsonb)
+            AS x(job_id uuid, user_id uuid, status text, changes jsonb, error_codes text[])
+          WHERE i.job_id = x.job_id AND i.user_id = x.user_id AND i.status = 'pending'
+          RETURNING 1)
+        SELECT count(*)::int AS n FROM done`),
       ...licenseWrites(tx, before, current, customerOf),
       tx.execute(sql`
         DELETE FROM seat_reservations r
         USING unnest(${sql.param(items.map((i) => i.job_id))}::uuid[], ${sql.param(items.map((i) => i.user_id))}::uuid[]) AS d(job_id, user_id)
         WHERE r.job_id = d.job_id AND r.user_id = d.user_id`),
       tx.execute(sql`
-        UPDATE license_job_items i
-        SET status = x.status, changes = x.changes, error_codes = x.error_codes, finished_at = now()
-        FROM jsonb_to_recordset(${sql.param(JSON.stringify(applied.map((a) => ({ job_id: a.jobId, user_id: a.userId, status: a.status, changes: a.changes, error_codes: a.errorCodes }))))}::jsonb)
-          AS x(job_id uuid, user_id uuid, status text, changes jsonb, error_codes text[])
-        WHERE i.job_id = x.job_id AND i.user_id = x.user_id AND i.status = 'pending'`),
-      tx.execute(sql`
         UPDATE license_jobs SET status = 'running', started_at = now()
         WHERE id = any(${sql.param([...new Set(items.map((i) => i.job_id))])}::uuid[]) AND status = 'queued'`),
     ]);
+    if (marked[0]!.n !== applied.length) throw new ItemsChangedError(applied.length - marked[0]!.n);
     return applied;
   });
 }

@@ -2,7 +2,7 @@
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 import { tables, type DbOrTx, type JobSummary } from '@licensing/db';
 import { conflict, unprocessable } from '@licensing/http';
-import { normalizePlans, type AssignChange, type JobStatus } from '@licensing/domain';
+import { normalizePlans, type AssignChange, type ChangeResult, type JobStatus } from '@licensing/domain';
 import type { PageQuery } from '../schemas/common.ts';
 import type { Job } from '../schemas/license-jobs.ts';
 import { seatUsage } from './seats.ts';
@@ -185,3 +185,31 @@ export async function pendingUserIds(db: DbOrTx, jobId: string): Promise<string[
   return rows.map((r) => r.userId);
 }
 
+
+/**
+ * Cancels an unfinished job: its still-pending users are reported failed with JobCancelled and
+ * their reserved seats are released, in one transaction. Users already applied stay applied. A
+ * worker that read one of these items before the cancel commits finds it no longer pending when it
+ * marks it done, and rolls back its whole batch (see applyUserChanges), so no license is changed
+ * for a cancelled user. Returns false when the job had already finished.
+ */
+export async function cancelJob(tx: DbOrTx, customerId: string, jobId: string): Promise<'cancelled' | 'finished' | 'not_found'> {
+  const [job] = await tx.execute<{ id: string; finished_at: Date | null; assign: AssignChange[]; revoke: string[] }>(sql`
+    SELECT id, finished_at, assign, revoke FROM license_jobs WHERE id = ${jobId} AND customer_id = ${customerId} FOR UPDATE`);
+  if (!job) return 'not_found';
+  if (job.finished_at) return 'finished';
+  const error = { code: 'JobCancelled' as const, message: 'The job was cancelled before this user was processed.' };
+  const changes: ChangeResult[] = [
+    ...job.revoke.map((productId) => ({ productId, action: 'revoke' as const, outcome: 'failed' as const, error })),
+    ...job.assign.map((a) => ({ productId: a.productId, action: 'assign' as const, outcome: 'failed' as const, error })),
+  ];
+  await tx.execute(sql`
+    UPDATE license_job_items SET status = 'failed', changes = ${sql.param(JSON.stringify(changes))}::jsonb, error_codes = '{JobCancelled}', finished_at = now()
+    WHERE job_id = ${jobId} AND status = 'pending'`);
+  await tx.execute(sql`DELETE FROM seat_reservations WHERE job_id = ${jobId}`);
+  const summary = (await liveSummaries(tx, [jobId])).get(jobId)!;
+  await tx.execute(sql`
+    UPDATE license_jobs SET status = 'cancelled', started_at = coalesce(started_at, now()), finished_at = now(), summary = ${sql.param(JSON.stringify(summary))}::jsonb
+    WHERE id = ${jobId}`);
+  return 'cancelled';
+}

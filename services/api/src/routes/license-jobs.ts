@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { getProducts, type Db } from '@licensing/db';
-import { badRequest, notFound, unprocessable } from '@licensing/http';
+import { badRequest, conflict, notFound, unprocessable } from '@licensing/http';
 import { normalizePlans } from '@licensing/domain';
 import type { LicenseTaskQueue } from '@licensing/queue';
 import { partnerOf } from '../auth.ts';
 import { pathId } from '../ids.ts';
 import { customerInScope } from './customers.ts';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey, requestFingerprint } from '../repositories/idempotency.ts';
-import { createJobWithReservations, getJobRow, jobsWithProgress, listJobResults, listJobRows } from '../repositories/license-jobs.ts';
+import { cancelJob, createJobWithReservations, getJobRow, jobsWithProgress, listJobResults, listJobRows } from '../repositories/license-jobs.ts';
 import { paged, pagedSchema, pageQuery, problemSchema } from '../schemas/common.ts';
 import { customerParams } from '../schemas/customers.ts';
 import { createLicenseJobBody, IDEMPOTENCY_KEY_MAX, jobParams, jobResultSchema, jobSchema, resultsQuery, type CreateLicenseJob } from '../schemas/license-jobs.ts';
@@ -112,6 +112,24 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       if (!row) throw notFound('License job');
       const [job] = await jobsWithProgress(db, [row]);
       if (!row.finishedAt) reply.header('retry-after', POLL_AFTER_SECONDS);
+      return job!;
+    });
+
+    app.post('/v1/customers/:customerId/license-jobs/:jobId/cancel', {
+      schema: {
+        tags: ['license jobs'],
+        summary: 'Cancel an unfinished job: pending users fail with JobCancelled and their reserved seats are released',
+        params: jobParams,
+        response: { 200: jobSchema, 409: problemSchema },
+      },
+    }, async (request) => {
+      const customer = await customerInScope(db, request, request.params.customerId);
+      const jobId = pathId(request.params.jobId, 'License job');
+      const outcome = await db.transaction((tx) => cancelJob(tx, customer.id, jobId));
+      if (outcome === 'not_found') throw notFound('License job');
+      if (outcome === 'finished') throw conflict('job_finished', 'The job has already finished; there is nothing left to cancel.');
+      request.log.info({ jobId }, 'license job cancelled');
+      const [job] = await jobsWithProgress(db, [(await getJobRow(db, customer.id, jobId))!]);
       return job!;
     });
 

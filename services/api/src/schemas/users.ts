@@ -34,5 +34,5 @@ export type User = z.infer<typeof userSchema>;
 export const userParams = z.object({ customerId: z.string(), userId: z.string() });
 
 export const listUsersQuery = pageQuery.extend({
-  search: z.string().max(256).optional(),
+  search: z.string().max(256).refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters').optional(),
 });
