@@ -83,6 +83,7 @@ CREATE TABLE license_jobs (
 );
 CREATE INDEX license_jobs_customer_seq ON license_jobs (customer_id, seq DESC);
 CREATE INDEX license_jobs_unfinished ON license_jobs (seq) WHERE finished_at IS NULL;
+CREATE INDEX license_jobs_finished ON license_jobs (finished_at) WHERE finished_at IS NOT NULL;  -- retention
 
 -- One row per (job, user): Postgres, not the queue, is the record of what is left to do.
 CREATE TABLE license_job_items (

@@ -15,6 +15,10 @@ export const workerEnv = {
   /** How soon a task held by a dead worker is handed to another. */
   STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(5_000),
   BULLMQ_PREFIX: z.string().min(1).default('bull'),
+  /** Idempotency keys are honoured at least this long. */
+  IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(24).default(24),
+  /** Finished jobs and their per-user results are kept this long, then pruned. */
+  JOB_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
 };
 
 export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;

@@ -42,7 +42,12 @@ const worker = createLicenseWorker({
   onTaskDone: (seconds) => metrics.taskDuration.observe(seconds),
   tracing: tracingEnabled(),
 });
-const reconciler = new Reconciler({ db, queue, redis, log, intervalMs: config.RECONCILE_INTERVAL_MS, lockKey: `${config.BULLMQ_PREFIX}:licensing:reconciler-lock` });
+const reconciler = new Reconciler({
+  db, queue, redis, log,
+  intervalMs: config.RECONCILE_INTERVAL_MS,
+  lockKey: `${config.BULLMQ_PREFIX}:licensing:reconciler-lock`,
+  retention: { idempotencyKeyHours: config.IDEMPOTENCY_KEY_TTL_HOURS, jobRetentionDays: config.JOB_RETENTION_DAYS, everyMs: 3_600_000 },
+});
 for (const conn of [redis, workerRedis]) conn.on('error', (err) => log.warn({ err }, 'redis error'));
 queue.on('error', (err) => log.warn({ err }, 'queue error'));
 await checkRedisEvictionPolicy(redis, log, config.NODE_ENV);

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Db } from '@licensing/db';
 import { enqueueLicenseTasks, type LicenseTaskQueue } from '@licensing/queue';
 import { finalizeJobsIfDone } from './finalize-jobs.ts';
+import { pruneExpired, type RetentionPolicy } from './retention.ts';
 
 const PAGE = 5000;
 
@@ -13,13 +14,14 @@ const PAGE = 5000;
  * elects it) compares the pending items of unfinished jobs with the tasks the queue holds, and when
  * the queue holds fewer, re-enqueues every pending item. Task ids are deterministic, so tasks that
  * are still queued are not duplicated, and a task that runs twice changes nothing the second time.
- * It also retries tasks that exhausted their attempts while their item is still pending, and
+ * It also retries tasks that exhausted their attempts while their item is still pending,
  * finishes jobs whose items are all done but that no worker finalised (a crash between commit and
- * finalisation).
+ * finalisation), and prunes what is past retention.
  */
 export class Reconciler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private lastPruned = 0;
 
   constructor(
     private readonly deps: {
@@ -31,6 +33,8 @@ export class Reconciler {
       lockKey: string;
       /** Jobs younger than this are left to the API, which enqueues right after committing. */
       graceSeconds?: number;
+      /** Pruning runs on the same elected tick, at most this often. */
+      retention?: RetentionPolicy & { everyMs: number };
     },
   ) {}
 
@@ -54,7 +58,14 @@ export class Reconciler {
 
   private async reconcileIfLeader(): Promise<void> {
     const acquired = await this.deps.redis.set(this.deps.lockKey, String(process.pid), 'PX', Math.max(this.deps.intervalMs - 100, 100), 'NX');
-    if (acquired) await this.reconcile();
+    if (!acquired) return;
+    await this.reconcile();
+    const retention = this.deps.retention;
+    if (retention && Date.now() - this.lastPruned >= retention.everyMs) {
+      this.lastPruned = Date.now();
+      const pruned = await pruneExpired(this.deps.db, retention);
+      if (pruned.jobs || pruned.idempotencyKeys) this.deps.log.info(pruned, 'pruned expired jobs and idempotency keys');
+    }
   }
 
   /** One pass; returns how many tasks were re-enqueued. Public for tests and operators. */

@@ -1,0 +1,32 @@
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '@licensing/db';
+
+export interface RetentionPolicy {
+  /** Idempotency keys are honoured at least this long, then forgotten. */
+  idempotencyKeyHours: number;
+  /** Finished jobs, with their per-user results, are kept this long. */
+  jobRetentionDays: number;
+}
+
+const PRUNE_BATCH = 500;
+
+/**
+ * Deletes expired idempotency keys and finished jobs past retention (their items go with them).
+ * Jobs are deleted a bounded batch at a time so one pass never holds long locks.
+ */
+export async function pruneExpired(db: DbOrTx, policy: RetentionPolicy): Promise<{ idempotencyKeys: number; jobs: number }> {
+  const keys = await db.execute(sql`
+    DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => ${policy.idempotencyKeyHours}) RETURNING 1`);
+  let jobs = 0;
+  for (;;) {
+    const deleted = await db.execute(sql`
+      DELETE FROM license_jobs WHERE id IN (
+        SELECT id FROM license_jobs
+        WHERE finished_at IS NOT NULL AND finished_at < now() - make_interval(days => ${policy.jobRetentionDays})
+        LIMIT ${PRUNE_BATCH})
+      RETURNING 1`);
+    jobs += deleted.length;
+    if (deleted.length < PRUNE_BATCH) break;
+  }
+  return { idempotencyKeys: keys.length, jobs };
+}
