@@ -47,7 +47,7 @@ beforeAll(async () => {
   sql = postgres(url, { max: 2, onnotice: () => {} });
   const env = {
     DATABASE_URL: url, REDIS_URL: inject('redisUrl'), BULLMQ_PREFIX: prefix, OPERATOR_TOKEN: OPERATOR, RATE_LIMIT_PER_MINUTE: '0', CATALOG_SEED: 'false',
-    WORKER_CONCURRENCY: '32', WORKER_BATCH_SIZE: '16', WORKER_BATCH_PARALLELISM: '1', RECONCILE_INTERVAL_MS: '2000',
+    WORKER_CONCURRENCY: '32', WORKER_BATCH_SIZE: '16', WORKER_BATCH_PARALLELISM: '1', RECONCILE_INTERVAL_MS: '2000', WORKER_BATCH_TIMEOUT_MS: '5000',
   };
   services.push(await spawnService('catalog', env), await spawnService('api', env), await spawnService('worker', env));
 }, 120_000);
@@ -98,11 +98,14 @@ it('survives a Postgres restart mid-job: 503 while away, job completes, no seat 
   sql = postgres(url, { max: 2, onnotice: () => {} });
 
   let final: any;
+  let last: any;
   for (let i = 0; i < 600; i++) {
     const res = await call('GET', `/v1/customers/${customer}/license-jobs/${job.body.id}`, apiKey);
+    last = res;
     if (res.status === 200 && res.body.finishedAt) { final = res.body; break; }
     await new Promise((r) => setTimeout(r, 100));
   }
+  if (!final) console.log('LAST', JSON.stringify(last), 'WORKER OUTPUT', services[2]!.output().split('\n').map((l) => l.slice(0, 300)).slice(-25).join('\n'));
   expect(final).toMatchObject({ status: 'completed', progress: { total: 3000, pending: 0, succeeded: 3000, failed: 0 } });
   const [seats] = await sql`
     SELECT (SELECT count(*)::int FROM user_licenses WHERE customer_id = ${customer}) AS assigned,

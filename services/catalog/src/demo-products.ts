@@ -7,6 +7,7 @@ import type { Product } from '@licensing/domain';
 const EU_EEA = ['AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE', 'IS', 'LI', 'NO'];
 const SANCTIONED = ['CN', 'RU', 'KP', 'IR', 'SY', 'CU'];
 
+// The seven plans every enterprise suite shares (each suite stays within 10 plans).
 const officePlans = (suffix: string) => [
   { id: 'EXCHANGE_S_ENTERPRISE', name: 'Exchange Online (Plan 2)' },
   { id: 'SHAREPOINTENTERPRISE', name: 'SharePoint Online (Plan 2)' },
@@ -15,6 +16,8 @@ const officePlans = (suffix: string) => [
   { id: `FORMS_PLAN_${suffix}`, name: `Microsoft Forms (Plan ${suffix})`, requires: ['SHAREPOINTENTERPRISE'] },
   { id: `STREAM_O365_${suffix}`, name: `Stream (Plan ${suffix})`, requires: ['SHAREPOINTENTERPRISE'] },
   { id: 'PROJECTWORKMANAGEMENT', name: 'Microsoft Planner', requires: ['EXCHANGE_S_ENTERPRISE', 'SHAREPOINTENTERPRISE'] },
+];
+const collaborationPlans = [
   { id: 'SWAY', name: 'Sway' },
   { id: 'YAMMER_ENTERPRISE', name: 'Viva Engage (Yammer)' },
 ];
@@ -64,7 +67,7 @@ export const demoProducts: Product[] = [
   {
     id: 'ENTERPRISEPACK',
     name: 'Office 365 E3',
-    servicePlans: [...officePlans('E3'), { id: 'TEAMS1', name: 'Microsoft Teams' }],
+    servicePlans: [...officePlans('E3'), ...collaborationPlans, { id: 'TEAMS1', name: 'Microsoft Teams' }],
   },
   {
     id: 'SPE_E3',
@@ -78,8 +81,7 @@ export const demoProducts: Product[] = [
     servicePlans: [
       ...officePlans('E5'),
       { id: 'TEAMS1', name: 'Microsoft Teams' },
-      { id: 'MCOEV', name: 'Teams Phone System' },
-      { id: 'AAD_PREMIUM_P2', name: 'Microsoft Entra ID P2' },
+      { id: 'MCOEV', name: 'Teams Phone System', requires: ['TEAMS1'] },
       { id: 'THREAT_INTELLIGENCE', name: 'Defender for Office 365 (Plan 2)', requires: ['EXCHANGE_S_ENTERPRISE'] },
     ],
     excludes: ['ENTERPRISEPACK'],
@@ -87,7 +89,7 @@ export const demoProducts: Product[] = [
   {
     id: 'O365_E3_NO_TEAMS',
     name: 'Office 365 E3 (no Teams)',
-    servicePlans: officePlans('E3'),
+    servicePlans: [...officePlans('E3'), ...collaborationPlans],
     availableIn: EU_EEA,
     excludes: ['ENTERPRISEPACK', 'SPE_E3', 'SPE_E5'],
   },
@@ -113,7 +115,7 @@ export const demoProducts: Product[] = [
       { id: 'GRAPH_CONNECTORS_COPILOT', name: 'Graph connectors in Copilot', requires: ['M365_COPILOT_APPS'] },
     ],
     unavailableIn: SANCTIONED,
-    requiresAnyOf: ['ENTERPRISEPACK', 'SPE_E3', 'SPE_E5', 'SPB', 'O365_BUSINESS_PREMIUM'],
+    requiresAnyOf: ['ENTERPRISEPACK', 'SPE_E3', 'SPE_E5', 'O365_E3_NO_TEAMS', 'SPB', 'O365_BUSINESS_PREMIUM'],
   },
   {
     id: 'POWER_BI_PRO',

@@ -55,36 +55,34 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
   if (tasks.length === 0) return [];
   return db.transaction(async (tx) => {
     const userIds = [...new Set(tasks.map((t) => t.userId))].sort();
-    // One round trip: the statements are pipelined on the transaction's connection and run in
-    // order, so every read below starts after the user locks are held and sees what the previous
-    // holder of each lock committed.
-    const [users, items, licenseRows, reservationRows, catalog] = await Promise.all([
-      tx.execute<{ id: string; usage_location: string | null; country: string }>(sql`
-        SELECT u.id, u.usage_location, c.country FROM users u JOIN customers c ON c.id = u.customer_id
-        WHERE u.id = any(${sql.param(userIds)}::uuid[]) ORDER BY u.id FOR UPDATE OF u`),
-      tx.execute<PendingItem>(sql`
-        WITH requested AS (
-          SELECT r.user_id, max(j.seq) AS up_to
-          FROM unnest(${sql.param(tasks.map((t) => t.jobId))}::uuid[], ${sql.param(tasks.map((t) => t.userId))}::uuid[]) AS r(job_id, user_id)
-          JOIN license_jobs j ON j.id = r.job_id
-          GROUP BY r.user_id)
-        SELECT i.job_id, i.user_id, j.customer_id, j.assign, j.revoke
-        FROM license_job_items i
-        JOIN requested q ON q.user_id = i.user_id AND i.job_seq <= q.up_to
-        JOIN license_jobs j ON j.id = i.job_id
-        WHERE i.status = 'pending'
-        ORDER BY i.user_id, i.job_seq`),
-      tx.execute<{ user_id: string; product_id: string; disabled_service_plans: string[] }>(sql`
-        SELECT user_id, product_id, disabled_service_plans FROM user_licenses
-        WHERE user_id = any(${sql.param(userIds)}::uuid[]) ORDER BY assigned_at, product_id`),
-      tx.execute<{ job_id: string; user_id: string; product_id: string }>(sql`
-        SELECT r.job_id, r.user_id, r.product_id
-        FROM license_job_items i JOIN seat_reservations r ON r.job_id = i.job_id AND r.user_id = i.user_id
-        WHERE i.user_id = any(${sql.param(userIds)}::uuid[]) AND i.status = 'pending'`),
-      loadCatalog(tx),
-    ]);
+    // Statements run one after another on the transaction's connection (postgres.js can crash
+    // its process when a connection drops under pipelined queries), the user locks first, so every
+    // read below sees what the previous holder of each lock committed.
+    const users = await tx.execute<{ id: string; usage_location: string | null; country: string }>(sql`
+      SELECT u.id, u.usage_location, c.country FROM users u JOIN customers c ON c.id = u.customer_id
+      WHERE u.id = any(${sql.param(userIds)}::uuid[]) ORDER BY u.id FOR UPDATE OF u`);
+    const items = await tx.execute<PendingItem>(sql`
+      WITH requested AS (
+        SELECT r.user_id, max(j.seq) AS up_to
+        FROM unnest(${sql.param(tasks.map((t) => t.jobId))}::uuid[], ${sql.param(tasks.map((t) => t.userId))}::uuid[]) AS r(job_id, user_id)
+        JOIN license_jobs j ON j.id = r.job_id
+        GROUP BY r.user_id)
+      SELECT i.job_id, i.user_id, j.customer_id, j.assign, j.revoke
+      FROM license_job_items i
+      JOIN requested q ON q.user_id = i.user_id AND i.job_seq <= q.up_to
+      JOIN license_jobs j ON j.id = i.job_id
+      WHERE i.status = 'pending'
+      ORDER BY i.user_id, i.job_seq`);
     if (items.length === 0) return [];
     const itemUsers = [...new Set(items.map((i) => i.user_id))];
+    const licenseRows = await tx.execute<{ user_id: string; product_id: string; disabled_service_plans: string[] }>(sql`
+      SELECT user_id, product_id, disabled_service_plans FROM user_licenses
+      WHERE user_id = any(${sql.param(itemUsers)}::uuid[]) ORDER BY assigned_at, product_id`);
+    const reservationRows = await tx.execute<{ job_id: string; user_id: string; product_id: string }>(sql`
+      SELECT r.job_id, r.user_id, r.product_id
+      FROM license_job_items i JOIN seat_reservations r ON r.job_id = i.job_id AND r.user_id = i.user_id
+      WHERE i.user_id = any(${sql.param(itemUsers)}::uuid[]) AND i.status = 'pending'`);
+    const catalog = await loadCatalog(tx);
 
     const before = new Map<string, License[]>(itemUsers.map((id) => [id, []]));
     for (const r of licenseRows) before.get(r.user_id)?.push({ productId: r.product_id, disabledServicePlans: r.disabled_service_plans });
@@ -128,12 +126,11 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
       applied.push({ jobId: item.job_id, userId: item.user_id, status: evaluation.status, changes: evaluation.changes, errorCodes: evaluation.errorCodes });
     }
 
-    // One more round trip for every write. The items are marked done FIRST and only if still
+    // The items are marked done FIRST and only if still
     // pending: if any is not (the job was cancelled meanwhile, or a deleted user's item was
     // reported by another batch), the whole transaction rolls back, licenses included, and the
     // tasks are retried against the new state.
-    const [marked] = await Promise.all([
-      tx.execute<{ n: number }>(sql`
+    const marked = await tx.execute<{ n: number }>(sql`
         WITH done AS (
           UPDATE license_job_items i
           SET status = x.status, changes = x.changes, error_codes = x.error_codes, finished_at = now()
@@ -141,17 +138,16 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
             AS x(job_id uuid, user_id uuid, status text, changes jsonb, error_codes text[])
           WHERE i.job_id = x.job_id AND i.user_id = x.user_id AND i.status = 'pending'
           RETURNING 1)
-        SELECT count(*)::int AS n FROM done`),
-      ...licenseWrites(tx, before, current, customerOf),
-      tx.execute(sql`
-        DELETE FROM seat_reservations r
-        USING unnest(${sql.param(items.map((i) => i.job_id))}::uuid[], ${sql.param(items.map((i) => i.user_id))}::uuid[]) AS d(job_id, user_id)
-        WHERE r.job_id = d.job_id AND r.user_id = d.user_id`),
-      tx.execute(sql`
-        UPDATE license_jobs SET status = 'running', started_at = now()
-        WHERE id = any(${sql.param([...new Set(items.map((i) => i.job_id))])}::uuid[]) AND status = 'queued'`),
-    ]);
+        SELECT count(*)::int AS n FROM done`);
     if (marked[0]!.n !== applied.length) throw new ItemsChangedError(applied.length - marked[0]!.n);
+    await writeLicenseChanges(tx, before, current, customerOf);
+    await tx.execute(sql`
+      DELETE FROM seat_reservations r
+      USING unnest(${sql.param(items.map((i) => i.job_id))}::uuid[], ${sql.param(items.map((i) => i.user_id))}::uuid[]) AS d(job_id, user_id)
+      WHERE r.job_id = d.job_id AND r.user_id = d.user_id`);
+    await tx.execute(sql`
+      UPDATE license_jobs SET status = 'running', started_at = now()
+      WHERE id = any(${sql.param([...new Set(items.map((i) => i.job_id))])}::uuid[]) AND status = 'queued'`);
     return applied;
   });
 }
@@ -176,8 +172,8 @@ async function countFreeSeats(tx: DbOrTx, freeSeats: Map<string, number>, custom
   freeSeats.set(key, sub.quantity - Number(usage!.used));
 }
 
-/** The statements writing the difference between the users' licenses before and after the batch, set-based. */
-function licenseWrites(tx: DbOrTx, before: Map<string, License[]>, after: Map<string, License[]>, customerOf: Map<string, string>): Promise<unknown>[] {
+/** Writes the difference between the users' licenses before and after the batch, set-based. */
+async function writeLicenseChanges(tx: DbOrTx, before: Map<string, License[]>, after: Map<string, License[]>, customerOf: Map<string, string>): Promise<void> {
   const removed: { user_id: string; product_id: string }[] = [];
   const upserted: { user_id: string; product_id: string; customer_id: string; plans: string[] }[] = [];
   for (const [userId, old] of before) {
@@ -193,19 +189,17 @@ function licenseWrites(tx: DbOrTx, before: Map<string, License[]>, after: Map<st
       }
     }
   }
-  const writes: Promise<unknown>[] = [];
   if (removed.length) {
-    writes.push(tx.execute(sql`
+    await tx.execute(sql`
       DELETE FROM user_licenses l
       USING unnest(${sql.param(removed.map((r) => r.user_id))}::uuid[], ${sql.param(removed.map((r) => r.product_id))}::text[]) AS d(user_id, product_id)
-      WHERE l.user_id = d.user_id AND l.product_id = d.product_id`));
+      WHERE l.user_id = d.user_id AND l.product_id = d.product_id`);
   }
   if (upserted.length) {
-    writes.push(tx.execute(sql`
+    await tx.execute(sql`
       INSERT INTO user_licenses (user_id, product_id, customer_id, disabled_service_plans)
       SELECT x.user_id, x.product_id, x.customer_id, x.plans
       FROM jsonb_to_recordset(${sql.param(JSON.stringify(upserted))}::jsonb) AS x(user_id uuid, product_id text, customer_id uuid, plans text[])
-      ON CONFLICT (user_id, product_id) DO UPDATE SET disabled_service_plans = excluded.disabled_service_plans`));
+      ON CONFLICT (user_id, product_id) DO UPDATE SET disabled_service_plans = excluded.disabled_service_plans`);
   }
-  return writes;
 }

@@ -10,6 +10,8 @@ export const workerEnv = {
   WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(2000).default(500),
   /** Batch transactions in flight at once per process. */
   WORKER_BATCH_PARALLELISM: z.coerce.number().int().min(1).max(16).default(2),
+  /** A batch transaction still running after this is abandoned and its tasks retried. */
+  WORKER_BATCH_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
   /** How often Postgres is compared with the queue to re-enqueue lost tasks and finish stuck jobs. */
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
   /** How soon a task held by a dead worker is handed to another. */

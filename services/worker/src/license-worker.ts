@@ -13,6 +13,8 @@ export interface LicenseWorkerOptions {
   concurrency: number;
   batchSize: number;
   batchParallelism: number;
+  /** A batch still running after this is given back to the queue (default 60 s). */
+  batchTimeoutMs?: number;
   stalledIntervalMs: number;
   log: Logger;
   onApplied?: (items: AppliedItem[], seconds: number) => void;
@@ -60,6 +62,7 @@ export function createLicenseWorker(options: LicenseWorkerOptions): Worker<Licen
   const batcher = new UserTaskBatcher((tasks) => applyTasks(options, tasks), {
     maxBatch: options.batchSize,
     parallelism: options.batchParallelism,
+    timeoutMs: options.batchTimeoutMs,
   });
   const worker = new Worker<LicenseTask, void, typeof LICENSE_TASK_NAME>(
     LICENSE_TASK_QUEUE,

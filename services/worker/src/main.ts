@@ -35,6 +35,7 @@ const worker = createLicenseWorker({
   concurrency: config.WORKER_CONCURRENCY,
   batchSize: config.WORKER_BATCH_SIZE,
   batchParallelism: config.WORKER_BATCH_PARALLELISM,
+  batchTimeoutMs: config.WORKER_BATCH_TIMEOUT_MS,
   stalledIntervalMs: config.STALLED_INTERVAL_MS,
   log,
   onApplied: metrics.onApplied,

@@ -19,7 +19,7 @@ export class UserTaskBatcher {
   constructor(
     /** Applies a batch and answers, per task, its error or undefined. */
     private readonly applyBatch: (tasks: LicenseTask[]) => Promise<(unknown | undefined)[]>,
-    private readonly options: { maxBatch: number; parallelism: number },
+    private readonly options: { maxBatch: number; parallelism: number; timeoutMs?: number },
   ) {}
 
   submit(task: LicenseTask): Promise<void> {
@@ -33,7 +33,7 @@ export class UserTaskBatcher {
     while (this.inFlight < this.options.parallelism && this.waiting.length > 0) {
       const batch = this.waiting.splice(0, this.options.maxBatch);
       this.inFlight += 1;
-      this.applyBatch(batch.map((w) => w.task))
+      withTimeout(this.applyBatch(batch.map((w) => w.task)), this.options.timeoutMs ?? 60_000)
         .then(
           (errors) => batch.forEach((w, i) => (errors[i] === undefined ? w.resolve() : w.reject(errors[i]))),
           (error: unknown) => batch.forEach((w) => w.reject(error)),
@@ -44,4 +44,17 @@ export class UserTaskBatcher {
         });
     }
   }
+}
+
+/**
+ * A batch that neither commits nor fails in time (a connection lost mid-transaction can leave a
+ * query hanging) gives its tasks back to BullMQ for a retry instead of holding its slot forever. If
+ * it does commit later, the retried tasks find their users done and change nothing.
+ */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`batch did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
