@@ -20,7 +20,7 @@ function excludesEachOther(catalog: Catalog, a: string, b: string): boolean {
 function locationViolation(product: Product | undefined, productId: string, country: string): Violation | undefined {
   if (!product) return undefined;
   const refused = (product.availableIn && !product.availableIn.includes(country)) || product.unavailableIn?.includes(country);
-  return refused ? { code: 'ProhibitedInUsageLocationViolation', message: `Product "${productId}" is not available in usage location "${country}".` } : undefined;
+  return refused ? { code: 'ProhibitedInUsageLocationViolation', message: `Product "${productId}" is not available in usage location "${country}"` } : undefined;
 }
 
 function planViolation(product: Product | undefined, productId: string, disabled: readonly string[]): Violation | undefined {
@@ -30,7 +30,7 @@ function planViolation(product: Product | undefined, productId: string, disabled
     if (off.has(plan.id)) continue;
     const missing = (plan.requires ?? []).filter((r) => off.has(r));
     if (missing.length) {
-      return { code: 'DependencyViolation', message: `Service plan "${plan.id}" of "${productId}" requires ${quote(missing)}, which would be disabled.` };
+      return { code: 'DependencyViolation', message: `Service plan "${plan.id}" of "${productId}" requires ${quote(missing)}, which would be disabled` };
     }
   }
   return undefined;
@@ -49,7 +49,7 @@ export const evaluateUserChanges: EvaluateUserChanges = ({ catalog, user, change
   ];
 
   if (user === null) {
-    const error = { code: 'UserNotFound' as const, message: 'The user was deleted after the job was accepted.' };
+    const error = { code: 'UserNotFound' as const, message: 'The user no longer exists' };
     return failed(planned.map((c) => ({ ...c, outcome: 'failed', error })), [], ['UserNotFound']);
   }
 
@@ -87,12 +87,12 @@ export const evaluateUserChanges: EvaluateUserChanges = ({ catalog, user, change
     }
     const rival = [...after.keys()].find((other) => other !== change.productId && excludesEachOther(catalog, change.productId, other));
     if (rival) {
-      errors.set(change, { code: 'MutuallyExclusiveViolation', message: `Product "${change.productId}" cannot be held together with "${rival}".` });
+      errors.set(change, { code: 'MutuallyExclusiveViolation', message: `Product "${change.productId}" cannot be held together with "${rival}"` });
       continue;
     }
     const requires = product?.requiresAnyOf ?? [];
     if (requires.length && !requires.some((p) => after.has(p))) {
-      errors.set(change, { code: 'DependencyViolation', message: `Product "${change.productId}" requires one of ${quote(requires)}.` });
+      errors.set(change, { code: 'DependencyViolation', message: `Product "${change.productId}" requires one of ${quote(requires)}` });
       continue;
     }
     const plans = planViolation(product, change.productId, after.get(change.productId)!.disabledServicePlans);
@@ -100,21 +100,27 @@ export const evaluateUserChanges: EvaluateUserChanges = ({ catalog, user, change
   }
 
   // A revoke that leaves a product the user keeps without any of the products it requires.
+  // Only products held before count, and only when their own assign (if any) did not fail already:
+  // an add-on assigned without its base fails on its assign, not on the base's revoke.
+  const failingAssigns = new Set([...errors.keys()].map((c) => c.productId));
   for (const change of results) {
     if (change.action !== 'revoke' || change.outcome !== 'revoked') continue;
     const orphan = [...after.keys()].find((held) => {
+      if (!before.has(held) || failingAssigns.has(held)) return false;
       const requires = catalog.get(held)?.requiresAnyOf ?? [];
       return requires.includes(change.productId) && !requires.some((p) => after.has(p));
     });
     if (orphan) {
-      errors.set(change, { code: 'DependencyViolation', message: `Product "${orphan}" requires "${change.productId}" (or another of ${quote(catalog.get(orphan)?.requiresAnyOf ?? [])}), so it cannot be revoked.` });
+      errors.set(change, { code: 'DependencyViolation', message: `Product "${orphan}" requires "${change.productId}" (or another of ${quote(catalog.get(orphan)?.requiresAnyOf ?? [])}), so it cannot be revoked` });
     }
   }
 
+  // Seats last, and only while the user has no error: stop at the first product without a seat.
   if (errors.size === 0) {
     for (const change of results) {
       if (change.action === 'assign' && change.outcome === 'assigned' && !hasSeat(change.productId)) {
-        errors.set(change, { code: 'CountViolation', message: `No license of "${change.productId}" is available.` });
+        errors.set(change, { code: 'CountViolation', message: `No license of "${change.productId}" is available` });
+        break;
       }
     }
   }
@@ -136,12 +142,13 @@ export const evaluateUserChanges: EvaluateUserChanges = ({ catalog, user, change
     const next = after.get(l.productId);
     if (next) licenses.push(next);
   }
-  for (const a of changes.assign) if (!before.has(a.productId)) licenses.push(after.get(a.productId)!);
+  const newlyAssigned = [...new Set(changes.assign.map((a) => a.productId))].filter((p) => !before.has(p));
+  for (const productId of newlyAssigned) licenses.push(after.get(productId)!);
   return {
     status: 'succeeded',
     changes: results,
     licenses,
-    newlyAssigned: changes.assign.filter((a) => !before.has(a.productId)).map((a) => a.productId),
+    newlyAssigned,
     revoked: [...revoked],
     errorCodes: [],
   };

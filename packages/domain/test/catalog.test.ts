@@ -12,6 +12,7 @@ describe('product rules', () => {
   it.each([
     ['duplicate plan ids', { ...base, servicePlans: [{ id: 'A', name: 'A' }, { id: 'A', name: 'again' }] }, /duplicate plan id "A"/],
     ['a plan requiring a plan of another product', { ...base, servicePlans: [{ id: 'A', name: 'A', requires: ['Z'] }] }, /requires "Z"/],
+    ['a plan requiring itself', { ...base, servicePlans: [{ id: 'A', name: 'A', requires: ['A'] }] }, /plan "A" requires itself/],
     ['a product requiring itself', { ...base, requiresAnyOf: ['P'] }, /cannot require itself/],
     ['a product excluding itself', { ...base, excludes: ['P'] }, /cannot exclude itself/],
     ['a country both available and unavailable', { ...base, availableIn: ['US'], unavailableIn: ['US'] }, /both list US/],

@@ -19,6 +19,17 @@ const products: Product[] = [
   { id: 'PHONE', name: 'Phone add-on', servicePlans: [], requiresAnyOf: ['E3', 'E5'] },
   { id: 'CALLING', name: 'Calling plan', servicePlans: [], availableIn: ['US', 'CA'], requiresAnyOf: ['PHONE'] },
   { id: 'COPILOT', name: 'Copilot', servicePlans: [], unavailableIn: ['CN', 'RU'] },
+  // Every rule at once, to check which one wins.
+  {
+    id: 'VIVA',
+    name: 'Viva',
+    servicePlans: [{ id: 'CORE', name: 'Core' }, { id: 'INSIGHTS', name: 'Insights', requires: ['CORE'] }],
+    availableIn: ['US'],
+    requiresAnyOf: ['E5'],
+    excludes: ['BASIC'],
+  },
+  // Excludes a product the catalog does not know.
+  { id: 'MODERN', name: 'Modern', servicePlans: [], excludes: ['LEGACY'] },
 ];
 const catalog = catalogOf(products);
 
@@ -132,5 +143,104 @@ describe('evaluateUserChanges: violations', () => {
       'assign CALLING: failed (ProhibitedInUsageLocationViolation)',
     ]);
     expect(result.errorCodes).toEqual(['DependencyViolation', 'ProhibitedInUsageLocationViolation']);
+  });
+});
+
+describe('evaluateUserChanges: interpretations and edge cases', () => {
+  it.each([
+    ['location beats exclusion', [lic('BASIC')], changes(['VIVA']), { usageLocation: 'FR' }, 'ProhibitedInUsageLocationViolation'],
+    ['exclusion beats dependency', [lic('BASIC')], changes(['VIVA']), { usageLocation: 'US' }, 'MutuallyExclusiveViolation'],
+    ['product dependency comes next', [], changes(['VIVA']), {}, 'DependencyViolation'],
+    ['plan dependency comes next', [lic('E5')], changes([['VIVA', ['CORE']]]), {}, 'DependencyViolation'],
+    ['seats come last', [lic('E5')], changes(['VIVA']), { seats: false }, 'CountViolation'],
+  ] as const)('precedence: %s', (_name, licenses, requested, opts, code) => {
+    const { result } = run([...licenses], requested, opts);
+    expect(result.changes.find((c) => c.productId === 'VIVA')?.error?.code).toBe(code);
+    expect(result.errorCodes).toEqual([code]);
+  });
+
+  it.each([
+    ['an unchanged assign skips the location check', [lic('COPILOT')], changes(['COPILOT']), { usageLocation: 'CN' }, ['assign COPILOT: unchanged']],
+    ['an unchanged assign skips the plan check', [lic('E3', ['SPO'])], changes([['E3', ['SPO']]]), {}, ['assign E3: unchanged']],
+    ['an unchanged held product still excludes a new one', [lic('E3')], changes(['E3', 'BASIC']), {}, ['assign E3: skipped', 'assign BASIC: failed (MutuallyExclusiveViolation)']],
+    ['an updated assign is checked for location', [lic('E5'), lic('VIVA')], changes([['VIVA', ['INSIGHTS']]]), { usageLocation: 'FR' }, ['assign VIVA: failed (ProhibitedInUsageLocationViolation)']],
+    ['an updated assign is checked for plan dependencies', [lic('E3')], changes([['E3', ['EXO']]]), {}, ['assign E3: failed (DependencyViolation)']],
+    ['normalises ["b","a","a"] to ["a","b"]', [lic('E5', ['a', 'b'])], changes([['E5', ['b', 'a', 'a']]]), {}, ['assign E5: unchanged']],
+    ['ignores plan ids the product does not have', [], changes([['E3', ['NOPE']]]), {}, ['assign E3: assigned']],
+    ['treats a product unknown to the catalog as having no rules', [lic('E3')], changes(['LEGACY']), {}, ['assign LEGACY: assigned']],
+    ['applies exclusion declared against an unknown held product', [lic('LEGACY')], changes(['MODERN']), {}, ['assign MODERN: failed (MutuallyExclusiveViolation)']],
+    ['ignores an unmet dependency that was already unmet before the job', [lic('PHONE')], changes(['COPILOT'], ['E5']), {}, ['revoke E5: not_assigned', 'assign COPILOT: assigned']],
+    ['fails the add-on, not the revoked base, when both are in the job', [lic('E3')], changes(['PHONE'], ['E3']), {}, ['revoke E3: skipped', 'assign PHONE: failed (DependencyViolation)']],
+    ['swaps the base under a held add-on', [lic('E3'), lic('PHONE')], changes(['E5'], ['E3']), {}, ['revoke E3: revoked', 'assign E5: assigned']],
+    ['fails an add-on assigned after its only base is revoked', [lic('E3'), lic('PHONE')], changes(['CALLING'], ['PHONE']), {}, ['revoke PHONE: skipped', 'assign CALLING: failed (DependencyViolation)']],
+  ] as const)('%s', (_name, licenses, requested, opts, expected) => {
+    const { result, summary } = run([...licenses], requested, opts);
+    expect(summary).toEqual(expected);
+    expect(result.status).toBe(expected.some((e) => e.includes('failed')) ? 'failed' : 'succeeded');
+  });
+
+  it('names the products, countries and plans in its messages', () => {
+    const message = (licenses: License[], requested: RequestedChanges, opts: Parameters<typeof run>[2] = {}) =>
+      run(licenses, requested, opts).result.changes.find((c) => c.error)?.error?.message;
+    expect(message([], changes(['COPILOT']), { usageLocation: 'RU' })).toBe('Product "COPILOT" is not available in usage location "RU"');
+    expect(message([lic('BASIC')], changes(['E3']))).toMatch(/"E3".*"BASIC"/);
+    expect(message([], changes(['PHONE']))).toMatch(/"PHONE".*"E3", "E5"/);
+    expect(message([], changes([['E3', ['SPO']]]))).toMatch(/"FORMS".*"E3".*"SPO"/);
+    expect(message([lic('E3'), lic('PHONE')], changes([], ['E3']))).toMatch(/"PHONE".*"E3"/);
+    expect(message([], changes(['E5']), { seats: false })).toMatch(/"E5"/);
+  });
+
+  it('keeps positions on success: updated in place, kept in order, new ones last', () => {
+    const { result } = run([lic('E3'), lic('BASIC'), lic('COPILOT')], changes(['E5', ['E3', ['PLANNER', 'FORMS']]], ['BASIC', 'LITE']));
+    expect(result.status).toBe('succeeded');
+    expect(result.licenses).toEqual([lic('E3', ['FORMS', 'PLANNER']), lic('COPILOT'), lic('E5')]);
+    expect(result.newlyAssigned).toEqual(['E5']);
+    expect(result.revoked).toEqual(['BASIC']);
+  });
+
+  it('changes nothing when the user fails', () => {
+    const licenses = [lic('E3'), lic('PHONE')];
+    const { result } = run(licenses, changes(['COPILOT'], ['E3']));
+    expect(result).toEqual({
+      status: 'failed',
+      changes: [
+        { productId: 'E3', action: 'revoke', outcome: 'failed', error: { code: 'DependencyViolation', message: expect.any(String) } },
+        { productId: 'COPILOT', action: 'assign', outcome: 'skipped' },
+      ],
+      licenses: [lic('E3'), lic('PHONE')],
+      newlyAssigned: [],
+      revoked: [],
+      errorCodes: ['DependencyViolation'],
+    });
+    expect(licenses).toEqual([lic('E3'), lic('PHONE')]);
+  });
+
+  it('returns no licenses for a user that no longer exists', () => {
+    const result = evaluateUserChanges({ catalog, user: null, changes: changes(['E3']), hasSeat: () => true });
+    expect(result).toMatchObject({ status: 'failed', licenses: [], newlyAssigned: [], revoked: [], errorCodes: ['UserNotFound'] });
+  });
+
+  it('asks for a seat once per newly assigned product, in request order', () => {
+    const { hasSeat, result } = run([lic('E5'), lic('E3')], changes(['BASIC', ['E5', ['EXO']], 'COPILOT'], ['E3']));
+    expect(result.changes.map((c) => c.outcome)).toEqual(['revoked', 'assigned', 'updated', 'assigned']);
+    expect(hasSeat.mock.calls).toEqual([['BASIC'], ['COPILOT']]);
+  });
+
+  it('never asks for a seat for unchanged assigns or when a revoke fails', () => {
+    expect(run([lic('E5')], changes(['E5']), { seats: false }).hasSeat).not.toHaveBeenCalled();
+    const revokeFails = run([lic('E3'), lic('PHONE')], changes(['COPILOT'], ['E3']));
+    expect(revokeFails.hasSeat).not.toHaveBeenCalled();
+  });
+
+  it('stops asking for seats at the first product without one', () => {
+    const hasSeat = vi.fn((productId: string) => productId !== 'BASIC');
+    const result = evaluateUserChanges({
+      catalog,
+      user: { usageLocation: null, customerCountry: 'US', licenses: [] },
+      changes: changes(['E5', 'BASIC', 'COPILOT']),
+      hasSeat,
+    });
+    expect(result.changes.map((c) => `${c.productId}: ${c.outcome}`)).toEqual(['E5: skipped', 'BASIC: failed', 'COPILOT: skipped']);
+    expect(hasSeat.mock.calls).toEqual([['E5'], ['BASIC']]);
   });
 });

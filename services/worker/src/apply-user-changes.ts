@@ -126,7 +126,11 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
       applied.push({ jobId: item.job_id, userId: item.user_id, status: evaluation.status, changes: evaluation.changes, errorCodes: evaluation.errorCodes });
     }
 
-    // The items are marked done FIRST and only if still
+    // The job row before its items, the order a cancel takes them in, so the two never deadlock.
+    await tx.execute(sql`
+      UPDATE license_jobs SET status = 'running', started_at = now()
+      WHERE id = any(${sql.param([...new Set(items.map((i) => i.job_id))])}::uuid[]) AND status = 'queued'`);
+    // The items are marked done first and only if still
     // pending: if any is not (the job was cancelled meanwhile, or a deleted user's item was
     // reported by another batch), the whole transaction rolls back, licenses included, and the
     // tasks are retried against the new state.
@@ -145,9 +149,6 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
       DELETE FROM seat_reservations r
       USING unnest(${sql.param(items.map((i) => i.job_id))}::uuid[], ${sql.param(items.map((i) => i.user_id))}::uuid[]) AS d(job_id, user_id)
       WHERE r.job_id = d.job_id AND r.user_id = d.user_id`);
-    await tx.execute(sql`
-      UPDATE license_jobs SET status = 'running', started_at = now()
-      WHERE id = any(${sql.param([...new Set(items.map((i) => i.job_id))])}::uuid[]) AND status = 'queued'`);
     return applied;
   });
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
-import { getProduct, type Db } from '@licensing/db';
+import { getProduct, retryOnConflict, type Db } from '@licensing/db';
 import { conflict, notFound, sqlState } from '@licensing/http';
 import { partnerOf } from '../auth.ts';
 import { pathId } from '../ids.ts';
@@ -101,7 +101,7 @@ export function customerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
       const customer = await customerInScope(db, request, request.params.customerId);
       const product = await getProduct(db, request.params.productId);
       if (!product) throw notFound(`Product "${request.params.productId}"`);
-      return db.transaction((tx) => setSubscriptionQuantity(tx, customer.id, product, request.body.quantity));
+      return retryOnConflict(() => db.transaction((tx) => setSubscriptionQuantity(tx, customer.id, product, request.body.quantity)));
     });
 
     app.get('/v1/customers/:customerId/subscriptions', {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { getProducts, type Db } from '@licensing/db';
+import { getProducts, retryOnConflict, type Db } from '@licensing/db';
 import { badRequest, conflict, notFound, unprocessable } from '@licensing/http';
 import { normalizePlans } from '@licensing/domain';
 import type { LicenseTaskQueue } from '@licensing/queue';
@@ -78,11 +78,13 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       }
       try {
         const changes = await validateProducts(request.body);
-        const { job, reserved } = await db.transaction(async (tx) => {
-          const created = await createJobWithReservations(tx, { partnerId: partner.id, customerId: customer.id, userIds, ...changes, idempotencyKey: key });
-          if (key !== undefined) await completeIdempotencyKey(tx, partner.id, key, created.job.id);
-          return created;
-        });
+        const { job, reserved } = await retryOnConflict(() =>
+          db.transaction(async (tx) => {
+            const created = await createJobWithReservations(tx, { partnerId: partner.id, customerId: customer.id, userIds, ...changes, idempotencyKey: key });
+            if (key !== undefined) await completeIdempotencyKey(tx, partner.id, key, created.job.id);
+            return created;
+          }),
+        );
         request.log.info({ jobId: job.id, users: userIds.length }, 'license job accepted');
         deps.metrics.jobsAccepted.inc();
         deps.metrics.jobUsers.inc(userIds.length);
@@ -125,7 +127,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
     }, async (request) => {
       const customer = await customerInScope(db, request, request.params.customerId);
       const jobId = pathId(request.params.jobId, 'License job');
-      const outcome = await db.transaction((tx) => cancelJob(tx, customer.id, jobId));
+      const outcome = await retryOnConflict(() => db.transaction((tx) => cancelJob(tx, customer.id, jobId)));
       if (outcome === 'not_found') throw notFound('License job');
       if (outcome === 'finished') throw conflict('job_finished', 'The job has already finished; there is nothing left to cancel.');
       request.log.info({ jobId }, 'license job cancelled');
