@@ -6,6 +6,7 @@ import { bearerToken, createMetricsRegistry, loggerOptions, ProblemError, proble
 import type { Registry } from 'prom-client';
 import { createApiMetrics } from './metrics.ts';
 import { registerQueueDashboard } from './queue-dashboard.ts';
+import { TaskEnqueuer } from './enqueue.ts';
 import type { LicenseTaskQueue } from '@licensing/queue';
 import { requireOperator, requirePartner } from './auth.ts';
 import { adminPartnerRoutes } from './routes/admin-partners.ts';
@@ -45,6 +46,8 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
   registerHttpMetrics(app, registry);
   registerQueueDepthGauge(registry, { [deps.queue.name]: deps.queue });
   const metrics = createApiMetrics(registry);
+  const enqueuer = new TaskEnqueuer(deps.queue, app.log);
+  app.addHook('onClose', () => enqueuer.drain());
 
   if (deps.rateLimitPerMinute > 0) {
     await app.register(rateLimit, {
@@ -77,7 +80,7 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
     await partnerScope.register(productRoutes({ db: deps.db }));
     await partnerScope.register(customerRoutes({ db: deps.db }));
     await partnerScope.register(licenseOverviewRoutes({ db: deps.db }));
-    await partnerScope.register(licenseJobRoutes({ db: deps.db, queue: deps.queue, metrics }));
+    await partnerScope.register(licenseJobRoutes({ db: deps.db, enqueuer, metrics }));
   });
   return app;
 }

@@ -2,14 +2,26 @@ import type { FastifyBaseLogger } from 'fastify';
 import { enqueueLicenseTasks, type LicenseTaskQueue } from '@licensing/queue';
 
 /**
- * Enqueues a committed job's tasks. The job is already durable in Postgres, so a failure here
- * (Redis away, process killed) loses nothing: the worker's reconciler re-enqueues every pending
- * item of an unfinished job. The client still gets its 202.
+ * Enqueues committed jobs' tasks in the background, so the 202 does not wait for tens of
+ * thousands of Redis writes. The job is already durable in Postgres, so nothing is lost if this
+ * fails or the process dies midway: the worker's reconciler re-enqueues every pending user of an
+ * unfinished job. On shutdown, `drain()` waits for the enqueues in flight.
  */
-export async function enqueueJobTasks(queue: LicenseTaskQueue, log: FastifyBaseLogger, job: { jobId: string; customerId: string }, userIds: string[]) {
-  try {
-    await enqueueLicenseTasks(queue, job, userIds);
-  } catch (err) {
-    log.warn({ err, jobId: job.jobId }, 'enqueueing failed; the reconciler will enqueue the pending users');
+export class TaskEnqueuer {
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly queue: LicenseTaskQueue, private readonly log: FastifyBaseLogger) {}
+
+  enqueue(job: { jobId: string; customerId: string }, userIds: string[]): void {
+    const started = performance.now();
+    const work = enqueueLicenseTasks(this.queue, job, userIds)
+      .then(() => this.log.debug({ jobId: job.jobId, users: userIds.length, ms: Math.round(performance.now() - started) }, 'tasks enqueued'))
+      .catch((err: unknown) => this.log.warn({ err, jobId: job.jobId }, 'enqueueing failed; the reconciler will enqueue the pending users'))
+      .finally(() => this.inFlight.delete(work));
+    this.inFlight.add(work);
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all([...this.inFlight]);
   }
 }

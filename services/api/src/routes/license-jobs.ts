@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { getProducts, retryOnConflict, type Db } from '@licensing/db';
 import { badRequest, conflict, notFound, unprocessable } from '@licensing/http';
 import { normalizePlans } from '@licensing/domain';
-import type { LicenseTaskQueue } from '@licensing/queue';
 import { partnerOf } from '../auth.ts';
 import { pathId } from '../ids.ts';
 import { customerInScope } from './customers.ts';
@@ -11,7 +10,7 @@ import { cancelJob, createJobWithReservations, getJobRow, jobsWithProgress, list
 import { paged, pagedSchema, pageQuery, problemSchema } from '../schemas/common.ts';
 import { customerParams } from '../schemas/customers.ts';
 import { createLicenseJobBody, IDEMPOTENCY_KEY_MAX, jobParams, jobResultSchema, jobSchema, resultsQuery, type CreateLicenseJob } from '../schemas/license-jobs.ts';
-import { enqueueJobTasks } from '../enqueue.ts';
+import type { TaskEnqueuer } from '../enqueue.ts';
 import type { ApiMetrics } from '../metrics.ts';
 import { ProblemError } from '@licensing/http';
 
@@ -20,7 +19,7 @@ const POLL_AFTER_SECONDS = 1;
 
 export interface LicenseJobDeps {
   db: Db;
-  queue: LicenseTaskQueue;
+  enqueuer: TaskEnqueuer;
   metrics: ApiMetrics;
 }
 
@@ -89,7 +88,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         deps.metrics.jobsAccepted.inc();
         deps.metrics.jobUsers.inc(userIds.length);
         for (const [product, seats] of reserved) deps.metrics.seatsReserved.inc({ product }, seats);
-        await enqueueJobTasks(deps.queue, request.log, { jobId: job.id, customerId: customer.id }, userIds);
+        deps.enqueuer.enqueue({ jobId: job.id, customerId: customer.id }, userIds);
         return respond(job.id);
       } catch (error) {
         if (error instanceof ProblemError) deps.metrics.jobsRefused.inc({ code: error.code });
