@@ -61,19 +61,26 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
     const users = await tx.execute<{ id: string; usage_location: string | null; country: string }>(sql`
       SELECT u.id, u.usage_location, c.country FROM users u JOIN customers c ON c.id = u.customer_id
       WHERE u.id = any(${sql.param(userIds)}::uuid[]) ORDER BY u.id FOR UPDATE OF u`);
-    const items = await tx.execute<PendingItem>(sql`
+    const pending = await tx.execute<{ job_id: string; user_id: string }>(sql`
       WITH requested AS (
         SELECT r.user_id, max(j.seq) AS up_to
         FROM unnest(${sql.param(tasks.map((t) => t.jobId))}::uuid[], ${sql.param(tasks.map((t) => t.userId))}::uuid[]) AS r(job_id, user_id)
         JOIN license_jobs j ON j.id = r.job_id
         GROUP BY r.user_id)
-      SELECT i.job_id, i.user_id, j.customer_id, j.assign, j.revoke
+      SELECT i.job_id, i.user_id
       FROM license_job_items i
       JOIN requested q ON q.user_id = i.user_id AND i.job_seq <= q.up_to
-      JOIN license_jobs j ON j.id = i.job_id
       WHERE i.status = 'pending'
       ORDER BY i.user_id, i.job_seq`);
-    if (items.length === 0) return [];
+    if (pending.length === 0) return [];
+    // Each job's changes are read once, not once per user.
+    const jobs = await tx.execute<{ id: string; customer_id: string; assign: Required<AssignChange>[]; revoke: string[] }>(sql`
+      SELECT id, customer_id, assign, revoke FROM license_jobs WHERE id = any(${sql.param([...new Set(pending.map((p) => p.job_id))])}::uuid[])`);
+    const jobById = new Map(jobs.map((j) => [j.id, j]));
+    const items: PendingItem[] = pending.map((p) => {
+      const job = jobById.get(p.job_id)!;
+      return { job_id: p.job_id, user_id: p.user_id, customer_id: job.customer_id, assign: job.assign, revoke: job.revoke };
+    });
     const itemUsers = [...new Set(items.map((i) => i.user_id))];
     const licenseRows = await tx.execute<{ user_id: string; product_id: string; disabled_service_plans: string[] }>(sql`
       SELECT user_id, product_id, disabled_service_plans FROM user_licenses
