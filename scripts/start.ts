@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { prepareDatabase } from '@licensing/db';
+import { SERVICE_NODE_FLAGS } from './service-flags.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/licensing';
@@ -15,7 +16,7 @@ let stopping = false;
 let exitCode = 0;
 
 for (const name of services) {
-  const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--import', 'tsx', `services/${name}/src/main.ts`], {
     cwd: root,
     stdio: 'inherit',
     env: process.env,

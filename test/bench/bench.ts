@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
+import { SERVICE_NODE_FLAGS } from '../../scripts/service-flags.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const N = Number(process.env.BENCH_USERS ?? 10_000);
@@ -28,7 +29,8 @@ const children: ChildProcess[] = [];
 
 function startService(name: 'api' | 'catalog' | 'worker', extraEnv: Record<string, string> = {}): ChildProcess {
   const profile = name === 'worker' && process.env.BENCH_PROFILE_WORKER ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_WORKER}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', `services/${name}/src/main.ts`], {
+  const flags = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : SERVICE_NODE_FLAGS;
+  const child = spawn(process.execPath, [...profile, ...flags, '--import', 'tsx', `services/${name}/src/main.ts`], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
