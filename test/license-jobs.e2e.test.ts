@@ -171,6 +171,25 @@ describe('bulk assign and revoke', () => {
   });
 });
 
+describe('catalog changes', () => {
+  it('a product written through the catalog is in force for the next job', async () => {
+    const customer = await partner.customer('Catalog Co', 'US');
+    const users = await partner.users(customer, 2);
+    const product = { id: 'FRESH', name: 'Fresh product', servicePlans: [{ id: 'P1', name: 'Plan 1' }] };
+    await putProduct(catalog, product);
+    await partner.subscribe(customer, product.id, 2);
+    const first = await partner.startJob(customer, { userIds: [users[0]], assign: [{ productId: product.id }] });
+    expect((await partner.waitForJob(customer, first.body.id)).status).toBe('completed');
+    await putProduct(catalog, { ...product, unavailableIn: ['US'] });
+    const second = await partner.startJob(customer, { userIds: [users[1]], assign: [{ productId: product.id }] });
+    expect(await partner.waitForJob(customer, second.body.id)).toMatchObject({ status: 'failed', errorsByCode: { ProhibitedInUsageLocationViolation: 1 } });
+    await putProduct(catalog, { ...product, servicePlans: [...product.servicePlans, { id: 'P2', name: 'Plan 2' }] });
+    const third = await partner.startJob(customer, { userIds: [users[1]], assign: [{ productId: product.id, disabledServicePlans: ['P2'] }] });
+    expect(third.status).toBe(202);
+    expect((await partner.waitForJob(customer, third.body.id)).status).toBe('completed');
+  });
+});
+
 describe('concurrency', () => {
   it('20 concurrent requests racing for the last 50 seats: exactly 10 accepted, never oversold', async () => {
     const customer = await partner.customer();

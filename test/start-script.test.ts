@@ -1,0 +1,52 @@
+// `pnpm start`'s launcher: migrates, runs catalog, api and worker, and on SIGTERM stops all three
+// and exits 0.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { afterAll, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import postgres from 'postgres';
+import { freePort } from './support/processes.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dbName = `licensing_start_${randomUUID().replaceAll('-', '')}`;
+
+afterAll(async () => {
+  const admin = postgres(inject('pgServerUrl'), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await admin.end();
+});
+
+it('starts the three services on a database it creates, and exits 0 on SIGTERM', async () => {
+  const url = new URL(inject('pgServerUrl'));
+  url.pathname = `/${dbName}`;
+  const [api, catalog, worker] = [await freePort(), await freePort(), await freePort()];
+  let output = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: url.toString(), REDIS_URL: inject('redisUrl'), BULLMQ_PREFIX: `start-${randomUUID()}`, API_PORT: String(api), CATALOG_PORT: String(catalog), WORKER_PORT: String(worker), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const ready = async (port: number) => {
+    for (let i = 0; i < 300; i++) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return true;
+      } catch { /* starting */ }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
+  };
+  expect(await ready(api), output).toBe(true);
+  expect(await ready(catalog), output).toBe(true);
+  expect(await ready(worker), output).toBe(true);
+  const products = await (await fetch(`http://127.0.0.1:${catalog}/v1/products`)).json();
+  expect(products.items.length).toBeGreaterThanOrEqual(12); // seeded on first start
+  child.kill('SIGTERM');
+  expect(await exited, output).toBe(0);
+  expect(output).toMatch(/api exited \(0\)/);
+  expect(output).toMatch(/worker exited \(0\)/);
+  expect(output).toMatch(/catalog exited \(0\)/);
+}, 60_000);
