@@ -4,14 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApi, buildTestCatalog, createTestEnv, startTestWorker, type TestEnv, type TestWorker } from './support/test-env.ts';
-import { call, expectSeatInvariant, PartnerClient, putProduct } from './support/client.ts';
+import { buildTestApi, startTestSystem, type TestEnv, type TestSystem } from './support/test-env.ts';
+import { call, expectSeatInvariant, PartnerClient } from './support/client.ts';
 import { SUITE, TEST_PRODUCTS } from './fixtures.ts';
 
+let system: TestSystem;
 let env: TestEnv;
 let api: FastifyInstance;
-let catalog: FastifyInstance;
-let worker: TestWorker;
 let owner: PartnerClient;
 let intruder: PartnerClient;
 let ids: { customerId: string; userId: string; jobId: string; productId: string; userIds: string[] };
@@ -23,26 +22,20 @@ async function snapshot(): Promise<string> {
 }
 
 beforeAll(async () => {
-  env = await createTestEnv();
-  api = await buildTestApi(env);
-  catalog = await buildTestCatalog(env);
-  for (const p of TEST_PRODUCTS) await putProduct(catalog, p);
+  system = await startTestSystem({ products: TEST_PRODUCTS, worker: true });
+  ({ env, api } = system);
   owner = await PartnerClient.create(api, 'Owner');
   intruder = await PartnerClient.create(api, 'Intruder');
   const customerId = await owner.customer();
   const userIds = await owner.users(customerId, 3);
   await owner.subscribe(customerId, SUITE.id, 10);
-  worker = await startTestWorker(env);
   const job = await owner.startJob(customerId, { userIds, assign: [{ productId: SUITE.id }] });
   await owner.waitForJob(customerId, job.body.id);
   ids = { customerId, userId: userIds[0]!, jobId: job.body.id, productId: SUITE.id, userIds };
 });
 
 afterAll(async () => {
-  await worker?.close();
-  await api?.close();
-  await catalog?.close();
-  await env?.close();
+  await system?.close();
 });
 
 /** A valid request body for every partner route that takes one. A route missing here fails the matrix. */

@@ -3,30 +3,25 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { licenseTaskId } from '@licensing/queue';
 import { applyUserChanges } from '../services/worker/src/apply-user-changes.ts';
-import { buildTestApi, buildTestCatalog, createTestEnv, startTestWorker, type TestEnv, type TestWorker } from './support/test-env.ts';
+import { startTestSystem, type TestEnv, type TestSystem, type TestWorker } from './support/test-env.ts';
 import { expectSeatInvariant, PartnerClient, putProduct } from './support/client.ts';
 import { ADDON, REFUSED_IN_FR, REGIONAL, SUITE, SUITE_BASIC, TEST_PRODUCTS } from './fixtures.ts';
 
+let system: TestSystem;
 let env: TestEnv;
-let api: FastifyInstance;
 let catalog: FastifyInstance;
 let worker: TestWorker;
 let partner: PartnerClient;
 
 beforeAll(async () => {
-  env = await createTestEnv();
-  api = await buildTestApi(env);
-  catalog = await buildTestCatalog(env);
-  for (const p of TEST_PRODUCTS) await putProduct(catalog, p);
-  partner = await PartnerClient.create(api);
-  worker = await startTestWorker(env);
+  system = await startTestSystem({ products: TEST_PRODUCTS, worker: true });
+  ({ env, catalog } = system);
+  worker = system.worker!;
+  partner = await PartnerClient.create(system.api);
 });
 
 afterAll(async () => {
-  await worker?.close();
-  await api?.close();
-  await catalog?.close();
-  await env?.close();
+  await system?.close();
 });
 
 afterEach(async () => {

@@ -2,32 +2,23 @@
 // revoke / swap jobs on the same users, some cancelled, over several seeds. After every seed:
 // 0 <= assigned + reserved <= quantity, assigned = holders, reserved back to 0. Also retention.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
 import { pruneExpired } from '../services/worker/src/retention.ts';
-import { buildTestApi, buildTestCatalog, createTestEnv, startTestWorker, type TestEnv, type TestWorker } from './support/test-env.ts';
-import { expectSeatInvariant, PartnerClient, putProduct } from './support/client.ts';
+import { startTestSystem, type TestEnv, type TestSystem } from './support/test-env.ts';
+import { expectSeatInvariant, PartnerClient } from './support/client.ts';
 import { SUITE, SUITE_BASIC, TEST_PRODUCTS } from './fixtures.ts';
 
+let system: TestSystem;
 let env: TestEnv;
-let api: FastifyInstance;
-let catalog: FastifyInstance;
-let worker: TestWorker;
 let partner: PartnerClient;
 
 beforeAll(async () => {
-  env = await createTestEnv();
-  api = await buildTestApi(env);
-  catalog = await buildTestCatalog(env);
-  for (const p of TEST_PRODUCTS) await putProduct(catalog, p);
-  partner = await PartnerClient.create(api);
-  worker = await startTestWorker(env, { concurrency: 32, batchSize: 16 });
+  system = await startTestSystem({ products: TEST_PRODUCTS, worker: { concurrency: 32, batchSize: 16 } });
+  env = system.env;
+  partner = await PartnerClient.create(system.api);
 });
 
 afterAll(async () => {
-  await worker?.close();
-  await api?.close();
-  await catalog?.close();
-  await env?.close();
+  await system?.close();
 });
 
 /** mulberry32: a small seeded generator, so a failing seed can be replayed. */

@@ -42,7 +42,7 @@ it('starts the three services on a database it creates, and exits 0 on SIGTERM',
   expect(await ready(api), output).toBe(true);
   expect(await ready(catalog), output).toBe(true);
   expect(await ready(worker), output).toBe(true);
-  const products = await (await fetch(`http://127.0.0.1:${catalog}/v1/products`)).json();
+  const products = (await (await fetch(`http://127.0.0.1:${catalog}/v1/products`)).json()) as { items: unknown[] };
   expect(products.items.length).toBeGreaterThanOrEqual(12); // seeded on first start
   child.kill('SIGTERM');
   expect(await exited, output).toBe(0);

@@ -15,6 +15,7 @@ import { createLicenseWorker } from '../../services/worker/src/license-worker.ts
 import { Reconciler } from '../../services/worker/src/reconciler.ts';
 import type { WorkerMetrics } from '../../services/worker/src/metrics.ts';
 import type { Redis } from 'ioredis';
+import type { Product } from '@licensing/domain';
 
 export const OPERATOR_TOKEN = 'test-operator-token';
 
@@ -115,4 +116,33 @@ export async function startTestWorker(env: TestEnv, options: { concurrency?: num
 
 export function createTestReconciler(env: TestEnv, queue: LicenseTaskQueue = env.queue, redis: Redis = env.redis): Reconciler {
   return new Reconciler({ db: env.db, queue, redis, log: silentLog, intervalMs: 500, graceSeconds: 0, lockKey: `${env.prefix}:reconciler-lock` });
+}
+
+/** The usual fixture of a test file: its own database and queue, the API and catalog apps, products, and optionally a worker. */
+export interface TestSystem {
+  env: TestEnv;
+  api: FastifyInstance;
+  catalog: FastifyInstance;
+  worker?: TestWorker;
+  close: () => Promise<void>;
+}
+
+export async function startTestSystem(options: { products?: Product[]; worker?: boolean | Parameters<typeof startTestWorker>[1] } = {}): Promise<TestSystem> {
+  const env = await createTestEnv();
+  const api = await buildTestApi(env);
+  const catalog = await buildTestCatalog(env);
+  for (const product of options.products ?? []) {
+    const res = await catalog.inject({ method: 'PUT', url: `/v1/products/${product.id}`, headers: { authorization: `Bearer ${OPERATOR_TOKEN}` }, payload: product });
+    if (res.statusCode >= 300) throw new Error(`PUT ${product.id}: ${res.statusCode} ${res.body}`);
+  }
+  const worker = options.worker ? await startTestWorker(env, options.worker === true ? {} : options.worker) : undefined;
+  return {
+    env, api, catalog, worker,
+    close: async () => {
+      await worker?.close();
+      await api.close();
+      await catalog.close();
+      await env.close();
+    },
+  };
 }

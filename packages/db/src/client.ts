@@ -39,17 +39,19 @@ export async function retryOnConflict<T>(run: () => Promise<T>, attempts = 3): P
     try {
       return await run();
     } catch (error) {
-      if (attempt >= attempts || !isTransientConflict(error)) throw error;
+      const state = sqlState(error);
+      if (attempt >= attempts || (state !== '40P01' && state !== '40001')) throw error;
       await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
     }
   }
 }
 
-function isTransientConflict(error: unknown): boolean {
+/** The SQLSTATE of a Postgres error, however deeply it is wrapped (drizzle wraps in `cause`). */
+export function sqlState(error: unknown): string | undefined {
   for (let current: unknown = error, depth = 0; current && depth < 6; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (code === '40P01' || code === '40001') return true;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
     current = (current as { cause?: unknown }).cause;
   }
-  return false;
+  return undefined;
 }

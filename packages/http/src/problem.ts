@@ -73,12 +73,3 @@ export function rootCause(error: unknown): unknown {
   return current;
 }
 
-/** The SQLSTATE of a Postgres error, however deeply it is wrapped. */
-export function sqlState(error: unknown): string | undefined {
-  for (let current: unknown = error, depth = 0; current && depth < 6; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}

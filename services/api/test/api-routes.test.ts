@@ -1,29 +1,25 @@
 // API routes through inject against a real Postgres and Redis: validation, scoping, status codes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApi, buildTestCatalog, createTestEnv, OPERATOR_TOKEN, type TestEnv } from '../../../test/support/test-env.ts';
-import { call, expectSeatInvariant, PartnerClient, putProduct } from '../../../test/support/client.ts';
+import { OPERATOR_TOKEN, startTestSystem, type TestEnv, type TestSystem } from '../../../test/support/test-env.ts';
+import { call, expectSeatInvariant, PartnerClient } from '../../../test/support/client.ts';
 import { ADDON, SUITE, TEST_PRODUCTS } from '../../../test/fixtures.ts';
 
+let system: TestSystem;
 let env: TestEnv;
 let api: FastifyInstance;
-let catalog: FastifyInstance;
 let partner: PartnerClient;
 let other: PartnerClient;
 
 beforeAll(async () => {
-  env = await createTestEnv();
-  api = await buildTestApi(env);
-  catalog = await buildTestCatalog(env);
-  for (const p of TEST_PRODUCTS) await putProduct(catalog, p);
+  system = await startTestSystem({ products: TEST_PRODUCTS });
+  ({ env, api } = system);
   partner = await PartnerClient.create(api, 'Partner A');
   other = await PartnerClient.create(api, 'Partner B');
 });
 
 afterAll(async () => {
-  await api?.close();
-  await catalog?.close();
-  await env?.close();
+  await system?.close();
 });
 
 describe('partners and authentication', () => {

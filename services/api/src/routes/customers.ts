@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
-import { getProduct, retryOnConflict, type Db } from '@licensing/db';
-import { conflict, notFound, sqlState } from '@licensing/http';
+import { getProduct, retryOnConflict, sqlState, type Db } from '@licensing/db';
+import { conflict, notFound } from '@licensing/http';
 import { partnerOf } from '../auth.ts';
 import { pathId } from '../ids.ts';
 import { createCustomer, customerJson, getCustomer, listCustomers, type CustomerRow } from '../repositories/customers.ts';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { getProducts, retryOnConflict, type Db } from '@licensing/db';
-import { badRequest, conflict, notFound, unprocessable } from '@licensing/http';
+import { badRequest, conflict, notFound, ProblemError, unprocessable } from '@licensing/http';
 import { normalizePlans } from '@licensing/domain';
 import { partnerOf } from '../auth.ts';
 import { pathId } from '../ids.ts';
@@ -12,7 +12,6 @@ import { customerParams } from '../schemas/customers.ts';
 import { createLicenseJobBody, IDEMPOTENCY_KEY_MAX, jobParams, jobResultSchema, jobSchema, resultsQuery, type CreateLicenseJob } from '../schemas/license-jobs.ts';
 import type { TaskEnqueuer } from '../enqueue.ts';
 import type { ApiMetrics } from '../metrics.ts';
-import { ProblemError } from '@licensing/http';
 
 /** Seconds a client should wait before polling an unfinished job again. */
 const POLL_AFTER_SECONDS = 1;
