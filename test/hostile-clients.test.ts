@@ -115,6 +115,16 @@ describe('hostile input', () => {
     expect(await snapshot()).toBe(before);
   });
 
+  it('parses a job body of 50,000 user ids (not 413): unknown ones are named, nothing is reserved', async () => {
+    const before = await snapshot();
+    const userIds = Array.from({ length: 50_000 }, () => crypto.randomUUID());
+    const res = await owner.call('POST', `/v1/customers/${ids.customerId}/license-jobs`, { userIds, assign: [{ productId: SUITE.id }] });
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('unknown_users');
+    expect(res.body.userIds).toHaveLength(50_000);
+    expect(await snapshot()).toBe(before);
+  });
+
   it('never leaks key hashes or internal columns', async () => {
     const created = await call(api, 'POST', '/v1/admin/partners', 'test-operator-token', { name: 'Leak check' });
     expect(Object.keys(created.body).sort()).toEqual(['apiKey', 'id', 'name']);
