@@ -6,15 +6,21 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import postgres from 'postgres';
+import { Redis } from 'ioredis';
 import { freePort } from './support/processes.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dbName = `licensing_start_${randomUUID().replaceAll('-', '')}`;
+const prefix = `start-${randomUUID()}`;
 
 afterAll(async () => {
   const admin = postgres(inject('pgServerUrl'), { max: 1, onnotice: () => {} });
   await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   await admin.end();
+  const redis = new Redis(inject('redisUrl'));
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
 });
 
 it('starts the three services on a database it creates, and exits 0 on SIGTERM', async () => {
@@ -24,7 +30,7 @@ it('starts the three services on a database it creates, and exits 0 on SIGTERM',
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: url.toString(), REDIS_URL: inject('redisUrl'), BULLMQ_PREFIX: `start-${randomUUID()}`, API_PORT: String(api), CATALOG_PORT: String(catalog), WORKER_PORT: String(worker), LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATABASE_URL: url.toString(), REDIS_URL: inject('redisUrl'), BULLMQ_PREFIX: prefix, API_PORT: String(api), CATALOG_PORT: String(catalog), WORKER_PORT: String(worker), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (d) => (output += d));
