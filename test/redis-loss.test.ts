@@ -28,6 +28,7 @@ async function startRedis() {
   redisProcess = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     const probe = createRedis(redisUrl, 'producer', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => {}); // refused until the server is up
     const ok = await probe.connect().then(() => probe.ping()).then(() => true, () => false);
     probe.disconnect();
     if (ok) return;
