@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import postgres from 'postgres';
+import { sqlState } from './client.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
 /** Arbitrary but fixed: every process that migrates takes this advisory lock first. */
@@ -25,7 +26,7 @@ export async function ensureDatabase(url: string): Promise<void> {
       await sql.unsafe(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
     } catch (error) {
       // 42P04 duplicate_database; 23505 when two CREATE DATABASE race on pg_database's unique index.
-      const code = (error as { code?: string }).code;
+      const code = sqlState(error);
       if (code !== '42P04' && code !== '23505') throw error;
     }
   } finally {
@@ -34,8 +35,8 @@ export async function ensureDatabase(url: string): Promise<void> {
 }
 
 /**
- * Applies pending migrations in file order, each in its own transaction, under an advisory lock so
- * that services starting together apply each migration exactly once.
+ * Applies pending migrations in file order, in one transaction under an advisory lock, so that
+ * services starting together apply each migration exactly once (and a failed one leaves nothing).
  */
 export async function migrate(url: string): Promise<string[]> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });

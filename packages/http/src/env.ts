@@ -20,3 +20,10 @@ export function parseEnv<T extends z.ZodRawShape>(shape: T, source: NodeJS.Proce
 }
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+/** The operator credential: required in production, a well-known default elsewhere. */
+export function operatorToken(value: string | undefined, nodeEnv: string): string {
+  if (value) return value;
+  if (nodeEnv === 'production') throw new Error('Invalid configuration:\n  OPERATOR_TOKEN: required when NODE_ENV=production');
+  return 'dev-operator-token';
+}

@@ -27,10 +27,11 @@ export function registerHealthRoutes(app: FastifyInstance, checks: Record<string
   });
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+/** The promise's outcome, or a rejection once `ms` have passed (the promise itself is not cancelled). */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what = 'no answer'): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms);
   });
   try {
     return await Promise.race([promise, timeout]);

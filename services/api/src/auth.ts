@@ -1,6 +1,6 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { Db } from '@licensing/db';
-import { bearerToken, secretsEqual, unauthorized } from '@licensing/http';
+import { bearerToken, unauthorized } from '@licensing/http';
 import { findPartnerByApiKey } from './repositories/partners.ts';
 
 declare module 'fastify' {
@@ -17,14 +17,6 @@ export function requirePartner(db: Db) {
     if (!partner) throw unauthorized('A valid partner API key is required as a Bearer token.');
     request.partner = partner;
     request.log = request.log.child({ partnerId: partner.id });
-  };
-}
-
-/** onRequest hook for operator routes: the operator token or 401 (partner keys are refused too). */
-export function requireOperator(operatorToken: string) {
-  return async (request: FastifyRequest, _reply?: FastifyReply) => {
-    const token = bearerToken(request.headers.authorization);
-    if (!token || !secretsEqual(token, operatorToken)) throw unauthorized('The operator token is required.');
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, parseEnv, port } from '@licensing/http';
+import { commonEnv, operatorToken, parseEnv, port } from '@licensing/http';
 
 export const apiEnv = {
   ...commonEnv,
@@ -14,6 +14,5 @@ export type ApiConfig = ReturnType<typeof loadApiConfig>;
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = parseEnv(apiEnv, env);
-  if (!parsed.OPERATOR_TOKEN && parsed.NODE_ENV === 'production') throw new Error('Invalid configuration:\n  OPERATOR_TOKEN: required when NODE_ENV=production');
-  return { ...parsed, OPERATOR_TOKEN: parsed.OPERATOR_TOKEN ?? 'dev-operator-token' };
+  return { ...parsed, OPERATOR_TOKEN: operatorToken(parsed.OPERATOR_TOKEN, parsed.NODE_ENV) };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, parseEnv, port } from '@licensing/http';
+import { commonEnv, operatorToken, parseEnv, port } from '@licensing/http';
 
 export const catalogEnv = {
   ...commonEnv,
@@ -16,9 +16,3 @@ export function loadCatalogConfig(env: NodeJS.ProcessEnv = process.env) {
   return { ...parsed, OPERATOR_TOKEN: operatorToken(parsed.OPERATOR_TOKEN, parsed.NODE_ENV) };
 }
 
-/** The operator credential: required in production, a well-known default elsewhere. */
-export function operatorToken(value: string | undefined, nodeEnv: string): string {
-  if (value) return value;
-  if (nodeEnv === 'production') throw new Error('Invalid configuration:\n  OPERATOR_TOKEN: required when NODE_ENV=production');
-  return 'dev-operator-token';
-}

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { DbOrTx } from '@licensing/db';
+import { countJobSummaries, type DbOrTx } from '@licensing/db';
 import { finalJobStatus } from '@licensing/domain';
 
 /**
@@ -17,20 +17,8 @@ export async function finalizeJobsIfDone(db: DbOrTx, jobIds: readonly string[]):
       SELECT EXISTS (SELECT 1 FROM license_job_items WHERE job_id = ${jobId} AND status = 'pending') AS pending,
              EXISTS (SELECT 1 FROM license_jobs WHERE id = ${jobId} AND finished_at IS NOT NULL) AS finished`);
     if (!open || open.pending || open.finished) continue;
-    const [counts] = await db.execute<{ total: number; succeeded: number; failed: number }>(sql`
-      SELECT count(*)::int AS total,
-             count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded,
-             count(*) FILTER (WHERE status = 'failed')::int AS failed
-      FROM license_job_items WHERE job_id = ${jobId}`);
-    const codes = await db.execute<{ code: string; n: number }>(sql`
-      SELECT code, count(*)::int AS n FROM license_job_items, unnest(error_codes) AS code
-      WHERE job_id = ${jobId} AND status = 'failed' GROUP BY code ORDER BY code`);
-    const { total, succeeded, failed } = counts!;
-    const status = finalJobStatus(succeeded, failed);
-    const summary = {
-      progress: { total, pending: 0, succeeded, failed },
-      errorsByCode: Object.fromEntries(codes.map((c) => [c.code, c.n])),
-    };
+    const summary = (await countJobSummaries(db, [jobId])).get(jobId)!;
+    const status = finalJobStatus(summary.progress.succeeded, summary.progress.failed);
     const rows = await db.execute<{ id: string; status: string }>(sql`
       UPDATE license_jobs
       SET status = ${status}, started_at = coalesce(started_at, now()), finished_at = now(), summary = ${sql.param(JSON.stringify(summary))}::jsonb

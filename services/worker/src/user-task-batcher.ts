@@ -1,3 +1,4 @@
+import { withTimeout } from '@licensing/http';
 import type { LicenseTask } from '@licensing/queue';
 
 interface Waiting {
@@ -33,7 +34,10 @@ export class UserTaskBatcher {
     while (this.inFlight < this.options.parallelism && this.waiting.length > 0) {
       const batch = this.waiting.splice(0, this.options.maxBatch);
       this.inFlight += 1;
-      withTimeout(this.applyBatch(batch.map((w) => w.task)), this.options.timeoutMs ?? 60_000)
+      // A batch that neither commits nor fails in time (a connection lost mid-transaction can leave a
+      // query hanging) gives its tasks back to BullMQ for a retry instead of holding its slot forever.
+      // If it does commit later, the retried tasks find their users done and change nothing.
+      withTimeout(this.applyBatch(batch.map((w) => w.task)), this.options.timeoutMs ?? 60_000, 'batch did not finish')
         .then(
           (errors) => batch.forEach((w, i) => (errors[i] === undefined ? w.resolve() : w.reject(errors[i]))),
           (error: unknown) => batch.forEach((w) => w.reject(error)),
@@ -46,15 +50,3 @@ export class UserTaskBatcher {
   }
 }
 
-/**
- * A batch that neither commits nor fails in time (a connection lost mid-transaction can leave a
- * query hanging) gives its tasks back to BullMQ for a retry instead of holding its slot forever. If
- * it does commit later, the retried tasks find their users done and change nothing.
- */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`batch did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

@@ -1,6 +1,6 @@
 // Bulk license jobs. Every query is scoped by customer, which the caller has scoped to its partner.
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
-import { tables, type DbOrTx, type JobSummary } from '@licensing/db';
+import { countJobSummaries, tables, type DbOrTx, type JobSummary } from '@licensing/db';
 import { conflict, unprocessable } from '@licensing/http';
 import { normalizePlans, type AssignChange, type ChangeResult, type JobStatus } from '@licensing/domain';
 import type { PageQuery } from '../schemas/common.ts';
@@ -113,31 +113,8 @@ export async function listJobRows(db: DbOrTx, customerId: string, page: PageQuer
   return { items, total: totals?.total ?? 0 };
 }
 
-/** Progress and errors of unfinished jobs, counted from their items (finished jobs carry a frozen summary). */
-export async function liveSummaries(db: DbOrTx, jobIds: string[]): Promise<Map<string, JobSummary>> {
-  const result = new Map<string, JobSummary>(
-    jobIds.map((id) => [id, { progress: { total: 0, pending: 0, succeeded: 0, failed: 0 }, errorsByCode: {} }]),
-  );
-  if (jobIds.length === 0) return result;
-  const [statusRows, codeRows] = await Promise.all([
-    db.execute<{ job_id: string; status: 'pending' | 'succeeded' | 'failed'; n: number }>(sql`
-      SELECT job_id, status, count(*)::int AS n FROM license_job_items
-      WHERE job_id = any(${sql.param(jobIds)}::uuid[]) GROUP BY job_id, status`),
-    db.execute<{ job_id: string; code: string; n: number }>(sql`
-      SELECT job_id, code, count(*)::int AS n FROM license_job_items, unnest(error_codes) AS code
-      WHERE job_id = any(${sql.param(jobIds)}::uuid[]) AND status = 'failed' GROUP BY job_id, code ORDER BY code`),
-  ]);
-  for (const r of statusRows) {
-    const s = result.get(r.job_id)!;
-    s.progress[r.status] += r.n;
-    s.progress.total += r.n;
-  }
-  for (const r of codeRows) result.get(r.job_id)!.errorsByCode[r.code] = r.n;
-  return result;
-}
-
 export async function jobsWithProgress(db: DbOrTx, rows: JobRow[]): Promise<Job[]> {
-  const live = await liveSummaries(db, rows.filter((r) => !r.summary).map((r) => r.id));
+  const live = await countJobSummaries(db, rows.filter((r) => !r.summary).map((r) => r.id));
   return rows.map((r) => toJob(r, r.summary ?? live.get(r.id)!));
 }
 
@@ -207,7 +184,7 @@ export async function cancelJob(tx: DbOrTx, customerId: string, jobId: string): 
     UPDATE license_job_items SET status = 'failed', changes = ${sql.param(JSON.stringify(changes))}::jsonb, error_codes = '{JobCancelled}', finished_at = now()
     WHERE job_id = ${jobId} AND status = 'pending'`);
   await tx.execute(sql`DELETE FROM seat_reservations WHERE job_id = ${jobId}`);
-  const summary = (await liveSummaries(tx, [jobId])).get(jobId)!;
+  const summary = (await countJobSummaries(tx, [jobId])).get(jobId)!;
   await tx.execute(sql`
     UPDATE license_jobs SET status = 'cancelled', started_at = coalesce(started_at, now()), finished_at = now(), summary = ${sql.param(JSON.stringify(summary))}::jsonb
     WHERE id = ${jobId}`);

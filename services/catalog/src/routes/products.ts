@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { catalogIdSchema, productProblems, productSchema } from '@licensing/domain';
 import { getProduct, listProducts, type Db } from '@licensing/db';
-import { badRequest, bearerToken, notFound, secretsEqual, unauthorized } from '@licensing/http';
+import { badRequest, notFound, requireOperator } from '@licensing/http';
 import { upsertProduct } from '../product-writes.ts';
 
 const productParams = z.object({ productId: catalogIdSchema });
@@ -25,10 +25,7 @@ export function productRoutes(deps: { db: Db; operatorToken: string }): FastifyP
 
     app.put('/v1/products/:productId', {
       schema: { tags: ['catalog'], summary: 'Create or replace a product (operator)', params: productParams, body: productBody, response: { 200: productSchema, 201: productSchema } },
-      onRequest: async (request) => {
-        const token = bearerToken(request.headers.authorization);
-        if (!token || !secretsEqual(token, deps.operatorToken)) throw unauthorized('The operator token is required to write the catalog.');
-      },
+      onRequest: requireOperator(deps.operatorToken, 'The operator token is required to write the catalog.'),
     }, async (request, reply) => {
       const { productId } = request.params;
       if (request.body.id !== undefined && request.body.id !== productId) {
