@@ -88,9 +88,16 @@ describe('worker stopped mid-job', () => {
     expect(await first.exited).toEqual({ code: 0, signal: null });
     const [{ pending }] = await env.sql`SELECT count(*)::int AS pending FROM license_job_items WHERE job_id = ${jobId} AND status = 'pending'`;
     expect(pending).toBeGreaterThan(0); // the signal really landed mid-job
-    const [{ reservedForDone }] = await env.sql`
-      SELECT count(*)::int AS "reservedForDone" FROM seat_reservations r JOIN license_job_items i USING (job_id, user_id) WHERE i.status <> 'pending'`;
-    expect(reservedForDone).toBe(0); // nothing half-applied: done users hold seats, not reservations
+    // Nothing half-applied: a user is done exactly when it holds the license (its reservation ended
+    // in the same commit), and the job's progress counts exactly the done items.
+    const [half] = await env.sql`
+      SELECT count(*) FILTER (WHERE i.status <> 'pending' AND l.user_id IS NULL)::int AS "doneWithoutLicense",
+             count(*) FILTER (WHERE i.status = 'pending' AND l.user_id IS NOT NULL)::int AS "pendingWithLicense",
+             count(*) FILTER (WHERE i.status <> 'pending')::int AS done,
+             (SELECT coalesce(sum(succeeded + failed), 0)::int FROM license_job_progress WHERE job_id = ${jobId}) AS counted
+      FROM license_job_items i LEFT JOIN user_licenses l ON l.user_id = i.user_id AND l.product_id = ${SUITE.id}
+      WHERE i.job_id = ${jobId}`;
+    expect(half).toMatchObject({ doneWithoutLicense: 0, pendingWithLicense: 0, counted: half!.done });
     running.push(await spawnService('worker', workerEnv({ WORKER_BATCH_SIZE: '200', WORKER_CONCURRENCY: '400' })));
     await expectExactlyOnce(customer, jobId, users);
   });

@@ -6,7 +6,7 @@
 //   BENCH_DATABASE_SERVER (postgres://postgres@127.0.0.1:5432/postgres)  BENCH_REDIS_URL (redis://127.0.0.1:6379)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -73,6 +73,39 @@ async function batchStats(url: string) {
     meanUsersPerBatch: Math.round(value('license_task_batch_size_sum') / batches),
     meanBatchMs: +((value('license_task_batch_duration_seconds_sum') / batches) * 1000).toFixed(1),
   };
+}
+
+/** CPU seconds used so far by a process (user + system), from /proc. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Every postgres process's CPU seconds (the server's backends live as long as the pools). */
+function postgresPids(): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try { return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres'; } catch { return false; }
+  });
+}
+
+/** Snapshot of CPU seconds by process group, to attribute a phase's CPU per user. */
+function cpuSnapshot(groups: Record<string, number[]>): Record<string, number> {
+  const snap: Record<string, number> = {};
+  for (const [name, pids] of Object.entries(groups)) snap[name] = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  snap.postgres = postgresPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  snap.bench = process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
+  return snap;
+}
+
+async function redisPid(): Promise<number> {
+  const redis = new Redis(redisUrl);
+  const info = await redis.info('server');
+  await redis.quit();
+  return Number(/process_id:(\d+)/.exec(info)![1]);
 }
 
 /** Peak resident set size (VmHWM) of a process, in MB. */
@@ -171,7 +204,18 @@ async function main() {
     await runJob(apiKey, customer.id, assign);
     await runJob(apiKey, customer.id, revoke);
     const oneWorker: { assign: any; revoke: any }[] = [];
+    const groups = { api: [api.pid!], worker: [workers[0]!.pid!], catalog: [catalog.pid!], redis: [await redisPid()] };
+    const statsRedis = new Redis(redisUrl);
+    if (process.env.BENCH_REDIS_STATS) await statsRedis.config('RESETSTAT');
+    const cpuBefore = cpuSnapshot(groups);
     for (let r = 0; r < ROUNDS; r++) oneWorker.push({ assign: await runJob(apiKey, customer.id, assign), revoke: await runJob(apiKey, customer.id, revoke) });
+    const cpuAfter = cpuSnapshot(groups);
+    if (process.env.BENCH_REDIS_STATS) console.log(await statsRedis.info('commandstats'));
+    await statsRedis.quit();
+    // Where the CPU of the measured rounds went, per user changed (assign and revoke together).
+    results.cpuMicrosPerUser = Object.fromEntries(
+      Object.keys(cpuAfter).map((k) => [k, Math.round(((cpuAfter[k]! - cpuBefore[k]!) * 1e6) / (ROUNDS * 2 * N))]),
+    );
 
     workers.push(startService('worker', { WORKER_PORT: String(PORTS.worker + 10) }));
     await waitReady(`http://127.0.0.1:${PORTS.worker + 10}/readyz`);
@@ -188,7 +232,12 @@ async function main() {
     for (const child of [...workers, api, catalog]) await stopService(child);
     workers = [];
 
+    const rawGroups = { redis: [await redisPid()] };
+    const rawBefore = cpuSnapshot(rawGroups);
     const raw = [await rawCeiling(N, 50), await rawCeiling(N, 200)];
+    const rawAfter = cpuSnapshot(rawGroups);
+    // The bare queue's CPU per task: the bench process is its producer and worker.
+    results.rawCpuMicrosPerTask = { redis: Math.round(((rawAfter.redis! - rawBefore.redis!) * 1e6) / (2 * N)), producerAndWorker: Math.round(((rawAfter.bench! - rawBefore.bench!) * 1e6) / (2 * N)) };
     const ceiling = Math.max(...raw.map((r) => r.tasksPerSecond));
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const assignUps = median(oneWorker.map((r) => r.assign.usersPerSecond));

@@ -1,30 +1,45 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from './client.ts';
+import type { JobProgressDelta } from '@licensing/domain';
 import type { JobSummary } from './schema.ts';
 
 /**
- * Progress and errors by code of jobs, counted from their items. Read for unfinished jobs, and
- * frozen into a job's row when it finishes so it is never counted again.
+ * Records progress deltas. Must run in the transaction that marks the counted items done, so the
+ * sum of a job's deltas always equals what its items say; and before those item updates, so the
+ * foreign-key lock on the job row is taken in the order a cancel takes them (job, then items).
  */
-export async function countJobSummaries(db: DbOrTx, jobIds: string[]): Promise<Map<string, JobSummary>> {
-  const result = new Map<string, JobSummary>(
-    jobIds.map((id) => [id, { progress: { total: 0, pending: 0, succeeded: 0, failed: 0 }, errorsByCode: {} }]),
-  );
-  if (jobIds.length === 0) return result;
-  const [statusRows, codeRows] = await Promise.all([
-    db.execute<{ job_id: string; status: 'pending' | 'succeeded' | 'failed'; n: number }>(sql`
-      SELECT job_id, status, count(*)::int AS n FROM license_job_items
-      WHERE job_id = any(${sql.param(jobIds)}::uuid[]) GROUP BY job_id, status`),
-    db.execute<{ job_id: string; code: string; n: number }>(sql`
-      SELECT job_id, code, count(*)::int AS n FROM license_job_items, unnest(error_codes) AS code
-      WHERE job_id = any(${sql.param(jobIds)}::uuid[]) AND status = 'failed' GROUP BY job_id, code ORDER BY code`),
-  ]);
-  for (const r of statusRows) {
-    const s = result.get(r.job_id)!;
-    s.progress[r.status] += r.n;
-    s.progress.total += r.n;
-  }
-  for (const r of codeRows) result.get(r.job_id)!.errorsByCode[r.code] = r.n;
-  return result;
+export async function addJobProgress(tx: DbOrTx, deltas: JobProgressDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  await tx.execute(sql`
+    INSERT INTO license_job_progress (job_id, succeeded, failed, errors_by_code)
+    SELECT x.job_id, x.succeeded, x.failed, x.errors_by_code
+    FROM jsonb_to_recordset(${sql.param(JSON.stringify(deltas.map((d) => ({ job_id: d.jobId, succeeded: d.succeeded, failed: d.failed, errors_by_code: d.errorsByCode }))))}::jsonb)
+      AS x(job_id uuid, succeeded int, failed int, errors_by_code jsonb)`);
 }
 
+/**
+ * Progress and errors by code of jobs, summed from their progress deltas (a few dozen rows a job,
+ * whatever its size): total is the job's user count, and what no delta counted yet is pending.
+ * Frozen into a job's row when it finishes.
+ */
+export async function countJobSummaries(db: DbOrTx, jobIds: string[]): Promise<Map<string, JobSummary>> {
+  const result = new Map<string, JobSummary>();
+  if (jobIds.length === 0) return result;
+  const rows = await db.execute<{ id: string; total: number; succeeded: number; failed: number; errors: Record<string, number> | null }>(sql`
+    SELECT j.id, j.user_count AS total,
+      coalesce((SELECT sum(p.succeeded) FROM license_job_progress p WHERE p.job_id = j.id), 0)::int AS succeeded,
+      coalesce((SELECT sum(p.failed) FROM license_job_progress p WHERE p.job_id = j.id), 0)::int AS failed,
+      (SELECT jsonb_object_agg(e.code, e.n) FROM (
+         SELECT c.key AS code, sum(c.value::int)::int AS n
+         FROM license_job_progress p, jsonb_each_text(p.errors_by_code) AS c
+         WHERE p.job_id = j.id GROUP BY c.key) e) AS errors
+    FROM license_jobs j WHERE j.id = any(${sql.param(jobIds)}::uuid[])`);
+  for (const r of rows) {
+    result.set(r.id, {
+      progress: { total: r.total, pending: r.total - r.succeeded - r.failed, succeeded: r.succeeded, failed: r.failed },
+      // Codes in alphabetical order, whatever order jsonb keeps its keys in.
+      errorsByCode: Object.fromEntries(Object.entries(r.errors ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))),
+    });
+  }
+  return result;
+}

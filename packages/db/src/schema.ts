@@ -103,20 +103,24 @@ export const licenseJobItems = pgTable(
     changes: jsonb('changes').$type<ChangeResult[]>(),
     errorCodes: text('error_codes').array(),
     finishedAt: ts('finished_at'),
+    /** Products a seat is reserved for while the item is pending (one seat each). */
+    reservedProducts: text('reserved_products').array().notNull(),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.userId] })],
 );
 
-export const seatReservations = pgTable(
-  'seat_reservations',
-  {
-    jobId: uuid('job_id').notNull(),
-    userId: uuid('user_id').notNull(),
-    productId: text('product_id').notNull(),
-    customerId: uuid('customer_id').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.jobId, t.userId, t.productId] })],
-);
+/**
+ * Insert-only progress deltas: one row per job per worker batch (or cancel) that finished users of
+ * it, written in the same transaction as those items. A job's progress is their sum.
+ */
+export const licenseJobProgress = pgTable('license_job_progress', {
+  jobId: uuid('job_id').notNull(),
+  succeeded: integer('succeeded').notNull(),
+  failed: integer('failed').notNull(),
+  errorsByCode: jsonb('errors_by_code').$type<Record<string, number>>().notNull(),
+});
+
+// `seat_reservations` is a view (see migration 0002): the products reserved for each pending item.
 
 export const idempotencyKeys = pgTable(
   'idempotency_keys',

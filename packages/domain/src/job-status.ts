@@ -8,3 +8,27 @@ export function finalJobStatus(succeeded: number, failed: number): JobStatus {
   if (succeeded === 0) return 'failed';
   return 'completed_with_errors';
 }
+
+/** What one batch (or a cancel) finished of one job; a job's progress is the sum of its deltas. */
+export interface JobProgressDelta {
+  jobId: string;
+  succeeded: number;
+  failed: number;
+  errorsByCode: Record<string, number>;
+}
+
+/** Per-job deltas of a set of finished users: counts by outcome, and each failure's codes. */
+export function progressDeltas(items: readonly { jobId: string; status: 'succeeded' | 'failed'; errorCodes: readonly string[] }[]): JobProgressDelta[] {
+  const byJob = new Map<string, JobProgressDelta>();
+  for (const item of items) {
+    let delta = byJob.get(item.jobId);
+    if (!delta) byJob.set(item.jobId, (delta = { jobId: item.jobId, succeeded: 0, failed: 0, errorsByCode: {} }));
+    if (item.status === 'succeeded') {
+      delta.succeeded += 1;
+      continue;
+    }
+    delta.failed += 1;
+    for (const code of item.errorCodes) delta.errorsByCode[code] = (delta.errorsByCode[code] ?? 0) + 1;
+  }
+  return [...byJob.values()];
+}

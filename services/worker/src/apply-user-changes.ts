@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { loadCatalog, type Db, type DbOrTx } from '@licensing/db';
-import { evaluateUserChanges, type AssignChange, type ChangeResult, type License, type ViolationCode } from '@licensing/domain';
+import { addJobProgress, loadCatalog, type Db, type DbOrTx } from '@licensing/db';
+import { evaluateUserChanges, progressDeltas, type AssignChange, type ChangeResult, type License, type ViolationCode } from '@licensing/domain';
 
 /** Some items stopped being pending while the batch ran; the batch rolled back and is retried. */
 export class ItemsChangedError extends Error {
@@ -29,10 +29,11 @@ type PendingItem = {
   customer_id: string;
   assign: Required<AssignChange>[];
   revoke: string[];
+  /** Products a seat was reserved for at acceptance; the reservation ends when the item is marked done. */
+  reserved: ReadonlySet<string>;
 };
 
 const seatKey = (customerId: string, productId: string) => `${customerId}/${productId}`;
-const itemKey = (jobId: string, userId: string) => `${jobId}/${userId}`;
 
 /**
  * Applies the pending changes of a batch of users in ONE transaction, so that a worker pays one
@@ -46,14 +47,20 @@ const itemKey = (jobId: string, userId: string) => `${jobId}/${userId}`;
  * - Idempotent: only items still 'pending' are applied, read under the user's lock and marked
  *   done in the same transaction as the license change (rolling back if any stopped being pending),
  *   so a task delivered twice, or a task whose item another batch has just finished, changes nothing.
- * - Seats: the item's reservations are deleted in the same transaction that inserts the licenses,
- *   so a reserved seat becomes an assigned one (or is released) atomically. A seat the job did not
+ * - Seats: an item's reservations last while it is pending, and it is marked done in the same
+ *   transaction that inserts the licenses, so a reserved seat becomes an assigned one (or is
+ *   released) atomically. A seat the job did not
  *   reserve (another job revoked the product meanwhile) is taken only under the subscription's row
  *   lock, after counting what is free.
  */
 export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<AppliedItem[]> {
   if (tasks.length === 0) return [];
   return db.transaction(async (tx) => {
+    // Every statement below looks up at most a batch of rows by key. With statistics that lag behind
+    // a burst of work (a fresh deployment, or "few pending items" while a 50,000-user job runs) the
+    // planner can prefer a hash join over a scan whose cost grows with the job: keys go through indexes.
+    await tx.execute(sql`SELECT set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true),
+      set_config('enable_mergejoin', 'off', true), set_config('enable_bitmapscan', 'off', true)`);
     const userIds = [...new Set(tasks.map((t) => t.userId))].sort();
     // Statements run one after another on the transaction's connection (postgres.js can crash
     // its process when a connection drops under pipelined queries), the user locks first, so every
@@ -61,15 +68,15 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
     const users = await tx.execute<{ id: string; usage_location: string | null; country: string }>(sql`
       SELECT u.id, u.usage_location, c.country FROM users u JOIN customers c ON c.id = u.customer_id
       WHERE u.id = any(${sql.param(userIds)}::uuid[]) ORDER BY u.id FOR UPDATE OF u`);
-    const pending = await tx.execute<{ job_id: string; user_id: string }>(sql`
+    const pending = await tx.execute<{ job_id: string; user_id: string; reserved_products: string[] }>(sql`
       WITH requested AS (
         SELECT r.user_id, max(j.seq) AS up_to
         FROM unnest(${sql.param(tasks.map((t) => t.jobId))}::uuid[], ${sql.param(tasks.map((t) => t.userId))}::uuid[]) AS r(job_id, user_id)
         JOIN license_jobs j ON j.id = r.job_id
         GROUP BY r.user_id)
-      SELECT i.job_id, i.user_id
-      FROM license_job_items i
-      JOIN requested q ON q.user_id = i.user_id AND i.job_seq <= q.up_to
+      SELECT i.job_id, i.user_id, i.reserved_products
+      FROM requested q
+      JOIN license_job_items i ON i.user_id = q.user_id AND i.job_seq <= q.up_to
       WHERE i.status = 'pending'
       ORDER BY i.user_id, i.job_seq`);
     if (pending.length === 0) return [];
@@ -79,27 +86,17 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
     const jobById = new Map(jobs.map((j) => [j.id, j]));
     const items: PendingItem[] = pending.map((p) => {
       const job = jobById.get(p.job_id)!;
-      return { job_id: p.job_id, user_id: p.user_id, customer_id: job.customer_id, assign: job.assign, revoke: job.revoke };
+      return { job_id: p.job_id, user_id: p.user_id, customer_id: job.customer_id, assign: job.assign, revoke: job.revoke, reserved: new Set(p.reserved_products) };
     });
     const itemUsers = [...new Set(items.map((i) => i.user_id))];
     const licenseRows = await tx.execute<{ user_id: string; product_id: string; disabled_service_plans: string[] }>(sql`
       SELECT user_id, product_id, disabled_service_plans FROM user_licenses
       WHERE user_id = any(${sql.param(itemUsers)}::uuid[]) ORDER BY assigned_at, product_id`);
-    const reservationRows = await tx.execute<{ job_id: string; user_id: string; product_id: string }>(sql`
-      SELECT r.job_id, r.user_id, r.product_id
-      FROM license_job_items i JOIN seat_reservations r ON r.job_id = i.job_id AND r.user_id = i.user_id
-      WHERE i.user_id = any(${sql.param(itemUsers)}::uuid[]) AND i.status = 'pending'`);
     const catalog = await loadCatalog(tx);
 
     const before = new Map<string, License[]>(itemUsers.map((id) => [id, []]));
     for (const r of licenseRows) before.get(r.user_id)?.push({ productId: r.product_id, disabledServicePlans: r.disabled_service_plans });
     const current = new Map(before);
-    const reservedFor = new Map<string, Set<string>>();
-    for (const r of reservationRows) {
-      const key = itemKey(r.job_id, r.user_id);
-      if (!reservedFor.has(key)) reservedFor.set(key, new Set());
-      reservedFor.get(key)!.add(r.product_id);
-    }
     const usersById = new Map(users.map((u) => [u.id, u]));
     const freeSeats = new Map<string, number>();
     const customerOf = new Map<string, string>();
@@ -110,7 +107,7 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
       const user = usersById.get(item.user_id);
       const licenses = current.get(item.user_id)!;
       const held = new Set(licenses.map((l) => l.productId));
-      const reserved = reservedFor.get(itemKey(item.job_id, item.user_id)) ?? new Set<string>();
+      const reserved = item.reserved;
       if (user) {
         for (const a of item.assign) {
           if (!held.has(a.productId) && !reserved.has(a.productId)) await countFreeSeats(tx, freeSeats, item.customer_id, a.productId);
@@ -133,14 +130,16 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
       applied.push({ jobId: item.job_id, userId: item.user_id, status: evaluation.status, changes: evaluation.changes, errorCodes: evaluation.errorCodes });
     }
 
-    // The job row before its items, the order a cancel takes them in, so the two never deadlock.
+    // The job rows before the items, the order a cancel takes them in, so the two never deadlock:
+    // the status update and the progress deltas' foreign key both lock the job row.
     await tx.execute(sql`
       UPDATE license_jobs SET status = 'running', started_at = now()
       WHERE id = any(${sql.param([...new Set(items.map((i) => i.job_id))])}::uuid[]) AND status = 'queued'`);
-    // The items are marked done first and only if still
-    // pending: if any is not (the job was cancelled meanwhile, or a deleted user's item was
-    // reported by another batch), the whole transaction rolls back, licenses included, and the
-    // tasks are retried against the new state.
+    await addJobProgress(tx, progressDeltas(applied));
+    // The items are marked done (which also ends their seat reservations) only if still pending: if
+    // any is not (the job was cancelled meanwhile, or a deleted user's item was reported by another
+    // batch), the whole transaction rolls back, licenses and progress included, and the tasks are
+    // retried against the new state.
     const marked = await tx.execute<{ n: number }>(sql`
         WITH done AS (
           UPDATE license_job_items i
@@ -152,10 +151,6 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
         SELECT count(*)::int AS n FROM done`);
     if (marked[0]!.n !== applied.length) throw new ItemsChangedError(applied.length - marked[0]!.n);
     await writeLicenseChanges(tx, before, current, customerOf);
-    await tx.execute(sql`
-      DELETE FROM seat_reservations r
-      USING unnest(${sql.param(items.map((i) => i.job_id))}::uuid[], ${sql.param(items.map((i) => i.user_id))}::uuid[]) AS d(job_id, user_id)
-      WHERE r.job_id = d.job_id AND r.user_id = d.user_id`);
     return applied;
   });
 }

@@ -5,19 +5,19 @@ import { finalJobStatus } from '@licensing/domain';
 /**
  * Sets the final status of each job whose users are all done, exactly once: the UPDATE only
  * matches a job that is not finished yet, and a concurrent finaliser waiting on the row lock
- * re-checks that condition and matches nothing. Once no item is pending, a job's items no longer
- * change, so the counts read here are final. They are frozen into the job (summary) so reading a
- * finished job never counts its items again.
+ * re-checks that condition and matches nothing. Runs after the batch has committed, so the last
+ * batch of a job to commit always sees every other batch's progress. Once nothing is pending, a
+ * job's progress no longer changes, so the summary read here is final; it is frozen into the job so
+ * reading a finished job never sums its progress again.
  */
 export async function finalizeJobsIfDone(db: DbOrTx, jobIds: readonly string[]): Promise<{ id: string; status: string }[]> {
+  const ids = [...new Set(jobIds)];
+  if (ids.length === 0) return [];
+  const open = await db.execute<{ id: string }>(sql`SELECT id FROM license_jobs WHERE id = any(${sql.param(ids)}::uuid[]) AND finished_at IS NULL`);
+  const summaries = await countJobSummaries(db, open.map((j) => j.id));
   const finished: { id: string; status: string }[] = [];
-  for (const jobId of new Set(jobIds)) {
-    // Cheap test first (an index probe); the full count only runs for a job that is done.
-    const [open] = await db.execute<{ pending: boolean; finished: boolean }>(sql`
-      SELECT EXISTS (SELECT 1 FROM license_job_items WHERE job_id = ${jobId} AND status = 'pending') AS pending,
-             EXISTS (SELECT 1 FROM license_jobs WHERE id = ${jobId} AND finished_at IS NOT NULL) AS finished`);
-    if (!open || open.pending || open.finished) continue;
-    const summary = (await countJobSummaries(db, [jobId])).get(jobId)!;
+  for (const [jobId, summary] of summaries) {
+    if (summary.progress.pending > 0) continue;
     const status = finalJobStatus(summary.progress.succeeded, summary.progress.failed);
     const rows = await db.execute<{ id: string; status: string }>(sql`
       UPDATE license_jobs

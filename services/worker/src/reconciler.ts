@@ -73,7 +73,7 @@ export class Reconciler {
     const { db, queue, log } = this.deps;
     const jobs = await db.execute<{ id: string; customer_id: string; pending: number }>(sql`
       SELECT j.id, j.customer_id,
-             (SELECT count(*) FROM license_job_items i WHERE i.job_id = j.id AND i.status = 'pending')::int AS pending
+             j.user_count - coalesce((SELECT sum(p.succeeded + p.failed) FROM license_job_progress p WHERE p.job_id = j.id), 0)::int AS pending
       FROM license_jobs j
       WHERE j.finished_at IS NULL AND j.created_at < now() - make_interval(secs => ${this.deps.graceSeconds ?? 5})
       ORDER BY j.seq`);

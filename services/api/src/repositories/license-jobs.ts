@@ -1,6 +1,6 @@
 // Bulk license jobs. Every query is scoped by customer, which the caller has scoped to its partner.
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
-import { countJobSummaries, tables, type DbOrTx, type JobSummary } from '@licensing/db';
+import { addJobProgress, countJobSummaries, tables, type DbOrTx, type JobSummary } from '@licensing/db';
 import { conflict, unprocessable } from '@licensing/http';
 import { normalizePlans, type AssignChange, type ChangeResult, type JobStatus } from '@licensing/domain';
 import type { PageQuery } from '../schemas/common.ts';
@@ -54,15 +54,20 @@ export async function createJobWithReservations(tx: DbOrTx, input: NewLicenseJob
     })
     .returning();
 
-  // Items snapshot each user's names (a deleted user is still reported) and list position.
-  const inserted = await tx.execute<{ user_id: string }>(sql`
-    INSERT INTO license_job_items (job_id, user_id, job_seq, position, user_principal_name, display_name)
+  // Items snapshot each user's names (a deleted user is still reported) and list position, and
+  // reserve one seat of every assigned product the user does not hold yet: the reservation is part
+  // of the item and lasts while it is pending.
+  const inserted = await tx.execute<{ user_id: string; reserved_products: string[] }>(sql`
+    INSERT INTO license_job_items (job_id, user_id, job_seq, position, user_principal_name, display_name, reserved_products)
     SELECT ${job!.id}, u.id, ${job!.seq},
            row_number() OVER (ORDER BY u.display_name, u.user_principal_name, u.id),
-           u.user_principal_name, u.display_name
+           u.user_principal_name, u.display_name,
+           array(SELECT p.product_id FROM unnest(${sql.param(assignedProducts)}::text[]) AS p(product_id)
+                 WHERE NOT EXISTS (SELECT 1 FROM user_licenses l WHERE l.user_id = u.id AND l.product_id = p.product_id)
+                 ORDER BY p.product_id)
     FROM users u
     WHERE u.customer_id = ${input.customerId} AND u.id = any(${sql.param(input.userIds)}::uuid[])
-    RETURNING user_id`);
+    RETURNING user_id, reserved_products`);
   if (inserted.length !== input.userIds.length) {
     const found = new Set(inserted.map((r) => r.user_id));
     const unknown = input.userIds.filter((id) => !found.has(id));
@@ -70,17 +75,8 @@ export async function createJobWithReservations(tx: DbOrTx, input: NewLicenseJob
   }
 
   if (assignedProducts.length === 0) return { job: job!, reserved: new Map() };
-  // One seat per selected user who does not hold the product yet.
-  const reservedRows = await tx.execute<{ product_id: string; reserved: number }>(sql`
-    WITH reserved AS (
-      INSERT INTO seat_reservations (job_id, user_id, product_id, customer_id)
-      SELECT ${job!.id}, i.user_id, p.product_id, ${input.customerId}
-      FROM license_job_items i CROSS JOIN unnest(${sql.param(assignedProducts)}::text[]) AS p(product_id)
-      WHERE i.job_id = ${job!.id}
-        AND NOT EXISTS (SELECT 1 FROM user_licenses l WHERE l.user_id = i.user_id AND l.product_id = p.product_id)
-      RETURNING product_id)
-    SELECT product_id, count(*)::int AS reserved FROM reserved GROUP BY product_id`);
-  const mine = new Map(reservedRows.map((r) => [r.product_id, r.reserved]));
+  const mine = new Map<string, number>();
+  for (const row of inserted) for (const productId of row.reserved_products) mine.set(productId, (mine.get(productId) ?? 0) + 1);
   const usage = await seatUsage(tx, input.customerId, assignedProducts);
   const shortages = assignedProducts.flatMap((productId) => {
     const required = mine.get(productId) ?? 0;
@@ -180,10 +176,14 @@ export async function cancelJob(tx: DbOrTx, customerId: string, jobId: string): 
     ...job.revoke.map((productId) => ({ productId, action: 'revoke' as const, outcome: 'failed' as const, error })),
     ...job.assign.map((a) => ({ productId: a.productId, action: 'assign' as const, outcome: 'failed' as const, error })),
   ];
-  await tx.execute(sql`
-    UPDATE license_job_items SET status = 'failed', changes = ${sql.param(JSON.stringify(changes))}::jsonb, error_codes = '{JobCancelled}', finished_at = now()
-    WHERE job_id = ${jobId} AND status = 'pending'`);
-  await tx.execute(sql`DELETE FROM seat_reservations WHERE job_id = ${jobId}`);
+  const [{ cancelled }] = (await tx.execute<{ cancelled: number }>(sql`
+    WITH c AS (
+      UPDATE license_job_items SET status = 'failed', changes = ${sql.param(JSON.stringify(changes))}::jsonb, error_codes = '{JobCancelled}', finished_at = now()
+      WHERE job_id = ${jobId} AND status = 'pending'
+      RETURNING 1)
+    SELECT count(*)::int AS cancelled FROM c`)) as unknown as [{ cancelled: number }];
+  // Failing the pending items releases their reservations; the delta keeps the job's progress exact.
+  await addJobProgress(tx, [{ jobId, succeeded: 0, failed: cancelled, errorsByCode: cancelled ? { JobCancelled: cancelled } : {} }]);
   const summary = (await countJobSummaries(tx, [jobId])).get(jobId)!;
   await tx.execute(sql`
     UPDATE license_jobs SET status = 'cancelled', started_at = coalesce(started_at, now()), finished_at = now(), summary = ${sql.param(JSON.stringify(summary))}::jsonb

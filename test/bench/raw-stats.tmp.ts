@@ -1,0 +1,17 @@
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+const n = 10000;
+const c = new Redis({ maxRetriesPerRequest: null }); const w = new Redis({ maxRetriesPerRequest: null });
+const q = new Queue('rawstat', { connection: c, prefix: 'rawstat' });
+await c.config('RESETSTAT');
+let done = 0;
+const worker = new Worker('rawstat', async () => undefined, { connection: w, prefix: 'rawstat', concurrency: 200, autorun: false });
+const fin = new Promise<void>((r) => worker.on('completed', () => { if (++done === n) r(); }));
+const t0 = performance.now();
+void worker.run();
+for (let i = 0; i < n; i += 1000) await q.addBulk(Array.from({ length: 1000 }, (_, k) => ({ name: 'noop', data: { i: i + k }, opts: { removeOnComplete: { count: 1000 } } })));
+await fin;
+console.log('tasks/s', Math.round(n / ((performance.now() - t0) / 1000)));
+const info = await c.info('commandstats');
+console.log(info.split('\n').filter((l) => l.startsWith('cmdstat')).sort((a, b) => Number(/usec=(\d+)/.exec(b)![1]) - Number(/usec=(\d+)/.exec(a)![1])).slice(0, 14).join('\n'));
+await worker.close(); await q.obliterate({ force: true }); await q.close(); c.disconnect(); w.disconnect();
