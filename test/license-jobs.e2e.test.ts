@@ -163,6 +163,11 @@ describe('bulk assign and revoke', () => {
     const failed = await partner.results(customer, job.body.id, 'failed');
     expect(failed[0]).toMatchObject({ userId: users[1], changes: [{ outcome: 'failed', error: { code: 'UserNotFound' } }] });
     expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 2, reserved: 0, available: 1 });
+    // Deleting a user who holds the product frees its seat with it.
+    expect((await partner.call('DELETE', `/v1/customers/${customer}/users/${users[0]}`)).status).toBe(204);
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 1, reserved: 0, available: 2 });
+    const [{ licenses }] = await env.sql`SELECT count(*)::int AS licenses FROM user_licenses WHERE user_id = ${users[0]}`;
+    expect(licenses).toBe(0);
   });
 });
 

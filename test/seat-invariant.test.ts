@@ -95,8 +95,9 @@ describe('retention', () => {
     expect(pruned.jobs).toBeGreaterThanOrEqual(1);
     expect((await partner.call('GET', `/v1/customers/${customer}/license-jobs/${old.body.id}`)).status).toBe(404);
     expect((await partner.call('GET', `/v1/customers/${customer}/license-jobs/${recent.body.id}`)).status).toBe(200);
-    const [{ items }] = await env.sql`SELECT count(*)::int AS items FROM license_job_items WHERE job_id = ${old.body.id}`;
-    expect(items).toBe(0);
+    const [left] = await env.sql`SELECT (SELECT count(*)::int FROM license_job_items WHERE job_id = ${old.body.id}) AS items,
+      (SELECT count(*)::int FROM license_job_progress WHERE job_id = ${old.body.id}) AS progress`;
+    expect(left).toEqual({ items: 0, progress: 0 });
     const keys = await env.sql`SELECT key FROM idempotency_keys WHERE key IN ('old-key', 'recent-key') ORDER BY key`;
     expect(keys.map((k) => k.key)).toEqual(['recent-key']);
   });

@@ -28,7 +28,8 @@ const prefix = `bench-${randomUUID().slice(0, 8)}`;
 const children: ChildProcess[] = [];
 
 function startService(name: 'api' | 'catalog' | 'worker', extraEnv: Record<string, string> = {}): ChildProcess {
-  const profile = name === 'worker' && process.env.BENCH_PROFILE_WORKER ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_WORKER}`] : [];
+  const profileDir = process.env.BENCH_PROFILE ?? (name === 'worker' ? process.env.BENCH_PROFILE_WORKER : undefined);
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${name}`] : [];
   const flags = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : SERVICE_NODE_FLAGS;
   const child = spawn(process.execPath, [...profile, ...flags, '--import', 'tsx', `services/${name}/src/main.ts`], {
     cwd: root,
@@ -219,7 +220,13 @@ async function main() {
 
     workers.push(startService('worker', { WORKER_PORT: String(PORTS.worker + 10) }));
     await waitReady(`http://127.0.0.1:${PORTS.worker + 10}/readyz`);
+    const twoGroups = { ...groups, worker: workers.map((w) => w.pid!) };
+    const twoBefore = cpuSnapshot(twoGroups);
     const twoWorkers = { assign: await runJob(apiKey, customer.id, assign), revoke: await runJob(apiKey, customer.id, revoke) };
+    const twoAfter = cpuSnapshot(twoGroups);
+    results.twoWorkersCpuMicrosPerUser = Object.fromEntries(
+      Object.keys(twoAfter).map((k) => [k, Math.round(((twoAfter[k]! - twoBefore[k]!) * 1e6) / (2 * N))]),
+    );
     await stopService(workers.pop()!);
 
     let big: unknown = 'skipped';

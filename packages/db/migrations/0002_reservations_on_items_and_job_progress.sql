@@ -59,3 +59,14 @@ WHERE j.finished_at IS NULL;
 -- column, so with free space on its page the update is HOT (heap-only: no index entry is written),
 -- and the page is pruned in place instead of waiting for vacuum.
 ALTER TABLE license_job_items SET (fillfactor = 40);
+
+-- 5. No foreign-key trigger on the two tables written once per user: a constraint check is a query
+-- per row (measured: it triples the cost of inserting a 10,000-user job's items). What they
+-- guaranteed is kept by construction, and checked by the tests' seat invariant:
+--   - items are inserted only in the transaction that creates their job, and retention deletes a
+--     job's items with the job;
+--   - licenses are inserted only by a worker holding the user's row lock (so the user exists until
+--     it commits), and deleting a user deletes its licenses in the same transaction, after the
+--     user's row (whose lock waits for any worker applying changes to it).
+ALTER TABLE license_job_items DROP CONSTRAINT license_job_items_job_id_fkey;
+ALTER TABLE user_licenses DROP CONSTRAINT user_licenses_user_id_fkey;

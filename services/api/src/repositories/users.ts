@@ -82,11 +82,15 @@ export async function findCustomerUsers(db: DbOrTx, customerId: string, userIds:
 }
 
 /**
- * Deletes a user and with it its licenses, which frees their seats. The row lock taken by the
- * delete waits for any worker applying changes to this user, so the two never interleave.
- * Seats reserved for the user by running jobs are released when the worker reports UserNotFound.
+ * Deletes a user and with it its licenses, which frees their seats; the caller opens the
+ * transaction. The row lock taken by the first statement waits for any worker applying changes to
+ * this user, so the two never interleave; the licenses are deleted by a second statement, whose
+ * snapshot includes whatever that worker committed. (A worker that comes later finds no user and
+ * reports UserNotFound, which also releases the seats its job reserved for the user.)
  */
-export async function deleteUser(db: DbOrTx, customerId: string, userId: string): Promise<boolean> {
-  const rows = await db.delete(tables.users).where(and(eq(tables.users.customerId, customerId), eq(tables.users.id, userId))).returning({ id: tables.users.id });
-  return rows.length > 0;
+export async function deleteUser(tx: DbOrTx, customerId: string, userId: string): Promise<boolean> {
+  const rows = await tx.delete(tables.users).where(and(eq(tables.users.customerId, customerId), eq(tables.users.id, userId))).returning({ id: tables.users.id });
+  if (rows.length === 0) return false;
+  await tx.delete(tables.userLicenses).where(eq(tables.userLicenses.userId, userId));
+  return true;
 }

@@ -91,7 +91,8 @@ export function customerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
       schema: { tags: ['users'], summary: 'Delete a user and free its seats', params: userParams, response: { 204: z.null() } },
     }, async (request, reply) => {
       const customer = await customerInScope(db, request, request.params.customerId);
-      if (!(await deleteUser(db, customer.id, pathId(request.params.userId, 'User')))) throw notFound('User');
+      const userId = pathId(request.params.userId, 'User');
+      if (!(await retryOnConflict(() => db.transaction((tx) => deleteUser(tx, customer.id, userId))))) throw notFound('User');
       return reply.status(204).send(null);
     });
 
