@@ -1,7 +1,7 @@
 // End to end: API (inject) → Postgres → BullMQ on the real Redis → the real worker → job report.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { licenseTaskId } from '@licensing/queue';
+import { enqueueLicenseTasks } from '@licensing/queue';
 import { applyUserChanges } from '../services/worker/src/apply-user-changes.ts';
 import { startTestSystem, type TestEnv, type TestSystem, type TestWorker } from './support/test-env.ts';
 import { expectSeatInvariant, PartnerClient, putProduct } from './support/client.ts';
@@ -246,8 +246,8 @@ describe('concurrency', () => {
 
     // Straight through the worker's code path, twice...
     expect(await applyUserChanges(env.db, users.map((userId) => ({ jobId: job.body.id, userId })))).toEqual([]);
-    // ...and through the queue under fresh task ids, as a redelivery would.
-    await env.queue.addBulk(users.map((userId) => ({ name: 'apply-user-changes', data: { jobId: job.body.id, customerId: customer, userId }, opts: { jobId: `${licenseTaskId(job.body.id, userId)}.again` } })));
+    // ...and through the queue as new tasks, as a redelivery or a re-enqueue would.
+    await enqueueLicenseTasks(env.queue, job.body.id, users);
     await expect.poll(async () => (await env.queue.getJobCounts('waiting', 'active')).waiting, { timeout: 10_000 }).toBe(0);
     await expect.poll(async () => (await env.queue.getJobCounts('active')).active, { timeout: 10_000 }).toBe(0);
 

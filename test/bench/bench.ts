@@ -221,9 +221,13 @@ async function main() {
     workers.push(startService('worker', { WORKER_PORT: String(PORTS.worker + 10) }));
     await waitReady(`http://127.0.0.1:${PORTS.worker + 10}/readyz`);
     const twoGroups = { ...groups, worker: workers.map((w) => w.pid!) };
+    const stats2 = new Redis(redisUrl);
+    if (process.env.BENCH_REDIS_STATS) await stats2.config('RESETSTAT');
     const twoBefore = cpuSnapshot(twoGroups);
     const twoWorkers = { assign: await runJob(apiKey, customer.id, assign), revoke: await runJob(apiKey, customer.id, revoke) };
     const twoAfter = cpuSnapshot(twoGroups);
+    if (process.env.BENCH_REDIS_STATS) console.log('TWO WORKERS', await stats2.info('commandstats'));
+    await stats2.quit();
     results.twoWorkersCpuMicrosPerUser = Object.fromEntries(
       Object.keys(twoAfter).map((k) => [k, Math.round(((twoAfter[k]! - twoBefore[k]!) * 1e6) / (2 * N))]),
     );

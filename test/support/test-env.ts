@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Worker } from 'bullmq';
 import { createDb, type DbHandle } from '@licensing/db';
 import { createRedis } from '@licensing/http';
-import { createLicenseTaskQueue, type LicenseTask, type LicenseTaskQueue } from '@licensing/queue';
+import { createLicenseTaskQueue, type LicenseTaskData, type LicenseTaskQueue } from '@licensing/queue';
 import { buildApiApp } from '../../services/api/src/app.ts';
 import { buildCatalogApp } from '../../services/catalog/src/app.ts';
 import { createLicenseWorker } from '../../services/worker/src/license-worker.ts';
@@ -83,7 +83,7 @@ export async function buildTestCatalog(env: TestEnv): Promise<FastifyInstance> {
 export const silentLog = pino({ level: 'silent' });
 
 export interface TestWorker {
-  worker: Worker<LicenseTask, void, "apply-user-changes">;
+  worker: Worker<LicenseTaskData, void, "apply-user-changes">;
   close: () => Promise<void>;
 }
 

@@ -12,11 +12,11 @@ export class TaskEnqueuer {
 
   constructor(private readonly queue: LicenseTaskQueue, private readonly log: FastifyBaseLogger) {}
 
-  enqueue(job: { jobId: string; customerId: string }, userIds: string[]): void {
+  enqueue(jobId: string, userIds: string[]): void {
     const started = performance.now();
-    const work = enqueueLicenseTasks(this.queue, job, userIds)
-      .then(() => this.log.debug({ jobId: job.jobId, users: userIds.length, ms: Math.round(performance.now() - started) }, 'tasks enqueued'))
-      .catch((err: unknown) => this.log.warn({ err, jobId: job.jobId }, 'enqueueing failed; the reconciler will enqueue the pending users'))
+    const work = enqueueLicenseTasks(this.queue, jobId, userIds)
+      .then(() => this.log.debug({ jobId, users: userIds.length, ms: Math.round(performance.now() - started) }, 'tasks enqueued'))
+      .catch((err: unknown) => this.log.warn({ err, jobId }, 'enqueueing failed; the reconciler will enqueue the pending users'))
       .finally(() => this.inFlight.delete(work));
     this.inFlight.add(work);
   }

@@ -73,10 +73,12 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
         SELECT r.user_id, max(j.seq) AS up_to
         FROM unnest(${sql.param(tasks.map((t) => t.jobId))}::uuid[], ${sql.param(tasks.map((t) => t.userId))}::uuid[]) AS r(job_id, user_id)
         JOIN license_jobs j ON j.id = r.job_id
-        GROUP BY r.user_id)
+        GROUP BY r.user_id),
+      -- A pending item belongs to an unfinished job: the index range skips the user's history.
+      open AS (SELECT min(seq) AS from_seq FROM license_jobs WHERE finished_at IS NULL)
       SELECT i.job_id, i.user_id, i.reserved_products
-      FROM requested q
-      JOIN license_job_items i ON i.user_id = q.user_id AND i.job_seq <= q.up_to
+      FROM requested q CROSS JOIN open o
+      JOIN license_job_items i ON i.user_id = q.user_id AND i.job_seq BETWEEN o.from_seq AND q.up_to
       WHERE i.status = 'pending'
       ORDER BY i.user_id, i.job_seq`);
     if (pending.length === 0) return [];

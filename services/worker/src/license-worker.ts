@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '@licensing/db';
-import { LICENSE_TASK_NAME, LICENSE_TASK_QUEUE, licenseTaskSchema, taskTelemetry, type LicenseTask } from '@licensing/queue';
+import { decodeLicenseTask, LICENSE_TASK_NAME, LICENSE_TASK_QUEUE, licenseTaskRetention, taskTelemetry, type LicenseTask, type LicenseTaskData } from '@licensing/queue';
 import { applyUserChanges, type AppliedItem } from './apply-user-changes.ts';
 import { finalizeJobsIfDone } from './finalize-jobs.ts';
 import { UserTaskBatcher } from './user-task-batcher.ts';
@@ -58,19 +58,19 @@ export async function applyTasks(options: Pick<LicenseWorkerOptions, 'db' | 'log
   }
 }
 
-export function createLicenseWorker(options: LicenseWorkerOptions): Worker<LicenseTask, void, typeof LICENSE_TASK_NAME> {
+export function createLicenseWorker(options: LicenseWorkerOptions): Worker<LicenseTaskData, void, typeof LICENSE_TASK_NAME> {
   const batcher = new UserTaskBatcher((tasks) => applyTasks(options, tasks), {
     maxBatch: options.batchSize,
     parallelism: options.batchParallelism,
     timeoutMs: options.batchTimeoutMs,
   });
-  const worker = new Worker<LicenseTask, void, typeof LICENSE_TASK_NAME>(
+  const worker = new Worker<LicenseTaskData, void, typeof LICENSE_TASK_NAME>(
     LICENSE_TASK_QUEUE,
     async (job) => {
-      const parsed = licenseTaskSchema.safeParse(job.data);
-      if (!parsed.success) throw new UnrecoverableError(`malformed task payload: ${parsed.error.message}`);
+      const task = decodeLicenseTask(job.data);
+      if (!task) throw new UnrecoverableError(`malformed task payload: ${JSON.stringify(job.data).slice(0, 200)}`);
       const started = performance.now();
-      await batcher.submit(parsed.data);
+      await batcher.submit(task);
       options.onTaskDone?.((performance.now() - started) / 1000);
     },
     {
@@ -82,10 +82,11 @@ export function createLicenseWorker(options: LicenseWorkerOptions): Worker<Licen
       lockDuration: Math.max(options.stalledIntervalMs * 2, 10_000),
       maxStalledCount: 10,
       autorun: false,
+      ...licenseTaskRetention,
       telemetry: taskTelemetry(options.tracing ?? false),
     },
   );
   worker.on('error', (err) => options.log.error({ err }, 'worker error'));
-  worker.on('failed', (job, err) => options.log.warn({ err, jobId: job?.data.jobId, userId: job?.data.userId, attempts: job?.attemptsMade }, 'task failed'));
+  worker.on('failed', (job, err) => options.log.warn({ err, ...decodeLicenseTask(job?.data), attempts: job?.attemptsMade }, 'task failed'));
   return worker;
 }

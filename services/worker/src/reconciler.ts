@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Db } from '@licensing/db';
-import { enqueueLicenseTasks, type LicenseTaskQueue } from '@licensing/queue';
+import { decodeLicenseTask, enqueueLicenseTasks, type LicenseTaskQueue } from '@licensing/queue';
 import { finalizeJobsIfDone } from './finalize-jobs.ts';
 import { pruneExpired, type RetentionPolicy } from './retention.ts';
 
@@ -71,8 +71,8 @@ export class Reconciler {
   /** One pass; returns how many tasks were re-enqueued. Public for tests and operators. */
   async reconcile(): Promise<{ requeued: number; finished: number }> {
     const { db, queue, log } = this.deps;
-    const jobs = await db.execute<{ id: string; customer_id: string; pending: number }>(sql`
-      SELECT j.id, j.customer_id,
+    const jobs = await db.execute<{ id: string; pending: number }>(sql`
+      SELECT j.id,
              j.user_count - coalesce((SELECT sum(p.succeeded + p.failed) FROM license_job_progress p WHERE p.job_id = j.id), 0)::int AS pending
       FROM license_jobs j
       WHERE j.finished_at IS NULL AND j.created_at < now() - make_interval(secs => ${this.deps.graceSeconds ?? 5})
@@ -89,7 +89,8 @@ export class Reconciler {
     // Tasks that ran out of attempts hold their id in the failed set; retry those first.
     const failedTasks = await queue.getFailed(0, 9999);
     for (const task of failedTasks) {
-      if (task?.data?.jobId && open.some((j) => j.id === task.data.jobId)) await task.retry().catch(() => undefined);
+      const jobId = decodeLicenseTask(task?.data)?.jobId;
+      if (jobId && open.some((j) => j.id === jobId)) await task!.retry().catch(() => undefined);
     }
     let requeued = 0;
     for (const job of open) {
@@ -100,7 +101,7 @@ export class Reconciler {
           WHERE job_id = ${job.id} AND status = 'pending' AND position > ${after}
           ORDER BY position LIMIT ${PAGE}`);
         if (rows.length === 0) break;
-        await enqueueLicenseTasks(queue, { jobId: job.id, customerId: job.customer_id }, rows.map((r) => r.user_id));
+        await enqueueLicenseTasks(queue, job.id, rows.map((r) => r.user_id));
         requeued += rows.length;
         after = rows[rows.length - 1]!.position;
       }

@@ -87,7 +87,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         deps.metrics.jobsAccepted.inc();
         deps.metrics.jobUsers.inc(userIds.length);
         for (const [product, seats] of reserved) deps.metrics.seatsReserved.inc({ product }, seats);
-        deps.enqueuer.enqueue({ jobId: job.id, customerId: customer.id }, userIds);
+        deps.enqueuer.enqueue(job.id, userIds);
         return respond(job.id);
       } catch (error) {
         if (error instanceof ProblemError) deps.metrics.jobsRefused.inc({ code: error.code });
