@@ -126,8 +126,16 @@ async function http(method: string, path: string, token: string, body?: unknown,
   return json as any;
 }
 
+interface JobRun {
+  postMs: number;
+  seconds: number;
+  usersPerSecond: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 /** One job as a client sees it: POST, then poll until finished. Users per second end to end. */
-async function runJob(key: string, customerId: string, body: unknown) {
+async function runJob(key: string, customerId: string, body: unknown): Promise<JobRun> {
   const t0 = performance.now();
   const job = await http('POST', `/v1/customers/${customerId}/license-jobs`, key, body);
   const postMs = performance.now() - t0;
@@ -200,37 +208,37 @@ async function main() {
     const assign = { userIds: customer.ids, assign: [{ productId: 'BENCH_SUITE', disabledServicePlans: ['DOCS'] }] };
     const revoke = { userIds: customer.ids, revoke: ['BENCH_SUITE'] };
 
-    // One unmeasured round first, as for the raw queue below (its Redis is warm by then): JIT,
-    // Postgres buffers and connection pools warm up, as in a system that has been running.
-    await runJob(apiKey, customer.id, assign);
-    await runJob(apiKey, customer.id, revoke);
-    const oneWorker: { assign: any; revoke: any }[] = [];
-    const groups = { api: [api.pid!], worker: [workers[0]!.pid!], catalog: [catalog.pid!], redis: [await redisPid()] };
-    const statsRedis = new Redis(redisUrl);
-    if (process.env.BENCH_REDIS_STATS) await statsRedis.config('RESETSTAT');
-    const cpuBefore = cpuSnapshot(groups);
-    for (let r = 0; r < ROUNDS; r++) oneWorker.push({ assign: await runJob(apiKey, customer.id, assign), revoke: await runJob(apiKey, customer.id, revoke) });
-    const cpuAfter = cpuSnapshot(groups);
-    if (process.env.BENCH_REDIS_STATS) console.log(await statsRedis.info('commandstats'));
-    await statsRedis.quit();
-    // Where the CPU of the measured rounds went, per user changed (assign and revoke together).
-    results.cpuMicrosPerUser = Object.fromEntries(
-      Object.keys(cpuAfter).map((k) => [k, Math.round(((cpuAfter[k]! - cpuBefore[k]!) * 1e6) / (ROUNDS * 2 * N))]),
-    );
-
+    const redisServer = await redisPid();
+    /**
+     * One unmeasured round first (as for the raw queue below, whose Redis is warm by then): JIT,
+     * Postgres buffers and connection pools warm up, as in a system that has been running. Then
+     * ROUNDS measured rounds of assign + revoke, with the CPU each process used per user changed.
+     */
+    const measureRounds = async (label: string) => {
+      await runJob(apiKey, customer.id, assign);
+      await runJob(apiKey, customer.id, revoke);
+      const groups = { api: [api.pid!], worker: workers.map((w) => w.pid!), catalog: [catalog.pid!], redis: [redisServer] };
+      const statsRedis = new Redis(redisUrl);
+      if (process.env.BENCH_REDIS_STATS) await statsRedis.config('RESETSTAT');
+      const before = cpuSnapshot(groups);
+      const rounds: { assign: JobRun; revoke: JobRun }[] = [];
+      for (let r = 0; r < ROUNDS; r++) rounds.push({ assign: await runJob(apiKey, customer.id, assign), revoke: await runJob(apiKey, customer.id, revoke) });
+      const after = cpuSnapshot(groups);
+      if (process.env.BENCH_REDIS_STATS) console.log(label, await statsRedis.info('commandstats'));
+      await statsRedis.quit();
+      const cpuMicrosPerUser = Object.fromEntries(Object.keys(after).map((k) => [k, Math.round(((after[k]! - before[k]!) * 1e6) / (ROUNDS * 2 * N))]));
+      return {
+        rounds,
+        assignUsersPerSecond: median(rounds.map((r) => r.assign.usersPerSecond)),
+        revokeUsersPerSecond: median(rounds.map((r) => r.revoke.usersPerSecond)),
+        medianPostMs: median(rounds.flatMap((r) => [r.assign.postMs, r.revoke.postMs])),
+        cpuMicrosPerUser,
+      };
+    };
+    const oneWorker = await measureRounds('one worker');
     workers.push(startService('worker', { WORKER_PORT: String(PORTS.worker + 10) }));
     await waitReady(`http://127.0.0.1:${PORTS.worker + 10}/readyz`);
-    const twoGroups = { ...groups, worker: workers.map((w) => w.pid!) };
-    const stats2 = new Redis(redisUrl);
-    if (process.env.BENCH_REDIS_STATS) await stats2.config('RESETSTAT');
-    const twoBefore = cpuSnapshot(twoGroups);
-    const twoWorkers = { assign: await runJob(apiKey, customer.id, assign), revoke: await runJob(apiKey, customer.id, revoke) };
-    const twoAfter = cpuSnapshot(twoGroups);
-    if (process.env.BENCH_REDIS_STATS) console.log('TWO WORKERS', await stats2.info('commandstats'));
-    await stats2.quit();
-    results.twoWorkersCpuMicrosPerUser = Object.fromEntries(
-      Object.keys(twoAfter).map((k) => [k, Math.round(((twoAfter[k]! - twoBefore[k]!) * 1e6) / (2 * N))]),
-    );
+    const twoWorkers = await measureRounds('two workers');
     await stopService(workers.pop()!);
 
     let big: unknown = 'skipped';
@@ -250,9 +258,6 @@ async function main() {
     // The bare queue's CPU per task: the bench process is its producer and worker.
     results.rawCpuMicrosPerTask = { redis: Math.round(((rawAfter.redis! - rawBefore.redis!) * 1e6) / (2 * N)), producerAndWorker: Math.round(((rawAfter.bench! - rawBefore.bench!) * 1e6) / (2 * N)) };
     const ceiling = Math.max(...raw.map((r) => r.tasksPerSecond));
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const assignUps = median(oneWorker.map((r) => r.assign.usersPerSecond));
-    const revokeUps = median(oneWorker.map((r) => r.revoke.usersPerSecond));
     Object.assign(results, {
       oneWorker,
       twoWorkers,
@@ -260,14 +265,14 @@ async function main() {
       peakRss: rss,
       rawBullmq: raw,
       summary: {
-        assignUsersPerSecond: assignUps,
-        revokeUsersPerSecond: revokeUps,
+        assignUsersPerSecond: oneWorker.assignUsersPerSecond,
+        revokeUsersPerSecond: oneWorker.revokeUsersPerSecond,
         rawCeilingTasksPerSecond: ceiling,
-        assignRatioToRaw: +(assignUps / ceiling).toFixed(2),
-        revokeRatioToRaw: +(revokeUps / ceiling).toFixed(2),
-        medianPostMs: median(oneWorker.flatMap((r) => [r.assign.postMs, r.revoke.postMs])),
-        twoWorkersAssignUsersPerSecond: twoWorkers.assign.usersPerSecond,
-        twoWorkersRevokeUsersPerSecond: twoWorkers.revoke.usersPerSecond,
+        assignRatioToRaw: +(oneWorker.assignUsersPerSecond / ceiling).toFixed(2),
+        revokeRatioToRaw: +(oneWorker.revokeUsersPerSecond / ceiling).toFixed(2),
+        medianPostMs: oneWorker.medianPostMs,
+        twoWorkersAssignUsersPerSecond: twoWorkers.assignUsersPerSecond,
+        twoWorkersRevokeUsersPerSecond: twoWorkers.revokeUsersPerSecond,
       },
     });
   } finally {

@@ -20,9 +20,9 @@ export async function addJobProgress(tx: DbOrTx, deltas: JobProgressDelta[]): Pr
 /**
  * Progress and errors by code of jobs, summed from their progress deltas (a few dozen rows a job,
  * whatever its size): total is the job's user count, and what no delta counted yet is pending.
- * Frozen into a job's row when it finishes.
+ * Frozen into a job's row when it finishes. With `unfinishedOnly`, finished jobs are left out.
  */
-export async function countJobSummaries(db: DbOrTx, jobIds: string[]): Promise<Map<string, JobSummary>> {
+export async function countJobSummaries(db: DbOrTx, jobIds: string[], options: { unfinishedOnly?: boolean } = {}): Promise<Map<string, JobSummary>> {
   const result = new Map<string, JobSummary>();
   if (jobIds.length === 0) return result;
   const rows = await db.execute<{ id: string; total: number; succeeded: number; failed: number; errors: Record<string, number> | null }>(sql`
@@ -33,7 +33,7 @@ export async function countJobSummaries(db: DbOrTx, jobIds: string[]): Promise<M
          SELECT c.key AS code, sum(c.value::int)::int AS n
          FROM license_job_progress p, jsonb_each_text(p.errors_by_code) AS c
          WHERE p.job_id = j.id GROUP BY c.key) e) AS errors
-    FROM license_jobs j WHERE j.id = any(${sql.param(jobIds)}::uuid[])`);
+    FROM license_jobs j WHERE j.id = any(${sql.param(jobIds)}::uuid[])${options.unfinishedOnly ? sql` AND j.finished_at IS NULL` : sql``}`);
   for (const r of rows) {
     result.set(r.id, {
       progress: { total: r.total, pending: r.total - r.succeeded - r.failed, succeeded: r.succeeded, failed: r.failed },

@@ -56,46 +56,50 @@ const seatKey = (customerId: string, productId: string) => `${customerId}/${prod
 export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<AppliedItem[]> {
   if (tasks.length === 0) return [];
   return db.transaction(async (tx) => {
-    // Every statement below looks up at most a batch of rows by key. With statistics that lag behind
-    // a burst of work (a fresh deployment, or "few pending items" while a 50,000-user job runs) the
-    // planner can prefer a hash join over a scan whose cost grows with the job: keys go through indexes.
-    await tx.execute(sql`SELECT set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true),
-      set_config('enable_mergejoin', 'off', true), set_config('enable_bitmapscan', 'off', true)`);
     const userIds = [...new Set(tasks.map((t) => t.userId))].sort();
-    // Statements run one after another on the transaction's connection (postgres.js can crash
-    // its process when a connection drops under pipelined queries), the user locks first, so every
-    // read below sees what the previous holder of each lock committed.
-    const users = await tx.execute<{ id: string; usage_location: string | null; country: string }>(sql`
-      SELECT u.id, u.usage_location, c.country FROM users u JOIN customers c ON c.id = u.customer_id
-      WHERE u.id = any(${sql.param(userIds)}::uuid[]) ORDER BY u.id FOR UPDATE OF u`);
-    const pending = await tx.execute<{ job_id: string; user_id: string; reserved_products: string[] }>(sql`
-      WITH requested AS (
-        SELECT r.user_id, max(j.seq) AS up_to
-        FROM unnest(${sql.param(tasks.map((t) => t.jobId))}::uuid[], ${sql.param(tasks.map((t) => t.userId))}::uuid[]) AS r(job_id, user_id)
-        JOIN license_jobs j ON j.id = r.job_id
-        GROUP BY r.user_id),
-      -- A pending item belongs to an unfinished job: the index range skips the user's history.
-      open AS (SELECT min(seq) AS from_seq FROM license_jobs WHERE finished_at IS NULL)
-      SELECT i.job_id, i.user_id, i.reserved_products
-      FROM requested q CROSS JOIN open o
-      JOIN license_job_items i ON i.user_id = q.user_id AND i.job_seq BETWEEN o.from_seq AND q.up_to
-      WHERE i.status = 'pending'
-      ORDER BY i.user_id, i.job_seq`);
+    // Round trips are what a busy worker waits on most, so statements that do not depend on each
+    // other's results are sent together (postgres.js pipelines them on the transaction's
+    // connection, and Postgres runs them in the order sent, each with a fresh snapshot).
+    await Promise.all([
+      // Every statement below looks up at most a batch of rows by key. With statistics that lag
+      // behind a burst of work (a fresh deployment, or "few pending items" while a 50,000-user job
+      // runs) the planner can prefer a hash join over a scan whose cost grows with the job.
+      tx.execute(sql`SELECT set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true),
+        set_config('enable_mergejoin', 'off', true), set_config('enable_bitmapscan', 'off', true)`),
+      // The user locks (in id order, so batches never deadlock), alone and first: every read after
+      // them sees what the previous holder of each lock committed.
+      tx.execute(sql`SELECT u.id FROM users u WHERE u.id = any(${sql.param(userIds)}::uuid[]) ORDER BY u.id FOR UPDATE`),
+    ]);
+    const [users, pending, licenseRows, catalog] = await Promise.all([
+      tx.execute<{ id: string; usage_location: string | null; country: string }>(sql`
+        SELECT u.id, u.usage_location, c.country FROM users u JOIN customers c ON c.id = u.customer_id
+        WHERE u.id = any(${sql.param(userIds)}::uuid[])`),
+      // The users' pending items up to the newest job asked for, in acceptance order, with their
+      // job's changes.
+      tx.execute<{ job_id: string; user_id: string; reserved_products: string[]; customer_id: string; assign: Required<AssignChange>[]; revoke: string[] }>(sql`
+        WITH requested AS (
+          SELECT r.user_id, max(j.seq) AS up_to
+          FROM unnest(${sql.param(tasks.map((t) => t.jobId))}::uuid[], ${sql.param(tasks.map((t) => t.userId))}::uuid[]) AS r(job_id, user_id)
+          JOIN license_jobs j ON j.id = r.job_id
+          GROUP BY r.user_id),
+        -- A pending item belongs to an unfinished job: the index range skips the user's history.
+        open AS (SELECT min(seq) AS from_seq FROM license_jobs WHERE finished_at IS NULL)
+        SELECT i.job_id, i.user_id, i.reserved_products, j.customer_id, j.assign, j.revoke
+        FROM requested q CROSS JOIN open o
+        JOIN license_job_items i ON i.user_id = q.user_id AND i.job_seq BETWEEN o.from_seq AND q.up_to
+        JOIN license_jobs j ON j.id = i.job_id
+        WHERE i.status = 'pending'
+        ORDER BY i.user_id, i.job_seq`),
+      tx.execute<{ user_id: string; product_id: string; disabled_service_plans: string[] }>(sql`
+        SELECT user_id, product_id, disabled_service_plans FROM user_licenses
+        WHERE user_id = any(${sql.param(userIds)}::uuid[]) ORDER BY assigned_at, product_id`),
+      loadCatalog(tx),
+    ]);
     if (pending.length === 0) return [];
-    // Each job's changes are read once, not once per user.
-    const jobs = await tx.execute<{ id: string; customer_id: string; assign: Required<AssignChange>[]; revoke: string[] }>(sql`
-      SELECT id, customer_id, assign, revoke FROM license_jobs WHERE id = any(${sql.param([...new Set(pending.map((p) => p.job_id))])}::uuid[])`);
-    const jobById = new Map(jobs.map((j) => [j.id, j]));
-    const items: PendingItem[] = pending.map((p) => {
-      const job = jobById.get(p.job_id)!;
-      return { job_id: p.job_id, user_id: p.user_id, customer_id: job.customer_id, assign: job.assign, revoke: job.revoke, reserved: new Set(p.reserved_products) };
-    });
+    const items: PendingItem[] = pending.map((p) => ({
+      job_id: p.job_id, user_id: p.user_id, customer_id: p.customer_id, assign: p.assign, revoke: p.revoke, reserved: new Set(p.reserved_products),
+    }));
     const itemUsers = [...new Set(items.map((i) => i.user_id))];
-    const licenseRows = await tx.execute<{ user_id: string; product_id: string; disabled_service_plans: string[] }>(sql`
-      SELECT user_id, product_id, disabled_service_plans FROM user_licenses
-      WHERE user_id = any(${sql.param(itemUsers)}::uuid[]) ORDER BY assigned_at, product_id`);
-    const catalog = await loadCatalog(tx);
-
     const before = new Map<string, License[]>(itemUsers.map((id) => [id, []]));
     for (const r of licenseRows) before.get(r.user_id)?.push({ productId: r.product_id, disabledServicePlans: r.disabled_service_plans });
     const current = new Map(before);
@@ -132,17 +136,18 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
       applied.push({ jobId: item.job_id, userId: item.user_id, status: evaluation.status, changes: evaluation.changes, errorCodes: evaluation.errorCodes });
     }
 
-    // The job rows before the items, the order a cancel takes them in, so the two never deadlock:
-    // the status update and the progress deltas' foreign key both lock the job row.
-    await tx.execute(sql`
-      UPDATE license_jobs SET status = 'running', started_at = now()
-      WHERE id = any(${sql.param([...new Set(items.map((i) => i.job_id))])}::uuid[]) AND status = 'queued'`);
-    await addJobProgress(tx, progressDeltas(applied));
-    // The items are marked done (which also ends their seat reservations) only if still pending: if
-    // any is not (the job was cancelled meanwhile, or a deleted user's item was reported by another
-    // batch), the whole transaction rolls back, licenses and progress included, and the tasks are
-    // retried against the new state.
-    const marked = await tx.execute<{ n: number }>(sql`
+    // The writes, sent together. The job rows before the items, the order a cancel takes them in,
+    // so the two never deadlock: the status update and the progress deltas' foreign key both lock
+    // the job row. The items are marked done (which also ends their seat reservations) only if
+    // still pending: if any is not (the job was cancelled meanwhile, or a deleted user's item was
+    // reported by another batch), the whole transaction rolls back, licenses and progress
+    // included, and the tasks are retried against the new state.
+    const [, , marked] = await Promise.all([
+      tx.execute(sql`
+        UPDATE license_jobs SET status = 'running', started_at = now()
+        WHERE id = any(${sql.param([...new Set(items.map((i) => i.job_id))])}::uuid[]) AND status = 'queued'`),
+      addJobProgress(tx, progressDeltas(applied)),
+      tx.execute<{ n: number }>(sql`
         WITH done AS (
           UPDATE license_job_items i
           SET status = x.status, changes = x.changes, error_codes = x.error_codes, finished_at = now()
@@ -150,9 +155,10 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
             AS x(job_id uuid, user_id uuid, status text, changes jsonb, error_codes text[])
           WHERE i.job_id = x.job_id AND i.user_id = x.user_id AND i.status = 'pending'
           RETURNING 1)
-        SELECT count(*)::int AS n FROM done`);
+        SELECT count(*)::int AS n FROM done`),
+      writeLicenseChanges(tx, before, current, customerOf),
+    ]);
     if (marked[0]!.n !== applied.length) throw new ItemsChangedError(applied.length - marked[0]!.n);
-    await writeLicenseChanges(tx, before, current, customerOf);
     return applied;
   });
 }
@@ -194,17 +200,15 @@ async function writeLicenseChanges(tx: DbOrTx, before: Map<string, License[]>, a
       }
     }
   }
-  if (removed.length) {
-    await tx.execute(sql`
+  await Promise.all([
+    removed.length > 0 && tx.execute(sql`
       DELETE FROM user_licenses l
       USING unnest(${sql.param(removed.map((r) => r.user_id))}::uuid[], ${sql.param(removed.map((r) => r.product_id))}::text[]) AS d(user_id, product_id)
-      WHERE l.user_id = d.user_id AND l.product_id = d.product_id`);
-  }
-  if (upserted.length) {
-    await tx.execute(sql`
+      WHERE l.user_id = d.user_id AND l.product_id = d.product_id`),
+    upserted.length > 0 && tx.execute(sql`
       INSERT INTO user_licenses (user_id, product_id, customer_id, disabled_service_plans)
       SELECT x.user_id, x.product_id, x.customer_id, x.plans
       FROM jsonb_to_recordset(${sql.param(JSON.stringify(upserted))}::jsonb) AS x(user_id uuid, product_id text, customer_id uuid, plans text[])
-      ON CONFLICT (user_id, product_id) DO UPDATE SET disabled_service_plans = excluded.disabled_service_plans`);
-  }
+      ON CONFLICT (user_id, product_id) DO UPDATE SET disabled_service_plans = excluded.disabled_service_plans`),
+  ]);
 }

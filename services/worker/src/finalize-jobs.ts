@@ -13,8 +13,7 @@ import { finalJobStatus } from '@licensing/domain';
 export async function finalizeJobsIfDone(db: DbOrTx, jobIds: readonly string[]): Promise<{ id: string; status: string }[]> {
   const ids = [...new Set(jobIds)];
   if (ids.length === 0) return [];
-  const open = await db.execute<{ id: string }>(sql`SELECT id FROM license_jobs WHERE id = any(${sql.param(ids)}::uuid[]) AND finished_at IS NULL`);
-  const summaries = await countJobSummaries(db, open.map((j) => j.id));
+  const summaries = await countJobSummaries(db, ids, { unfinishedOnly: true });
   const finished: { id: string; status: string }[] = [];
   for (const [jobId, summary] of summaries) {
     if (summary.progress.pending > 0) continue;

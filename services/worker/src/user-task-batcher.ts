@@ -11,7 +11,8 @@ interface Waiting {
  * Group commit for per-user tasks: BullMQ hands over one task per user, and each call waits here
  * until its user has been applied. Whenever a batch slot is free, everything that queued up
  * meanwhile (up to maxBatch) goes to Postgres in one transaction. Under load, batches grow by
- * themselves; when idle, a task is applied alone with no added delay.
+ * themselves; when idle, a task is applied alone with no added delay. A second batch starts
+ * alongside one in flight only once at least minBatch tasks wait for it.
  */
 export class UserTaskBatcher {
   private readonly waiting: Waiting[] = [];
@@ -20,7 +21,7 @@ export class UserTaskBatcher {
   constructor(
     /** Applies a batch and answers, per task, its error or undefined. */
     private readonly applyBatch: (tasks: LicenseTask[]) => Promise<(unknown | undefined)[]>,
-    private readonly options: { maxBatch: number; parallelism: number; timeoutMs?: number },
+    private readonly options: { maxBatch: number; parallelism: number; timeoutMs?: number; minBatch?: number },
   ) {}
 
   submit(task: LicenseTask): Promise<void> {
@@ -31,7 +32,12 @@ export class UserTaskBatcher {
   }
 
   private flush(): void {
+    const minBatch = this.options.minBatch ?? Math.ceil(this.options.maxBatch / 4);
     while (this.inFlight < this.options.parallelism && this.waiting.length > 0) {
+      // With a batch already in flight, a small one would hold a slot (and a connection) for as long
+      // as a full one while doing little: it waits until enough tasks have queued up or the batch in
+      // flight is done. When nothing is in flight, whatever is waiting goes at once.
+      if (this.inFlight > 0 && this.waiting.length < minBatch) break;
       const batch = this.waiting.splice(0, this.options.maxBatch);
       this.inFlight += 1;
       // A batch that neither commits nor fails in time (a connection lost mid-transaction can leave a

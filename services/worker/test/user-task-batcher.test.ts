@@ -1,0 +1,70 @@
+// Group commit of per-user tasks: how tasks are grouped into batches. The batches' Postgres side is
+// covered end to end in test/; here the grouping itself, with a batch function the test controls.
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { LicenseTask } from '@licensing/queue';
+import { UserTaskBatcher } from '../src/user-task-batcher.ts';
+
+const task = (): LicenseTask => ({ jobId: randomUUID(), userId: randomUUID() });
+
+/** A batch function whose batches finish when the test says so. */
+function controlledBatches() {
+  const batches: { tasks: LicenseTask[]; finish: (errors?: (unknown | undefined)[]) => void }[] = [];
+  const apply = (tasks: LicenseTask[]) =>
+    new Promise<(unknown | undefined)[]>((resolve) => batches.push({ tasks, finish: (errors) => resolve(errors ?? tasks.map(() => undefined)) }));
+  return { batches, apply };
+}
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+describe('UserTaskBatcher', () => {
+  it('applies a lone task at once when nothing is in flight', async () => {
+    const { batches, apply } = controlledBatches();
+    const batcher = new UserTaskBatcher(apply, { maxBatch: 100, parallelism: 2 });
+    const done = batcher.submit(task());
+    expect(batches).toHaveLength(1);
+    batches[0]!.finish();
+    await expect(done).resolves.toBeUndefined();
+  });
+
+  it('starts a second batch beside one in flight only once minBatch tasks wait, and never exceeds maxBatch', async () => {
+    const { batches, apply } = controlledBatches();
+    const batcher = new UserTaskBatcher(apply, { maxBatch: 8, parallelism: 2, minBatch: 3 });
+    const first = batcher.submit(task());
+    expect(batches.map((b) => b.tasks.length)).toEqual([1]);
+    const waiting = [batcher.submit(task()), batcher.submit(task())];
+    expect(batches).toHaveLength(1); // 2 < minBatch: they wait
+    waiting.push(batcher.submit(task()));
+    expect(batches.map((b) => b.tasks.length)).toEqual([1, 3]);
+    const more = Array.from({ length: 11 }, () => batcher.submit(task()));
+    expect(batches).toHaveLength(2); // both slots busy
+    batches[0]!.finish();
+    await first;
+    await settle();
+    expect(batches.map((b) => b.tasks.length)).toEqual([1, 3, 8]);
+    batches[1]!.finish();
+    batches[2]!.finish();
+    await Promise.all(waiting);
+    await settle();
+    // The last 3 reach minBatch: they go as soon as a slot frees.
+    expect(batches.map((b) => b.tasks.length)).toEqual([1, 3, 8, 3]);
+    batches[3]!.finish();
+    await Promise.all(more);
+  });
+
+  it('hands each task its own outcome, and a failed batch fails all of its tasks', async () => {
+    const { batches, apply } = controlledBatches();
+    const batcher = new UserTaskBatcher(apply, { maxBatch: 10, parallelism: 1 });
+    const a = batcher.submit(task());
+    const rest = [batcher.submit(task()), batcher.submit(task())];
+    batches[0]!.finish();
+    await a;
+    await settle();
+    batches[1]!.finish([undefined, new Error('user failed')]);
+    await expect(rest[0]).resolves.toBeUndefined();
+    await expect(rest[1]).rejects.toThrow('user failed');
+
+    const failing = new UserTaskBatcher(() => Promise.reject(new Error('database away')), { maxBatch: 10, parallelism: 1 });
+    await expect(failing.submit(task())).rejects.toThrow('database away');
+  });
+});
