@@ -62,7 +62,8 @@ export const licenseTaskOptions: JobsOptions = {
 
 /**
  * Finished tasks are removed so Redis memory stays bounded (the report lives in Postgres); the
- * last ones stay for the dashboard. Set on the worker, not stored with every task.
+ * last ones stay for the dashboard. Set on the worker, not stored with every task. (Objects, not
+ * `true`: BullMQ 6.7's finishing script cannot read a worker-level boolean.)
  */
 export const licenseTaskRetention = {
   removeOnComplete: { count: 1000 },

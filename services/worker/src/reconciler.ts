@@ -12,8 +12,9 @@ const PAGE = 5000;
  * Postgres is the record of what is left to do; Redis may lose it (FLUSHDB, a restart with nothing
  * on disk, an API that died between commit and enqueue). Every interval, one worker (a Redis lock
  * elects it) compares the pending items of unfinished jobs with the tasks the queue holds, and when
- * the queue holds fewer, re-enqueues every pending item. Task ids are deterministic, so tasks that
- * are still queued are not duplicated, and a task that runs twice changes nothing the second time.
+ * the queue holds fewer, re-enqueues every pending item. A pending item whose task is still queued
+ * then has two tasks: the first to run applies it, the second finds it done and changes nothing
+ * (tasks are kept small, with BullMQ's own ids, rather than deduplicated by a long custom id).
  * It also retries tasks that exhausted their attempts while their item is still pending,
  * finishes jobs whose items are all done but that no worker finalised (a crash between commit and
  * finalisation), and prunes what is past retention.
