@@ -118,7 +118,9 @@ function toJob(row: JobRow, summary: JobSummary): Job {
   return {
     id: row.id,
     customerId: row.customerId,
-    status: row.status as JobStatus,
+    // The row and the progress are read by two statements; a batch committing in between must not
+    // show a job with finished users as still queued.
+    status: row.status === 'queued' && summary.progress.pending < summary.progress.total ? 'running' : (row.status as JobStatus),
     createdAt: row.createdAt.toISOString(),
     startedAt: row.startedAt?.toISOString() ?? null,
     finishedAt: row.finishedAt?.toISOString() ?? null,
