@@ -6,6 +6,7 @@ import { normalizePlans, type AssignChange, type ChangeResult, type JobStatus } 
 import type { PageQuery } from '../schemas/common.ts';
 import type { Job } from '../schemas/license-jobs.ts';
 import { seatUsage } from './seats.ts';
+import { findCustomerUsers } from './users.ts';
 
 type JobRow = typeof tables.licenseJobs.$inferSelect;
 
@@ -57,26 +58,30 @@ export async function createJobWithReservations(tx: DbOrTx, input: NewLicenseJob
   // Items snapshot each user's names (a deleted user is still reported) and list position, and
   // reserve one seat of every assigned product the user does not hold yet: the reservation is part
   // of the item and lasts while it is pending.
-  const inserted = await tx.execute<{ user_id: string; reserved_products: string[] }>(sql`
-    INSERT INTO license_job_items (job_id, user_id, job_seq, position, user_principal_name, display_name, reserved_products)
-    SELECT ${job!.id}, u.id, ${job!.seq},
-           row_number() OVER (ORDER BY u.display_name, u.user_principal_name, u.id),
-           u.user_principal_name, u.display_name,
-           array(SELECT p.product_id FROM unnest(${sql.param(assignedProducts)}::text[]) AS p(product_id)
-                 WHERE NOT EXISTS (SELECT 1 FROM user_licenses l WHERE l.user_id = u.id AND l.product_id = p.product_id)
-                 ORDER BY p.product_id)
-    FROM users u
-    WHERE u.customer_id = ${input.customerId} AND u.id = any(${sql.param(input.userIds)}::uuid[])
-    RETURNING user_id, reserved_products`);
-  if (inserted.length !== input.userIds.length) {
-    const found = new Set(inserted.map((r) => r.user_id));
+  // Answers counts, not 50,000 rows: how many users were found, and the seats reserved per product.
+  const [inserted] = (await tx.execute<{ users: number; reserved: Record<string, number> | null }>(sql`
+    WITH items AS (
+      INSERT INTO license_job_items (job_id, user_id, job_seq, position, user_principal_name, display_name, reserved_products)
+      SELECT ${job!.id}, u.id, ${job!.seq},
+             row_number() OVER (ORDER BY u.display_name, u.user_principal_name, u.id),
+             u.user_principal_name, u.display_name,
+             array(SELECT p.product_id FROM unnest(${sql.param(assignedProducts)}::text[]) AS p(product_id)
+                   WHERE NOT EXISTS (SELECT 1 FROM user_licenses l WHERE l.user_id = u.id AND l.product_id = p.product_id)
+                   ORDER BY p.product_id)
+      FROM users u
+      WHERE u.customer_id = ${input.customerId} AND u.id = any(${sql.param(input.userIds)}::uuid[])
+      RETURNING reserved_products)
+    SELECT (SELECT count(*)::int FROM items) AS users,
+           (SELECT jsonb_object_agg(product_id, n) FROM (
+              SELECT p AS product_id, count(*)::int AS n FROM items, unnest(items.reserved_products) AS p GROUP BY p) r) AS reserved`)) as unknown as [{ users: number; reserved: Record<string, number> | null }];
+  if (inserted.users !== input.userIds.length) {
+    const found = new Set((await findCustomerUsers(tx, input.customerId, input.userIds)).map((u) => u.id));
     const unknown = input.userIds.filter((id) => !found.has(id));
     throw unprocessable('unknown_users', `${unknown.length} of the selected users do not exist in this customer.`, { userIds: unknown });
   }
 
   if (assignedProducts.length === 0) return { job: job!, reserved: new Map() };
-  const mine = new Map<string, number>();
-  for (const row of inserted) for (const productId of row.reserved_products) mine.set(productId, (mine.get(productId) ?? 0) + 1);
+  const mine = new Map<string, number>(Object.entries(inserted.reserved ?? {}));
   const usage = await seatUsage(tx, input.customerId, assignedProducts);
   const shortages = assignedProducts.flatMap((productId) => {
     const required = mine.get(productId) ?? 0;
