@@ -49,9 +49,8 @@ const seatKey = (customerId: string, productId: string) => `${customerId}/${prod
  *   so a task delivered twice, or a task whose item another batch has just finished, changes nothing.
  * - Seats: an item's reservations last while it is pending, and it is marked done in the same
  *   transaction that inserts the licenses, so a reserved seat becomes an assigned one (or is
- *   released) atomically. A seat the job did not
- *   reserve (another job revoked the product meanwhile) is taken only under the subscription's row
- *   lock, after counting what is free.
+ *   released) atomically. A seat the job did not reserve (another job revoked the product
+ *   meanwhile) is taken only under the subscription's row lock, after counting what is free.
  */
 export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<AppliedItem[]> {
   if (tasks.length === 0) return [];
