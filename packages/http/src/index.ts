@@ -8,3 +8,4 @@ export * from './health.ts';
 export * from './redis.ts';
 export * from './metrics.ts';
 export * from './tracing.ts';
+export * from './listen.ts';

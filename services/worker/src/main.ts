@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import { createDb, prepareDatabase } from '@licensing/db';
-import { checkRedisEvictionPolicy, createMetricsRegistry, createRedis, registerQueueDepthGauge, startTracing, tracingEnabled } from '@licensing/http';
+import { checkRedisEvictionPolicy, createMetricsRegistry, createRedis, listenOnPortOrFree, registerQueueDepthGauge, startTracing, tracingEnabled } from '@licensing/http';
 import { createWorkerMetrics } from './metrics.ts';
 import { createLicenseTaskQueue } from '@licensing/queue';
 import { buildWorkerApp } from './app.ts';
@@ -64,7 +64,8 @@ closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ 
   await Promise.allSettled([closeDb(), redis.quit(), workerRedis.quit(), stopTracing()]);
 });
 
-await app.listen({ host: config.HOST, port: config.WORKER_PORT });
+const listening = await listenOnPortOrFree(app, { host: config.HOST, port: config.WORKER_PORT, portIsDefault: process.env.WORKER_PORT === undefined });
+if (listening.fallback) log.warn({ port: listening.port, busyPort: config.WORKER_PORT }, 'default worker port in use (another worker?); health and metrics on this port');
 void worker.run().catch((err: unknown) => log.error({ err }, 'worker stopped'));
 reconciler.start();
 log.info({ concurrency: config.WORKER_CONCURRENCY, batchSize: config.WORKER_BATCH_SIZE }, 'worker consuming license tasks');
