@@ -1,7 +1,7 @@
 // End to end: API (inject) → Postgres → BullMQ on the real Redis → the real worker → job report.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { enqueueLicenseTasks } from '@licensing/queue';
+import { enqueueLicenseTasks, type LicenseTaskData } from '@licensing/queue';
 import { applyUserChanges } from '../services/worker/src/apply-user-changes.ts';
 import { startTestSystem, type TestEnv, type TestSystem, type TestWorker } from './support/test-env.ts';
 import { expectSeatInvariant, PartnerClient, putProduct } from './support/client.ts';
@@ -248,8 +248,11 @@ describe('concurrency', () => {
     expect(await applyUserChanges(env.db, users.map((userId) => ({ jobId: job.body.id, userId })))).toEqual([]);
     // ...and through the queue as new tasks, as a redelivery or a re-enqueue would.
     await enqueueLicenseTasks(env.queue, job.body.id, users);
+    // ...and in the previous version's task format, as left in Redis across an upgrade.
+    await env.queue.add('apply-user-changes', { jobId: job.body.id, customerId: customer, userId: users[0] } as unknown as LicenseTaskData);
     await expect.poll(async () => (await env.queue.getJobCounts('waiting', 'active')).waiting, { timeout: 10_000 }).toBe(0);
     await expect.poll(async () => (await env.queue.getJobCounts('active')).active, { timeout: 10_000 }).toBe(0);
+    expect((await env.queue.getJobCounts('failed')).failed).toBe(0);
 
     expect(await env.sql`SELECT user_id, product_id, assigned_at FROM user_licenses WHERE customer_id = ${customer} ORDER BY user_id`).toEqual(before);
     expect(await partner.results(customer, job.body.id)).toEqual(resultsBefore);

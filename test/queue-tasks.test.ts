@@ -23,9 +23,12 @@ describe('license tasks in Redis', () => {
     }
     expect(expandUuid(compactUuid('00000000-0000-4000-8000-00000000000A'))).toBe('00000000-0000-4000-8000-00000000000a');
     expect(() => compactUuid('not-a-uuid')).toThrow(TypeError);
-    for (const bad of [undefined, null, {}, { j: 'x', u: 'y' }, { jobId: randomUUID(), userId: randomUUID() }, { ...encodeLicenseTask({ jobId: randomUUID(), userId: randomUUID() }), extra: 1 }]) {
+    for (const bad of [undefined, null, {}, { j: 'x', u: 'y' }, { jobId: 'x', userId: randomUUID() }, { ...encodeLicenseTask({ jobId: randomUUID(), userId: randomUUID() }), extra: 1 }]) {
       expect(decodeLicenseTask(bad)).toBeUndefined();
     }
+    // Tasks left in Redis by the previous version (full UUIDs, with the customer's id) still decode.
+    const legacy = { jobId: randomUUID(), customerId: randomUUID(), userId: randomUUID() };
+    expect(decodeLicenseTask(legacy)).toEqual({ jobId: legacy.jobId, userId: legacy.userId });
   });
 
   it('stores every task as a hash of short fields, which Redis keeps as a listpack', async () => {

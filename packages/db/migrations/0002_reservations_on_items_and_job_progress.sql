@@ -35,10 +35,12 @@ CREATE INDEX license_job_items_user_seq ON license_job_items (user_id, job_seq);
 
 -- 3. Job progress as insert-only deltas: every worker batch (and a cancel) adds one row per job it
 -- finished users of, in the same transaction that marks those items done. A job's progress is the
--- sum of a few dozen rows instead of a count over all its items, and no row is updated by every
--- batch, so concurrent batches of one job never wait on each other.
+-- sum of a few dozen rows instead of a count over all its items, and no row is updated (or locked)
+-- by every batch, so concurrent batches of one job, and a cancel, never wait on each other. No
+-- foreign key for that reason: its check would lock the job row for every batch. Rows are inserted
+-- only for a job that exists (in its batch's or cancel's transaction) and deleted with it.
 CREATE TABLE license_job_progress (
-  job_id          uuid NOT NULL REFERENCES license_jobs(id) ON DELETE CASCADE,
+  job_id          uuid NOT NULL,
   succeeded       integer NOT NULL,
   failed          integer NOT NULL,
   errors_by_code  jsonb NOT NULL DEFAULT '{}'
@@ -58,7 +60,7 @@ WHERE j.finished_at IS NULL;
 -- 4. Room on every page for an item's second version: marking an item done changes no indexed
 -- column, so with free space on its page the update is HOT (heap-only: no index entry is written),
 -- and the page is pruned in place instead of waiting for vacuum.
-ALTER TABLE license_job_items SET (fillfactor = 40);
+ALTER TABLE license_job_items SET (fillfactor = 40);  -- for pages written from now on
 
 -- 5. No foreign-key trigger on the two tables written once per user: a constraint check is a query
 -- per row (measured: it triples the cost of inserting a 10,000-user job's items). What they

@@ -5,8 +5,7 @@ import type { JobSummary } from './schema.ts';
 
 /**
  * Records progress deltas. Must run in the transaction that marks the counted items done, so the
- * sum of a job's deltas always equals what its items say; and before those item updates, so the
- * foreign-key lock on the job row is taken in the order a cancel takes them (job, then items).
+ * sum of a job's deltas always equals what its items say. Locks nothing but the new rows.
  */
 export async function addJobProgress(tx: DbOrTx, deltas: JobProgressDelta[]): Promise<void> {
   if (deltas.length === 0) return;

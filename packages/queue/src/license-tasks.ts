@@ -43,10 +43,18 @@ export interface LicenseTask {
 
 export const encodeLicenseTask = (task: LicenseTask): LicenseTaskData => ({ j: compactUuid(task.jobId), u: compactUuid(task.userId) });
 
+/**
+ * Tasks enqueued before the compact form (full UUIDs, and the customer's id): still in Redis when
+ * workers of this version start, so still applied rather than failed.
+ */
+const legacyTaskDataSchema = z.object({ jobId: z.uuid(), userId: z.uuid(), customerId: z.uuid().optional() });
+
 /** Decodes a task's data; undefined if it is not a task of this kind. */
 export function decodeLicenseTask(data: unknown): LicenseTask | undefined {
   const parsed = licenseTaskDataSchema.safeParse(data);
-  return parsed.success ? { jobId: expandUuid(parsed.data.j), userId: expandUuid(parsed.data.u) } : undefined;
+  if (parsed.success) return { jobId: expandUuid(parsed.data.j), userId: expandUuid(parsed.data.u) };
+  const legacy = legacyTaskDataSchema.safeParse(data);
+  return legacy.success ? { jobId: legacy.data.jobId.toLowerCase(), userId: legacy.data.userId.toLowerCase() } : undefined;
 }
 
 /**

@@ -56,9 +56,9 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
   if (tasks.length === 0) return [];
   return db.transaction(async (tx) => {
     const userIds = [...new Set(tasks.map((t) => t.userId))].sort();
-    // Round trips are what a busy worker waits on most, so statements that do not depend on each
-    // other's results are sent together (postgres.js pipelines them on the transaction's
-    // connection, and Postgres runs them in the order sent, each with a fresh snapshot).
+    // Round trips are what a busy worker waits on most, so statements that neither depend on each
+    // other's results nor take locks in a particular order are sent together (postgres.js pipelines
+    // them on the transaction's connection; the order they go out in is not relied on).
     await Promise.all([
       // Every statement below looks up at most a batch of rows by key. With statistics that lag
       // behind a burst of work (a fresh deployment, or "few pending items" while a 50,000-user job
@@ -75,7 +75,7 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
         WHERE u.id = any(${sql.param(userIds)}::uuid[])`),
       // The users' pending items up to the newest job asked for, in acceptance order, with their
       // job's changes.
-      tx.execute<{ job_id: string; user_id: string; reserved_products: string[]; customer_id: string; assign: Required<AssignChange>[]; revoke: string[] }>(sql`
+      tx.execute<{ job_id: string; user_id: string; reserved_products: string[]; customer_id: string; job_status: string; assign: Required<AssignChange>[]; revoke: string[] }>(sql`
         WITH requested AS (
           SELECT r.user_id, max(j.seq) AS up_to
           FROM unnest(${sql.param(tasks.map((t) => t.jobId))}::uuid[], ${sql.param(tasks.map((t) => t.userId))}::uuid[]) AS r(job_id, user_id)
@@ -83,7 +83,7 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
           GROUP BY r.user_id),
         -- A pending item belongs to an unfinished job: the index range skips the user's history.
         open AS (SELECT min(seq) AS from_seq FROM license_jobs WHERE finished_at IS NULL)
-        SELECT i.job_id, i.user_id, i.reserved_products, j.customer_id, j.assign, j.revoke
+        SELECT i.job_id, i.user_id, i.reserved_products, j.customer_id, j.status AS job_status, j.assign, j.revoke
         FROM requested q CROSS JOIN open o
         JOIN license_job_items i ON i.user_id = q.user_id AND i.job_seq BETWEEN o.from_seq AND q.up_to
         JOIN license_jobs j ON j.id = i.job_id
@@ -135,16 +135,22 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
       applied.push({ jobId: item.job_id, userId: item.user_id, status: evaluation.status, changes: evaluation.changes, errorCodes: evaluation.errorCodes });
     }
 
-    // The writes, sent together. The job rows before the items, the order a cancel takes them in,
-    // so the two never deadlock: the status update and the progress deltas' foreign key both lock
-    // the job row. The items are marked done (which also ends their seat reservations) only if
-    // still pending: if any is not (the job was cancelled meanwhile, or a deleted user's item was
-    // reported by another batch), the whole transaction rolls back, licenses and progress
-    // included, and the tasks are retried against the new state.
-    const [, , marked] = await Promise.all([
-      tx.execute(sql`
+    // The job row is the one lock a batch shares with a cancel, which takes it before the items:
+    // so the first batch of a job marks it running on its own, before touching any item, and the
+    // two never deadlock. Later batches leave the job row alone (no foreign key points at it either),
+    // so they never queue behind, or in front of, a cancel.
+    const queuedJobs = [...new Set(pending.filter((p) => p.job_status === 'queued').map((p) => p.job_id))];
+    if (queuedJobs.length > 0) {
+      await tx.execute(sql`
         UPDATE license_jobs SET status = 'running', started_at = now()
-        WHERE id = any(${sql.param([...new Set(items.map((i) => i.job_id))])}::uuid[]) AND status = 'queued'`),
+        WHERE id = any(${sql.param(queuedJobs)}::uuid[]) AND status = 'queued'`);
+    }
+    // The rest of the writes lock nothing in common with anyone else, so they go together. The
+    // items are marked done (which also ends their seat reservations) only if still pending: if any
+    // is not (the job was cancelled meanwhile, or a deleted user's item was reported by another
+    // batch), the whole transaction rolls back, licenses and progress included, and the tasks are
+    // retried against the new state.
+    const [, marked] = await Promise.all([
       addJobProgress(tx, progressDeltas(applied)),
       tx.execute<{ n: number }>(sql`
         WITH done AS (

@@ -19,7 +19,7 @@ export async function pruneExpired(db: DbOrTx, policy: RetentionPolicy): Promise
     DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => ${policy.idempotencyKeyHours}) RETURNING 1`);
   let jobs = 0;
   for (;;) {
-    // A job's items go with it (they have no foreign key to cascade through; see migration 0002).
+    // A job's items and progress go with it (no foreign key to cascade through; see migration 0002).
     // Finished jobs' items no longer change, so one statement's snapshot sees them all.
     const deleted = await db.execute(sql`
       WITH gone AS (
@@ -28,7 +28,8 @@ export async function pruneExpired(db: DbOrTx, policy: RetentionPolicy): Promise
           WHERE finished_at IS NOT NULL AND finished_at < now() - make_interval(days => ${policy.jobRetentionDays})
           LIMIT ${PRUNE_BATCH})
         RETURNING id),
-      items AS (DELETE FROM license_job_items WHERE job_id IN (SELECT id FROM gone))
+      items AS (DELETE FROM license_job_items WHERE job_id IN (SELECT id FROM gone)),
+      progress AS (DELETE FROM license_job_progress WHERE job_id IN (SELECT id FROM gone))
       SELECT 1 FROM gone`);
     jobs += deleted.length;
     if (deleted.length < PRUNE_BATCH) break;
