@@ -45,6 +45,9 @@ describe('bulk assign and revoke', () => {
     await env.queue.resume();
 
     const job = await partner.waitForJob(customer, res.body.id);
+    // The API marked the job once all its tasks were queued (the reconciler relies on the mark).
+    const [{ marked }] = await env.sql`SELECT tasks_enqueued_at IS NOT NULL AS marked FROM license_jobs WHERE id = ${res.body.id}`;
+    expect(marked).toBe(true);
     expect(job).toMatchObject({ status: 'completed', progress: { total: 300, pending: 0, succeeded: 300, failed: 0 }, errorsByCode: {} });
     expect(job.startedAt).not.toBeNull();
     expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ quantity: 310, assigned: 300, reserved: 0, available: 10 });

@@ -131,6 +131,13 @@ describe('Redis loses the queue', () => {
       createJobWithReservations(tx, { partnerId, customerId: customer, userIds: ids, assign: [{ productId: SUITE.id, disabledServicePlans: [] }], revoke: [] }),
     );
     expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ reserved: 300 });
+    // While the API may still be adding its tasks (no "enqueued" mark yet, within the timeout), the
+    // reconciler leaves the job alone rather than queue every user twice...
+    expect(await createTestReconciler(env, queue, redis, { enqueueTimeoutSeconds: 3600 }).reconcile()).toEqual({ requeued: 0, finished: 0 });
+    await new Promise((r) => setTimeout(r, 300));
+    const [{ pending }] = await env.sql`SELECT count(*)::int AS pending FROM license_job_items WHERE job_id = ${job.id} AND status = 'pending'`;
+    expect(pending).toBe(300);
+    // ...and once that timeout has passed it takes the API for dead and enqueues them.
     const recovered = await reconcileUntilDone(customer, job.id);
     await expectExact(customer, job.id, ids.length, recovered.job);
   });

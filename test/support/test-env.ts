@@ -114,8 +114,8 @@ export async function startTestWorker(env: TestEnv, options: { concurrency?: num
   };
 }
 
-export function createTestReconciler(env: TestEnv, queue: LicenseTaskQueue = env.queue, redis: Redis = env.redis): Reconciler {
-  return new Reconciler({ db: env.db, queue, redis, log: silentLog, intervalMs: 500, graceSeconds: 0, lockKey: `${env.prefix}:reconciler-lock` });
+export function createTestReconciler(env: TestEnv, queue: LicenseTaskQueue = env.queue, redis: Redis = env.redis, options: { enqueueTimeoutSeconds?: number } = {}): Reconciler {
+  return new Reconciler({ db: env.db, queue, redis, log: silentLog, intervalMs: 500, graceSeconds: 0, enqueueTimeoutSeconds: options.enqueueTimeoutSeconds ?? 0, lockKey: `${env.prefix}:reconciler-lock` });
 }
 
 /** The usual fixture of a test file: its own database and queue, the API and catalog apps, products, and optionally a worker. */

@@ -72,3 +72,10 @@ ALTER TABLE license_job_items SET (fillfactor = 40);  -- for pages written from 
 --     user's row (whose lock waits for any worker applying changes to it).
 ALTER TABLE license_job_items DROP CONSTRAINT license_job_items_job_id_fkey;
 ALTER TABLE user_licenses DROP CONSTRAINT user_licenses_user_id_fkey;
+
+-- 6. When the API finished enqueueing a job's tasks. Tasks now carry BullMQ's own ids (see
+-- packages/queue), so the reconciler must not re-enqueue a job whose tasks are still being added
+-- (they would all run twice, harmlessly but at twice the cost): it waits for this mark, or for a
+-- timeout when the API died before setting it. Existing jobs count as enqueued.
+ALTER TABLE license_jobs ADD COLUMN tasks_enqueued_at timestamptz;
+UPDATE license_jobs SET tasks_enqueued_at = created_at;

@@ -42,3 +42,11 @@ export async function countJobSummaries(db: DbOrTx, jobIds: string[], options: {
   }
   return result;
 }
+
+/**
+ * Marks that every task of a job has been added to the queue: from then on, a pending user with no
+ * task in the queue is a lost task, which the reconciler re-enqueues.
+ */
+export async function markTasksEnqueued(db: DbOrTx, jobId: string): Promise<void> {
+  await db.execute(sql`UPDATE license_jobs SET tasks_enqueued_at = now() WHERE id = ${jobId} AND tasks_enqueued_at IS NULL`);
+}

@@ -83,6 +83,8 @@ export const licenseJobs = pgTable('license_jobs', {
   startedAt: ts('started_at'),
   finishedAt: ts('finished_at'),
   summary: jsonb('summary').$type<JobSummary>(),
+  /** Set once the API has added every task of the job to the queue (see the reconciler). */
+  tasksEnqueuedAt: ts('tasks_enqueued_at'),
 });
 
 export interface JobSummary {

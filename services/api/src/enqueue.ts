@@ -1,20 +1,24 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { markTasksEnqueued, type Db } from '@licensing/db';
 import { enqueueLicenseTasks, type LicenseTaskQueue } from '@licensing/queue';
 
 /**
  * Enqueues committed jobs' tasks in the background, so the 202 does not wait for tens of
  * thousands of Redis writes. The job is already durable in Postgres, so nothing is lost if this
  * fails or the process dies midway: the worker's reconciler re-enqueues every pending user of an
- * unfinished job. On shutdown, `drain()` waits for the enqueues in flight.
+ * unfinished job. The job is marked once all its tasks are queued, so that the reconciler does not
+ * take a job still being enqueued for one that lost its tasks. On shutdown, `drain()` waits for the
+ * enqueues in flight.
  */
 export class TaskEnqueuer {
   private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(private readonly queue: LicenseTaskQueue, private readonly log: FastifyBaseLogger) {}
+  constructor(private readonly queue: LicenseTaskQueue, private readonly db: Db, private readonly log: FastifyBaseLogger) {}
 
   enqueue(jobId: string, userIds: string[]): void {
     const started = performance.now();
     const work = enqueueLicenseTasks(this.queue, jobId, userIds)
+      .then(() => markTasksEnqueued(this.db, jobId))
       .then(() => this.log.debug({ jobId, users: userIds.length, ms: Math.round(performance.now() - started) }, 'tasks enqueued'))
       .catch((err: unknown) => this.log.warn({ err, jobId }, 'enqueueing failed; the reconciler will enqueue the pending users'))
       .finally(() => this.inFlight.delete(work));

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Db } from '@licensing/db';
+import { markTasksEnqueued, type Db } from '@licensing/db';
 import { decodeLicenseTask, enqueueLicenseTasks, type LicenseTaskQueue } from '@licensing/queue';
 import { finalizeJobsIfDone } from './finalize-jobs.ts';
 import { pruneExpired, type RetentionPolicy } from './retention.ts';
@@ -34,6 +34,11 @@ export class Reconciler {
       lockKey: string;
       /** Jobs younger than this are left to the API, which enqueues right after committing. */
       graceSeconds?: number;
+      /**
+       * A job whose tasks the API has not finished enqueueing is left alone this long (the API
+       * marks it when done); after that the API is taken to have died midway.
+       */
+      enqueueTimeoutSeconds?: number;
       /** Pruning runs on the same elected tick, at most this often. */
       retention?: RetentionPolicy & { everyMs: number };
     },
@@ -77,6 +82,7 @@ export class Reconciler {
              j.user_count - coalesce((SELECT sum(p.succeeded + p.failed) FROM license_job_progress p WHERE p.job_id = j.id), 0)::int AS pending
       FROM license_jobs j
       WHERE j.finished_at IS NULL AND j.created_at < now() - make_interval(secs => ${this.deps.graceSeconds ?? 5})
+        AND (j.tasks_enqueued_at IS NOT NULL OR j.created_at < now() - make_interval(secs => ${this.deps.enqueueTimeoutSeconds ?? 60}))
       ORDER BY j.seq`);
     const finished = await finalizeJobsIfDone(db, jobs.filter((j) => j.pending === 0).map((j) => j.id));
     const open = jobs.filter((j) => j.pending > 0);
@@ -106,6 +112,7 @@ export class Reconciler {
         requeued += rows.length;
         after = rows[rows.length - 1]!.position;
       }
+      await markTasksEnqueued(db, job.id);
     }
     log.warn({ pendingTotal, queued, requeued }, 'queue held fewer tasks than Postgres has pending users; re-enqueued them');
     return { requeued, finished: finished.length };
