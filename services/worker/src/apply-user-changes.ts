@@ -59,20 +59,20 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
     // Round trips are what a busy worker waits on most, so statements that neither depend on each
     // other's results nor take locks in a particular order are sent together (postgres.js pipelines
     // them on the transaction's connection; the order they go out in is not relied on).
-    await Promise.all([
+    const [, users] = await Promise.all([
       // Every statement below looks up at most a batch of rows by key. With statistics that lag
       // behind a burst of work (a fresh deployment, or "few pending items" while a 50,000-user job
       // runs) the planner can prefer a hash join over a scan whose cost grows with the job.
       tx.execute(sql`SELECT set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true),
         set_config('enable_mergejoin', 'off', true), set_config('enable_bitmapscan', 'off', true)`),
-      // The user locks (in id order, so batches never deadlock), alone and first: every read after
-      // them sees what the previous holder of each lock committed.
-      tx.execute(sql`SELECT u.id FROM users u WHERE u.id = any(${sql.param(userIds)}::uuid[]) ORDER BY u.id FOR UPDATE`),
-    ]);
-    const [users, pending, licenseRows, catalog] = await Promise.all([
+      // The user locks (in id order, so batches never deadlock), before any other read: every read
+      // after them sees what the previous holder of each lock committed. A user deleted meanwhile
+      // is not returned.
       tx.execute<{ id: string; usage_location: string | null; country: string }>(sql`
         SELECT u.id, u.usage_location, c.country FROM users u JOIN customers c ON c.id = u.customer_id
-        WHERE u.id = any(${sql.param(userIds)}::uuid[])`),
+        WHERE u.id = any(${sql.param(userIds)}::uuid[]) ORDER BY u.id FOR UPDATE OF u`),
+    ]);
+    const [pending, licenseRows, catalog] = await Promise.all([
       // The users' pending items up to the newest job asked for, in acceptance order, with their
       // job's changes.
       tx.execute<{ job_id: string; user_id: string; reserved_products: string[]; customer_id: string; job_status: string; assign: Required<AssignChange>[]; revoke: string[] }>(sql`
