@@ -4,6 +4,7 @@
 //
 //   BENCH_USERS (10000)  BENCH_BIG_USERS (50000, 0 to skip)  BENCH_ROUNDS (3, after one unmeasured warm-up round)
 //   BENCH_DATABASE_SERVER (postgres://postgres@127.0.0.1:5432/postgres)  BENCH_REDIS_URL (redis://127.0.0.1:6379)
+//   BENCH_PROFILE=dir (V8 CPU profiles of every service)  BENCH_REDIS_STATS=1 (Redis command statistics per phase)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ const prefix = `bench-${randomUUID().slice(0, 8)}`;
 const children: ChildProcess[] = [];
 
 function startService(name: 'api' | 'catalog' | 'worker', extraEnv: Record<string, string> = {}): ChildProcess {
-  const profileDir = process.env.BENCH_PROFILE ?? (name === 'worker' ? process.env.BENCH_PROFILE_WORKER : undefined);
+  const profileDir = process.env.BENCH_PROFILE;
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${name}`] : [];
   const flags = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : SERVICE_NODE_FLAGS;
   const child = spawn(process.execPath, [...profile, ...flags, '--import', 'tsx', `services/${name}/src/main.ts`], {
@@ -107,6 +108,11 @@ async function redisPid(): Promise<number> {
   const info = await redis.info('server');
   await redis.quit();
   return Number(/process_id:(\d+)/.exec(info)![1]);
+}
+
+/** CPU microseconds per unit of work (user, task) of each group between two snapshots. */
+function cpuMicrosPer(before: Record<string, number>, after: Record<string, number>, units: number): Record<string, number> {
+  return Object.fromEntries(Object.keys(after).map((k) => [k, Math.round(((after[k]! - before[k]!) * 1e6) / units)]));
 }
 
 /** Peak resident set size (VmHWM) of a process, in MB. */
@@ -218,15 +224,17 @@ async function main() {
       await runJob(apiKey, customer.id, assign);
       await runJob(apiKey, customer.id, revoke);
       const groups = { api: [api.pid!], worker: workers.map((w) => w.pid!), catalog: [catalog.pid!], redis: [redisServer] };
-      const statsRedis = new Redis(redisUrl);
-      if (process.env.BENCH_REDIS_STATS) await statsRedis.config('RESETSTAT');
+      const statsRedis = process.env.BENCH_REDIS_STATS ? new Redis(redisUrl) : undefined;
+      await statsRedis?.config('RESETSTAT');
       const before = cpuSnapshot(groups);
       const rounds: { assign: JobRun; revoke: JobRun }[] = [];
       for (let r = 0; r < ROUNDS; r++) rounds.push({ assign: await runJob(apiKey, customer.id, assign), revoke: await runJob(apiKey, customer.id, revoke) });
       const after = cpuSnapshot(groups);
-      if (process.env.BENCH_REDIS_STATS) console.log(label, await statsRedis.info('commandstats'));
-      await statsRedis.quit();
-      const cpuMicrosPerUser = Object.fromEntries(Object.keys(after).map((k) => [k, Math.round(((after[k]! - before[k]!) * 1e6) / (ROUNDS * 2 * N))]));
+      if (statsRedis) {
+        console.log(label, await statsRedis.info('commandstats'));
+        await statsRedis.quit();
+      }
+      const cpuMicrosPerUser = cpuMicrosPer(before, after, ROUNDS * 2 * N);
       return {
         rounds,
         assignUsersPerSecond: median(rounds.map((r) => r.assign.usersPerSecond)),
@@ -256,7 +264,8 @@ async function main() {
     const raw = [await rawCeiling(N, 50), await rawCeiling(N, 200)];
     const rawAfter = cpuSnapshot(rawGroups);
     // The bare queue's CPU per task: the bench process is its producer and worker.
-    results.rawCpuMicrosPerTask = { redis: Math.round(((rawAfter.redis! - rawBefore.redis!) * 1e6) / (2 * N)), producerAndWorker: Math.round(((rawAfter.bench! - rawBefore.bench!) * 1e6) / (2 * N)) };
+    const rawCpu = cpuMicrosPer(rawBefore, rawAfter, 2 * N);
+    results.rawCpuMicrosPerTask = { redis: rawCpu.redis, producerAndWorker: rawCpu.bench };
     const ceiling = Math.max(...raw.map((r) => r.tasksPerSecond));
     Object.assign(results, {
       oneWorker,
