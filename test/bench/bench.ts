@@ -5,6 +5,7 @@
 //   BENCH_USERS (10000)  BENCH_BIG_USERS (50000, 0 to skip)  BENCH_ROUNDS (3, after one unmeasured warm-up round)
 //   BENCH_DATABASE_SERVER (postgres://postgres@127.0.0.1:5432/postgres)  BENCH_REDIS_URL (redis://127.0.0.1:6379)
 //   BENCH_PROFILE=dir (V8 CPU profiles of every service)  BENCH_REDIS_STATS=1 (Redis command statistics per phase)
+//   BENCH_TIMELINE=1 (how busy the machine is in each 100 ms of every job)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -87,6 +88,16 @@ function cpuSeconds(pid: number): number {
   }
 }
 
+/** Read and write system calls made so far by a process (/proc/pid/io). */
+function syscalls(pid: number): number {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    return Number(/syscr: (\d+)/.exec(io)![1]) + Number(/syscw: (\d+)/.exec(io)![1]);
+  } catch {
+    return 0;
+  }
+}
+
 /** Every postgres process's CPU seconds (the server's backends live as long as the pools). */
 function postgresPids(): number[] {
   return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
@@ -94,13 +105,23 @@ function postgresPids(): number[] {
   });
 }
 
-/** Snapshot of CPU seconds by process group, to attribute a phase's CPU per user. */
-function cpuSnapshot(groups: Record<string, number[]>): Record<string, number> {
-  const snap: Record<string, number> = {};
-  for (const [name, pids] of Object.entries(groups)) snap[name] = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-  snap.postgres = postgresPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-  snap.bench = process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
-  return snap;
+/** Seconds the whole machine spent busy and idle so far, all cores (first line of /proc/stat). */
+function machineCpu(): { busy: number; idle: number } {
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+  return { busy: (user! + nice! + system! + irq! + softirq! + steal!) / 100, idle: (idle! + iowait!) / 100 };
+}
+
+/** Snapshot of CPU seconds (and system calls) by process group, to attribute a phase's work per user. */
+function cpuSnapshot(groups: Record<string, number[]>) {
+  const cpu: Record<string, number> = {};
+  const calls: Record<string, number> = {};
+  for (const [name, pids] of Object.entries(groups)) {
+    cpu[name] = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+    calls[name] = pids.reduce((sum, pid) => sum + syscalls(pid), 0);
+  }
+  cpu.postgres = postgresPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  cpu.bench = process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
+  return { cpu, calls, machine: machineCpu() };
 }
 
 async function redisPid(): Promise<number> {
@@ -140,8 +161,32 @@ interface JobRun {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** One job as a client sees it: POST, then poll until finished. Users per second end to end. */
+/**
+ * One job as a client sees it: POST, then poll until finished. Users per second end to end.
+ * BENCH_TIMELINE=1 prints how busy the machine was in each 100 ms of the job.
+ */
 async function runJob(key: string, customerId: string, body: unknown): Promise<JobRun> {
+  const timeline: number[] = [];
+  let last = machineCpu();
+  const sampler = process.env.BENCH_TIMELINE
+    ? setInterval(() => {
+        const now = machineCpu();
+        const busy = now.busy - last.busy;
+        timeline.push(Math.round((100 * busy) / Math.max(0.01, busy + now.idle - last.idle)));
+        last = now;
+      }, 100)
+    : undefined;
+  try {
+    return await runJobUntilFinished(key, customerId, body);
+  } finally {
+    if (sampler) {
+      clearInterval(sampler);
+      console.log('machine busy % per 100 ms:', timeline.join(' '));
+    }
+  }
+}
+
+async function runJobUntilFinished(key: string, customerId: string, body: unknown): Promise<JobRun> {
   const t0 = performance.now();
   const job = await http('POST', `/v1/customers/${customerId}/license-jobs`, key, body);
   const postMs = performance.now() - t0;
@@ -234,13 +279,18 @@ async function main() {
         console.log(label, await statsRedis.info('commandstats'));
         await statsRedis.quit();
       }
-      const cpuMicrosPerUser = cpuMicrosPer(before, after, ROUNDS * 2 * N);
+      const users = ROUNDS * 2 * N;
+      const idle = after.machine.idle - before.machine.idle;
       return {
         rounds,
         assignUsersPerSecond: median(rounds.map((r) => r.assign.usersPerSecond)),
         revokeUsersPerSecond: median(rounds.map((r) => r.revoke.usersPerSecond)),
         medianPostMs: median(rounds.flatMap((r) => [r.assign.postMs, r.revoke.postMs])),
-        cpuMicrosPerUser,
+        cpuMicrosPerUser: cpuMicrosPer(before.cpu, after.cpu, users),
+        // Read/write system calls per 100 users: what coalescing writes and batching save.
+        syscallsPer100Users: Object.fromEntries(Object.keys(after.calls).map((k) => [k, Math.round(((after.calls[k]! - before.calls[k]!) * 100) / users)])),
+        // Share of both cores left idle while the rounds ran.
+        machineIdleShare: +(idle / (idle + after.machine.busy - before.machine.busy)).toFixed(2),
       };
     };
     const oneWorker = await measureRounds('one worker');
@@ -264,7 +314,7 @@ async function main() {
     const raw = [await rawCeiling(N, 50), await rawCeiling(N, 200)];
     const rawAfter = cpuSnapshot(rawGroups);
     // The bare queue's CPU per task: the bench process is its producer and worker.
-    const rawCpu = cpuMicrosPer(rawBefore, rawAfter, 2 * N);
+    const rawCpu = cpuMicrosPer(rawBefore.cpu, rawAfter.cpu, 2 * N);
     results.rawCpuMicrosPerTask = { redis: rawCpu.redis, producerAndWorker: rawCpu.bench };
     const ceiling = Math.max(...raw.map((r) => r.tasksPerSecond));
     Object.assign(results, {
