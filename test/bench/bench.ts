@@ -66,16 +66,18 @@ async function waitReady(url: string) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Mean batch size and transaction time of a worker, from its Prometheus metrics. */
-async function batchStats(url: string) {
-  const text = await (await fetch(url)).text();
+/** Batches a worker has applied so far: count, users and seconds in them (Prometheus metrics). */
+async function batchTotals(port: number) {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? NaN);
-  const batches = value('license_task_batch_size_count');
-  return {
-    batches,
-    meanUsersPerBatch: Math.round(value('license_task_batch_size_sum') / batches),
-    meanBatchMs: +((value('license_task_batch_duration_seconds_sum') / batches) * 1000).toFixed(1),
-  };
+  return { batches: value('license_task_batch_size_count'), users: value('license_task_batch_size_sum'), seconds: value('license_task_batch_duration_seconds_sum') };
+}
+
+/** Mean batch size and transaction time of some workers between two readings of batchTotals. */
+function batchStats(before: Awaited<ReturnType<typeof batchTotals>>[], after: Awaited<ReturnType<typeof batchTotals>>[]) {
+  const sum = (key: 'batches' | 'users' | 'seconds') => after.reduce((total, a, i) => total + a[key] - (before[i]?.[key] ?? 0), 0);
+  const batches = sum('batches');
+  return { batches, meanUsersPerBatch: Math.round(sum('users') / batches), meanBatchMs: +((sum('seconds') / batches) * 1000).toFixed(1) };
 }
 
 /** CPU seconds used so far by a process (user + system), from /proc. */
@@ -240,7 +242,7 @@ async function main() {
     await waitReady(`http://127.0.0.1:${PORTS.catalog}/readyz`);
     const api = startService('api');
     await waitReady(`http://127.0.0.1:${PORTS.api}/readyz`);
-    let workers = [startService('worker', { WORKER_PORT: String(PORTS.worker) })];
+    const workers = [startService('worker', { WORKER_PORT: String(PORTS.worker) })];
     await waitReady(`http://127.0.0.1:${PORTS.worker}/readyz`);
 
     await http('PUT', '/v1/products/BENCH_SUITE', OPERATOR, { id: 'BENCH_SUITE', name: 'Bench suite', servicePlans: [{ id: 'MAIL', name: 'Mail' }, { id: 'DOCS', name: 'Docs', requires: ['MAIL'] }] }, `http://127.0.0.1:${PORTS.catalog}`);
@@ -260,44 +262,73 @@ async function main() {
     const revoke = { userIds: customer.ids, revoke: ['BENCH_SUITE'] };
 
     const redisServer = await redisPid();
-    /**
-     * One unmeasured round first (as for the raw queue below, whose Redis is warm by then): JIT,
-     * Postgres buffers and connection pools warm up, as in a system that has been running. Then
-     * ROUNDS measured rounds of assign + revoke, with the CPU each process used per user changed.
-     */
-    const measureRounds = async (label: string) => {
-      await runJob(apiKey, customer.id, assign);
-      await runJob(apiKey, customer.id, revoke);
+    const statsRedis = process.env.BENCH_REDIS_STATS ? new Redis(redisUrl) : undefined;
+    type Snapshot = ReturnType<typeof cpuSnapshot>;
+    type Totals = Awaited<ReturnType<typeof batchTotals>>;
+    /** What one setting (one or two workers) used over its rounds: deltas summed round by round. */
+    const phase = () => ({ rounds: [] as { assign: JobRun; revoke: JobRun }[], cpu: {} as Record<string, number>, calls: {} as Record<string, number>, busy: 0, idle: 0, batches: { before: [] as Totals[], after: [] as Totals[] }, commandStats: '' });
+    type Phase = ReturnType<typeof phase>;
+    const add = (into: Record<string, number>, before: Record<string, number>, after: Record<string, number>) => {
+      for (const k of Object.keys(after)) into[k] = (into[k] ?? 0) + after[k]! - before[k]!;
+    };
+    /** One measured assign + revoke with the workers running now, added to `into`. */
+    const measureRound = async (into: Phase, workers: ChildProcess[], ports: number[]) => {
       const groups = { api: [api.pid!], worker: workers.map((w) => w.pid!), catalog: [catalog.pid!], redis: [redisServer] };
-      const statsRedis = process.env.BENCH_REDIS_STATS ? new Redis(redisUrl) : undefined;
       await statsRedis?.config('RESETSTAT');
-      const before = cpuSnapshot(groups);
-      const rounds: { assign: JobRun; revoke: JobRun }[] = [];
-      for (let r = 0; r < ROUNDS; r++) rounds.push({ assign: await runJob(apiKey, customer.id, assign), revoke: await runJob(apiKey, customer.id, revoke) });
-      const after = cpuSnapshot(groups);
-      if (statsRedis) {
-        console.log(label, await statsRedis.info('commandstats'));
-        await statsRedis.quit();
-      }
-      const users = ROUNDS * 2 * N;
-      const idle = after.machine.idle - before.machine.idle;
+      into.batches.before.push(...(await Promise.all(ports.map(batchTotals))));
+      const before: Snapshot = cpuSnapshot(groups);
+      into.rounds.push({ assign: await runJob(apiKey, customer.id, assign), revoke: await runJob(apiKey, customer.id, revoke) });
+      const after: Snapshot = cpuSnapshot(groups);
+      into.batches.after.push(...(await Promise.all(ports.map(batchTotals))));
+      if (statsRedis) into.commandStats += await statsRedis.info('commandstats');
+      add(into.cpu, before.cpu, after.cpu);
+      add(into.calls, before.calls, after.calls);
+      into.busy += after.machine.busy - before.machine.busy;
+      into.idle += after.machine.idle - before.machine.idle;
+    };
+    const summarise = (p: Phase, label: string) => {
+      if (p.commandStats) console.log(label, p.commandStats);
+      const users = p.rounds.length * 2 * N;
       return {
-        rounds,
-        assignUsersPerSecond: median(rounds.map((r) => r.assign.usersPerSecond)),
-        revokeUsersPerSecond: median(rounds.map((r) => r.revoke.usersPerSecond)),
-        medianPostMs: median(rounds.flatMap((r) => [r.assign.postMs, r.revoke.postMs])),
-        cpuMicrosPerUser: cpuMicrosPer(before.cpu, after.cpu, users),
+        rounds: p.rounds,
+        assignUsersPerSecond: median(p.rounds.map((r) => r.assign.usersPerSecond)),
+        revokeUsersPerSecond: median(p.rounds.map((r) => r.revoke.usersPerSecond)),
+        medianPostMs: median(p.rounds.flatMap((r) => [r.assign.postMs, r.revoke.postMs])),
+        cpuMicrosPerUser: Object.fromEntries(Object.entries(p.cpu).map(([k, v]) => [k, Math.round((v * 1e6) / users)])),
         // Read/write system calls per 100 users: what coalescing writes and batching save.
-        syscallsPer100Users: Object.fromEntries(Object.keys(after.calls).map((k) => [k, Math.round(((after.calls[k]! - before.calls[k]!) * 100) / users)])),
+        syscallsPer100Users: Object.fromEntries(Object.entries(p.calls).map(([k, v]) => [k, Math.round((v * 100) / users)])),
         // Share of both cores left idle while the rounds ran.
-        machineIdleShare: +(idle / (idle + after.machine.busy - before.machine.busy)).toFixed(2),
+        machineIdleShare: +(p.idle / (p.idle + p.busy)).toFixed(2),
+        batches: batchStats(p.batches.before, p.batches.after),
       };
     };
-    const oneWorker = await measureRounds('one worker');
-    workers.push(startService('worker', { WORKER_PORT: String(PORTS.worker + 10) }));
-    await waitReady(`http://127.0.0.1:${PORTS.worker + 10}/readyz`);
-    const twoWorkers = await measureRounds('two workers');
-    await stopService(workers.pop()!);
+    /**
+     * The machine's speed drifts (other tenants of the host): the raw queue, one worker and two
+     * workers are measured in turn within every round, so that drift hits all three alike. One
+     * unmeasured job pair first warms up JIT, Postgres buffers and pools, as in a system that has
+     * been running; the second worker, started for each round, gets its own warm-up pair.
+     */
+    await runJob(apiKey, customer.id, assign);
+    await runJob(apiKey, customer.id, revoke);
+    const one = phase();
+    const two = phase();
+    const raw: Awaited<ReturnType<typeof rawCeiling>>[][] = [];
+    const rawCpuByRound: Record<string, number>[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const rawBefore = cpuSnapshot({ redis: [redisServer] });
+      raw.push([await rawCeiling(N, 50), await rawCeiling(N, 200)]);
+      rawCpuByRound.push(cpuMicrosPer(rawBefore.cpu, cpuSnapshot({ redis: [redisServer] }).cpu, 2 * N));
+      await measureRound(one, workers, [PORTS.worker]);
+      const second = startService('worker', { WORKER_PORT: String(PORTS.worker + 10) });
+      await waitReady(`http://127.0.0.1:${PORTS.worker + 10}/readyz`);
+      await runJob(apiKey, customer.id, assign);
+      await runJob(apiKey, customer.id, revoke);
+      await measureRound(two, [...workers, second], [PORTS.worker, PORTS.worker + 10]);
+      await stopService(second);
+    }
+    await statsRedis?.quit();
+    const oneWorker = summarise(one, 'one worker');
+    const twoWorkers = summarise(two, 'two workers');
 
     let big: unknown = 'skipped';
     if (BIG > 0) {
@@ -305,24 +336,19 @@ async function main() {
       big = { users: BIG, assign: await runJob(apiKey, bigCustomer.id, { userIds: bigCustomer.ids, assign: [{ productId: 'BENCH_SUITE' }] }) };
     }
     const rss = { apiMb: peakRssMb(api.pid), workerMb: peakRssMb(workers[0]!.pid) };
-    results.workerBatches = await batchStats(`http://127.0.0.1:${PORTS.worker}/metrics`);
     for (const child of [...workers, api, catalog]) await stopService(child);
-    workers = [];
 
-    const rawGroups = { redis: [await redisPid()] };
-    const rawBefore = cpuSnapshot(rawGroups);
-    const raw = [await rawCeiling(N, 50), await rawCeiling(N, 200)];
-    const rawAfter = cpuSnapshot(rawGroups);
-    // The bare queue's CPU per task: the bench process is its producer and worker.
-    const rawCpu = cpuMicrosPer(rawBefore.cpu, rawAfter.cpu, 2 * N);
+    // The bare queue's CPU per task (median round): the bench process is its producer and worker.
+    const rawCpu = rawCpuByRound.sort((a, b) => a.bench! + a.redis! - b.bench! - b.redis!)[Math.floor(rawCpuByRound.length / 2)]!;
     results.rawCpuMicrosPerTask = { redis: rawCpu.redis, producerAndWorker: rawCpu.bench };
-    const ceiling = Math.max(...raw.map((r) => r.tasksPerSecond));
+    // Per round the best of the two concurrency settings; the ceiling is the median round.
+    const ceiling = median(raw.map((round) => Math.max(...round.map((r) => r.tasksPerSecond))));
     Object.assign(results, {
       oneWorker,
       twoWorkers,
       big,
       peakRss: rss,
-      rawBullmq: raw,
+      rawBullmq: raw.flat(),
       summary: {
         assignUsersPerSecond: oneWorker.assignUsersPerSecond,
         revokeUsersPerSecond: oneWorker.revokeUsersPerSecond,
