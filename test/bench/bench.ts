@@ -133,9 +133,15 @@ async function redisPid(): Promise<number> {
   return Number(/process_id:(\d+)/.exec(info)![1]);
 }
 
-/** CPU microseconds per unit of work (user, task) of each group between two snapshots. */
-function cpuMicrosPer(before: Record<string, number>, after: Record<string, number>, units: number): Record<string, number> {
-  return Object.fromEntries(Object.keys(after).map((k) => [k, Math.round(((after[k]! - before[k]!) * 1e6) / units)]));
+/** What each group used between two snapshots, added to `into` (several rounds add up). */
+function addDelta(into: Record<string, number>, before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  for (const k of Object.keys(after)) into[k] = (into[k] ?? 0) + after[k]! - before[k]!;
+  return into;
+}
+
+/** Each group's total per unit of work (user, task), times `scale` (1e6: CPU seconds → µs). */
+function perUnit(totals: Record<string, number>, units: number, scale: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, Math.round((v * scale) / units)]));
 }
 
 /** Peak resident set size (VmHWM) of a process, in MB. */
@@ -268,9 +274,6 @@ async function main() {
     /** What one setting (one or two workers) used over its rounds: deltas summed round by round. */
     const phase = () => ({ rounds: [] as { assign: JobRun; revoke: JobRun }[], cpu: {} as Record<string, number>, calls: {} as Record<string, number>, busy: 0, idle: 0, batches: { before: [] as Totals[], after: [] as Totals[] }, commandStats: '' });
     type Phase = ReturnType<typeof phase>;
-    const add = (into: Record<string, number>, before: Record<string, number>, after: Record<string, number>) => {
-      for (const k of Object.keys(after)) into[k] = (into[k] ?? 0) + after[k]! - before[k]!;
-    };
     /** One measured assign + revoke with the workers running now, added to `into`. */
     const measureRound = async (into: Phase, workers: ChildProcess[], ports: number[]) => {
       const groups = { api: [api.pid!], worker: workers.map((w) => w.pid!), catalog: [catalog.pid!], redis: [redisServer] };
@@ -281,8 +284,8 @@ async function main() {
       const after: Snapshot = cpuSnapshot(groups);
       into.batches.after.push(...(await Promise.all(ports.map(batchTotals))));
       if (statsRedis) into.commandStats += await statsRedis.info('commandstats');
-      add(into.cpu, before.cpu, after.cpu);
-      add(into.calls, before.calls, after.calls);
+      addDelta(into.cpu, before.cpu, after.cpu);
+      addDelta(into.calls, before.calls, after.calls);
       into.busy += after.machine.busy - before.machine.busy;
       into.idle += after.machine.idle - before.machine.idle;
     };
@@ -294,9 +297,9 @@ async function main() {
         assignUsersPerSecond: median(p.rounds.map((r) => r.assign.usersPerSecond)),
         revokeUsersPerSecond: median(p.rounds.map((r) => r.revoke.usersPerSecond)),
         medianPostMs: median(p.rounds.flatMap((r) => [r.assign.postMs, r.revoke.postMs])),
-        cpuMicrosPerUser: Object.fromEntries(Object.entries(p.cpu).map(([k, v]) => [k, Math.round((v * 1e6) / users)])),
+        cpuMicrosPerUser: perUnit(p.cpu, users, 1e6),
         // Read/write system calls per 100 users: what coalescing writes and batching save.
-        syscallsPer100Users: Object.fromEntries(Object.entries(p.calls).map(([k, v]) => [k, Math.round((v * 100) / users)])),
+        syscallsPer100Users: perUnit(p.calls, users, 100),
         // Share of both cores left idle while the rounds ran.
         machineIdleShare: +(p.idle / (p.idle + p.busy)).toFixed(2),
         batches: batchStats(p.batches.before, p.batches.after),
@@ -317,7 +320,7 @@ async function main() {
     for (let r = 0; r < ROUNDS; r++) {
       const rawBefore = cpuSnapshot({ redis: [redisServer] });
       raw.push([await rawCeiling(N, 50), await rawCeiling(N, 200)]);
-      rawCpuByRound.push(cpuMicrosPer(rawBefore.cpu, cpuSnapshot({ redis: [redisServer] }).cpu, 2 * N));
+      rawCpuByRound.push(perUnit(addDelta({}, rawBefore.cpu, cpuSnapshot({ redis: [redisServer] }).cpu), 2 * N, 1e6));
       await measureRound(one, workers, [PORTS.worker]);
       const second = startService('worker', { WORKER_PORT: String(PORTS.worker + 10) });
       await waitReady(`http://127.0.0.1:${PORTS.worker + 10}/readyz`);

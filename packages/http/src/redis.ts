@@ -25,7 +25,7 @@ const coalescing = Symbol('coalescing writes');
  * write of a tick and uncorking it once the tick's work is done sends them in one writev, with no
  * change to how commands are ordered or answered (unlike auto-pipelining, which waits for one
  * pipeline's replies before sending the next). Applied to each new socket (after a reconnect too).
- * Measured with `pnpm bench`: the worker's read/write system calls fell from ~1.7 to ~0.6 per user.
+ * Measured with `pnpm bench`: the worker's read/write system calls fell from ~1.7 to 0.4–0.6 per user.
  */
 export function coalesceWrites(socket: Socket): void {
   const tagged = socket as Socket & { [coalescing]?: true };
