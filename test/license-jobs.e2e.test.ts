@@ -238,6 +238,26 @@ describe('concurrency', () => {
     expect(n).toBe(10);
   });
 
+  it("a task applies all of its user's pending items in acceptance order, a later job's too, whose own task then finds nothing", async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 10);
+    await partner.subscribe(customer, SUITE.id, 10);
+    await env.queue.pause();
+    const a = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
+    const b = await partner.startJob(customer, { userIds: users.slice(0, 4), revoke: [SUITE.id] });
+    await env.queue.obliterate({ force: true }); // only the calls below apply anything
+    const applied = await applyUserChanges(env.db, users.map((userId) => ({ jobId: a.body.id, userId })));
+    expect(applied).toHaveLength(14);
+    for (const userId of users.slice(0, 4)) {
+      expect(applied.filter((i) => i.userId === userId).map((i) => [i.jobId, i.status])).toEqual([[a.body.id, 'succeeded'], [b.body.id, 'succeeded']]);
+    }
+    expect(await applyUserChanges(env.db, users.slice(0, 4).map((userId) => ({ jobId: b.body.id, userId })))).toEqual([]);
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 6, reserved: 0, available: 4 });
+    const [{ n }] = await env.sql`SELECT count(*)::int AS n FROM user_licenses WHERE customer_id = ${customer} AND user_id = any(${users.slice(0, 4)}::uuid[])`;
+    expect(n).toBe(0);
+    await env.queue.resume();
+  });
+
   it('a task delivered twice changes nothing the second time', async () => {
     const customer = await partner.customer();
     const users = await partner.users(customer, 20);

@@ -4,3 +4,4 @@ export * from './catalog-reads.ts';
 export * from './job-summaries.ts';
 export * as tables from './schema.ts';
 export type { JobSummary } from './schema.ts';
+export * from './prepared.ts';

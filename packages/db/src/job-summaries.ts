@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from './client.ts';
+import { executePrepared } from './prepared.ts';
 import type { JobProgressDelta } from '@licensing/domain';
 import type { JobSummary } from './schema.ts';
 
@@ -9,7 +10,7 @@ import type { JobSummary } from './schema.ts';
  */
 export async function addJobProgress(tx: DbOrTx, deltas: JobProgressDelta[]): Promise<void> {
   if (deltas.length === 0) return;
-  await tx.execute(sql`
+  await executePrepared(tx, sql`
     INSERT INTO license_job_progress (job_id, succeeded, failed, errors_by_code)
     SELECT x.job_id, x.succeeded, x.failed, x.errors_by_code
     FROM jsonb_to_recordset(${sql.param(JSON.stringify(deltas.map((d) => ({ job_id: d.jobId, succeeded: d.succeeded, failed: d.failed, errors_by_code: d.errorsByCode }))))}::jsonb)

@@ -1,0 +1,79 @@
+// `pnpm bench:batch`: the worker's Postgres batch alone, without queue or HTTP: CPU per user of
+// this process (the worker's side: driver, rules) and of all Postgres processes, to accept a job
+// (items and seat reservations) and to apply it in batches one after another, for an assign and a
+// revoke of every user. Steadier than the end-to-end bench, for comparing changes to the SQL.
+//
+//   BENCH_USERS (10000)  BENCH_BATCH (300)  BENCH_ROUNDS (5, after one unmeasured warm-up round)
+//   BENCH_DATABASE_SERVER (postgres://postgres@127.0.0.1:5432/postgres)
+// Prints one line per job and the median per figure; uses a database of its own, dropped at the end.
+import { readdirSync, readFileSync } from 'node:fs';
+import postgres from 'postgres';
+import { createDb, prepareDatabase } from '@licensing/db';
+import { applyUserChanges } from '../../services/worker/src/apply-user-changes.ts';
+import { createJobWithReservations } from '../../services/api/src/repositories/license-jobs.ts';
+
+const N = Number(process.env.BENCH_USERS ?? 10_000);
+const BATCH = Number(process.env.BENCH_BATCH ?? 300);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const server = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const dbName = `licensing_batch_bench_${process.pid}`;
+const url = (() => { const u = new URL(server); u.pathname = `/${dbName}`; return u.toString(); })();
+
+/** CPU seconds of every Postgres process so far (backends, WAL writer, autovacuum...). */
+const postgresCpu = () => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).reduce((sum, pid) => {
+  try {
+    if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') return sum;
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return sum + (Number(f[11]) + Number(f[12])) / 100;
+  } catch { return sum; }
+}, 0);
+const ownCpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+const snapshot = () => ({ ms: performance.now(), own: ownCpu(), postgres: postgresCpu() });
+type Snapshot = ReturnType<typeof snapshot>;
+/** Per user: wall ms for the whole phase, and µs of CPU. */
+const perUser = (a: Snapshot, b: Snapshot) => ({ ms: Math.round(b.ms - a.ms), workerUs: Math.round(((b.own - a.own) * 1e6) / N), postgresUs: Math.round(((b.postgres - a.postgres) * 1e6) / N) });
+
+const admin = postgres(server, { max: 1, onnotice: () => {} });
+await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+await prepareDatabase(url);
+const { db, sql, close } = createDb(url, { max: 4 });
+try {
+  const [partner] = await sql`INSERT INTO partners (name, api_key_prefix, api_key_hash) VALUES ('bench', 'bench', '\\x01') RETURNING id`;
+  const [customer] = await sql`INSERT INTO customers (partner_id, name, country) VALUES (${partner!.id}, 'bench', 'US') RETURNING id`;
+  await sql`INSERT INTO users (customer_id, user_principal_name, display_name)
+    SELECT ${customer!.id}, 'u' || g || '@bench.example', 'User ' || g FROM generate_series(1, ${N}) g`;
+  const product = { id: 'BENCH_SUITE', name: 'Bench suite', servicePlans: [{ id: 'MAIL', name: 'Mail' }, { id: 'DOCS', name: 'Docs', requires: ['MAIL'] }] };
+  await sql`INSERT INTO catalog.products (id, document) VALUES (${product.id}, ${JSON.stringify(product)}::jsonb)`;
+  await sql`INSERT INTO subscriptions (customer_id, product_id, quantity) VALUES (${customer!.id}, ${product.id}, ${N})`;
+  const userIds = (await sql`SELECT id FROM users ORDER BY random()`).map((r) => r.id as string);
+
+  const run = async (kind: 'assign' | 'revoke') => {
+    const changes = kind === 'assign' ? { assign: [{ productId: product.id, disabledServicePlans: ['DOCS'] }], revoke: [] } : { assign: [], revoke: [product.id] };
+    const t0 = snapshot();
+    const { job } = await db.transaction((tx) => createJobWithReservations(tx, { partnerId: partner!.id, customerId: customer!.id, userIds, ...changes }));
+    const t1 = snapshot();
+    for (let i = 0; i < N; i += BATCH) await applyUserChanges(db, userIds.slice(i, i + BATCH).map((userId) => ({ jobId: job.id, userId })));
+    const t2 = snapshot();
+    await sql`UPDATE license_jobs SET status = 'completed', finished_at = now() WHERE id = ${job.id}`;
+    return { kind, accept: perUser(t0, t1), apply: perUser(t1, t2) };
+  };
+  const results: Awaited<ReturnType<typeof run>>[] = [];
+  for (let r = 0; r <= ROUNDS; r++) {
+    for (const kind of ['assign', 'revoke'] as const) {
+      const result = await run(kind);
+      if (r === 0) continue; // warm-up
+      results.push(result);
+      console.log(JSON.stringify(result));
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  for (const kind of ['assign', 'revoke'] as const) {
+    const mine = results.filter((r) => r.kind === kind);
+    const m = (phase: 'accept' | 'apply', key: 'ms' | 'workerUs' | 'postgresUs') => median(mine.map((r) => r[phase][key]));
+    console.log(`${kind} ${N} users, batches of ${BATCH} (median of ${mine.length}): accept ${m('accept', 'ms')} ms, Postgres ${m('accept', 'postgresUs')} µs/user; apply ${m('apply', 'ms')} ms, Postgres ${m('apply', 'postgresUs')} µs/user, worker ${m('apply', 'workerUs')} µs/user`);
+  }
+} finally {
+  await close();
+  await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await admin.end();
+}
