@@ -108,7 +108,8 @@ export const licenseJobItems = pgTable(
     /** Products a seat is reserved for while the item is pending (one seat each). */
     reservedProducts: text('reserved_products').array().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.jobId, t.userId] })],
+  // Keyed by user and job (see migration 0003); a job's items are found by (job_id, position).
+  (t) => [primaryKey({ columns: [t.userId, t.jobSeq] })],
 );
 
 /**
