@@ -25,7 +25,8 @@ export async function addJobProgress(tx: DbOrTx, deltas: JobProgressDelta[]): Pr
 export async function countJobSummaries(db: DbOrTx, jobIds: string[], options: { unfinishedOnly?: boolean } = {}): Promise<Map<string, JobSummary>> {
   const result = new Map<string, JobSummary>();
   if (jobIds.length === 0) return result;
-  const rows = await db.execute<{ id: string; total: number; succeeded: number; failed: number; errors: Record<string, number> | null }>(sql`
+  // Prepared: run by the worker after every batch and by the API for every poll (two fixed texts).
+  const rows = await executePrepared<{ id: string; total: number; succeeded: number; failed: number; errors: Record<string, number> | null }>(db, sql`
     SELECT j.id, j.user_count AS total,
       coalesce((SELECT sum(p.succeeded) FROM license_job_progress p WHERE p.job_id = j.id), 0)::int AS succeeded,
       coalesce((SELECT sum(p.failed) FROM license_job_progress p WHERE p.job_id = j.id), 0)::int AS failed,
