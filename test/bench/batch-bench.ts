@@ -6,11 +6,11 @@
 //   BENCH_USERS (10000)  BENCH_BATCH (300)  BENCH_ROUNDS (5, after one unmeasured warm-up round)
 //   BENCH_DATABASE_SERVER (postgres://postgres@127.0.0.1:5432/postgres)
 // Prints one line per job and the median per figure; uses a database of its own, dropped at the end.
-import { readdirSync, readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { createDb, prepareDatabase } from '@licensing/db';
 import { applyUserChanges } from '../../services/worker/src/apply-user-changes.ts';
 import { createJobWithReservations } from '../../services/api/src/repositories/license-jobs.ts';
+import { cpuSeconds, postgresPids } from './proc.ts';
 
 const N = Number(process.env.BENCH_USERS ?? 10_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 300);
@@ -20,13 +20,7 @@ const dbName = `licensing_batch_bench_${process.pid}`;
 const url = (() => { const u = new URL(server); u.pathname = `/${dbName}`; return u.toString(); })();
 
 /** CPU seconds of every Postgres process so far (backends, WAL writer, autovacuum...). */
-const postgresCpu = () => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).reduce((sum, pid) => {
-  try {
-    if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') return sum;
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return sum + (Number(f[11]) + Number(f[12])) / 100;
-  } catch { return sum; }
-}, 0);
+const postgresCpu = () => postgresPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
 const ownCpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 const snapshot = () => ({ ms: performance.now(), own: ownCpu(), postgres: postgresCpu() });
 type Snapshot = ReturnType<typeof snapshot>;

@@ -8,12 +8,13 @@
 //   BENCH_TIMELINE=1 (how busy the machine is in each 100 ms of every job)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { SERVICE_NODE_FLAGS } from '../../scripts/service-flags.ts';
+import { cpuSeconds, postgresPids } from './proc.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const N = Number(process.env.BENCH_USERS ?? 10_000);
@@ -80,16 +81,6 @@ function batchStats(before: Awaited<ReturnType<typeof batchTotals>>[], after: Aw
   return { batches, meanUsersPerBatch: Math.round(sum('users') / batches), meanBatchMs: +((sum('seconds') / batches) * 1000).toFixed(1) };
 }
 
-/** CPU seconds used so far by a process (user + system), from /proc. */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
 /** Read and write system calls made so far by a process (/proc/pid/io). */
 function syscalls(pid: number): number {
   try {
@@ -98,13 +89,6 @@ function syscalls(pid: number): number {
   } catch {
     return 0;
   }
-}
-
-/** Every postgres process's CPU seconds (the server's backends live as long as the pools). */
-function postgresPids(): number[] {
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
-    try { return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres'; } catch { return false; }
-  });
 }
 
 /** Seconds the whole machine spent busy and idle so far, all cores (first line of /proc/stat). */
