@@ -238,6 +238,33 @@ describe('concurrency', () => {
     expect(n).toBe(10);
   });
 
+  it('reserves, per assigned product, a seat only for the selected users who do not hold it yet', async () => {
+    const customer = await partner.customer();
+    const all = await partner.users(customer, 11);
+    const [users, extra] = [all.slice(0, 10), all[10]!];
+    await partner.subscribe(customer, SUITE.id, 10);
+    await partner.subscribe(customer, ADDON.id, 10);
+    const first = await partner.startJob(customer, { userIds: users.slice(0, 4), assign: [{ productId: SUITE.id }] });
+    await partner.waitForJob(customer, first.body.id);
+    await env.queue.pause();
+    // Users 0..3 hold SUITE: they need an ADDON seat only; users 4..9 need one of each.
+    const both = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }, { productId: ADDON.id }] });
+    expect(both.status).toBe(202);
+    const subs = await partner.subscriptions(customer);
+    expect(subs[SUITE.id]).toMatchObject({ assigned: 4, reserved: 6, available: 0 });
+    expect(subs[ADDON.id]).toMatchObject({ assigned: 0, reserved: 10, available: 0 });
+    const items = await env.sql`SELECT user_id, reserved_products FROM license_job_items WHERE job_id = ${both.body.id}`;
+    const reservedFor = new Map(items.map((i) => [i.user_id, i.reserved_products]));
+    for (const userId of users.slice(0, 4)) expect(reservedFor.get(userId)).toEqual([ADDON.id]);
+    for (const userId of users.slice(4)) expect(reservedFor.get(userId)).toEqual([ADDON.id, SUITE.id].sort());
+    // One more user over the seats left: the shortage counts only what the request itself needs.
+    const short = await partner.startJob(customer, { userIds: [users[0]!, extra], assign: [{ productId: SUITE.id }] });
+    expect(short.body).toMatchObject({ code: 'insufficient_licenses', shortages: [{ productId: SUITE.id, required: 1, available: 0 }] });
+    await env.queue.resume();
+    expect(await partner.waitForJob(customer, both.body.id)).toMatchObject({ status: 'completed', progress: { succeeded: 10 } });
+    await expectSeatInvariant(env.sql);
+  });
+
   it("a task applies all of its user's pending items in acceptance order, a later job's too, whose own task then finds nothing", async () => {
     const customer = await partner.customer();
     const users = await partner.users(customer, 10);

@@ -57,23 +57,29 @@ export async function createJobWithReservations(tx: DbOrTx, input: NewLicenseJob
 
   // Items snapshot each user's names (a deleted user is still reported) and list position, and
   // reserve one seat of every assigned product the user does not hold yet: the reservation is part
-  // of the item and lasts while it is pending.
+  // of the item and lasts while it is pending. What the selected users already hold is read in one
+  // pass (set-based, not one lookup per user); most users hold none of the products and get the
+  // assigned list as it is (sorted in JS).
   // Answers counts, not 50,000 rows: how many users were found, and the seats reserved per product.
   const [inserted] = (await tx.execute<{ users: number; reserved: Record<string, number> | null }>(sql`
-    WITH items AS (
+    WITH held AS (
+      SELECT l.user_id, array_agg(l.product_id) AS products FROM user_licenses l
+      WHERE l.customer_id = ${input.customerId} AND l.product_id = any(${sql.param(assignedProducts)}::text[])
+        AND l.user_id = any(${sql.param(input.userIds)}::uuid[])
+      GROUP BY l.user_id),
+    items AS (
       INSERT INTO license_job_items (job_id, user_id, job_seq, position, user_principal_name, display_name, reserved_products)
       SELECT ${job!.id}, u.id, ${job!.seq},
              row_number() OVER (ORDER BY u.display_name, u.user_principal_name, u.id),
              u.user_principal_name, u.display_name,
-             array(SELECT p.product_id FROM unnest(${sql.param(assignedProducts)}::text[]) AS p(product_id)
-                   WHERE NOT EXISTS (SELECT 1 FROM user_licenses l WHERE l.user_id = u.id AND l.product_id = p.product_id)
-                   ORDER BY p.product_id)
-      FROM users u
+             CASE WHEN h.products IS NULL THEN ${sql.param(assignedProducts)}::text[]
+                  ELSE array(SELECT p FROM unnest(${sql.param(assignedProducts)}::text[]) AS p WHERE p <> ALL (h.products) ORDER BY p) END
+      FROM users u LEFT JOIN held h ON h.user_id = u.id
       WHERE u.customer_id = ${input.customerId} AND u.id = any(${sql.param(input.userIds)}::uuid[])
       RETURNING reserved_products)
     SELECT (SELECT count(*)::int FROM items) AS users,
-           (SELECT jsonb_object_agg(product_id, n) FROM (
-              SELECT p AS product_id, count(*)::int AS n FROM items, unnest(items.reserved_products) AS p GROUP BY p) r) AS reserved`)) as unknown as [{ users: number; reserved: Record<string, number> | null }];
+           (SELECT jsonb_object_agg(p, (SELECT count(*)::int FROM items WHERE p = any(items.reserved_products)))
+            FROM unnest(${sql.param(assignedProducts)}::text[]) AS p) AS reserved`)) as unknown as [{ users: number; reserved: Record<string, number> | null }];
   if (inserted.users !== input.userIds.length) {
     const found = new Set((await findCustomerUsers(tx, input.customerId, input.userIds)).map((u) => u.id));
     const unknown = input.userIds.filter((id) => !found.has(id));
