@@ -44,8 +44,9 @@ const seatKey = (customerId: string, productId: string) => `${customerId}/${prod
  * Per-user guarantees:
  * - Serialised: the user's row is locked (FOR UPDATE, in id order so batches never deadlock),
  *   so two jobs, two workers, or a delete never interleave on one user.
- * - In acceptance order: a task for job N also applies the user's still-pending items of earlier
- *   jobs first; their own tasks then find nothing pending.
+ * - In acceptance order: a task applies all of its user's still-pending items, oldest job first
+ *   (an earlier job's before its own, a later job's after it); their own tasks then find nothing
+ *   pending. Only the user id of a task is used: its job id says which job enqueued it.
  * - Idempotent: only items still 'pending' are applied, read under the user's lock and marked
  *   done in the same transaction as the license change (rolling back if any stopped being pending),
  *   so a task delivered twice, or a task whose item another batch has just finished, changes nothing.
