@@ -10,7 +10,7 @@ import postgres from 'postgres';
 import { createDb, prepareDatabase } from '@licensing/db';
 import { applyUserChanges } from '../../services/worker/src/apply-user-changes.ts';
 import { createJobWithReservations } from '../../services/api/src/repositories/license-jobs.ts';
-import { cpuSeconds, postgresPids } from './proc.ts';
+import { postgresCpuSeconds } from './proc.ts';
 
 const N = Number(process.env.BENCH_USERS ?? 10_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 300);
@@ -19,10 +19,8 @@ const server = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0
 const dbName = `licensing_batch_bench_${process.pid}`;
 const url = (() => { const u = new URL(server); u.pathname = `/${dbName}`; return u.toString(); })();
 
-/** CPU seconds of every Postgres process so far (backends, WAL writer, autovacuum...). */
-const postgresCpu = () => postgresPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
 const ownCpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
-const snapshot = () => ({ ms: performance.now(), own: ownCpu(), postgres: postgresCpu() });
+const snapshot = () => ({ ms: performance.now(), own: ownCpu(), postgres: postgresCpuSeconds() });
 type Snapshot = ReturnType<typeof snapshot>;
 /** Per user: wall ms for the whole phase, and µs of CPU. */
 const perUser = (a: Snapshot, b: Snapshot) => ({ ms: Math.round(b.ms - a.ms), workerUs: Math.round(((b.own - a.own) * 1e6) / N), postgresUs: Math.round(((b.postgres - a.postgres) * 1e6) / N) });

@@ -14,7 +14,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { SERVICE_NODE_FLAGS } from '../../scripts/service-flags.ts';
-import { cpuSeconds, postgresPids } from './proc.ts';
+import { cpuSeconds, postgresCpuSeconds } from './proc.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const N = Number(process.env.BENCH_USERS ?? 10_000);
@@ -105,7 +105,7 @@ function cpuSnapshot(groups: Record<string, number[]>) {
     cpu[name] = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
     calls[name] = pids.reduce((sum, pid) => sum + syscalls(pid), 0);
   }
-  cpu.postgres = postgresPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  cpu.postgres = postgresCpuSeconds();
   cpu.bench = process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
   return { cpu, calls, machine: machineCpu() };
 }

@@ -12,8 +12,11 @@ export function cpuSeconds(pid: number): number {
 }
 
 /** The pids of every Postgres process: the server's own and the backends (which live as long as the pools). */
-export function postgresPids(): number[] {
+function postgresPids(): number[] {
   return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
     try { return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres'; } catch { return false; }
   });
 }
+
+/** CPU seconds used so far by all of Postgres's processes together. */
+export const postgresCpuSeconds = (): number => postgresPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);

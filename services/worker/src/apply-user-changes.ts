@@ -10,8 +10,11 @@ export class ItemsChangedError extends Error {
   }
 }
 
+/**
+ * What a batch needs of a task: its user. A task also names the job that enqueued it, but the batch
+ * applies every pending item of the user, whichever job it belongs to.
+ */
 export interface UserTaskRef {
-  jobId: string;
   userId: string;
 }
 
@@ -46,7 +49,7 @@ const seatKey = (customerId: string, productId: string) => `${customerId}/${prod
  *   so two jobs, two workers, or a delete never interleave on one user.
  * - In acceptance order: a task applies all of its user's still-pending items, oldest job first
  *   (an earlier job's before its own, a later job's after it); their own tasks then find nothing
- *   pending. Only the user id of a task is used: its job id says which job enqueued it.
+ *   pending.
  * - Idempotent: only items still 'pending' are applied, read under the user's lock and marked
  *   done in the same transaction as the license change (rolling back if any stopped being pending),
  *   so a task delivered twice, or a task whose item another batch has just finished, changes nothing.
@@ -157,6 +160,7 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
     // retried against the new state.
     const [, marked] = await Promise.all([
       addJobProgress(tx, progressDeltas(applied)),
+      // An item's key is (user_id, job_seq); applied[k] is the outcome of items[k].
       executePrepared<{ n: number }>(tx, sql`
         WITH done AS (
           UPDATE license_job_items i
