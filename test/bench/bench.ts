@@ -6,6 +6,9 @@
 //   BENCH_DATABASE_SERVER (postgres://postgres@127.0.0.1:5432/postgres)  BENCH_REDIS_URL (redis://127.0.0.1:6379)
 //   BENCH_PROFILE=dir (V8 CPU profiles of every service)  BENCH_REDIS_STATS=1 (Redis command statistics per phase)
 //   BENCH_TIMELINE=1 (how busy the machine is in each 100 ms of every job)
+//   BENCH_AB="KEY=value KEY2=value" and/or BENCH_AB_NODE_FLAGS="--flag" (instead of the full run: one
+//   worker with the defaults against one worker with these settings, alternating round by round,
+//   each freshly started and warmed up)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -30,10 +33,10 @@ const dbUrl = (() => { const u = new URL(server); u.pathname = `/${dbName}`; ret
 const prefix = `bench-${randomUUID().slice(0, 8)}`;
 const children: ChildProcess[] = [];
 
-function startService(name: 'api' | 'catalog' | 'worker', extraEnv: Record<string, string> = {}): ChildProcess {
+function startService(name: 'api' | 'catalog' | 'worker', extraEnv: Record<string, string> = {}, extraFlags: string[] = []): ChildProcess {
   const profileDir = process.env.BENCH_PROFILE;
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${name}`] : [];
-  const flags = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : SERVICE_NODE_FLAGS;
+  const flags = [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : SERVICE_NODE_FLAGS), ...extraFlags];
   const child = spawn(process.execPath, [...profile, ...flags, '--import', 'tsx', `services/${name}/src/main.ts`], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -223,6 +226,37 @@ async function rawCeiling(n: number, concurrency: number) {
   return { concurrency, seconds: +seconds.toFixed(2), tasksPerSecond: Math.round(n / seconds), addSeconds: +((drainStart - t0) / 1000).toFixed(2) };
 }
 
+/**
+ * The bare queue again, its no-op worker in `processes` separate processes (as the product's workers
+ * are), to show how the raw queue itself scales out on this machine. The tasks are added first and
+ * the drain is timed: from telling the workers to run until nothing is waiting or active.
+ */
+async function rawDrainInProcesses(n: number, processes: number, concurrency: number) {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const name = `raw-procs-${randomUUID().slice(0, 8)}`;
+  const queue = new Queue(name, { connection, prefix });
+  for (let i = 0; i < n; i += 1000) {
+    await queue.addBulk(Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({ name: 'noop', data: { i: i + k }, opts: { removeOnComplete: { count: 1000 } } })));
+  }
+  const kids = Array.from({ length: processes }, () =>
+    spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--import', 'tsx', 'test/bench/noop-worker.ts', redisUrl, prefix, name, String(concurrency)], { cwd: root, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }),
+  );
+  await Promise.all(kids.map((kid) => new Promise((resolve) => kid.once('message', resolve))));
+  const t0 = performance.now();
+  for (const kid of kids) kid.send('run');
+  for (;;) {
+    const counts = await queue.getJobCounts('wait', 'active');
+    if (counts.wait! + counts.active! === 0) break;
+    await sleep(5);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await Promise.all(kids.map((kid) => { kid.send('stop'); return new Promise((resolve) => kid.once('exit', resolve)); }));
+  await queue.obliterate({ force: true });
+  await queue.close();
+  await connection.quit();
+  return { processes, concurrency, tasksPerSecond: Math.round(n / seconds) };
+}
+
 async function main() {
   const admin = postgres(server, { max: 1, onnotice: () => {} });
   await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
@@ -295,15 +329,43 @@ async function main() {
      * unmeasured job pair first warms up JIT, Postgres buffers and pools, as in a system that has
      * been running; the second worker, started for each round, gets its own warm-up pair.
      */
+    if (process.env.BENCH_AB || process.env.BENCH_AB_NODE_FLAGS) {
+      // A/B: the two settings take turns, so the machine's drift hits both alike.
+      const variantEnv = Object.fromEntries((process.env.BENCH_AB ?? '').split(/\s+/).filter(Boolean).map((kv) => kv.split('=') as [string, string]));
+      await stopService(workers[0]!);
+      const ab = { defaults: phase(), variant: phase() };
+      for (let r = 0; r < ROUNDS; r++) {
+        const variantFlags = (process.env.BENCH_AB_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+        for (const [label, env, flags] of [['defaults', {}, []], ['variant', variantEnv, variantFlags]] as const) {
+          const worker = startService('worker', { WORKER_PORT: String(PORTS.worker), ...env }, [...flags]);
+          await waitReady(`http://127.0.0.1:${PORTS.worker}/readyz`);
+          for (let w = 0; w < (label === 'variant' ? Number(process.env.TMP_WARM ?? 1) : 1); w++) {
+            await runJob(apiKey, customer.id, assign);
+            await runJob(apiKey, customer.id, revoke);
+          }
+          await measureRound(ab[label], [worker], [PORTS.worker]);
+          await stopService(worker);
+        }
+      }
+      Object.assign(results, { variantEnv, defaults: summarise(ab.defaults, 'defaults'), variant: summarise(ab.variant, 'variant') });
+      for (const label of ['defaults', 'variant'] as const) {
+        const p = results[label] as ReturnType<typeof summarise>;
+        console.log(`${label}: assign ${p.assignUsersPerSecond}/s, revoke ${p.revokeUsersPerSecond}/s, POST ${p.medianPostMs} ms; rounds ${p.rounds.map((x) => `${x.assign.usersPerSecond}/${x.revoke.usersPerSecond}`).join(' ')}; CPU µs/user ${JSON.stringify(p.cpuMicrosPerUser)}; idle ${p.machineIdleShare}; batches ${JSON.stringify(p.batches)}`);
+      }
+      writeFileSync(`${root}/bench-results.json`, JSON.stringify(results, null, 2));
+      return;
+    }
     await runJob(apiKey, customer.id, assign);
     await runJob(apiKey, customer.id, revoke);
     const one = phase();
     const two = phase();
     const raw: Awaited<ReturnType<typeof rawCeiling>>[][] = [];
+    const rawScaleOut: Awaited<ReturnType<typeof rawDrainInProcesses>>[][] = [];
     const rawCpuByRound: Record<string, number>[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       const rawBefore = cpuSnapshot({ redis: [redisServer] });
       raw.push([await rawCeiling(N, 50), await rawCeiling(N, 200)]);
+      rawScaleOut.push([await rawDrainInProcesses(N, 1, 200), await rawDrainInProcesses(N, 2, 200)]);
       rawCpuByRound.push(perUnit(addDelta({}, rawBefore.cpu, cpuSnapshot({ redis: [redisServer] }).cpu), 2 * N, 1e6));
       await measureRound(one, workers, [PORTS.worker]);
       const second = startService('worker', { WORKER_PORT: String(PORTS.worker + 10) });
@@ -345,7 +407,11 @@ async function main() {
         medianPostMs: oneWorker.medianPostMs,
         twoWorkersAssignUsersPerSecond: twoWorkers.assignUsersPerSecond,
         twoWorkersRevokeUsersPerSecond: twoWorkers.revokeUsersPerSecond,
+        // The bare queue's drain with its no-op worker in one process, then in two (median rounds).
+        rawDrainOneProcessTasksPerSecond: median(rawScaleOut.map((r) => r[0]!.tasksPerSecond)),
+        rawDrainTwoProcessesTasksPerSecond: median(rawScaleOut.map((r) => r[1]!.tasksPerSecond)),
       },
+      rawScaleOut: rawScaleOut.flat(),
     });
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
@@ -360,7 +426,7 @@ async function main() {
   console.log(JSON.stringify(results, null, 2));
   writeFileSync(`${root}/bench-results.json`, JSON.stringify(results, null, 2));
   const s = results.summary as Record<string, number>;
-  console.log(`\nassign ${s.assignUsersPerSecond}/s, revoke ${s.revokeUsersPerSecond}/s, raw BullMQ ${s.rawCeilingTasksPerSecond}/s → ratios ${s.assignRatioToRaw} / ${s.revokeRatioToRaw}; median POST ${s.medianPostMs} ms; 2 workers ${s.twoWorkersAssignUsersPerSecond}/${s.twoWorkersRevokeUsersPerSecond}/s`);
+  console.log(`\nassign ${s.assignUsersPerSecond}/s, revoke ${s.revokeUsersPerSecond}/s, raw BullMQ ${s.rawCeilingTasksPerSecond}/s → ratios ${s.assignRatioToRaw} / ${s.revokeRatioToRaw}; median POST ${s.medianPostMs} ms; 2 workers ${s.twoWorkersAssignUsersPerSecond}/${s.twoWorkersRevokeUsersPerSecond}/s; raw drain 1 process ${s.rawDrainOneProcessTasksPerSecond}/s, 2 processes ${s.rawDrainTwoProcessesTasksPerSecond}/s`);
 }
 
 await main();
