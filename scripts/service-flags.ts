@@ -1,9 +1,15 @@
 /**
- * Node flags every service process runs with. A 256 MB old-space heap makes V8 collect before
- * resident memory balloons (the working set of a 50,000-user job fits well inside it), and 32 MB
- * semi-spaces keep young-generation collections rare under load. Starting the old space at 128 MB
- * spares a new process the run of full collections V8 makes while it grows a small heap step by
- * step: measured with `BENCH_AB_NODE_FLAGS` (fresh workers, each after one warm-up job pair), the
- * worker's CPU per user fell from 84 to 70 µs. The `start:*` scripts in package.json pass the same flags.
+ * Node flags every service process runs with, measured with `pnpm bench` (CPU per user, and peak RSS
+ * with a 50,000-user job):
+ * - a 256 MB old-space ceiling makes V8 collect before resident memory balloons (the working set of
+ *   a 50,000-user job fits well inside it);
+ * - starting the old space at 128 MB spares a process the run of full collections V8 makes while it
+ *   grows a small heap step by step (and V8 keeps a configured size instead of shrinking it): the
+ *   worker's CPU per user fell from 84 to 70 µs for a fresh worker (`BENCH_AB_NODE_FLAGS`), and from
+ *   68–72 to 60–66 µs, the API's from 34 to 25–29 µs, in full runs;
+ * - 16 MB semi-spaces: as fast as 32 MB for the worker (67 µs per user either way), and they keep
+ *   peak RSS where it was before the larger old space (API 250–267 MB, worker 236–242 MB, against
+ *   271–289 and 251–254 MB with 32 MB semi-spaces).
+ * The `start:*` scripts in package.json pass the same flags.
  */
-export const SERVICE_NODE_FLAGS = ['--max-old-space-size=256', '--initial-old-space-size=128', '--max-semi-space-size=32'];
+export const SERVICE_NODE_FLAGS = ['--max-old-space-size=256', '--initial-old-space-size=128', '--max-semi-space-size=16'];
