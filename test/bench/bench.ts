@@ -149,6 +149,7 @@ async function http(method: string, path: string, token: string, body?: unknown,
 }
 
 interface JobRun {
+  jobId: string;
   postMs: number;
   seconds: number;
   usersPerSecond: number;
@@ -190,7 +191,7 @@ async function runJobUntilFinished(key: string, customerId: string, body: unknow
     if (state.finishedAt) {
       const seconds = (performance.now() - t0) / 1000;
       if (state.status !== 'completed') throw new Error(`job ended ${state.status}: ${JSON.stringify(state.errorsByCode)}`);
-      return { postMs: Math.round(postMs), seconds: +seconds.toFixed(2), usersPerSecond: Math.round(state.progress.total / seconds) };
+      return { jobId: job.id, postMs: Math.round(postMs), seconds: +seconds.toFixed(2), usersPerSecond: Math.round(state.progress.total / seconds) };
     }
     await sleep(50);
   }
@@ -255,6 +256,25 @@ async function rawDrainInProcesses(n: number, processes: number, concurrency: nu
   await queue.close();
   await connection.quit();
   return { processes, concurrency, tasksPerSecond: Math.round(n / seconds) };
+}
+
+/**
+ * What one poll of a job costs: `count` GETs of a finished job in a row, with the CPU the API and
+ * Postgres used for them. A client polling faster than Retry-After asks takes this from the workers.
+ */
+async function pollCost(key: string, customerId: string, jobId: string, apiPid: number, count = 2000) {
+  const path = `/v1/customers/${customerId}/license-jobs/${jobId}`;
+  for (let i = 0; i < 200; i++) await http('GET', path, key);
+  const api0 = cpuSeconds(apiPid);
+  const pg0 = postgresCpuSeconds();
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) await http('GET', path, key);
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    requestsPerSecond: Math.round(count / seconds),
+    apiCpuMicrosPerRequest: Math.round(((cpuSeconds(apiPid) - api0) * 1e6) / count),
+    postgresCpuMicrosPerRequest: Math.round(((postgresCpuSeconds() - pg0) * 1e6) / count),
+  };
 }
 
 async function main() {
@@ -379,6 +399,8 @@ async function main() {
     const oneWorker = summarise(one, 'one worker');
     const twoWorkers = summarise(two, 'two workers');
 
+    results.jobPoll = await pollCost(apiKey, customer.id, one.rounds.at(-1)!.assign.jobId, api.pid!);
+
     let big: unknown = 'skipped';
     if (BIG > 0) {
       const bigCustomer = await makeCustomer(BIG);
@@ -426,7 +448,7 @@ async function main() {
   console.log(JSON.stringify(results, null, 2));
   writeFileSync(`${root}/bench-results.json`, JSON.stringify(results, null, 2));
   const s = results.summary as Record<string, number>;
-  console.log(`\nassign ${s.assignUsersPerSecond}/s, revoke ${s.revokeUsersPerSecond}/s, raw BullMQ ${s.rawCeilingTasksPerSecond}/s → ratios ${s.assignRatioToRaw} / ${s.revokeRatioToRaw}; median POST ${s.medianPostMs} ms; 2 workers ${s.twoWorkersAssignUsersPerSecond}/${s.twoWorkersRevokeUsersPerSecond}/s; raw drain 1 process ${s.rawDrainOneProcessTasksPerSecond}/s, 2 processes ${s.rawDrainTwoProcessesTasksPerSecond}/s`);
+  console.log(`\nassign ${s.assignUsersPerSecond}/s, revoke ${s.revokeUsersPerSecond}/s, raw BullMQ ${s.rawCeilingTasksPerSecond}/s → ratios ${s.assignRatioToRaw} / ${s.revokeRatioToRaw}; median POST ${s.medianPostMs} ms; 2 workers ${s.twoWorkersAssignUsersPerSecond}/${s.twoWorkersRevokeUsersPerSecond}/s; raw drain 1 process ${s.rawDrainOneProcessTasksPerSecond}/s, 2 processes ${s.rawDrainTwoProcessesTasksPerSecond}/s; job poll ${JSON.stringify(results.jobPoll)}`);
 }
 
 await main();
