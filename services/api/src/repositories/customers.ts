@@ -1,6 +1,6 @@
 // Every query here is scoped by partner: a partner never reads or writes another partner's customers.
-import { and, asc, count, eq } from 'drizzle-orm';
-import { tables, type DbOrTx } from '@licensing/db';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { preparedQuery, tables, type Db, type DbOrTx } from '@licensing/db';
 import type { PageQuery } from '../schemas/common.ts';
 
 const columns = {
@@ -16,11 +16,15 @@ export async function createCustomer(db: DbOrTx, partnerId: string, input: { nam
   return row!;
 }
 
-export async function getCustomer(db: DbOrTx, partnerId: string, customerId: string): Promise<CustomerRow | undefined> {
-  const [row] = await db
+const customerOfPartner = preparedQuery((db) =>
+  db
     .select(columns)
     .from(tables.customers)
-    .where(and(eq(tables.customers.partnerId, partnerId), eq(tables.customers.id, customerId)));
+    .where(and(eq(tables.customers.partnerId, sql.placeholder('partnerId')), eq(tables.customers.id, sql.placeholder('customerId'))))
+    .prepare('customer_of_partner'));
+
+export async function getCustomer(db: Db, partnerId: string, customerId: string): Promise<CustomerRow | undefined> {
+  const [row] = await customerOfPartner(db).execute({ partnerId, customerId });
   return row;
 }
 

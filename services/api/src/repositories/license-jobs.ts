@@ -1,6 +1,6 @@
 // Bulk license jobs. Every query is scoped by customer, which the caller has scoped to its partner.
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
-import { addJobProgress, countJobSummaries, tables, type DbOrTx, type JobSummary } from '@licensing/db';
+import { addJobProgress, countJobSummaries, preparedQuery, tables, type Db, type DbOrTx, type JobSummary } from '@licensing/db';
 import { conflict, unprocessable } from '@licensing/http';
 import { normalizePlans, type AssignChange, type ChangeResult, type JobStatus } from '@licensing/domain';
 import type { PageQuery } from '../schemas/common.ts';
@@ -106,8 +106,15 @@ export async function createJobWithReservations(tx: DbOrTx, input: NewLicenseJob
   return { job: job!, reserved: mine };
 }
 
-export async function getJobRow(db: DbOrTx, customerId: string, jobId: string): Promise<JobRow | undefined> {
-  const [row] = await db.select().from(tables.licenseJobs).where(and(eq(tables.licenseJobs.customerId, customerId), eq(tables.licenseJobs.id, jobId)));
+const jobOfCustomer = preparedQuery((db) =>
+  db
+    .select()
+    .from(tables.licenseJobs)
+    .where(and(eq(tables.licenseJobs.customerId, sql.placeholder('customerId')), eq(tables.licenseJobs.id, sql.placeholder('jobId'))))
+    .prepare('job_of_customer'));
+
+export async function getJobRow(db: Db, customerId: string, jobId: string): Promise<JobRow | undefined> {
+  const [row] = await jobOfCustomer(db).execute({ customerId, jobId });
   return row;
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import { tables, type DbOrTx } from '@licensing/db';
+import { eq, sql } from 'drizzle-orm';
+import { preparedQuery, tables, type Db, type DbOrTx } from '@licensing/db';
 import { sha256 } from '@licensing/http';
 
 /** Keys carry 256 random bits behind a recognisable prefix, so leaked keys are easy to spot and scan for. */
@@ -20,13 +20,17 @@ export async function createPartner(db: DbOrTx, name: string): Promise<{ id: str
 }
 
 /** The partner owning an API key, or undefined. Only the key's hash is stored or looked up. */
-export async function findPartnerByApiKey(db: DbOrTx, apiKey: string): Promise<{ id: string; name: string } | undefined> {
-  if (!apiKey.startsWith(API_KEY_PREFIX) || apiKey.length > 200) return undefined;
-  const hash = sha256(apiKey);
-  const [row] = await db
+const partnerByKeyHash = preparedQuery((db) =>
+  db
     .select({ id: tables.partners.id, name: tables.partners.name, hash: tables.partners.apiKeyHash })
     .from(tables.partners)
-    .where(eq(tables.partners.apiKeyHash, hash));
+    .where(eq(tables.partners.apiKeyHash, sql.placeholder('hash')))
+    .prepare('partner_by_key_hash'));
+
+export async function findPartnerByApiKey(db: Db, apiKey: string): Promise<{ id: string; name: string } | undefined> {
+  if (!apiKey.startsWith(API_KEY_PREFIX) || apiKey.length > 200) return undefined;
+  const hash = sha256(apiKey);
+  const [row] = await partnerByKeyHash(db).execute({ hash });
   if (!row || row.hash.length !== hash.length || !timingSafeEqual(row.hash, hash)) return undefined;
   return { id: row.id, name: row.name };
 }
