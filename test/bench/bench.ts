@@ -385,8 +385,8 @@ async function main() {
     for (let r = 0; r < ROUNDS; r++) {
       const rawBefore = cpuSnapshot({ redis: [redisServer] });
       raw.push([await rawCeiling(N, 50), await rawCeiling(N, 200)]);
-      rawScaleOut.push([await rawDrainInProcesses(N, 1, 200), await rawDrainInProcesses(N, 2, 200)]);
       rawCpuByRound.push(perUnit(addDelta({}, rawBefore.cpu, cpuSnapshot({ redis: [redisServer] }).cpu), 2 * N, 1e6));
+      rawScaleOut.push([await rawDrainInProcesses(N, 1, 200), await rawDrainInProcesses(N, 2, 200)]);
       await measureRound(one, workers, [PORTS.worker]);
       const second = startService('worker', { WORKER_PORT: String(PORTS.worker + 10) });
       await waitReady(`http://127.0.0.1:${PORTS.worker + 10}/readyz`);
