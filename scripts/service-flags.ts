@@ -4,9 +4,9 @@
  * - a 256 MB old-space ceiling makes V8 collect before resident memory balloons (the working set of
  *   a 50,000-user job fits well inside it);
  * - starting the old space at 128 MB spares a process the run of full collections V8 makes while it
- *   grows a small heap step by step (and V8 keeps a configured size instead of shrinking it): the
- *   worker's CPU per user fell from 84 to 70 µs for a fresh worker (`BENCH_AB_NODE_FLAGS`), and from
- *   68–72 to 60–66 µs, the API's from 34 to 25–29 µs, in full runs;
+ *   grows a small heap step by step: the worker's CPU per user fell from 84 to 70 µs for a fresh
+ *   worker (`BENCH_AB_NODE_FLAGS`), and from 68–72 to 60–66 µs, the API's from 34 to 25–29 µs, in
+ *   full runs (64 MB did nothing);
  * - 16 MB semi-spaces: as fast as 32 MB for the worker (67 µs per user either way), and they keep
  *   peak RSS where it was before the larger old space (API 250–267 MB, worker 236–242 MB, against
  *   271–289 and 251–254 MB with 32 MB semi-spaces).
