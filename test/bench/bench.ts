@@ -6,9 +6,9 @@
 //   BENCH_DATABASE_SERVER (postgres://postgres@127.0.0.1:5432/postgres)  BENCH_REDIS_URL (redis://127.0.0.1:6379)
 //   BENCH_PROFILE=dir (V8 CPU profiles of every service)  BENCH_REDIS_STATS=1 (Redis command statistics per phase)
 //   BENCH_TIMELINE=1 (how busy the machine is in each 100 ms of every job)
-//   BENCH_AB="KEY=value KEY2=value" and/or BENCH_AB_NODE_FLAGS="--flag" (instead of the full run: one
-//   worker with the defaults against one worker with these settings, alternating round by round,
-//   each freshly started and warmed up)
+//   BENCH_AB="KEY=value KEY2=value" and/or BENCH_AB_NODE_FLAGS="--flag" and/or BENCH_AB_WORKERS=2
+//   (instead of the full run: one worker with the defaults against that many workers (1) with these
+//   settings, alternating round by round, each freshly started and warmed up with one job pair)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -94,23 +94,38 @@ function syscalls(pid: number): number {
   }
 }
 
-/** Seconds the whole machine spent busy and idle so far, all cores (first line of /proc/stat). */
-function machineCpu(): { busy: number; idle: number } {
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
-  return { busy: (user! + nice! + system! + irq! + softirq! + steal!) / 100, idle: (idle! + iowait!) / 100 };
+/** Times a process's main thread was switched out so far while it could still run (preempted). */
+function preemptions(pid: number): number {
+  try {
+    return Number(/nonvoluntary_ctxt_switches:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Seconds the whole machine spent busy and idle so far, all cores (first line of /proc/stat), and
+ * its context switches.
+ */
+function machineCpu(): { busy: number; idle: number; contextSwitches: number } {
+  const stat = readFileSync('/proc/stat', 'utf8');
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = stat.split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+  return { busy: (user! + nice! + system! + irq! + softirq! + steal!) / 100, idle: (idle! + iowait!) / 100, contextSwitches: Number(/^ctxt (\d+)/m.exec(stat)![1]) };
 }
 
 /** Snapshot of CPU seconds (and system calls) by process group, to attribute a phase's work per user. */
 function cpuSnapshot(groups: Record<string, number[]>) {
   const cpu: Record<string, number> = {};
   const calls: Record<string, number> = {};
+  const preempted: Record<string, number> = {};
   for (const [name, pids] of Object.entries(groups)) {
     cpu[name] = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
     calls[name] = pids.reduce((sum, pid) => sum + syscalls(pid), 0);
+    preempted[name] = pids.reduce((sum, pid) => sum + preemptions(pid), 0);
   }
   cpu.postgres = postgresCpuSeconds();
   cpu.bench = process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
-  return { cpu, calls, machine: machineCpu() };
+  return { cpu, calls, preempted, machine: machineCpu() };
 }
 
 async function redisPid(): Promise<number> {
@@ -310,7 +325,7 @@ async function main() {
     type Snapshot = ReturnType<typeof cpuSnapshot>;
     type Totals = Awaited<ReturnType<typeof batchTotals>>;
     /** What one setting (one or two workers) used over its rounds: deltas summed round by round. */
-    const phase = () => ({ rounds: [] as { assign: JobRun; revoke: JobRun }[], cpu: {} as Record<string, number>, calls: {} as Record<string, number>, busy: 0, idle: 0, batches: { before: [] as Totals[], after: [] as Totals[] }, commandStats: '' });
+    const phase = () => ({ rounds: [] as { assign: JobRun; revoke: JobRun }[], cpu: {} as Record<string, number>, calls: {} as Record<string, number>, preempted: {} as Record<string, number>, contextSwitches: 0, busy: 0, idle: 0, batches: { before: [] as Totals[], after: [] as Totals[] }, commandStats: '' });
     type Phase = ReturnType<typeof phase>;
     /** One measured assign + revoke with the workers running now, added to `into`. */
     const measureRound = async (into: Phase, workers: ChildProcess[], ports: number[]) => {
@@ -324,6 +339,8 @@ async function main() {
       if (statsRedis) into.commandStats += await statsRedis.info('commandstats');
       addDelta(into.cpu, before.cpu, after.cpu);
       addDelta(into.calls, before.calls, after.calls);
+      addDelta(into.preempted, before.preempted, after.preempted);
+      into.contextSwitches += after.machine.contextSwitches - before.machine.contextSwitches;
       into.busy += after.machine.busy - before.machine.busy;
       into.idle += after.machine.idle - before.machine.idle;
     };
@@ -338,6 +355,10 @@ async function main() {
         cpuMicrosPerUser: perUnit(p.cpu, users, 1e6),
         // Read/write system calls per 100 users: what coalescing writes and batching save.
         syscallsPer100Users: perUnit(p.calls, users, 100),
+        // Context switches of the whole machine, and preemptions of each group's main thread (switched
+        // out while it could still run), per 100 users: what sharing two cores with more processes costs.
+        contextSwitchesPer100Users: Math.round((p.contextSwitches * 100) / users),
+        preemptionsPer100Users: perUnit(p.preempted, users, 100),
         // Share of both cores left idle while the rounds ran.
         machineIdleShare: +(p.idle / (p.idle + p.busy)).toFixed(2),
         batches: batchStats(p.batches.before, p.batches.after),
@@ -349,28 +370,28 @@ async function main() {
      * unmeasured job pair first warms up JIT, Postgres buffers and pools, as in a system that has
      * been running; the second worker, started for each round, gets its own warm-up pair.
      */
-    if (process.env.BENCH_AB || process.env.BENCH_AB_NODE_FLAGS) {
+    if (process.env.BENCH_AB || process.env.BENCH_AB_NODE_FLAGS || process.env.BENCH_AB_WORKERS) {
       // A/B: the two settings take turns, so the machine's drift hits both alike.
       const variantEnv = Object.fromEntries((process.env.BENCH_AB ?? '').split(/\s+/).filter(Boolean).map((kv) => kv.split('=') as [string, string]));
+      const variantFlags = (process.env.BENCH_AB_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+      const variantWorkers = Number(process.env.BENCH_AB_WORKERS ?? 1);
       await stopService(workers[0]!);
       const ab = { defaults: phase(), variant: phase() };
       for (let r = 0; r < ROUNDS; r++) {
-        const variantFlags = (process.env.BENCH_AB_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
-        for (const [label, env, flags] of [['defaults', {}, []], ['variant', variantEnv, variantFlags]] as const) {
-          const worker = startService('worker', { WORKER_PORT: String(PORTS.worker), ...env }, [...flags]);
-          await waitReady(`http://127.0.0.1:${PORTS.worker}/readyz`);
-          for (let w = 0; w < (label === 'variant' ? Number(process.env.TMP_WARM ?? 1) : 1); w++) {
-            await runJob(apiKey, customer.id, assign);
-            await runJob(apiKey, customer.id, revoke);
-          }
-          await measureRound(ab[label], [worker], [PORTS.worker]);
-          await stopService(worker);
+        for (const [label, env, flags, count] of [['defaults', {}, [], 1], ['variant', variantEnv, variantFlags, variantWorkers]] as const) {
+          const ports = Array.from({ length: count }, (_, i) => PORTS.worker + 10 * i);
+          const started = ports.map((port) => startService('worker', { WORKER_PORT: String(port), ...env }, [...flags]));
+          for (const port of ports) await waitReady(`http://127.0.0.1:${port}/readyz`);
+          await runJob(apiKey, customer.id, assign);
+          await runJob(apiKey, customer.id, revoke);
+          await measureRound(ab[label], started, ports);
+          for (const worker of started) await stopService(worker);
         }
       }
       Object.assign(results, { variantEnv, defaults: summarise(ab.defaults, 'defaults'), variant: summarise(ab.variant, 'variant') });
       for (const label of ['defaults', 'variant'] as const) {
         const p = results[label] as ReturnType<typeof summarise>;
-        console.log(`${label}: assign ${p.assignUsersPerSecond}/s, revoke ${p.revokeUsersPerSecond}/s, POST ${p.medianPostMs} ms; rounds ${p.rounds.map((x) => `${x.assign.usersPerSecond}/${x.revoke.usersPerSecond}`).join(' ')}; CPU µs/user ${JSON.stringify(p.cpuMicrosPerUser)}; idle ${p.machineIdleShare}; batches ${JSON.stringify(p.batches)}`);
+        console.log(`${label}: assign ${p.assignUsersPerSecond}/s, revoke ${p.revokeUsersPerSecond}/s, POST ${p.medianPostMs} ms; rounds ${p.rounds.map((x) => `${x.assign.usersPerSecond}/${x.revoke.usersPerSecond}`).join(' ')}; CPU µs/user ${JSON.stringify(p.cpuMicrosPerUser)}; syscalls/100 users ${JSON.stringify(p.syscallsPer100Users)}; context switches/100 users ${p.contextSwitchesPer100Users}; idle ${p.machineIdleShare}; batches ${JSON.stringify(p.batches)}`);
       }
       writeFileSync(`${root}/bench-results.json`, JSON.stringify(results, null, 2));
       return;
