@@ -56,12 +56,15 @@ describe('customers and users', () => {
     const batch = await partner.call('POST', `/v1/customers/${customer}/users/batch`, {
       users: [
         { userPrincipalName: 'adam@fabrikam.example', displayName: 'Adam' },
-        { userPrincipalName: 'adam2@fabrikam.example', displayName: 'Adam' },
+        { userPrincipalName: 'adam2@fabrikam.example', displayName: 'Adam "Jr", {2} \\ NULL', usageLocation: 'fr' },
         { userPrincipalName: 'mia@fabrikam.example', displayName: 'Mia' },
       ],
     });
     expect(batch.status).toBe(201);
     expect(batch.body.items.map((u: any) => u.userPrincipalName)).toEqual(['adam@fabrikam.example', 'adam2@fabrikam.example', 'mia@fabrikam.example']);
+    expect(batch.body.items.map((u: any) => [u.displayName, u.usageLocation])).toEqual([['Adam', null], ['Adam "Jr", {2} \\ NULL', 'FR'], ['Mia', null]]);
+    const stored = await partner.call('GET', `/v1/customers/${customer}/users/${batch.body.items[1].id}`);
+    expect(stored.body).toMatchObject({ displayName: 'Adam "Jr", {2} \\ NULL', usageLocation: 'FR', customerId: customer });
     const allOrNothing = await partner.call('POST', `/v1/customers/${customer}/users/batch`, {
       users: [{ userPrincipalName: 'new@fabrikam.example', displayName: 'New' }, { userPrincipalName: 'mia@fabrikam.example', displayName: 'Mia again' }],
     });
