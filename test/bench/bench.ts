@@ -33,10 +33,13 @@ const dbUrl = (() => { const u = new URL(server); u.pathname = `/${dbName}`; ret
 const prefix = `bench-${randomUUID().slice(0, 8)}`;
 const children: ChildProcess[] = [];
 
+/** Node flags of every process the bench starts: the services' own, or BENCH_NODE_FLAGS. */
+const nodeFlags = () => (process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : SERVICE_NODE_FLAGS);
+
 function startService(name: 'api' | 'catalog' | 'worker', extraEnv: Record<string, string> = {}, extraFlags: string[] = []): ChildProcess {
   const profileDir = process.env.BENCH_PROFILE;
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${name}`] : [];
-  const flags = [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : SERVICE_NODE_FLAGS), ...extraFlags];
+  const flags = [...nodeFlags(), ...extraFlags];
   const child = spawn(process.execPath, [...profile, ...flags, '--import', 'tsx', `services/${name}/src/main.ts`], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -254,10 +257,15 @@ async function rawDrainInProcesses(n: number, processes: number, concurrency: nu
   for (let i = 0; i < n; i += 1000) {
     await queue.addBulk(Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({ name: 'noop', data: { i: i + k }, opts: { removeOnComplete: { count: 1000 } } })));
   }
-  const kids = Array.from({ length: processes }, () =>
-    spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--import', 'tsx', 'test/bench/noop-worker.ts', redisUrl, prefix, name, String(concurrency)], { cwd: root, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }),
-  );
-  await Promise.all(kids.map((kid) => new Promise((resolve) => kid.once('message', resolve))));
+  const kids = Array.from({ length: processes }, () => {
+    const kid = spawn(process.execPath, [...nodeFlags(), '--import', 'tsx', 'test/bench/noop-worker.ts', redisUrl, prefix, name, String(concurrency)], { cwd: root, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    children.push(kid); // killed by main's finally if the bench fails midway
+    return kid;
+  });
+  await Promise.all(kids.map((kid) => new Promise<void>((resolve, reject) => {
+    kid.once('message', () => resolve());
+    kid.once('exit', (code) => reject(new Error(`no-op worker exited (${code}) before it was ready`)));
+  })));
   const t0 = performance.now();
   for (const kid of kids) kid.send('run');
   for (;;) {
@@ -266,7 +274,12 @@ async function rawDrainInProcesses(n: number, processes: number, concurrency: nu
     await sleep(5);
   }
   const seconds = (performance.now() - t0) / 1000;
-  await Promise.all(kids.map((kid) => { kid.send('stop'); return new Promise((resolve) => kid.once('exit', resolve)); }));
+  await Promise.all(kids.map((kid) => {
+    if (kid.exitCode !== null || !kid.connected) return undefined;
+    const exited = new Promise((resolve) => kid.once('exit', resolve));
+    kid.send('stop');
+    return exited;
+  }));
   await queue.obliterate({ force: true });
   await queue.close();
   await connection.quit();
@@ -372,9 +385,13 @@ async function main() {
      */
     if (process.env.BENCH_AB || process.env.BENCH_AB_NODE_FLAGS || process.env.BENCH_AB_WORKERS) {
       // A/B: the two settings take turns, so the machine's drift hits both alike.
-      const variantEnv = Object.fromEntries((process.env.BENCH_AB ?? '').split(/\s+/).filter(Boolean).map((kv) => kv.split('=') as [string, string]));
+      const variantEnv = Object.fromEntries((process.env.BENCH_AB ?? '').split(/\s+/).filter(Boolean).map((kv) => {
+        if (!kv.includes('=')) throw new Error(`BENCH_AB: "${kv}" is not KEY=value`);
+        return [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)];
+      }));
       const variantFlags = (process.env.BENCH_AB_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
       const variantWorkers = Number(process.env.BENCH_AB_WORKERS ?? 1);
+      if (!Number.isInteger(variantWorkers) || variantWorkers < 1) throw new Error('BENCH_AB_WORKERS must be a whole number ≥ 1');
       await stopService(workers[0]!);
       const ab = { defaults: phase(), variant: phase() };
       for (let r = 0; r < ROUNDS; r++) {
@@ -394,6 +411,7 @@ async function main() {
         console.log(`${label}: assign ${p.assignUsersPerSecond}/s, revoke ${p.revokeUsersPerSecond}/s, POST ${p.medianPostMs} ms; rounds ${p.rounds.map((x) => `${x.assign.usersPerSecond}/${x.revoke.usersPerSecond}`).join(' ')}; CPU µs/user ${JSON.stringify(p.cpuMicrosPerUser)}; syscalls/100 users ${JSON.stringify(p.syscallsPer100Users)}; context switches/100 users ${p.contextSwitchesPer100Users}; idle ${p.machineIdleShare}; batches ${JSON.stringify(p.batches)}`);
       }
       writeFileSync(`${root}/bench-results.json`, JSON.stringify(results, null, 2));
+      await statsRedis?.quit();
       return;
     }
     await runJob(apiKey, customer.id, assign);
@@ -420,7 +438,8 @@ async function main() {
     const oneWorker = summarise(one, 'one worker');
     const twoWorkers = summarise(two, 'two workers');
 
-    results.jobPoll = await pollCost(apiKey, customer.id, one.rounds.at(-1)!.assign.jobId, api.pid!);
+    const polled = one.rounds.at(-1)?.assign.jobId;
+    results.jobPoll = polled ? await pollCost(apiKey, customer.id, polled, api.pid!) : 'skipped (no rounds)';
 
     let big: unknown = 'skipped';
     if (BIG > 0) {
