@@ -250,7 +250,7 @@ async function rawCeiling(n: number, concurrency: number) {
  * are), to show how the raw queue itself scales out on this machine. The tasks are added first and
  * the drain is timed: from telling the workers to run until nothing is waiting or active.
  */
-async function rawDrainInProcesses(n: number, processes: number, concurrency: number) {
+async function rawDrainInProcesses(n: number, processes: number, concurrency: number, redisServerPid: number) {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const name = `raw-procs-${randomUUID().slice(0, 8)}`;
   const queue = new Queue(name, { connection, prefix });
@@ -266,6 +266,7 @@ async function rawDrainInProcesses(n: number, processes: number, concurrency: nu
     kid.once('message', () => resolve());
     kid.once('exit', (code) => reject(new Error(`no-op worker exited (${code}) before it was ready`)));
   })));
+  const cpuBefore = { workers: kids.reduce((sum, kid) => sum + cpuSeconds(kid.pid!), 0), redis: cpuSeconds(redisServerPid) };
   const t0 = performance.now();
   for (const kid of kids) kid.send('run');
   for (;;) {
@@ -274,6 +275,8 @@ async function rawDrainInProcesses(n: number, processes: number, concurrency: nu
     await sleep(5);
   }
   const seconds = (performance.now() - t0) / 1000;
+  const workerCpu = kids.reduce((sum, kid) => sum + cpuSeconds(kid.pid!), 0) - cpuBefore.workers;
+  const redisCpu = cpuSeconds(redisServerPid) - cpuBefore.redis;
   await Promise.all(kids.map((kid) => {
     if (kid.exitCode !== null || !kid.connected) return undefined;
     const exited = new Promise((resolve) => kid.once('exit', resolve));
@@ -283,7 +286,7 @@ async function rawDrainInProcesses(n: number, processes: number, concurrency: nu
   await queue.obliterate({ force: true });
   await queue.close();
   await connection.quit();
-  return { processes, concurrency, tasksPerSecond: Math.round(n / seconds) };
+  return { processes, concurrency, tasksPerSecond: Math.round(n / seconds), workerCpuMicrosPerTask: Math.round((workerCpu * 1e6) / n), redisCpuMicrosPerTask: Math.round((redisCpu * 1e6) / n) };
 }
 
 /**
@@ -425,7 +428,7 @@ async function main() {
       const rawBefore = cpuSnapshot({ redis: [redisServer] });
       raw.push([await rawCeiling(N, 50), await rawCeiling(N, 200)]);
       rawCpuByRound.push(perUnit(addDelta({}, rawBefore.cpu, cpuSnapshot({ redis: [redisServer] }).cpu), 2 * N, 1e6));
-      rawScaleOut.push([await rawDrainInProcesses(N, 1, 200), await rawDrainInProcesses(N, 2, 200)]);
+      rawScaleOut.push([await rawDrainInProcesses(N, 1, 200, redisServer), await rawDrainInProcesses(N, 2, 200, redisServer)]);
       await measureRound(one, workers, [PORTS.worker]);
       const second = startService('worker', { WORKER_PORT: String(PORTS.worker + 10) });
       await waitReady(`http://127.0.0.1:${PORTS.worker + 10}/readyz`);
