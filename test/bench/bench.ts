@@ -215,6 +215,13 @@ async function runJobUntilFinished(key: string, customerId: string, body: unknow
   }
 }
 
+/** Adds n tasks for a no-op processor, in chunks of 1,000 as the API enqueues. */
+async function addNoopTasks(queue: Queue, n: number) {
+  for (let i = 0; i < n; i += 1000) {
+    await queue.addBulk(Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({ name: 'noop', data: { i: i + k }, opts: { removeOnComplete: { count: 1000 } } })));
+  }
+}
+
 /**
  * The ceiling: a bare BullMQ queue on the same Redis and a no-op processor, N tasks. Measured like
  * the product's jobs, from the first addBulk to the last completion (the worker runs while tasks
@@ -231,9 +238,7 @@ async function rawCeiling(n: number, concurrency: number) {
   const finished = new Promise<void>((resolve) => worker.on('completed', () => { if (++done === n) resolve(); }));
   const t0 = performance.now();
   void worker.run();
-  for (let i = 0; i < n; i += 1000) {
-    await queue.addBulk(Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({ name: 'noop', data: { i: i + k }, opts: { removeOnComplete: { count: 1000 } } })));
-  }
+  await addNoopTasks(queue, n);
   drainStart = performance.now();
   await finished;
   const seconds = (performance.now() - t0) / 1000;
@@ -254,9 +259,7 @@ async function rawDrainInProcesses(n: number, processes: number, concurrency: nu
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const name = `raw-procs-${randomUUID().slice(0, 8)}`;
   const queue = new Queue(name, { connection, prefix });
-  for (let i = 0; i < n; i += 1000) {
-    await queue.addBulk(Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({ name: 'noop', data: { i: i + k }, opts: { removeOnComplete: { count: 1000 } } })));
-  }
+  await addNoopTasks(queue, n);
   const kids = Array.from({ length: processes }, () => {
     const kid = spawn(process.execPath, [...nodeFlags(), '--import', 'tsx', 'test/bench/noop-worker.ts', redisUrl, prefix, name, String(concurrency)], { cwd: root, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     children.push(kid); // killed by main's finally if the bench fails midway
@@ -266,7 +269,8 @@ async function rawDrainInProcesses(n: number, processes: number, concurrency: nu
     kid.once('message', () => resolve());
     kid.once('exit', (code) => reject(new Error(`no-op worker exited (${code}) before it was ready`)));
   })));
-  const cpuBefore = { workers: kids.reduce((sum, kid) => sum + cpuSeconds(kid.pid!), 0), redis: cpuSeconds(redisServerPid) };
+  const groups = { workers: kids.map((kid) => kid.pid!), redis: [redisServerPid] };
+  const before = cpuSnapshot(groups);
   const t0 = performance.now();
   for (const kid of kids) kid.send('run');
   for (;;) {
@@ -275,18 +279,12 @@ async function rawDrainInProcesses(n: number, processes: number, concurrency: nu
     await sleep(5);
   }
   const seconds = (performance.now() - t0) / 1000;
-  const workerCpu = kids.reduce((sum, kid) => sum + cpuSeconds(kid.pid!), 0) - cpuBefore.workers;
-  const redisCpu = cpuSeconds(redisServerPid) - cpuBefore.redis;
-  await Promise.all(kids.map((kid) => {
-    if (kid.exitCode !== null || !kid.connected) return undefined;
-    const exited = new Promise((resolve) => kid.once('exit', resolve));
-    kid.send('stop');
-    return exited;
-  }));
+  const cpu = perUnit(addDelta({}, before.cpu, cpuSnapshot(groups).cpu), n, 1e6);
+  await Promise.all(kids.map(stopService));
   await queue.obliterate({ force: true });
   await queue.close();
   await connection.quit();
-  return { processes, concurrency, tasksPerSecond: Math.round(n / seconds), workerCpuMicrosPerTask: Math.round((workerCpu * 1e6) / n), redisCpuMicrosPerTask: Math.round((redisCpu * 1e6) / n) };
+  return { processes, concurrency, tasksPerSecond: Math.round(n / seconds), workerCpuMicrosPerTask: cpu.workers, redisCpuMicrosPerTask: cpu.redis };
 }
 
 /**
@@ -386,6 +384,17 @@ async function main() {
      * unmeasured job pair first warms up JIT, Postgres buffers and pools, as in a system that has
      * been running; the second worker, started for each round, gets its own warm-up pair.
      */
+    const warmUp = async () => {
+      await runJob(apiKey, customer.id, assign);
+      await runJob(apiKey, customer.id, revoke);
+    };
+    /** Starts worker processes on these ports, waits until they consume, warms them up with a job pair. */
+    const startWarmWorkers = async (ports: number[], env: Record<string, string> = {}, flags: readonly string[] = []) => {
+      const started = ports.map((port) => startService('worker', { WORKER_PORT: String(port), ...env }, [...flags]));
+      for (const port of ports) await waitReady(`http://127.0.0.1:${port}/readyz`);
+      await warmUp();
+      return started;
+    };
     if (process.env.BENCH_AB || process.env.BENCH_AB_NODE_FLAGS || process.env.BENCH_AB_WORKERS) {
       // A/B: the two settings take turns, so the machine's drift hits both alike.
       const variantEnv = Object.fromEntries((process.env.BENCH_AB ?? '').split(/\s+/).filter(Boolean).map((kv) => {
@@ -400,10 +409,7 @@ async function main() {
       for (let r = 0; r < ROUNDS; r++) {
         for (const [label, env, flags, count] of [['defaults', {}, [], 1], ['variant', variantEnv, variantFlags, variantWorkers]] as const) {
           const ports = Array.from({ length: count }, (_, i) => PORTS.worker + 10 * i);
-          const started = ports.map((port) => startService('worker', { WORKER_PORT: String(port), ...env }, [...flags]));
-          for (const port of ports) await waitReady(`http://127.0.0.1:${port}/readyz`);
-          await runJob(apiKey, customer.id, assign);
-          await runJob(apiKey, customer.id, revoke);
+          const started = await startWarmWorkers(ports, env, flags);
           await measureRound(ab[label], started, ports);
           for (const worker of started) await stopService(worker);
         }
@@ -417,8 +423,7 @@ async function main() {
       await statsRedis?.quit();
       return;
     }
-    await runJob(apiKey, customer.id, assign);
-    await runJob(apiKey, customer.id, revoke);
+    await warmUp();
     const one = phase();
     const two = phase();
     const raw: Awaited<ReturnType<typeof rawCeiling>>[][] = [];
@@ -430,10 +435,7 @@ async function main() {
       rawCpuByRound.push(perUnit(addDelta({}, rawBefore.cpu, cpuSnapshot({ redis: [redisServer] }).cpu), 2 * N, 1e6));
       rawScaleOut.push([await rawDrainInProcesses(N, 1, 200, redisServer), await rawDrainInProcesses(N, 2, 200, redisServer)]);
       await measureRound(one, workers, [PORTS.worker]);
-      const second = startService('worker', { WORKER_PORT: String(PORTS.worker + 10) });
-      await waitReady(`http://127.0.0.1:${PORTS.worker + 10}/readyz`);
-      await runJob(apiKey, customer.id, assign);
-      await runJob(apiKey, customer.id, revoke);
+      const [second] = await startWarmWorkers([PORTS.worker + 10]);
       await measureRound(two, [...workers, second], [PORTS.worker, PORTS.worker + 10]);
       await stopService(second);
     }

@@ -1,7 +1,7 @@
 // A bare BullMQ worker with a no-op processor, run as its own process by `pnpm bench` to measure how
 // the raw queue itself scales from one worker process to two on this machine.
 //   node --import tsx test/bench/noop-worker.ts <redisUrl> <prefix> <queue> <concurrency>
-// Tells its parent 'ready' once connected; starts on 'run'; closes and exits on 'stop'.
+// Tells its parent 'ready' once connected; starts on 'run'; closes and exits on SIGTERM, as the services do.
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 
@@ -11,6 +11,6 @@ const worker = new Worker(name!, async () => undefined, { connection, prefix, co
 await worker.waitUntilReady();
 process.on('message', (message) => {
   if (message === 'run') void worker.run();
-  if (message === 'stop') void worker.close().then(() => connection.quit()).then(() => process.exit(0));
 });
+process.once('SIGTERM', () => void worker.close().then(() => connection.quit()).then(() => process.exit(0)));
 process.send!('ready');
