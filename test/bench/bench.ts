@@ -294,16 +294,12 @@ async function rawDrainInProcesses(n: number, processes: number, concurrency: nu
 async function pollCost(key: string, customerId: string, jobId: string, apiPid: number, count = 2000) {
   const path = `/v1/customers/${customerId}/license-jobs/${jobId}`;
   for (let i = 0; i < 200; i++) await http('GET', path, key);
-  const api0 = cpuSeconds(apiPid);
-  const pg0 = postgresCpuSeconds();
+  const before = cpuSnapshot({ api: [apiPid] });
   const t0 = performance.now();
   for (let i = 0; i < count; i++) await http('GET', path, key);
   const seconds = (performance.now() - t0) / 1000;
-  return {
-    requestsPerSecond: Math.round(count / seconds),
-    apiCpuMicrosPerRequest: Math.round(((cpuSeconds(apiPid) - api0) * 1e6) / count),
-    postgresCpuMicrosPerRequest: Math.round(((postgresCpuSeconds() - pg0) * 1e6) / count),
-  };
+  const cpu = perUnit(addDelta({}, before.cpu, cpuSnapshot({ api: [apiPid] }).cpu), count, 1e6);
+  return { requestsPerSecond: Math.round(count / seconds), apiCpuMicrosPerRequest: cpu.api, postgresCpuMicrosPerRequest: cpu.postgres };
 }
 
 async function main() {
