@@ -13,4 +13,8 @@
  *   larger old space (236–242 MB, against 251–254 with 32 MB semi-spaces and 201–213 before).
  * The `start:*` scripts in package.json pass the same flags.
  */
-export const SERVICE_NODE_FLAGS = ['--max-old-space-size=256', '--initial-old-space-size=128', '--max-semi-space-size=16'];
+export const SERVICE_NODE_FLAGS = [
+  '--max-old-space-size=256',
+  '--initial-old-space-size=128',
+  '--max-semi-space-size=16',
+];

@@ -16,8 +16,24 @@ let intruder: PartnerClient;
 let ids: { customerId: string; userId: string; jobId: string; productId: string; userIds: string[] };
 
 async function snapshot(): Promise<string> {
-  const tables = ['customers', 'users', 'user_licenses', 'subscriptions', 'license_jobs', 'license_job_items', 'seat_reservations', 'idempotency_keys'];
-  const parts = await Promise.all(tables.map(async (t) => (await env.sql.unsafe(`SELECT md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) AS h FROM ${t} x`))[0]!.h));
+  const tables = [
+    'customers',
+    'users',
+    'user_licenses',
+    'subscriptions',
+    'license_jobs',
+    'license_job_items',
+    'seat_reservations',
+    'idempotency_keys',
+  ];
+  const parts = await Promise.all(
+    tables.map(
+      async (t) =>
+        (
+          await env.sql.unsafe(`SELECT md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) AS h FROM ${t} x`)
+        )[0]!.h,
+    ),
+  );
   return parts.join(':');
 }
 
@@ -43,7 +59,9 @@ function bodyFor(method: string, path: string): unknown {
   const bodies: Record<string, unknown> = {
     'POST /v1/customers': undefined, // not customer-scoped: creates the intruder's own customer
     'POST /v1/customers/{customerId}/users': { userPrincipalName: 'intruder@evil.example', displayName: 'Intruder' },
-    'POST /v1/customers/{customerId}/users/batch': { users: [{ userPrincipalName: 'intruder@evil.example', displayName: 'Intruder' }] },
+    'POST /v1/customers/{customerId}/users/batch': {
+      users: [{ userPrincipalName: 'intruder@evil.example', displayName: 'Intruder' }],
+    },
     'PUT /v1/customers/{customerId}/subscriptions/{productId}': { quantity: 1000 },
     'POST /v1/customers/{customerId}/license-overview': { userIds: ids.userIds },
     'POST /v1/customers/{customerId}/license-jobs': { userIds: ids.userIds, revoke: [SUITE.id] },
@@ -58,7 +76,9 @@ describe('tenant isolation', () => {
   it('answers 404 to another partner on every customer-scoped route of the OpenAPI document, and changes nothing', async () => {
     const doc = (await call(api, 'GET', '/docs/json')).body;
     const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
-      Object.keys(ops).filter((m) => ['get', 'post', 'put', 'delete', 'patch'].includes(m)).map((m) => ({ method: m.toUpperCase(), path })),
+      Object.keys(ops)
+        .filter((m) => ['get', 'post', 'put', 'delete', 'patch'].includes(m))
+        .map((m) => ({ method: m.toUpperCase(), path })),
     );
     const scoped = routes.filter((r) => r.path.includes('{customerId}'));
     expect(scoped.length).toBeGreaterThanOrEqual(12);
@@ -82,35 +102,128 @@ describe('hostile input', () => {
     const before = await snapshot();
     const c = `/v1/customers/${ids.customerId}`;
     const auth = { authorization: `Bearer ${owner.apiKey}` };
-    const cases: { name: string; method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; payload?: string; headers?: Record<string, string>; status: number }[] = [
-      { name: 'NUL byte in a name', method: 'POST', url: `${c}/users`, payload: JSON.stringify({ userPrincipalName: 'a@b.c', displayName: 'x\u0000y' }), status: 400 },
+    const cases: {
+      name: string;
+      method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+      url: string;
+      payload?: string;
+      headers?: Record<string, string>;
+      status: number;
+    }[] = [
+      {
+        name: 'NUL byte in a name',
+        method: 'POST',
+        url: `${c}/users`,
+        payload: JSON.stringify({ userPrincipalName: 'a@b.c', displayName: 'x\u0000y' }),
+        status: 400,
+      },
       { name: 'NUL byte in search', method: 'GET', url: `${c}/users?search=%00`, status: 400 },
-      { name: 'oversized name', method: 'POST', url: '/v1/customers', payload: JSON.stringify({ name: 'x'.repeat(10_000), country: 'US' }), status: 400 },
+      {
+        name: 'oversized name',
+        method: 'POST',
+        url: '/v1/customers',
+        payload: JSON.stringify({ name: 'x'.repeat(10_000), country: 'US' }),
+        status: 400,
+      },
       { name: 'malformed JSON', method: 'POST', url: '/v1/customers', payload: '{"name": "x", ', status: 400 },
       { name: 'JSON null body', method: 'POST', url: '/v1/customers', payload: 'null', status: 400 },
       { name: 'array body', method: 'POST', url: '/v1/customers', payload: '[]', status: 400 },
-      { name: 'deep nesting', method: 'POST', url: `${c}/license-jobs`, payload: `{"userIds":${'['.repeat(5000)}${']'.repeat(5000)}}`, status: 400 },
-      { name: 'unknown field', method: 'POST', url: `${c}/license-jobs`, payload: JSON.stringify({ userIds: ids.userIds, revoke: [SUITE.id], isAdmin: true }), status: 400 },
-      { name: 'wrong types', method: 'POST', url: `${c}/license-jobs`, payload: JSON.stringify({ userIds: 'all', revoke: SUITE.id }), status: 400 },
-      { name: '50,001 users', method: 'POST', url: `${c}/license-jobs`, payload: JSON.stringify({ userIds: Array.from({ length: 50_001 }, () => ids.userId), revoke: [SUITE.id] }), status: 400 },
-      { name: 'body over the limit', method: 'POST', url: '/v1/customers', payload: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024), country: 'US' }), status: 413 },
-      { name: 'wrong content type', method: 'POST', url: '/v1/customers', payload: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415 },
-      { name: 'text/plain', method: 'POST', url: '/v1/customers', payload: 'x', headers: { 'content-type': 'text/plain' }, status: 415 },
+      {
+        name: 'deep nesting',
+        method: 'POST',
+        url: `${c}/license-jobs`,
+        payload: `{"userIds":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+        status: 400,
+      },
+      {
+        name: 'unknown field',
+        method: 'POST',
+        url: `${c}/license-jobs`,
+        payload: JSON.stringify({ userIds: ids.userIds, revoke: [SUITE.id], isAdmin: true }),
+        status: 400,
+      },
+      {
+        name: 'wrong types',
+        method: 'POST',
+        url: `${c}/license-jobs`,
+        payload: JSON.stringify({ userIds: 'all', revoke: SUITE.id }),
+        status: 400,
+      },
+      {
+        name: '50,001 users',
+        method: 'POST',
+        url: `${c}/license-jobs`,
+        payload: JSON.stringify({ userIds: Array.from({ length: 50_001 }, () => ids.userId), revoke: [SUITE.id] }),
+        status: 400,
+      },
+      {
+        name: 'body over the limit',
+        method: 'POST',
+        url: '/v1/customers',
+        payload: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024), country: 'US' }),
+        status: 413,
+      },
+      {
+        name: 'wrong content type',
+        method: 'POST',
+        url: '/v1/customers',
+        payload: 'name=x',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        status: 415,
+      },
+      {
+        name: 'text/plain',
+        method: 'POST',
+        url: '/v1/customers',
+        payload: 'x',
+        headers: { 'content-type': 'text/plain' },
+        status: 415,
+      },
       { name: 'malformed path id', method: 'GET', url: '/v1/customers/%00', status: 404 },
-      { name: 'malformed product id', method: 'PUT', url: `${c}/subscriptions/%3Cscript%3E`, payload: '{"quantity":1}', status: 400 },
+      {
+        name: 'malformed product id',
+        method: 'PUT',
+        url: `${c}/subscriptions/%3Cscript%3E`,
+        payload: '{"quantity":1}',
+        status: 400,
+      },
       { name: 'page out of range', method: 'GET', url: `${c}/users?page=-1`, status: 400 },
       { name: 'page size not a number', method: 'GET', url: `${c}/users?pageSize=lots`, status: 400 },
-      { name: 'huge quantity', method: 'PUT', url: `${c}/subscriptions/${SUITE.id}`, payload: '{"quantity":1e30}', status: 400 },
-      { name: 'idempotency key too long', method: 'POST', url: `${c}/license-jobs`, payload: JSON.stringify({ userIds: ids.userIds, revoke: ['NOPE'] }), headers: { 'idempotency-key': 'k'.repeat(256) }, status: 400 },
+      {
+        name: 'huge quantity',
+        method: 'PUT',
+        url: `${c}/subscriptions/${SUITE.id}`,
+        payload: '{"quantity":1e30}',
+        status: 400,
+      },
+      {
+        name: 'idempotency key too long',
+        method: 'POST',
+        url: `${c}/license-jobs`,
+        payload: JSON.stringify({ userIds: ids.userIds, revoke: ['NOPE'] }),
+        headers: { 'idempotency-key': 'k'.repeat(256) },
+        status: 400,
+      },
       { name: 'unknown route', method: 'GET', url: '/v2/everything', status: 404 },
       { name: 'unknown method', method: 'DELETE', url: '/v1/customers', status: 404 },
     ];
     for (const t of cases) {
-      const res = await api.inject({ method: t.method, url: t.url, payload: t.payload, headers: { ...auth, ...(t.payload !== undefined ? { 'content-type': 'application/json' } : {}), ...t.headers } });
+      const res = await api.inject({
+        method: t.method,
+        url: t.url,
+        payload: t.payload,
+        headers: { ...auth, ...(t.payload !== undefined ? { 'content-type': 'application/json' } : {}), ...t.headers },
+      });
       expect(res.statusCode, t.name).toBe(t.status);
       expect(res.headers['content-type'], t.name).toMatch(/application\/problem\+json/);
       const body = res.json();
-      expect(body, t.name).toMatchObject({ status: t.status, type: expect.any(String), title: expect.any(String), detail: expect.any(String), code: expect.any(String) });
+      expect(body, t.name).toMatchObject({
+        status: t.status,
+        type: expect.any(String),
+        title: expect.any(String),
+        detail: expect.any(String),
+        code: expect.any(String),
+      });
     }
     expect(await snapshot()).toBe(before);
   });
@@ -118,7 +231,10 @@ describe('hostile input', () => {
   it('parses a job body of 50,000 user ids (not 413): unknown ones are named, nothing is reserved', async () => {
     const before = await snapshot();
     const userIds = Array.from({ length: 50_000 }, () => crypto.randomUUID());
-    const res = await owner.call('POST', `/v1/customers/${ids.customerId}/license-jobs`, { userIds, assign: [{ productId: SUITE.id }] });
+    const res = await owner.call('POST', `/v1/customers/${ids.customerId}/license-jobs`, {
+      userIds,
+      assign: [{ productId: SUITE.id }],
+    });
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('unknown_users');
     expect(res.body.userIds).toHaveLength(50_000);
@@ -129,7 +245,14 @@ describe('hostile input', () => {
     const created = await call(api, 'POST', '/v1/admin/partners', 'test-operator-token', { name: 'Leak check' });
     expect(Object.keys(created.body).sort()).toEqual(['apiKey', 'id', 'name']);
     const user = await owner.call('GET', `/v1/customers/${ids.customerId}/users/${ids.userId}`);
-    expect(Object.keys(user.body).sort()).toEqual(['customerId', 'displayName', 'id', 'licenses', 'usageLocation', 'userPrincipalName']);
+    expect(Object.keys(user.body).sort()).toEqual([
+      'customerId',
+      'displayName',
+      'id',
+      'licenses',
+      'usageLocation',
+      'userPrincipalName',
+    ]);
     const job = await owner.call('GET', `/v1/customers/${ids.customerId}/license-jobs/${ids.jobId}`);
     expect(job.body).not.toHaveProperty('partnerId');
     expect(job.body).not.toHaveProperty('seq');
@@ -164,37 +287,94 @@ describe('rate limiting', () => {
 describe('fuzzing', () => {
   it('never answers 5xx to generated hostile requests, and seats stay consistent', async () => {
     const doc = (await call(api, 'GET', '/docs/json')).body;
-    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
-      Object.keys(ops).filter((m) => ['get', 'post', 'put', 'delete'].includes(m)).map((m) => ({ method: m.toUpperCase(), path })),
-    ).filter((r) => !r.path.startsWith('/docs') && !r.path.startsWith('/admin/queues'));
+    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
+      .flatMap(([path, ops]) =>
+        Object.keys(ops)
+          .filter((m) => ['get', 'post', 'put', 'delete'].includes(m))
+          .map((m) => ({ method: m.toUpperCase(), path })),
+      )
+      .filter((r) => !r.path.startsWith('/docs') && !r.path.startsWith('/admin/queues'));
     const idValue = fc.oneof(
-      fc.constantFrom(ids.customerId, ids.userId, ids.jobId, SUITE.id, 'x', '%00', '..', '00000000-0000-0000-0000-000000000000'),
+      fc.constantFrom(
+        ids.customerId,
+        ids.userId,
+        ids.jobId,
+        SUITE.id,
+        'x',
+        '%00',
+        '..',
+        '00000000-0000-0000-0000-000000000000',
+      ),
       fc.uuid(),
       fc.string({ maxLength: 80 }).map(encodeURIComponent),
     );
     const jsonish = fc.oneof(
       fc.jsonValue({ maxDepth: 4 }),
-      fc.record({ userIds: fc.array(fc.oneof(fc.uuid(), fc.constantFrom(...ids.userIds), fc.string()), { maxLength: 5 }), assign: fc.array(fc.record({ productId: fc.oneof(fc.constantFrom(SUITE.id, 'PHONE_ADDON', 'NOPE'), fc.string()), disabledServicePlans: fc.array(fc.string(), { maxLength: 3 }) }), { maxLength: 3 }), revoke: fc.array(fc.constantFrom(SUITE.id, 'COPILOT', ''), { maxLength: 2 }) }, { requiredKeys: [] }),
-      fc.record({ name: fc.string({ maxLength: 300 }), country: fc.string({ maxLength: 3 }), quantity: fc.oneof(fc.integer(), fc.double()), users: fc.array(fc.record({ userPrincipalName: fc.string(), displayName: fc.string() }), { maxLength: 3 }) }, { requiredKeys: [] }),
+      fc.record(
+        {
+          userIds: fc.array(fc.oneof(fc.uuid(), fc.constantFrom(...ids.userIds), fc.string()), { maxLength: 5 }),
+          assign: fc.array(
+            fc.record({
+              productId: fc.oneof(fc.constantFrom(SUITE.id, 'PHONE_ADDON', 'NOPE'), fc.string()),
+              disabledServicePlans: fc.array(fc.string(), { maxLength: 3 }),
+            }),
+            { maxLength: 3 },
+          ),
+          revoke: fc.array(fc.constantFrom(SUITE.id, 'COPILOT', ''), { maxLength: 2 }),
+        },
+        { requiredKeys: [] },
+      ),
+      fc.record(
+        {
+          name: fc.string({ maxLength: 300 }),
+          country: fc.string({ maxLength: 3 }),
+          quantity: fc.oneof(fc.integer(), fc.double()),
+          users: fc.array(fc.record({ userPrincipalName: fc.string(), displayName: fc.string() }), { maxLength: 3 }),
+        },
+        { requiredKeys: [] },
+      ),
     );
-    const query = fc.dictionary(fc.constantFrom('page', 'pageSize', 'search', 'status'), fc.oneof(fc.string({ maxLength: 20 }), fc.integer().map(String)), { maxKeys: 3 });
+    const query = fc.dictionary(
+      fc.constantFrom('page', 'pageSize', 'search', 'status'),
+      fc.oneof(fc.string({ maxLength: 20 }), fc.integer().map(String)),
+      { maxKeys: 3 },
+    );
     const before = await expectSeatInvariant(env.sql);
     void before;
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...routes), fc.array(idValue, { minLength: 4, maxLength: 4 }), jsonish, query, fc.boolean(), async (route, values, body, q, asOwner) => {
-        let n = 0;
-        const url = route.path.replace(/\{\w+\}/g, () => values[n++ % values.length]!) + (Object.keys(q).length ? `?${new URLSearchParams(q)}` : '');
-        const res = await api.inject({
-          method: route.method as 'GET',
-          url,
-          headers: { authorization: `Bearer ${asOwner ? owner.apiKey : intruder.apiKey}`, ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { 'content-type': 'application/json' }) },
-          payload: route.method === 'GET' || route.method === 'DELETE' ? undefined : JSON.stringify(body),
-        });
-        if (res.statusCode >= 500) throw new Error(`${route.method} ${url} ${JSON.stringify(body).slice(0, 300)} → ${res.statusCode} ${res.body}`);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        fc.array(idValue, { minLength: 4, maxLength: 4 }),
+        jsonish,
+        query,
+        fc.boolean(),
+        async (route, values, body, q, asOwner) => {
+          let n = 0;
+          const url =
+            route.path.replace(/\{\w+\}/g, () => values[n++ % values.length]!) +
+            (Object.keys(q).length ? `?${new URLSearchParams(q)}` : '');
+          const res = await api.inject({
+            method: route.method as 'GET',
+            url,
+            headers: {
+              authorization: `Bearer ${asOwner ? owner.apiKey : intruder.apiKey}`,
+              ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { 'content-type': 'application/json' }),
+            },
+            payload: route.method === 'GET' || route.method === 'DELETE' ? undefined : JSON.stringify(body),
+          });
+          if (res.statusCode >= 500)
+            throw new Error(
+              `${route.method} ${url} ${JSON.stringify(body).slice(0, 300)} → ${res.statusCode} ${res.body}`,
+            );
+        },
+      ),
       { numRuns: 400, seed: 20261124 },
     );
-    await expect.poll(async () => (await env.sql`SELECT count(*)::int AS n FROM license_jobs WHERE finished_at IS NULL`)[0].n, { timeout: 20_000 }).toBe(0);
+    await expect
+      .poll(async () => (await env.sql`SELECT count(*)::int AS n FROM license_jobs WHERE finished_at IS NULL`)[0].n, {
+        timeout: 20_000,
+      })
+      .toBe(0);
     await expectSeatInvariant(env.sql);
   });
 });

@@ -4,7 +4,15 @@ import type { FastifyInstance } from 'fastify';
 import { createMetricsRegistry } from '@licensing/http';
 import { buildWorkerApp } from '../services/worker/src/app.ts';
 import { createWorkerMetrics } from '../services/worker/src/metrics.ts';
-import { buildTestApi, buildTestCatalog, createTestEnv, OPERATOR_TOKEN, startTestWorker, type TestEnv, type TestWorker } from './support/test-env.ts';
+import {
+  buildTestApi,
+  buildTestCatalog,
+  createTestEnv,
+  OPERATOR_TOKEN,
+  startTestWorker,
+  type TestEnv,
+  type TestWorker,
+} from './support/test-env.ts';
 import { call, PartnerClient, putProduct } from './support/client.ts';
 import { SUITE } from './fixtures.ts';
 
@@ -22,7 +30,13 @@ beforeAll(async () => {
   catalog = await buildTestCatalog(env);
   await putProduct(catalog, SUITE);
   worker = await startTestWorker(env, { metrics: createWorkerMetrics(workerRegistry) });
-  workerApp = await buildWorkerApp({ sql: env.sql, redis: env.redis, registry: workerRegistry, isConsuming: () => worker.worker.isRunning(), isShuttingDown: () => shuttingDown });
+  workerApp = await buildWorkerApp({
+    sql: env.sql,
+    redis: env.redis,
+    registry: workerRegistry,
+    isConsuming: () => worker.worker.isRunning(),
+    isShuttingDown: () => shuttingDown,
+  });
 });
 
 afterAll(async () => {
@@ -36,21 +50,45 @@ describe('queue dashboard', () => {
 
   it('opens only with the operator token, as Bearer or as the basic-auth password', async () => {
     const partner = await PartnerClient.create(api);
-    for (const authorization of [undefined, `Bearer ${partner.apiKey}`, 'Bearer nope', basic('admin', 'wrong'), basic('admin', partner.apiKey)]) {
-      const res = await api.inject({ method: 'GET', url: '/admin/queues', headers: authorization ? { authorization } : {} });
+    for (const authorization of [
+      undefined,
+      `Bearer ${partner.apiKey}`,
+      'Bearer nope',
+      basic('admin', 'wrong'),
+      basic('admin', partner.apiKey),
+    ]) {
+      const res = await api.inject({
+        method: 'GET',
+        url: '/admin/queues',
+        headers: authorization ? { authorization } : {},
+      });
       expect(res.statusCode, String(authorization)).toBe(401);
       expect(res.headers['www-authenticate']).toMatch(/^Basic/);
       expect(res.body).not.toContain('<html');
     }
-    const bearer = await api.inject({ method: 'GET', url: '/admin/queues', headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
+    const bearer = await api.inject({
+      method: 'GET',
+      url: '/admin/queues',
+      headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
+    });
     expect(bearer.statusCode).toBe(200);
     expect(bearer.body).toContain('<html');
-    const browser = await api.inject({ method: 'GET', url: '/admin/queues', headers: { authorization: basic('ops', OPERATOR_TOKEN) } });
+    const browser = await api.inject({
+      method: 'GET',
+      url: '/admin/queues',
+      headers: { authorization: basic('ops', OPERATOR_TOKEN) },
+    });
     expect(browser.statusCode).toBe(200);
     // Its API (what the page's retry/clean/promote buttons call) is guarded the same way.
     expect((await api.inject({ method: 'GET', url: '/admin/queues/api/queues' })).statusCode).toBe(401);
-    expect((await api.inject({ method: 'PUT', url: '/admin/queues/api/queues/license-tasks/retry/failed' })).statusCode).toBe(401);
-    const queues = await api.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
+    expect(
+      (await api.inject({ method: 'PUT', url: '/admin/queues/api/queues/license-tasks/retry/failed' })).statusCode,
+    ).toBe(401);
+    const queues = await api.inject({
+      method: 'GET',
+      url: '/admin/queues/api/queues',
+      headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
+    });
     expect(queues.statusCode).toBe(200);
     expect(queues.json().queues.map((q: { name: string }) => q.name)).toContain('license-tasks');
   });
@@ -81,7 +119,9 @@ describe('health and metrics', () => {
     expect((await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] })).status).toBe(409);
 
     const apiMetrics = (await call(api, 'GET', '/metrics')).body as string;
-    expect(apiMetrics).toMatch(/http_requests_total\{[^}]*route="\/v1\/customers\/:customerId\/license-jobs"[^}]*status="202"[^}]*\} 1/);
+    expect(apiMetrics).toMatch(
+      /http_requests_total\{[^}]*route="\/v1\/customers\/:customerId\/license-jobs"[^}]*status="202"[^}]*\} 1/,
+    );
     expect(apiMetrics).toMatch(/http_request_duration_seconds_bucket\{/);
     expect(apiMetrics).toMatch(/license_jobs_accepted_total\{[^}]*\} 1/);
     expect(apiMetrics).toMatch(/license_jobs_refused_total\{code="insufficient_licenses"[^}]*\} 1/);

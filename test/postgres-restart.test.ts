@@ -16,13 +16,17 @@ import { SUITE } from './fixtures.ts';
 
 const binDir = (() => {
   try {
-    return path.dirname(execFileSync('bash', ['-c', 'ls -d /usr/lib/postgresql/*/bin/pg_ctl | sort -V | tail -1']).toString().trim());
+    return path.dirname(
+      execFileSync('bash', ['-c', 'ls -d /usr/lib/postgresql/*/bin/pg_ctl | sort -V | tail -1']).toString().trim(),
+    );
   } catch {
     return '';
   }
 })();
 const asPostgres = (cmd: string, args: string[]) =>
-  process.getuid?.() === 0 ? execFileSync('runuser', ['-u', 'postgres', '--', path.join(binDir, cmd), ...args], { stdio: 'pipe' }) : execFileSync(path.join(binDir, cmd), args, { stdio: 'pipe' });
+  process.getuid?.() === 0
+    ? execFileSync('runuser', ['-u', 'postgres', '--', path.join(binDir, cmd), ...args], { stdio: 'pipe' })
+    : execFileSync(path.join(binDir, cmd), args, { stdio: 'pipe' });
 
 let dataDir: string;
 let port: number;
@@ -33,7 +37,18 @@ const prefix = `pgrestart-${randomUUID()}`;
 const OPERATOR = 'pg-restart-operator';
 
 const pgCtl = (action: 'start' | 'stop' | 'restart') =>
-  asPostgres('pg_ctl', ['-D', dataDir, '-w', '-m', 'fast', '-l', path.join(dataDir, 'log'), '-o', `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1 -c fsync=off`, action]);
+  asPostgres('pg_ctl', [
+    '-D',
+    dataDir,
+    '-w',
+    '-m',
+    'fast',
+    '-l',
+    path.join(dataDir, 'log'),
+    '-o',
+    `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    action,
+  ]);
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'licensing-pg-'));
@@ -46,8 +61,17 @@ beforeAll(async () => {
   await prepareDatabase(url);
   sql = postgres(url, { max: 2, onnotice: () => {} });
   const env = {
-    DATABASE_URL: url, REDIS_URL: inject('redisUrl'), BULLMQ_PREFIX: prefix, OPERATOR_TOKEN: OPERATOR, RATE_LIMIT_PER_MINUTE: '0', CATALOG_SEED: 'false',
-    WORKER_CONCURRENCY: '32', WORKER_BATCH_SIZE: '16', WORKER_BATCH_PARALLELISM: '1', RECONCILE_INTERVAL_MS: '2000', WORKER_BATCH_TIMEOUT_MS: '5000',
+    DATABASE_URL: url,
+    REDIS_URL: inject('redisUrl'),
+    BULLMQ_PREFIX: prefix,
+    OPERATOR_TOKEN: OPERATOR,
+    RATE_LIMIT_PER_MINUTE: '0',
+    CATALOG_SEED: 'false',
+    WORKER_CONCURRENCY: '32',
+    WORKER_BATCH_SIZE: '16',
+    WORKER_BATCH_PARALLELISM: '1',
+    RECONCILE_INTERVAL_MS: '2000',
+    WORKER_BATCH_TIMEOUT_MS: '5000',
   };
   services.push(await spawnService('catalog', env), await spawnService('api', env), await spawnService('worker', env));
 }, 120_000);
@@ -58,7 +82,11 @@ afterAll(async () => {
     await s.exited;
   }
   await sql?.end();
-  try { pgCtl('stop'); } catch { /* already stopped */ }
+  try {
+    pgCtl('stop');
+  } catch {
+    /* already stopped */
+  }
   rmSync(dataDir, { recursive: true, force: true });
   const redis = new Redis(inject('redisUrl'));
   const keys = await redis.keys(`${prefix}:*`);
@@ -68,24 +96,48 @@ afterAll(async () => {
 
 it('survives a Postgres restart mid-job: 503 while away, job completes, no seat leaks', async () => {
   const [catalog, api] = services;
-  const call = async (method: string, p: string, token: string, body?: unknown, base = `http://127.0.0.1:${api!.port}`) => {
-    const res = await fetch(base + p, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const call = async (
+    method: string,
+    p: string,
+    token: string,
+    body?: unknown,
+    base = `http://127.0.0.1:${api!.port}`,
+  ) => {
+    const res = await fetch(base + p, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     return { status: res.status, body: (await res.json().catch(() => undefined)) as any };
   };
-  expect((await call('PUT', `/v1/products/${SUITE.id}`, OPERATOR, SUITE, `http://127.0.0.1:${catalog!.port}`)).status).toBe(201);
+  expect(
+    (await call('PUT', `/v1/products/${SUITE.id}`, OPERATOR, SUITE, `http://127.0.0.1:${catalog!.port}`)).status,
+  ).toBe(201);
   const { apiKey } = (await call('POST', '/v1/admin/partners', OPERATOR, { name: 'P' })).body;
   const customer = (await call('POST', '/v1/customers', apiKey, { name: 'C', country: 'US' })).body.id;
-  const users = Array.from({ length: 3000 }, (_, i) => ({ userPrincipalName: `u${i}@c.example`, displayName: `U ${i}` }));
-  const ids = (await call('POST', `/v1/customers/${customer}/users/batch`, apiKey, { users })).body.items.map((u: { id: string }) => u.id);
-  expect((await call('PUT', `/v1/customers/${customer}/subscriptions/${SUITE.id}`, apiKey, { quantity: 3000 })).status).toBe(200);
-  const job = await call('POST', `/v1/customers/${customer}/license-jobs`, apiKey, { userIds: ids, assign: [{ productId: SUITE.id }] });
+  const users = Array.from({ length: 3000 }, (_, i) => ({
+    userPrincipalName: `u${i}@c.example`,
+    displayName: `U ${i}`,
+  }));
+  const ids = (await call('POST', `/v1/customers/${customer}/users/batch`, apiKey, { users })).body.items.map(
+    (u: { id: string }) => u.id,
+  );
+  expect(
+    (await call('PUT', `/v1/customers/${customer}/subscriptions/${SUITE.id}`, apiKey, { quantity: 3000 })).status,
+  ).toBe(200);
+  const job = await call('POST', `/v1/customers/${customer}/license-jobs`, apiKey, {
+    userIds: ids,
+    assign: [{ productId: SUITE.id }],
+  });
   expect(job.status).toBe(202);
 
   for (;;) {
-    const [{ done }] = await sql`SELECT count(*)::int AS done FROM license_job_items WHERE job_id = ${job.body.id} AND status <> 'pending'`;
+    const [{ done }] =
+      await sql`SELECT count(*)::int AS done FROM license_job_items WHERE job_id = ${job.body.id} AND status <> 'pending'`;
     if (done >= 50) break;
   }
-  const [{ pending }] = await sql`SELECT count(*)::int AS pending FROM license_job_items WHERE job_id = ${job.body.id} AND status = 'pending'`;
+  const [{ pending }] =
+    await sql`SELECT count(*)::int AS pending FROM license_job_items WHERE job_id = ${job.body.id} AND status = 'pending'`;
   await sql.end();
   pgCtl('stop');
   expect(pending).toBeGreaterThan(0); // the restart really lands mid-job
@@ -102,11 +154,28 @@ it('survives a Postgres restart mid-job: 503 while away, job completes, no seat 
   for (let i = 0; i < 600; i++) {
     const res = await call('GET', `/v1/customers/${customer}/license-jobs/${job.body.id}`, apiKey);
     last = res;
-    if (res.status === 200 && res.body.finishedAt) { final = res.body; break; }
+    if (res.status === 200 && res.body.finishedAt) {
+      final = res.body;
+      break;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
-  if (!final) console.log('LAST', JSON.stringify(last), 'WORKER OUTPUT', services[2]!.output().split('\n').map((l) => l.slice(0, 300)).slice(-25).join('\n'));
-  expect(final).toMatchObject({ status: 'completed', progress: { total: 3000, pending: 0, succeeded: 3000, failed: 0 } });
+  if (!final)
+    console.log(
+      'LAST',
+      JSON.stringify(last),
+      'WORKER OUTPUT',
+      services[2]!
+        .output()
+        .split('\n')
+        .map((l) => l.slice(0, 300))
+        .slice(-25)
+        .join('\n'),
+    );
+  expect(final).toMatchObject({
+    status: 'completed',
+    progress: { total: 3000, pending: 0, succeeded: 3000, failed: 0 },
+  });
   const [seats] = await sql`
     SELECT (SELECT count(*)::int FROM user_licenses WHERE customer_id = ${customer}) AS assigned,
            (SELECT count(*)::int FROM seat_reservations) AS reserved`;

@@ -21,9 +21,18 @@ describe('license tasks in Redis', () => {
       expect(data.j).toMatch(/^[A-Za-z0-9_-]{22}$/);
       expect(decodeLicenseTask(data)).toEqual(task);
     }
-    expect(expandUuid(compactUuid('00000000-0000-4000-8000-00000000000A'))).toBe('00000000-0000-4000-8000-00000000000a');
+    expect(expandUuid(compactUuid('00000000-0000-4000-8000-00000000000A'))).toBe(
+      '00000000-0000-4000-8000-00000000000a',
+    );
     expect(() => compactUuid('not-a-uuid')).toThrow(TypeError);
-    for (const bad of [undefined, null, {}, { j: 'x', u: 'y' }, { jobId: 'x', userId: randomUUID() }, { ...encodeLicenseTask({ jobId: randomUUID(), userId: randomUUID() }), extra: 1 }]) {
+    for (const bad of [
+      undefined,
+      null,
+      {},
+      { j: 'x', u: 'y' },
+      { jobId: 'x', userId: randomUUID() },
+      { ...encodeLicenseTask({ jobId: randomUUID(), userId: randomUUID() }), extra: 1 },
+    ]) {
       expect(decodeLicenseTask(bad)).toBeUndefined();
     }
     // Tasks left in Redis by the previous version (full UUIDs, with the customer's id) still decode.
@@ -43,7 +52,8 @@ describe('license tasks in Redis', () => {
     for (const task of tasks) {
       const key = `${env.prefix}:license-tasks:${task.id}`;
       const fields = await env.redis.hgetall(key);
-      for (const [field, value] of Object.entries(fields)) expect(Buffer.byteLength(value), `${field}: ${value}`).toBeLessThanOrEqual(64);
+      for (const [field, value] of Object.entries(fields))
+        expect(Buffer.byteLength(value), `${field}: ${value}`).toBeLessThanOrEqual(64);
       expect(['listpack', 'ziplist']).toContain(await env.redis.object('ENCODING', key));
     }
     await env.queue.obliterate({ force: true });

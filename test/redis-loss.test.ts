@@ -8,7 +8,15 @@ import { createRedis } from '@licensing/http';
 import { createLicenseTaskQueue, type LicenseTaskQueue } from '@licensing/queue';
 import { buildApiApp } from '../services/api/src/app.ts';
 import { createJobWithReservations } from '../services/api/src/repositories/license-jobs.ts';
-import { buildTestCatalog, createTestEnv, createTestReconciler, OPERATOR_TOKEN, startTestWorker, type TestEnv, type TestWorker } from './support/test-env.ts';
+import {
+  buildTestCatalog,
+  createTestEnv,
+  createTestReconciler,
+  OPERATOR_TOKEN,
+  startTestWorker,
+  type TestEnv,
+  type TestWorker,
+} from './support/test-env.ts';
 import { expectSeatInvariant, PartnerClient, putProduct } from './support/client.ts';
 import { freePort } from './support/processes.ts';
 import { SUITE } from './fixtures.ts';
@@ -25,11 +33,25 @@ let worker: TestWorker;
 let partner: PartnerClient;
 
 async function startRedis() {
-  redisProcess = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  redisProcess = spawn(
+    'redis-server',
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 100; i++) {
-    const probe = createRedis(redisUrl, 'producer', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const probe = createRedis(redisUrl, 'producer', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     probe.on('error', () => {}); // refused until the server is up
-    const ok = await probe.connect().then(() => probe.ping()).then(() => true, () => false);
+    const ok = await probe
+      .connect()
+      .then(() => probe.ping())
+      .then(
+        () => true,
+        () => false,
+      );
     probe.disconnect();
     if (ok) return;
     await new Promise((r) => setTimeout(r, 50));
@@ -52,7 +74,15 @@ beforeAll(async () => {
   redis.on('error', () => {});
   queue = createLicenseTaskQueue(redis, env.prefix);
   queue.on('error', () => {});
-  api = await buildApiApp({ db: env.db, sql: env.sql, redis, queue, operatorToken: OPERATOR_TOKEN, rateLimitPerMinute: 0, logLevel: 'silent' });
+  api = await buildApiApp({
+    db: env.db,
+    sql: env.sql,
+    redis,
+    queue,
+    operatorToken: OPERATOR_TOKEN,
+    rateLimitPerMinute: 0,
+    logLevel: 'silent',
+  });
   catalog = await buildTestCatalog(env);
   await putProduct(catalog, SUITE);
   partner = await PartnerClient.create(api);
@@ -89,7 +119,10 @@ async function reconcileUntilDone(customer: string, jobId: string) {
 }
 
 async function expectExact(customer: string, jobId: string, users: number, job: any) {
-  expect(job).toMatchObject({ status: 'completed', progress: { total: users, pending: 0, succeeded: users, failed: 0 } });
+  expect(job).toMatchObject({
+    status: 'completed',
+    progress: { total: users, pending: 0, succeeded: users, failed: 0 },
+  });
   const results = await partner.results(customer, jobId);
   expect(results.filter((r) => r.changes[0]?.outcome === 'assigned')).toHaveLength(users);
   expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: users, reserved: 0 });
@@ -103,9 +136,18 @@ describe('Redis loses the queue', () => {
     const res = await partner.startJob(customer, { userIds: ids, assign: [{ productId: SUITE.id }] });
     expect(res.status).toBe(202);
     await queue.resume();
-    await expect.poll(async () => (await env.sql`SELECT count(*)::int AS n FROM license_job_items WHERE job_id = ${res.body.id} AND status <> 'pending'`)[0].n, { interval: 5 }).toBeGreaterThan(0);
+    await expect
+      .poll(
+        async () =>
+          (
+            await env.sql`SELECT count(*)::int AS n FROM license_job_items WHERE job_id = ${res.body.id} AND status <> 'pending'`
+          )[0].n,
+        { interval: 5 },
+      )
+      .toBeGreaterThan(0);
     await redis.flushall();
-    const [{ pending }] = await env.sql`SELECT count(*)::int AS pending FROM license_job_items WHERE job_id = ${res.body.id} AND status = 'pending'`;
+    const [{ pending }] =
+      await env.sql`SELECT count(*)::int AS pending FROM license_job_items WHERE job_id = ${res.body.id} AND status = 'pending'`;
     expect(pending).toBeGreaterThan(0);
     const { job, seconds } = await reconcileUntilDone(customer, res.body.id);
     expect(seconds).toBeLessThan(30);
@@ -128,14 +170,24 @@ describe('Redis loses the queue', () => {
     const { customer, ids } = await jobFor(300);
     const partnerId = (await env.sql`SELECT partner_id FROM customers WHERE id = ${customer}`)[0]!.partner_id;
     const { job } = await env.db.transaction((tx) =>
-      createJobWithReservations(tx, { partnerId, customerId: customer, userIds: ids, assign: [{ productId: SUITE.id, disabledServicePlans: [] }], revoke: [] }),
+      createJobWithReservations(tx, {
+        partnerId,
+        customerId: customer,
+        userIds: ids,
+        assign: [{ productId: SUITE.id, disabledServicePlans: [] }],
+        revoke: [],
+      }),
     );
     expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ reserved: 300 });
     // While the API may still be adding its tasks (no "enqueued" mark yet, within the timeout), the
     // reconciler leaves the job alone rather than queue every user twice...
-    expect(await createTestReconciler(env, queue, redis, { enqueueTimeoutSeconds: 3600 }).reconcile()).toEqual({ requeued: 0, finished: 0 });
+    expect(await createTestReconciler(env, queue, redis, { enqueueTimeoutSeconds: 3600 }).reconcile()).toEqual({
+      requeued: 0,
+      finished: 0,
+    });
     await new Promise((r) => setTimeout(r, 300));
-    const [{ pending }] = await env.sql`SELECT count(*)::int AS pending FROM license_job_items WHERE job_id = ${job.id} AND status = 'pending'`;
+    const [{ pending }] =
+      await env.sql`SELECT count(*)::int AS pending FROM license_job_items WHERE job_id = ${job.id} AND status = 'pending'`;
     expect(pending).toBe(300);
     // ...and once that timeout has passed it takes the API for dead and enqueues them.
     const recovered = await reconcileUntilDone(customer, job.id);

@@ -35,7 +35,7 @@ function random(seed: number) {
 describe('seat invariant under random concurrent load', () => {
   it.each([1, 2, 3, 4])('seed %i', async (seed) => {
     const rand = random(seed);
-    const pick = <T,>(xs: T[], n: number) => [...xs].sort(() => rand() - 0.5).slice(0, n);
+    const pick = <T>(xs: T[], n: number) => [...xs].sort(() => rand() - 0.5).slice(0, n);
     const customer = await partner.customer(`Seed ${seed}`);
     const users = await partner.users(customer, 40);
     await partner.subscribe(customer, SUITE.id, 25);
@@ -43,16 +43,26 @@ describe('seat invariant under random concurrent load', () => {
     const bodies = Array.from({ length: 30 }, () => {
       const who = pick(users, 1 + Math.floor(rand() * 12));
       switch (Math.floor(rand() * 4)) {
-        case 0: return { userIds: who, assign: [{ productId: SUITE.id }] };
-        case 1: return { userIds: who, revoke: [SUITE.id] };
-        case 2: return { userIds: who, revoke: [SUITE.id], assign: [{ productId: SUITE_BASIC.id }] };
-        default: return { userIds: who, revoke: [SUITE_BASIC.id], assign: [{ productId: SUITE.id, disabledServicePlans: rand() < 0.5 ? ['TEAMS'] : [] }] };
+        case 0:
+          return { userIds: who, assign: [{ productId: SUITE.id }] };
+        case 1:
+          return { userIds: who, revoke: [SUITE.id] };
+        case 2:
+          return { userIds: who, revoke: [SUITE.id], assign: [{ productId: SUITE_BASIC.id }] };
+        default:
+          return {
+            userIds: who,
+            revoke: [SUITE_BASIC.id],
+            assign: [{ productId: SUITE.id, disabledServicePlans: rand() < 0.5 ? ['TEAMS'] : [] }],
+          };
       }
     });
-    const responses = await Promise.all(bodies.map(async (body, i) => {
-      await new Promise((r) => setTimeout(r, Math.floor(rand() * 20) + i));
-      return partner.startJob(customer, body);
-    }));
+    const responses = await Promise.all(
+      bodies.map(async (body, i) => {
+        await new Promise((r) => setTimeout(r, Math.floor(rand() * 20) + i));
+        return partner.startJob(customer, body);
+      }),
+    );
     for (const r of responses) expect([202, 409]).toContain(r.status);
     const accepted = responses.filter((r) => r.status === 202).map((r) => r.body.id as string);
     await expectSeatInvariant(env.sql);
@@ -69,7 +79,8 @@ describe('seat invariant under random concurrent load', () => {
     await expectSeatInvariant(env.sql);
     const subs = await partner.subscriptions(customer);
     for (const product of [SUITE.id, SUITE_BASIC.id]) {
-      const [{ holders }] = await env.sql`SELECT count(*)::int AS holders FROM user_licenses l JOIN users u ON u.id = l.user_id WHERE u.customer_id = ${customer} AND l.product_id = ${product}`;
+      const [{ holders }] =
+        await env.sql`SELECT count(*)::int AS holders FROM user_licenses l JOIN users u ON u.id = l.user_id WHERE u.customer_id = ${customer} AND l.product_id = ${product}`;
       expect(subs[product]).toMatchObject({ assigned: holders, reserved: 0 });
     }
     // Nobody holds two products that exclude each other.
@@ -85,8 +96,16 @@ describe('retention', () => {
     const customer = await partner.customer('Retention');
     const users = await partner.users(customer, 2);
     await partner.subscribe(customer, SUITE.id, 2);
-    const old = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] }, { 'idempotency-key': 'old-key' });
-    const recent = await partner.startJob(customer, { userIds: users, revoke: [SUITE.id] }, { 'idempotency-key': 'recent-key' });
+    const old = await partner.startJob(
+      customer,
+      { userIds: users, assign: [{ productId: SUITE.id }] },
+      { 'idempotency-key': 'old-key' },
+    );
+    const recent = await partner.startJob(
+      customer,
+      { userIds: users, revoke: [SUITE.id] },
+      { 'idempotency-key': 'recent-key' },
+    );
     await partner.waitForJob(customer, old.body.id);
     await partner.waitForJob(customer, recent.body.id);
     await env.sql`UPDATE license_jobs SET finished_at = now() - interval '31 days' WHERE id = ${old.body.id}`;
@@ -95,7 +114,8 @@ describe('retention', () => {
     expect(pruned.jobs).toBeGreaterThanOrEqual(1);
     expect((await partner.call('GET', `/v1/customers/${customer}/license-jobs/${old.body.id}`)).status).toBe(404);
     expect((await partner.call('GET', `/v1/customers/${customer}/license-jobs/${recent.body.id}`)).status).toBe(200);
-    const [left] = await env.sql`SELECT (SELECT count(*)::int FROM license_job_items WHERE job_id = ${old.body.id}) AS items,
+    const [left] =
+      await env.sql`SELECT (SELECT count(*)::int FROM license_job_items WHERE job_id = ${old.body.id}) AS items,
       (SELECT count(*)::int FROM license_job_progress WHERE job_id = ${old.body.id}) AS progress`;
     expect(left).toEqual({ items: 0, progress: 0 });
     const keys = await env.sql`SELECT key FROM idempotency_keys WHERE key IN ('old-key', 'recent-key') ORDER BY key`;

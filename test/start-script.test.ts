@@ -30,7 +30,16 @@ it('starts the three services on a database it creates, and exits 0 on SIGTERM',
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: url.toString(), REDIS_URL: inject('redisUrl'), BULLMQ_PREFIX: prefix, API_PORT: String(api), CATALOG_PORT: String(catalog), WORKER_PORT: String(worker), LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      DATABASE_URL: url.toString(),
+      REDIS_URL: inject('redisUrl'),
+      BULLMQ_PREFIX: prefix,
+      API_PORT: String(api),
+      CATALOG_PORT: String(catalog),
+      WORKER_PORT: String(worker),
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (d) => (output += d));
@@ -40,7 +49,9 @@ it('starts the three services on a database it creates, and exits 0 on SIGTERM',
     for (let i = 0; i < 300; i++) {
       try {
         if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return true;
-      } catch { /* starting */ }
+      } catch {
+        /* starting */
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
     return false;

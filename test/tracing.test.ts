@@ -6,7 +6,14 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApi, buildTestCatalog, createTestEnv, startTestWorker, type TestEnv, type TestWorker } from './support/test-env.ts';
+import {
+  buildTestApi,
+  buildTestCatalog,
+  createTestEnv,
+  startTestWorker,
+  type TestEnv,
+  type TestWorker,
+} from './support/test-env.ts';
 import { PartnerClient, putProduct } from './support/client.ts';
 import { SUITE } from './fixtures.ts';
 
@@ -47,9 +54,18 @@ it("puts every user's worker span under the request's trace", async () => {
   expect(res.status).toBe(202);
   await partner.waitForJob(customer, res.body.id);
 
-  await expect.poll(() => exporter.getFinishedSpans().filter((s) => s.kind === 1 /* SERVER */ || s.name.includes('process')).length, { timeout: 5000 }).toBeGreaterThan(0);
+  await expect
+    .poll(
+      () => exporter.getFinishedSpans().filter((s) => s.kind === 1 /* SERVER */ || s.name.includes('process')).length,
+      { timeout: 5000 },
+    )
+    .toBeGreaterThan(0);
   const spans = exporter.getFinishedSpans();
-  const request = spans.find((s) => s.attributes['http.route'] === '/v1/customers/:customerId/license-jobs' && String(s.attributes['http.request.method'] ?? s.attributes['http.method']) === 'POST');
+  const request = spans.find(
+    (s) =>
+      s.attributes['http.route'] === '/v1/customers/:customerId/license-jobs' &&
+      String(s.attributes['http.request.method'] ?? s.attributes['http.method']) === 'POST',
+  );
   expect(request, spans.map((s) => s.name).join(', ')).toBeDefined();
   const traceId = request!.spanContext().traceId;
   const inTrace = spans.filter((s) => s.spanContext().traceId === traceId);

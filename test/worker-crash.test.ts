@@ -60,7 +60,8 @@ async function startJob(users: number) {
 
 async function waitForProgress(jobId: string, atLeast: number) {
   for (;;) {
-    const [{ done }] = await env.sql`SELECT count(*)::int AS done FROM license_job_items WHERE job_id = ${jobId} AND status <> 'pending'`;
+    const [{ done }] =
+      await env.sql`SELECT count(*)::int AS done FROM license_job_items WHERE job_id = ${jobId} AND status <> 'pending'`;
     if (done >= atLeast) return done;
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -68,11 +69,17 @@ async function waitForProgress(jobId: string, atLeast: number) {
 
 async function expectExactlyOnce(customer: string, jobId: string, users: string[]) {
   const job = await partner.waitForJob(customer, jobId, 60_000);
-  expect(job).toMatchObject({ status: 'completed', progress: { total: users.length, pending: 0, succeeded: users.length, failed: 0 } });
+  expect(job).toMatchObject({
+    status: 'completed',
+    progress: { total: users.length, pending: 0, succeeded: users.length, failed: 0 },
+  });
   const results = await partner.results(customer, jobId);
   // Applied once: a second application would have found the item done; every outcome is 'assigned'.
-  expect(results.filter((r) => r.changes.length === 1 && r.changes[0].outcome === 'assigned')).toHaveLength(users.length);
-  const [{ holders }] = await env.sql`SELECT count(*)::int AS holders FROM user_licenses WHERE customer_id = ${customer} AND product_id = ${SUITE.id}`;
+  expect(results.filter((r) => r.changes.length === 1 && r.changes[0].outcome === 'assigned')).toHaveLength(
+    users.length,
+  );
+  const [{ holders }] =
+    await env.sql`SELECT count(*)::int AS holders FROM user_licenses WHERE customer_id = ${customer} AND product_id = ${SUITE.id}`;
   expect(holders).toBe(users.length);
   expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: users.length, reserved: 0 });
   await expectSeatInvariant(env.sql);
@@ -86,7 +93,8 @@ describe('worker stopped mid-job', () => {
     await waitForProgress(jobId, 100);
     first.child.kill('SIGTERM');
     expect(await first.exited).toEqual({ code: 0, signal: null });
-    const [{ pending }] = await env.sql`SELECT count(*)::int AS pending FROM license_job_items WHERE job_id = ${jobId} AND status = 'pending'`;
+    const [{ pending }] =
+      await env.sql`SELECT count(*)::int AS pending FROM license_job_items WHERE job_id = ${jobId} AND status = 'pending'`;
     expect(pending).toBeGreaterThan(0); // the signal really landed mid-job
     // Nothing half-applied: a user is done exactly when it holds the license (its reservation ended
     // in the same commit), and the job's progress counts exactly the done items.
@@ -109,7 +117,8 @@ describe('worker stopped mid-job', () => {
     await waitForProgress(jobId, 100);
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
-    const [{ pending }] = await env.sql`SELECT count(*)::int AS pending FROM license_job_items WHERE job_id = ${jobId} AND status = 'pending'`;
+    const [{ pending }] =
+      await env.sql`SELECT count(*)::int AS pending FROM license_job_items WHERE job_id = ${jobId} AND status = 'pending'`;
     expect(pending).toBeGreaterThan(0);
     const restarted = Date.now();
     running.push(await spawnService('worker', workerEnv({ WORKER_BATCH_SIZE: '200', WORKER_CONCURRENCY: '400' })));

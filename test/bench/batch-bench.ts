@@ -17,34 +17,63 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const server = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `licensing_batch_bench_${process.pid}`;
-const url = (() => { const u = new URL(server); u.pathname = `/${dbName}`; return u.toString(); })();
+const url = (() => {
+  const u = new URL(server);
+  u.pathname = `/${dbName}`;
+  return u.toString();
+})();
 
-const ownCpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+const ownCpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 const snapshot = () => ({ ms: performance.now(), own: ownCpu(), postgres: postgresCpuSeconds() });
 type Snapshot = ReturnType<typeof snapshot>;
 /** Per user: wall ms for the whole phase, and µs of CPU. */
-const perUser = (a: Snapshot, b: Snapshot) => ({ ms: Math.round(b.ms - a.ms), workerUs: Math.round(((b.own - a.own) * 1e6) / N), postgresUs: Math.round(((b.postgres - a.postgres) * 1e6) / N) });
+const perUser = (a: Snapshot, b: Snapshot) => ({
+  ms: Math.round(b.ms - a.ms),
+  workerUs: Math.round(((b.own - a.own) * 1e6) / N),
+  postgresUs: Math.round(((b.postgres - a.postgres) * 1e6) / N),
+});
 
 const admin = postgres(server, { max: 1, onnotice: () => {} });
 await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
 await prepareDatabase(url);
 const { db, sql, close } = createDb(url, { max: 4 });
 try {
-  const [partner] = await sql`INSERT INTO partners (name, api_key_prefix, api_key_hash) VALUES ('bench', 'bench', '\\x01') RETURNING id`;
-  const [customer] = await sql`INSERT INTO customers (partner_id, name, country) VALUES (${partner!.id}, 'bench', 'US') RETURNING id`;
+  const [partner] =
+    await sql`INSERT INTO partners (name, api_key_prefix, api_key_hash) VALUES ('bench', 'bench', '\\x01') RETURNING id`;
+  const [customer] =
+    await sql`INSERT INTO customers (partner_id, name, country) VALUES (${partner!.id}, 'bench', 'US') RETURNING id`;
   await sql`INSERT INTO users (customer_id, user_principal_name, display_name)
     SELECT ${customer!.id}, 'u' || g || '@bench.example', 'User ' || g FROM generate_series(1, ${N}) g`;
-  const product = { id: 'BENCH_SUITE', name: 'Bench suite', servicePlans: [{ id: 'MAIL', name: 'Mail' }, { id: 'DOCS', name: 'Docs', requires: ['MAIL'] }] };
+  const product = {
+    id: 'BENCH_SUITE',
+    name: 'Bench suite',
+    servicePlans: [
+      { id: 'MAIL', name: 'Mail' },
+      { id: 'DOCS', name: 'Docs', requires: ['MAIL'] },
+    ],
+  };
   await sql`INSERT INTO catalog.products (id, document) VALUES (${product.id}, ${JSON.stringify(product)}::jsonb)`;
   await sql`INSERT INTO subscriptions (customer_id, product_id, quantity) VALUES (${customer!.id}, ${product.id}, ${N})`;
   const userIds = (await sql`SELECT id FROM users ORDER BY random()`).map((r) => r.id as string);
 
   const run = async (kind: 'assign' | 'revoke') => {
-    const changes = kind === 'assign' ? { assign: [{ productId: product.id, disabledServicePlans: ['DOCS'] }], revoke: [] } : { assign: [], revoke: [product.id] };
+    const changes =
+      kind === 'assign'
+        ? { assign: [{ productId: product.id, disabledServicePlans: ['DOCS'] }], revoke: [] }
+        : { assign: [], revoke: [product.id] };
     const t0 = snapshot();
-    const { job } = await db.transaction((tx) => createJobWithReservations(tx, { partnerId: partner!.id, customerId: customer!.id, userIds, ...changes }));
+    const { job } = await db.transaction((tx) =>
+      createJobWithReservations(tx, { partnerId: partner!.id, customerId: customer!.id, userIds, ...changes }),
+    );
     const t1 = snapshot();
-    for (let i = 0; i < N; i += BATCH) await applyUserChanges(db, userIds.slice(i, i + BATCH).map((userId) => ({ jobId: job.id, userId })));
+    for (let i = 0; i < N; i += BATCH)
+      await applyUserChanges(
+        db,
+        userIds.slice(i, i + BATCH).map((userId) => ({ jobId: job.id, userId })),
+      );
     const t2 = snapshot();
     await sql`UPDATE license_jobs SET status = 'completed', finished_at = now() WHERE id = ${job.id}`;
     return { kind, accept: perUser(t0, t1), apply: perUser(t1, t2) };
@@ -61,8 +90,11 @@ try {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   for (const kind of ['assign', 'revoke'] as const) {
     const mine = results.filter((r) => r.kind === kind);
-    const m = (phase: 'accept' | 'apply', key: 'ms' | 'workerUs' | 'postgresUs') => median(mine.map((r) => r[phase][key]));
-    console.log(`${kind} ${N} users, batches of ${BATCH} (median of ${mine.length}): accept ${m('accept', 'ms')} ms, Postgres ${m('accept', 'postgresUs')} µs/user; apply ${m('apply', 'ms')} ms, Postgres ${m('apply', 'postgresUs')} µs/user, worker ${m('apply', 'workerUs')} µs/user`);
+    const m = (phase: 'accept' | 'apply', key: 'ms' | 'workerUs' | 'postgresUs') =>
+      median(mine.map((r) => r[phase][key]));
+    console.log(
+      `${kind} ${N} users, batches of ${BATCH} (median of ${mine.length}): accept ${m('accept', 'ms')} ms, Postgres ${m('accept', 'postgresUs')} µs/user; apply ${m('apply', 'ms')} ms, Postgres ${m('apply', 'postgresUs')} µs/user, worker ${m('apply', 'workerUs')} µs/user`,
+    );
   }
 } finally {
   await close();

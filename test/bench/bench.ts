@@ -29,14 +29,22 @@ const OPERATOR = 'bench-operator-token';
 const PORTS = { api: 3100, catalog: 3101, worker: 3102 };
 
 const dbName = `licensing_bench_${process.pid}`;
-const dbUrl = (() => { const u = new URL(server); u.pathname = `/${dbName}`; return u.toString(); })();
+const dbUrl = (() => {
+  const u = new URL(server);
+  u.pathname = `/${dbName}`;
+  return u.toString();
+})();
 const prefix = `bench-${randomUUID().slice(0, 8)}`;
 const children: ChildProcess[] = [];
 
 /** Node flags of every process the bench starts: the services' own, or BENCH_NODE_FLAGS. */
 const nodeFlags = () => (process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : SERVICE_NODE_FLAGS);
 
-function startService(name: 'api' | 'catalog' | 'worker', extraEnv: Record<string, string> = {}, extraFlags: string[] = []): ChildProcess {
+function startService(
+  name: 'api' | 'catalog' | 'worker',
+  extraEnv: Record<string, string> = {},
+  extraFlags: string[] = [],
+): ChildProcess {
   const profileDir = process.env.BENCH_PROFILE;
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${name}`] : [];
   const flags = [...nodeFlags(), ...extraFlags];
@@ -45,8 +53,15 @@ function startService(name: 'api' | 'catalog' | 'worker', extraEnv: Record<strin
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
-      DATABASE_URL: dbUrl, REDIS_URL: redisUrl, BULLMQ_PREFIX: prefix, OPERATOR_TOKEN: OPERATOR, LOG_LEVEL: 'warn',
-      API_PORT: String(PORTS.api), CATALOG_PORT: String(PORTS.catalog), RATE_LIMIT_PER_MINUTE: '0', CATALOG_SEED: 'false',
+      DATABASE_URL: dbUrl,
+      REDIS_URL: redisUrl,
+      BULLMQ_PREFIX: prefix,
+      OPERATOR_TOKEN: OPERATOR,
+      LOG_LEVEL: 'warn',
+      API_PORT: String(PORTS.api),
+      CATALOG_PORT: String(PORTS.catalog),
+      RATE_LIMIT_PER_MINUTE: '0',
+      CATALOG_SEED: 'false',
       ...extraEnv,
     },
   });
@@ -65,7 +80,9 @@ async function waitReady(url: string) {
   for (let i = 0; i < 300; i++) {
     try {
       if ((await fetch(url)).ok) return;
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     await sleep(100);
   }
   throw new Error(`${url} never became ready`);
@@ -76,15 +93,28 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Batches a worker has applied so far: count, users and seconds in them (Prometheus metrics). */
 async function batchTotals(port: number) {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? NaN);
-  return { batches: value('license_task_batch_size_count'), users: value('license_task_batch_size_sum'), seconds: value('license_task_batch_duration_seconds_sum') };
+  const value = (name: string) =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return {
+    batches: value('license_task_batch_size_count'),
+    users: value('license_task_batch_size_sum'),
+    seconds: value('license_task_batch_duration_seconds_sum'),
+  };
 }
 
 /** Mean batch size and transaction time of some workers between two readings of batchTotals. */
-function batchStats(before: Awaited<ReturnType<typeof batchTotals>>[], after: Awaited<ReturnType<typeof batchTotals>>[]) {
-  const sum = (key: 'batches' | 'users' | 'seconds') => after.reduce((total, a, i) => total + a[key] - (before[i]?.[key] ?? 0), 0);
+function batchStats(
+  before: Awaited<ReturnType<typeof batchTotals>>[],
+  after: Awaited<ReturnType<typeof batchTotals>>[],
+) {
+  const sum = (key: 'batches' | 'users' | 'seconds') =>
+    after.reduce((total, a, i) => total + a[key] - (before[i]?.[key] ?? 0), 0);
   const batches = sum('batches');
-  return { batches, meanUsersPerBatch: Math.round(sum('users') / batches), meanBatchMs: +((sum('seconds') / batches) * 1000).toFixed(1) };
+  return {
+    batches,
+    meanUsersPerBatch: Math.round(sum('users') / batches),
+    meanBatchMs: +((sum('seconds') / batches) * 1000).toFixed(1),
+  };
 }
 
 /** Read and write system calls made so far by a process (/proc/pid/io). */
@@ -112,8 +142,16 @@ function preemptions(pid: number): number {
  */
 function machineCpu(): { busy: number; idle: number; contextSwitches: number } {
   const stat = readFileSync('/proc/stat', 'utf8');
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = stat.split('\n')[0]!.split(/\s+/).slice(1).map(Number);
-  return { busy: (user! + nice! + system! + irq! + softirq! + steal!) / 100, idle: (idle! + iowait!) / 100, contextSwitches: Number(/^ctxt (\d+)/m.exec(stat)![1]) };
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = stat
+    .split('\n')[0]!
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return {
+    busy: (user! + nice! + system! + irq! + softirq! + steal!) / 100,
+    idle: (idle! + iowait!) / 100,
+    contextSwitches: Number(/^ctxt (\d+)/m.exec(stat)![1]),
+  };
 }
 
 /** Snapshot of CPU seconds (and system calls) by process group, to attribute a phase's work per user. */
@@ -139,7 +177,11 @@ async function redisPid(): Promise<number> {
 }
 
 /** What each group used between two snapshots, added to `into` (several rounds add up). */
-function addDelta(into: Record<string, number>, before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+function addDelta(
+  into: Record<string, number>,
+  before: Record<string, number>,
+  after: Record<string, number>,
+): Record<string, number> {
   for (const k of Object.keys(after)) into[k] = (into[k] ?? 0) + after[k]! - before[k]!;
   return into;
 }
@@ -155,7 +197,13 @@ function peakRssMb(pid: number | undefined): number {
   return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024);
 }
 
-async function http(method: string, path: string, token: string, body?: unknown, base = `http://127.0.0.1:${PORTS.api}`) {
+async function http(
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+  base = `http://127.0.0.1:${PORTS.api}`,
+) {
   const res = await fetch(base + path, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -208,8 +256,14 @@ async function runJobUntilFinished(key: string, customerId: string, body: unknow
     const state = await http('GET', `/v1/customers/${customerId}/license-jobs/${job.id}`, key);
     if (state.finishedAt) {
       const seconds = (performance.now() - t0) / 1000;
-      if (state.status !== 'completed') throw new Error(`job ended ${state.status}: ${JSON.stringify(state.errorsByCode)}`);
-      return { jobId: job.id, postMs: Math.round(postMs), seconds: +seconds.toFixed(2), usersPerSecond: Math.round(state.progress.total / seconds) };
+      if (state.status !== 'completed')
+        throw new Error(`job ended ${state.status}: ${JSON.stringify(state.errorsByCode)}`);
+      return {
+        jobId: job.id,
+        postMs: Math.round(postMs),
+        seconds: +seconds.toFixed(2),
+        usersPerSecond: Math.round(state.progress.total / seconds),
+      };
     }
     await sleep(50);
   }
@@ -218,7 +272,13 @@ async function runJobUntilFinished(key: string, customerId: string, body: unknow
 /** Adds n tasks for a no-op processor, in chunks of 1,000 as the API enqueues. */
 async function addNoopTasks(queue: Queue, n: number) {
   for (let i = 0; i < n; i += 1000) {
-    await queue.addBulk(Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({ name: 'noop', data: { i: i + k }, opts: { removeOnComplete: { count: 1000 } } })));
+    await queue.addBulk(
+      Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({
+        name: 'noop',
+        data: { i: i + k },
+        opts: { removeOnComplete: { count: 1000 } },
+      })),
+    );
   }
 }
 
@@ -234,8 +294,17 @@ async function rawCeiling(n: number, concurrency: number) {
   const queue = new Queue(name, { connection, prefix });
   let done = 0;
   let drainStart = 0;
-  const worker = new Worker(name, async () => undefined, { connection: workerConnection, prefix, concurrency, autorun: false });
-  const finished = new Promise<void>((resolve) => worker.on('completed', () => { if (++done === n) resolve(); }));
+  const worker = new Worker(name, async () => undefined, {
+    connection: workerConnection,
+    prefix,
+    concurrency,
+    autorun: false,
+  });
+  const finished = new Promise<void>((resolve) =>
+    worker.on('completed', () => {
+      if (++done === n) resolve();
+    }),
+  );
   const t0 = performance.now();
   void worker.run();
   await addNoopTasks(queue, n);
@@ -247,7 +316,12 @@ async function rawCeiling(n: number, concurrency: number) {
   await queue.close();
   await connection.quit();
   await workerConnection.quit();
-  return { concurrency, seconds: +seconds.toFixed(2), tasksPerSecond: Math.round(n / seconds), addSeconds: +((drainStart - t0) / 1000).toFixed(2) };
+  return {
+    concurrency,
+    seconds: +seconds.toFixed(2),
+    tasksPerSecond: Math.round(n / seconds),
+    addSeconds: +((drainStart - t0) / 1000).toFixed(2),
+  };
 }
 
 /**
@@ -261,14 +335,23 @@ async function rawDrainInProcesses(n: number, processes: number, concurrency: nu
   const queue = new Queue(name, { connection, prefix });
   await addNoopTasks(queue, n);
   const kids = Array.from({ length: processes }, () => {
-    const kid = spawn(process.execPath, [...nodeFlags(), '--import', 'tsx', 'test/bench/noop-worker.ts', redisUrl, prefix, name, String(concurrency)], { cwd: root, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const kid = spawn(
+      process.execPath,
+      [...nodeFlags(), '--import', 'tsx', 'test/bench/noop-worker.ts', redisUrl, prefix, name, String(concurrency)],
+      { cwd: root, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+    );
     children.push(kid); // killed by main's finally if the bench fails midway
     return kid;
   });
-  await Promise.all(kids.map((kid) => new Promise<void>((resolve, reject) => {
-    kid.once('message', () => resolve());
-    kid.once('exit', (code) => reject(new Error(`no-op worker exited (${code}) before it was ready`)));
-  })));
+  await Promise.all(
+    kids.map(
+      (kid) =>
+        new Promise<void>((resolve, reject) => {
+          kid.once('message', () => resolve());
+          kid.once('exit', (code) => reject(new Error(`no-op worker exited (${code}) before it was ready`)));
+        }),
+    ),
+  );
   const groups = { workers: kids.map((kid) => kid.pid!), redis: [redisServerPid] };
   const before = cpuSnapshot(groups);
   const t0 = performance.now();
@@ -284,7 +367,13 @@ async function rawDrainInProcesses(n: number, processes: number, concurrency: nu
   await queue.obliterate({ force: true });
   await queue.close();
   await connection.quit();
-  return { processes, concurrency, tasksPerSecond: Math.round(n / seconds), workerCpuMicrosPerTask: cpu.workers, redisCpuMicrosPerTask: cpu.redis };
+  return {
+    processes,
+    concurrency,
+    tasksPerSecond: Math.round(n / seconds),
+    workerCpuMicrosPerTask: cpu.workers,
+    redisCpuMicrosPerTask: cpu.redis,
+  };
 }
 
 /**
@@ -299,7 +388,11 @@ async function pollCost(key: string, customerId: string, jobId: string, apiPid: 
   for (let i = 0; i < count; i++) await http('GET', path, key);
   const seconds = (performance.now() - t0) / 1000;
   const cpu = perUnit(addDelta({}, before.cpu, cpuSnapshot({ api: [apiPid] }).cpu), count, 1e6);
-  return { requestsPerSecond: Math.round(count / seconds), apiCpuMicrosPerRequest: cpu.api, postgresCpuMicrosPerRequest: cpu.postgres };
+  return {
+    requestsPerSecond: Math.round(count / seconds),
+    apiCpuMicrosPerRequest: cpu.api,
+    postgresCpuMicrosPerRequest: cpu.postgres,
+  };
 }
 
 async function main() {
@@ -314,14 +407,34 @@ async function main() {
     const workers = [startService('worker', { WORKER_PORT: String(PORTS.worker) })];
     await waitReady(`http://127.0.0.1:${PORTS.worker}/readyz`);
 
-    await http('PUT', '/v1/products/BENCH_SUITE', OPERATOR, { id: 'BENCH_SUITE', name: 'Bench suite', servicePlans: [{ id: 'MAIL', name: 'Mail' }, { id: 'DOCS', name: 'Docs', requires: ['MAIL'] }] }, `http://127.0.0.1:${PORTS.catalog}`);
+    await http(
+      'PUT',
+      '/v1/products/BENCH_SUITE',
+      OPERATOR,
+      {
+        id: 'BENCH_SUITE',
+        name: 'Bench suite',
+        servicePlans: [
+          { id: 'MAIL', name: 'Mail' },
+          { id: 'DOCS', name: 'Docs', requires: ['MAIL'] },
+        ],
+      },
+      `http://127.0.0.1:${PORTS.catalog}`,
+    );
     const { apiKey } = await http('POST', '/v1/admin/partners', OPERATOR, { name: 'Bench partner' });
     const makeCustomer = async (users: number) => {
       const { id } = await http('POST', '/v1/customers', apiKey, { name: 'Bench customer', country: 'US' });
       const ids: string[] = [];
       for (let i = 0; i < users; i += 10_000) {
-        const batch = Array.from({ length: Math.min(10_000, users - i) }, (_, k) => ({ userPrincipalName: `u${i + k}@bench.example`, displayName: `User ${i + k}` }));
-        ids.push(...(await http('POST', `/v1/customers/${id}/users/batch`, apiKey, { users: batch })).items.map((u: { id: string }) => u.id));
+        const batch = Array.from({ length: Math.min(10_000, users - i) }, (_, k) => ({
+          userPrincipalName: `u${i + k}@bench.example`,
+          displayName: `User ${i + k}`,
+        }));
+        ids.push(
+          ...(await http('POST', `/v1/customers/${id}/users/batch`, apiKey, { users: batch })).items.map(
+            (u: { id: string }) => u.id,
+          ),
+        );
       }
       await http('PUT', `/v1/customers/${id}/subscriptions/BENCH_SUITE`, apiKey, { quantity: users });
       return { id, ids };
@@ -335,15 +448,33 @@ async function main() {
     type Snapshot = ReturnType<typeof cpuSnapshot>;
     type Totals = Awaited<ReturnType<typeof batchTotals>>;
     /** What one setting (one or two workers) used over its rounds: deltas summed round by round. */
-    const phase = () => ({ rounds: [] as { assign: JobRun; revoke: JobRun }[], cpu: {} as Record<string, number>, calls: {} as Record<string, number>, preempted: {} as Record<string, number>, contextSwitches: 0, busy: 0, idle: 0, batches: { before: [] as Totals[], after: [] as Totals[] }, commandStats: '' });
+    const phase = () => ({
+      rounds: [] as { assign: JobRun; revoke: JobRun }[],
+      cpu: {} as Record<string, number>,
+      calls: {} as Record<string, number>,
+      preempted: {} as Record<string, number>,
+      contextSwitches: 0,
+      busy: 0,
+      idle: 0,
+      batches: { before: [] as Totals[], after: [] as Totals[] },
+      commandStats: '',
+    });
     type Phase = ReturnType<typeof phase>;
     /** One measured assign + revoke with the workers running now, added to `into`. */
     const measureRound = async (into: Phase, workers: ChildProcess[], ports: number[]) => {
-      const groups = { api: [api.pid!], worker: workers.map((w) => w.pid!), catalog: [catalog.pid!], redis: [redisServer] };
+      const groups = {
+        api: [api.pid!],
+        worker: workers.map((w) => w.pid!),
+        catalog: [catalog.pid!],
+        redis: [redisServer],
+      };
       await statsRedis?.config('RESETSTAT');
       into.batches.before.push(...(await Promise.all(ports.map(batchTotals))));
       const before: Snapshot = cpuSnapshot(groups);
-      into.rounds.push({ assign: await runJob(apiKey, customer.id, assign), revoke: await runJob(apiKey, customer.id, revoke) });
+      into.rounds.push({
+        assign: await runJob(apiKey, customer.id, assign),
+        revoke: await runJob(apiKey, customer.id, revoke),
+      });
       const after: Snapshot = cpuSnapshot(groups);
       into.batches.after.push(...(await Promise.all(ports.map(batchTotals))));
       if (statsRedis) into.commandStats += await statsRedis.info('commandstats');
@@ -385,7 +516,11 @@ async function main() {
       await runJob(apiKey, customer.id, revoke);
     };
     /** Starts worker processes on these ports, waits until they consume, warms them up with a job pair. */
-    const startWarmWorkers = async (ports: number[], env: Record<string, string> = {}, flags: readonly string[] = []) => {
+    const startWarmWorkers = async (
+      ports: number[],
+      env: Record<string, string> = {},
+      flags: readonly string[] = [],
+    ) => {
       const started = ports.map((port) => startService('worker', { WORKER_PORT: String(port), ...env }, [...flags]));
       for (const port of ports) await waitReady(`http://127.0.0.1:${port}/readyz`);
       await warmUp();
@@ -393,27 +528,42 @@ async function main() {
     };
     if (process.env.BENCH_AB || process.env.BENCH_AB_NODE_FLAGS || process.env.BENCH_AB_WORKERS) {
       // A/B: the two settings take turns, so the machine's drift hits both alike.
-      const variantEnv = Object.fromEntries((process.env.BENCH_AB ?? '').split(/\s+/).filter(Boolean).map((kv) => {
-        if (!kv.includes('=')) throw new Error(`BENCH_AB: "${kv}" is not KEY=value`);
-        return [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)];
-      }));
+      const variantEnv = Object.fromEntries(
+        (process.env.BENCH_AB ?? '')
+          .split(/\s+/)
+          .filter(Boolean)
+          .map((kv) => {
+            if (!kv.includes('=')) throw new Error(`BENCH_AB: "${kv}" is not KEY=value`);
+            return [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)];
+          }),
+      );
       const variantFlags = (process.env.BENCH_AB_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
       const variantWorkers = Number(process.env.BENCH_AB_WORKERS ?? 1);
-      if (!Number.isInteger(variantWorkers) || variantWorkers < 1) throw new Error('BENCH_AB_WORKERS must be a whole number ≥ 1');
+      if (!Number.isInteger(variantWorkers) || variantWorkers < 1)
+        throw new Error('BENCH_AB_WORKERS must be a whole number ≥ 1');
       await stopService(workers[0]!);
       const ab = { defaults: phase(), variant: phase() };
       for (let r = 0; r < ROUNDS; r++) {
-        for (const [label, env, flags, count] of [['defaults', {}, [], 1], ['variant', variantEnv, variantFlags, variantWorkers]] as const) {
+        for (const [label, env, flags, count] of [
+          ['defaults', {}, [], 1],
+          ['variant', variantEnv, variantFlags, variantWorkers],
+        ] as const) {
           const ports = Array.from({ length: count }, (_, i) => PORTS.worker + 10 * i);
           const started = await startWarmWorkers(ports, env, flags);
           await measureRound(ab[label], started, ports);
           for (const worker of started) await stopService(worker);
         }
       }
-      Object.assign(results, { variantEnv, defaults: summarise(ab.defaults, 'defaults'), variant: summarise(ab.variant, 'variant') });
+      Object.assign(results, {
+        variantEnv,
+        defaults: summarise(ab.defaults, 'defaults'),
+        variant: summarise(ab.variant, 'variant'),
+      });
       for (const label of ['defaults', 'variant'] as const) {
         const p = results[label] as ReturnType<typeof summarise>;
-        console.log(`${label}: assign ${p.assignUsersPerSecond}/s, revoke ${p.revokeUsersPerSecond}/s, POST ${p.medianPostMs} ms; rounds ${p.rounds.map((x) => `${x.assign.usersPerSecond}/${x.revoke.usersPerSecond}`).join(' ')}; CPU µs/user ${JSON.stringify(p.cpuMicrosPerUser)}; syscalls/100 users ${JSON.stringify(p.syscallsPer100Users)}; context switches/100 users ${p.contextSwitchesPer100Users}; idle ${p.machineIdleShare}; batches ${JSON.stringify(p.batches)}`);
+        console.log(
+          `${label}: assign ${p.assignUsersPerSecond}/s, revoke ${p.revokeUsersPerSecond}/s, POST ${p.medianPostMs} ms; rounds ${p.rounds.map((x) => `${x.assign.usersPerSecond}/${x.revoke.usersPerSecond}`).join(' ')}; CPU µs/user ${JSON.stringify(p.cpuMicrosPerUser)}; syscalls/100 users ${JSON.stringify(p.syscallsPer100Users)}; context switches/100 users ${p.contextSwitchesPer100Users}; idle ${p.machineIdleShare}; batches ${JSON.stringify(p.batches)}`,
+        );
       }
       writeFileSync(`${root}/bench-results.json`, JSON.stringify(results, null, 2));
       await statsRedis?.quit();
@@ -429,7 +579,10 @@ async function main() {
       const rawBefore = cpuSnapshot({ redis: [redisServer] });
       raw.push([await rawCeiling(N, 50), await rawCeiling(N, 200)]);
       rawCpuByRound.push(perUnit(addDelta({}, rawBefore.cpu, cpuSnapshot({ redis: [redisServer] }).cpu), 2 * N, 1e6));
-      rawScaleOut.push([await rawDrainInProcesses(N, 1, 200, redisServer), await rawDrainInProcesses(N, 2, 200, redisServer)]);
+      rawScaleOut.push([
+        await rawDrainInProcesses(N, 1, 200, redisServer),
+        await rawDrainInProcesses(N, 2, 200, redisServer),
+      ]);
       await measureRound(one, workers, [PORTS.worker]);
       const [second] = await startWarmWorkers([PORTS.worker + 10]);
       await measureRound(two, [...workers, second], [PORTS.worker, PORTS.worker + 10]);
@@ -445,13 +598,21 @@ async function main() {
     let big: unknown = 'skipped';
     if (BIG > 0) {
       const bigCustomer = await makeCustomer(BIG);
-      big = { users: BIG, assign: await runJob(apiKey, bigCustomer.id, { userIds: bigCustomer.ids, assign: [{ productId: 'BENCH_SUITE' }] }) };
+      big = {
+        users: BIG,
+        assign: await runJob(apiKey, bigCustomer.id, {
+          userIds: bigCustomer.ids,
+          assign: [{ productId: 'BENCH_SUITE' }],
+        }),
+      };
     }
     const rss = { apiMb: peakRssMb(api.pid), workerMb: peakRssMb(workers[0]!.pid) };
     for (const child of [...workers, api, catalog]) await stopService(child);
 
     // The bare queue's CPU per task (median round): the bench process is its producer and worker.
-    const rawCpu = rawCpuByRound.sort((a, b) => a.bench! + a.redis! - b.bench! - b.redis!)[Math.floor(rawCpuByRound.length / 2)]!;
+    const rawCpu = rawCpuByRound.sort((a, b) => a.bench! + a.redis! - b.bench! - b.redis!)[
+      Math.floor(rawCpuByRound.length / 2)
+    ]!;
     results.rawCpuMicrosPerTask = { redis: rawCpu.redis, producerAndWorker: rawCpu.bench };
     // Per round the best of the two concurrency settings; the ceiling is the median round.
     const ceiling = median(raw.map((round) => Math.max(...round.map((r) => r.tasksPerSecond))));
@@ -489,7 +650,9 @@ async function main() {
   console.log(JSON.stringify(results, null, 2));
   writeFileSync(`${root}/bench-results.json`, JSON.stringify(results, null, 2));
   const s = results.summary as Record<string, number>;
-  console.log(`\nassign ${s.assignUsersPerSecond}/s, revoke ${s.revokeUsersPerSecond}/s, raw BullMQ ${s.rawCeilingTasksPerSecond}/s → ratios ${s.assignRatioToRaw} / ${s.revokeRatioToRaw}; median POST ${s.medianPostMs} ms; 2 workers ${s.twoWorkersAssignUsersPerSecond}/${s.twoWorkersRevokeUsersPerSecond}/s; raw drain 1 process ${s.rawDrainOneProcessTasksPerSecond}/s, 2 processes ${s.rawDrainTwoProcessesTasksPerSecond}/s; job poll ${JSON.stringify(results.jobPoll)}`);
+  console.log(
+    `\nassign ${s.assignUsersPerSecond}/s, revoke ${s.revokeUsersPerSecond}/s, raw BullMQ ${s.rawCeilingTasksPerSecond}/s → ratios ${s.assignRatioToRaw} / ${s.revokeRatioToRaw}; median POST ${s.medianPostMs} ms; 2 workers ${s.twoWorkersAssignUsersPerSecond}/${s.twoWorkersRevokeUsersPerSecond}/s; raw drain 1 process ${s.rawDrainOneProcessTasksPerSecond}/s, 2 processes ${s.rawDrainTwoProcessesTasksPerSecond}/s; job poll ${JSON.stringify(results.jobPoll)}`,
+  );
 }
 
 await main();

@@ -7,10 +7,22 @@ import { Redis } from 'ioredis';
 
 const [redisUrl, prefix, name, concurrency] = process.argv.slice(2);
 const connection = new Redis(redisUrl!, { maxRetriesPerRequest: null });
-const worker = new Worker(name!, async () => undefined, { connection, prefix, concurrency: Number(concurrency), autorun: false });
+const worker = new Worker(name!, async () => undefined, {
+  connection,
+  prefix,
+  concurrency: Number(concurrency),
+  autorun: false,
+});
 await worker.waitUntilReady();
 process.on('message', (message) => {
   if (message === 'run') void worker.run();
 });
-process.once('SIGTERM', () => void worker.close().then(() => connection.quit()).then(() => process.exit(0)));
+process.once(
+  'SIGTERM',
+  () =>
+    void worker
+      .close()
+      .then(() => connection.quit())
+      .then(() => process.exit(0)),
+);
 process.send!('ready');

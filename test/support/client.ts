@@ -12,8 +12,19 @@ export interface Reply<T = any> {
   headers: Record<string, unknown>;
 }
 
-export async function call<T = any>(app: FastifyInstance, method: Method, url: string, token?: string, payload?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
-  const options: InjectOptions = { method, url, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } };
+export async function call<T = any>(
+  app: FastifyInstance,
+  method: Method,
+  url: string,
+  token?: string,
+  payload?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Reply<T>> {
+  const options: InjectOptions = {
+    method,
+    url,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+  };
   if (payload !== undefined) options.payload = payload as InjectOptions['payload'];
   const res = await app.inject(options);
   const text = res.body;
@@ -28,7 +39,10 @@ export async function call<T = any>(app: FastifyInstance, method: Method, url: s
 
 /** A partner's view of the API, as a portal would use it. */
 export class PartnerClient {
-  constructor(readonly api: FastifyInstance, readonly apiKey: string) {}
+  constructor(
+    readonly api: FastifyInstance,
+    readonly apiKey: string,
+  ) {}
 
   static async create(api: FastifyInstance, name = 'Contoso Partner'): Promise<PartnerClient> {
     const res = await call(api, 'POST', '/v1/admin/partners', OPERATOR_TOKEN, { name });
@@ -46,12 +60,20 @@ export class PartnerClient {
     return res.body.id;
   }
 
-  async users(customerId: string, count: number, make: (i: number) => Record<string, unknown> = (i) => ({})): Promise<string[]> {
+  async users(
+    customerId: string,
+    count: number,
+    make: (i: number) => Record<string, unknown> = () => ({}),
+  ): Promise<string[]> {
     const ids: string[] = [];
     for (let start = 0; start < count; start += 10_000) {
       const users = Array.from({ length: Math.min(10_000, count - start) }, (_, k) => {
         const i = start + k;
-        return { userPrincipalName: `user${String(i).padStart(6, '0')}@fabrikam.example`, displayName: `User ${String(i).padStart(6, '0')}`, ...make(i) };
+        return {
+          userPrincipalName: `user${String(i).padStart(6, '0')}@fabrikam.example`,
+          displayName: `User ${String(i).padStart(6, '0')}`,
+          ...make(i),
+        };
       });
       const res = await this.call('POST', `/v1/customers/${customerId}/users/batch`, { users });
       expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(201);
@@ -66,7 +88,9 @@ export class PartnerClient {
     return res.body;
   }
 
-  async subscriptions(customerId: string): Promise<Record<string, { quantity: number; assigned: number; reserved: number; available: number }>> {
+  async subscriptions(
+    customerId: string,
+  ): Promise<Record<string, { quantity: number; assigned: number; reserved: number; available: number }>> {
     const res = await this.call('GET', `/v1/customers/${customerId}/subscriptions`);
     expect(res.status).toBe(200);
     return Object.fromEntries(res.body.items.map((s: any) => [s.productId, s]));
@@ -83,7 +107,8 @@ export class PartnerClient {
       const res = await this.call('GET', `/v1/customers/${customerId}/license-jobs/${jobId}`);
       expect(res.status).toBe(200);
       if (res.body.finishedAt) return res.body;
-      if (Date.now() > deadline) throw new Error(`job ${jobId} not finished after ${timeoutMs} ms: ${JSON.stringify(res.body)}`);
+      if (Date.now() > deadline)
+        throw new Error(`job ${jobId} not finished after ${timeoutMs} ms: ${JSON.stringify(res.body)}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -91,7 +116,10 @@ export class PartnerClient {
   async results(customerId: string, jobId: string, status?: string): Promise<any[]> {
     const items: any[] = [];
     for (let page = 1; ; page++) {
-      const res = await this.call('GET', `/v1/customers/${customerId}/license-jobs/${jobId}/results?page=${page}&pageSize=500${status ? `&status=${status}` : ''}`);
+      const res = await this.call(
+        'GET',
+        `/v1/customers/${customerId}/license-jobs/${jobId}/results?page=${page}&pageSize=500${status ? `&status=${status}` : ''}`,
+      );
       expect(res.status).toBe(200);
       items.push(...res.body.items);
       if (page >= res.body.totalPages) return items;
@@ -109,15 +137,22 @@ export async function putProduct(catalog: FastifyInstance, product: Product) {
  * 0 <= assigned + reserved <= quantity, assigned = holders, and no reservation left once no job runs.
  */
 export async function expectSeatInvariant(sql: Sql) {
-  const rows = await sql<{ customer_id: string; product_id: string; quantity: number; assigned: number; reserved: number }[]>`
+  const rows = await sql<
+    { customer_id: string; product_id: string; quantity: number; assigned: number; reserved: number }[]
+  >`
     SELECT s.customer_id, s.product_id, s.quantity,
       (SELECT count(*) FROM user_licenses l WHERE l.customer_id = s.customer_id AND l.product_id = s.product_id)::int AS assigned,
       (SELECT count(*) FROM seat_reservations r WHERE r.customer_id = s.customer_id AND r.product_id = s.product_id)::int AS reserved
     FROM subscriptions s`;
   for (const r of rows) {
-    expect(r.assigned + r.reserved, `${r.product_id}: assigned ${r.assigned} + reserved ${r.reserved} <= quantity ${r.quantity}`).toBeLessThanOrEqual(r.quantity);
+    expect(
+      r.assigned + r.reserved,
+      `${r.product_id}: assigned ${r.assigned} + reserved ${r.reserved} <= quantity ${r.quantity}`,
+    ).toBeLessThanOrEqual(r.quantity);
   }
-  const [{ running }] = await sql<{ running: number }[]>`SELECT count(*)::int AS running FROM license_jobs WHERE finished_at IS NULL`;
+  const [{ running }] = await sql<
+    { running: number }[]
+  >`SELECT count(*)::int AS running FROM license_jobs WHERE finished_at IS NULL`;
   if (running === 0) {
     const [{ reserved }] = await sql<{ reserved: number }[]>`SELECT count(*)::int AS reserved FROM seat_reservations`;
     expect(reserved, 'no seat stays reserved once no job is running').toBe(0);

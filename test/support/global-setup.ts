@@ -13,7 +13,9 @@ declare module 'vitest' {
   }
 }
 
-async function containerBackends(): Promise<{ pgServerUrl: string; redisUrl: string; stop: () => Promise<void> } | undefined> {
+async function containerBackends(): Promise<
+  { pgServerUrl: string; redisUrl: string; stop: () => Promise<void> } | undefined
+> {
   try {
     const { getContainerRuntimeClient } = await import('testcontainers');
     await getContainerRuntimeClient();
@@ -28,18 +30,29 @@ async function containerBackends(): Promise<{ pgServerUrl: string; redisUrl: str
   ]);
   const url = new URL(pg.getConnectionUri());
   url.pathname = '/postgres';
-  return { pgServerUrl: url.toString(), redisUrl: redis.getConnectionUrl(), stop: async () => { await Promise.all([pg.stop(), redis.stop()]); } };
+  return {
+    pgServerUrl: url.toString(),
+    redisUrl: redis.getConnectionUrl(),
+    stop: async () => {
+      await Promise.all([pg.stop(), redis.stop()]);
+    },
+  };
 }
 
 export default async function setup(project: TestProject) {
   const fromEnv = process.env.TEST_DATABASE_URL
-    ? { pgServerUrl: process.env.TEST_DATABASE_URL, redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', stop: async () => {} }
+    ? {
+        pgServerUrl: process.env.TEST_DATABASE_URL,
+        redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+        stop: async () => {},
+      }
     : undefined;
-  const backends = fromEnv ?? (await containerBackends()) ?? {
-    pgServerUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
-    redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-    stop: async () => {},
-  };
+  const backends = fromEnv ??
+    (await containerBackends()) ?? {
+      pgServerUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
+      redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      stop: async () => {},
+    };
   const templateDatabase = `licensing_test_template_${process.pid}`;
   const admin = postgres(backends.pgServerUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`DROP DATABASE IF EXISTS ${templateDatabase}`);

@@ -23,7 +23,10 @@ export interface ServiceProcess {
   output: () => string;
 }
 
-export async function spawnService(name: 'api' | 'worker' | 'catalog', env: Record<string, string>): Promise<ServiceProcess> {
+export async function spawnService(
+  name: 'api' | 'worker' | 'catalog',
+  env: Record<string, string>,
+): Promise<ServiceProcess> {
   const port = await freePort();
   const portVar = { api: 'API_PORT', worker: 'WORKER_PORT', catalog: 'CATALOG_PORT' }[name];
   let output = '';
@@ -34,12 +37,16 @@ export async function spawnService(name: 'api' | 'worker' | 'catalog', env: Reco
   });
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`${name} exited early: ${output}`);
     try {
       if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return { child, port, exited, output: () => output };
-    } catch { /* starting */ }
+    } catch {
+      /* starting */
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');

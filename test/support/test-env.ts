@@ -63,9 +63,15 @@ export async function createTestEnv(options: { tracing?: boolean } = {}): Promis
   };
 }
 
-export async function buildTestApi(env: TestEnv, options: { rateLimitPerMinute?: number } = {}): Promise<FastifyInstance> {
+export async function buildTestApi(
+  env: TestEnv,
+  options: { rateLimitPerMinute?: number } = {},
+): Promise<FastifyInstance> {
   const app = await buildApiApp({
-    db: env.db, sql: env.sql, redis: env.redis, queue: env.queue,
+    db: env.db,
+    sql: env.sql,
+    redis: env.redis,
+    queue: env.queue,
     operatorToken: OPERATOR_TOKEN,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
     logLevel: 'silent',
@@ -75,7 +81,13 @@ export async function buildTestApi(env: TestEnv, options: { rateLimitPerMinute?:
 }
 
 export async function buildTestCatalog(env: TestEnv): Promise<FastifyInstance> {
-  const app = await buildCatalogApp({ db: env.db, sql: env.sql, redis: env.redis, operatorToken: OPERATOR_TOKEN, logLevel: 'silent' });
+  const app = await buildCatalogApp({
+    db: env.db,
+    sql: env.sql,
+    redis: env.redis,
+    operatorToken: OPERATOR_TOKEN,
+    logLevel: 'silent',
+  });
   await app.ready();
   return app;
 }
@@ -83,11 +95,20 @@ export async function buildTestCatalog(env: TestEnv): Promise<FastifyInstance> {
 export const silentLog = pino({ level: 'silent' });
 
 export interface TestWorker {
-  worker: Worker<LicenseTaskData, void, "apply-user-changes">;
+  worker: Worker<LicenseTaskData, void, 'apply-user-changes'>;
   close: () => Promise<void>;
 }
 
-export async function startTestWorker(env: TestEnv, options: { concurrency?: number; batchSize?: number; tracing?: boolean; metrics?: WorkerMetrics; redisUrl?: string } = {}): Promise<TestWorker> {
+export async function startTestWorker(
+  env: TestEnv,
+  options: {
+    concurrency?: number;
+    batchSize?: number;
+    tracing?: boolean;
+    metrics?: WorkerMetrics;
+    redisUrl?: string;
+  } = {},
+): Promise<TestWorker> {
   const connection = createRedis(options.redisUrl ?? env.redisUrl, 'worker');
   connection.on('error', () => {}); // reconnects on its own; fault tests take Redis away on purpose
   const worker = createLicenseWorker({
@@ -114,8 +135,22 @@ export async function startTestWorker(env: TestEnv, options: { concurrency?: num
   };
 }
 
-export function createTestReconciler(env: TestEnv, queue: LicenseTaskQueue = env.queue, redis: Redis = env.redis, options: { enqueueTimeoutSeconds?: number } = {}): Reconciler {
-  return new Reconciler({ db: env.db, queue, redis, log: silentLog, intervalMs: 500, graceSeconds: 0, enqueueTimeoutSeconds: options.enqueueTimeoutSeconds ?? 0, lockKey: `${env.prefix}:reconciler-lock` });
+export function createTestReconciler(
+  env: TestEnv,
+  queue: LicenseTaskQueue = env.queue,
+  redis: Redis = env.redis,
+  options: { enqueueTimeoutSeconds?: number } = {},
+): Reconciler {
+  return new Reconciler({
+    db: env.db,
+    queue,
+    redis,
+    log: silentLog,
+    intervalMs: 500,
+    graceSeconds: 0,
+    enqueueTimeoutSeconds: options.enqueueTimeoutSeconds ?? 0,
+    lockKey: `${env.prefix}:reconciler-lock`,
+  });
 }
 
 /** The usual fixture of a test file: its own database and queue, the API and catalog apps, products, and optionally a worker. */
@@ -127,17 +162,27 @@ export interface TestSystem {
   close: () => Promise<void>;
 }
 
-export async function startTestSystem(options: { products?: Product[]; worker?: boolean | Parameters<typeof startTestWorker>[1] } = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  options: { products?: Product[]; worker?: boolean | Parameters<typeof startTestWorker>[1] } = {},
+): Promise<TestSystem> {
   const env = await createTestEnv();
   const api = await buildTestApi(env);
   const catalog = await buildTestCatalog(env);
   for (const product of options.products ?? []) {
-    const res = await catalog.inject({ method: 'PUT', url: `/v1/products/${product.id}`, headers: { authorization: `Bearer ${OPERATOR_TOKEN}` }, payload: product });
+    const res = await catalog.inject({
+      method: 'PUT',
+      url: `/v1/products/${product.id}`,
+      headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
+      payload: product,
+    });
     if (res.statusCode >= 300) throw new Error(`PUT ${product.id}: ${res.statusCode} ${res.body}`);
   }
   const worker = options.worker ? await startTestWorker(env, options.worker === true ? {} : options.worker) : undefined;
   return {
-    env, api, catalog, worker,
+    env,
+    api,
+    catalog,
+    worker,
     close: async () => {
       await worker?.close();
       await api.close();

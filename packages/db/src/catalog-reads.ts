@@ -13,13 +13,19 @@ export async function listProducts(db: DbOrTx): Promise<Product[]> {
 }
 
 export async function getProduct(db: DbOrTx, productId: string): Promise<Product | undefined> {
-  const [row] = await db.select({ document: products.document }).from(products).where(inArray(products.id, [productId]));
+  const [row] = await db
+    .select({ document: products.document })
+    .from(products)
+    .where(inArray(products.id, [productId]));
   return row?.document;
 }
 
 export async function getProducts(db: DbOrTx, productIds: readonly string[]): Promise<Map<string, Product>> {
   if (productIds.length === 0) return new Map();
-  const rows = await db.select({ document: products.document }).from(products).where(inArray(products.id, [...productIds]));
+  const rows = await db
+    .select({ document: products.document })
+    .from(products)
+    .where(inArray(products.id, [...productIds]));
   return new Map(rows.map((r) => [r.document.id, r.document]));
 }
 

@@ -10,11 +10,14 @@ import type { JobSummary } from './schema.ts';
  */
 export async function addJobProgress(tx: DbOrTx, deltas: JobProgressDelta[]): Promise<void> {
   if (deltas.length === 0) return;
-  await executePrepared(tx, sql`
+  await executePrepared(
+    tx,
+    sql`
     INSERT INTO license_job_progress (job_id, succeeded, failed, errors_by_code)
     SELECT x.job_id, x.succeeded, x.failed, x.errors_by_code
     FROM jsonb_to_recordset(${sql.param(JSON.stringify(deltas.map((d) => ({ job_id: d.jobId, succeeded: d.succeeded, failed: d.failed, errors_by_code: d.errorsByCode }))))}::jsonb)
-      AS x(job_id uuid, succeeded int, failed int, errors_by_code jsonb)`);
+      AS x(job_id uuid, succeeded int, failed int, errors_by_code jsonb)`,
+  );
 }
 
 /**
@@ -22,11 +25,23 @@ export async function addJobProgress(tx: DbOrTx, deltas: JobProgressDelta[]): Pr
  * whatever its size): total is the job's user count, and what no delta counted yet is pending.
  * Frozen into a job's row when it finishes. With `unfinishedOnly`, finished jobs are left out.
  */
-export async function countJobSummaries(db: DbOrTx, jobIds: string[], options: { unfinishedOnly?: boolean } = {}): Promise<Map<string, JobSummary>> {
+export async function countJobSummaries(
+  db: DbOrTx,
+  jobIds: string[],
+  options: { unfinishedOnly?: boolean } = {},
+): Promise<Map<string, JobSummary>> {
   const result = new Map<string, JobSummary>();
   if (jobIds.length === 0) return result;
   // Prepared: run by the worker after every batch and by the API for every poll (two fixed texts).
-  const rows = await executePrepared<{ id: string; total: number; succeeded: number; failed: number; errors: Record<string, number> | null }>(db, sql`
+  const rows = await executePrepared<{
+    id: string;
+    total: number;
+    succeeded: number;
+    failed: number;
+    errors: Record<string, number> | null;
+  }>(
+    db,
+    sql`
     SELECT j.id, j.user_count AS total,
       coalesce((SELECT sum(p.succeeded) FROM license_job_progress p WHERE p.job_id = j.id), 0)::int AS succeeded,
       coalesce((SELECT sum(p.failed) FROM license_job_progress p WHERE p.job_id = j.id), 0)::int AS failed,
@@ -34,7 +49,8 @@ export async function countJobSummaries(db: DbOrTx, jobIds: string[], options: {
          SELECT c.key AS code, sum(c.value::int)::int AS n
          FROM license_job_progress p, jsonb_each_text(p.errors_by_code) AS c
          WHERE p.job_id = j.id GROUP BY c.key) e) AS errors
-    FROM license_jobs j WHERE j.id = any(${sql.param(jobIds)}::uuid[])${options.unfinishedOnly ? sql` AND j.finished_at IS NULL` : sql``}`);
+    FROM license_jobs j WHERE j.id = any(${sql.param(jobIds)}::uuid[])${options.unfinishedOnly ? sql` AND j.finished_at IS NULL` : sql``}`,
+  );
   for (const r of rows) {
     result.set(r.id, {
       progress: { total: r.total, pending: r.total - r.succeeded - r.failed, succeeded: r.succeeded, failed: r.failed },
@@ -50,5 +66,7 @@ export async function countJobSummaries(db: DbOrTx, jobIds: string[], options: {
  * task in the queue is a lost task, which the reconciler re-enqueues.
  */
 export async function markTasksEnqueued(db: DbOrTx, jobId: string): Promise<void> {
-  await db.execute(sql`UPDATE license_jobs SET tasks_enqueued_at = now() WHERE id = ${jobId} AND tasks_enqueued_at IS NULL`);
+  await db.execute(
+    sql`UPDATE license_jobs SET tasks_enqueued_at = now() WHERE id = ${jobId} AND tasks_enqueued_at IS NULL`,
+  );
 }

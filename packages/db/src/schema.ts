@@ -1,5 +1,16 @@
 // Drizzle mirror of migrations/*.sql (the SQL files are the source of truth for the database).
-import { bigint, customType, integer, jsonb, pgSchema, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  customType,
+  integer,
+  jsonb,
+  pgSchema,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import type { AssignChange, ChangeResult, Product } from '@licensing/domain';
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });

@@ -46,7 +46,8 @@ export function productProblems(product: Product): string[] {
   }
   for (const plan of product.servicePlans) {
     for (const required of plan.requires ?? []) {
-      if (!planIds.has(required)) problems.push(`servicePlans: plan "${plan.id}" requires "${required}", which is not a plan of this product`);
+      if (!planIds.has(required))
+        problems.push(`servicePlans: plan "${plan.id}" requires "${required}", which is not a plan of this product`);
       if (required === plan.id) problems.push(`servicePlans: plan "${plan.id}" requires itself`);
     }
   }

@@ -19,18 +19,31 @@ function excludesEachOther(catalog: Catalog, a: string, b: string): boolean {
 
 function locationViolation(product: Product | undefined, productId: string, country: string): Violation | undefined {
   if (!product) return undefined;
-  const refused = (product.availableIn && !product.availableIn.includes(country)) || product.unavailableIn?.includes(country);
-  return refused ? { code: 'ProhibitedInUsageLocationViolation', message: `Product "${productId}" is not available in usage location "${country}"` } : undefined;
+  const refused =
+    (product.availableIn && !product.availableIn.includes(country)) || product.unavailableIn?.includes(country);
+  return refused
+    ? {
+        code: 'ProhibitedInUsageLocationViolation',
+        message: `Product "${productId}" is not available in usage location "${country}"`,
+      }
+    : undefined;
 }
 
-function planViolation(product: Product | undefined, productId: string, disabled: readonly string[]): Violation | undefined {
+function planViolation(
+  product: Product | undefined,
+  productId: string,
+  disabled: readonly string[],
+): Violation | undefined {
   if (!product) return undefined;
   const off = new Set(disabled);
   for (const plan of product.servicePlans) {
     if (off.has(plan.id)) continue;
     const missing = (plan.requires ?? []).filter((r) => off.has(r));
     if (missing.length) {
-      return { code: 'DependencyViolation', message: `Service plan "${plan.id}" of "${productId}" requires ${quote(missing)}, which would be disabled` };
+      return {
+        code: 'DependencyViolation',
+        message: `Service plan "${plan.id}" of "${productId}" requires ${quote(missing)}, which would be disabled`,
+      };
     }
   }
   return undefined;
@@ -50,7 +63,11 @@ export const evaluateUserChanges: EvaluateUserChanges = ({ catalog, user, change
 
   if (user === null) {
     const error = { code: 'UserNotFound' as const, message: 'The user no longer exists' };
-    return failed(planned.map((c) => ({ ...c, outcome: 'failed', error })), [], ['UserNotFound']);
+    return failed(
+      planned.map((c) => ({ ...c, outcome: 'failed', error })),
+      [],
+      ['UserNotFound'],
+    );
   }
 
   const before = new Map(user.licenses.map((l) => [l.productId, l]));
@@ -66,7 +83,11 @@ export const evaluateUserChanges: EvaluateUserChanges = ({ catalog, user, change
     const held = before.get(a.productId);
     assignOutcome.set(
       a.productId,
-      !held ? 'assigned' : normalizePlans(held.disabledServicePlans).join('\u0000') === plans.join('\u0000') ? 'unchanged' : 'updated',
+      !held
+        ? 'assigned'
+        : normalizePlans(held.disabledServicePlans).join('\u0000') === plans.join('\u0000')
+          ? 'unchanged'
+          : 'updated',
     );
     after.set(a.productId, { productId: a.productId, disabledServicePlans: plans });
   }
@@ -85,14 +106,22 @@ export const evaluateUserChanges: EvaluateUserChanges = ({ catalog, user, change
       errors.set(change, location);
       continue;
     }
-    const rival = [...after.keys()].find((other) => other !== change.productId && excludesEachOther(catalog, change.productId, other));
+    const rival = [...after.keys()].find(
+      (other) => other !== change.productId && excludesEachOther(catalog, change.productId, other),
+    );
     if (rival) {
-      errors.set(change, { code: 'MutuallyExclusiveViolation', message: `Product "${change.productId}" cannot be held together with "${rival}"` });
+      errors.set(change, {
+        code: 'MutuallyExclusiveViolation',
+        message: `Product "${change.productId}" cannot be held together with "${rival}"`,
+      });
       continue;
     }
     const requires = product?.requiresAnyOf ?? [];
     if (requires.length && !requires.some((p) => after.has(p))) {
-      errors.set(change, { code: 'DependencyViolation', message: `Product "${change.productId}" requires one of ${quote(requires)}` });
+      errors.set(change, {
+        code: 'DependencyViolation',
+        message: `Product "${change.productId}" requires one of ${quote(requires)}`,
+      });
       continue;
     }
     const plans = planViolation(product, change.productId, after.get(change.productId)!.disabledServicePlans);
@@ -111,7 +140,10 @@ export const evaluateUserChanges: EvaluateUserChanges = ({ catalog, user, change
       return requires.includes(change.productId) && !requires.some((p) => after.has(p));
     });
     if (orphan) {
-      errors.set(change, { code: 'DependencyViolation', message: `Product "${orphan}" requires "${change.productId}" (or another of ${quote(catalog.get(orphan)?.requiresAnyOf ?? [])}), so it cannot be revoked` });
+      errors.set(change, {
+        code: 'DependencyViolation',
+        message: `Product "${orphan}" requires "${change.productId}" (or another of ${quote(catalog.get(orphan)?.requiresAnyOf ?? [])}), so it cannot be revoked`,
+      });
     }
   }
 

@@ -18,11 +18,16 @@ export interface JobProgressDelta {
 }
 
 /** Per-job deltas of a set of finished users: counts by outcome, and each failure's codes. */
-export function progressDeltas(items: readonly { jobId: string; status: 'succeeded' | 'failed'; errorCodes: readonly string[] }[]): JobProgressDelta[] {
+export function progressDeltas(
+  items: readonly { jobId: string; status: 'succeeded' | 'failed'; errorCodes: readonly string[] }[],
+): JobProgressDelta[] {
   const byJob = new Map<string, JobProgressDelta>();
   for (const item of items) {
     let delta = byJob.get(item.jobId);
-    if (!delta) byJob.set(item.jobId, (delta = { jobId: item.jobId, succeeded: 0, failed: 0, errorsByCode: {} }));
+    if (!delta) {
+      delta = { jobId: item.jobId, succeeded: 0, failed: 0, errorsByCode: {} };
+      byJob.set(item.jobId, delta);
+    }
     if (item.status === 'succeeded') {
       delta.succeeded += 1;
       continue;

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { finalJobStatus, productProblems, productSchema, type Product } from '../src/index.ts';
 
-const base: Product = { id: 'P', name: 'Product', servicePlans: [{ id: 'A', name: 'A' }, { id: 'B', name: 'B', requires: ['A'] }] };
+const base: Product = {
+  id: 'P',
+  name: 'Product',
+  servicePlans: [
+    { id: 'A', name: 'A' },
+    { id: 'B', name: 'B', requires: ['A'] },
+  ],
+};
 
 describe('product rules', () => {
   it('accepts a consistent product', () => {
@@ -10,12 +17,34 @@ describe('product rules', () => {
   });
 
   it.each([
-    ['duplicate plan ids', { ...base, servicePlans: [{ id: 'A', name: 'A' }, { id: 'A', name: 'again' }] }, /duplicate plan id "A"/],
-    ['a plan requiring a plan of another product', { ...base, servicePlans: [{ id: 'A', name: 'A', requires: ['Z'] }] }, /requires "Z"/],
-    ['a plan requiring itself', { ...base, servicePlans: [{ id: 'A', name: 'A', requires: ['A'] }] }, /plan "A" requires itself/],
+    [
+      'duplicate plan ids',
+      {
+        ...base,
+        servicePlans: [
+          { id: 'A', name: 'A' },
+          { id: 'A', name: 'again' },
+        ],
+      },
+      /duplicate plan id "A"/,
+    ],
+    [
+      'a plan requiring a plan of another product',
+      { ...base, servicePlans: [{ id: 'A', name: 'A', requires: ['Z'] }] },
+      /requires "Z"/,
+    ],
+    [
+      'a plan requiring itself',
+      { ...base, servicePlans: [{ id: 'A', name: 'A', requires: ['A'] }] },
+      /plan "A" requires itself/,
+    ],
     ['a product requiring itself', { ...base, requiresAnyOf: ['P'] }, /cannot require itself/],
     ['a product excluding itself', { ...base, excludes: ['P'] }, /cannot exclude itself/],
-    ['a country both available and unavailable', { ...base, availableIn: ['US'], unavailableIn: ['US'] }, /both list US/],
+    [
+      'a country both available and unavailable',
+      { ...base, availableIn: ['US'], unavailableIn: ['US'] },
+      /both list US/,
+    ],
   ])('reports %s', (_name, product, problem) => {
     expect(productProblems(product as Product).join('; ')).toMatch(problem);
   });

@@ -23,7 +23,10 @@ const products: Product[] = [
   {
     id: 'VIVA',
     name: 'Viva',
-    servicePlans: [{ id: 'CORE', name: 'Core' }, { id: 'INSIGHTS', name: 'Insights', requires: ['CORE'] }],
+    servicePlans: [
+      { id: 'CORE', name: 'Core' },
+      { id: 'INSIGHTS', name: 'Insights', requires: ['CORE'] },
+    ],
     availableIn: ['US'],
     requiresAnyOf: ['E5'],
     excludes: ['BASIC'],
@@ -35,11 +38,17 @@ const catalog = catalogOf(products);
 
 const lic = (productId: string, disabledServicePlans: string[] = []): License => ({ productId, disabledServicePlans });
 const changes = (assign: (string | [string, string[]])[] = [], revoke: string[] = []): RequestedChanges => ({
-  assign: assign.map((a) => (typeof a === 'string' ? { productId: a } : { productId: a[0], disabledServicePlans: a[1] })),
+  assign: assign.map((a) =>
+    typeof a === 'string' ? { productId: a } : { productId: a[0], disabledServicePlans: a[1] },
+  ),
   revoke,
 });
 
-function run(licenses: License[], requested: RequestedChanges, opts: { usageLocation?: string | null; country?: string; seats?: boolean } = {}) {
+function run(
+  licenses: License[],
+  requested: RequestedChanges,
+  opts: { usageLocation?: string | null; country?: string; seats?: boolean } = {},
+) {
   const hasSeat = vi.fn(() => opts.seats ?? true);
   const result = evaluateUserChanges({
     catalog,
@@ -47,24 +56,66 @@ function run(licenses: License[], requested: RequestedChanges, opts: { usageLoca
     changes: requested,
     hasSeat,
   });
-  const summary = result.changes.map((c) => `${c.action} ${c.productId}: ${c.outcome}${c.error ? ` (${c.error.code})` : ''}`);
+  const summary = result.changes.map(
+    (c) => `${c.action} ${c.productId}: ${c.outcome}${c.error ? ` (${c.error.code})` : ''}`,
+  );
   return { result, summary, hasSeat };
 }
 
 describe('evaluateUserChanges: outcomes', () => {
   it.each([
     ['assigns a product the user lacks', [], changes(['E3']), ['assign E3: assigned']],
-    ['leaves an identical assignment unchanged', [lic('E3', ['FORMS'])], changes([['E3', ['FORMS']]]), ['assign E3: unchanged']],
+    [
+      'leaves an identical assignment unchanged',
+      [lic('E3', ['FORMS'])],
+      changes([['E3', ['FORMS']]]),
+      ['assign E3: unchanged'],
+    ],
     ['updates when the disabled plans change', [lic('E3')], changes([['E3', ['FORMS']]]), ['assign E3: updated']],
-    ['normalises plan lists before comparing', [lic('E3', ['FORMS', 'PLANNER'])], changes([['E3', ['PLANNER', 'FORMS', 'FORMS']]]), ['assign E3: unchanged']],
+    [
+      'normalises plan lists before comparing',
+      [lic('E3', ['FORMS', 'PLANNER'])],
+      changes([['E3', ['PLANNER', 'FORMS', 'FORMS']]]),
+      ['assign E3: unchanged'],
+    ],
     ['revokes a held product', [lic('E5')], changes([], ['E5']), ['revoke E5: revoked']],
     ['reports not_assigned for a product not held', [], changes([], ['E5']), ['revoke E5: not_assigned']],
-    ['orders revokes before assigns', [lic('BASIC')], changes(['E3'], ['BASIC']), ['revoke BASIC: revoked', 'assign E3: assigned']],
-    ['assigns an add-on together with its base', [], changes(['E3', 'PHONE']), ['assign E3: assigned', 'assign PHONE: assigned']],
-    ['revokes an add-on together with its base', [lic('E3'), lic('PHONE')], changes([], ['E3', 'PHONE']), ['revoke E3: revoked', 'revoke PHONE: revoked']],
-    ['keeps an add-on whose other base remains', [lic('E3'), lic('E5'), lic('PHONE')], changes([], ['E3']), ['revoke E3: revoked']],
-    ['swaps suites that exclude each other', [lic('E3')], changes(['BASIC'], ['E3']), ['revoke E3: revoked', 'assign BASIC: assigned']],
-    ['allows a product available in the usage location', [], changes(['CALLING', 'PHONE', 'E5']), ['assign CALLING: assigned', 'assign PHONE: assigned', 'assign E5: assigned']],
+    [
+      'orders revokes before assigns',
+      [lic('BASIC')],
+      changes(['E3'], ['BASIC']),
+      ['revoke BASIC: revoked', 'assign E3: assigned'],
+    ],
+    [
+      'assigns an add-on together with its base',
+      [],
+      changes(['E3', 'PHONE']),
+      ['assign E3: assigned', 'assign PHONE: assigned'],
+    ],
+    [
+      'revokes an add-on together with its base',
+      [lic('E3'), lic('PHONE')],
+      changes([], ['E3', 'PHONE']),
+      ['revoke E3: revoked', 'revoke PHONE: revoked'],
+    ],
+    [
+      'keeps an add-on whose other base remains',
+      [lic('E3'), lic('E5'), lic('PHONE')],
+      changes([], ['E3']),
+      ['revoke E3: revoked'],
+    ],
+    [
+      'swaps suites that exclude each other',
+      [lic('E3')],
+      changes(['BASIC'], ['E3']),
+      ['revoke E3: revoked', 'assign BASIC: assigned'],
+    ],
+    [
+      'allows a product available in the usage location',
+      [],
+      changes(['CALLING', 'PHONE', 'E5']),
+      ['assign CALLING: assigned', 'assign PHONE: assigned', 'assign E5: assigned'],
+    ],
   ] as const)('%s', (_name, licenses, requested, expected) => {
     const { result, summary } = run([...licenses], requested);
     expect(summary).toEqual(expected);
@@ -82,19 +133,91 @@ describe('evaluateUserChanges: outcomes', () => {
 
 describe('evaluateUserChanges: violations', () => {
   it.each([
-    ['refuses a product outside availableIn', [lic('E3'), lic('PHONE')], changes(['CALLING']), { usageLocation: 'FR' }, ['assign CALLING: failed (ProhibitedInUsageLocationViolation)']],
-    ['refuses a product in unavailableIn', [], changes(['COPILOT']), { usageLocation: 'RU' }, ['assign COPILOT: failed (ProhibitedInUsageLocationViolation)']],
-    ["falls back to the customer's country", [], changes(['COPILOT']), { country: 'CN' }, ['assign COPILOT: failed (ProhibitedInUsageLocationViolation)']],
-    ['prefers the usage location over the country', [], changes(['COPILOT']), { country: 'CN', usageLocation: 'US' }, ['assign COPILOT: assigned']],
-    ['refuses a product excluded by a held one', [lic('BASIC')], changes(['E3']), {}, ['assign E3: failed (MutuallyExclusiveViolation)']],
-    ['refuses exclusion declared on the other side', [lic('E3')], changes(['BASIC']), {}, ['assign BASIC: failed (MutuallyExclusiveViolation)']],
-    ['refuses exclusion declared only by the product being assigned', [lic('E5')], changes(['LITE']), {}, ['assign LITE: failed (MutuallyExclusiveViolation)']],
-    ['fails both when two exclusive products are assigned together', [], changes(['E3', 'BASIC']), {}, ['assign E3: failed (MutuallyExclusiveViolation)', 'assign BASIC: failed (MutuallyExclusiveViolation)']],
+    [
+      'refuses a product outside availableIn',
+      [lic('E3'), lic('PHONE')],
+      changes(['CALLING']),
+      { usageLocation: 'FR' },
+      ['assign CALLING: failed (ProhibitedInUsageLocationViolation)'],
+    ],
+    [
+      'refuses a product in unavailableIn',
+      [],
+      changes(['COPILOT']),
+      { usageLocation: 'RU' },
+      ['assign COPILOT: failed (ProhibitedInUsageLocationViolation)'],
+    ],
+    [
+      "falls back to the customer's country",
+      [],
+      changes(['COPILOT']),
+      { country: 'CN' },
+      ['assign COPILOT: failed (ProhibitedInUsageLocationViolation)'],
+    ],
+    [
+      'prefers the usage location over the country',
+      [],
+      changes(['COPILOT']),
+      { country: 'CN', usageLocation: 'US' },
+      ['assign COPILOT: assigned'],
+    ],
+    [
+      'refuses a product excluded by a held one',
+      [lic('BASIC')],
+      changes(['E3']),
+      {},
+      ['assign E3: failed (MutuallyExclusiveViolation)'],
+    ],
+    [
+      'refuses exclusion declared on the other side',
+      [lic('E3')],
+      changes(['BASIC']),
+      {},
+      ['assign BASIC: failed (MutuallyExclusiveViolation)'],
+    ],
+    [
+      'refuses exclusion declared only by the product being assigned',
+      [lic('E5')],
+      changes(['LITE']),
+      {},
+      ['assign LITE: failed (MutuallyExclusiveViolation)'],
+    ],
+    [
+      'fails both when two exclusive products are assigned together',
+      [],
+      changes(['E3', 'BASIC']),
+      {},
+      ['assign E3: failed (MutuallyExclusiveViolation)', 'assign BASIC: failed (MutuallyExclusiveViolation)'],
+    ],
     ['refuses an add-on without its base', [], changes(['PHONE']), {}, ['assign PHONE: failed (DependencyViolation)']],
-    ['refuses revoking the base under an add-on', [lic('E3'), lic('PHONE')], changes([], ['E3']), {}, ['revoke E3: failed (DependencyViolation)']],
-    ['refuses an enabled plan that requires a disabled one', [], changes([['E3', ['SPO']]]), {}, ['assign E3: failed (DependencyViolation)']],
-    ['accepts disabling a plan together with the plans that need it', [], changes([['E3', ['SPO', 'FORMS', 'PLANNER']]]), {}, ['assign E3: assigned']],
-    ['skips the valid changes of a failing user', [lic('BASIC')], changes(['COPILOT', 'E3'], ['E5']), {}, ['revoke E5: skipped', 'assign COPILOT: skipped', 'assign E3: failed (MutuallyExclusiveViolation)']],
+    [
+      'refuses revoking the base under an add-on',
+      [lic('E3'), lic('PHONE')],
+      changes([], ['E3']),
+      {},
+      ['revoke E3: failed (DependencyViolation)'],
+    ],
+    [
+      'refuses an enabled plan that requires a disabled one',
+      [],
+      changes([['E3', ['SPO']]]),
+      {},
+      ['assign E3: failed (DependencyViolation)'],
+    ],
+    [
+      'accepts disabling a plan together with the plans that need it',
+      [],
+      changes([['E3', ['SPO', 'FORMS', 'PLANNER']]]),
+      {},
+      ['assign E3: assigned'],
+    ],
+    [
+      'skips the valid changes of a failing user',
+      [lic('BASIC')],
+      changes(['COPILOT', 'E3'], ['E5']),
+      {},
+      ['revoke E5: skipped', 'assign COPILOT: skipped', 'assign E3: failed (MutuallyExclusiveViolation)'],
+    ],
   ] as const)('%s', (_name, licenses, requested, opts, expected) => {
     const { result, summary } = run([...licenses], requested, opts);
     expect(summary).toEqual(expected);
@@ -134,7 +257,11 @@ describe('evaluateUserChanges: violations', () => {
   });
 
   it('collects distinct error codes in order of appearance', () => {
-    const { result, summary } = run([lic('E3'), lic('PHONE'), lic('E5')], changes(['COPILOT', 'LITE', 'CALLING'], ['E3', 'E5']), { usageLocation: 'CN' });
+    const { result, summary } = run(
+      [lic('E3'), lic('PHONE'), lic('E5')],
+      changes(['COPILOT', 'LITE', 'CALLING'], ['E3', 'E5']),
+      { usageLocation: 'CN' },
+    );
     expect(summary).toEqual([
       'revoke E3: failed (DependencyViolation)',
       'revoke E5: failed (DependencyViolation)',
@@ -148,8 +275,20 @@ describe('evaluateUserChanges: violations', () => {
 
 describe('evaluateUserChanges: interpretations and edge cases', () => {
   it.each([
-    ['location beats exclusion', [lic('BASIC')], changes(['VIVA']), { usageLocation: 'FR' }, 'ProhibitedInUsageLocationViolation'],
-    ['exclusion beats dependency', [lic('BASIC')], changes(['VIVA']), { usageLocation: 'US' }, 'MutuallyExclusiveViolation'],
+    [
+      'location beats exclusion',
+      [lic('BASIC')],
+      changes(['VIVA']),
+      { usageLocation: 'FR' },
+      'ProhibitedInUsageLocationViolation',
+    ],
+    [
+      'exclusion beats dependency',
+      [lic('BASIC')],
+      changes(['VIVA']),
+      { usageLocation: 'US' },
+      'MutuallyExclusiveViolation',
+    ],
     ['product dependency comes next', [], changes(['VIVA']), {}, 'DependencyViolation'],
     ['plan dependency comes next', [lic('E5')], changes([['VIVA', ['CORE']]]), {}, 'DependencyViolation'],
     ['seats come last', [lic('E5')], changes(['VIVA']), { seats: false }, 'CountViolation'],
@@ -160,19 +299,91 @@ describe('evaluateUserChanges: interpretations and edge cases', () => {
   });
 
   it.each([
-    ['an unchanged assign skips the location check', [lic('COPILOT')], changes(['COPILOT']), { usageLocation: 'CN' }, ['assign COPILOT: unchanged']],
-    ['an unchanged assign skips the plan check', [lic('E3', ['SPO'])], changes([['E3', ['SPO']]]), {}, ['assign E3: unchanged']],
-    ['an unchanged held product still excludes a new one', [lic('E3')], changes(['E3', 'BASIC']), {}, ['assign E3: skipped', 'assign BASIC: failed (MutuallyExclusiveViolation)']],
-    ['an updated assign is checked for location', [lic('E5'), lic('VIVA')], changes([['VIVA', ['INSIGHTS']]]), { usageLocation: 'FR' }, ['assign VIVA: failed (ProhibitedInUsageLocationViolation)']],
-    ['an updated assign is checked for plan dependencies', [lic('E3')], changes([['E3', ['EXO']]]), {}, ['assign E3: failed (DependencyViolation)']],
-    ['normalises ["b","a","a"] to ["a","b"]', [lic('E5', ['a', 'b'])], changes([['E5', ['b', 'a', 'a']]]), {}, ['assign E5: unchanged']],
+    [
+      'an unchanged assign skips the location check',
+      [lic('COPILOT')],
+      changes(['COPILOT']),
+      { usageLocation: 'CN' },
+      ['assign COPILOT: unchanged'],
+    ],
+    [
+      'an unchanged assign skips the plan check',
+      [lic('E3', ['SPO'])],
+      changes([['E3', ['SPO']]]),
+      {},
+      ['assign E3: unchanged'],
+    ],
+    [
+      'an unchanged held product still excludes a new one',
+      [lic('E3')],
+      changes(['E3', 'BASIC']),
+      {},
+      ['assign E3: skipped', 'assign BASIC: failed (MutuallyExclusiveViolation)'],
+    ],
+    [
+      'an updated assign is checked for location',
+      [lic('E5'), lic('VIVA')],
+      changes([['VIVA', ['INSIGHTS']]]),
+      { usageLocation: 'FR' },
+      ['assign VIVA: failed (ProhibitedInUsageLocationViolation)'],
+    ],
+    [
+      'an updated assign is checked for plan dependencies',
+      [lic('E3')],
+      changes([['E3', ['EXO']]]),
+      {},
+      ['assign E3: failed (DependencyViolation)'],
+    ],
+    [
+      'normalises ["b","a","a"] to ["a","b"]',
+      [lic('E5', ['a', 'b'])],
+      changes([['E5', ['b', 'a', 'a']]]),
+      {},
+      ['assign E5: unchanged'],
+    ],
     ['ignores plan ids the product does not have', [], changes([['E3', ['NOPE']]]), {}, ['assign E3: assigned']],
-    ['treats a product unknown to the catalog as having no rules', [lic('E3')], changes(['LEGACY']), {}, ['assign LEGACY: assigned']],
-    ['applies exclusion declared against an unknown held product', [lic('LEGACY')], changes(['MODERN']), {}, ['assign MODERN: failed (MutuallyExclusiveViolation)']],
-    ['ignores an unmet dependency that was already unmet before the job', [lic('PHONE')], changes(['COPILOT'], ['E5']), {}, ['revoke E5: not_assigned', 'assign COPILOT: assigned']],
-    ['fails the add-on, not the revoked base, when both are in the job', [lic('E3')], changes(['PHONE'], ['E3']), {}, ['revoke E3: skipped', 'assign PHONE: failed (DependencyViolation)']],
-    ['swaps the base under a held add-on', [lic('E3'), lic('PHONE')], changes(['E5'], ['E3']), {}, ['revoke E3: revoked', 'assign E5: assigned']],
-    ['fails an add-on assigned after its only base is revoked', [lic('E3'), lic('PHONE')], changes(['CALLING'], ['PHONE']), {}, ['revoke PHONE: skipped', 'assign CALLING: failed (DependencyViolation)']],
+    [
+      'treats a product unknown to the catalog as having no rules',
+      [lic('E3')],
+      changes(['LEGACY']),
+      {},
+      ['assign LEGACY: assigned'],
+    ],
+    [
+      'applies exclusion declared against an unknown held product',
+      [lic('LEGACY')],
+      changes(['MODERN']),
+      {},
+      ['assign MODERN: failed (MutuallyExclusiveViolation)'],
+    ],
+    [
+      'ignores an unmet dependency that was already unmet before the job',
+      [lic('PHONE')],
+      changes(['COPILOT'], ['E5']),
+      {},
+      ['revoke E5: not_assigned', 'assign COPILOT: assigned'],
+    ],
+    [
+      'fails the add-on, not the revoked base, when both are in the job',
+      [lic('E3')],
+      changes(['PHONE'], ['E3']),
+      {},
+      ['revoke E3: skipped', 'assign PHONE: failed (DependencyViolation)'],
+    ],
+    [
+      'swaps the base under a held add-on',
+      [lic('E3'), lic('PHONE')],
+      changes(['E5'], ['E3']),
+      {},
+      ['revoke E3: revoked', 'assign E5: assigned'],
+    ],
+    [
+      'fails an add-on assigned after its only base is revoked',
+      [lic('E3'), lic('PHONE')],
+      changes(['CALLING'], ['PHONE']),
+      {},
+      ['revoke PHONE: skipped', 'assign CALLING: failed (DependencyViolation)'],
+    ],
   ] as const)('%s', (_name, licenses, requested, opts, expected) => {
     const { result, summary } = run([...licenses], requested, opts);
     expect(summary).toEqual(expected);
@@ -182,7 +393,9 @@ describe('evaluateUserChanges: interpretations and edge cases', () => {
   it('names the products, countries and plans in its messages', () => {
     const message = (licenses: License[], requested: RequestedChanges, opts: Parameters<typeof run>[2] = {}) =>
       run(licenses, requested, opts).result.changes.find((c) => c.error)?.error?.message;
-    expect(message([], changes(['COPILOT']), { usageLocation: 'RU' })).toBe('Product "COPILOT" is not available in usage location "RU"');
+    expect(message([], changes(['COPILOT']), { usageLocation: 'RU' })).toBe(
+      'Product "COPILOT" is not available in usage location "RU"',
+    );
     expect(message([lic('BASIC')], changes(['E3']))).toMatch(/"E3".*"BASIC"/);
     expect(message([], changes(['PHONE']))).toMatch(/"PHONE".*"E3", "E5"/);
     expect(message([], changes([['E3', ['SPO']]]))).toMatch(/"FORMS".*"E3".*"SPO"/);
@@ -191,7 +404,10 @@ describe('evaluateUserChanges: interpretations and edge cases', () => {
   });
 
   it('keeps positions on success: updated in place, kept in order, new ones last', () => {
-    const { result } = run([lic('E3'), lic('BASIC'), lic('COPILOT')], changes(['E5', ['E3', ['PLANNER', 'FORMS']]], ['BASIC', 'LITE']));
+    const { result } = run(
+      [lic('E3'), lic('BASIC'), lic('COPILOT')],
+      changes(['E5', ['E3', ['PLANNER', 'FORMS']]], ['BASIC', 'LITE']),
+    );
     expect(result.status).toBe('succeeded');
     expect(result.licenses).toEqual([lic('E3', ['FORMS', 'PLANNER']), lic('COPILOT'), lic('E5')]);
     expect(result.newlyAssigned).toEqual(['E5']);
@@ -204,7 +420,12 @@ describe('evaluateUserChanges: interpretations and edge cases', () => {
     expect(result).toEqual({
       status: 'failed',
       changes: [
-        { productId: 'E3', action: 'revoke', outcome: 'failed', error: { code: 'DependencyViolation', message: expect.any(String) } },
+        {
+          productId: 'E3',
+          action: 'revoke',
+          outcome: 'failed',
+          error: { code: 'DependencyViolation', message: expect.any(String) },
+        },
         { productId: 'COPILOT', action: 'assign', outcome: 'skipped' },
       ],
       licenses: [lic('E3'), lic('PHONE')],
@@ -217,7 +438,13 @@ describe('evaluateUserChanges: interpretations and edge cases', () => {
 
   it('returns no licenses for a user that no longer exists', () => {
     const result = evaluateUserChanges({ catalog, user: null, changes: changes(['E3']), hasSeat: () => true });
-    expect(result).toMatchObject({ status: 'failed', licenses: [], newlyAssigned: [], revoked: [], errorCodes: ['UserNotFound'] });
+    expect(result).toMatchObject({
+      status: 'failed',
+      licenses: [],
+      newlyAssigned: [],
+      revoked: [],
+      errorCodes: ['UserNotFound'],
+    });
   });
 
   it('asks for a seat once per newly assigned product, in request order', () => {
@@ -240,7 +467,11 @@ describe('evaluateUserChanges: interpretations and edge cases', () => {
       changes: changes(['E5', 'BASIC', 'COPILOT']),
       hasSeat,
     });
-    expect(result.changes.map((c) => `${c.productId}: ${c.outcome}`)).toEqual(['E5: skipped', 'BASIC: failed', 'COPILOT: skipped']);
+    expect(result.changes.map((c) => `${c.productId}: ${c.outcome}`)).toEqual([
+      'E5: skipped',
+      'BASIC: failed',
+      'COPILOT: skipped',
+    ]);
     expect(hasSeat.mock.calls).toEqual([['E5'], ['BASIC']]);
   });
 });

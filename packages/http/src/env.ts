@@ -10,7 +10,10 @@ export const commonEnv = {
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 };
 
-export function parseEnv<T extends z.ZodRawShape>(shape: T, source: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<T>> {
+export function parseEnv<T extends z.ZodRawShape>(
+  shape: T,
+  source: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<T>> {
   const result = z.object(shape).safeParse(source);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
@@ -24,6 +27,7 @@ export const port = (fallback: number) => z.coerce.number().int().min(0).max(655
 /** The operator credential: required in production, a well-known default elsewhere. */
 export function operatorToken(value: string | undefined, nodeEnv: string): string {
   if (value) return value;
-  if (nodeEnv === 'production') throw new Error('Invalid configuration:\n  OPERATOR_TOKEN: required when NODE_ENV=production');
+  if (nodeEnv === 'production')
+    throw new Error('Invalid configuration:\n  OPERATOR_TOKEN: required when NODE_ENV=production');
   return 'dev-operator-token';
 }

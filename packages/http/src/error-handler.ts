@@ -10,9 +10,21 @@ export function isDependencyUnavailable(wrapped: unknown): boolean {
   const e = error as { code?: string; errno?: string };
   const code = e?.code ?? '';
   return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT'].includes(code) ||
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      'ENOTFOUND',
+      'CONNECTION_CLOSED',
+      'CONNECTION_ENDED',
+      'CONNECTION_DESTROYED',
+      'CONNECT_TIMEOUT',
+    ].includes(code) ||
     code.startsWith('08') || // connection exceptions
-    code === '57P01' || code === '57P02' || code === '57P03' || // admin shutdown, crash shutdown, cannot connect now
+    code === '57P01' ||
+    code === '57P02' ||
+    code === '57P03' || // admin shutdown, crash shutdown, cannot connect now
     (error instanceof Error && /Connection is closed|Stream isn't writeable|ECONNREFUSED/.test(error.message))
   );
 }
@@ -25,7 +37,10 @@ interface ValidationIssue {
 
 function validationErrors(error: FastifyError): { path: string; message: string }[] {
   return ((error.validation ?? []) as ValidationIssue[]).map((v) => ({
-    path: (v.params?.issue?.path?.length ? v.params.issue.path.map(String).join('.') : v.instancePath?.replace(/^\//, '').replaceAll('/', '.')) || '(root)',
+    path:
+      (v.params?.issue?.path?.length
+        ? v.params.issue.path.map(String).join('.')
+        : v.instancePath?.replace(/^\//, '').replaceAll('/', '.')) || '(root)',
     message: v.params?.issue?.message ?? v.message ?? 'is invalid',
   }));
 }
@@ -45,30 +60,51 @@ export const problemErrorHandler = fp(
         const errors = validationErrors(error);
         const where = error.validationContext ?? 'request';
         const detail = `Invalid ${where}: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`.slice(0, 2000);
-        return reply.status(400).type(PROBLEM_JSON).send(problemDocument(400, 'validation_error', detail, { errors }));
+        return reply
+          .status(400)
+          .type(PROBLEM_JSON)
+          .send(problemDocument(400, 'validation_error', detail, { errors }));
       }
       if (isDependencyUnavailable(error)) {
         request.log.warn({ err: error }, 'dependency unavailable');
-        return reply.status(503).header('retry-after', '5').type(PROBLEM_JSON)
-          .send(problemDocument(503, 'service_unavailable', 'A backing service is temporarily unavailable; retry shortly.'));
+        return reply
+          .status(503)
+          .header('retry-after', '5')
+          .type(PROBLEM_JSON)
+          .send(
+            problemDocument(503, 'service_unavailable', 'A backing service is temporarily unavailable; retry shortly.'),
+          );
       }
       const status = error.statusCode ?? 500;
       if (status >= 400 && status < 500) {
         const code =
-          status === 413 ? 'payload_too_large'
-          : status === 415 ? 'unsupported_media_type'
-          : status === 429 ? 'rate_limited'
-          : error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? 'malformed_json'
-          : (error.code ?? 'bad_request').toLowerCase().replace(/^fst_err_/, '');
-        return reply.status(status).type(PROBLEM_JSON).send(problemDocument(status, code, error.message));
+          status === 413
+            ? 'payload_too_large'
+            : status === 415
+              ? 'unsupported_media_type'
+              : status === 429
+                ? 'rate_limited'
+                : error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
+                  ? 'malformed_json'
+                  : (error.code ?? 'bad_request').toLowerCase().replace(/^fst_err_/, '');
+        return reply
+          .status(status)
+          .type(PROBLEM_JSON)
+          .send(problemDocument(status, code, error.message));
       }
       request.log.error({ err: error }, 'unhandled error');
-      return reply.status(500).type(PROBLEM_JSON).send(problemDocument(500, 'internal_error', 'An unexpected error occurred.'));
+      return reply
+        .status(500)
+        .type(PROBLEM_JSON)
+        .send(problemDocument(500, 'internal_error', 'An unexpected error occurred.'));
     });
     // A JSON API: bodies in any other media type are answered 415, not parsed as text.
     app.removeContentTypeParser(['text/plain']);
     app.setNotFoundHandler((request, reply) => {
-      reply.status(404).type(PROBLEM_JSON).send(problemDocument(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`));
+      reply
+        .status(404)
+        .type(PROBLEM_JSON)
+        .send(problemDocument(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`));
     });
   },
   { name: 'problem-error-handler' },

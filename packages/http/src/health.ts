@@ -6,7 +6,11 @@ export type HealthCheck = () => Promise<unknown>;
  * /livez: the process is up (no dependency checks). /readyz: every check answers within a second,
  * and the service is not shutting down.
  */
-export function registerHealthRoutes(app: FastifyInstance, checks: Record<string, HealthCheck>, isShuttingDown: () => boolean) {
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  checks: Record<string, HealthCheck>,
+  isShuttingDown: () => boolean,
+) {
   app.get('/livez', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     if (isShuttingDown()) return reply.status(503).send({ status: 'shutting_down' });

@@ -7,7 +7,10 @@ import type { FastifyInstance } from 'fastify';
  * one host ("pnpm start:worker" twice, to scale out), and each serves its own health and metrics.
  * A port the operator set explicitly is honoured or the start fails.
  */
-export async function listenOnPortOrFree(app: FastifyInstance, options: { host: string; port: number; portIsDefault: boolean }): Promise<{ port: number; fallback: boolean }> {
+export async function listenOnPortOrFree(
+  app: FastifyInstance,
+  options: { host: string; port: number; portIsDefault: boolean },
+): Promise<{ port: number; fallback: boolean }> {
   try {
     await app.listen({ host: options.host, port: options.port });
     return { port: (app.server.address() as AddressInfo).port, fallback: false };

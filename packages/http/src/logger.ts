@@ -7,7 +7,15 @@ export function loggerOptions(level: string): Exclude<FastifyServerOptions['logg
   return {
     level,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'apiKey', '*.apiKey', 'operatorToken', 'token'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'headers.authorization',
+        'apiKey',
+        '*.apiKey',
+        'operatorToken',
+        'token',
+      ],
       censor: '[redacted]',
     },
   };

@@ -14,7 +14,12 @@ export function createMetricsRegistry(service: string): Registry {
  * label space) and status, and serves the registry at GET /metrics in Prometheus text.
  */
 export function registerHttpMetrics(app: FastifyInstance, registry: Registry): void {
-  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered', labelNames: ['method', 'route', 'status'], registers: [registry] });
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests answered',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration',
@@ -36,7 +41,9 @@ export function registerHttpMetrics(app: FastifyInstance, registry: Registry): v
 }
 
 export interface QueueCounts {
-  getJobCounts: (...types: ('waiting' | 'active' | 'delayed' | 'failed' | 'prioritized' | 'completed')[]) => Promise<Record<string, number>>;
+  getJobCounts: (
+    ...types: ('waiting' | 'active' | 'delayed' | 'failed' | 'prioritized' | 'completed')[]
+  ) => Promise<Record<string, number>>;
 }
 
 /** Queue depth per state, read from Redis when Prometheus scrapes. */

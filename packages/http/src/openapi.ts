@@ -4,7 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 
 /** zod schemas drive validation, serialisation and the OpenAPI document (served at /docs/json). */
-export async function registerOpenApi(app: FastifyInstance, info: { title: string; description: string; version?: string }) {
+export async function registerOpenApi(
+  app: FastifyInstance,
+  info: { title: string; description: string; version?: string },
+) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(swagger, {

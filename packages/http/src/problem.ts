@@ -32,7 +32,13 @@ export class ProblemError extends Error {
   readonly extensions: Record<string, unknown>;
   readonly headers: Record<string, string>;
 
-  constructor(status: number, code: string, detail: string, extensions: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+  constructor(
+    status: number,
+    code: string,
+    detail: string,
+    extensions: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ) {
     super(detail);
     this.name = 'ProblemError';
     this.status = status;
@@ -46,7 +52,12 @@ export class ProblemError extends Error {
   }
 }
 
-export function problemDocument(status: number, code: string, detail: string, extensions: Record<string, unknown> = {}): ProblemDocument {
+export function problemDocument(
+  status: number,
+  code: string,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+): ProblemDocument {
   return {
     type: `https://licensing.example.com/problems/${code.replaceAll('_', '-')}`,
     title: TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error'),
@@ -60,16 +71,22 @@ export function problemDocument(status: number, code: string, detail: string, ex
 export const notFound = (what: string) => new ProblemError(404, 'not_found', `${what} was not found.`);
 export const unauthorized = (detail = 'A valid Bearer credential is required.') =>
   new ProblemError(401, 'unauthorized', detail, {}, { 'www-authenticate': 'Bearer' });
-export const badRequest = (code: string, detail: string, extensions?: Record<string, unknown>) => new ProblemError(400, code, detail, extensions);
-export const conflict = (code: string, detail: string, extensions?: Record<string, unknown>) => new ProblemError(409, code, detail, extensions);
-export const unprocessable = (code: string, detail: string, extensions?: Record<string, unknown>) => new ProblemError(422, code, detail, extensions);
+export const badRequest = (code: string, detail: string, extensions?: Record<string, unknown>) =>
+  new ProblemError(400, code, detail, extensions);
+export const conflict = (code: string, detail: string, extensions?: Record<string, unknown>) =>
+  new ProblemError(409, code, detail, extensions);
+export const unprocessable = (code: string, detail: string, extensions?: Record<string, unknown>) =>
+  new ProblemError(422, code, detail, extensions);
 
 /** The driver error under a query error: drizzle wraps postgres.js errors in `cause`. */
 export function rootCause(error: unknown): unknown {
   let current = error;
-  for (let depth = 0; depth < 5 && current && typeof current === 'object' && 'cause' in current && (current as { cause?: unknown }).cause; depth++) {
+  for (
+    let depth = 0;
+    depth < 5 && current && typeof current === 'object' && 'cause' in current && (current as { cause?: unknown }).cause;
+    depth++
+  ) {
     current = (current as { cause: unknown }).cause;
   }
   return current;
 }
-

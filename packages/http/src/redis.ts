@@ -51,7 +51,11 @@ export function coalesceWrites(socket: Socket): void {
  * BullMQ needs Redis to never evict keys: an evicted task or lock silently loses work. Warns
  * loudly when maxmemory-policy is anything but noeviction, and refuses to start in production.
  */
-export async function checkRedisEvictionPolicy(redis: Redis, log: { warn: (obj: object, msg: string) => void }, nodeEnv: string): Promise<void> {
+export async function checkRedisEvictionPolicy(
+  redis: Redis,
+  log: { warn: (obj: object, msg: string) => void },
+  nodeEnv: string,
+): Promise<void> {
   let policy: string | undefined;
   try {
     const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];

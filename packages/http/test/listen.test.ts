@@ -36,7 +36,9 @@ describe('listenOnPortOrFree', () => {
 
   it('fails when a port set by the operator is taken', async () => {
     const busy = await occupiedPort();
-    await expect(listenOnPortOrFree(app(), { host: '127.0.0.1', port: busy, portIsDefault: false })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    await expect(
+      listenOnPortOrFree(app(), { host: '127.0.0.1', port: busy, portIsDefault: false }),
+    ).rejects.toMatchObject({ code: 'EADDRINUSE' });
   });
 
   it('uses the port when it is free', async () => {

@@ -41,7 +41,10 @@ export interface LicenseTask {
   userId: string;
 }
 
-export const encodeLicenseTask = (task: LicenseTask): LicenseTaskData => ({ j: compactUuid(task.jobId), u: compactUuid(task.userId) });
+export const encodeLicenseTask = (task: LicenseTask): LicenseTaskData => ({
+  j: compactUuid(task.jobId),
+  u: compactUuid(task.userId),
+});
 
 /**
  * Tasks enqueued before the compact form (full UUIDs, and the customer's id): still in Redis when
@@ -54,7 +57,9 @@ export function decodeLicenseTask(data: unknown): LicenseTask | undefined {
   const parsed = licenseTaskDataSchema.safeParse(data);
   if (parsed.success) return { jobId: expandUuid(parsed.data.j), userId: expandUuid(parsed.data.u) };
   const legacy = legacyTaskDataSchema.safeParse(data);
-  return legacy.success ? { jobId: legacy.data.jobId.toLowerCase(), userId: legacy.data.userId.toLowerCase() } : undefined;
+  return legacy.success
+    ? { jobId: legacy.data.jobId.toLowerCase(), userId: legacy.data.userId.toLowerCase() }
+    : undefined;
 }
 
 /**
@@ -87,7 +92,11 @@ export type LicenseTaskQueue = Queue<LicenseTaskData, void, typeof LICENSE_TASK_
  */
 export const taskTelemetry = (enabled: boolean) => (enabled ? new BullMQOtel({ tracerName: 'licensing' }) : undefined);
 
-export function createLicenseTaskQueue(connection: QueueOptions['connection'], prefix?: string, options: { tracing?: boolean } = {}): LicenseTaskQueue {
+export function createLicenseTaskQueue(
+  connection: QueueOptions['connection'],
+  prefix?: string,
+  options: { tracing?: boolean } = {},
+): LicenseTaskQueue {
   return new Queue<LicenseTaskData, void, typeof LICENSE_TASK_NAME>(LICENSE_TASK_QUEUE, {
     connection,
     prefix,
@@ -99,7 +108,11 @@ export function createLicenseTaskQueue(connection: QueueOptions['connection'], p
 const ENQUEUE_CHUNK = 1000;
 
 /** Adds one task per user in chunks, so a 50,000-user job never builds one giant Redis command. */
-export async function enqueueLicenseTasks(queue: LicenseTaskQueue, jobId: string, userIds: readonly string[]): Promise<void> {
+export async function enqueueLicenseTasks(
+  queue: LicenseTaskQueue,
+  jobId: string,
+  userIds: readonly string[],
+): Promise<void> {
   const j = compactUuid(jobId);
   for (let start = 0; start < userIds.length; start += ENQUEUE_CHUNK) {
     const chunk = userIds.slice(start, start + ENQUEUE_CHUNK);

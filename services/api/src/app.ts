@@ -2,7 +2,20 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 import type { Db, Sql } from '@licensing/db';
-import { bearerToken, createMetricsRegistry, loggerOptions, ProblemError, problemErrorHandler, registerHealthRoutes, registerHttpMetrics, registerOpenApi, registerQueueDepthGauge, registerRequestTracing, requireOperator, sha256 } from '@licensing/http';
+import {
+  bearerToken,
+  createMetricsRegistry,
+  loggerOptions,
+  ProblemError,
+  problemErrorHandler,
+  registerHealthRoutes,
+  registerHttpMetrics,
+  registerOpenApi,
+  registerQueueDepthGauge,
+  registerRequestTracing,
+  requireOperator,
+  sha256,
+} from '@licensing/http';
 import type { Registry } from 'prom-client';
 import { createApiMetrics } from './metrics.ts';
 import { registerQueueDashboard } from './queue-dashboard.ts';
@@ -41,7 +54,11 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
     title: 'Bulk license service',
     description: 'Partners assign and revoke software licenses for many users at once. See the contract (API.md).',
   });
-  registerHealthRoutes(app, { postgres: () => deps.sql`SELECT 1`, redis: () => deps.redis.ping() }, deps.isShuttingDown ?? (() => false));
+  registerHealthRoutes(
+    app,
+    { postgres: () => deps.sql`SELECT 1`, redis: () => deps.redis.ping() },
+    deps.isShuttingDown ?? (() => false),
+  );
   const registry = deps.registry ?? createMetricsRegistry('api');
   registerHttpMetrics(app, registry);
   registerQueueDepthGauge(registry, { [deps.queue.name]: deps.queue });
@@ -62,9 +79,15 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
         const token = bearerToken(request.headers.authorization);
         return token ? `key:${sha256(token).toString('hex')}` : `ip:${request.ip}`;
       },
-      allowList: (request) => ['/livez', '/readyz', '/metrics'].includes(request.url.split('?')[0]!) || request.url.startsWith('/admin/queues'),
+      allowList: (request) =>
+        ['/livez', '/readyz', '/metrics'].includes(request.url.split('?')[0]!) ||
+        request.url.startsWith('/admin/queues'),
       errorResponseBuilder: (_request, context) =>
-        new ProblemError(429, 'rate_limited', `Rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s.`),
+        new ProblemError(
+          429,
+          'rate_limited',
+          `Rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s.`,
+        ),
     });
   }
 

@@ -13,14 +13,22 @@ import { enqueueLicenseTasks, type LicenseTaskQueue } from '@licensing/queue';
 export class TaskEnqueuer {
   private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(private readonly queue: LicenseTaskQueue, private readonly db: Db, private readonly log: FastifyBaseLogger) {}
+  constructor(
+    private readonly queue: LicenseTaskQueue,
+    private readonly db: Db,
+    private readonly log: FastifyBaseLogger,
+  ) {}
 
   enqueue(jobId: string, userIds: string[]): void {
     const started = performance.now();
     const work = enqueueLicenseTasks(this.queue, jobId, userIds)
       .then(() => markTasksEnqueued(this.db, jobId))
-      .then(() => this.log.debug({ jobId, users: userIds.length, ms: Math.round(performance.now() - started) }, 'tasks enqueued'))
-      .catch((err: unknown) => this.log.warn({ err, jobId }, 'enqueueing failed; the reconciler will enqueue the pending users'))
+      .then(() =>
+        this.log.debug({ jobId, users: userIds.length, ms: Math.round(performance.now() - started) }, 'tasks enqueued'),
+      )
+      .catch((err: unknown) =>
+        this.log.warn({ err, jobId }, 'enqueueing failed; the reconciler will enqueue the pending users'),
+      )
       .finally(() => this.inFlight.delete(work));
     this.inFlight.add(work);
   }

@@ -13,7 +13,10 @@ const redis = createRedis(config.REDIS_URL, 'producer');
 const queue = createLicenseTaskQueue(redis, config.BULLMQ_PREFIX, { tracing: tracingEnabled() });
 let shuttingDown = false;
 const app = await buildApiApp({
-  db, sql, redis, queue,
+  db,
+  sql,
+  redis,
+  queue,
   operatorToken: config.OPERATOR_TOKEN,
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   logLevel: config.LOG_LEVEL,

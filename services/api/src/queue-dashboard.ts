@@ -23,10 +23,18 @@ export function isOperatorRequest(request: FastifyRequest, operatorToken: string
  * Bull Board for every queue of the system, in its own encapsulated scope whose onRequest hook
  * guards the page, its assets and its API (retry, clean, promote) alike.
  */
-export async function registerQueueDashboard(app: FastifyInstance, queues: Queue[], operatorToken: string): Promise<void> {
+export async function registerQueueDashboard(
+  app: FastifyInstance,
+  queues: Queue[],
+  operatorToken: string,
+): Promise<void> {
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(DASHBOARD_PATH);
-  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter, options: { uiConfig: { boardTitle: 'License tasks' } } });
+  createBullBoard({
+    queues: queues.map((q) => new BullMQAdapter(q)),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'License tasks' } },
+  });
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (request, reply) => {
       if (isOperatorRequest(request, operatorToken)) return;
@@ -34,7 +42,13 @@ export async function registerQueueDashboard(app: FastifyInstance, queues: Queue
         .status(401)
         .header('www-authenticate', 'Basic realm="queues", charset="UTF-8"')
         .type('application/problem+json; charset=utf-8')
-        .send(problemDocument(401, 'unauthorized', 'The operator token is required (Bearer, or as the basic-auth password).'));
+        .send(
+          problemDocument(
+            401,
+            'unauthorized',
+            'The operator token is required (Bearer, or as the basic-auth password).',
+          ),
+        );
     });
     await scope.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
   });

@@ -47,10 +47,23 @@ describe('partners and authentication', () => {
 describe('customers and users', () => {
   it('creates, lists, pages, searches and sorts users', async () => {
     const customer = await partner.customer('Fabrikam', 'us');
-    const created = await partner.call('POST', `/v1/customers/${customer}/users`, { userPrincipalName: 'zoe@fabrikam.example', displayName: 'Zoe', usageLocation: 'de' });
+    const created = await partner.call('POST', `/v1/customers/${customer}/users`, {
+      userPrincipalName: 'zoe@fabrikam.example',
+      displayName: 'Zoe',
+      usageLocation: 'de',
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ customerId: customer, userPrincipalName: 'zoe@fabrikam.example', displayName: 'Zoe', usageLocation: 'DE', licenses: [] });
-    const dup = await partner.call('POST', `/v1/customers/${customer}/users`, { userPrincipalName: 'ZOE@fabrikam.example', displayName: 'Zoe 2' });
+    expect(created.body).toMatchObject({
+      customerId: customer,
+      userPrincipalName: 'zoe@fabrikam.example',
+      displayName: 'Zoe',
+      usageLocation: 'DE',
+      licenses: [],
+    });
+    const dup = await partner.call('POST', `/v1/customers/${customer}/users`, {
+      userPrincipalName: 'ZOE@fabrikam.example',
+      displayName: 'Zoe 2',
+    });
     expect(dup.status).toBe(409);
     expect(dup.body.code).toBe('duplicate_user_principal_name');
     const batch = await partner.call('POST', `/v1/customers/${customer}/users/batch`, {
@@ -61,17 +74,35 @@ describe('customers and users', () => {
       ],
     });
     expect(batch.status).toBe(201);
-    expect(batch.body.items.map((u: any) => u.userPrincipalName)).toEqual(['adam@fabrikam.example', 'adam2@fabrikam.example', 'mia@fabrikam.example']);
-    expect(batch.body.items.map((u: any) => [u.displayName, u.usageLocation])).toEqual([['Adam', null], ['Adam "Jr", {2} \\ NULL', 'FR'], ['Mia', null]]);
+    expect(batch.body.items.map((u: any) => u.userPrincipalName)).toEqual([
+      'adam@fabrikam.example',
+      'adam2@fabrikam.example',
+      'mia@fabrikam.example',
+    ]);
+    expect(batch.body.items.map((u: any) => [u.displayName, u.usageLocation])).toEqual([
+      ['Adam', null],
+      ['Adam "Jr", {2} \\ NULL', 'FR'],
+      ['Mia', null],
+    ]);
     const stored = await partner.call('GET', `/v1/customers/${customer}/users/${batch.body.items[1].id}`);
-    expect(stored.body).toMatchObject({ displayName: 'Adam "Jr", {2} \\ NULL', usageLocation: 'FR', customerId: customer });
+    expect(stored.body).toMatchObject({
+      displayName: 'Adam "Jr", {2} \\ NULL',
+      usageLocation: 'FR',
+      customerId: customer,
+    });
     const allOrNothing = await partner.call('POST', `/v1/customers/${customer}/users/batch`, {
-      users: [{ userPrincipalName: 'new@fabrikam.example', displayName: 'New' }, { userPrincipalName: 'mia@fabrikam.example', displayName: 'Mia again' }],
+      users: [
+        { userPrincipalName: 'new@fabrikam.example', displayName: 'New' },
+        { userPrincipalName: 'mia@fabrikam.example', displayName: 'Mia again' },
+      ],
     });
     expect(allOrNothing.status).toBe(409);
     const page = await partner.call('GET', `/v1/customers/${customer}/users?page=1&pageSize=2`);
     expect(page.body).toMatchObject({ page: 1, pageSize: 2, total: 4, totalPages: 2 });
-    expect(page.body.items.map((u: any) => u.userPrincipalName)).toEqual(['adam@fabrikam.example', 'adam2@fabrikam.example']);
+    expect(page.body.items.map((u: any) => u.userPrincipalName)).toEqual([
+      'adam@fabrikam.example',
+      'adam2@fabrikam.example',
+    ]);
     const page2 = await partner.call('GET', `/v1/customers/${customer}/users?page=2&pageSize=2`);
     expect(page2.body.items.map((u: any) => u.displayName)).toEqual(['Mia', 'Zoe']);
     const search = await partner.call('GET', `/v1/customers/${customer}/users?search=MI`);
@@ -105,12 +136,25 @@ describe('customers and users', () => {
       expect(res.status, `${method} ${url} ${JSON.stringify(body)}`).toBe(400);
       expect(res.body).toMatchObject({ status: 400, code: 'validation_error' });
     }
-    const malformed = await api.inject({ method: 'POST', url: '/v1/customers', headers: { authorization: `Bearer ${partner.apiKey}`, 'content-type': 'application/json' }, payload: '{"name":' });
+    const malformed = await api.inject({
+      method: 'POST',
+      url: '/v1/customers',
+      headers: { authorization: `Bearer ${partner.apiKey}`, 'content-type': 'application/json' },
+      payload: '{"name":',
+    });
     expect(malformed.statusCode).toBe(400);
-    const wrongType = await api.inject({ method: 'POST', url: '/v1/customers', headers: { authorization: `Bearer ${partner.apiKey}`, 'content-type': 'text/plain' }, payload: 'hello' });
+    const wrongType = await api.inject({
+      method: 'POST',
+      url: '/v1/customers',
+      headers: { authorization: `Bearer ${partner.apiKey}`, 'content-type': 'text/plain' },
+      payload: 'hello',
+    });
     expect(wrongType.statusCode).toBe(415);
     const [{ n }] = await env.sql`SELECT count(*)::int AS n FROM customers`;
-    expect(n).toBe((await partner.call('GET', '/v1/customers?pageSize=500')).body.total + (await other.call('GET', '/v1/customers?pageSize=500')).body.total);
+    expect(n).toBe(
+      (await partner.call('GET', '/v1/customers?pageSize=500')).body.total +
+        (await other.call('GET', '/v1/customers?pageSize=500')).body.total,
+    );
   });
 
   it("hides other partners' customers behind 404, and malformed ids too", async () => {
@@ -136,7 +180,12 @@ describe('customers and users', () => {
     }
     expect((await partner.call('GET', `/v1/customers/${customer}/users/${user}`)).status).toBe(200);
     expect((await partner.subscriptions(customer))[SUITE.id].quantity).toBe(1);
-    for (const url of ['/v1/customers/not-a-uuid', `/v1/customers/${customer}/users/123`, `/v1/customers/${customer}/license-jobs/zzz`, `/v1/customers/${customer}/license-jobs/zzz/results`]) {
+    for (const url of [
+      '/v1/customers/not-a-uuid',
+      `/v1/customers/${customer}/users/123`,
+      `/v1/customers/${customer}/license-jobs/zzz`,
+      `/v1/customers/${customer}/license-jobs/zzz/results`,
+    ]) {
       expect((await partner.call('GET', url)).status, url).toBe(404);
     }
     expect((await partner.call('GET', '/v1/nothing-here')).status).toBe(404);
@@ -147,7 +196,14 @@ describe('subscriptions', () => {
   it('creates, buys more, refuses quantity below usage, 404 on unknown product', async () => {
     const customer = await partner.customer();
     const users = await partner.users(customer, 3);
-    expect(await partner.subscribe(customer, SUITE.id, 2)).toEqual({ productId: SUITE.id, productName: SUITE.name, quantity: 2, assigned: 0, reserved: 0, available: 2 });
+    expect(await partner.subscribe(customer, SUITE.id, 2)).toEqual({
+      productId: SUITE.id,
+      productName: SUITE.name,
+      quantity: 2,
+      assigned: 0,
+      reserved: 0,
+      available: 2,
+    });
     const job = await partner.startJob(customer, { userIds: users.slice(0, 2), assign: [{ productId: SUITE.id }] });
     expect(job.status).toBe(202);
     const below = await partner.call('PUT', `/v1/customers/${customer}/subscriptions/${SUITE.id}`, { quantity: 1 });
@@ -156,7 +212,9 @@ describe('subscriptions', () => {
     expect(await partner.subscribe(customer, SUITE.id, 5)).toMatchObject({ quantity: 5, reserved: 2, available: 3 });
     const unknown = await partner.call('PUT', `/v1/customers/${customer}/subscriptions/NOPE`, { quantity: 1 });
     expect(unknown.status).toBe(404);
-    expect((await partner.call('PUT', `/v1/customers/${customer}/subscriptions/bad!id`, { quantity: 1 })).status).toBe(400);
+    expect((await partner.call('PUT', `/v1/customers/${customer}/subscriptions/bad!id`, { quantity: 1 })).status).toBe(
+      400,
+    );
     await expectSeatInvariant(env.sql);
   });
 });
@@ -174,8 +232,16 @@ describe('license job validation', () => {
       [{ userIds: users, assign: [{ productId: 'UNKNOWN' }] }, 422, 'unknown_product'],
       [{ userIds: users, revoke: ['UNKNOWN'] }, 422, 'unknown_product'],
       [{ userIds: users, assign: [{ productId: ADDON.id }] }, 422, 'no_subscription'],
-      [{ userIds: users, assign: [{ productId: SUITE.id, disabledServicePlans: ['NOT_A_PLAN'] }] }, 422, 'unknown_service_plan'],
-      [{ userIds: [...users, '00000000-0000-4000-8000-000000000000'], assign: [{ productId: SUITE.id }] }, 422, 'unknown_users'],
+      [
+        { userIds: users, assign: [{ productId: SUITE.id, disabledServicePlans: ['NOT_A_PLAN'] }] },
+        422,
+        'unknown_service_plan',
+      ],
+      [
+        { userIds: [...users, '00000000-0000-4000-8000-000000000000'], assign: [{ productId: SUITE.id }] },
+        422,
+        'unknown_users',
+      ],
       [{ userIds: users, assign: [{ productId: SUITE.id }] }, 409, 'insufficient_licenses'],
     ];
     for (const [body, status, code] of cases) {
@@ -183,14 +249,21 @@ describe('license job validation', () => {
       expect(res.status, JSON.stringify(body)).toBe(status);
       expect(res.body.code).toBe(code);
     }
-    const unknownUsers = await partner.startJob(customer, { userIds: [users[0], '00000000-0000-4000-8000-000000000000'], assign: [{ productId: SUITE.id }] });
+    const unknownUsers = await partner.startJob(customer, {
+      userIds: [users[0], '00000000-0000-4000-8000-000000000000'],
+      assign: [{ productId: SUITE.id }],
+    });
     expect(unknownUsers.body.userIds).toEqual(['00000000-0000-4000-8000-000000000000']);
     const short = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
     expect(short.body.shortages).toEqual([{ productId: SUITE.id, required: 3, available: 2 }]);
-    const [{ jobs, reserved }] = await env.sql`SELECT (SELECT count(*)::int FROM license_jobs WHERE customer_id = ${customer}) AS jobs, (SELECT count(*)::int FROM seat_reservations WHERE customer_id = ${customer}) AS reserved`;
+    const [{ jobs, reserved }] =
+      await env.sql`SELECT (SELECT count(*)::int FROM license_jobs WHERE customer_id = ${customer}) AS jobs, (SELECT count(*)::int FROM seat_reservations WHERE customer_id = ${customer}) AS reserved`;
     expect({ jobs, reserved }).toEqual({ jobs: 0, reserved: 0 });
     // Duplicates are ignored: 2 distinct users fit in 2 seats.
-    const dup = await partner.startJob(customer, { userIds: [users[0], users[1], users[0]], assign: [{ productId: SUITE.id }] });
+    const dup = await partner.startJob(customer, {
+      userIds: [users[0], users[1], users[0]],
+      assign: [{ productId: SUITE.id }],
+    });
     expect(dup.status).toBe(202);
     expect(dup.body.request.userCount).toBe(2);
     const list = await partner.call('GET', `/v1/customers/${customer}/license-jobs`);
@@ -206,6 +279,8 @@ describe('license job validation', () => {
     const doc = await call(api, 'GET', '/docs/json');
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/customers/{customerId}/license-jobs', '/v1/admin/partners']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/customers/{customerId}/license-jobs', '/v1/admin/partners']),
+    );
   });
 });

@@ -16,8 +16,15 @@ export interface CatalogAppDeps {
 export async function buildCatalogApp(deps: CatalogAppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: loggerOptions(deps.logLevel ?? 'info'), trustProxy: true });
   await app.register(problemErrorHandler);
-  await registerOpenApi(app, { title: 'Catalog service', description: 'Products, service plans and their region and dependency rules.' });
-  registerHealthRoutes(app, { postgres: () => deps.sql`SELECT 1`, redis: () => deps.redis.ping() }, deps.isShuttingDown ?? (() => false));
+  await registerOpenApi(app, {
+    title: 'Catalog service',
+    description: 'Products, service plans and their region and dependency rules.',
+  });
+  registerHealthRoutes(
+    app,
+    { postgres: () => deps.sql`SELECT 1`, redis: () => deps.redis.ping() },
+    deps.isShuttingDown ?? (() => false),
+  );
   await app.register(productRoutes({ db: deps.db, operatorToken: deps.operatorToken }));
   return app;
 }

@@ -6,7 +6,10 @@ export const catalogEnv = {
   CATALOG_PORT: port(3001),
   OPERATOR_TOKEN: z.string().min(1).optional(),
   /** Seed the demo catalog on first start (set to "false" to start with an empty catalog). */
-  CATALOG_SEED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  CATALOG_SEED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
 };
 
 export type CatalogConfig = ReturnType<typeof loadCatalogConfig>;
@@ -15,4 +18,3 @@ export function loadCatalogConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = parseEnv(catalogEnv, env);
   return { ...parsed, OPERATOR_TOKEN: operatorToken(parsed.OPERATOR_TOKEN, parsed.NODE_ENV) };
 }
-

@@ -4,7 +4,38 @@
 // that need a suite, and products limited to or refused in some countries.
 import type { Product } from '@licensing/domain';
 
-const EU_EEA = ['AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE', 'IS', 'LI', 'NO'];
+const EU_EEA = [
+  'AT',
+  'BE',
+  'BG',
+  'HR',
+  'CY',
+  'CZ',
+  'DK',
+  'EE',
+  'FI',
+  'FR',
+  'DE',
+  'GR',
+  'HU',
+  'IE',
+  'IT',
+  'LV',
+  'LT',
+  'LU',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SK',
+  'SI',
+  'ES',
+  'SE',
+  'IS',
+  'LI',
+  'NO',
+];
 const SANCTIONED = ['CN', 'RU', 'KP', 'IR', 'SY', 'CU'];
 
 // The seven plans every enterprise suite shares (each suite stays within 10 plans).
@@ -15,7 +46,11 @@ const officePlans = (suffix: string) => [
   { id: 'MCOSTANDARD', name: 'Skype for Business Online (Plan 2)' },
   { id: `FORMS_PLAN_${suffix}`, name: `Microsoft Forms (Plan ${suffix})`, requires: ['SHAREPOINTENTERPRISE'] },
   { id: `STREAM_O365_${suffix}`, name: `Stream (Plan ${suffix})`, requires: ['SHAREPOINTENTERPRISE'] },
-  { id: 'PROJECTWORKMANAGEMENT', name: 'Microsoft Planner', requires: ['EXCHANGE_S_ENTERPRISE', 'SHAREPOINTENTERPRISE'] },
+  {
+    id: 'PROJECTWORKMANAGEMENT',
+    name: 'Microsoft Planner',
+    requires: ['EXCHANGE_S_ENTERPRISE', 'SHAREPOINTENTERPRISE'],
+  },
 ];
 const collaborationPlans = [
   { id: 'SWAY', name: 'Sway' },
@@ -31,7 +66,11 @@ export const demoProducts: Product[] = [
       { id: 'SHAREPOINTSTANDARD', name: 'SharePoint Online (Plan 1)' },
       { id: 'TEAMS1', name: 'Microsoft Teams' },
       { id: 'FORMS_PLAN_E1', name: 'Microsoft Forms (Plan E1)', requires: ['SHAREPOINTSTANDARD'] },
-      { id: 'PROJECTWORKMANAGEMENT', name: 'Microsoft Planner', requires: ['EXCHANGE_S_STANDARD', 'SHAREPOINTSTANDARD'] },
+      {
+        id: 'PROJECTWORKMANAGEMENT',
+        name: 'Microsoft Planner',
+        requires: ['EXCHANGE_S_STANDARD', 'SHAREPOINTSTANDARD'],
+      },
     ],
     excludes: ['O365_BUSINESS_PREMIUM', 'SPB'],
   },
@@ -44,7 +83,11 @@ export const demoProducts: Product[] = [
       { id: 'OFFICE_BUSINESS', name: 'Microsoft 365 Apps for business' },
       { id: 'TEAMS1', name: 'Microsoft Teams' },
       { id: 'FORMS_PLAN_E1', name: 'Microsoft Forms (Plan E1)', requires: ['SHAREPOINTSTANDARD'] },
-      { id: 'PROJECTWORKMANAGEMENT', name: 'Microsoft Planner', requires: ['EXCHANGE_S_STANDARD', 'SHAREPOINTSTANDARD'] },
+      {
+        id: 'PROJECTWORKMANAGEMENT',
+        name: 'Microsoft Planner',
+        requires: ['EXCHANGE_S_STANDARD', 'SHAREPOINTSTANDARD'],
+      },
       { id: 'SWAY', name: 'Sway' },
     ],
     excludes: ['SPB'],
@@ -60,7 +103,11 @@ export const demoProducts: Product[] = [
       { id: 'INTUNE_A', name: 'Microsoft Intune' },
       { id: 'AAD_PREMIUM', name: 'Microsoft Entra ID P1' },
       { id: 'ATP_ENTERPRISE', name: 'Defender for Office 365 (Plan 1)', requires: ['EXCHANGE_S_STANDARD'] },
-      { id: 'PROJECTWORKMANAGEMENT', name: 'Microsoft Planner', requires: ['EXCHANGE_S_STANDARD', 'SHAREPOINTSTANDARD'] },
+      {
+        id: 'PROJECTWORKMANAGEMENT',
+        name: 'Microsoft Planner',
+        requires: ['EXCHANGE_S_STANDARD', 'SHAREPOINTSTANDARD'],
+      },
     ],
     excludes: ['SPE_E3', 'SPE_E5'],
   },
@@ -72,7 +119,12 @@ export const demoProducts: Product[] = [
   {
     id: 'SPE_E3',
     name: 'Microsoft 365 E3',
-    servicePlans: [...officePlans('E3'), { id: 'TEAMS1', name: 'Microsoft Teams' }, { id: 'INTUNE_A', name: 'Microsoft Intune' }, { id: 'AAD_PREMIUM', name: 'Microsoft Entra ID P1' }],
+    servicePlans: [
+      ...officePlans('E3'),
+      { id: 'TEAMS1', name: 'Microsoft Teams' },
+      { id: 'INTUNE_A', name: 'Microsoft Intune' },
+      { id: 'AAD_PREMIUM', name: 'Microsoft Entra ID P1' },
+    ],
     excludes: ['ENTERPRISEPACK', 'SPE_E5'],
   },
   {

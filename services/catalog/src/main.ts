@@ -11,7 +11,14 @@ const { db, sql, close: closeDb } = createDb(config.DATABASE_URL, { max: 5, appl
 const redis = createRedis(config.REDIS_URL, 'producer');
 redis.on('error', (err) => app.log.warn({ err }, 'redis error'));
 let shuttingDown = false;
-const app = await buildCatalogApp({ db, sql, redis, operatorToken: config.OPERATOR_TOKEN, logLevel: config.LOG_LEVEL, isShuttingDown: () => shuttingDown });
+const app = await buildCatalogApp({
+  db,
+  sql,
+  redis,
+  operatorToken: config.OPERATOR_TOKEN,
+  logLevel: config.LOG_LEVEL,
+  isShuttingDown: () => shuttingDown,
+});
 if (config.CATALOG_SEED && (await seedDemoCatalog(db))) app.log.info('seeded the demo catalog');
 
 closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ signal, err }) => {

@@ -22,9 +22,16 @@ export async function upsertProduct(db: DbOrTx, product: Product): Promise<{ cre
  */
 export async function seedDemoCatalog(db: DbOrTx): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const inserted = await tx.insert(tables.seedMarker).values({ name: 'demo-catalog' }).onConflictDoNothing().returning();
+    const inserted = await tx
+      .insert(tables.seedMarker)
+      .values({ name: 'demo-catalog' })
+      .onConflictDoNothing()
+      .returning();
     if (inserted.length === 0) return false;
-    await tx.insert(tables.products).values(demoProducts.map((p) => ({ id: p.id, document: p }))).onConflictDoNothing();
+    await tx
+      .insert(tables.products)
+      .values(demoProducts.map((p) => ({ id: p.id, document: p })))
+      .onConflictDoNothing();
     return true;
   });
 }

@@ -26,7 +26,8 @@ describe('demo catalog', () => {
     for (const p of demoProducts) {
       expect(() => productSchema.parse(p)).not.toThrow();
       expect(productProblems(p), p.id).toEqual([]);
-      for (const ref of [...(p.requiresAnyOf ?? []), ...(p.excludes ?? [])]) expect(ids.has(ref), `${p.id} → ${ref}`).toBe(true);
+      for (const ref of [...(p.requiresAnyOf ?? []), ...(p.excludes ?? [])])
+        expect(ids.has(ref), `${p.id} → ${ref}`).toBe(true);
     }
   });
 
@@ -41,13 +42,21 @@ describe('demo catalog', () => {
 });
 
 describe('product writes', () => {
-  const product = { id: 'NEW_ADDON', name: 'New add-on', servicePlans: [{ id: 'A', name: 'A' }], requiresAnyOf: ['SPE_E3'] };
+  const product = {
+    id: 'NEW_ADDON',
+    name: 'New add-on',
+    servicePlans: [{ id: 'A', name: 'A' }],
+    requiresAnyOf: ['SPE_E3'],
+  };
 
   it('needs the operator token, creates with 201, replaces with 200', async () => {
     expect((await call(catalog, 'PUT', '/v1/products/NEW_ADDON', undefined, product)).status).toBe(401);
     expect((await call(catalog, 'PUT', '/v1/products/NEW_ADDON', 'lsk_partner', product)).status).toBe(401);
     expect((await call(catalog, 'PUT', '/v1/products/NEW_ADDON', OPERATOR_TOKEN, product)).status).toBe(201);
-    const replaced = await call(catalog, 'PUT', '/v1/products/NEW_ADDON', OPERATOR_TOKEN, { ...product, unavailableIn: ['CN'] });
+    const replaced = await call(catalog, 'PUT', '/v1/products/NEW_ADDON', OPERATOR_TOKEN, {
+      ...product,
+      unavailableIn: ['CN'],
+    });
     expect(replaced.status).toBe(200);
     expect((await call(catalog, 'GET', '/v1/products/NEW_ADDON')).body).toEqual({ ...product, unavailableIn: ['CN'] });
     const { id: _id, ...withoutId } = product;
@@ -57,7 +66,13 @@ describe('product writes', () => {
   it('rejects inconsistent products with 400 and keeps the old one', async () => {
     const cases = [
       { ...product, id: 'OTHER' },
-      { ...product, servicePlans: [{ id: 'A', name: 'A' }, { id: 'A', name: 'B' }] },
+      {
+        ...product,
+        servicePlans: [
+          { id: 'A', name: 'A' },
+          { id: 'A', name: 'B' },
+        ],
+      },
       { ...product, servicePlans: [{ id: 'A', name: 'A', requires: ['Z'] }] },
       { ...product, availableIn: ['usa'] },
       { ...product, extra: true },

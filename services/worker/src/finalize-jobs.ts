@@ -10,7 +10,10 @@ import { finalJobStatus } from '@licensing/domain';
  * job's progress no longer changes, so the summary read here is final; it is frozen into the job so
  * reading a finished job never sums its progress again.
  */
-export async function finalizeJobsIfDone(db: DbOrTx, jobIds: readonly string[]): Promise<{ id: string; status: string }[]> {
+export async function finalizeJobsIfDone(
+  db: DbOrTx,
+  jobIds: readonly string[],
+): Promise<{ id: string; status: string }[]> {
   const ids = [...new Set(jobIds)];
   if (ids.length === 0) return [];
   const summaries = await countJobSummaries(db, ids, { unfinishedOnly: true });

@@ -1,7 +1,15 @@
 import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '@licensing/db';
-import { decodeLicenseTask, LICENSE_TASK_NAME, LICENSE_TASK_QUEUE, licenseTaskRetention, taskTelemetry, type LicenseTask, type LicenseTaskData } from '@licensing/queue';
+import {
+  decodeLicenseTask,
+  type LICENSE_TASK_NAME,
+  LICENSE_TASK_QUEUE,
+  licenseTaskRetention,
+  taskTelemetry,
+  type LicenseTask,
+  type LicenseTaskData,
+} from '@licensing/queue';
 import { applyUserChanges, type AppliedItem } from './apply-user-changes.ts';
 import { finalizeJobsIfDone } from './finalize-jobs.ts';
 import { UserTaskBatcher } from './user-task-batcher.ts';
@@ -28,12 +36,18 @@ export interface LicenseWorkerOptions {
  * Applies a batch; if the batch as a whole fails (a deadlock, one poisoned user), each task is
  * retried alone so one bad user cannot hold back the others. Returns an error per task or undefined.
  */
-export async function applyTasks(options: Pick<LicenseWorkerOptions, 'db' | 'log' | 'onApplied' | 'onJobFinished'>, tasks: LicenseTask[]): Promise<(unknown | undefined)[]> {
+export async function applyTasks(
+  options: Pick<LicenseWorkerOptions, 'db' | 'log' | 'onApplied' | 'onJobFinished'>,
+  tasks: LicenseTask[],
+): Promise<(unknown | undefined)[]> {
   const run = async (batch: LicenseTask[]) => {
     const started = performance.now();
     const applied = await applyUserChanges(options.db, batch);
     options.onApplied?.(applied, (performance.now() - started) / 1000);
-    const finished = await finalizeJobsIfDone(options.db, applied.map((a) => a.jobId));
+    const finished = await finalizeJobsIfDone(
+      options.db,
+      applied.map((a) => a.jobId),
+    );
     for (const job of finished) {
       options.log.info({ jobId: job.id, status: job.status }, 'license job finished');
       options.onJobFinished?.(job);
@@ -58,7 +72,9 @@ export async function applyTasks(options: Pick<LicenseWorkerOptions, 'db' | 'log
   }
 }
 
-export function createLicenseWorker(options: LicenseWorkerOptions): Worker<LicenseTaskData, void, typeof LICENSE_TASK_NAME> {
+export function createLicenseWorker(
+  options: LicenseWorkerOptions,
+): Worker<LicenseTaskData, void, typeof LICENSE_TASK_NAME> {
   const batcher = new UserTaskBatcher((tasks) => applyTasks(options, tasks), {
     maxBatch: options.batchSize,
     parallelism: options.batchParallelism,
@@ -87,6 +103,8 @@ export function createLicenseWorker(options: LicenseWorkerOptions): Worker<Licen
     },
   );
   worker.on('error', (err) => options.log.error({ err }, 'worker error'));
-  worker.on('failed', (job, err) => options.log.warn({ err, ...decodeLicenseTask(job?.data), attempts: job?.attemptsMade }, 'task failed'));
+  worker.on('failed', (job, err) =>
+    options.log.warn({ err, ...decodeLicenseTask(job?.data), attempts: job?.attemptsMade }, 'task failed'),
+  );
   return worker;
 }

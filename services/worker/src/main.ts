@@ -1,6 +1,14 @@
 import closeWithGrace from 'close-with-grace';
 import { createDb, prepareDatabase } from '@licensing/db';
-import { checkRedisEvictionPolicy, createMetricsRegistry, createRedis, listenOnPortOrFree, registerQueueDepthGauge, startTracing, tracingEnabled } from '@licensing/http';
+import {
+  checkRedisEvictionPolicy,
+  createMetricsRegistry,
+  createRedis,
+  listenOnPortOrFree,
+  registerQueueDepthGauge,
+  startTracing,
+  tracingEnabled,
+} from '@licensing/http';
 import { createWorkerMetrics } from './metrics.ts';
 import { createLicenseTaskQueue } from '@licensing/queue';
 import { buildWorkerApp } from './app.ts';
@@ -11,7 +19,11 @@ import { Reconciler } from './reconciler.ts';
 const config = loadWorkerConfig();
 const stopTracing = await startTracing('licensing-worker');
 await prepareDatabase(config.DATABASE_URL);
-const { db, sql, close: closeDb } = createDb(config.DATABASE_URL, { max: config.WORKER_BATCH_PARALLELISM + 3, applicationName: 'worker' });
+const {
+  db,
+  sql,
+  close: closeDb,
+} = createDb(config.DATABASE_URL, { max: config.WORKER_BATCH_PARALLELISM + 3, applicationName: 'worker' });
 const workerRedis = createRedis(config.REDIS_URL, 'worker');
 const redis = createRedis(config.REDIS_URL, 'producer');
 const queue = createLicenseTaskQueue(redis, config.BULLMQ_PREFIX, { tracing: tracingEnabled() });
@@ -21,7 +33,8 @@ const metrics = createWorkerMetrics(registry);
 registerQueueDepthGauge(registry, { [queue.name]: queue });
 
 const app = await buildWorkerApp({
-  sql, redis,
+  sql,
+  redis,
   isConsuming: () => worker.isRunning() && !worker.isPaused(),
   isShuttingDown: () => shuttingDown,
   logLevel: config.LOG_LEVEL,
@@ -44,10 +57,17 @@ const worker = createLicenseWorker({
   tracing: tracingEnabled(),
 });
 const reconciler = new Reconciler({
-  db, queue, redis, log,
+  db,
+  queue,
+  redis,
+  log,
   intervalMs: config.RECONCILE_INTERVAL_MS,
   lockKey: `${config.BULLMQ_PREFIX}:licensing:reconciler-lock`,
-  retention: { idempotencyKeyHours: config.IDEMPOTENCY_KEY_TTL_HOURS, jobRetentionDays: config.JOB_RETENTION_DAYS, everyMs: 3_600_000 },
+  retention: {
+    idempotencyKeyHours: config.IDEMPOTENCY_KEY_TTL_HOURS,
+    jobRetentionDays: config.JOB_RETENTION_DAYS,
+    everyMs: 3_600_000,
+  },
 });
 for (const conn of [redis, workerRedis]) conn.on('error', (err) => log.warn({ err }, 'redis error'));
 queue.on('error', (err) => log.warn({ err }, 'queue error'));
@@ -64,8 +84,19 @@ closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ 
   await Promise.allSettled([closeDb(), redis.quit(), workerRedis.quit(), stopTracing()]);
 });
 
-const listening = await listenOnPortOrFree(app, { host: config.HOST, port: config.WORKER_PORT, portIsDefault: process.env.WORKER_PORT === undefined });
-if (listening.fallback) log.warn({ port: listening.port, busyPort: config.WORKER_PORT }, 'default worker port in use (another worker?); health and metrics on this port');
+const listening = await listenOnPortOrFree(app, {
+  host: config.HOST,
+  port: config.WORKER_PORT,
+  portIsDefault: process.env.WORKER_PORT === undefined,
+});
+if (listening.fallback)
+  log.warn(
+    { port: listening.port, busyPort: config.WORKER_PORT },
+    'default worker port in use (another worker?); health and metrics on this port',
+  );
 void worker.run().catch((err: unknown) => log.error({ err }, 'worker stopped'));
 reconciler.start();
-log.info({ concurrency: config.WORKER_CONCURRENCY, batchSize: config.WORKER_BATCH_SIZE }, 'worker consuming license tasks');
+log.info(
+  { concurrency: config.WORKER_CONCURRENCY, batchSize: config.WORKER_BATCH_SIZE },
+  'worker consuming license tasks',
+);

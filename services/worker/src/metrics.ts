@@ -3,22 +3,42 @@ import type { AppliedItem } from './apply-user-changes.ts';
 
 /** Business metrics of the worker: per-user tasks by outcome and error code, batches, finished jobs. */
 export function createWorkerMetrics(registry: Registry) {
-  const tasks = new Counter({ name: 'license_tasks_processed_total', help: 'Per-user tasks applied, by outcome', labelNames: ['status'], registers: [registry] });
-  const errors = new Counter({ name: 'license_task_errors_total', help: 'Failed per-user tasks, by error code', labelNames: ['code'], registers: [registry] });
+  const tasks = new Counter({
+    name: 'license_tasks_processed_total',
+    help: 'Per-user tasks applied, by outcome',
+    labelNames: ['status'],
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'license_task_errors_total',
+    help: 'Failed per-user tasks, by error code',
+    labelNames: ['code'],
+    registers: [registry],
+  });
   const batchDuration = new Histogram({
     name: 'license_task_batch_duration_seconds',
     help: 'Duration of one batch transaction applying many users',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  const batchSize = new Histogram({ name: 'license_task_batch_size', help: 'Users applied per batch transaction', buckets: [1, 5, 10, 25, 50, 100, 200, 500, 1000], registers: [registry] });
+  const batchSize = new Histogram({
+    name: 'license_task_batch_size',
+    help: 'Users applied per batch transaction',
+    buckets: [1, 5, 10, 25, 50, 100, 200, 500, 1000],
+    registers: [registry],
+  });
   const taskDuration = new Histogram({
     name: 'license_task_duration_seconds',
     help: 'Time from a task being handed to the worker until its user is applied',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const jobsFinished = new Counter({ name: 'license_jobs_finished_total', help: 'Bulk jobs finished, by final status', labelNames: ['status'], registers: [registry] });
+  const jobsFinished = new Counter({
+    name: 'license_jobs_finished_total',
+    help: 'Bulk jobs finished, by final status',
+    labelNames: ['status'],
+    registers: [registry],
+  });
   return {
     taskDuration,
     onApplied(items: AppliedItem[], seconds: number) {

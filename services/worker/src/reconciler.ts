@@ -63,7 +63,13 @@ export class Reconciler {
   }
 
   private async reconcileIfLeader(): Promise<void> {
-    const acquired = await this.deps.redis.set(this.deps.lockKey, String(process.pid), 'PX', Math.max(this.deps.intervalMs - 100, 100), 'NX');
+    const acquired = await this.deps.redis.set(
+      this.deps.lockKey,
+      String(process.pid),
+      'PX',
+      Math.max(this.deps.intervalMs - 100, 100),
+      'NX',
+    );
     if (!acquired) return;
     await this.reconcile();
     const retention = this.deps.retention;
@@ -84,7 +90,10 @@ export class Reconciler {
       WHERE j.finished_at IS NULL AND j.created_at < now() - make_interval(secs => ${this.deps.graceSeconds ?? 5})
         AND (j.tasks_enqueued_at IS NOT NULL OR j.created_at < now() - make_interval(secs => ${this.deps.enqueueTimeoutSeconds ?? 60}))
       ORDER BY j.seq`);
-    const finished = await finalizeJobsIfDone(db, jobs.filter((j) => j.pending === 0).map((j) => j.id));
+    const finished = await finalizeJobsIfDone(
+      db,
+      jobs.filter((j) => j.pending === 0).map((j) => j.id),
+    );
     const open = jobs.filter((j) => j.pending > 0);
     const pendingTotal = open.reduce((n, j) => n + j.pending, 0);
     if (pendingTotal === 0) return { requeued: 0, finished: finished.length };
@@ -108,13 +117,20 @@ export class Reconciler {
           WHERE job_id = ${job.id} AND status = 'pending' AND position > ${after}
           ORDER BY position LIMIT ${PAGE}`);
         if (rows.length === 0) break;
-        await enqueueLicenseTasks(queue, job.id, rows.map((r) => r.user_id));
+        await enqueueLicenseTasks(
+          queue,
+          job.id,
+          rows.map((r) => r.user_id),
+        );
         requeued += rows.length;
         after = rows[rows.length - 1]!.position;
       }
       await markTasksEnqueued(db, job.id);
     }
-    log.warn({ pendingTotal, queued, requeued }, 'queue held fewer tasks than Postgres has pending users; re-enqueued them');
+    log.warn(
+      { pendingTotal, queued, requeued },
+      'queue held fewer tasks than Postgres has pending users; re-enqueued them',
+    );
     return { requeued, finished: finished.length };
   }
 }

@@ -14,7 +14,10 @@ const PRUNE_BATCH = 500;
  * Deletes expired idempotency keys and finished jobs past retention (their items go with them).
  * Jobs are deleted a bounded batch at a time so one pass never holds long locks.
  */
-export async function pruneExpired(db: DbOrTx, policy: RetentionPolicy): Promise<{ idempotencyKeys: number; jobs: number }> {
+export async function pruneExpired(
+  db: DbOrTx,
+  policy: RetentionPolicy,
+): Promise<{ idempotencyKeys: number; jobs: number }> {
   const keys = await db.execute(sql`
     DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => ${policy.idempotencyKeyHours}) RETURNING 1`);
   let jobs = 0;

@@ -45,8 +45,15 @@ export class UserTaskBatcher {
       // If it does commit later, the retried tasks find their users done and change nothing.
       withTimeout(this.applyBatch(batch.map((w) => w.task)), this.options.timeoutMs ?? 60_000, 'batch did not finish')
         .then(
-          (errors) => batch.forEach((w, i) => (errors[i] === undefined ? w.resolve() : w.reject(errors[i]))),
-          (error: unknown) => batch.forEach((w) => w.reject(error)),
+          (errors) => {
+            for (const [i, w] of batch.entries()) {
+              if (errors[i] === undefined) w.resolve();
+              else w.reject(errors[i]);
+            }
+          },
+          (error: unknown) => {
+            for (const w of batch) w.reject(error);
+          },
         )
         .finally(() => {
           this.inFlight -= 1;
@@ -55,4 +62,3 @@ export class UserTaskBatcher {
     }
   }
 }
-

@@ -11,7 +11,9 @@ const task = (): LicenseTask => ({ jobId: randomUUID(), userId: randomUUID() });
 function controlledBatches() {
   const batches: { tasks: LicenseTask[]; finish: (errors?: (unknown | undefined)[]) => void }[] = [];
   const apply = (tasks: LicenseTask[]) =>
-    new Promise<(unknown | undefined)[]>((resolve) => batches.push({ tasks, finish: (errors) => resolve(errors ?? tasks.map(() => undefined)) }));
+    new Promise<(unknown | undefined)[]>((resolve) =>
+      batches.push({ tasks, finish: (errors) => resolve(errors ?? tasks.map(() => undefined)) }),
+    );
   return { batches, apply };
 }
 
@@ -64,7 +66,10 @@ describe('UserTaskBatcher', () => {
     await expect(rest[0]).resolves.toBeUndefined();
     await expect(rest[1]).rejects.toThrow('user failed');
 
-    const failing = new UserTaskBatcher(() => Promise.reject(new Error('database away')), { maxBatch: 10, parallelism: 1 });
+    const failing = new UserTaskBatcher(() => Promise.reject(new Error('database away')), {
+      maxBatch: 10,
+      parallelism: 1,
+    });
     await expect(failing.submit(task())).rejects.toThrow('database away');
   });
 });

@@ -11,8 +11,15 @@ const columns = {
 };
 export type CustomerRow = { id: string; name: string; country: string; createdAt: Date };
 
-export async function createCustomer(db: DbOrTx, partnerId: string, input: { name: string; country: string }): Promise<CustomerRow> {
-  const [row] = await db.insert(tables.customers).values({ partnerId, ...input }).returning(columns);
+export async function createCustomer(
+  db: DbOrTx,
+  partnerId: string,
+  input: { name: string; country: string },
+): Promise<CustomerRow> {
+  const [row] = await db
+    .insert(tables.customers)
+    .values({ partnerId, ...input })
+    .returning(columns);
   return row!;
 }
 
@@ -20,20 +27,34 @@ const customerOfPartner = preparedQuery((db) =>
   db
     .select(columns)
     .from(tables.customers)
-    .where(and(eq(tables.customers.partnerId, sql.placeholder('partnerId')), eq(tables.customers.id, sql.placeholder('customerId'))))
-    .prepare('customer_of_partner'));
+    .where(
+      and(
+        eq(tables.customers.partnerId, sql.placeholder('partnerId')),
+        eq(tables.customers.id, sql.placeholder('customerId')),
+      ),
+    )
+    .prepare('customer_of_partner'),
+);
 
 export async function getCustomer(db: Db, partnerId: string, customerId: string): Promise<CustomerRow | undefined> {
   const [row] = await customerOfPartner(db).execute({ partnerId, customerId });
   return row;
 }
 
-export async function listCustomers(db: DbOrTx, partnerId: string, page: PageQuery): Promise<{ items: CustomerRow[]; total: number }> {
+export async function listCustomers(
+  db: DbOrTx,
+  partnerId: string,
+  page: PageQuery,
+): Promise<{ items: CustomerRow[]; total: number }> {
   const where = eq(tables.customers.partnerId, partnerId);
   const [items, [totals]] = await Promise.all([
-    db.select(columns).from(tables.customers).where(where)
+    db
+      .select(columns)
+      .from(tables.customers)
+      .where(where)
       .orderBy(asc(tables.customers.createdAt), asc(tables.customers.id))
-      .limit(page.pageSize).offset((page.page - 1) * page.pageSize),
+      .limit(page.pageSize)
+      .offset((page.page - 1) * page.pageSize),
     db.select({ total: count() }).from(tables.customers).where(where),
   ]);
   return { items, total: totals?.total ?? 0 };

@@ -17,32 +17,66 @@ export type IdempotencyClaim = { state: 'claimed' } | { state: 'completed'; jobI
  * request with the same key sees the claim at once (409 idempotency_key_in_use) instead of
  * blocking behind the first request's transaction.
  */
-export async function claimIdempotencyKey(db: DbOrTx, partnerId: string, key: string, fingerprint: string): Promise<IdempotencyClaim> {
-  const inserted = await db.insert(tables.idempotencyKeys).values({ partnerId, key, requestHash: fingerprint }).onConflictDoNothing().returning();
+export async function claimIdempotencyKey(
+  db: DbOrTx,
+  partnerId: string,
+  key: string,
+  fingerprint: string,
+): Promise<IdempotencyClaim> {
+  const inserted = await db
+    .insert(tables.idempotencyKeys)
+    .values({ partnerId, key, requestHash: fingerprint })
+    .onConflictDoNothing()
+    .returning();
   if (inserted.length) return { state: 'claimed' };
-  const [row] = await db.select().from(tables.idempotencyKeys).where(and(eq(tables.idempotencyKeys.partnerId, partnerId), eq(tables.idempotencyKeys.key, key)));
+  const [row] = await db
+    .select()
+    .from(tables.idempotencyKeys)
+    .where(and(eq(tables.idempotencyKeys.partnerId, partnerId), eq(tables.idempotencyKeys.key, key)));
   if (!row) return claimIdempotencyKey(db, partnerId, key, fingerprint); // released meanwhile
   if (row.requestHash !== fingerprint) {
-    throw unprocessable('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.');
+    throw unprocessable(
+      'idempotency_key_reused',
+      'This Idempotency-Key was already used with a different request body.',
+    );
   }
   if (row.jobId) return { state: 'completed', jobId: row.jobId };
-  const takenOver = await db.update(tables.idempotencyKeys)
+  const takenOver = await db
+    .update(tables.idempotencyKeys)
     .set({ createdAt: sql`now()` })
-    .where(and(
-      eq(tables.idempotencyKeys.partnerId, partnerId), eq(tables.idempotencyKeys.key, key), isNull(tables.idempotencyKeys.jobId),
-      sql`${tables.idempotencyKeys.createdAt} < now() - make_interval(secs => ${ABANDONED_AFTER_SECONDS})`,
-    ))
+    .where(
+      and(
+        eq(tables.idempotencyKeys.partnerId, partnerId),
+        eq(tables.idempotencyKeys.key, key),
+        isNull(tables.idempotencyKeys.jobId),
+        sql`${tables.idempotencyKeys.createdAt} < now() - make_interval(secs => ${ABANDONED_AFTER_SECONDS})`,
+      ),
+    )
     .returning();
   if (takenOver.length) return { state: 'claimed' };
-  throw conflict('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+  throw conflict(
+    'idempotency_key_in_use',
+    'A request with this Idempotency-Key is still being processed; retry shortly.',
+  );
 }
 
 /** Records the job created under the key; runs in the job's transaction so both commit together. */
 export async function completeIdempotencyKey(tx: DbOrTx, partnerId: string, key: string, jobId: string): Promise<void> {
-  await tx.update(tables.idempotencyKeys).set({ jobId }).where(and(eq(tables.idempotencyKeys.partnerId, partnerId), eq(tables.idempotencyKeys.key, key)));
+  await tx
+    .update(tables.idempotencyKeys)
+    .set({ jobId })
+    .where(and(eq(tables.idempotencyKeys.partnerId, partnerId), eq(tables.idempotencyKeys.key, key)));
 }
 
 /** Frees a key whose request ended without creating a job, so the client can retry with it. */
 export async function releaseIdempotencyKey(db: DbOrTx, partnerId: string, key: string): Promise<void> {
-  await db.delete(tables.idempotencyKeys).where(and(eq(tables.idempotencyKeys.partnerId, partnerId), eq(tables.idempotencyKeys.key, key), isNull(tables.idempotencyKeys.jobId)));
+  await db
+    .delete(tables.idempotencyKeys)
+    .where(
+      and(
+        eq(tables.idempotencyKeys.partnerId, partnerId),
+        eq(tables.idempotencyKeys.key, key),
+        isNull(tables.idempotencyKeys.jobId),
+      ),
+    );
 }

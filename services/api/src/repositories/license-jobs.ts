@@ -1,6 +1,14 @@
 // Bulk license jobs. Every query is scoped by customer, which the caller has scoped to its partner.
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
-import { addJobProgress, countJobSummaries, preparedQuery, tables, type Db, type DbOrTx, type JobSummary } from '@licensing/db';
+import {
+  addJobProgress,
+  countJobSummaries,
+  preparedQuery,
+  tables,
+  type Db,
+  type DbOrTx,
+  type JobSummary,
+} from '@licensing/db';
 import { conflict, unprocessable } from '@licensing/http';
 import { normalizePlans, type AssignChange, type ChangeResult, type JobStatus } from '@licensing/domain';
 import type { PageQuery } from '../schemas/common.ts';
@@ -28,7 +36,10 @@ export interface NewLicenseJob {
  * commit (sum unchanged) or frees seats (sum lower). So checking after inserting under the lock is
  * enough, and if any product falls short the whole transaction rolls back: nothing is reserved.
  */
-export async function createJobWithReservations(tx: DbOrTx, input: NewLicenseJob): Promise<{ job: JobRow; reserved: Map<string, number> }> {
+export async function createJobWithReservations(
+  tx: DbOrTx,
+  input: NewLicenseJob,
+): Promise<{ job: JobRow; reserved: Map<string, number> }> {
   const assignedProducts = input.assign.map((a) => a.productId).sort();
   const locked = assignedProducts.length
     ? await tx.execute<{ product_id: string; quantity: number }>(sql`
@@ -39,7 +50,11 @@ export async function createJobWithReservations(tx: DbOrTx, input: NewLicenseJob
   const quantities = new Map(locked.map((r) => [r.product_id, r.quantity]));
   const unsubscribed = assignedProducts.filter((p) => !quantities.has(p));
   if (unsubscribed.length) {
-    throw unprocessable('no_subscription', `The customer has no subscription to ${unsubscribed.map((p) => `"${p}"`).join(', ')}.`, { productIds: unsubscribed });
+    throw unprocessable(
+      'no_subscription',
+      `The customer has no subscription to ${unsubscribed.map((p) => `"${p}"`).join(', ')}.`,
+      { productIds: unsubscribed },
+    );
   }
 
   const [job] = await tx
@@ -79,11 +94,15 @@ export async function createJobWithReservations(tx: DbOrTx, input: NewLicenseJob
       RETURNING reserved_products)
     SELECT (SELECT count(*)::int FROM items) AS users,
            (SELECT jsonb_object_agg(p, (SELECT count(*)::int FROM items WHERE p = any(items.reserved_products)))
-            FROM unnest(${sql.param(assignedProducts)}::text[]) AS p) AS reserved`)) as unknown as [{ users: number; reserved: Record<string, number> | null }];
+            FROM unnest(${sql.param(assignedProducts)}::text[]) AS p) AS reserved`)) as unknown as [
+    { users: number; reserved: Record<string, number> | null },
+  ];
   if (inserted.users !== input.userIds.length) {
     const found = new Set((await findCustomerUsers(tx, input.customerId, input.userIds)).map((u) => u.id));
     const unknown = input.userIds.filter((id) => !found.has(id));
-    throw unprocessable('unknown_users', `${unknown.length} of the selected users do not exist in this customer.`, { userIds: unknown });
+    throw unprocessable('unknown_users', `${unknown.length} of the selected users do not exist in this customer.`, {
+      userIds: unknown,
+    });
   }
 
   if (assignedProducts.length === 0) return { job: job!, reserved: new Map() };
@@ -110,25 +129,44 @@ const jobOfCustomer = preparedQuery((db) =>
   db
     .select()
     .from(tables.licenseJobs)
-    .where(and(eq(tables.licenseJobs.customerId, sql.placeholder('customerId')), eq(tables.licenseJobs.id, sql.placeholder('jobId'))))
-    .prepare('job_of_customer'));
+    .where(
+      and(
+        eq(tables.licenseJobs.customerId, sql.placeholder('customerId')),
+        eq(tables.licenseJobs.id, sql.placeholder('jobId')),
+      ),
+    )
+    .prepare('job_of_customer'),
+);
 
 export async function getJobRow(db: Db, customerId: string, jobId: string): Promise<JobRow | undefined> {
   const [row] = await jobOfCustomer(db).execute({ customerId, jobId });
   return row;
 }
 
-export async function listJobRows(db: DbOrTx, customerId: string, page: PageQuery): Promise<{ items: JobRow[]; total: number }> {
+export async function listJobRows(
+  db: DbOrTx,
+  customerId: string,
+  page: PageQuery,
+): Promise<{ items: JobRow[]; total: number }> {
   const where = eq(tables.licenseJobs.customerId, customerId);
   const [items, [totals]] = await Promise.all([
-    db.select().from(tables.licenseJobs).where(where).orderBy(desc(tables.licenseJobs.seq)).limit(page.pageSize).offset((page.page - 1) * page.pageSize),
+    db
+      .select()
+      .from(tables.licenseJobs)
+      .where(where)
+      .orderBy(desc(tables.licenseJobs.seq))
+      .limit(page.pageSize)
+      .offset((page.page - 1) * page.pageSize),
     db.select({ total: count() }).from(tables.licenseJobs).where(where),
   ]);
   return { items, total: totals?.total ?? 0 };
 }
 
 export async function jobsWithProgress(db: DbOrTx, rows: JobRow[]): Promise<Job[]> {
-  const live = await countJobSummaries(db, rows.filter((r) => !r.summary).map((r) => r.id));
+  const live = await countJobSummaries(
+    db,
+    rows.filter((r) => !r.summary).map((r) => r.id),
+  );
   return rows.map((r) => toJob(r, r.summary ?? live.get(r.id)!));
 }
 
@@ -138,12 +176,18 @@ function toJob(row: JobRow, summary: JobSummary): Job {
     customerId: row.customerId,
     // The row and the progress are read by two statements; a batch committing in between must not
     // show a job with finished users as still queued.
-    status: row.status === 'queued' && summary.progress.pending < summary.progress.total ? 'running' : (row.status as JobStatus),
+    status:
+      row.status === 'queued' && summary.progress.pending < summary.progress.total
+        ? 'running'
+        : (row.status as JobStatus),
     createdAt: row.createdAt.toISOString(),
     startedAt: row.startedAt?.toISOString() ?? null,
     finishedAt: row.finishedAt?.toISOString() ?? null,
     request: {
-      assign: row.assign.map((a) => ({ productId: a.productId, disabledServicePlans: normalizePlans(a.disabledServicePlans) })),
+      assign: row.assign.map((a) => ({
+        productId: a.productId,
+        disabledServicePlans: normalizePlans(a.disabledServicePlans),
+      })),
       revoke: row.revoke,
       userCount: row.userCount,
     },
@@ -160,24 +204,40 @@ export async function listJobResults(
   const items = tables.licenseJobItems;
   const where = and(eq(items.jobId, jobId), query.status ? eq(items.status, query.status) : undefined);
   const [rows, [totals]] = await Promise.all([
-    db.select({ userId: items.userId, userPrincipalName: items.userPrincipalName, displayName: items.displayName, status: items.status, changes: items.changes })
-      .from(items).where(where).orderBy(asc(items.position)).limit(query.pageSize).offset((query.page - 1) * query.pageSize),
+    db
+      .select({
+        userId: items.userId,
+        userPrincipalName: items.userPrincipalName,
+        displayName: items.displayName,
+        status: items.status,
+        changes: items.changes,
+      })
+      .from(items)
+      .where(where)
+      .orderBy(asc(items.position))
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize),
     db.select({ total: count() }).from(items).where(where),
   ]);
   return {
-    items: rows.map((r) => ({ ...r, status: r.status as 'pending' | 'succeeded' | 'failed', changes: r.changes ?? [] })),
+    items: rows.map((r) => ({
+      ...r,
+      status: r.status as 'pending' | 'succeeded' | 'failed',
+      changes: r.changes ?? [],
+    })),
     total: totals?.total ?? 0,
   };
 }
 
 /** Pending users of a job, for (re-)enqueueing. */
 export async function pendingUserIds(db: DbOrTx, jobId: string): Promise<string[]> {
-  const rows = await db.select({ userId: tables.licenseJobItems.userId }).from(tables.licenseJobItems)
+  const rows = await db
+    .select({ userId: tables.licenseJobItems.userId })
+    .from(tables.licenseJobItems)
     .where(and(eq(tables.licenseJobItems.jobId, jobId), eq(tables.licenseJobItems.status, 'pending')))
     .orderBy(asc(tables.licenseJobItems.position));
   return rows.map((r) => r.userId);
 }
-
 
 /**
  * Cancels an unfinished job: its still-pending users are reported failed with JobCancelled and
@@ -186,15 +246,29 @@ export async function pendingUserIds(db: DbOrTx, jobId: string): Promise<string[
  * marks it done, and rolls back its whole batch (see applyUserChanges), so no license is changed
  * for a cancelled user. Returns false when the job had already finished.
  */
-export async function cancelJob(tx: DbOrTx, customerId: string, jobId: string): Promise<'cancelled' | 'finished' | 'not_found'> {
-  const [job] = await tx.execute<{ id: string; finished_at: Date | null; assign: AssignChange[]; revoke: string[] }>(sql`
+export async function cancelJob(
+  tx: DbOrTx,
+  customerId: string,
+  jobId: string,
+): Promise<'cancelled' | 'finished' | 'not_found'> {
+  const [job] = await tx.execute<{
+    id: string;
+    finished_at: Date | null;
+    assign: AssignChange[];
+    revoke: string[];
+  }>(sql`
     SELECT id, finished_at, assign, revoke FROM license_jobs WHERE id = ${jobId} AND customer_id = ${customerId} FOR UPDATE`);
   if (!job) return 'not_found';
   if (job.finished_at) return 'finished';
   const error = { code: 'JobCancelled' as const, message: 'The job was cancelled before this user was processed.' };
   const changes: ChangeResult[] = [
     ...job.revoke.map((productId) => ({ productId, action: 'revoke' as const, outcome: 'failed' as const, error })),
-    ...job.assign.map((a) => ({ productId: a.productId, action: 'assign' as const, outcome: 'failed' as const, error })),
+    ...job.assign.map((a) => ({
+      productId: a.productId,
+      action: 'assign' as const,
+      outcome: 'failed' as const,
+      error,
+    })),
   ];
   const [{ cancelled }] = (await tx.execute<{ cancelled: number }>(sql`
     WITH c AS (
@@ -203,7 +277,9 @@ export async function cancelJob(tx: DbOrTx, customerId: string, jobId: string): 
       RETURNING 1)
     SELECT count(*)::int AS cancelled FROM c`)) as unknown as [{ cancelled: number }];
   // Failing the pending items releases their reservations; the delta keeps the job's progress exact.
-  await addJobProgress(tx, [{ jobId, succeeded: 0, failed: cancelled, errorsByCode: cancelled ? { JobCancelled: cancelled } : {} }]);
+  await addJobProgress(tx, [
+    { jobId, succeeded: 0, failed: cancelled, errorsByCode: cancelled ? { JobCancelled: cancelled } : {} },
+  ]);
   const summary = (await countJobSummaries(tx, [jobId])).get(jobId)!;
   await tx.execute(sql`
     UPDATE license_jobs SET status = 'cancelled', started_at = coalesce(started_at, now()), finished_at = now(), summary = ${sql.param(JSON.stringify(summary))}::jsonb

@@ -25,7 +25,8 @@ const partnerByKeyHash = preparedQuery((db) =>
     .select({ id: tables.partners.id, name: tables.partners.name, hash: tables.partners.apiKeyHash })
     .from(tables.partners)
     .where(eq(tables.partners.apiKeyHash, sql.placeholder('hash')))
-    .prepare('partner_by_key_hash'));
+    .prepare('partner_by_key_hash'),
+);
 
 export async function findPartnerByApiKey(db: Db, apiKey: string): Promise<{ id: string; name: string } | undefined> {
   if (!apiKey.startsWith(API_KEY_PREFIX) || apiKey.length > 200) return undefined;

@@ -13,10 +13,17 @@ export async function listSubscriptions(db: DbOrTx, customerId: string): Promise
     .orderBy(asc(tables.subscriptions.productId));
   const productIds = subs.map((s) => s.productId);
   const [usage, products] = await Promise.all([seatUsage(db, customerId, productIds), getProducts(db, productIds)]);
-  return subs.map((s) => toSubscription(s.productId, products.get(s.productId)?.name ?? s.productId, s.quantity, usage.get(s.productId)));
+  return subs.map((s) =>
+    toSubscription(s.productId, products.get(s.productId)?.name ?? s.productId, s.quantity, usage.get(s.productId)),
+  );
 }
 
-function toSubscription(productId: string, productName: string, quantity: number, usage = { assigned: 0, reserved: 0 }): Subscription {
+function toSubscription(
+  productId: string,
+  productName: string,
+  quantity: number,
+  usage = { assigned: 0, reserved: 0 },
+): Subscription {
   return { productId, productName, quantity, ...usage, available: quantity - usage.assigned - usage.reserved };
 }
 
@@ -25,16 +32,35 @@ function toSubscription(productId: string, productName: string, quantity: number
  * reservations, so the quantity can never drop below what is assigned plus reserved.
  * Must run inside a transaction.
  */
-export async function setSubscriptionQuantity(tx: DbOrTx, customerId: string, product: { id: string; name: string }, quantity: number): Promise<Subscription> {
-  await tx.insert(tables.subscriptions).values({ customerId, productId: product.id, quantity: 0 }).onConflictDoNothing();
-  await tx.execute(sql`SELECT 1 FROM subscriptions WHERE customer_id = ${customerId} AND product_id = ${product.id} FOR UPDATE`);
+export async function setSubscriptionQuantity(
+  tx: DbOrTx,
+  customerId: string,
+  product: { id: string; name: string },
+  quantity: number,
+): Promise<Subscription> {
+  await tx
+    .insert(tables.subscriptions)
+    .values({ customerId, productId: product.id, quantity: 0 })
+    .onConflictDoNothing();
+  await tx.execute(
+    sql`SELECT 1 FROM subscriptions WHERE customer_id = ${customerId} AND product_id = ${product.id} FOR UPDATE`,
+  );
   const usage = (await seatUsage(tx, customerId, [product.id])).get(product.id)!;
   if (quantity < usage.assigned + usage.reserved) {
-    throw conflict('quantity_below_usage', `Quantity ${quantity} is below the ${usage.assigned} assigned and ${usage.reserved} reserved seats of "${product.id}".`, {
-      productId: product.id, quantity, ...usage, minimumQuantity: usage.assigned + usage.reserved,
-    });
+    throw conflict(
+      'quantity_below_usage',
+      `Quantity ${quantity} is below the ${usage.assigned} assigned and ${usage.reserved} reserved seats of "${product.id}".`,
+      {
+        productId: product.id,
+        quantity,
+        ...usage,
+        minimumQuantity: usage.assigned + usage.reserved,
+      },
+    );
   }
-  await tx.update(tables.subscriptions).set({ quantity, updatedAt: sql`now()` })
+  await tx
+    .update(tables.subscriptions)
+    .set({ quantity, updatedAt: sql`now()` })
     .where(and(eq(tables.subscriptions.customerId, customerId), eq(tables.subscriptions.productId, product.id)));
   return toSubscription(product.id, product.name, quantity, usage);
 }

@@ -21,7 +21,13 @@ type UserRow = Omit<User, 'licenses'>;
  * parameters, which cost the API memory and time out of all proportion (see the README).
  */
 export async function insertUsers(db: DbOrTx, customerId: string, input: CreateUser[]): Promise<User[]> {
-  const rows = await db.execute<{ id: string; customer_id: string; user_principal_name: string; display_name: string; usage_location: string | null }>(sql`
+  const rows = await db.execute<{
+    id: string;
+    customer_id: string;
+    user_principal_name: string;
+    display_name: string;
+    usage_location: string | null;
+  }>(sql`
     INSERT INTO users (customer_id, user_principal_name, display_name, usage_location)
     SELECT ${customerId}::uuid, u.upn, u.display_name, u.usage_location
     FROM unnest(${sql.param(input.map((u) => u.userPrincipalName))}::text[], ${sql.param(input.map((u) => u.displayName))}::text[],
@@ -31,7 +37,14 @@ export async function insertUsers(db: DbOrTx, customerId: string, input: CreateU
   const byUpn = new Map(rows.map((r) => [r.user_principal_name.toLowerCase(), r]));
   return input.map((u) => {
     const r = byUpn.get(u.userPrincipalName.toLowerCase())!;
-    return { id: r.id, customerId: r.customer_id, userPrincipalName: r.user_principal_name, displayName: r.display_name, usageLocation: r.usage_location, licenses: [] };
+    return {
+      id: r.id,
+      customerId: r.customer_id,
+      userPrincipalName: r.user_principal_name,
+      displayName: r.display_name,
+      usageLocation: r.usage_location,
+      licenses: [],
+    };
   });
 }
 
@@ -40,7 +53,12 @@ export async function existingPrincipalNames(db: DbOrTx, customerId: string, nam
   const rows = await db
     .select({ upn: tables.users.userPrincipalName })
     .from(tables.users)
-    .where(and(eq(tables.users.customerId, customerId), sql`lower(${tables.users.userPrincipalName}) = any(${sql.param(names.map((n) => n.toLowerCase()))}::text[])`));
+    .where(
+      and(
+        eq(tables.users.customerId, customerId),
+        sql`lower(${tables.users.userPrincipalName}) = any(${sql.param(names.map((n) => n.toLowerCase()))}::text[])`,
+      ),
+    );
   return rows.map((r) => r.upn);
 }
 
@@ -48,16 +66,24 @@ export async function licensesOf(db: DbOrTx, userIds: string[]): Promise<Map<str
   const result = new Map<string, License[]>(userIds.map((id) => [id, []]));
   if (userIds.length === 0) return result;
   const rows = await db
-    .select({ userId: tables.userLicenses.userId, productId: tables.userLicenses.productId, disabledServicePlans: tables.userLicenses.disabledServicePlans })
+    .select({
+      userId: tables.userLicenses.userId,
+      productId: tables.userLicenses.productId,
+      disabledServicePlans: tables.userLicenses.disabledServicePlans,
+    })
     .from(tables.userLicenses)
     .where(inArray(tables.userLicenses.userId, userIds))
     .orderBy(asc(tables.userLicenses.assignedAt), asc(tables.userLicenses.productId));
-  for (const r of rows) result.get(r.userId)?.push({ productId: r.productId, disabledServicePlans: r.disabledServicePlans });
+  for (const r of rows)
+    result.get(r.userId)?.push({ productId: r.productId, disabledServicePlans: r.disabledServicePlans });
   return result;
 }
 
 export async function getUser(db: DbOrTx, customerId: string, userId: string): Promise<User | undefined> {
-  const [row] = await db.select(userColumns).from(tables.users).where(and(eq(tables.users.customerId, customerId), eq(tables.users.id, userId)));
+  const [row] = await db
+    .select(userColumns)
+    .from(tables.users)
+    .where(and(eq(tables.users.customerId, customerId), eq(tables.users.id, userId)));
   if (!row) return undefined;
   const licenses = await licensesOf(db, [row.id]);
   return { ...row, licenses: licenses.get(row.id) ?? [] };
@@ -67,19 +93,35 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-export async function listUsers(db: DbOrTx, customerId: string, query: PageQuery & { search?: string }): Promise<{ items: User[]; total: number }> {
+export async function listUsers(
+  db: DbOrTx,
+  customerId: string,
+  query: PageQuery & { search?: string },
+): Promise<{ items: User[]; total: number }> {
   const search = query.search?.trim();
   const where = and(
     eq(tables.users.customerId, customerId),
-    search ? or(ilike(tables.users.displayName, `%${escapeLike(search)}%`), ilike(tables.users.userPrincipalName, `%${escapeLike(search)}%`)) : undefined,
+    search
+      ? or(
+          ilike(tables.users.displayName, `%${escapeLike(search)}%`),
+          ilike(tables.users.userPrincipalName, `%${escapeLike(search)}%`),
+        )
+      : undefined,
   );
   const [rows, [totals]] = await Promise.all([
-    db.select(userColumns).from(tables.users).where(where)
+    db
+      .select(userColumns)
+      .from(tables.users)
+      .where(where)
       .orderBy(asc(tables.users.displayName), asc(tables.users.userPrincipalName), asc(tables.users.id))
-      .limit(query.pageSize).offset((query.page - 1) * query.pageSize),
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize),
     db.select({ total: count() }).from(tables.users).where(where),
   ]);
-  const licenses = await licensesOf(db, rows.map((r) => r.id));
+  const licenses = await licensesOf(
+    db,
+    rows.map((r) => r.id),
+  );
   return { items: rows.map((r) => ({ ...r, licenses: licenses.get(r.id) ?? [] })), total: totals?.total ?? 0 };
 }
 
@@ -100,7 +142,10 @@ export async function findCustomerUsers(db: DbOrTx, customerId: string, userIds:
  * reports UserNotFound, which also releases the seats its job reserved for the user.)
  */
 export async function deleteUser(tx: DbOrTx, customerId: string, userId: string): Promise<boolean> {
-  const rows = await tx.delete(tables.users).where(and(eq(tables.users.customerId, customerId), eq(tables.users.id, userId))).returning({ id: tables.users.id });
+  const rows = await tx
+    .delete(tables.users)
+    .where(and(eq(tables.users.customerId, customerId), eq(tables.users.id, userId)))
+    .returning({ id: tables.users.id });
   if (rows.length === 0) return false;
   await tx.delete(tables.userLicenses).where(eq(tables.userLicenses.userId, userId));
   return true;

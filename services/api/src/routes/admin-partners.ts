@@ -6,13 +6,17 @@ import { problemSchema } from '../schemas/common.ts';
 
 export function adminPartnerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
   return async (app) => {
-    app.post('/v1/admin/partners', {
-      schema: {
-        tags: ['operators'],
-        summary: 'Create a partner; its API key is shown once',
-        body: createPartnerBody,
-        response: { 201: createdPartnerSchema, 401: problemSchema },
+    app.post(
+      '/v1/admin/partners',
+      {
+        schema: {
+          tags: ['operators'],
+          summary: 'Create a partner; its API key is shown once',
+          body: createPartnerBody,
+          response: { 201: createdPartnerSchema, 401: problemSchema },
+        },
       },
-    }, async (request, reply) => reply.status(201).send(await createPartner(deps.db, request.body.name)));
+      async (request, reply) => reply.status(201).send(await createPartner(deps.db, request.body.name)),
+    );
   };
 }

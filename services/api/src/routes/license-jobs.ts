@@ -5,11 +5,31 @@ import { normalizePlans } from '@licensing/domain';
 import { partnerOf } from '../auth.ts';
 import { pathId } from '../ids.ts';
 import { customerInScope } from './customers.ts';
-import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey, requestFingerprint } from '../repositories/idempotency.ts';
-import { cancelJob, createJobWithReservations, getJobRow, jobsWithProgress, listJobResults, listJobRows } from '../repositories/license-jobs.ts';
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  releaseIdempotencyKey,
+  requestFingerprint,
+} from '../repositories/idempotency.ts';
+import {
+  cancelJob,
+  createJobWithReservations,
+  getJobRow,
+  jobsWithProgress,
+  listJobResults,
+  listJobRows,
+} from '../repositories/license-jobs.ts';
 import { paged, pagedSchema, pageQuery, problemSchema } from '../schemas/common.ts';
 import { customerParams } from '../schemas/customers.ts';
-import { createLicenseJobBody, IDEMPOTENCY_KEY_MAX, jobParams, jobResultSchema, jobSchema, resultsQuery, type CreateLicenseJob } from '../schemas/license-jobs.ts';
+import {
+  createLicenseJobBody,
+  IDEMPOTENCY_KEY_MAX,
+  jobParams,
+  jobResultSchema,
+  jobSchema,
+  resultsQuery,
+  type CreateLicenseJob,
+} from '../schemas/license-jobs.ts';
 import type { TaskEnqueuer } from '../enqueue.ts';
 import type { ApiMetrics } from '../metrics.ts';
 
@@ -31,116 +51,181 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
     const revoke = body.revoke ?? [];
     const products = await getProducts(db, [...assign.map((a) => a.productId), ...revoke]);
     const unknown = [...assign.map((a) => a.productId), ...revoke].filter((p) => !products.has(p));
-    if (unknown.length) throw unprocessable('unknown_product', `Unknown product ${unknown.map((p) => `"${p}"`).join(', ')}.`, { productIds: unknown });
+    if (unknown.length)
+      throw unprocessable('unknown_product', `Unknown product ${unknown.map((p) => `"${p}"`).join(', ')}.`, {
+        productIds: unknown,
+      });
     for (const a of assign) {
       const plans = new Set(products.get(a.productId)!.servicePlans.map((p) => p.id));
       const unknownPlans = (a.disabledServicePlans ?? []).filter((p) => !plans.has(p));
       if (unknownPlans.length) {
-        throw unprocessable('unknown_service_plan', `"${a.productId}" has no service plan ${unknownPlans.map((p) => `"${p}"`).join(', ')}.`, { productId: a.productId, servicePlanIds: unknownPlans });
+        throw unprocessable(
+          'unknown_service_plan',
+          `"${a.productId}" has no service plan ${unknownPlans.map((p) => `"${p}"`).join(', ')}.`,
+          { productId: a.productId, servicePlanIds: unknownPlans },
+        );
       }
     }
-    return { assign: assign.map((a) => ({ productId: a.productId, disabledServicePlans: normalizePlans(a.disabledServicePlans) })), revoke };
+    return {
+      assign: assign.map((a) => ({
+        productId: a.productId,
+        disabledServicePlans: normalizePlans(a.disabledServicePlans),
+      })),
+      revoke,
+    };
   }
 
   return async (app) => {
-    app.post('/v1/customers/:customerId/license-jobs', {
-      bodyLimit: 4 * 1024 * 1024,
-      schema: {
-        tags: ['license jobs'],
-        summary: 'Assign and/or revoke products for up to 50,000 users; seats are reserved before answering',
-        params: customerParams,
-        body: createLicenseJobBody,
-        response: { 202: jobSchema, 409: problemSchema, 422: problemSchema },
+    app.post(
+      '/v1/customers/:customerId/license-jobs',
+      {
+        bodyLimit: 4 * 1024 * 1024,
+        schema: {
+          tags: ['license jobs'],
+          summary: 'Assign and/or revoke products for up to 50,000 users; seats are reserved before answering',
+          params: customerParams,
+          body: createLicenseJobBody,
+          response: { 202: jobSchema, 409: problemSchema, 422: problemSchema },
+        },
       },
-    }, async (request, reply) => {
-      const partner = partnerOf(request);
-      const customer = await customerInScope(db, request, request.params.customerId);
-      const rawKey = request.headers['idempotency-key'];
-      const key = Array.isArray(rawKey) ? rawKey[0] : rawKey;
-      if (key !== undefined && (key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX)) {
-        throw badRequest('invalid_idempotency_key', `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} characters.`);
-      }
-      const userIds = [...new Set(request.body.userIds.map((id) => id.toLowerCase()))];
+      async (request, reply) => {
+        const partner = partnerOf(request);
+        const customer = await customerInScope(db, request, request.params.customerId);
+        const rawKey = request.headers['idempotency-key'];
+        const key = Array.isArray(rawKey) ? rawKey[0] : rawKey;
+        if (key !== undefined && (key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX)) {
+          throw badRequest(
+            'invalid_idempotency_key',
+            `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} characters.`,
+          );
+        }
+        const userIds = [...new Set(request.body.userIds.map((id) => id.toLowerCase()))];
 
-      const respond = async (jobId: string) => {
-        const row = await getJobRow(db, customer.id, jobId);
+        const respond = async (jobId: string) => {
+          const row = await getJobRow(db, customer.id, jobId);
+          if (!row) throw notFound('License job');
+          const [job] = await jobsWithProgress(db, [row]);
+          return reply
+            .status(202)
+            .header('location', `/v1/customers/${customer.id}/license-jobs/${jobId}`)
+            .header('retry-after', POLL_AFTER_SECONDS)
+            .send(job!);
+        };
+
+        if (key !== undefined) {
+          const fingerprint = requestFingerprint({ customerId: customer.id, path: 'license-jobs', body: request.body });
+          const claim = await claimIdempotencyKey(db, partner.id, key, fingerprint);
+          if (claim.state === 'completed') return respond(claim.jobId);
+        }
+        try {
+          const changes = await validateProducts(request.body);
+          const { job, reserved } = await retryOnConflict(() =>
+            db.transaction(async (tx) => {
+              const created = await createJobWithReservations(tx, {
+                partnerId: partner.id,
+                customerId: customer.id,
+                userIds,
+                ...changes,
+                idempotencyKey: key,
+              });
+              if (key !== undefined) await completeIdempotencyKey(tx, partner.id, key, created.job.id);
+              return created;
+            }),
+          );
+          request.log.info({ jobId: job.id, users: userIds.length }, 'license job accepted');
+          deps.metrics.jobsAccepted.inc();
+          deps.metrics.jobUsers.inc(userIds.length);
+          for (const [product, seats] of reserved) deps.metrics.seatsReserved.inc({ product }, seats);
+          deps.enqueuer.enqueue(job.id, userIds);
+          return respond(job.id);
+        } catch (error) {
+          if (error instanceof ProblemError) deps.metrics.jobsRefused.inc({ code: error.code });
+          if (key !== undefined) await releaseIdempotencyKey(db, partner.id, key);
+          throw error;
+        }
+      },
+    );
+
+    app.get(
+      '/v1/customers/:customerId/license-jobs',
+      {
+        schema: {
+          tags: ['license jobs'],
+          summary: 'List jobs, newest first',
+          params: customerParams,
+          querystring: pageQuery,
+          response: { 200: pagedSchema(jobSchema) },
+        },
+      },
+      async (request) => {
+        const customer = await customerInScope(db, request, request.params.customerId);
+        const { items, total } = await listJobRows(db, customer.id, request.query);
+        return paged(await jobsWithProgress(db, items), request.query, total);
+      },
+    );
+
+    app.get(
+      '/v1/customers/:customerId/license-jobs/:jobId',
+      {
+        schema: {
+          tags: ['license jobs'],
+          summary: 'Get a job; Retry-After is set while it is not finished',
+          params: jobParams,
+          response: { 200: jobSchema },
+        },
+      },
+      async (request, reply) => {
+        const customer = await customerInScope(db, request, request.params.customerId);
+        const row = await getJobRow(db, customer.id, pathId(request.params.jobId, 'License job'));
         if (!row) throw notFound('License job');
         const [job] = await jobsWithProgress(db, [row]);
-        return reply.status(202).header('location', `/v1/customers/${customer.id}/license-jobs/${jobId}`).header('retry-after', POLL_AFTER_SECONDS).send(job!);
-      };
-
-      if (key !== undefined) {
-        const fingerprint = requestFingerprint({ customerId: customer.id, path: 'license-jobs', body: request.body });
-        const claim = await claimIdempotencyKey(db, partner.id, key, fingerprint);
-        if (claim.state === 'completed') return respond(claim.jobId);
-      }
-      try {
-        const changes = await validateProducts(request.body);
-        const { job, reserved } = await retryOnConflict(() =>
-          db.transaction(async (tx) => {
-            const created = await createJobWithReservations(tx, { partnerId: partner.id, customerId: customer.id, userIds, ...changes, idempotencyKey: key });
-            if (key !== undefined) await completeIdempotencyKey(tx, partner.id, key, created.job.id);
-            return created;
-          }),
-        );
-        request.log.info({ jobId: job.id, users: userIds.length }, 'license job accepted');
-        deps.metrics.jobsAccepted.inc();
-        deps.metrics.jobUsers.inc(userIds.length);
-        for (const [product, seats] of reserved) deps.metrics.seatsReserved.inc({ product }, seats);
-        deps.enqueuer.enqueue(job.id, userIds);
-        return respond(job.id);
-      } catch (error) {
-        if (error instanceof ProblemError) deps.metrics.jobsRefused.inc({ code: error.code });
-        if (key !== undefined) await releaseIdempotencyKey(db, partner.id, key);
-        throw error;
-      }
-    });
-
-    app.get('/v1/customers/:customerId/license-jobs', {
-      schema: { tags: ['license jobs'], summary: 'List jobs, newest first', params: customerParams, querystring: pageQuery, response: { 200: pagedSchema(jobSchema) } },
-    }, async (request) => {
-      const customer = await customerInScope(db, request, request.params.customerId);
-      const { items, total } = await listJobRows(db, customer.id, request.query);
-      return paged(await jobsWithProgress(db, items), request.query, total);
-    });
-
-    app.get('/v1/customers/:customerId/license-jobs/:jobId', {
-      schema: { tags: ['license jobs'], summary: 'Get a job; Retry-After is set while it is not finished', params: jobParams, response: { 200: jobSchema } },
-    }, async (request, reply) => {
-      const customer = await customerInScope(db, request, request.params.customerId);
-      const row = await getJobRow(db, customer.id, pathId(request.params.jobId, 'License job'));
-      if (!row) throw notFound('License job');
-      const [job] = await jobsWithProgress(db, [row]);
-      if (!row.finishedAt) reply.header('retry-after', POLL_AFTER_SECONDS);
-      return job!;
-    });
-
-    app.post('/v1/customers/:customerId/license-jobs/:jobId/cancel', {
-      schema: {
-        tags: ['license jobs'],
-        summary: 'Cancel an unfinished job: pending users fail with JobCancelled and their reserved seats are released',
-        params: jobParams,
-        response: { 200: jobSchema, 409: problemSchema },
+        if (!row.finishedAt) reply.header('retry-after', POLL_AFTER_SECONDS);
+        return job!;
       },
-    }, async (request) => {
-      const customer = await customerInScope(db, request, request.params.customerId);
-      const jobId = pathId(request.params.jobId, 'License job');
-      const outcome = await retryOnConflict(() => db.transaction((tx) => cancelJob(tx, customer.id, jobId)));
-      if (outcome === 'not_found') throw notFound('License job');
-      if (outcome === 'finished') throw conflict('job_finished', 'The job has already finished; there is nothing left to cancel.');
-      request.log.info({ jobId }, 'license job cancelled');
-      const [job] = await jobsWithProgress(db, [(await getJobRow(db, customer.id, jobId))!]);
-      return job!;
-    });
+    );
 
-    app.get('/v1/customers/:customerId/license-jobs/:jobId/results', {
-      schema: { tags: ['license jobs'], summary: 'Per-user results of a job, in user-list order', params: jobParams, querystring: resultsQuery, response: { 200: pagedSchema(jobResultSchema) } },
-    }, async (request) => {
-      const customer = await customerInScope(db, request, request.params.customerId);
-      const row = await getJobRow(db, customer.id, pathId(request.params.jobId, 'License job'));
-      if (!row) throw notFound('License job');
-      const { items, total } = await listJobResults(db, row.id, request.query);
-      return paged(items, request.query, total);
-    });
+    app.post(
+      '/v1/customers/:customerId/license-jobs/:jobId/cancel',
+      {
+        schema: {
+          tags: ['license jobs'],
+          summary:
+            'Cancel an unfinished job: pending users fail with JobCancelled and their reserved seats are released',
+          params: jobParams,
+          response: { 200: jobSchema, 409: problemSchema },
+        },
+      },
+      async (request) => {
+        const customer = await customerInScope(db, request, request.params.customerId);
+        const jobId = pathId(request.params.jobId, 'License job');
+        const outcome = await retryOnConflict(() => db.transaction((tx) => cancelJob(tx, customer.id, jobId)));
+        if (outcome === 'not_found') throw notFound('License job');
+        if (outcome === 'finished')
+          throw conflict('job_finished', 'The job has already finished; there is nothing left to cancel.');
+        request.log.info({ jobId }, 'license job cancelled');
+        const [job] = await jobsWithProgress(db, [(await getJobRow(db, customer.id, jobId))!]);
+        return job!;
+      },
+    );
+
+    app.get(
+      '/v1/customers/:customerId/license-jobs/:jobId/results',
+      {
+        schema: {
+          tags: ['license jobs'],
+          summary: 'Per-user results of a job, in user-list order',
+          params: jobParams,
+          querystring: resultsQuery,
+          response: { 200: pagedSchema(jobResultSchema) },
+        },
+      },
+      async (request) => {
+        const customer = await customerInScope(db, request, request.params.customerId);
+        const row = await getJobRow(db, customer.id, pathId(request.params.jobId, 'License job'));
+        if (!row) throw notFound('License job');
+        const { items, total } = await listJobResults(db, row.id, request.query);
+        return paged(items, request.query, total);
+      },
+    );
   };
 }

@@ -19,11 +19,26 @@ export const createLicenseJobBody = z
   .superRefine((body, ctx) => {
     const assigned = (body.assign ?? []).map((a) => a.productId);
     const revoked = body.revoke ?? [];
-    if (assigned.length + revoked.length === 0) ctx.addIssue({ code: 'custom', message: 'at least one product to assign or revoke is required', path: ['assign'] });
+    if (assigned.length + revoked.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'at least one product to assign or revoke is required',
+        path: ['assign'],
+      });
     const dupAssign = assigned.filter((p, i) => assigned.indexOf(p) !== i);
-    if (dupAssign.length) ctx.addIssue({ code: 'custom', message: `products assigned twice: ${[...new Set(dupAssign)].join(', ')}`, path: ['assign'] });
+    if (dupAssign.length)
+      ctx.addIssue({
+        code: 'custom',
+        message: `products assigned twice: ${[...new Set(dupAssign)].join(', ')}`,
+        path: ['assign'],
+      });
     const both = assigned.filter((p) => revoked.includes(p));
-    if (both.length) ctx.addIssue({ code: 'custom', message: `products both assigned and revoked: ${both.join(', ')}`, path: ['revoke'] });
+    if (both.length)
+      ctx.addIssue({
+        code: 'custom',
+        message: `products both assigned and revoked: ${both.join(', ')}`,
+        path: ['revoke'],
+      });
   });
 export type CreateLicenseJob = z.infer<typeof createLicenseJobBody>;
 
@@ -41,7 +56,12 @@ export const jobSchema = z.object({
     revoke: z.array(z.string()),
     userCount: z.number().int(),
   }),
-  progress: z.object({ total: z.number().int(), pending: z.number().int(), succeeded: z.number().int(), failed: z.number().int() }),
+  progress: z.object({
+    total: z.number().int(),
+    pending: z.number().int(),
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+  }),
   errorsByCode: z.record(z.string(), z.number().int()),
 });
 export type Job = z.infer<typeof jobSchema>;
