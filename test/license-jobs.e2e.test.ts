@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { enqueueLicenseTasks, type LicenseTaskData } from '@licensing/queue';
-import { applyUserChanges } from '../services/worker/src/apply-user-changes.ts';
+import { applyUserChanges } from '@licensing/worker';
 import { startTestSystem, type TestEnv, type TestSystem } from './support/test-env.ts';
 import { expectSeatInvariant, PartnerClient, putProduct } from './support/client.ts';
 import { ADDON, REFUSED_IN_FR, REGIONAL, SUITE, SUITE_BASIC, TEST_PRODUCTS } from './fixtures.ts';

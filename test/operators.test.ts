@@ -1,9 +1,8 @@
 // Operators' surface: queue dashboard auth, health, metrics after a job.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createMetricsRegistry } from '@licensing/http';
-import { buildWorkerApp } from '../services/worker/src/app.ts';
-import { createWorkerMetrics } from '../services/worker/src/metrics.ts';
+import { createMetricsRegistry } from '@licensing/telemetry';
+import { buildWorkerApp, createWorkerMetrics } from '@licensing/worker';
 import {
   buildTestApi,
   buildTestCatalog,

@@ -4,10 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { createRedis } from '@licensing/http';
+import { createRedis } from '@licensing/redis';
 import { createLicenseTaskQueue, type LicenseTaskQueue } from '@licensing/queue';
-import { buildApiApp } from '../services/api/src/app.ts';
-import { createJobWithReservations } from '../services/api/src/repositories/license-jobs.ts';
+import { buildApiApp, createJobWithReservations } from '@licensing/api';
 import {
   buildTestCatalog,
   createTestEnv,

@@ -2,7 +2,7 @@
 // revoke / swap jobs on the same users, some cancelled, over several seeds. After every seed:
 // 0 <= assigned + reserved <= quantity, assigned = holders, reserved back to 0. Also retention.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pruneExpired } from '../services/worker/src/retention.ts';
+import { pruneExpired } from '@licensing/worker';
 import { startTestSystem, type TestEnv, type TestSystem } from './support/test-env.ts';
 import { expectSeatInvariant, PartnerClient } from './support/client.ts';
 import { SUITE, SUITE_BASIC, TEST_PRODUCTS } from './fixtures.ts';

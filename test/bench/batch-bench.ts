@@ -8,8 +8,8 @@
 // Prints one line per job and the median per figure; uses a database of its own, dropped at the end.
 import postgres from 'postgres';
 import { createDb, prepareDatabase } from '@licensing/db';
-import { applyUserChanges } from '../../services/worker/src/apply-user-changes.ts';
-import { createJobWithReservations } from '../../services/api/src/repositories/license-jobs.ts';
+import { createJobWithReservations } from '@licensing/api';
+import { applyUserChanges } from '@licensing/worker';
 import { postgresCpuSeconds } from './proc.ts';
 
 const N = Number(process.env.BENCH_USERS ?? 10_000);

@@ -7,13 +7,11 @@ import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Worker } from 'bullmq';
 import { createDb, type DbHandle } from '@licensing/db';
-import { createRedis } from '@licensing/http';
+import { createRedis } from '@licensing/redis';
 import { createLicenseTaskQueue, type LicenseTaskData, type LicenseTaskQueue } from '@licensing/queue';
-import { buildApiApp } from '../../services/api/src/app.ts';
-import { buildCatalogApp } from '../../services/catalog/src/app.ts';
-import { createLicenseWorker } from '../../services/worker/src/license-worker.ts';
-import { Reconciler } from '../../services/worker/src/reconciler.ts';
-import type { WorkerMetrics } from '../../services/worker/src/metrics.ts';
+import { buildApiApp } from '@licensing/api';
+import { buildCatalogApp } from '@licensing/catalog';
+import { createLicenseWorker, Reconciler, type WorkerMetrics } from '@licensing/worker';
 import type { Redis } from 'ioredis';
 import type { Product } from '@licensing/domain';
 

@@ -1,13 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-
-/** One registry per process, owned by the service's main module, with process metrics included. */
-export function createMetricsRegistry(service: string): Registry {
-  const registry = new Registry();
-  registry.setDefaultLabels({ service });
-  collectDefaultMetrics({ register: registry });
-  return registry;
-}
+import { Counter, Histogram, type Registry } from 'prom-client';
 
 /**
  * Counts and times every HTTP request by route pattern (not raw URL, so ids do not explode the
@@ -37,31 +29,5 @@ export function registerHttpMetrics(app: FastifyInstance, registry: Registry): v
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.header('content-type', registry.contentType);
     return registry.metrics();
-  });
-}
-
-export interface QueueCounts {
-  getJobCounts: (
-    ...types: ('waiting' | 'active' | 'delayed' | 'failed' | 'prioritized' | 'completed')[]
-  ) => Promise<Record<string, number>>;
-}
-
-/** Queue depth per state, read from Redis when Prometheus scrapes. */
-export function registerQueueDepthGauge(registry: Registry, queues: Record<string, QueueCounts>): void {
-  new Gauge({
-    name: 'bullmq_queue_jobs',
-    help: 'Tasks in a BullMQ queue by state',
-    labelNames: ['queue', 'state'],
-    registers: [registry],
-    async collect() {
-      for (const [name, queue] of Object.entries(queues)) {
-        try {
-          const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
-          for (const [state, n] of Object.entries(counts)) this.set({ queue: name, state }, n);
-        } catch {
-          // Redis away: leave the last values; readyz reports the outage.
-        }
-      }
-    },
   });
 }

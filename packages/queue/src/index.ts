@@ -1,1 +1,2 @@
 export * from './license-tasks.ts';
+export * from './queue-metrics.ts';

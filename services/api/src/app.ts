@@ -4,23 +4,22 @@ import type { Redis } from 'ioredis';
 import type { Db, Sql } from '@licensing/db';
 import {
   bearerToken,
-  createMetricsRegistry,
   loggerOptions,
   ProblemError,
   problemErrorHandler,
   registerHealthRoutes,
   registerHttpMetrics,
   registerOpenApi,
-  registerQueueDepthGauge,
   registerRequestTracing,
   requireOperator,
   sha256,
 } from '@licensing/http';
+import { createMetricsRegistry } from '@licensing/telemetry';
 import type { Registry } from 'prom-client';
 import { createApiMetrics } from './metrics.ts';
 import { registerQueueDashboard } from './queue-dashboard.ts';
 import { TaskEnqueuer } from './enqueue.ts';
-import type { LicenseTaskQueue } from '@licensing/queue';
+import { type LicenseTaskQueue, registerQueueDepthGauge } from '@licensing/queue';
 import { requirePartner } from './auth.ts';
 import { adminPartnerRoutes } from './routes/admin-partners.ts';
 import { customerRoutes } from './routes/customers.ts';

@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { createDb, prepareDatabase } from '@licensing/db';
-import { checkRedisEvictionPolicy, createRedis, startTracing, tracingEnabled } from '@licensing/http';
+import { checkRedisEvictionPolicy, createRedis } from '@licensing/redis';
+import { startTracing, tracingEnabled } from '@licensing/telemetry';
 import { createLicenseTaskQueue } from '@licensing/queue';
 import { buildApiApp } from './app.ts';
 import { loadApiConfig } from './config.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, operatorToken, parseEnv, port } from '@licensing/http';
+import { commonEnv, operatorToken, parseEnv, port } from '@licensing/config';
 
 export const catalogEnv = {
   ...commonEnv,

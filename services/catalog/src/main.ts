@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import { createDb, prepareDatabase } from '@licensing/db';
-import { createRedis } from '@licensing/http';
+import { createRedis } from '@licensing/redis';
 import { buildCatalogApp } from './app.ts';
 import { loadCatalogConfig } from './config.ts';
 import { seedDemoCatalog } from './product-writes.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, parseEnv, port } from '@licensing/http';
+import { commonEnv, parseEnv, port } from '@licensing/config';
 
 export const workerEnv = {
   ...commonEnv,

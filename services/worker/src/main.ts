@@ -1,16 +1,10 @@
 import closeWithGrace from 'close-with-grace';
 import { createDb, prepareDatabase } from '@licensing/db';
-import {
-  checkRedisEvictionPolicy,
-  createMetricsRegistry,
-  createRedis,
-  listenOnPortOrFree,
-  registerQueueDepthGauge,
-  startTracing,
-  tracingEnabled,
-} from '@licensing/http';
+import { listenOnPortOrFree } from '@licensing/http';
+import { checkRedisEvictionPolicy, createRedis } from '@licensing/redis';
+import { createMetricsRegistry, startTracing, tracingEnabled } from '@licensing/telemetry';
 import { createWorkerMetrics } from './metrics.ts';
-import { createLicenseTaskQueue } from '@licensing/queue';
+import { createLicenseTaskQueue, registerQueueDepthGauge } from '@licensing/queue';
 import { buildWorkerApp } from './app.ts';
 import { loadWorkerConfig } from './config.ts';
 import { createLicenseWorker } from './license-worker.ts';

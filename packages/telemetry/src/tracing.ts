@@ -1,6 +1,3 @@
-import type { FastifyInstance } from 'fastify';
-import FastifyOtelInstrumentation from '@fastify/otel';
-
 /** Tracing is on only when an OTLP endpoint is configured; otherwise the API stays a no-op. */
 export const tracingEnabled = (env: NodeJS.ProcessEnv = process.env) => Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT);
 
@@ -14,13 +11,4 @@ export async function startTracing(serviceName: string): Promise<() => Promise<v
   const sdk = new NodeSDK({ serviceName });
   sdk.start();
   return () => sdk.shutdown();
-}
-
-/** A span per HTTP request, active while the route runs, so work it starts joins its trace. */
-export async function registerRequestTracing(app: FastifyInstance): Promise<void> {
-  const instrumentation = new FastifyOtelInstrumentation({
-    registerOnInitialization: false,
-    ignorePaths: (opts) => ['/livez', '/readyz', '/metrics'].includes(opts.url),
-  });
-  await app.register(instrumentation.plugin());
 }

@@ -1,0 +1,23 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * BullMQ needs Redis to never evict keys: an evicted task or lock silently loses work. Warns
+ * loudly when maxmemory-policy is anything but noeviction, and refuses to start in production.
+ */
+export async function checkRedisEvictionPolicy(
+  redis: Redis,
+  log: { warn: (obj: object, msg: string) => void },
+  nodeEnv: string,
+): Promise<void> {
+  let policy: string | undefined;
+  try {
+    const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    policy = reply[1];
+  } catch {
+    return; // CONFIG may be disabled on managed Redis; nothing to check then.
+  }
+  if (!policy || policy === 'noeviction') return;
+  const message = `Redis maxmemory-policy is "${policy}"; it must be "noeviction" or queued tasks can be evicted`;
+  if (nodeEnv === 'production') throw new Error(message);
+  log.warn({ maxmemoryPolicy: policy }, `WARNING: ${message}`);
+}

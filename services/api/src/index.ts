@@ -1,0 +1,4 @@
+// What other packages (the cross-service tests, the benchmarks) use of the API; main.ts runs it.
+export { type ApiAppDeps, buildApiApp } from './app.ts';
+export { type ApiConfig, loadApiConfig } from './config.ts';
+export { createJobWithReservations, type NewLicenseJob } from './repositories/license-jobs.ts';

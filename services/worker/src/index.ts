@@ -1,0 +1,8 @@
+// What other packages (the cross-service tests, the benchmarks) use of the worker; main.ts runs it.
+export { buildWorkerApp, type WorkerAppDeps } from './app.ts';
+export { type AppliedItem, applyUserChanges } from './apply-user-changes.ts';
+export { loadWorkerConfig, type WorkerConfig } from './config.ts';
+export { createLicenseWorker, type LicenseWorkerOptions } from './license-worker.ts';
+export { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';
+export { Reconciler } from './reconciler.ts';
+export { pruneExpired, type RetentionPolicy } from './retention.ts';
