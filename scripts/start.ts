@@ -2,12 +2,13 @@
 // foreground. SIGINT/SIGTERM is forwarded to all three; exits 0 once all three have exited 0.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { commonEnv, parseEnv } from '@licensing/config';
 import { prepareDatabase } from '@licensing/db';
 import { SERVICE_NODE_FLAGS } from './service-flags.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/licensing';
-const applied = await prepareDatabase(databaseUrl);
+const { DATABASE_URL } = parseEnv({ DATABASE_URL: commonEnv.DATABASE_URL });
+const applied = await prepareDatabase(DATABASE_URL);
 console.log(`[start] database ready (${applied.length ? `applied ${applied.join(', ')}` : 'no pending migrations'})`);
 
 const services = ['catalog', 'api', 'worker'] as const;

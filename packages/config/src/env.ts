@@ -8,7 +8,17 @@ export const commonEnv = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Where spans are exported (OTLP); tracing is off when unset. The SDK reads the other OTEL_* itself. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().min(1).optional(),
 };
+
+/**
+ * What every service derives from the common variables. This is the one place NODE_ENV is looked
+ * at: in production an operator token is required and a Redis that may evict keys is refused.
+ */
+export function commonSettings(parsed: { NODE_ENV: string; OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined }) {
+  return { production: parsed.NODE_ENV === 'production', tracing: Boolean(parsed.OTEL_EXPORTER_OTLP_ENDPOINT) };
+}
 
 export function parseEnv<T extends z.ZodRawShape>(
   shape: T,
@@ -25,9 +35,8 @@ export function parseEnv<T extends z.ZodRawShape>(
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 /** The operator credential: required in production, a well-known default elsewhere. */
-export function operatorToken(value: string | undefined, nodeEnv: string): string {
+export function operatorToken(value: string | undefined, production: boolean): string {
   if (value) return value;
-  if (nodeEnv === 'production')
-    throw new Error('Invalid configuration:\n  OPERATOR_TOKEN: required when NODE_ENV=production');
+  if (production) throw new Error('Invalid configuration:\n  OPERATOR_TOKEN: required when NODE_ENV=production');
   return 'dev-operator-token';
 }

@@ -7,6 +7,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 export async function registerOpenApi(
   app: FastifyInstance,
   info: { title: string; description: string; version?: string },
+  servers?: { url: string; description?: string }[],
 ) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -14,6 +15,7 @@ export async function registerOpenApi(
     openapi: {
       openapi: '3.0.3',
       info: { title: info.title, description: info.description, version: info.version ?? '1.0.0' },
+      ...(servers ? { servers } : {}),
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },

@@ -2,12 +2,12 @@ import type { Redis } from 'ioredis';
 
 /**
  * BullMQ needs Redis to never evict keys: an evicted task or lock silently loses work. Warns
- * loudly when maxmemory-policy is anything but noeviction, and refuses to start in production.
+ * loudly when maxmemory-policy is anything but noeviction; `refuse` (production) makes it throw instead.
  */
 export async function checkRedisEvictionPolicy(
   redis: Redis,
   log: { warn: (obj: object, msg: string) => void },
-  nodeEnv: string,
+  refuse: boolean,
 ): Promise<void> {
   let policy: string | undefined;
   try {
@@ -18,6 +18,6 @@ export async function checkRedisEvictionPolicy(
   }
   if (!policy || policy === 'noeviction') return;
   const message = `Redis maxmemory-policy is "${policy}"; it must be "noeviction" or queued tasks can be evicted`;
-  if (nodeEnv === 'production') throw new Error(message);
+  if (refuse) throw new Error(message);
   log.warn({ maxmemoryPolicy: policy }, `WARNING: ${message}`);
 }

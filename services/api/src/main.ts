@@ -1,17 +1,17 @@
 import closeWithGrace from 'close-with-grace';
 import { createDb, prepareDatabase } from '@licensing/db';
 import { checkRedisEvictionPolicy, createRedis } from '@licensing/redis';
-import { startTracing, tracingEnabled } from '@licensing/telemetry';
+import { startTracing } from '@licensing/telemetry';
 import { createLicenseTaskQueue } from '@licensing/queue';
 import { buildApiApp } from './app.ts';
 import { loadApiConfig } from './config.ts';
 
 const config = loadApiConfig();
-const stopTracing = await startTracing('licensing-api');
+const stopTracing = await startTracing('licensing-api', config.tracing);
 await prepareDatabase(config.DATABASE_URL);
 const { db, sql, close: closeDb } = createDb(config.DATABASE_URL, { max: 10, applicationName: 'api' });
 const redis = createRedis(config.REDIS_URL, 'producer');
-const queue = createLicenseTaskQueue(redis, config.BULLMQ_PREFIX, { tracing: tracingEnabled() });
+const queue = createLicenseTaskQueue(redis, config.BULLMQ_PREFIX, { tracing: config.tracing });
 let shuttingDown = false;
 const app = await buildApiApp({
   db,
@@ -24,7 +24,7 @@ const app = await buildApiApp({
   isShuttingDown: () => shuttingDown,
 });
 redis.on('error', (err) => app.log.warn({ err }, 'redis error'));
-await checkRedisEvictionPolicy(redis, app.log, config.NODE_ENV);
+await checkRedisEvictionPolicy(redis, app.log, config.production);
 queue.on('error', (err) => app.log.warn({ err }, 'queue error'));
 
 closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ signal, err }) => {

@@ -9,6 +9,8 @@ export interface CatalogAppDeps {
   sql: Sql;
   redis: Redis;
   operatorToken: string;
+  /** The catalog's public address (CATALOG_URL), the server its OpenAPI document names. */
+  publicUrl?: string;
   logLevel?: string;
   isShuttingDown?: () => boolean;
 }
@@ -16,10 +18,14 @@ export interface CatalogAppDeps {
 export async function buildCatalogApp(deps: CatalogAppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: loggerOptions(deps.logLevel ?? 'info'), trustProxy: true });
   await app.register(problemErrorHandler);
-  await registerOpenApi(app, {
-    title: 'Catalog service',
-    description: 'Products, service plans and their region and dependency rules.',
-  });
+  await registerOpenApi(
+    app,
+    {
+      title: 'Catalog service',
+      description: 'Products, service plans and their region and dependency rules.',
+    },
+    deps.publicUrl ? [{ url: deps.publicUrl, description: 'catalog service' }] : undefined,
+  );
   registerHealthRoutes(
     app,
     { postgres: () => deps.sql`SELECT 1`, redis: () => deps.redis.ping() },

@@ -16,6 +16,7 @@ const app = await buildCatalogApp({
   sql,
   redis,
   operatorToken: config.OPERATOR_TOKEN,
+  publicUrl: config.CATALOG_URL,
   logLevel: config.LOG_LEVEL,
   isShuttingDown: () => shuttingDown,
 });

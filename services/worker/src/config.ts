@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { commonEnv, parseEnv, port } from '@licensing/config';
+import { commonEnv, commonSettings, parseEnv } from '@licensing/config';
 
 export const workerEnv = {
   ...commonEnv,
-  WORKER_PORT: port(3002),
+  /** Unset: 3002, or a free port when another worker holds it (see listenOnPortOrFree). */
+  WORKER_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /**
    * Tasks held at once by one worker process; they are applied to Postgres in batches. Every task
    * held is an entry of BullMQ's active list in Redis, which finishing a task searches: with several
@@ -29,4 +30,12 @@ export const workerEnv = {
 };
 
 export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
-export const loadWorkerConfig = (env: NodeJS.ProcessEnv = process.env) => parseEnv(workerEnv, env);
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
+  const { WORKER_PORT, ...parsed } = parseEnv(workerEnv, env);
+  return {
+    ...parsed,
+    ...commonSettings(parsed),
+    WORKER_PORT: WORKER_PORT ?? 3002,
+    workerPortIsDefault: WORKER_PORT === undefined,
+  };
+}

@@ -2,7 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import { createDb, prepareDatabase } from '@licensing/db';
 import { listenOnPortOrFree } from '@licensing/http';
 import { checkRedisEvictionPolicy, createRedis } from '@licensing/redis';
-import { createMetricsRegistry, startTracing, tracingEnabled } from '@licensing/telemetry';
+import { createMetricsRegistry, startTracing } from '@licensing/telemetry';
 import { createWorkerMetrics } from './metrics.ts';
 import { createLicenseTaskQueue, registerQueueDepthGauge } from '@licensing/queue';
 import { buildWorkerApp } from './app.ts';
@@ -11,7 +11,7 @@ import { createLicenseWorker } from './license-worker.ts';
 import { Reconciler } from './reconciler.ts';
 
 const config = loadWorkerConfig();
-const stopTracing = await startTracing('licensing-worker');
+const stopTracing = await startTracing('licensing-worker', config.tracing);
 await prepareDatabase(config.DATABASE_URL);
 const {
   db,
@@ -20,7 +20,7 @@ const {
 } = createDb(config.DATABASE_URL, { max: config.WORKER_BATCH_PARALLELISM + 3, applicationName: 'worker' });
 const workerRedis = createRedis(config.REDIS_URL, 'worker');
 const redis = createRedis(config.REDIS_URL, 'producer');
-const queue = createLicenseTaskQueue(redis, config.BULLMQ_PREFIX, { tracing: tracingEnabled() });
+const queue = createLicenseTaskQueue(redis, config.BULLMQ_PREFIX, { tracing: config.tracing });
 let shuttingDown = false;
 const registry = createMetricsRegistry('worker');
 const metrics = createWorkerMetrics(registry);
@@ -48,7 +48,7 @@ const worker = createLicenseWorker({
   onApplied: metrics.onApplied,
   onJobFinished: metrics.onJobFinished,
   onTaskDone: (seconds) => metrics.taskDuration.observe(seconds),
-  tracing: tracingEnabled(),
+  tracing: config.tracing,
 });
 const reconciler = new Reconciler({
   db,
@@ -65,7 +65,7 @@ const reconciler = new Reconciler({
 });
 for (const conn of [redis, workerRedis]) conn.on('error', (err) => log.warn({ err }, 'redis error'));
 queue.on('error', (err) => log.warn({ err }, 'queue error'));
-await checkRedisEvictionPolicy(redis, log, config.NODE_ENV);
+await checkRedisEvictionPolicy(redis, log, config.production);
 
 closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ signal, err }) => {
   shuttingDown = true;
@@ -81,7 +81,7 @@ closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ 
 const listening = await listenOnPortOrFree(app, {
   host: config.HOST,
   port: config.WORKER_PORT,
-  portIsDefault: process.env.WORKER_PORT === undefined,
+  portIsDefault: config.workerPortIsDefault,
 });
 if (listening.fallback)
   log.warn(

@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { loadWorkerConfig } from '../src/config.ts';
+
+describe('worker configuration', () => {
+  it('knows whether the operator chose the port', () => {
+    expect(loadWorkerConfig({})).toMatchObject({ WORKER_PORT: 3002, workerPortIsDefault: true, tracing: false });
+    expect(loadWorkerConfig({ WORKER_PORT: '3002' })).toMatchObject({ WORKER_PORT: 3002, workerPortIsDefault: false });
+  });
+
+  it('turns tracing on with an OTLP endpoint and refuses bad values', () => {
+    expect(loadWorkerConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing).toBe(true);
+    expect(() => loadWorkerConfig({ WORKER_CONCURRENCY: '0' })).toThrow(/WORKER_CONCURRENCY/);
+  });
+});
