@@ -2,6 +2,7 @@ export * from './problem.ts';
 export * from './error-handler.ts';
 export * from './logger.ts';
 export * from './openapi.ts';
+export * from './strict-query.ts';
 export * from './auth.ts';
 export * from './health.ts';
 export * from './metrics.ts';

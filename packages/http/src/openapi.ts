@@ -2,8 +2,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { rejectUnknownQueryParameters } from './strict-query.ts';
 
-/** zod schemas drive validation, serialisation and the OpenAPI document (served at /docs/json). */
+/**
+ * zod schemas drive validation, serialisation and the OpenAPI document (served at /docs/json), and
+ * a route's querystring schema names every query parameter it accepts. Call before adding routes.
+ */
 export async function registerOpenApi(
   app: FastifyInstance,
   info: { title: string; description: string; version?: string },
@@ -11,6 +15,7 @@ export async function registerOpenApi(
 ) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  rejectUnknownQueryParameters(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

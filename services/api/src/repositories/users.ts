@@ -1,9 +1,11 @@
 // Users are always addressed through their customer, which the caller has already scoped to its partner.
-import { and, asc, count, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { tables, type DbOrTx } from '@licensing/db';
 import type { License } from '@licensing/domain';
 import type { PageQuery } from '../schemas/common.ts';
 import type { CreateUser, User } from '../schemas/users.ts';
+import type { UserFilter } from '../schemas/user-selection.ts';
+import { userFilterCondition } from './user-selection.ts';
 
 const userColumns = {
   id: tables.users.id,
@@ -89,25 +91,12 @@ export async function getUser(db: DbOrTx, customerId: string, userId: string): P
   return { ...row, licenses: licenses.get(row.id) ?? [] };
 }
 
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 export async function listUsers(
   db: DbOrTx,
   customerId: string,
-  query: PageQuery & { search?: string },
+  query: PageQuery & UserFilter,
 ): Promise<{ items: User[]; total: number }> {
-  const search = query.search?.trim();
-  const where = and(
-    eq(tables.users.customerId, customerId),
-    search
-      ? or(
-          ilike(tables.users.displayName, `%${escapeLike(search)}%`),
-          ilike(tables.users.userPrincipalName, `%${escapeLike(search)}%`),
-        )
-      : undefined,
-  );
+  const where = userFilterCondition(customerId, query);
   const [rows, [totals]] = await Promise.all([
     db
       .select(userColumns)

@@ -30,6 +30,8 @@ import {
   resultsQuery,
   type CreateLicenseJob,
 } from '../schemas/license-jobs.ts';
+import { selectionOf } from '../schemas/user-selection.ts';
+import { resolveUserSelection } from '../repositories/user-selection.ts';
 import type { TaskEnqueuer } from '../enqueue.ts';
 import type { ApiMetrics } from '../metrics.ts';
 
@@ -83,6 +85,10 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['license jobs'],
           summary: 'Assign and/or revoke products for up to 50,000 users; seats are reserved before answering',
+          description:
+            'Selects users by `userIds` or by `userFilter` (exactly one). A filter is resolved once, in the transaction ' +
+            'that reserves the seats; more than 50,000 matching users → 422 `too_many_users`, none → 422 ' +
+            '`no_matching_users`, an unknown product in it → 422 `unknown_product`.',
           params: customerParams,
           body: createLicenseJobBody,
           response: { 202: jobSchema, 409: problemSchema, 422: problemSchema },
@@ -99,7 +105,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} characters.`,
           );
         }
-        const userIds = [...new Set(request.body.userIds.map((id) => id.toLowerCase()))];
+        const selection = selectionOf(request.body);
 
         const respond = async (jobId: string) => {
           const row = await getJobRow(db, customer.id, jobId);
@@ -119,8 +125,12 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         }
         try {
           const changes = await validateProducts(request.body);
-          const { job, reserved } = await retryOnConflict(() =>
+          const { job, reserved, userIds } = await retryOnConflict(() =>
             db.transaction(async (tx) => {
+              // A filter is resolved here, so the users it selects are those the seats are reserved for.
+              const userIds = await resolveUserSelection(tx, customer.id, selection);
+              if (userIds.length === 0)
+                throw unprocessable('no_matching_users', 'No user of the customer matches the filter.');
               const created = await createJobWithReservations(tx, {
                 partnerId: partner.id,
                 customerId: customer.id,
@@ -129,7 +139,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
                 idempotencyKey: key,
               });
               if (key !== undefined) await completeIdempotencyKey(tx, partner.id, key, created.job.id);
-              return created;
+              return { ...created, userIds };
             }),
           );
           request.log.info({ jobId: job.id, users: userIds.length }, 'license job accepted');

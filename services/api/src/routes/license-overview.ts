@@ -5,8 +5,11 @@ import { unprocessable } from '@licensing/http';
 import { customerInScope } from './customers.ts';
 import { findCustomerUsers } from '../repositories/users.ts';
 import { listSubscriptions } from '../repositories/subscriptions.ts';
+import { resolveUserSelection } from '../repositories/user-selection.ts';
+import { problemSchema } from '../schemas/common.ts';
 import { customerParams } from '../schemas/customers.ts';
-import { licenseOverviewBody, licenseOverviewSchema } from '../schemas/license-overview.ts';
+import { licenseOverviewBody, licenseOverviewSchema, MAX_LISTED_HOLDERS } from '../schemas/license-overview.ts';
+import { selectionOf } from '../schemas/user-selection.ts';
 
 /** The "manage licenses" page for a selection of users: one row per subscription of the customer. */
 export function licenseOverviewRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
@@ -19,42 +22,53 @@ export function licenseOverviewRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
         schema: {
           tags: ['licenses'],
           summary: 'Seats and holders of every subscribed product for a selection of users',
+          description:
+            'Selects users by `userIds` or by `userFilter` (exactly one; `{}` selects every user of the customer). ' +
+            `Per product, \`assignedCount\` selected users hold it; \`assignedUserIds\` lists at most ${MAX_LISTED_HOLDERS} ` +
+            'of them in user-list order (`assignedUserIdsTruncated: true` when there are more).',
           params: customerParams,
           body: licenseOverviewBody,
-          response: { 200: licenseOverviewSchema },
+          response: { 200: licenseOverviewSchema, 422: problemSchema },
         },
       },
       async (request) => {
         const customer = await customerInScope(db, request, request.params.customerId);
-        const requested = [...new Set(request.body.userIds.map((id) => id.toLowerCase()))];
-        const users = await findCustomerUsers(db, customer.id, requested);
-        if (users.length !== requested.length) {
+        const selection = selectionOf(request.body);
+        const selected = await resolveUserSelection(db, customer.id, selection);
+        const users = selected.length ? await findCustomerUsers(db, customer.id, selected) : [];
+        // A filter's users exist by construction (one deleted since is simply no longer shown).
+        if (selection.userIds !== undefined && users.length !== selected.length) {
           const found = new Set(users.map((u) => u.id));
-          const unknown = requested.filter((id) => !found.has(id));
+          const unknown = selected.filter((id) => !found.has(id));
           throw unprocessable(
             'unknown_users',
             `${unknown.length} of the selected users do not exist in this customer.`,
             { userIds: unknown },
           );
         }
+        // Holders are counted in Postgres and listed up to the cap there, in user-list order: an
+        // answer never carries (nor does the API hold) every holder of every product.
         const [subscriptions, holders] = await Promise.all([
           listSubscriptions(db, customer.id),
-          db.execute<{ product_id: string; user_ids: string[] }>(sql`
-          SELECT product_id, array_agg(user_id) AS user_ids FROM user_licenses
-          WHERE customer_id = ${customer.id} AND user_id = any(${sql.param(requested)}::uuid[]) GROUP BY product_id`),
+          selected.length
+            ? db.execute<{ product_id: string; assigned_count: number; user_ids: string[] }>(sql`
+          SELECT l.product_id, count(*)::int AS assigned_count,
+                 (array_agg(l.user_id ORDER BY u.display_name, u.user_principal_name, u.id))[1:${MAX_LISTED_HOLDERS}] AS user_ids
+          FROM user_licenses l JOIN users u ON u.id = l.user_id
+          WHERE l.customer_id = ${customer.id} AND l.user_id = any(${sql.param(selected)}::uuid[])
+          GROUP BY l.product_id`)
+            : Promise.resolve([]),
         ]);
         const products = await getProducts(
           db,
           subscriptions.map((s) => s.productId),
         );
-        const position = new Map(users.map((u, i) => [u.id, i]));
-        const holdersOf = new Map(
-          holders.map((h) => [h.product_id, h.user_ids.sort((a, b) => position.get(a)! - position.get(b)!)]),
-        );
+        const holdersOf = new Map(holders.map((h) => [h.product_id, h]));
         return {
           users: users.map((u) => ({ id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName })),
           products: subscriptions.map((s) => {
-            const assignedUserIds = holdersOf.get(s.productId) ?? [];
+            const held = holdersOf.get(s.productId);
+            const assignedCount = held?.assigned_count ?? 0;
             return {
               productId: s.productId,
               name: s.productName,
@@ -62,12 +76,14 @@ export function licenseOverviewRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
               assigned: s.assigned,
               available: s.available,
               selection:
-                assignedUserIds.length === 0
+                assignedCount === 0
                   ? ('none' as const)
-                  : assignedUserIds.length === users.length
+                  : assignedCount >= users.length
                     ? ('all' as const)
                     : ('some' as const),
-              assignedUserIds,
+              assignedCount,
+              assignedUserIds: held?.user_ids ?? [],
+              assignedUserIdsTruncated: assignedCount > MAX_LISTED_HOLDERS,
               buyMore: s.available <= 0,
               servicePlans: (products.get(s.productId)?.servicePlans ?? []).map((p) => ({ id: p.id, name: p.name })),
             };

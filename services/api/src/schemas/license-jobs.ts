@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { catalogIdSchema, JOB_STATUSES, VIOLATION_CODES } from '@licensing/domain';
 import { pageQuery, uuidSchema } from './common.ts';
+import { MAX_SELECTED_USERS, requireOneSelection, userSelectionFields } from './user-selection.ts';
 
-export const MAX_JOB_USERS = 50_000;
+export const MAX_JOB_USERS = MAX_SELECTED_USERS;
 export const MAX_JOB_PRODUCTS = 50;
 
 export const assignChangeSchema = z.strictObject({
@@ -12,11 +13,12 @@ export const assignChangeSchema = z.strictObject({
 
 export const createLicenseJobBody = z
   .strictObject({
-    userIds: z.array(uuidSchema).min(1).max(MAX_JOB_USERS),
+    ...userSelectionFields,
     assign: z.array(assignChangeSchema).max(MAX_JOB_PRODUCTS).optional(),
     revoke: z.array(catalogIdSchema).max(MAX_JOB_PRODUCTS).optional(),
   })
   .superRefine((body, ctx) => {
+    requireOneSelection(body, ctx);
     const assigned = (body.assign ?? []).map((a) => a.productId);
     const revoked = body.revoke ?? [];
     if (assigned.length + revoked.length === 0)

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { MAX_JOB_USERS } from './license-jobs.ts';
 import { uuidSchema } from './common.ts';
+import { requireOneSelection, userSelectionFields } from './user-selection.ts';
 
-export const licenseOverviewBody = z.strictObject({
-  userIds: z.array(uuidSchema).min(1).max(MAX_JOB_USERS),
-});
+/** The most holders an overview lists per product; `assignedCount` counts them all. */
+export const MAX_LISTED_HOLDERS = 1_000;
+
+export const licenseOverviewBody = z.strictObject(userSelectionFields).superRefine(requireOneSelection);
 
 export const licenseOverviewSchema = z.object({
   users: z.array(z.object({ id: uuidSchema, displayName: z.string(), userPrincipalName: z.string() })),
@@ -15,8 +16,14 @@ export const licenseOverviewSchema = z.object({
       quantity: z.number().int(),
       assigned: z.number().int(),
       available: z.number().int(),
-      selection: z.enum(['all', 'some', 'none']),
-      assignedUserIds: z.array(uuidSchema),
+      selection: z.enum(['all', 'some', 'none']).describe('How many of the selected users hold the product'),
+      assignedCount: z.number().int().describe('How many of the selected users hold the product'),
+      assignedUserIds: z
+        .array(uuidSchema)
+        .describe(`Selected users who hold the product, in user-list order; at most ${MAX_LISTED_HOLDERS}`),
+      assignedUserIdsTruncated: z
+        .boolean()
+        .describe(`true when more than ${MAX_LISTED_HOLDERS} selected users hold it`),
       buyMore: z.boolean(),
       servicePlans: z.array(z.object({ id: z.string(), name: z.string() })),
     }),

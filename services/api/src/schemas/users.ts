@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { catalogIdSchema, countrySchema } from '@licensing/domain';
 import { pageQuery, text, uuidSchema } from './common.ts';
+import { userSearchSchema } from './user-selection.ts';
 
 export const userPrincipalNameSchema = text(256).refine(
   (s) => /^[^\s@]+@[^\s@]+$/.test(s),
@@ -37,9 +38,5 @@ export type User = z.infer<typeof userSchema>;
 export const userParams = z.object({ customerId: z.string(), userId: z.string() });
 
 export const listUsersQuery = pageQuery.extend({
-  search: z
-    .string()
-    .max(256)
-    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters')
-    .optional(),
+  search: userSearchSchema.optional(),
 });
