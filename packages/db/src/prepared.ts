@@ -1,8 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import type { PostgresJsSession } from 'drizzle-orm/postgres-js';
-import type { Sql } from 'postgres';
 import type { Db, DbOrTx } from './client.ts';
+import { postgresClientOf } from './drizzle-internals.ts';
 
 const dialect = new PgDialect();
 
@@ -16,8 +15,7 @@ const dialect = new PgDialect();
  */
 export function executePrepared<T extends Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
   const { sql: text, params } = dialect.sqlToQuery(query);
-  const client = (db._.session as unknown as PostgresJsSession<Sql, Record<string, unknown>, never>).client;
-  return client.unsafe(text, params as never[], { prepare: true }) as unknown as Promise<T[]>;
+  return postgresClientOf(db).unsafe(text, params as never[], { prepare: true }) as unknown as Promise<T[]>;
 }
 
 /**
