@@ -440,7 +440,12 @@ describe('concurrency', () => {
       ),
     ).toEqual([]);
     // ...and through the queue as new tasks, as a redelivery or a re-enqueue would.
-    await enqueueLicenseTasks(env.queue, job.body.id, users);
+    await enqueueLicenseTasks(
+      env.queue,
+      env.redis,
+      { id: job.body.id, customerId: customer, userCount: users.length },
+      users,
+    );
     // ...and in the previous version's task format, as left in Redis across an upgrade.
     await env.queue.add('apply-user-changes', {
       jobId: job.body.id,

@@ -2,7 +2,16 @@
 // (the bench measures what that is worth), and decoded back to exactly the ids it was made from.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compactUuid, decodeLicenseTask, encodeLicenseTask, enqueueLicenseTasks, expandUuid } from '@licensing/queue';
+import {
+  compactUuid,
+  DEFAULT_FAIR_SHARE,
+  decodeLicenseTask,
+  encodeLicenseTask,
+  enqueueLicenseTasks,
+  expandUuid,
+  fairClockKey,
+  PRIORITY_LEVELS,
+} from '@licensing/queue';
 import { createTestEnv, type TestEnv } from './support/test-env.ts';
 
 let env: TestEnv;
@@ -44,8 +53,11 @@ describe('license tasks in Redis', () => {
     const jobId = randomUUID();
     const users = [randomUUID(), randomUUID(), randomUUID()];
     await env.queue.pause();
-    await enqueueLicenseTasks(env.queue, jobId, users);
-    const tasks = await env.queue.getWaiting();
+    // The longest stored options: the last priority level before the levels wrap around.
+    await env.redis.set(fairClockKey(env.queue.toKey), String((PRIORITY_LEVELS - 1) * DEFAULT_FAIR_SHARE.chunk));
+    await enqueueLicenseTasks(env.queue, env.redis, { id: jobId, customerId: randomUUID(), userCount: 1 }, users);
+    const tasks = await env.queue.getPrioritized();
+    expect(tasks.map((t) => t.priority)).toEqual([PRIORITY_LEVELS, PRIORITY_LEVELS, PRIORITY_LEVELS]);
     expect(tasks.map((t) => decodeLicenseTask(t.data)).sort((a, b) => a!.userId.localeCompare(b!.userId))).toEqual(
       users.sort().map((userId) => ({ jobId, userId })),
     );

@@ -1,2 +1,3 @@
+export * from './fair-share.ts';
 export * from './license-tasks.ts';
 export * from './queue-metrics.ts';

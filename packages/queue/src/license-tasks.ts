@@ -1,6 +1,8 @@
 import { Queue, type JobsOptions, type QueueOptions } from 'bullmq';
 import { BullMQOtel } from 'bullmq-otel';
+import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
+import { DEFAULT_FAIR_SHARE, type FairShareOptions, priorityOfTag, tagTasks } from './fair-share.ts';
 
 /**
  * The one task kind of this system: apply one bulk job's changes to one user.
@@ -63,15 +65,20 @@ export function decodeLicenseTask(data: unknown): LicenseTask | undefined {
 }
 
 /**
- * Stored with every task, so kept under 64 bytes (see above). Only infrastructure errors (database
- * away, deadlock) reach BullMQ's retries; rule violations are outcomes recorded in Postgres, not
- * failures. Tasks get BullMQ's own ids: a task re-enqueued while its twin is still queued (the
- * reconciler after a partial loss) is applied once and found done the second time.
+ * Stored with every task, so kept under 64 bytes (see above) together with the task's priority.
+ * Only infrastructure errors (database away, deadlock) reach BullMQ's retries; rule violations are
+ * outcomes recorded in Postgres, not failures. Tasks get BullMQ's own ids: a task re-enqueued while
+ * its twin is still queued (the reconciler after a partial loss) is applied once and found done the
+ * second time. The backoff is exponential from 0.5 s, named by a short custom type because
+ * BullMQ's own `{type: 'exponential', delay: 500}` would push the stored options past 64 bytes.
  */
 export const licenseTaskOptions: JobsOptions = {
   attempts: 12,
-  backoff: { type: 'exponential', delay: 500 },
+  backoff: { type: 'exp' },
 };
+
+/** The worker's backoff strategy for the `exp` type: 0.5 s, 1 s, 2 s, ... */
+export const licenseTaskBackoff = (attemptsMade: number): number => 500 * 2 ** Math.max(attemptsMade - 1, 0);
 
 /**
  * Finished tasks are removed so Redis memory stays bounded (the report lives in Postgres); the
@@ -107,15 +114,38 @@ export function createLicenseTaskQueue(
 
 const ENQUEUE_CHUNK = 1000;
 
-/** Adds one task per user in chunks, so a 50,000-user job never builds one giant Redis command. */
+/** The job whose tasks are enqueued: its customer decides the tasks' fair share. */
+export interface EnqueuedJob {
+  id: string;
+  customerId: string;
+  /** All users of the job (not only those enqueued now): small jobs are interactive. */
+  userCount: number;
+}
+
+/**
+ * Adds one task per user in chunks, so a 50,000-user job never builds one giant Redis command.
+ * Each task's priority is its place in the customer's fair share (see fair-share.ts).
+ */
 export async function enqueueLicenseTasks(
   queue: LicenseTaskQueue,
-  jobId: string,
+  redis: Redis | Cluster,
+  job: EnqueuedJob,
   userIds: readonly string[],
+  fairShare: FairShareOptions = DEFAULT_FAIR_SHARE,
 ): Promise<void> {
-  const j = compactUuid(jobId);
+  if (userIds.length === 0) return;
+  const j = compactUuid(job.id);
+  const interactive = job.userCount <= fairShare.interactiveMaxUsers;
+  const firstTag = await tagTasks(redis, queue.toKey, job.customerId, userIds.length, interactive);
   for (let start = 0; start < userIds.length; start += ENQUEUE_CHUNK) {
     const chunk = userIds.slice(start, start + ENQUEUE_CHUNK);
-    await queue.addBulk(chunk.map((userId) => ({ name: LICENSE_TASK_NAME, data: { j, u: compactUuid(userId) } })));
+    await queue.addBulk(
+      chunk.map((userId, i) => ({
+        name: LICENSE_TASK_NAME,
+        data: { j, u: compactUuid(userId) },
+        // Interactive jobs all sit at the clock; others take consecutive tags.
+        opts: { priority: priorityOfTag(interactive ? firstTag : firstTag + start + i, fairShare.chunk) },
+      })),
+    );
   }
 }

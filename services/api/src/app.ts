@@ -62,7 +62,7 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
   registerHttpMetrics(app, registry);
   registerQueueDepthGauge(registry, { [deps.queue.name]: deps.queue });
   const metrics = createApiMetrics(registry);
-  const enqueuer = new TaskEnqueuer(deps.queue, deps.db, app.log);
+  const enqueuer = new TaskEnqueuer(deps.queue, deps.redis, deps.db, app.log);
   app.addHook('onClose', () => enqueuer.drain());
 
   if (deps.rateLimitPerMinute > 0) {

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { markTasksEnqueued, type Db } from '@licensing/db';
-import { enqueueLicenseTasks, type LicenseTaskQueue } from '@licensing/queue';
+import type { Redis } from 'ioredis';
+import { type EnqueuedJob, enqueueLicenseTasks, type LicenseTaskQueue } from '@licensing/queue';
 
 /**
  * Enqueues committed jobs' tasks in the background, so the 202 does not wait for tens of
@@ -15,13 +16,15 @@ export class TaskEnqueuer {
 
   constructor(
     private readonly queue: LicenseTaskQueue,
+    private readonly redis: Redis,
     private readonly db: Db,
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  enqueue(jobId: string, userIds: string[]): void {
+  enqueue(job: EnqueuedJob, userIds: string[]): void {
+    const jobId = job.id;
     const started = performance.now();
-    const work = enqueueLicenseTasks(this.queue, jobId, userIds)
+    const work = enqueueLicenseTasks(this.queue, this.redis, job, userIds)
       .then(() => markTasksEnqueued(this.db, jobId))
       .then(() =>
         this.log.debug({ jobId, users: userIds.length, ms: Math.round(performance.now() - started) }, 'tasks enqueued'),

@@ -1,8 +1,14 @@
-import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
+import { UnrecoverableError, Worker } from 'bullmq';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Db } from '@licensing/db';
 import {
+  DEFAULT_FAIR_SHARE,
   decodeLicenseTask,
+  FairClock,
+  type FairShareOptions,
+  fairClockKey,
+  licenseTaskBackoff,
   type LICENSE_TASK_NAME,
   LICENSE_TASK_QUEUE,
   licenseTaskRetention,
@@ -16,7 +22,8 @@ import { UserTaskBatcher } from './user-task-batcher.ts';
 
 export interface LicenseWorkerOptions {
   db: Db;
-  connection: ConnectionOptions;
+  /** The worker's own connection (BullMQ duplicates it for blocking reads); also moves the fair-share clock. */
+  connection: Redis | Cluster;
   prefix: string;
   concurrency: number;
   batchSize: number;
@@ -30,6 +37,8 @@ export interface LicenseWorkerOptions {
   onTaskDone?: (seconds: number) => void;
   /** A span per task, joined to the trace of the request that accepted the job. */
   tracing?: boolean;
+  /** Must match the producers' (the API's and the reconciler's). */
+  fairShare?: FairShareOptions;
 }
 
 /**
@@ -80,11 +89,13 @@ export function createLicenseWorker(
     parallelism: options.batchParallelism,
     timeoutMs: options.batchTimeoutMs,
   });
+  let clock: FairClock | undefined;
   const worker = new Worker<LicenseTaskData, void, typeof LICENSE_TASK_NAME>(
     LICENSE_TASK_QUEUE,
     async (job) => {
       const task = decodeLicenseTask(job.data);
       if (!task) throw new UnrecoverableError(`malformed task payload: ${JSON.stringify(job.data).slice(0, 200)}`);
+      clock?.observe(job.priority);
       const started = performance.now();
       await batcher.submit(task);
       options.onTaskDone?.((performance.now() - started) / 1000);
@@ -100,7 +111,14 @@ export function createLicenseWorker(
       autorun: false,
       ...licenseTaskRetention,
       telemetry: taskTelemetry(options.tracing ?? false),
+      settings: { backoffStrategy: licenseTaskBackoff },
     },
+  );
+  clock = new FairClock(
+    options.connection,
+    fairClockKey(worker.toKey),
+    (options.fairShare ?? DEFAULT_FAIR_SHARE).chunk,
+    (err) => options.log.warn({ err }, 'fair-share clock not advanced'),
   );
   worker.on('error', (err) => options.log.error({ err }, 'worker error'));
   worker.on('failed', (job, err) =>

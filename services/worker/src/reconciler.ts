@@ -83,8 +83,8 @@ export class Reconciler {
   /** One pass; returns how many tasks were re-enqueued. Public for tests and operators. */
   async reconcile(): Promise<{ requeued: number; finished: number }> {
     const { db, queue, log } = this.deps;
-    const jobs = await db.execute<{ id: string; pending: number }>(sql`
-      SELECT j.id,
+    const jobs = await db.execute<{ id: string; customer_id: string; user_count: number; pending: number }>(sql`
+      SELECT j.id, j.customer_id, j.user_count,
              j.user_count - coalesce((SELECT sum(p.succeeded + p.failed) FROM license_job_progress p WHERE p.job_id = j.id), 0)::int AS pending
       FROM license_jobs j
       WHERE j.finished_at IS NULL AND j.created_at < now() - make_interval(secs => ${this.deps.graceSeconds ?? 5})
@@ -119,7 +119,8 @@ export class Reconciler {
         if (rows.length === 0) break;
         await enqueueLicenseTasks(
           queue,
-          job.id,
+          this.deps.redis,
+          { id: job.id, customerId: job.customer_id, userCount: job.user_count },
           rows.map((r) => r.user_id),
         );
         requeued += rows.length;

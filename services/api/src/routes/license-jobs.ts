@@ -146,7 +146,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
           deps.metrics.jobsAccepted.inc();
           deps.metrics.jobUsers.inc(userIds.length);
           for (const [product, seats] of reserved) deps.metrics.seatsReserved.inc({ product }, seats);
-          deps.enqueuer.enqueue(job.id, userIds);
+          deps.enqueuer.enqueue({ id: job.id, customerId: customer.id, userCount: userIds.length }, userIds);
           return respond(job.id);
         } catch (error) {
           if (error instanceof ProblemError) deps.metrics.jobsRefused.inc({ code: error.code });

@@ -1,0 +1,135 @@
+import type { Cluster, Redis } from 'ioredis';
+
+/**
+ * Fair sharing of the task queue between customers: start-time fair queueing expressed as BullMQ
+ * priorities, so one customer's 50,000-user job cannot hold another customer's work behind it.
+ *
+ * Every task gets a virtual start tag. A customer's tasks are tagged one after another from
+ * `max(clock, that customer's last tag)`, and the queue serves tags in order, in levels of `chunk`
+ * tags (a level is one BullMQ priority, first-in first-out within it). So customers with backlogs
+ * take turns, `chunk` tasks each per level, however many tasks each has queued; a customer that
+ * arrives later starts at the level being served now instead of behind everybody's backlog. The
+ * clock is the level the workers are serving: they advance it as they take tasks.
+ *
+ * Jobs of at most `interactiveMaxUsers` users are interactive (someone waits for "licenses updated"):
+ * they are tagged at the clock itself, ahead of their own customer's backlog too.
+ *
+ * Ordering is a matter of latency only: the worker applies a user's pending items of all jobs in
+ * acceptance order (Postgres decides), so tasks served in another order change nothing in the result.
+ *
+ * The clock and the customers' tags live beside the queue's keys (same prefix and queue name, so
+ * the same hash slot on a cluster). If Redis loses them, tagging restarts from zero, as the
+ * reconciler re-enqueues the lost tasks.
+ */
+export interface FairShareOptions {
+  /** Tasks of one customer in each priority level. */
+  chunk: number;
+  /** Jobs of at most this many users are placed at the clock. */
+  interactiveMaxUsers: number;
+}
+
+export const DEFAULT_FAIR_SHARE: FairShareOptions = { chunk: 100, interactiveMaxUsers: 100 };
+
+/** BullMQ's priorities are 1 (first) to 2^21 - 1; the levels wrap around after that many. */
+export const PRIORITY_LEVELS = 2 ** 21 - 1;
+
+/** A customer's tag is forgotten a day after its last job was tagged (its backlog is long gone). */
+const CUSTOMER_TAG_TTL_SECONDS = 24 * 3600;
+
+type RedisClient = Redis | Cluster;
+
+/** The BullMQ priority of the task with virtual start tag `tag`. */
+export function priorityOfTag(tag: number, chunk: number): number {
+  return 1 + (Math.floor(tag / chunk) % PRIORITY_LEVELS);
+}
+
+/** The clock's key, beside the queue's own keys (`keyOf` is the queue's or worker's `toKey`). */
+export const fairClockKey = (keyOf: (type: string) => string) => keyOf('fair-clock');
+const customerTagKey = (keyOf: (type: string) => string, customerId: string) => keyOf(`fair-tag:${customerId}`);
+
+// KEYS: clock, customer's next tag. ARGV: task count, interactive (1/0), TTL. Returns the first tag.
+const TAG_SCRIPT = `
+local clock = tonumber(redis.call('GET', KEYS[1]) or '0')
+if ARGV[2] == '1' then return clock end
+local start = math.max(clock, tonumber(redis.call('GET', KEYS[2]) or '0'))
+redis.call('SET', KEYS[2], start + tonumber(ARGV[1]), 'EX', tonumber(ARGV[3]))
+return start`;
+
+// KEYS: clock. ARGV: a served task's priority, chunk, levels. Moves the clock forward to that
+// task's level (a priority is a level modulo the number of levels: the nearest such level is it).
+const ADVANCE_SCRIPT = `
+local chunk = tonumber(ARGV[2])
+local levels = tonumber(ARGV[3])
+local level = math.floor(tonumber(redis.call('GET', KEYS[1]) or '0') / chunk)
+local served = level - (level % levels) + tonumber(ARGV[1]) - 1
+if served < level - levels / 2 then served = served + levels
+elseif served > level + levels / 2 then served = served - levels end
+if served > level then redis.call('SET', KEYS[1], served * chunk) end
+return 0`;
+
+/** Tags `count` tasks of a customer's job; returns the first task's tag (the rest follow it). */
+export async function tagTasks(
+  client: RedisClient,
+  keyOf: (type: string) => string,
+  customerId: string,
+  count: number,
+  interactive: boolean,
+): Promise<number> {
+  const start = await client.eval(
+    TAG_SCRIPT,
+    2,
+    fairClockKey(keyOf),
+    customerTagKey(keyOf, customerId),
+    count,
+    interactive ? 1 : 0,
+    CUSTOMER_TAG_TTL_SECONDS,
+  );
+  return Number(start);
+}
+
+/**
+ * The workers' side: reports the priorities of the tasks they take, so the clock follows the level
+ * being served. At most one update is in flight per process; priorities seen meanwhile are folded
+ * into the next one (the highest of them), so this costs Redis a call per level, not per task.
+ */
+export class FairClock {
+  private sent = 0;
+  private wanted = 0;
+  private inFlight = false;
+
+  constructor(
+    private readonly client: RedisClient,
+    private readonly clockKey: string,
+    private readonly chunk: number,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  observe(priority: number | undefined): void {
+    if (!priority) return; // tasks enqueued without a priority (before fair sharing) change nothing
+    if (!isLaterLevel(priority, this.wanted || this.sent)) return;
+    this.wanted = priority;
+    if (!this.inFlight) void this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    this.inFlight = true;
+    try {
+      while (this.wanted) {
+        const priority = this.wanted;
+        this.wanted = 0;
+        await this.client.eval(ADVANCE_SCRIPT, 1, this.clockKey, priority, this.chunk, PRIORITY_LEVELS);
+        this.sent = priority;
+      }
+    } catch (err) {
+      this.onError(err);
+    } finally {
+      this.inFlight = false;
+    }
+  }
+}
+
+/** Whether priority `a` is a later level than `b` (0: none yet), levels wrapping around. */
+function isLaterLevel(a: number, b: number): boolean {
+  if (b === 0) return true;
+  return a > b ? a - b < PRIORITY_LEVELS / 2 : b - a > PRIORITY_LEVELS / 2;
+}

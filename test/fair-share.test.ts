@@ -1,0 +1,167 @@
+// Fair sharing between customers: a small job of another customer is applied before a big job's
+// remaining users, and two customers' big jobs take turns. Ordering is observed through the
+// finishing times Postgres records per user, never through timing.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_FAIR_SHARE,
+  FairClock,
+  fairClockKey,
+  PRIORITY_LEVELS,
+  priorityOfTag,
+  tagTasks,
+} from '@licensing/queue';
+import { createTestEnv, silentLog, startTestSystem, startTestWorker, type TestSystem } from './support/test-env.ts';
+import { expectSeatInvariant, PartnerClient } from './support/client.ts';
+import { SUITE, TEST_PRODUCTS } from './fixtures.ts';
+
+const { chunk, interactiveMaxUsers } = DEFAULT_FAIR_SHARE;
+const BIG = 3 * chunk; // three priority levels, and well above the interactive size
+
+let system: TestSystem;
+let partner: PartnerClient;
+
+beforeAll(async () => {
+  system = await startTestSystem({ products: TEST_PRODUCTS });
+  partner = await PartnerClient.create(system.api);
+});
+
+afterAll(async () => {
+  await system?.close();
+});
+
+async function customerWithUsers(name: string, count: number) {
+  const customer = await partner.customer(name);
+  const users = await partner.users(customer, count);
+  await partner.subscribe(customer, SUITE.id, count);
+  return { customer, users };
+}
+
+async function acceptJob(customer: string, users: string[]): Promise<string> {
+  const res = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  return res.body.id;
+}
+
+/** Waits until the API has put every accepted job's tasks on the (paused) queue. */
+async function waitUntilEnqueued(jobIds: string[]) {
+  const { sql } = system.env;
+  for (let i = 0; i < 200; i++) {
+    const [row] = await sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM license_jobs WHERE id = ANY(${jobIds}) AND tasks_enqueued_at IS NOT NULL`;
+    if (row!.n === jobIds.length) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('tasks were not enqueued');
+}
+
+/** How many of `jobId`'s users were applied after `otherJobId` finished. */
+async function appliedAfter(jobId: string, otherJobId: string): Promise<number> {
+  const [row] = await system.env.sql<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM license_job_items i, license_jobs other
+    WHERE i.job_id = ${jobId} AND other.id = ${otherJobId} AND i.finished_at > other.finished_at`;
+  return row!.n;
+}
+
+/** Runs a worker that takes few tasks at a time, so the queue's order decides the order applied. */
+async function drainWithSmallWorker(customerJobs: [string, string][]) {
+  const worker = await startTestWorker(system.env, { concurrency: 5, batchSize: 5 });
+  try {
+    for (const [customer, job] of customerJobs) {
+      const done = await partner.waitForJob(customer, job);
+      expect(done.status).toBe('completed');
+    }
+  } finally {
+    await worker.close();
+  }
+}
+
+describe('fair share between customers', () => {
+  it("applies another customer's small job before a big job's remaining users", async () => {
+    await system.env.queue.pause();
+    const big = await customerWithUsers('Big customer', BIG);
+    const small = await customerWithUsers('Small customer', 5);
+    const bigJob = await acceptJob(big.customer, big.users);
+    const smallJob = await acceptJob(small.customer, small.users);
+    await waitUntilEnqueued([bigJob, smallJob]);
+    await system.env.queue.resume();
+
+    await drainWithSmallWorker([
+      [big.customer, bigJob],
+      [small.customer, smallJob],
+    ]);
+    // Queued behind at most the big job's first level: two of its three levels wait for it.
+    expect(await appliedAfter(bigJob, smallJob)).toBeGreaterThanOrEqual(BIG - chunk - 20);
+    expect(await appliedAfter(smallJob, bigJob)).toBe(0);
+    await expectSeatInvariant(system.env.sql);
+  });
+
+  it("takes turns between two customers' big jobs, one customer's several jobs counting as one backlog", async () => {
+    await system.env.queue.pause();
+    const first = await customerWithUsers('First big customer', BIG);
+    const second = await customerWithUsers('Second big customer', BIG);
+    // The first customer's users in two jobs, accepted before the second customer's one job.
+    const firstJobA = await acceptJob(first.customer, first.users.slice(0, BIG / 2 + 10));
+    const firstJobB = await acceptJob(first.customer, first.users.slice(BIG / 2 + 10));
+    const secondJob = await acceptJob(second.customer, second.users);
+    await waitUntilEnqueued([firstJobA, firstJobB, secondJob]);
+    await system.env.queue.resume();
+
+    await drainWithSmallWorker([
+      [first.customer, firstJobA],
+      [first.customer, firstJobB],
+      [second.customer, secondJob],
+    ]);
+    // In first-in first-out order the second customer would wait for all of the first's users;
+    // with turns, much of its job is applied before the first customer's second job finishes.
+    const [row] = await system.env.sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM license_job_items i, license_jobs b
+      WHERE i.job_id = ${secondJob} AND b.id = ${firstJobB} AND i.finished_at < b.finished_at`;
+    expect(row!.n).toBeGreaterThanOrEqual(BIG - chunk - 20);
+    await expectSeatInvariant(system.env.sql);
+  });
+});
+
+describe('fair-share tags and clock', () => {
+  it('tags a customer after its own backlog, a new customer and interactive jobs at the clock', async () => {
+    const env = await createTestEnv();
+    try {
+      const keyOf = env.queue.toKey;
+      const [a, b] = [randomUUID(), randomUUID()];
+      expect(await tagTasks(env.redis, keyOf, a, 250, false)).toBe(0);
+      expect(await tagTasks(env.redis, keyOf, a, 10, false)).toBe(250);
+      expect(await tagTasks(env.redis, keyOf, b, 10, false)).toBe(0);
+      expect(await tagTasks(env.redis, keyOf, a, interactiveMaxUsers, true)).toBe(0);
+
+      // Workers serving the third level move the clock there: newcomers start at it.
+      const clock = new FairClock(env.redis, fairClockKey(keyOf), chunk, (err) => silentLog.error(err));
+      clock.observe(priorityOfTag(2 * chunk + 5, chunk));
+      await expect.poll(() => env.redis.get(fairClockKey(keyOf))).toBe(String(2 * chunk));
+      expect(await tagTasks(env.redis, keyOf, randomUUID(), 10, false)).toBe(2 * chunk);
+      expect(await tagTasks(env.redis, keyOf, a, 10, true)).toBe(2 * chunk);
+      expect(await tagTasks(env.redis, keyOf, a, 10, false)).toBe(260); // its backlog is still ahead
+      // A lower level seen late (tasks finish out of order) never moves the clock back.
+      clock.observe(priorityOfTag(0, chunk));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await env.redis.get(fairClockKey(keyOf))).toBe(String(2 * chunk));
+    } finally {
+      await env.close();
+    }
+  });
+
+  it('keeps moving forward across the wrap-around of BullMQ priorities', async () => {
+    const env = await createTestEnv();
+    try {
+      const key = fairClockKey(env.queue.toKey);
+      const lastLevel = PRIORITY_LEVELS - 1;
+      await env.redis.set(key, String(lastLevel * chunk));
+      expect(priorityOfTag(lastLevel * chunk, chunk)).toBe(PRIORITY_LEVELS);
+      expect(priorityOfTag((lastLevel + 1) * chunk, chunk)).toBe(1);
+      const clock = new FairClock(env.redis, key, chunk, (err) => silentLog.error(err));
+      clock.observe(1); // the level after the last one
+      await expect.poll(() => env.redis.get(key)).toBe(String((lastLevel + 1) * chunk));
+    } finally {
+      await env.close();
+    }
+  });
+});
