@@ -141,7 +141,7 @@ describe('Redis loses the queue', () => {
           (
             await env.sql`SELECT count(*)::int AS n FROM license_job_items WHERE job_id = ${res.body.id} AND status <> 'pending'`
           )[0].n,
-        { interval: 5 },
+        { interval: 5, timeout: 15_000 },
       )
       .toBeGreaterThan(0);
     await redis.flushall();
