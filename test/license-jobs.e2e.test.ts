@@ -185,15 +185,19 @@ describe('bulk assign and revoke', () => {
     });
     const frResult = (await partner.results(customer, regional.body.id, 'failed'))[0];
     expect(frResult.userId).toBe(fr);
-    expect(frResult.changes.map((c: any) => [c.productId, c.outcome, c.error?.code])).toEqual([
-      [REGIONAL.id, 'failed', 'ProhibitedInUsageLocationViolation'],
-      [REFUSED_IN_FR.id, 'failed', 'ProhibitedInUsageLocationViolation'],
+    expect(frResult.changes.map((c: any) => [c.productId, c.outcome, c.error?.code, c.error?.productIds])).toEqual([
+      [REGIONAL.id, 'failed', 'ProhibitedInUsageLocationViolation', [REGIONAL.id]],
+      [REFUSED_IN_FR.id, 'failed', 'ProhibitedInUsageLocationViolation', [REFUSED_IN_FR.id]],
     ]);
 
     // Add-on without its base fails; the same add-on with its base in the same job succeeds.
     const addon = await partner.startJob(customer, { userIds: [us!], assign: [{ productId: ADDON.id }] });
     const addonJob = await partner.waitForJob(customer, addon.body.id);
     expect(addonJob).toMatchObject({ status: 'failed', errorsByCode: { DependencyViolation: 1 } });
+    expect((await partner.results(customer, addon.body.id))[0].changes[0].error).toMatchObject({
+      code: 'DependencyViolation',
+      productIds: [SUITE.id],
+    });
     const both = await partner.startJob(customer, {
       userIds: [us!],
       assign: [{ productId: SUITE.id }, { productId: ADDON.id }],
@@ -209,6 +213,10 @@ describe('bulk assign and revoke', () => {
       status: 'failed',
       errorsByCode: { MutuallyExclusiveViolation: 1 },
     });
+    expect((await partner.results(customer, exclusive.body.id))[0].changes[0].error).toMatchObject({
+      code: 'MutuallyExclusiveViolation',
+      productIds: [SUITE.id, SUITE_BASIC.id],
+    });
     const swap = await partner.startJob(customer, {
       userIds: [holder!],
       revoke: [SUITE_BASIC.id],
@@ -218,13 +226,17 @@ describe('bulk assign and revoke', () => {
     const swapped = await partner.call('GET', `/v1/customers/${customer}/users/${holder}`);
     expect(swapped.body.licenses.map((l: any) => l.productId)).toEqual([SUITE.id]);
 
-    // A plan that requires a disabled plan.
+    // A plan that requires a disabled plan would fail every user: refused up front, nothing reserved.
     const plans = await partner.startJob(customer, {
       userIds: [holder!],
       assign: [{ productId: SUITE.id, disabledServicePlans: ['SHAREPOINT'] }],
     });
-    const plansJob = await partner.waitForJob(customer, plans.body.id);
-    expect(plansJob).toMatchObject({ status: 'failed', errorsByCode: { DependencyViolation: 1 } });
+    expect(plans.status).toBe(422);
+    expect(plans.body).toMatchObject({
+      code: 'invalid_service_plans',
+      productId: SUITE.id,
+      servicePlanIds: ['SHAREPOINT'],
+    });
     const subs = await partner.subscriptions(customer);
     expect(subs[SUITE.id]).toMatchObject({ assigned: 2, reserved: 0 });
     expect(subs[SUITE_BASIC.id]).toMatchObject({ assigned: 0, reserved: 0 });
@@ -478,8 +490,8 @@ describe('cancellation', () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({
       status: 'cancelled',
-      progress: { total: 100, pending: 0, succeeded: 0, failed: 100 },
-      errorsByCode: { JobCancelled: 100 },
+      progress: { total: 100, pending: 0, succeeded: 0, failed: 0, cancelled: 100 },
+      errorsByCode: {},
     });
     expect(cancelled.body.finishedAt).not.toBeNull();
     expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({
@@ -496,15 +508,11 @@ describe('cancellation', () => {
     const again = await partner.call('POST', `/v1/customers/${customer}/license-jobs/${job.body.id}/cancel`);
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('job_finished');
-    const results = await partner.results(customer, job.body.id, 'failed');
-    expect(results[0].changes).toEqual([
-      {
-        productId: SUITE.id,
-        action: 'assign',
-        outcome: 'failed',
-        error: { code: 'JobCancelled', message: expect.any(String) },
-      },
-    ]);
+    expect(await partner.results(customer, job.body.id, 'failed')).toEqual([]);
+    const results = await partner.results(customer, job.body.id, 'cancelled');
+    expect(results).toHaveLength(100);
+    expect(results[0].status).toBe('cancelled');
+    expect(results[0].changes).toEqual([{ productId: SUITE.id, action: 'assign', outcome: 'skipped' }]);
   });
 });
 

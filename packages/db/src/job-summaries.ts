@@ -13,10 +13,10 @@ export async function addJobProgress(tx: DbOrTx, deltas: JobProgressDelta[]): Pr
   await executePrepared(
     tx,
     sql`
-    INSERT INTO license_job_progress (job_id, succeeded, failed, errors_by_code)
-    SELECT x.job_id, x.succeeded, x.failed, x.errors_by_code
-    FROM jsonb_to_recordset(${sql.param(JSON.stringify(deltas.map((d) => ({ job_id: d.jobId, succeeded: d.succeeded, failed: d.failed, errors_by_code: d.errorsByCode }))))}::jsonb)
-      AS x(job_id uuid, succeeded int, failed int, errors_by_code jsonb)`,
+    INSERT INTO license_job_progress (job_id, succeeded, failed, cancelled, errors_by_code)
+    SELECT x.job_id, x.succeeded, x.failed, x.cancelled, x.errors_by_code
+    FROM jsonb_to_recordset(${sql.param(JSON.stringify(deltas.map((d) => ({ job_id: d.jobId, succeeded: d.succeeded, failed: d.failed, cancelled: d.cancelled, errors_by_code: d.errorsByCode }))))}::jsonb)
+      AS x(job_id uuid, succeeded int, failed int, cancelled int, errors_by_code jsonb)`,
   );
 }
 
@@ -38,6 +38,7 @@ export async function countJobSummaries(
     total: number;
     succeeded: number;
     failed: number;
+    cancelled: number;
     errors: Record<string, number> | null;
   }>(
     db,
@@ -45,6 +46,7 @@ export async function countJobSummaries(
     SELECT j.id, j.user_count AS total,
       coalesce((SELECT sum(p.succeeded) FROM license_job_progress p WHERE p.job_id = j.id), 0)::int AS succeeded,
       coalesce((SELECT sum(p.failed) FROM license_job_progress p WHERE p.job_id = j.id), 0)::int AS failed,
+      coalesce((SELECT sum(p.cancelled) FROM license_job_progress p WHERE p.job_id = j.id), 0)::int AS cancelled,
       (SELECT jsonb_object_agg(e.code, e.n) FROM (
          SELECT c.key AS code, sum(c.value::int)::int AS n
          FROM license_job_progress p, jsonb_each_text(p.errors_by_code) AS c
@@ -53,7 +55,13 @@ export async function countJobSummaries(
   );
   for (const r of rows) {
     result.set(r.id, {
-      progress: { total: r.total, pending: r.total - r.succeeded - r.failed, succeeded: r.succeeded, failed: r.failed },
+      progress: {
+        total: r.total,
+        pending: r.total - r.succeeded - r.failed - r.cancelled,
+        succeeded: r.succeeded,
+        failed: r.failed,
+        cancelled: r.cancelled,
+      },
       // Codes in alphabetical order, whatever order jsonb keeps its keys in.
       errorsByCode: Object.fromEntries(Object.entries(r.errors ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))),
     });

@@ -96,10 +96,15 @@ export const licenseJobs = pgTable('license_jobs', {
   summary: jsonb('summary').$type<JobSummary>(),
   /** Set once the API has added every task of the job to the queue (see the reconciler). */
   tasksEnqueuedAt: ts('tasks_enqueued_at'),
+  /** The client's own reference for the job (1.1), echoed and filterable. */
+  clientReference: text('client_reference'),
+  /** The finished job whose failed and cancelled users this job retries (1.1). */
+  retryOf: uuid('retry_of'),
 });
 
 export interface JobSummary {
-  progress: { total: number; pending: number; succeeded: number; failed: number };
+  /** `cancelled` is absent from summaries frozen before it existed (read as 0). */
+  progress: { total: number; pending: number; succeeded: number; failed: number; cancelled?: number };
   errorsByCode: Record<string, number>;
 }
 
@@ -131,6 +136,7 @@ export const licenseJobProgress = pgTable('license_job_progress', {
   jobId: uuid('job_id').notNull(),
   succeeded: integer('succeeded').notNull(),
   failed: integer('failed').notNull(),
+  cancelled: integer('cancelled').notNull(),
   errorsByCode: jsonb('errors_by_code').$type<Record<string, number>>().notNull(),
 });
 

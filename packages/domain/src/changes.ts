@@ -6,8 +6,6 @@ export const VIOLATION_CODES = [
   'DependencyViolation',
   'CountViolation',
   'UserNotFound',
-  // Not a rule: the user was still pending when the job was cancelled.
-  'JobCancelled',
 ] as const;
 export type ViolationCode = (typeof VIOLATION_CODES)[number];
 
@@ -30,11 +28,23 @@ export interface RequestedChanges {
   revoke: string[];
 }
 
+/**
+ * Why a change failed, naming what the partner must act on: for DependencyViolation the required
+ * products (or service plans) that are missing, for MutuallyExclusiveViolation the products in
+ * conflict, for ProhibitedInUsageLocationViolation and CountViolation the product itself.
+ */
+export interface ChangeError {
+  code: ViolationCode;
+  message: string;
+  productIds?: string[];
+  servicePlanIds?: string[];
+}
+
 export interface ChangeResult {
   productId: string;
   action: 'assign' | 'revoke';
   outcome: ChangeOutcome;
-  error?: { code: ViolationCode; message: string };
+  error?: ChangeError;
 }
 
 export interface UserState {

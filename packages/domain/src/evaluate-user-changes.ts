@@ -2,14 +2,16 @@ import type { Catalog, Product } from './catalog.ts';
 import {
   normalizePlans,
   usageCountry,
+  type ChangeError,
   type ChangeResult,
   type EvaluateUserChanges,
   type License,
   type UserEvaluation,
   type ViolationCode,
 } from './changes.ts';
+import { requiredDisabledPlans, servicePlanConflicts } from './service-plans.ts';
 
-type Violation = { code: ViolationCode; message: string };
+type Violation = ChangeError;
 
 const quote = (ids: readonly string[]) => ids.map((id) => `"${id}"`).join(', ');
 
@@ -25,6 +27,7 @@ function locationViolation(product: Product | undefined, productId: string, coun
     ? {
         code: 'ProhibitedInUsageLocationViolation',
         message: `Product "${productId}" is not available in usage location "${country}"`,
+        productIds: [productId],
       }
     : undefined;
 }
@@ -35,18 +38,14 @@ function planViolation(
   disabled: readonly string[],
 ): Violation | undefined {
   if (!product) return undefined;
-  const off = new Set(disabled);
-  for (const plan of product.servicePlans) {
-    if (off.has(plan.id)) continue;
-    const missing = (plan.requires ?? []).filter((r) => off.has(r));
-    if (missing.length) {
-      return {
-        code: 'DependencyViolation',
-        message: `Service plan "${plan.id}" of "${productId}" requires ${quote(missing)}, which would be disabled`,
-      };
-    }
-  }
-  return undefined;
+  const conflicts = servicePlanConflicts(product, disabled);
+  const first = conflicts[0];
+  if (!first) return undefined;
+  return {
+    code: 'DependencyViolation',
+    message: `Service plan "${first.servicePlanId}" of "${productId}" requires ${quote(first.disabledRequirements)}, which would be disabled`,
+    servicePlanIds: requiredDisabledPlans(conflicts),
+  };
 }
 
 /**
@@ -106,13 +105,14 @@ export const evaluateUserChanges: EvaluateUserChanges = ({ catalog, user, change
       errors.set(change, location);
       continue;
     }
-    const rival = [...after.keys()].find(
+    const rivals = [...after.keys()].filter(
       (other) => other !== change.productId && excludesEachOther(catalog, change.productId, other),
     );
-    if (rival) {
+    if (rivals.length) {
       errors.set(change, {
         code: 'MutuallyExclusiveViolation',
-        message: `Product "${change.productId}" cannot be held together with "${rival}"`,
+        message: `Product "${change.productId}" cannot be held together with ${quote(rivals)}`,
+        productIds: [change.productId, ...rivals],
       });
       continue;
     }
@@ -121,6 +121,7 @@ export const evaluateUserChanges: EvaluateUserChanges = ({ catalog, user, change
       errors.set(change, {
         code: 'DependencyViolation',
         message: `Product "${change.productId}" requires one of ${quote(requires)}`,
+        productIds: [...requires],
       });
       continue;
     }
@@ -140,9 +141,12 @@ export const evaluateUserChanges: EvaluateUserChanges = ({ catalog, user, change
       return requires.includes(change.productId) && !requires.some((p) => after.has(p));
     });
     if (orphan) {
+      const requires = catalog.get(orphan)?.requiresAnyOf ?? [];
       errors.set(change, {
         code: 'DependencyViolation',
-        message: `Product "${orphan}" requires "${change.productId}" (or another of ${quote(catalog.get(orphan)?.requiresAnyOf ?? [])}), so it cannot be revoked`,
+        message: `Product "${orphan}" requires "${change.productId}" (or another of ${quote(requires)}), so it cannot be revoked`,
+        // Every product the kept one requires is missing after the job: keeping any one of them would do.
+        productIds: [...requires],
       });
     }
   }
@@ -151,7 +155,11 @@ export const evaluateUserChanges: EvaluateUserChanges = ({ catalog, user, change
   if (errors.size === 0) {
     for (const change of results) {
       if (change.action === 'assign' && change.outcome === 'assigned' && !hasSeat(change.productId)) {
-        errors.set(change, { code: 'CountViolation', message: `No license of "${change.productId}" is available` });
+        errors.set(change, {
+          code: 'CountViolation',
+          message: `No license of "${change.productId}" is available`,
+          productIds: [change.productId],
+        });
         break;
       }
     }

@@ -2,3 +2,4 @@ export * from './catalog.ts';
 export * from './changes.ts';
 export * from './evaluate-user-changes.ts';
 export * from './job-status.ts';
+export * from './service-plans.ts';

@@ -2,6 +2,10 @@ export const JOB_STATUSES = ['queued', 'running', 'completed', 'completed_with_e
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'completed_with_errors', 'failed', 'cancelled'];
 
+/** A job's users by where they stand: `pending` until applied, then succeeded, failed, or cancelled (never applied). */
+export const JOB_RESULT_STATUSES = ['pending', 'succeeded', 'failed', 'cancelled'] as const;
+export type JobResultStatus = (typeof JOB_RESULT_STATUSES)[number];
+
 /** The final status of a job whose users are all done: every one succeeded, some did, or none did. */
 export function finalJobStatus(succeeded: number, failed: number): JobStatus {
   if (failed === 0) return 'completed';
@@ -14,6 +18,8 @@ export interface JobProgressDelta {
   jobId: string;
   succeeded: number;
   failed: number;
+  /** Users a cancel left unapplied. */
+  cancelled: number;
   errorsByCode: Record<string, number>;
 }
 
@@ -25,7 +31,7 @@ export function progressDeltas(
   for (const item of items) {
     let delta = byJob.get(item.jobId);
     if (!delta) {
-      delta = { jobId: item.jobId, succeeded: 0, failed: 0, errorsByCode: {} };
+      delta = { jobId: item.jobId, succeeded: 0, failed: 0, cancelled: 0, errorsByCode: {} };
       byJob.set(item.jobId, delta);
     }
     if (item.status === 'succeeded') {

@@ -1,5 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
-import { catalogOf, evaluateUserChanges, type License, type Product, type RequestedChanges } from '../src/index.ts';
+import {
+  catalogOf,
+  evaluateUserChanges,
+  requiredDisabledPlans,
+  servicePlanConflicts,
+  type License,
+  type Product,
+  type RequestedChanges,
+} from '../src/index.ts';
 
 const products: Product[] = [
   {
@@ -424,7 +432,7 @@ describe('evaluateUserChanges: interpretations and edge cases', () => {
           productId: 'E3',
           action: 'revoke',
           outcome: 'failed',
-          error: { code: 'DependencyViolation', message: expect.any(String) },
+          error: { code: 'DependencyViolation', message: expect.any(String), productIds: ['E3', 'E5'] },
         },
         { productId: 'COPILOT', action: 'assign', outcome: 'skipped' },
       ],
@@ -473,5 +481,73 @@ describe('evaluateUserChanges: interpretations and edge cases', () => {
       'COPILOT: skipped',
     ]);
     expect(hasSeat.mock.calls).toEqual([['E5'], ['BASIC']]);
+  });
+});
+
+describe('evaluateUserChanges: what the partner must act on', () => {
+  const errorOf = (
+    licenses: License[],
+    requested: RequestedChanges,
+    opts: { usageLocation?: string | null; seats?: boolean } = {},
+  ) => {
+    const result = evaluateUserChanges({
+      catalog,
+      user: { usageLocation: opts.usageLocation ?? null, customerCountry: 'US', licenses },
+      changes: requested,
+      hasSeat: () => opts.seats ?? true,
+    });
+    return result.changes.find((c) => c.error)?.error;
+  };
+
+  it('names the required products missing for an add-on without its base', () => {
+    expect(errorOf([], changes(['PHONE']))).toMatchObject({ code: 'DependencyViolation', productIds: ['E3', 'E5'] });
+  });
+
+  it('names the required products a revoke would leave missing', () => {
+    expect(errorOf([lic('E3'), lic('PHONE')], changes([], ['E3']))).toMatchObject({
+      code: 'DependencyViolation',
+      productIds: ['E3', 'E5'],
+    });
+  });
+
+  it('names the disabled plans that enabled plans require', () => {
+    const error = errorOf([], changes([['E3', ['SPO', 'EXO']]]));
+    expect(error).toMatchObject({ code: 'DependencyViolation', servicePlanIds: ['EXO', 'SPO'] });
+    expect(error).not.toHaveProperty('productIds');
+  });
+
+  it('names every product in conflict, the assigned one first', () => {
+    expect(errorOf([lic('BASIC')], changes(['E3']))).toMatchObject({
+      code: 'MutuallyExclusiveViolation',
+      productIds: ['E3', 'BASIC'],
+    });
+  });
+
+  it('names the product refused in the usage location, and the one without a seat', () => {
+    expect(errorOf([], changes(['COPILOT']), { usageLocation: 'CN' })).toMatchObject({
+      code: 'ProhibitedInUsageLocationViolation',
+      productIds: ['COPILOT'],
+    });
+    expect(errorOf([], changes(['E5']), { seats: false })).toMatchObject({
+      code: 'CountViolation',
+      productIds: ['E5'],
+    });
+  });
+});
+
+describe('servicePlanConflicts', () => {
+  const e3 = products[0]!;
+  it('is empty when no enabled plan requires a disabled one', () => {
+    expect(servicePlanConflicts(e3, [])).toEqual([]);
+    expect(servicePlanConflicts(e3, ['SPO', 'FORMS', 'PLANNER'])).toEqual([]);
+  });
+  it('lists each enabled plan with the disabled plans it requires', () => {
+    const conflicts = servicePlanConflicts(e3, ['SPO']);
+    expect(conflicts).toEqual([
+      { servicePlanId: 'FORMS', disabledRequirements: ['SPO'] },
+      { servicePlanId: 'PLANNER', disabledRequirements: ['SPO'] },
+    ]);
+    expect(requiredDisabledPlans(conflicts)).toEqual(['SPO']);
+    expect(requiredDisabledPlans(servicePlanConflicts(e3, ['SPO', 'EXO', 'FORMS']))).toEqual(['EXO', 'SPO']);
   });
 });

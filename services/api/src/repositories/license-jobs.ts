@@ -1,5 +1,5 @@
 // Bulk license jobs. Every query is scoped by customer, which the caller has scoped to its partner.
-import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import {
   addJobProgress,
   countJobSummaries,
@@ -10,9 +10,15 @@ import {
   type JobSummary,
 } from '@licensing/db';
 import { conflict, unprocessable } from '@licensing/http';
-import { normalizePlans, type AssignChange, type ChangeResult, type JobStatus } from '@licensing/domain';
+import {
+  normalizePlans,
+  type AssignChange,
+  type ChangeResult,
+  type JobResultStatus,
+  type JobStatus,
+} from '@licensing/domain';
 import type { PageQuery } from '../schemas/common.ts';
-import type { Job } from '../schemas/license-jobs.ts';
+import type { Job, ListJobsQuery } from '../schemas/license-jobs.ts';
 import { seatUsage } from './seats.ts';
 import { findCustomerUsers } from './users.ts';
 
@@ -25,6 +31,9 @@ export interface NewLicenseJob {
   assign: Required<AssignChange>[];
   revoke: string[];
   idempotencyKey?: string;
+  clientReference?: string;
+  /** The finished job whose failed and cancelled users this one retries. */
+  retryOf?: string;
 }
 
 /**
@@ -67,6 +76,8 @@ export async function createJobWithReservations(
       revoke: input.revoke,
       userCount: input.userIds.length,
       idempotencyKey: input.idempotencyKey ?? null,
+      clientReference: input.clientReference ?? null,
+      retryOf: input.retryOf ?? null,
     })
     .returning();
 
@@ -146,17 +157,22 @@ export async function getJobRow(db: Db, customerId: string, jobId: string): Prom
 export async function listJobRows(
   db: DbOrTx,
   customerId: string,
-  page: PageQuery,
+  query: ListJobsQuery,
 ): Promise<{ items: JobRow[]; total: number }> {
-  const where = eq(tables.licenseJobs.customerId, customerId);
+  const jobs = tables.licenseJobs;
+  const where = and(
+    eq(jobs.customerId, customerId),
+    query.status ? inArray(jobs.status, query.status) : undefined,
+    query.clientReference !== undefined ? eq(jobs.clientReference, query.clientReference) : undefined,
+  );
   const [items, [totals]] = await Promise.all([
     db
       .select()
       .from(tables.licenseJobs)
       .where(where)
       .orderBy(desc(tables.licenseJobs.seq))
-      .limit(page.pageSize)
-      .offset((page.page - 1) * page.pageSize),
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize),
     db.select({ total: count() }).from(tables.licenseJobs).where(where),
   ]);
   return { items, total: totals?.total ?? 0 };
@@ -191,16 +207,14 @@ function toJob(row: JobRow, summary: JobSummary): Job {
       revoke: row.revoke,
       userCount: row.userCount,
     },
-    progress: summary.progress,
+    progress: { ...summary.progress, cancelled: summary.progress.cancelled ?? 0 },
     errorsByCode: summary.errorsByCode,
+    clientReference: row.clientReference,
+    retryOf: row.retryOf,
   };
 }
 
-export async function listJobResults(
-  db: DbOrTx,
-  jobId: string,
-  query: PageQuery & { status?: 'pending' | 'succeeded' | 'failed' },
-) {
+export async function listJobResults(db: DbOrTx, jobId: string, query: PageQuery & { status?: JobResultStatus }) {
   const items = tables.licenseJobItems;
   const where = and(eq(items.jobId, jobId), query.status ? eq(items.status, query.status) : undefined);
   const [rows, [totals]] = await Promise.all([
@@ -222,7 +236,7 @@ export async function listJobResults(
   return {
     items: rows.map((r) => ({
       ...r,
-      status: r.status as 'pending' | 'succeeded' | 'failed',
+      status: r.status as JobResultStatus,
       changes: r.changes ?? [],
     })),
     total: totals?.total ?? 0,
@@ -240,11 +254,11 @@ export async function pendingUserIds(db: DbOrTx, jobId: string): Promise<string[
 }
 
 /**
- * Cancels an unfinished job: its still-pending users are reported failed with JobCancelled and
- * their reserved seats are released, in one transaction. Users already applied stay applied. A
- * worker that read one of these items before the cancel commits finds it no longer pending when it
- * marks it done, and rolls back its whole batch (see applyUserChanges), so no license is changed
- * for a cancelled user. Returns false when the job had already finished.
+ * Cancels an unfinished job: its still-pending users become `cancelled` (every change `skipped`,
+ * nothing applied) and their reserved seats are released, in one transaction. Users already applied
+ * stay applied. A worker that read one of these items before the cancel commits finds it no longer
+ * pending when it marks it done, and rolls back its whole batch (see applyUserChanges), so no
+ * license is changed for a cancelled user.
  */
 export async function cancelJob(
   tx: DbOrTx,
@@ -260,26 +274,18 @@ export async function cancelJob(
     SELECT id, finished_at, assign, revoke FROM license_jobs WHERE id = ${jobId} AND customer_id = ${customerId} FOR UPDATE`);
   if (!job) return 'not_found';
   if (job.finished_at) return 'finished';
-  const error = { code: 'JobCancelled' as const, message: 'The job was cancelled before this user was processed.' };
   const changes: ChangeResult[] = [
-    ...job.revoke.map((productId) => ({ productId, action: 'revoke' as const, outcome: 'failed' as const, error })),
-    ...job.assign.map((a) => ({
-      productId: a.productId,
-      action: 'assign' as const,
-      outcome: 'failed' as const,
-      error,
-    })),
+    ...job.revoke.map((productId) => ({ productId, action: 'revoke' as const, outcome: 'skipped' as const })),
+    ...job.assign.map((a) => ({ productId: a.productId, action: 'assign' as const, outcome: 'skipped' as const })),
   ];
   const [{ cancelled }] = (await tx.execute<{ cancelled: number }>(sql`
     WITH c AS (
-      UPDATE license_job_items SET status = 'failed', changes = ${sql.param(JSON.stringify(changes))}::jsonb, error_codes = '{JobCancelled}', finished_at = now()
+      UPDATE license_job_items SET status = 'cancelled', changes = ${sql.param(JSON.stringify(changes))}::jsonb, finished_at = now()
       WHERE job_id = ${jobId} AND status = 'pending'
       RETURNING 1)
     SELECT count(*)::int AS cancelled FROM c`)) as unknown as [{ cancelled: number }];
-  // Failing the pending items releases their reservations; the delta keeps the job's progress exact.
-  await addJobProgress(tx, [
-    { jobId, succeeded: 0, failed: cancelled, errorsByCode: cancelled ? { JobCancelled: cancelled } : {} },
-  ]);
+  // Ending the pending items releases their reservations; the delta keeps the job's progress exact.
+  await addJobProgress(tx, [{ jobId, succeeded: 0, failed: 0, cancelled, errorsByCode: {} }]);
   const summary = (await countJobSummaries(tx, [jobId])).get(jobId)!;
   await tx.execute(sql`
     UPDATE license_jobs SET status = 'cancelled', started_at = coalesce(started_at, now()), finished_at = now(), summary = ${sql.param(JSON.stringify(summary))}::jsonb

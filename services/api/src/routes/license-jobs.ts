@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { getProducts, retryOnConflict, type Db } from '@licensing/db';
 import { badRequest, conflict, notFound, ProblemError, unprocessable } from '@licensing/http';
-import { normalizePlans } from '@licensing/domain';
+import { normalizePlans, requiredDisabledPlans, servicePlanConflicts } from '@licensing/domain';
 import { partnerOf } from '../auth.ts';
 import { pathId } from '../ids.ts';
 import { customerInScope } from './customers.ts';
@@ -19,7 +19,7 @@ import {
   listJobResults,
   listJobRows,
 } from '../repositories/license-jobs.ts';
-import { paged, pagedSchema, pageQuery, problemSchema } from '../schemas/common.ts';
+import { paged, pagedSchema, problemSchema } from '../schemas/common.ts';
 import { customerParams } from '../schemas/customers.ts';
 import {
   createLicenseJobBody,
@@ -27,6 +27,7 @@ import {
   jobParams,
   jobResultSchema,
   jobSchema,
+  listJobsQuery,
   resultsQuery,
   type CreateLicenseJob,
 } from '../schemas/license-jobs.ts';
@@ -47,7 +48,10 @@ export interface LicenseJobDeps {
 export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
   const { db } = deps;
 
-  /** Products must exist, and disabled plans must be plans of their product. */
+  /**
+   * Products must exist, disabled plans must be plans of their product, and must not break the
+   * product's own plan dependencies (that would fail every user, so it is refused up front).
+   */
   async function validateProducts(body: CreateLicenseJob) {
     const assign = body.assign ?? [];
     const revoke = body.revoke ?? [];
@@ -65,6 +69,15 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
           'unknown_service_plan',
           `"${a.productId}" has no service plan ${unknownPlans.map((p) => `"${p}"`).join(', ')}.`,
           { productId: a.productId, servicePlanIds: unknownPlans },
+        );
+      }
+      const conflicts = servicePlanConflicts(products.get(a.productId)!, a.disabledServicePlans ?? []);
+      if (conflicts.length) {
+        const required = requiredDisabledPlans(conflicts);
+        throw unprocessable(
+          'invalid_service_plans',
+          `"${a.productId}": ${conflicts.map((c) => `plan "${c.servicePlanId}" requires ${c.disabledRequirements.map((p) => `"${p}"`).join(', ')}`).join('; ')}; enable ${required.map((p) => `"${p}"`).join(', ')} or disable the plans that require them.`,
+          { productId: a.productId, servicePlanIds: required },
         );
       }
     }
@@ -137,6 +150,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
                 userIds,
                 ...changes,
                 idempotencyKey: key,
+                clientReference: request.body.clientReference,
               });
               if (key !== undefined) await completeIdempotencyKey(tx, partner.id, key, created.job.id);
               return { ...created, userIds };
@@ -161,9 +175,9 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['license jobs'],
-          summary: 'List jobs, newest first',
+          summary: 'List jobs, newest first, optionally by status and client reference',
           params: customerParams,
-          querystring: pageQuery,
+          querystring: listJobsQuery,
           response: { 200: pagedSchema(jobSchema) },
         },
       },
@@ -200,7 +214,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['license jobs'],
           summary:
-            'Cancel an unfinished job: pending users fail with JobCancelled and their reserved seats are released',
+            'Cancel an unfinished job: users not yet applied become cancelled and their reserved seats are released',
           params: jobParams,
           response: { 200: jobSchema, 409: problemSchema },
         },

@@ -1,10 +1,18 @@
 import { z } from 'zod';
-import { catalogIdSchema, JOB_STATUSES, VIOLATION_CODES } from '@licensing/domain';
+import { catalogIdSchema, JOB_RESULT_STATUSES, JOB_STATUSES, VIOLATION_CODES } from '@licensing/domain';
 import { pageQuery, uuidSchema } from './common.ts';
 import { MAX_SELECTED_USERS, requireOneSelection, userSelectionFields } from './user-selection.ts';
 
 export const MAX_JOB_USERS = MAX_SELECTED_USERS;
 export const MAX_JOB_PRODUCTS = 50;
+export const CLIENT_REFERENCE_MAX = 200;
+
+/** The client's own reference for a job: any text up to 200 characters, without control characters. */
+export const clientReferenceSchema = z
+  .string()
+  .min(1)
+  .max(CLIENT_REFERENCE_MAX)
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
 
 export const assignChangeSchema = z.strictObject({
   productId: catalogIdSchema,
@@ -16,6 +24,7 @@ export const createLicenseJobBody = z
     ...userSelectionFields,
     assign: z.array(assignChangeSchema).max(MAX_JOB_PRODUCTS).optional(),
     revoke: z.array(catalogIdSchema).max(MAX_JOB_PRODUCTS).optional(),
+    clientReference: clientReferenceSchema.optional(),
   })
   .superRefine((body, ctx) => {
     requireOneSelection(body, ctx);
@@ -63,29 +72,59 @@ export const jobSchema = z.object({
     pending: z.number().int(),
     succeeded: z.number().int(),
     failed: z.number().int(),
+    /** Users a cancel left unapplied. */
+    cancelled: z.number().int(),
   }),
   errorsByCode: z.record(z.string(), z.number().int()),
+  clientReference: z.string().nullable(),
+  /** The job whose failed and cancelled users this job retries. */
+  retryOf: uuidSchema.nullable(),
 });
 export type Job = z.infer<typeof jobSchema>;
 
 export const jobParams = z.object({ customerId: z.string(), jobId: z.string() });
 
+/** `status=queued,running`: one or more job statuses, comma-separated; an unknown one is refused. */
+const jobStatusList = z
+  .string()
+  .transform((value) => value.split(','))
+  .pipe(z.array(jobStatusSchema).min(1).max(JOB_STATUSES.length));
+
+export const listJobsQuery = pageQuery.extend({
+  status: jobStatusList.optional(),
+  clientReference: clientReferenceSchema.optional(),
+});
+export type ListJobsQuery = z.infer<typeof listJobsQuery>;
+
+export const resultStatusSchema = z.enum(JOB_RESULT_STATUSES);
+
 export const resultsQuery = pageQuery.extend({
-  status: z.enum(['succeeded', 'failed', 'pending']).optional(),
+  status: resultStatusSchema.optional(),
+  /** `csv` answers text/csv, as `Accept: text/csv` does. */
+  format: z.enum(['json', 'csv']).optional(),
+});
+
+export const changeErrorSchema = z.object({
+  code: z.enum(VIOLATION_CODES),
+  message: z.string(),
+  /** What to act on: the missing required products, the products in conflict, or the product itself. */
+  productIds: z.array(z.string()).optional(),
+  /** For a plan dependency: the required plans that would be disabled. */
+  servicePlanIds: z.array(z.string()).optional(),
 });
 
 export const changeResultSchema = z.object({
   productId: z.string(),
   action: z.enum(['assign', 'revoke']),
   outcome: z.enum(['assigned', 'updated', 'unchanged', 'revoked', 'not_assigned', 'skipped', 'failed']),
-  error: z.object({ code: z.enum(VIOLATION_CODES), message: z.string() }).optional(),
+  error: changeErrorSchema.optional(),
 });
 
 export const jobResultSchema = z.object({
   userId: uuidSchema,
   userPrincipalName: z.string(),
   displayName: z.string(),
-  status: z.enum(['pending', 'succeeded', 'failed']),
+  status: resultStatusSchema,
   changes: z.array(changeResultSchema),
 });
 

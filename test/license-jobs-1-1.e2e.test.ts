@@ -1,0 +1,196 @@
+// Contract 1.1 for jobs, end to end through the API, Postgres, BullMQ on the real Redis and the real
+// worker: client references and list filters, plan dependencies refused up front, per-user errors that
+// name what to act on, and cancelled users told apart from failed ones.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestSystem, type TestEnv, type TestSystem } from './support/test-env.ts';
+import { expectSeatInvariant, PartnerClient, putProduct } from './support/client.ts';
+import { SUITE, TEST_PRODUCTS } from './fixtures.ts';
+
+let system: TestSystem;
+let env: TestEnv;
+let partner: PartnerClient;
+
+beforeAll(async () => {
+  system = await startTestSystem({ products: TEST_PRODUCTS, worker: true });
+  env = system.env;
+  partner = await PartnerClient.create(system.api);
+});
+
+afterAll(async () => {
+  await system?.close();
+});
+
+afterEach(async () => {
+  await expectSeatInvariant(env.sql);
+});
+
+/** Every row that a job request could change, as one comparable value. */
+async function jobState(customerId: string) {
+  return env.sql`
+    SELECT (SELECT count(*)::int FROM license_jobs WHERE customer_id = ${customerId}) AS jobs,
+           (SELECT count(*)::int FROM license_job_items i JOIN license_jobs j ON j.id = i.job_id WHERE j.customer_id = ${customerId}) AS items,
+           (SELECT count(*)::int FROM seat_reservations WHERE customer_id = ${customerId}) AS reserved,
+           (SELECT count(*)::int FROM user_licenses WHERE customer_id = ${customerId}) AS licenses`;
+}
+
+describe('client references and list filters', () => {
+  it('echoes clientReference and filters the list by status and reference', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 4);
+    await partner.subscribe(customer, SUITE.id, 10);
+    const first = await partner.startJob(customer, {
+      userIds: users.slice(0, 2),
+      assign: [{ productId: SUITE.id }],
+      clientReference: 'ticket-1, "quoted" ✓',
+    });
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ clientReference: 'ticket-1, "quoted" ✓', retryOf: null });
+    await partner.waitForJob(customer, first.body.id);
+    await env.queue.pause();
+    const second = await partner.startJob(customer, {
+      userIds: users.slice(2),
+      assign: [{ productId: SUITE.id }],
+      clientReference: 'ticket-2',
+    });
+    const third = await partner.startJob(customer, { userIds: users.slice(2), revoke: [SUITE.id] });
+    expect(third.body.clientReference).toBeNull();
+
+    const list = async (query: string) => {
+      const res = await partner.call('GET', `/v1/customers/${customer}/license-jobs?${query}`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body;
+    };
+    expect((await list('')).items.map((j: any) => j.id)).toEqual([third.body.id, second.body.id, first.body.id]);
+    expect((await list('status=queued')).items.map((j: any) => j.id)).toEqual([third.body.id, second.body.id]);
+    expect((await list('status=completed,queued&pageSize=1')).total).toBe(3);
+    expect((await list('status=completed')).items.map((j: any) => j.id)).toEqual([first.body.id]);
+    const byReference = await list(`clientReference=${encodeURIComponent('ticket-1, "quoted" ✓')}`);
+    expect(byReference.items.map((j: any) => j.id)).toEqual([first.body.id]);
+    expect(byReference.items[0].clientReference).toBe('ticket-1, "quoted" ✓');
+    expect((await list('clientReference=ticket-2&status=completed')).total).toBe(0);
+    expect((await list('clientReference=nobody')).items).toEqual([]);
+    await env.queue.resume();
+    await partner.waitForJob(customer, third.body.id);
+
+    for (const [query, code] of [
+      ['status=done', 'validation_error'],
+      ['status=queued,', 'validation_error'],
+      ['status=', 'validation_error'],
+      [`clientReference=${'x'.repeat(201)}`, 'validation_error'],
+    ]) {
+      const res = await partner.call('GET', `/v1/customers/${customer}/license-jobs?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(res.body.code, query).toBe(code);
+    }
+    const tooLong = await partner.startJob(customer, {
+      userIds: users,
+      revoke: [SUITE.id],
+      clientReference: 'x'.repeat(201),
+    });
+    expect(tooLong.status).toBe(400);
+    const control = await partner.startJob(customer, {
+      userIds: users,
+      revoke: [SUITE.id],
+      clientReference: 'a\u0000b',
+    });
+    expect(control.status).toBe(400);
+    expect((await partner.startJob(customer, { userIds: users, revoke: [SUITE.id], clientReference: '' })).status).toBe(
+      400,
+    );
+  });
+});
+
+describe('plan dependencies refused up front', () => {
+  it('answers 422 invalid_service_plans naming the product and the plans to enable, and reserves nothing', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 5);
+    await partner.subscribe(customer, SUITE.id, 5);
+    const before = await jobState(customer);
+    const res = await partner.startJob(customer, {
+      userIds: users,
+      assign: [{ productId: SUITE.id, disabledServicePlans: ['SHAREPOINT', 'TEAMS'] }],
+    });
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body).toMatchObject({
+      code: 'invalid_service_plans',
+      productId: SUITE.id,
+      servicePlanIds: ['SHAREPOINT'],
+    });
+    expect(res.body.detail).toContain('"FORMS"');
+    expect(await jobState(customer)).toEqual(before);
+    // Disabling the dependent plan too is consistent.
+    const ok = await partner.startJob(customer, {
+      userIds: users,
+      assign: [{ productId: SUITE.id, disabledServicePlans: ['SHAREPOINT', 'FORMS'] }],
+    });
+    expect(ok.status).toBe(202);
+    expect(await partner.waitForJob(customer, ok.body.id)).toMatchObject({ status: 'completed' });
+  });
+
+  it('a plan dependency added to the catalog after acceptance fails the users, naming the plans', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 2);
+    await partner.subscribe(customer, SUITE.id, 2);
+    await env.queue.pause();
+    try {
+      const job = await partner.startJob(customer, {
+        userIds: users,
+        assign: [{ productId: SUITE.id, disabledServicePlans: ['EXCHANGE'] }],
+      });
+      expect(job.status).toBe(202);
+      await putProduct(system.catalog, {
+        ...SUITE,
+        servicePlans: SUITE.servicePlans.map((p) => (p.id === 'TEAMS' ? { ...p, requires: ['EXCHANGE'] } : p)),
+      });
+      await env.queue.resume();
+      expect(await partner.waitForJob(customer, job.body.id)).toMatchObject({
+        status: 'failed',
+        errorsByCode: { DependencyViolation: 2 },
+      });
+      const [result] = await partner.results(customer, job.body.id);
+      expect(result.changes[0]).toMatchObject({
+        outcome: 'failed',
+        error: { code: 'DependencyViolation', servicePlanIds: ['EXCHANGE'] },
+      });
+    } finally {
+      await env.queue.resume();
+      await putProduct(system.catalog, SUITE);
+    }
+  });
+});
+
+describe('cancelled users', () => {
+  it('reports the users a cancel left unapplied as cancelled, apart from failed ones', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 6, (i) => (i === 0 ? { usageLocation: 'FR' } : {}));
+    await partner.subscribe(customer, SUITE.id, 6);
+    await partner.subscribe(customer, 'COPILOT', 6);
+    // One user applied (and failed: Copilot is refused in France) before the rest is cancelled.
+    await env.queue.pause();
+    const job = await partner.startJob(customer, { userIds: users, assign: [{ productId: 'COPILOT' }] });
+    const [first] = await env.sql`SELECT user_id FROM license_job_items WHERE job_id = ${job.body.id} AND position = 1`;
+    const { applyUserChanges } = await import('../services/worker/src/apply-user-changes.ts');
+    await applyUserChanges(env.db, [{ userId: first!.user_id }]);
+    const cancelled = await partner.call('POST', `/v1/customers/${customer}/license-jobs/${job.body.id}/cancel`);
+    await env.queue.resume();
+    expect(cancelled.body).toMatchObject({
+      status: 'cancelled',
+      progress: { total: 6, pending: 0, succeeded: 0, failed: 1, cancelled: 5 },
+      errorsByCode: { ProhibitedInUsageLocationViolation: 1 },
+    });
+    const again = await partner.call('GET', `/v1/customers/${customer}/license-jobs/${job.body.id}`);
+    expect(again.body.progress).toEqual(cancelled.body.progress);
+    const byStatus = async (status: string) =>
+      (await partner.results(customer, job.body.id, status)).map((r: any) => r.userId);
+    expect(await byStatus('failed')).toEqual([users[0]]);
+    expect(await byStatus('cancelled')).toEqual(users.slice(1));
+    expect(await byStatus('pending')).toEqual([]);
+    const [sample] = await partner.results(customer, job.body.id, 'cancelled');
+    expect(sample).toMatchObject({ status: 'cancelled', changes: [{ productId: 'COPILOT', outcome: 'skipped' }] });
+    expect(sample.changes[0]).not.toHaveProperty('error');
+    expect((await partner.subscriptions(customer)).COPILOT).toMatchObject({ assigned: 0, reserved: 0 });
+    const bad = await partner.call('GET', `/v1/customers/${customer}/license-jobs/${job.body.id}/results?status=gone`);
+    expect(bad.status).toBe(400);
+  });
+});
