@@ -74,7 +74,7 @@ describe('seat invariant under random concurrent load', () => {
     for (const id of accepted) {
       const job = await partner.waitForJob(customer, id);
       expect(job.progress.pending).toBe(0);
-      expect(job.progress.succeeded + job.progress.failed).toBe(job.progress.total);
+      expect(job.progress.succeeded + job.progress.failed + job.progress.cancelled).toBe(job.progress.total);
     }
     await expectSeatInvariant(env.sql);
     const subs = await partner.subscriptions(customer);
