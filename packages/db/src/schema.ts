@@ -1,4 +1,5 @@
-// Drizzle mirror of migrations/*.sql (the SQL files are the source of truth for the database).
+// Drizzle mirror of migrations/*.sql (the SQL files are the source of truth for the database);
+// test/schema-matches-migrations.test.ts holds the two together.
 import {
   bigint,
   customType,
@@ -85,7 +86,7 @@ export const licenseJobs = pgTable('license_jobs', {
   seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
   partnerId: uuid('partner_id').notNull(),
   customerId: uuid('customer_id').notNull(),
-  status: text('status').notNull(),
+  status: text('status').notNull().default('queued'),
   assign: jsonb('assign').$type<AssignChange[]>().notNull(),
   revoke: jsonb('revoke').$type<string[]>().notNull(),
   userCount: integer('user_count').notNull(),
@@ -117,12 +118,12 @@ export const licenseJobItems = pgTable(
     position: integer('position').notNull(),
     userPrincipalName: text('user_principal_name').notNull(),
     displayName: text('display_name').notNull(),
-    status: text('status').notNull(),
+    status: text('status').notNull().default('pending'),
     changes: jsonb('changes').$type<ChangeResult[]>(),
     errorCodes: text('error_codes').array(),
     finishedAt: ts('finished_at'),
     /** Products a seat is reserved for while the item is pending (one seat each). */
-    reservedProducts: text('reserved_products').array().notNull(),
+    reservedProducts: text('reserved_products').array().notNull().default([]),
   },
   // Keyed by user and job (see migration 0003); a job's items are found by (job_id, position).
   (t) => [primaryKey({ columns: [t.userId, t.jobSeq] })],
@@ -137,7 +138,7 @@ export const licenseJobProgress = pgTable('license_job_progress', {
   succeeded: integer('succeeded').notNull(),
   failed: integer('failed').notNull(),
   cancelled: integer('cancelled').notNull(),
-  errorsByCode: jsonb('errors_by_code').$type<Record<string, number>>().notNull(),
+  errorsByCode: jsonb('errors_by_code').$type<Record<string, number>>().notNull().default({}),
 });
 
 // `seat_reservations` is a view (see migration 0002): the products reserved for each pending item.
