@@ -137,7 +137,7 @@ export const licenseJobProgress = pgTable('license_job_progress', {
   jobId: uuid('job_id').notNull(),
   succeeded: integer('succeeded').notNull(),
   failed: integer('failed').notNull(),
-  cancelled: integer('cancelled').notNull(),
+  cancelled: integer('cancelled').notNull().default(0),
   errorsByCode: jsonb('errors_by_code').$type<Record<string, number>>().notNull().default({}),
 });
 
