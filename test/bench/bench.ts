@@ -6,6 +6,7 @@
 //   BENCH_DATABASE_SERVER (postgres://postgres@127.0.0.1:5432/postgres)  BENCH_REDIS_URL (redis://127.0.0.1:6379)
 //   BENCH_PROFILE=dir (V8 CPU profiles of every service)  BENCH_REDIS_STATS=1 (Redis command statistics per phase)
 //   BENCH_TIMELINE=1 (how busy the machine is in each 100 ms of every job)
+//   BENCH_INTERACTIVE=0 skips the interactive-latency phases (see interactive.ts for their settings)
 //   BENCH_AB="KEY=value KEY2=value" and/or BENCH_AB_NODE_FLAGS="--flag" and/or BENCH_AB_WORKERS=2
 //   (instead of the full run: one worker with the defaults against that many workers (1) with these
 //   settings, alternating round by round, each freshly started and warmed up with one job pair)
@@ -17,6 +18,8 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { SERVICE_NODE_FLAGS } from '../../scripts/service-flags.ts';
+import { freePort } from '../support/processes.ts';
+import { interactivePhases } from './interactive.ts';
 import { cpuSeconds, postgresCpuSeconds } from './proc.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -26,7 +29,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const server = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const OPERATOR = 'bench-operator-token';
-const PORTS = { api: 3100, catalog: 3101, worker: 3102 };
+// Free ports, so a bench can run beside services started for something else.
+const PORTS = { api: await freePort(), catalog: await freePort(), worker: await freePort() };
 
 const dbName = `licensing_bench_${process.pid}`;
 const dbUrl = (() => {
@@ -606,6 +610,14 @@ async function main() {
         }),
       };
     }
+    results.interactive =
+      process.env.BENCH_INTERACTIVE === '0'
+        ? 'skipped'
+        : await interactivePhases({
+            makeCustomer,
+            runJob: (customerId, body) => runJob(apiKey, customerId, body),
+            productId: 'BENCH_SUITE',
+          });
     const rss = { apiMb: peakRssMb(api.pid), workerMb: peakRssMb(workers[0]!.pid) };
     for (const child of [...workers, api, catalog]) await stopService(child);
 
@@ -653,6 +665,13 @@ async function main() {
   console.log(
     `\nassign ${s.assignUsersPerSecond}/s, revoke ${s.revokeUsersPerSecond}/s, raw BullMQ ${s.rawCeilingTasksPerSecond}/s → ratios ${s.assignRatioToRaw} / ${s.revokeRatioToRaw}; median POST ${s.medianPostMs} ms; 2 workers ${s.twoWorkersAssignUsersPerSecond}/${s.twoWorkersRevokeUsersPerSecond}/s; raw drain 1 process ${s.rawDrainOneProcessTasksPerSecond}/s, 2 processes ${s.rawDrainTwoProcessesTasksPerSecond}/s; job poll ${JSON.stringify(results.jobPoll)}`,
   );
+  const interactive = results.interactive as Record<string, { smallJobs?: unknown; bigJobs?: unknown }> | string;
+  if (typeof interactive === 'object') {
+    for (const [phase, figures] of Object.entries(interactive))
+      console.log(
+        `${phase}: ${JSON.stringify(figures.smallJobs ?? figures)} big ${JSON.stringify(figures.bigJobs ?? '')}`,
+      );
+  }
 }
 
 await main();
