@@ -21,6 +21,7 @@ import { registerQueueDashboard } from './queue-dashboard.ts';
 import { TaskEnqueuer } from './enqueue.ts';
 import { type LicenseTaskQueue, registerQueueDepthGauge } from '@licensing/queue';
 import { requirePartner } from './auth.ts';
+import { API_DOCUMENT_INFO } from './schemas/openapi.ts';
 import { adminPartnerRoutes } from './routes/admin-partners.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { licenseJobRoutes } from './routes/license-jobs.ts';
@@ -49,10 +50,7 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
   });
   await registerRequestTracing(app);
   await app.register(problemErrorHandler);
-  await registerOpenApi(app, {
-    title: 'Bulk license service',
-    description: 'Partners assign and revoke software licenses for many users at once. See the contract (API.md).',
-  });
+  await registerOpenApi(app, API_DOCUMENT_INFO);
   registerHealthRoutes(
     app,
     { postgres: () => deps.sql`SELECT 1`, redis: () => deps.redis.ping() },

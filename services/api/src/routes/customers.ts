@@ -14,8 +14,10 @@ import {
 import { deleteUser, existingPrincipalNames, getUser, insertUsers, listUsers } from '../repositories/users.ts';
 import { listSubscriptions, setSubscriptionQuantity } from '../repositories/subscriptions.ts';
 import { paged, pagedSchema, pageQuery } from '../schemas/common.ts';
+import { HEADERS, JSON_BODY_PROBLEMS, jsonResponse, noContent, problemResponses } from '../schemas/openapi.ts';
 import { createCustomerBody, customerParams, customerSchema } from '../schemas/customers.ts';
 import {
+  createdUsersSchema,
   createUserBody,
   createUsersBatchBody,
   listUsersQuery,
@@ -23,8 +25,12 @@ import {
   userSchema,
   type CreateUser,
 } from '../schemas/users.ts';
-import { putSubscriptionBody, subscriptionParams, subscriptionSchema } from '../schemas/subscriptions.ts';
-import { z } from 'zod';
+import {
+  putSubscriptionBody,
+  subscriptionListSchema,
+  subscriptionParams,
+  subscriptionSchema,
+} from '../schemas/subscriptions.ts';
 
 /** The customer named in the path, if it belongs to the caller's partner; otherwise 404. */
 export async function customerInScope(db: Db, request: FastifyRequest, customerIdParam: string): Promise<CustomerRow> {
@@ -43,24 +49,37 @@ export function customerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
       '/v1/customers',
       {
         schema: {
+          operationId: 'createCustomer',
           tags: ['customers'],
           summary: 'Create a customer',
+          description: 'Creates a customer of the calling partner.',
           body: createCustomerBody,
-          response: { 201: customerSchema },
+          bodyExamples: { customer: { summary: 'A customer in the US', value: { name: 'Fabrikam', country: 'US' } } },
+          response: {
+            201: jsonResponse(customerSchema, 'The customer was created.', { Location: HEADERS.location }),
+            ...problemResponses(JSON_BODY_PROBLEMS),
+          },
         },
       },
-      async (request, reply) =>
-        reply.status(201).send(customerJson(await createCustomer(db, partnerOf(request).id, request.body))),
+      async (request, reply) => {
+        const customer = customerJson(await createCustomer(db, partnerOf(request).id, request.body));
+        return reply.status(201).header('location', `/v1/customers/${customer.id}`).send(customer);
+      },
     );
 
     app.get(
       '/v1/customers',
       {
         schema: {
+          operationId: 'listCustomers',
           tags: ['customers'],
           summary: 'List customers',
+          description: "The calling partner's customers, oldest first.",
           querystring: pageQuery,
-          response: { 200: pagedSchema(customerSchema) },
+          response: {
+            200: jsonResponse(pagedSchema(customerSchema, 'CustomerPage'), 'A page of customers.'),
+            ...problemResponses(400),
+          },
         },
       },
       async (request) => {
@@ -73,10 +92,12 @@ export function customerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
       '/v1/customers/:customerId',
       {
         schema: {
+          operationId: 'getCustomer',
           tags: ['customers'],
           summary: 'Get a customer',
+          description: "One of the calling partner's customers.",
           params: customerParams,
-          response: { 200: customerSchema },
+          response: { 200: jsonResponse(customerSchema, 'The customer.'), ...problemResponses(400, 404) },
         },
       },
       async (request) => customerJson(await customerInScope(db, request, request.params.customerId)),
@@ -112,17 +133,28 @@ export function customerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
       '/v1/customers/:customerId/users',
       {
         schema: {
+          operationId: 'createUser',
           tags: ['users'],
           summary: 'Create a user',
+          description: 'Creates a user of the customer, holding no licenses.',
           params: customerParams,
           body: createUserBody,
-          response: { 201: userSchema },
+          bodyExamples: {
+            user: {
+              summary: 'A user located in Germany',
+              value: { userPrincipalName: 'ada@fabrikam.example', displayName: 'Ada Lovelace', usageLocation: 'DE' },
+            },
+          },
+          response: {
+            201: jsonResponse(userSchema, 'The user was created.', { Location: HEADERS.location }),
+            ...problemResponses(JSON_BODY_PROBLEMS, 404, { 409: ['duplicate_user_principal_name'] }),
+          },
         },
       },
       async (request, reply) => {
         const customer = await customerInScope(db, request, request.params.customerId);
         const [user] = await createUsers(customer.id, [request.body]);
-        return reply.status(201).send(user!);
+        return reply.status(201).header('location', `/v1/customers/${customer.id}/users/${user!.id}`).send(user!);
       },
     );
 
@@ -131,11 +163,27 @@ export function customerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
       {
         bodyLimit: 16 * 1024 * 1024,
         schema: {
+          operationId: 'createUsersBatch',
           tags: ['users'],
           summary: 'Create up to 10,000 users, all or nothing',
+          description: 'Creates every user of the request in one transaction, or none of them.',
           params: customerParams,
           body: createUsersBatchBody,
-          response: { 201: z.object({ items: z.array(userSchema) }) },
+          bodyExamples: {
+            twoUsers: {
+              summary: 'Two users',
+              value: {
+                users: [
+                  { userPrincipalName: 'ada@fabrikam.example', displayName: 'Ada Lovelace' },
+                  { userPrincipalName: 'alan@fabrikam.example', displayName: 'Alan Turing', usageLocation: 'GB' },
+                ],
+              },
+            },
+          },
+          response: {
+            201: jsonResponse(createdUsersSchema, 'Every user was created.'),
+            ...problemResponses(JSON_BODY_PROBLEMS, 404, { 409: ['duplicate_user_principal_name'] }),
+          },
         },
       },
       async (request, reply) => {
@@ -148,11 +196,16 @@ export function customerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
       '/v1/customers/:customerId/users',
       {
         schema: {
+          operationId: 'listUsers',
           tags: ['users'],
           summary: 'List users, sorted by displayName then userPrincipalName',
+          description: "The customer's users with their licenses; `search` narrows them by name.",
           params: customerParams,
           querystring: listUsersQuery,
-          response: { 200: pagedSchema(userSchema) },
+          response: {
+            200: jsonResponse(pagedSchema(userSchema, 'UserPage'), 'A page of users.'),
+            ...problemResponses(400, 404),
+          },
         },
       },
       async (request) => {
@@ -165,7 +218,14 @@ export function customerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
     app.get(
       '/v1/customers/:customerId/users/:userId',
       {
-        schema: { tags: ['users'], summary: 'Get a user', params: userParams, response: { 200: userSchema } },
+        schema: {
+          operationId: 'getUser',
+          tags: ['users'],
+          summary: 'Get a user',
+          description: 'One user of the customer with its licenses.',
+          params: userParams,
+          response: { 200: jsonResponse(userSchema, 'The user.'), ...problemResponses(400, 404) },
+        },
       },
       async (request) => {
         const customer = await customerInScope(db, request, request.params.customerId);
@@ -179,10 +239,14 @@ export function customerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
       '/v1/customers/:customerId/users/:userId',
       {
         schema: {
+          operationId: 'deleteUser',
           tags: ['users'],
           summary: 'Delete a user and free its seats',
+          description:
+            'Deletes the user; the seats of the licenses it held are free at once. Its pending tasks in running jobs ' +
+            'end as `UserNotFound`.',
           params: userParams,
-          response: { 204: z.null() },
+          response: { 204: noContent('The user was deleted.'), ...problemResponses(400, 404) },
         },
       },
       async (request, reply) => {
@@ -190,7 +254,7 @@ export function customerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
         const userId = pathId(request.params.userId, 'User');
         if (!(await retryOnConflict(() => db.transaction((tx) => deleteUser(tx, customer.id, userId)))))
           throw notFound('User');
-        return reply.status(204).send(null);
+        return reply.status(204).send();
       },
     );
 
@@ -198,11 +262,19 @@ export function customerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
       '/v1/customers/:customerId/subscriptions/:productId',
       {
         schema: {
+          operationId: 'putSubscription',
           tags: ['subscriptions'],
           summary: 'Create a subscription or set its quantity',
+          description:
+            'Creates the subscription, or sets its quantity ("buy more" is a higher quantity). The quantity can never ' +
+            'fall below the seats assigned and reserved.',
           params: subscriptionParams,
           body: putSubscriptionBody,
-          response: { 200: subscriptionSchema },
+          bodyExamples: { quantity: { summary: '100 seats', value: { quantity: 100 } } },
+          response: {
+            200: jsonResponse(subscriptionSchema, 'The subscription with its seat counts.'),
+            ...problemResponses(JSON_BODY_PROBLEMS, 404, { 409: ['quantity_below_usage'] }),
+          },
         },
       },
       async (request) => {
@@ -219,10 +291,15 @@ export function customerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
       '/v1/customers/:customerId/subscriptions',
       {
         schema: {
+          operationId: 'listSubscriptions',
           tags: ['subscriptions'],
           summary: "List the customer's subscriptions with seat counts",
+          description: 'Every subscription of the customer: quantity, assigned, reserved and available seats.',
           params: customerParams,
-          response: { 200: z.object({ items: z.array(subscriptionSchema) }) },
+          response: {
+            200: jsonResponse(subscriptionListSchema, 'The subscriptions.'),
+            ...problemResponses(400, 404),
+          },
         },
       },
       async (request) => {

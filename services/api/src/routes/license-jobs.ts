@@ -19,7 +19,15 @@ import {
   listJobResults,
   listJobRows,
 } from '../repositories/license-jobs.ts';
-import { paged, pagedSchema, problemSchema } from '../schemas/common.ts';
+import { paged, pagedSchema } from '../schemas/common.ts';
+import {
+  HEADERS,
+  IDEMPOTENCY_KEY,
+  JSON_BODY_PROBLEMS,
+  jsonResponse,
+  problemResponses,
+  requestHeaders,
+} from '../schemas/openapi.ts';
 import { customerParams } from '../schemas/customers.ts';
 import {
   createLicenseJobBody,
@@ -96,15 +104,60 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       {
         bodyLimit: 4 * 1024 * 1024,
         schema: {
+          operationId: 'createLicenseJob',
           tags: ['license jobs'],
           summary: 'Assign and/or revoke products for up to 50,000 users; seats are reserved before answering',
           description:
-            'Selects users by `userIds` or by `userFilter` (exactly one). A filter is resolved once, in the transaction ' +
-            'that reserves the seats; more than 50,000 matching users → 422 `too_many_users`, none → 422 ' +
-            '`no_matching_users`, an unknown product in it → 422 `unknown_product`.',
+            'Accepts a job that applies the same changes to every selected user, in the background. Selects users by ' +
+            '`userIds` or by `userFilter` (exactly one); a filter is resolved once, in the transaction that reserves ' +
+            'the seats. Before answering, one seat per user who does not hold an assigned product yet is reserved, ' +
+            'atomically for all products: if any lacks seats nothing is reserved and no job is created (409 ' +
+            '`insufficient_licenses`). Poll the job at `Location`, honouring `Retry-After`.',
           params: customerParams,
+          headers: requestHeaders({ 'idempotency-key': IDEMPOTENCY_KEY }),
           body: createLicenseJobBody,
-          response: { 202: jobSchema, 409: problemSchema, 422: problemSchema },
+          bodyExamples: {
+            assign: {
+              summary: 'Assign a product with one service plan turned off',
+              value: {
+                userIds: ['7d4c1a52-0c39-4a83-9d39-6a4b7e1f0a11', '0b9e5f3e-54a2-4f0e-8f0e-2a1f3f7d9c22'],
+                assign: [{ productId: 'SPE_E3', disabledServicePlans: ['TEAMS1'] }],
+                clientReference: 'ticket-4711',
+              },
+            },
+            swap: {
+              summary: 'Swap products (revokes are applied first)',
+              value: {
+                userIds: ['7d4c1a52-0c39-4a83-9d39-6a4b7e1f0a11'],
+                revoke: ['SPE_E3'],
+                assign: [{ productId: 'SPE_E5' }],
+              },
+            },
+            byFilter: {
+              summary: 'Assign to every user who holds no product yet',
+              value: { userFilter: { licensed: false }, assign: [{ productId: 'SPE_E3' }] },
+            },
+          },
+          response: {
+            202: jsonResponse(jobSchema, 'The job was accepted and its seats reserved.', {
+              Location: HEADERS.location,
+              'Retry-After': HEADERS.retryAfter,
+            }),
+            ...problemResponses(JSON_BODY_PROBLEMS, 404, {
+              400: ['invalid_idempotency_key'],
+              409: ['insufficient_licenses', 'idempotency_key_in_use'],
+              422: [
+                'unknown_users',
+                'unknown_product',
+                'unknown_service_plan',
+                'invalid_service_plans',
+                'no_subscription',
+                'too_many_users',
+                'no_matching_users',
+                'idempotency_key_reused',
+              ],
+            }),
+          },
         },
       },
       async (request, reply) => {
@@ -174,11 +227,17 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       '/v1/customers/:customerId/license-jobs',
       {
         schema: {
+          operationId: 'listLicenseJobs',
           tags: ['license jobs'],
           summary: 'List jobs, newest first, optionally by status and client reference',
+          description:
+            "The customer's license jobs with their progress; `status` and `clientReference` narrow the list.",
           params: customerParams,
           querystring: listJobsQuery,
-          response: { 200: pagedSchema(jobSchema) },
+          response: {
+            200: jsonResponse(pagedSchema(jobSchema, 'JobPage'), 'A page of jobs.'),
+            ...problemResponses(400, 404),
+          },
         },
       },
       async (request) => {
@@ -192,10 +251,15 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       '/v1/customers/:customerId/license-jobs/:jobId',
       {
         schema: {
+          operationId: 'getLicenseJob',
           tags: ['license jobs'],
           summary: 'Get a job; Retry-After is set while it is not finished',
+          description: 'The job with its progress. While it is not finished, `Retry-After` says when to poll again.',
           params: jobParams,
-          response: { 200: jobSchema },
+          response: {
+            200: jsonResponse(jobSchema, 'The job.', { 'Retry-After': HEADERS.retryAfter }),
+            ...problemResponses(400, 404),
+          },
         },
       },
       async (request, reply) => {
@@ -212,11 +276,17 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       '/v1/customers/:customerId/license-jobs/:jobId/cancel',
       {
         schema: {
+          operationId: 'cancelLicenseJob',
           tags: ['license jobs'],
-          summary:
-            'Cancel an unfinished job: users not yet applied become cancelled and their reserved seats are released',
+          summary: 'Cancel an unfinished job',
+          description:
+            'Stops an unfinished job: users not applied yet become `cancelled` and their reserved seats are ' +
+            'released; users already applied keep their changes.',
           params: jobParams,
-          response: { 200: jobSchema, 409: problemSchema },
+          response: {
+            200: jsonResponse(jobSchema, 'The job, finished as cancelled.'),
+            ...problemResponses(400, 404, { 409: ['job_finished'] }),
+          },
         },
       },
       async (request) => {
@@ -236,11 +306,16 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       '/v1/customers/:customerId/license-jobs/:jobId/results',
       {
         schema: {
+          operationId: 'listLicenseJobResults',
           tags: ['license jobs'],
           summary: 'Per-user results of a job, in user-list order',
+          description: 'One item per user of the job: its status and the outcome of each change.',
           params: jobParams,
           querystring: resultsQuery,
-          response: { 200: pagedSchema(jobResultSchema) },
+          response: {
+            200: jsonResponse(pagedSchema(jobResultSchema, 'JobResultPage'), 'A page of results.'),
+            ...problemResponses(400, 404),
+          },
         },
       },
       async (request) => {

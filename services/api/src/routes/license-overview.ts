@@ -6,10 +6,10 @@ import { customerInScope } from './customers.ts';
 import { findCustomerUsers } from '../repositories/users.ts';
 import { listSubscriptions } from '../repositories/subscriptions.ts';
 import { resolveUserSelection } from '../repositories/user-selection.ts';
-import { problemSchema } from '../schemas/common.ts';
 import { customerParams } from '../schemas/customers.ts';
 import { licenseOverviewBody, licenseOverviewSchema, MAX_LISTED_HOLDERS } from '../schemas/license-overview.ts';
 import { selectionOf } from '../schemas/user-selection.ts';
+import { JSON_BODY_PROBLEMS, jsonResponse, problemResponses } from '../schemas/openapi.ts';
 
 /** The "manage licenses" page for a selection of users: one row per subscription of the customer. */
 export function licenseOverviewRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
@@ -20,15 +20,29 @@ export function licenseOverviewRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
       {
         bodyLimit: 4 * 1024 * 1024,
         schema: {
+          operationId: 'getLicenseOverview',
           tags: ['licenses'],
           summary: 'Seats and holders of every subscribed product for a selection of users',
           description:
+            'The "manage licenses" page for a selection: one row per subscription of the customer. Reads only. ' +
             'Selects users by `userIds` or by `userFilter` (exactly one; `{}` selects every user of the customer). ' +
             `Per product, \`assignedCount\` selected users hold it; \`assignedUserIds\` lists at most ${MAX_LISTED_HOLDERS} ` +
             'of them in user-list order (`assignedUserIdsTruncated: true` when there are more).',
           params: customerParams,
           body: licenseOverviewBody,
-          response: { 200: licenseOverviewSchema, 422: problemSchema },
+          bodyExamples: {
+            selection: {
+              summary: 'Two selected users',
+              value: { userIds: ['7d4c1a52-0c39-4a83-9d39-6a4b7e1f0a11', '0b9e5f3e-54a2-4f0e-8f0e-2a1f3f7d9c22'] },
+            },
+            filter: { summary: 'Every user whose name contains "sales"', value: { userFilter: { search: 'sales' } } },
+          },
+          response: {
+            200: jsonResponse(licenseOverviewSchema, 'The overview of the selection.'),
+            ...problemResponses(JSON_BODY_PROBLEMS, 404, {
+              422: ['unknown_users', 'unknown_product', 'too_many_users'],
+            }),
+          },
         },
       },
       async (request) => {

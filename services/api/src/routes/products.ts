@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { catalogIdSchema, productSchema } from '@licensing/domain';
+import { catalogIdSchema } from '@licensing/domain';
 import { getProduct, listProducts, type Db } from '@licensing/db';
 import { notFound } from '@licensing/http';
+import { jsonResponse, problemResponses } from '../schemas/openapi.ts';
+import { productListSchema, productSchema } from '../schemas/products.ts';
 
 /** The catalog's reads, served to partners (read from the catalog's tables, never cached). */
 export function productRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
@@ -11,9 +13,14 @@ export function productRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
       '/v1/products',
       {
         schema: {
+          operationId: 'listProducts',
           tags: ['catalog'],
           summary: 'List products',
-          response: { 200: z.object({ items: z.array(productSchema) }) },
+          description: 'Every product of the catalog with its service plans and assignment rules.',
+          response: {
+            200: jsonResponse(productListSchema, 'The products of the catalog.'),
+            ...problemResponses(400),
+          },
         },
       },
       async () => ({ items: await listProducts(deps.db) }),
@@ -23,10 +30,15 @@ export function productRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
       '/v1/products/:productId',
       {
         schema: {
+          operationId: 'getProduct',
           tags: ['catalog'],
           summary: 'Get a product',
-          params: z.object({ productId: catalogIdSchema }),
-          response: { 200: productSchema },
+          description: 'One product of the catalog.',
+          params: z.object({ productId: catalogIdSchema.meta({ description: 'The product id, e.g. SPE_E3.' }) }),
+          response: {
+            200: jsonResponse(productSchema, 'The product.'),
+            ...problemResponses(400, 404),
+          },
         },
       },
       async (request) => {

@@ -4,19 +4,22 @@ import { z } from 'zod';
 export const uuidSchema = z.uuid();
 
 export const pageQuery = z.object({
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1).meta({ description: 'The page, from 1.' }),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50).meta({ description: 'Items per page, at most 500.' }),
 });
 export type PageQuery = z.infer<typeof pageQuery>;
 
-export function pagedSchema<T extends z.ZodType>(item: T) {
-  return z.object({
-    items: z.array(item),
-    page: z.number().int(),
-    pageSize: z.number().int(),
-    total: z.number().int(),
-    totalPages: z.number().int(),
-  });
+/** A page of a list; `id` names the component (`JobPage`). */
+export function pagedSchema<T extends z.ZodType>(item: T, id: string) {
+  return z
+    .object({
+      items: z.array(item),
+      page: z.number().int().meta({ description: 'The page number, from 1.' }),
+      pageSize: z.number().int(),
+      total: z.number().int().meta({ description: 'Items in all pages.' }),
+      totalPages: z.number().int(),
+    })
+    .meta({ id, description: 'One page of a list.' });
 }
 
 export function paged<T>(items: T[], query: PageQuery, total: number) {
@@ -32,10 +35,4 @@ export const text = (max: number) =>
     .max(max)
     .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
 
-export const problemSchema = z.looseObject({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  code: z.string(),
-});
+export { problemSchema } from './openapi.ts';

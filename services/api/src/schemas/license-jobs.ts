@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { catalogIdSchema, JOB_RESULT_STATUSES, JOB_STATUSES, VIOLATION_CODES } from '@licensing/domain';
 import { pageQuery, uuidSchema } from './common.ts';
+import { idParam } from './openapi.ts';
 import { MAX_SELECTED_USERS, requireOneSelection, userSelectionFields } from './user-selection.ts';
 
 export const MAX_JOB_USERS = MAX_SELECTED_USERS;
@@ -14,10 +15,16 @@ export const clientReferenceSchema = z
   .max(CLIENT_REFERENCE_MAX)
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
 
-export const assignChangeSchema = z.strictObject({
-  productId: catalogIdSchema,
-  disabledServicePlans: z.array(catalogIdSchema).max(200).optional(),
-});
+export const assignChangeSchema = z
+  .strictObject({
+    productId: catalogIdSchema,
+    disabledServicePlans: z
+      .array(catalogIdSchema)
+      .max(200)
+      .optional()
+      .meta({ description: 'Service plans of the product to turn off for these users.' }),
+  })
+  .meta({ id: 'AssignChange', description: 'A product to assign.' });
 
 export const createLicenseJobBody = z
   .strictObject({
@@ -50,39 +57,55 @@ export const createLicenseJobBody = z
         message: `products both assigned and revoked: ${both.join(', ')}`,
         path: ['revoke'],
       });
+  })
+  .meta({
+    id: 'CreateLicenseJobRequest',
+    description:
+      'The users (`userIds`, 1 to 50,000, duplicates ignored; or `userFilter`) and the products to assign and/or ' +
+      'revoke for each of them.',
   });
 export type CreateLicenseJob = z.infer<typeof createLicenseJobBody>;
 
-export const jobStatusSchema = z.enum(JOB_STATUSES);
-
-export const jobSchema = z.object({
-  id: uuidSchema,
-  customerId: uuidSchema,
-  status: jobStatusSchema,
-  createdAt: z.iso.datetime(),
-  startedAt: z.iso.datetime().nullable(),
-  finishedAt: z.iso.datetime().nullable(),
-  request: z.object({
-    assign: z.array(z.object({ productId: z.string(), disabledServicePlans: z.array(z.string()) })),
-    revoke: z.array(z.string()),
-    userCount: z.number().int(),
-  }),
-  progress: z.object({
-    total: z.number().int(),
-    pending: z.number().int(),
-    succeeded: z.number().int(),
-    failed: z.number().int(),
-    /** Users a cancel left unapplied. */
-    cancelled: z.number().int(),
-  }),
-  errorsByCode: z.record(z.string(), z.number().int()),
-  clientReference: z.string().nullable(),
-  /** The job whose failed and cancelled users this job retries. */
-  retryOf: uuidSchema.nullable(),
+export const jobStatusSchema = z.enum(JOB_STATUSES).meta({
+  id: 'JobStatus',
+  description:
+    '`completed`: every user succeeded; `completed_with_errors`: some did; `failed`: none did; `cancelled`: stopped by a cancel.',
 });
+
+export const jobSchema = z
+  .object({
+    id: uuidSchema,
+    customerId: uuidSchema,
+    status: jobStatusSchema,
+    createdAt: z.iso.datetime(),
+    startedAt: z.iso.datetime().nullable(),
+    finishedAt: z.iso.datetime().nullable(),
+    request: z
+      .object({
+        assign: z.array(z.object({ productId: z.string(), disabledServicePlans: z.array(z.string()) })),
+        revoke: z.array(z.string()),
+        userCount: z.number().int(),
+      })
+      .meta({ id: 'JobRequest', description: 'What the job was asked to do.' }),
+    progress: z
+      .object({
+        total: z.number().int(),
+        pending: z.number().int(),
+        succeeded: z.number().int(),
+        failed: z.number().int(),
+        cancelled: z.number().int().meta({ description: 'Users a cancel left unapplied.' }),
+      })
+      .meta({ id: 'JobProgress', description: 'Users of the job by result status.' }),
+    errorsByCode: z
+      .record(z.string(), z.number().int())
+      .meta({ description: 'Failed changes per error code (see the worker rules in the API documentation).' }),
+    clientReference: z.string().nullable().meta({ description: "The client's own reference, as given." }),
+    retryOf: uuidSchema.nullable().meta({ description: 'The job whose failed and cancelled users this job retries.' }),
+  })
+  .meta({ id: 'Job', description: 'A bulk license job: its request, status and progress.' });
 export type Job = z.infer<typeof jobSchema>;
 
-export const jobParams = z.object({ customerId: z.string(), jobId: z.string() });
+export const jobParams = z.object({ customerId: idParam('Customer'), jobId: idParam('License job') });
 
 /** `status=queued,running`: one or more job statuses, comma-separated; an unknown one is refused. */
 const jobStatusList = z
@@ -99,33 +122,39 @@ export type ListJobsQuery = z.infer<typeof listJobsQuery>;
 export const resultStatusSchema = z.enum(JOB_RESULT_STATUSES);
 
 export const resultsQuery = pageQuery.extend({
-  status: resultStatusSchema.optional(),
+  status: resultStatusSchema.optional().meta({ description: 'Only the users with this result status.' }),
   /** `csv` answers text/csv, as `Accept: text/csv` does. */
   format: z.enum(['json', 'csv']).optional(),
 });
 
-export const changeErrorSchema = z.object({
-  code: z.enum(VIOLATION_CODES),
-  message: z.string(),
-  /** What to act on: the missing required products, the products in conflict, or the product itself. */
-  productIds: z.array(z.string()).optional(),
-  /** For a plan dependency: the required plans that would be disabled. */
-  servicePlanIds: z.array(z.string()).optional(),
-});
+export const changeErrorSchema = z
+  .object({
+    code: z.enum(VIOLATION_CODES),
+    message: z.string(),
+    /** What to act on: the missing required products, the products in conflict, or the product itself. */
+    productIds: z.array(z.string()).optional(),
+    /** For a plan dependency: the required plans that would be disabled. */
+    servicePlanIds: z.array(z.string()).optional(),
+  })
+  .meta({ id: 'ChangeError', description: 'Why a change failed, and what to act on.' });
 
-export const changeResultSchema = z.object({
-  productId: z.string(),
-  action: z.enum(['assign', 'revoke']),
-  outcome: z.enum(['assigned', 'updated', 'unchanged', 'revoked', 'not_assigned', 'skipped', 'failed']),
-  error: changeErrorSchema.optional(),
-});
+export const changeResultSchema = z
+  .object({
+    productId: z.string(),
+    action: z.enum(['assign', 'revoke']),
+    outcome: z.enum(['assigned', 'updated', 'unchanged', 'revoked', 'not_assigned', 'skipped', 'failed']),
+    error: changeErrorSchema.optional(),
+  })
+  .meta({ id: 'ChangeResult', description: 'The outcome of one product change for one user.' });
 
-export const jobResultSchema = z.object({
-  userId: uuidSchema,
-  userPrincipalName: z.string(),
-  displayName: z.string(),
-  status: resultStatusSchema,
-  changes: z.array(changeResultSchema),
-});
+export const jobResultSchema = z
+  .object({
+    userId: uuidSchema,
+    userPrincipalName: z.string(),
+    displayName: z.string(),
+    status: resultStatusSchema,
+    changes: z.array(changeResultSchema),
+  })
+  .meta({ id: 'JobResult', description: "One user's result in a job." });
 
 export const IDEMPOTENCY_KEY_MAX = 255;

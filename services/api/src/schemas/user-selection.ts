@@ -19,7 +19,10 @@ export const userFilterSchema = z
     lacksProduct: catalogIdSchema.optional().describe('Users who do not hold this product'),
     licensed: z.boolean().optional().describe('true: users who hold any product; false: users who hold none'),
   })
-  .describe('Selects the users of the customer that match every condition given; {} selects all of them');
+  .meta({
+    id: 'UserFilter',
+    description: 'Selects the users of the customer that match every condition given; {} selects all of them',
+  });
 export type UserFilter = z.infer<typeof userFilterSchema>;
 
 /** The two ways a body selects users; exactly one of them is given (see `requireOneSelection`). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { catalogIdSchema, countrySchema } from '@licensing/domain';
 import { pageQuery, text, uuidSchema } from './common.ts';
+import { idParam } from './openapi.ts';
 import { userSearchSchema } from './user-selection.ts';
 
 export const userPrincipalNameSchema = text(256).refine(
@@ -8,35 +9,54 @@ export const userPrincipalNameSchema = text(256).refine(
   'must look like name@domain',
 );
 
-export const createUserBody = z.strictObject({
-  userPrincipalName: userPrincipalNameSchema,
-  displayName: text(256),
-  usageLocation: z.string().trim().toUpperCase().pipe(countrySchema).nullish(),
-});
+export const createUserBody = z
+  .strictObject({
+    userPrincipalName: userPrincipalNameSchema.meta({ description: 'Unique within the customer, case-insensitively.' }),
+    displayName: text(256),
+    usageLocation: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .pipe(countrySchema)
+      .nullish()
+      .meta({ description: "ISO 3166-1 alpha-2; without one, the customer's country applies." }),
+  })
+  .meta({ id: 'CreateUserRequest' });
 export type CreateUser = z.infer<typeof createUserBody>;
 
 export const MAX_USER_BATCH = 10_000;
-export const createUsersBatchBody = z.strictObject({
-  users: z.array(createUserBody).min(1).max(MAX_USER_BATCH),
-});
+export const createUsersBatchBody = z
+  .strictObject({
+    users: z.array(createUserBody).min(1).max(MAX_USER_BATCH),
+  })
+  .meta({ id: 'CreateUsersBatchRequest' });
 
-export const licenseSchema = z.object({
-  productId: catalogIdSchema,
-  disabledServicePlans: z.array(z.string()),
-});
+export const licenseSchema = z
+  .object({
+    productId: catalogIdSchema,
+    disabledServicePlans: z.array(z.string()),
+  })
+  .meta({ id: 'License', description: 'A product a user holds, with the service plans turned off for them.' });
 
-export const userSchema = z.object({
-  id: uuidSchema,
-  customerId: uuidSchema,
-  userPrincipalName: z.string(),
-  displayName: z.string(),
-  usageLocation: z.string().nullable(),
-  licenses: z.array(licenseSchema),
-});
+export const userSchema = z
+  .object({
+    id: uuidSchema,
+    customerId: uuidSchema,
+    userPrincipalName: z.string(),
+    displayName: z.string(),
+    usageLocation: z.string().nullable(),
+    licenses: z.array(licenseSchema),
+  })
+  .meta({ id: 'User', description: "A customer's user and the licenses it holds." });
 export type User = z.infer<typeof userSchema>;
 
-export const userParams = z.object({ customerId: z.string(), userId: z.string() });
+export const userParams = z.object({ customerId: idParam('Customer'), userId: idParam('User') });
+export const createdUsersSchema = z
+  .object({ items: z.array(userSchema) })
+  .meta({ id: 'CreatedUsers', description: 'The users created, in request order.' });
 
 export const listUsersQuery = pageQuery.extend({
-  search: userSearchSchema.optional(),
+  search: userSearchSchema
+    .optional()
+    .meta({ description: 'Matches displayName or userPrincipalName, case-insensitively.' }),
 });
