@@ -3,8 +3,7 @@
 // (application/problem+json for problems) and the problem `code` listed in its description.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApiApp } from '@licensing/api';
-import { buildOpenApiDocument } from '@licensing/api';
+import { buildApiApp, buildOpenApiDocument } from '@licensing/api';
 import { buildTestCatalog, createTestEnv, OPERATOR_TOKEN, type TestEnv } from '../../../test/support/test-env.ts';
 import { call, PartnerClient, putProduct } from '../../../test/support/client.ts';
 import { SUITE, TEST_PRODUCTS } from '../../../test/fixtures.ts';
@@ -137,6 +136,8 @@ describe('the OpenAPI document', () => {
     await partner.call('GET', `/v1/customers/${unknownId}`);
     await partner.call('GET', '/v1/products/NOPE');
     await partner.call('GET', `/v1/customers/${customerId}/users?pageSize=100000`);
+    await partner.call('GET', '/v1/customers?productId=SUITE_E3');
+    await partner.startJob(customerId, { userFilter: { search: 'nobody at all' }, revoke: [SUITE.id] });
     await partner.call('POST', `/v1/customers/${customerId}/users`, {
       userPrincipalName: 'single@fabrikam.example',
       displayName: 'Again',
