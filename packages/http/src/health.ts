@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify';
 
 export type HealthCheck = () => Promise<unknown>;
 
+/** Probes and scrapes arrive every few seconds: their requests are logged only when they go wrong. */
+export const PROBE_LOG_LEVEL = 'warn';
+
 /**
  * /livez: the process is up (no dependency checks). /readyz: every check answers within a second,
  * and the service is not shutting down.
@@ -11,8 +14,8 @@ export function registerHealthRoutes(
   checks: Record<string, HealthCheck>,
   isShuttingDown: () => boolean,
 ) {
-  app.get('/livez', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/livez', { schema: { hide: true }, logLevel: PROBE_LOG_LEVEL }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true }, logLevel: PROBE_LOG_LEVEL }, async (_request, reply) => {
     if (isShuttingDown()) return reply.status(503).send({ status: 'shutting_down' });
     const results: Record<string, string> = {};
     let ready = true;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { PROBE_LOG_LEVEL } from './health.ts';
 
 /**
  * Counts and times every HTTP request by route pattern (not raw URL, so ids do not explode the
@@ -26,7 +27,7 @@ export function registerHttpMetrics(app: FastifyInstance, registry: Registry): v
     requests.inc(labels);
     duration.observe(labels, reply.elapsedTime / 1000);
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true }, logLevel: PROBE_LOG_LEVEL }, async (_request, reply) => {
     reply.header('content-type', registry.contentType);
     return registry.metrics();
   });

@@ -36,6 +36,8 @@ export interface ApiAppDeps {
   operatorToken: string;
   rateLimitPerMinute: number;
   logLevel?: string;
+  /** Log lines for people (a terminal) instead of JSON. */
+  prettyLogs?: boolean;
   isShuttingDown?: () => boolean;
   /** The process's metrics registry; a fresh one when omitted (tests). */
   registry?: Registry;
@@ -43,7 +45,7 @@ export interface ApiAppDeps {
 
 export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(deps.logLevel ?? 'info'),
+    logger: loggerOptions('api', { level: deps.logLevel ?? 'info', pretty: deps.prettyLogs }),
     trustProxy: true,
     requestIdHeader: 'x-request-id',
     ajv: { customOptions: { coerceTypes: false } },

@@ -21,6 +21,7 @@ const app = await buildApiApp({
   operatorToken: config.OPERATOR_TOKEN,
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   logLevel: config.LOG_LEVEL,
+  prettyLogs: process.stdout.isTTY === true,
   isShuttingDown: () => shuttingDown,
 });
 redis.on('error', (err) => app.log.warn({ err }, 'redis error'));

@@ -12,11 +12,16 @@ export interface CatalogAppDeps {
   /** The catalog's public address (CATALOG_URL), the server its OpenAPI document names. */
   publicUrl?: string;
   logLevel?: string;
+  /** Log lines for people (a terminal) instead of JSON. */
+  prettyLogs?: boolean;
   isShuttingDown?: () => boolean;
 }
 
 export async function buildCatalogApp(deps: CatalogAppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: loggerOptions(deps.logLevel ?? 'info'), trustProxy: true });
+  const app = Fastify({
+    logger: loggerOptions('catalog', { level: deps.logLevel ?? 'info', pretty: deps.prettyLogs }),
+    trustProxy: true,
+  });
   await app.register(problemErrorHandler);
   await registerOpenApi(
     app,

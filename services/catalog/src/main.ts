@@ -18,6 +18,7 @@ const app = await buildCatalogApp({
   operatorToken: config.OPERATOR_TOKEN,
   publicUrl: config.CATALOG_URL,
   logLevel: config.LOG_LEVEL,
+  prettyLogs: process.stdout.isTTY === true,
   isShuttingDown: () => shuttingDown,
 });
 if (config.CATALOG_SEED && (await seedDemoCatalog(db))) app.log.info('seeded the demo catalog');

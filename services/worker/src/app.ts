@@ -10,12 +10,14 @@ export interface WorkerAppDeps {
   isConsuming: () => boolean;
   isShuttingDown: () => boolean;
   logLevel?: string;
+  /** Log lines for people (a terminal) instead of JSON. */
+  prettyLogs?: boolean;
   registry: Registry;
 }
 
 /** The worker's own small HTTP server: health and metrics for operators. */
 export async function buildWorkerApp(deps: WorkerAppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: loggerOptions(deps.logLevel ?? 'info') });
+  const app = Fastify({ logger: loggerOptions('worker', { level: deps.logLevel ?? 'info', pretty: deps.prettyLogs }) });
   await app.register(problemErrorHandler);
   registerHttpMetrics(app, deps.registry);
   registerHealthRoutes(

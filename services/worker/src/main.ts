@@ -32,6 +32,7 @@ const app = await buildWorkerApp({
   isConsuming: () => worker.isRunning() && !worker.isPaused(),
   isShuttingDown: () => shuttingDown,
   logLevel: config.LOG_LEVEL,
+  prettyLogs: process.stdout.isTTY === true,
   registry,
 });
 const log = app.log as unknown as import('pino').Logger;
