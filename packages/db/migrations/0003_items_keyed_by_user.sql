@@ -3,7 +3,7 @@
 -- results in user-list order, and by (user, job_seq) for a user's pending items. (user, job_seq)
 -- identifies an item as well as (job, user) does (a job has one seq), so it becomes the key and
 -- the (job, user) index goes: workers find and mark items by user, everything that reads a job's
--- items goes by (job, position). Measured on a 10,000-user job: inserting its items ~20 % faster.
+-- items goes by (job, position).
 -- Workers of the previous version mark items by (job, user): roll them out together with this.
 ALTER TABLE license_job_items DROP CONSTRAINT license_job_items_pkey;
 DROP INDEX license_job_items_user_seq;

@@ -26,8 +26,8 @@ export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
     onnotice: () => {},
     // No JIT: every statement here touches a bounded number of rows by key, so compiling one costs
     // far more than it saves; yet the planner's estimates (inflated by a batch's arrays, or by
-    // statistics that lag behind a burst of work) can cross jit_above_cost and add ~20 ms per
-    // execution (measured on the worker's pending-items read).
+    // statistics that lag behind a burst of work) can cross jit_above_cost, and then every execution
+    // pays for a compilation that takes far longer than the query itself.
     connection: { application_name: options.applicationName ?? 'licensing', jit: 'off' },
   });
   const db = drizzle(sql, { schema });

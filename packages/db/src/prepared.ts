@@ -8,10 +8,10 @@ const dialect = new PgDialect();
 /**
  * Runs a statement as a named prepared statement of its connection (postgres.js keeps one per
  * distinct text and connection): Postgres parses it once per connection, and plans it once when a
- * generic plan is as good, instead of every time as drizzle's `execute` does. For the statements
- * run for every batch of users, whose text never varies (measured on the worker's batch: ~20 %
- * less CPU in Postgres and in the worker). Not for text built from a variable number of parts,
- * which would pile up prepared statements on every connection.
+ * generic plan is as good, instead of every time as drizzle's `execute` does, which saves CPU in
+ * Postgres and in the worker. For the statements run for every batch of users, whose text never
+ * varies. Not for text built from a variable number of parts, which would pile up prepared
+ * statements on every connection.
  */
 export function executePrepared<T extends Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
   const { sql: text, params } = dialect.sqlToQuery(query);
@@ -21,7 +21,7 @@ export function executePrepared<T extends Record<string, unknown>>(db: DbOrTx, q
 /**
  * A drizzle query built once per pool and prepared (`.prepare(name)`): for the lookups every request
  * makes (the caller's API key, the customer in scope, a polled job), so that a poll does not rebuild
- * its SQL each time (drizzle's query building was ~13 % of the API's CPU in a loop of polls) and
+ * its SQL each time (drizzle's query building is a large share of a cheap request's CPU) and
  * Postgres parses it once per connection. Bound to the pool: never for use inside a transaction,
  * which is why it takes a Db, not a DbOrTx.
  */

@@ -3,7 +3,7 @@ import type { Product } from '@licensing/domain';
 import { tables, type DbOrTx } from '@licensing/db';
 import { demoProducts } from './demo-products.ts';
 
-/** Creates or replaces a product. Returns whether it was created. */
+/** Creates or replaces a product; answers whether it was created, and its revision after the write. */
 export async function upsertProduct(db: DbOrTx, product: Product): Promise<{ created: boolean; revision: number }> {
   const [row] = await db
     .insert(tables.products)

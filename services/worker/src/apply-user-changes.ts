@@ -98,8 +98,8 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
       // Pending items belong to unfinished jobs, so the index range skips each user's history. The
       // items are looked up user by user, and each item's job by its key (OFFSET 0 keeps the planner
       // from flattening a lateral subquery into a join it could reorder): with statistics that lag
-      // behind a burst of work, a plain join let it walk every item of the job for each batch
-      // (measured: 430 ms for 600 users), or every unfinished job for each user.
+      // behind a burst of work, a plain join let it walk every item of the job for each batch, or
+      // every unfinished job for each user.
       executePrepared<{
         job_id: string;
         job_seq: string;

@@ -80,7 +80,7 @@ export class Reconciler {
     }
   }
 
-  /** One pass; returns how many tasks were re-enqueued. Public for tests and operators. */
+  /** One pass: how many tasks it re-enqueued and how many jobs it finalised. Public for tests and operators. */
   async reconcile(): Promise<{ requeued: number; finished: number }> {
     const { db, queue, log } = this.deps;
     const jobs = await db.execute<{ id: string; customer_id: string; user_count: number; pending: number }>(sql`

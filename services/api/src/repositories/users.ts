@@ -19,8 +19,8 @@ type UserRow = Omit<User, 'licenses'>;
 /**
  * Inserts users in one statement; all or nothing. Unique violations surface as Postgres 23505.
  * The rows travel as three array parameters (unnested in request order), not as one VALUES row of
- * four parameters per user: for a 10,000-user batch, drizzle's builder made a statement of 40,000
- * parameters, which cost the API memory and time out of all proportion (see the README).
+ * four parameters per user: a 10,000-user batch would be a statement of 40,000 parameters, which
+ * drizzle's builder turns into SQL at a cost in memory and time out of all proportion.
  */
 export async function insertUsers(db: DbOrTx, customerId: string, input: CreateUser[]): Promise<User[]> {
   const rows = await db.execute<{
