@@ -1,0 +1,2862 @@
+// Generated from the API's OpenAPI document by `pnpm client:generate`; do not edit.
+// A test fails when this file differs from what the served document produces.
+
+export interface paths {
+    "/v1/admin/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a partner; its API key is shown once
+         * @description Creates a partner and answers its API key, the Bearer credential of its calls. The key is stored only as a hash: this answer is the only place it is ever shown.
+         */
+        post: operations["createPartner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List products
+         * @description Every product of the catalog with its service plans and assignment rules.
+         */
+        get: operations["listProducts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/products/{productId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a product
+         * @description One product of the catalog.
+         */
+        get: operations["getProduct"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List customers
+         * @description The calling partner's customers, oldest first.
+         */
+        get: operations["listCustomers"];
+        put?: never;
+        /**
+         * Create a customer
+         * @description Creates a customer of the calling partner.
+         */
+        post: operations["createCustomer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a customer
+         * @description One of the calling partner's customers.
+         */
+        get: operations["getCustomer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List users, sorted by displayName then userPrincipalName
+         * @description The customer's users with their licenses; `search` narrows them by name.
+         */
+        get: operations["listUsers"];
+        put?: never;
+        /**
+         * Create a user
+         * @description Creates a user of the customer, holding no licenses.
+         */
+        post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/users/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create up to 10,000 users, all or nothing
+         * @description Creates every user of the request in one transaction, or none of them.
+         */
+        post: operations["createUsersBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a user
+         * @description One user of the customer with its licenses.
+         */
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a user and free its seats
+         * @description Deletes the user; the seats of the licenses it held are free at once. Its pending tasks in running jobs end as `UserNotFound`.
+         */
+        delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/subscriptions/{productId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create a subscription or set its quantity
+         * @description Creates the subscription, or sets its quantity ("buy more" is a higher quantity). The quantity can never fall below the seats assigned and reserved.
+         */
+        put: operations["putSubscription"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the customer's subscriptions with seat counts
+         * @description Every subscription of the customer: quantity, assigned, reserved and available seats.
+         */
+        get: operations["listSubscriptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/license-overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Seats and holders of every subscribed product for a selection of users
+         * @description The "manage licenses" page for a selection: one row per subscription of the customer. Reads only. Selects users by `userIds` or by `userFilter` (exactly one; `{}` selects every user of the customer). Per product, `assignedCount` selected users hold it; `assignedUserIds` lists at most 1000 of them in user-list order (`assignedUserIdsTruncated: true` when there are more).
+         */
+        post: operations["getLicenseOverview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/license-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List jobs, newest first, optionally by status and client reference
+         * @description The customer's license jobs with their progress; `status` and `clientReference` narrow the list.
+         */
+        get: operations["listLicenseJobs"];
+        put?: never;
+        /**
+         * Assign and/or revoke products for up to 50,000 users; seats are reserved before answering
+         * @description Accepts a job that applies the same changes to every selected user, in the background. Selects users by `userIds` or by `userFilter` (exactly one); a filter is resolved once, in the transaction that reserves the seats. Before answering, one seat per user who does not hold an assigned product yet is reserved, atomically for all products: if any lacks seats nothing is reserved and no job is created (409 `insufficient_licenses`). Poll the job at `Location`, honouring `Retry-After`.
+         */
+        post: operations["createLicenseJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/license-jobs/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a job; Retry-After is set while it is not finished
+         * @description The job with its progress. While it is not finished, `Retry-After` says when to poll again.
+         */
+        get: operations["getLicenseJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/license-jobs/{jobId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an unfinished job
+         * @description Stops an unfinished job: users not applied yet become `cancelled` and their reserved seats are released; users already applied keep their changes.
+         */
+        post: operations["cancelLicenseJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/license-jobs/{jobId}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per-user results of a job, in user-list order
+         * @description One item per user of the job: its status and the outcome of each change.
+         */
+        get: operations["listLicenseJobResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** @description A product to assign. */
+        AssignChange: {
+            productId: string;
+            /** @description Service plans of the product to turn off for these users. */
+            disabledServicePlans?: string[];
+        };
+        /** @description Why a change failed, and what to act on. */
+        ChangeError: {
+            /** @enum {string} */
+            code: "ProhibitedInUsageLocationViolation" | "MutuallyExclusiveViolation" | "DependencyViolation" | "CountViolation" | "UserNotFound";
+            message: string;
+            productIds?: string[];
+            servicePlanIds?: string[];
+        };
+        /** @description The outcome of one product change for one user. */
+        ChangeResult: {
+            productId: string;
+            /** @enum {string} */
+            action: "assign" | "revoke";
+            /** @enum {string} */
+            outcome: "assigned" | "updated" | "unchanged" | "revoked" | "not_assigned" | "skipped" | "failed";
+            error?: components["schemas"]["ChangeError"];
+        };
+        CreateCustomerRequest: {
+            name: string;
+            /** @description ISO 3166-1 alpha-2; the usage location of users that have none. */
+            country: string;
+        };
+        /** @description The users (`userIds`, 1 to 50,000, duplicates ignored; or `userFilter`) and the products to assign and/or revoke for each of them. */
+        CreateLicenseJobRequest: {
+            /** @description Ids of users of the customer (1 to 50000; duplicates are ignored) */
+            userIds?: string[];
+            userFilter?: components["schemas"]["UserFilter"];
+            assign?: components["schemas"]["AssignChange"][];
+            revoke?: string[];
+            clientReference?: string;
+        };
+        CreatePartnerRequest: {
+            name: string;
+        };
+        CreateUserRequest: {
+            /** @description Unique within the customer, case-insensitively. */
+            userPrincipalName: string;
+            displayName: string;
+            /** @description ISO 3166-1 alpha-2; without one, the customer's country applies. */
+            usageLocation?: string | null;
+        };
+        CreateUsersBatchRequest: {
+            users: components["schemas"]["CreateUserRequest"][];
+        };
+        /** @description A new partner and its API key. */
+        CreatedPartner: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The Bearer credential of the partner; shown only in this answer. */
+            apiKey: string;
+        };
+        /** @description The users created, in request order. */
+        CreatedUsers: {
+            items: components["schemas"]["User"][];
+        };
+        /** @description One of the partner's customers (a tenant). */
+        Customer: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            country: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description One page of a list. */
+        CustomerPage: {
+            items: components["schemas"]["Customer"][];
+            /** @description The page number, from 1. */
+            page: number;
+            pageSize: number;
+            /** @description Items in all pages. */
+            total: number;
+            totalPages: number;
+        };
+        /** @description A bulk license job: its request, status and progress. */
+        Job: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            customerId: string;
+            status: components["schemas"]["JobStatus"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+            request: components["schemas"]["JobRequest"];
+            progress: components["schemas"]["JobProgress"];
+            /** @description Failed changes per error code (see the worker rules in the API documentation). */
+            errorsByCode: {
+                [key: string]: number;
+            };
+            /** @description The client's own reference, as given. */
+            clientReference: string | null;
+            /**
+             * Format: uuid
+             * @description The job whose failed and cancelled users this job retries.
+             */
+            retryOf: string | null;
+        };
+        /** @description One page of a list. */
+        JobPage: {
+            items: components["schemas"]["Job"][];
+            /** @description The page number, from 1. */
+            page: number;
+            pageSize: number;
+            /** @description Items in all pages. */
+            total: number;
+            totalPages: number;
+        };
+        /** @description Users of the job by result status. */
+        JobProgress: {
+            total: number;
+            pending: number;
+            succeeded: number;
+            failed: number;
+            /** @description Users a cancel left unapplied. */
+            cancelled: number;
+        };
+        /** @description What the job was asked to do. */
+        JobRequest: {
+            assign: {
+                productId: string;
+                disabledServicePlans: string[];
+            }[];
+            revoke: string[];
+            userCount: number;
+        };
+        /** @description One user's result in a job. */
+        JobResult: {
+            /** Format: uuid */
+            userId: string;
+            userPrincipalName: string;
+            displayName: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed" | "cancelled";
+            changes: components["schemas"]["ChangeResult"][];
+        };
+        /** @description One page of a list. */
+        JobResultPage: {
+            items: components["schemas"]["JobResult"][];
+            /** @description The page number, from 1. */
+            page: number;
+            pageSize: number;
+            /** @description Items in all pages. */
+            total: number;
+            totalPages: number;
+        };
+        /**
+         * @description `completed`: every user succeeded; `completed_with_errors`: some did; `failed`: none did; `cancelled`: stopped by a cancel.
+         * @enum {string}
+         */
+        JobStatus: "queued" | "running" | "completed" | "completed_with_errors" | "failed" | "cancelled";
+        /** @description A product a user holds, with the service plans turned off for them. */
+        License: {
+            productId: string;
+            disabledServicePlans: string[];
+        };
+        /** @description Seats and holders of every subscribed product for a selection of users. */
+        LicenseOverview: {
+            users: {
+                /** Format: uuid */
+                id: string;
+                displayName: string;
+                userPrincipalName: string;
+            }[];
+            products: components["schemas"]["LicenseOverviewProduct"][];
+        };
+        /** @description One subscription of the customer, seen from the selection. */
+        LicenseOverviewProduct: {
+            productId: string;
+            name: string;
+            quantity: number;
+            assigned: number;
+            available: number;
+            /**
+             * @description How many of the selected users hold the product
+             * @enum {string}
+             */
+            selection: "all" | "some" | "none";
+            /** @description How many of the selected users hold the product */
+            assignedCount: number;
+            /** @description Selected users who hold the product, in user-list order; at most 1000 */
+            assignedUserIds: string[];
+            /** @description true when more than 1000 selected users hold it */
+            assignedUserIdsTruncated: boolean;
+            buyMore: boolean;
+            servicePlans: {
+                id: string;
+                name: string;
+            }[];
+        };
+        /** @description The selection: `userIds` or `userFilter`, exactly one. */
+        LicenseOverviewRequest: {
+            /** @description Ids of users of the customer (1 to 50000; duplicates are ignored) */
+            userIds?: string[];
+            userFilter?: components["schemas"]["UserFilter"];
+        };
+        /** @description An RFC 9457 problem document, sent as application/problem+json. Fields beyond the five standard ones depend on `code`. */
+        Problem: {
+            /** @description A URI naming the problem type. */
+            type: string;
+            /** @description The HTTP status in words. */
+            title: string;
+            /** @description The HTTP status code. */
+            status: number;
+            /** @description What went wrong, for a person to read. */
+            detail: string;
+            /** @description Stable machine-readable code (see each response). */
+            code: string;
+            /** @description validation_error: one entry per invalid field. */
+            errors?: {
+                path: string;
+                message: string;
+            }[];
+            /** @description unknown_users: the users that do not exist. */
+            userIds?: string[];
+            /** @description duplicate_user_principal_name: the names repeated or taken. */
+            userPrincipalNames?: string[];
+            productId?: string;
+            productIds?: string[];
+            servicePlanIds?: string[];
+            /** @description insufficient_licenses: the products short of seats. */
+            shortages?: {
+                productId: string;
+                required: number;
+                available: number;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A product of the catalog. */
+        Product: {
+            id: string;
+            name: string;
+            servicePlans: components["schemas"]["ServicePlan"][];
+            availableIn?: string[];
+            unavailableIn?: string[];
+            requiresAnyOf?: string[];
+            excludes?: string[];
+        };
+        /** @description Every product of the catalog. */
+        ProductList: {
+            items: components["schemas"]["Product"][];
+        };
+        PutSubscriptionRequest: {
+            /** @description Seats bought; "buy more" is a higher one. */
+            quantity: number;
+        };
+        /** @description A part of a product that can be turned off per user; `requires` names plans that must stay on. */
+        ServicePlan: {
+            id: string;
+            name: string;
+            requires?: string[];
+        };
+        /** @description A customer's seats of one product. */
+        Subscription: {
+            productId: string;
+            productName: string;
+            quantity: number;
+            assigned: number;
+            reserved: number;
+            /** @description quantity − assigned − reserved */
+            available: number;
+        };
+        /** @description The customer's subscriptions. */
+        SubscriptionList: {
+            items: components["schemas"]["Subscription"][];
+        };
+        /** @description A customer's user and the licenses it holds. */
+        User: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            customerId: string;
+            userPrincipalName: string;
+            displayName: string;
+            usageLocation: string | null;
+            licenses: components["schemas"]["License"][];
+        };
+        /** @description Selects the users of the customer that match every condition given; {} selects all of them */
+        UserFilter: {
+            /** @description Part of the display name or user principal name, any case */
+            search?: string;
+            /** @description Users who hold this product */
+            hasProduct?: string;
+            /** @description Users who do not hold this product */
+            lacksProduct?: string;
+            /** @description true: users who hold any product; false: users who hold none */
+            licensed?: boolean;
+        };
+        /** @description One page of a list. */
+        UserPage: {
+            items: components["schemas"]["User"][];
+            /** @description The page number, from 1. */
+            page: number;
+            pageSize: number;
+            /** @description Items in all pages. */
+            total: number;
+            totalPages: number;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    createPartner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePartnerRequest"];
+            };
+        };
+        responses: {
+            /** @description The partner was created; keep its API key. */
+            201: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedPartner"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             *     - `malformed_json`: the body is not valid JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is too large. Problem codes:
+             *     - `payload_too_large`: the body exceeds the route’s size limit
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is not JSON. Problem codes:
+             *     - `unsupported_media_type`: the body is not application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProducts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The products of the catalog. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductList"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product id, e.g. SPE_E3. */
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The product. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCustomers: {
+        parameters: {
+            query?: {
+                /** @description The page, from 1. */
+                page?: number;
+                /** @description Items per page, at most 500. */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of customers. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerPage"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCustomerRequest"];
+            };
+        };
+        responses: {
+            /** @description The customer was created. */
+            201: {
+                headers: {
+                    /** @description The URL of the created resource. */
+                    Location?: string;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             *     - `malformed_json`: the body is not valid JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is too large. Problem codes:
+             *     - `payload_too_large`: the body exceeds the route’s size limit
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is not JSON. Problem codes:
+             *     - `unsupported_media_type`: the body is not application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The customer. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                /** @description The page, from 1. */
+                page?: number;
+                /** @description Items per page, at most 500. */
+                pageSize?: number;
+                /** @description Matches displayName or userPrincipalName, case-insensitively. */
+                search?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of users. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPage"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserRequest"];
+            };
+        };
+        responses: {
+            /** @description The user was created. */
+            201: {
+                headers: {
+                    /** @description The URL of the created resource. */
+                    Location?: string;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             *     - `malformed_json`: the body is not valid JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Conflicts with the current state. Problem codes:
+             *     - `duplicate_user_principal_name`: a userPrincipalName is repeated in the request or already taken in the customer; `userPrincipalNames` lists them
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is too large. Problem codes:
+             *     - `payload_too_large`: the body exceeds the route’s size limit
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is not JSON. Problem codes:
+             *     - `unsupported_media_type`: the body is not application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createUsersBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUsersBatchRequest"];
+            };
+        };
+        responses: {
+            /** @description Every user was created. */
+            201: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedUsers"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             *     - `malformed_json`: the body is not valid JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Conflicts with the current state. Problem codes:
+             *     - `duplicate_user_principal_name`: a userPrincipalName is repeated in the request or already taken in the customer; `userPrincipalNames` lists them
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is too large. Problem codes:
+             *     - `payload_too_large`: the body exceeds the route’s size limit
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is not JSON. Problem codes:
+             *     - `unsupported_media_type`: the body is not application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+                /** @description The user's id (a UUID). */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+                /** @description The user's id (a UUID). */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutSubscriptionRequest"];
+            };
+        };
+        responses: {
+            /** @description The subscription with its seat counts. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             *     - `malformed_json`: the body is not valid JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Conflicts with the current state. Problem codes:
+             *     - `quantity_below_usage`: the quantity is below the seats assigned and reserved; `minimumQuantity`, `assigned` and `reserved` tell the floor
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is too large. Problem codes:
+             *     - `payload_too_large`: the body exceeds the route’s size limit
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is not JSON. Problem codes:
+             *     - `unsupported_media_type`: the body is not application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscriptions. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionList"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLicenseOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LicenseOverviewRequest"];
+            };
+        };
+        responses: {
+            /** @description The overview of the selection. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenseOverview"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             *     - `malformed_json`: the body is not valid JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is too large. Problem codes:
+             *     - `payload_too_large`: the body exceeds the route’s size limit
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is not JSON. Problem codes:
+             *     - `unsupported_media_type`: the body is not application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well-formed but cannot be carried out. Problem codes:
+             *     - `unknown_users`: some selected users do not exist in the customer; `userIds` lists them
+             *     - `unknown_product`: a product id is not in the catalog; `productIds` lists them
+             *     - `too_many_users`: the filter matches more than 50,000 users; `maxUsers` is the limit
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listLicenseJobs: {
+        parameters: {
+            query?: {
+                /** @description The page, from 1. */
+                page?: number;
+                /** @description Items per page, at most 500. */
+                pageSize?: number;
+                status?: string;
+                clientReference?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of jobs. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createLicenseJob: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried request safe: per partner and kept at least 24 hours, the same key with the same body answers the same job again; with another body 422 `idempotency_key_reused`. 1 to 255 characters. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLicenseJobRequest"];
+            };
+        };
+        responses: {
+            /** @description The job was accepted and its seats reserved. */
+            202: {
+                headers: {
+                    /** @description The URL of the created resource. */
+                    Location?: string;
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             *     - `malformed_json`: the body is not valid JSON
+             *     - `invalid_idempotency_key`: the Idempotency-Key header is empty or longer than 255 characters
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Conflicts with the current state. Problem codes:
+             *     - `insufficient_licenses`: a product lacks free seats for the selection; nothing was reserved; `shortages` lists `{productId, required, available}`
+             *     - `idempotency_key_in_use`: a request with this Idempotency-Key is still being answered; retry shortly
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is too large. Problem codes:
+             *     - `payload_too_large`: the body exceeds the route’s size limit
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is not JSON. Problem codes:
+             *     - `unsupported_media_type`: the body is not application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well-formed but cannot be carried out. Problem codes:
+             *     - `unknown_users`: some selected users do not exist in the customer; `userIds` lists them
+             *     - `unknown_product`: a product id is not in the catalog; `productIds` lists them
+             *     - `unknown_service_plan`: a disabled service plan is not a plan of its product; `productId` and `servicePlanIds` name them
+             *     - `invalid_service_plans`: the disabled service plans break a plan dependency of the product itself; `productId` and `servicePlanIds` name them
+             *     - `no_subscription`: the customer has no subscription to an assigned product; `productIds` lists them
+             *     - `too_many_users`: the filter matches more than 50,000 users; `maxUsers` is the limit
+             *     - `no_matching_users`: no user of the customer matches the filter
+             *     - `idempotency_key_reused`: this Idempotency-Key was used before with a different request
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLicenseJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+                /** @description The license job's id (a UUID). */
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelLicenseJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+                /** @description The license job's id (a UUID). */
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job, finished as cancelled. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Conflicts with the current state. Problem codes:
+             *     - `job_finished`: the job has already finished
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listLicenseJobResults: {
+        parameters: {
+            query?: {
+                /** @description The page, from 1. */
+                page?: number;
+                /** @description Items per page, at most 500. */
+                pageSize?: number;
+                /** @description Only the users with this result status. */
+                status?: "pending" | "succeeded" | "failed" | "cancelled";
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+                /** @description The license job's id (a UUID). */
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of results. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobResultPage"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+}
