@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestEnv, type TestSystem } from './support/test-env.ts';
 import { expectSeatInvariant, PartnerClient, putProduct } from './support/client.ts';
-import { SUITE, TEST_PRODUCTS } from './fixtures.ts';
+import { REFUSED_IN_FR, SUITE, TEST_PRODUCTS } from './fixtures.ts';
 
 let system: TestSystem;
 let env: TestEnv;
@@ -192,5 +192,106 @@ describe('cancelled users', () => {
     expect((await partner.subscriptions(customer)).COPILOT).toMatchObject({ assigned: 0, reserved: 0 });
     const bad = await partner.call('GET', `/v1/customers/${customer}/license-jobs/${job.body.id}/results?status=gone`);
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('retry', () => {
+  const retry = (customer: string, jobId: string, headers?: Record<string, string>) =>
+    partner.call('POST', `/v1/customers/${customer}/license-jobs/${jobId}/retry`, undefined, headers);
+
+  it("retries a finished job's failed and cancelled users as a new job with the same changes", async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 6, (i) => (i < 2 ? { usageLocation: 'FR' } : {}));
+    await partner.subscribe(customer, REFUSED_IN_FR.id, 6);
+    await partner.subscribe(customer, SUITE.id, 6);
+    const body = {
+      userIds: users.slice(0, 4),
+      assign: [{ productId: REFUSED_IN_FR.id }, { productId: SUITE.id, disabledServicePlans: ['TEAMS'] }],
+      clientReference: 'onboarding-7',
+    };
+    const first = await partner.startJob(customer, body);
+    expect(await partner.waitForJob(customer, first.body.id)).toMatchObject({
+      status: 'completed_with_errors',
+      progress: { succeeded: 2, failed: 2 },
+    });
+    // Nothing to retry yet for a job that is not finished; the cause of the failures is then removed.
+    await env.queue.pause();
+    const running = await partner.startJob(customer, { userIds: users.slice(4), assign: [{ productId: SUITE.id }] });
+    const early = await retry(customer, running.body.id);
+    expect(early.status).toBe(409);
+    expect(early.body.code).toBe('job_not_finished');
+    await partner.call('POST', `/v1/customers/${customer}/license-jobs/${running.body.id}/cancel`);
+    await env.queue.resume();
+    await putProduct(system.catalog, { ...REFUSED_IN_FR, unavailableIn: ['CN'] });
+    try {
+      const again = await retry(customer, first.body.id, { 'idempotency-key': 'retry-first' });
+      expect(again.status, JSON.stringify(again.body)).toBe(202);
+      expect(again.headers.location).toBe(`/v1/customers/${customer}/license-jobs/${again.body.id}`);
+      expect(again.body).toMatchObject({
+        retryOf: first.body.id,
+        clientReference: 'onboarding-7',
+        request: {
+          userCount: 2,
+          assign: [
+            { productId: REFUSED_IN_FR.id, disabledServicePlans: [] },
+            { productId: SUITE.id, disabledServicePlans: ['TEAMS'] },
+          ],
+          revoke: [],
+        },
+      });
+      const same = await retry(customer, first.body.id, { 'idempotency-key': 'retry-first' });
+      expect(same.status).toBe(202);
+      expect(same.body.id).toBe(again.body.id);
+      const reused = await retry(customer, running.body.id, { 'idempotency-key': 'retry-first' });
+      expect(reused.status).toBe(422);
+      expect(reused.body.code).toBe('idempotency_key_reused');
+      expect(await partner.waitForJob(customer, again.body.id)).toMatchObject({
+        status: 'completed',
+        progress: { total: 2, succeeded: 2 },
+      });
+      expect((await partner.results(customer, again.body.id)).map((r: any) => r.userId)).toEqual(users.slice(0, 2));
+
+      // The cancelled users of the other job are retried too.
+      const cancelledRetry = await retry(customer, running.body.id);
+      expect(cancelledRetry.status).toBe(202);
+      expect(cancelledRetry.body).toMatchObject({ retryOf: running.body.id, clientReference: null });
+      expect(await partner.waitForJob(customer, cancelledRetry.body.id)).toMatchObject({
+        status: 'completed',
+        progress: { total: 2, succeeded: 2 },
+      });
+      // Everybody succeeded now: nothing to retry.
+      const nothing = await retry(customer, again.body.id);
+      expect(nothing.status).toBe(422);
+      expect(nothing.body.code).toBe('nothing_to_retry');
+      const listed = await partner.call('GET', `/v1/customers/${customer}/license-jobs?clientReference=onboarding-7`);
+      expect(listed.body.items.map((j: any) => j.id)).toEqual([again.body.id, first.body.id]);
+    } finally {
+      await putProduct(system.catalog, REFUSED_IN_FR);
+    }
+  });
+
+  it('applies the same seat rules, and skips users deleted since', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 4);
+    await partner.subscribe(customer, SUITE.id, 4);
+    await env.queue.pause();
+    const job = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
+    await partner.call('POST', `/v1/customers/${customer}/license-jobs/${job.body.id}/cancel`);
+    await env.queue.resume();
+    expect((await partner.call('DELETE', `/v1/customers/${customer}/users/${users[0]}`)).status).toBe(204);
+    await partner.subscribe(customer, SUITE.id, 2);
+    const before = await jobState(customer);
+    const short = await retry(customer, job.body.id);
+    expect(short.status).toBe(409);
+    expect(short.body).toMatchObject({
+      code: 'insufficient_licenses',
+      shortages: [{ productId: SUITE.id, required: 3, available: 2 }],
+    });
+    expect(await jobState(customer)).toEqual(before);
+    await partner.subscribe(customer, SUITE.id, 3);
+    const ok = await retry(customer, job.body.id);
+    expect(ok.status).toBe(202);
+    expect(ok.body.request.userCount).toBe(3);
+    expect(await partner.waitForJob(customer, ok.body.id)).toMatchObject({ status: 'completed' });
   });
 });

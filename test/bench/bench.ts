@@ -399,6 +399,38 @@ async function pollCost(key: string, customerId: string, jobId: string, apiPid: 
   };
 }
 
+/**
+ * Preview against job: the same body previewed `count` times (after one unmeasured preview), then
+ * POSTed as a job (run to the end and undone, so the state stays the same), alternately, so the
+ * machine's drift hits both alike. Medians in ms, with the API's CPU per preview.
+ */
+async function previewCost(key: string, customerId: string, body: unknown, undo: unknown, apiPid: number, count = 3) {
+  const preview = () => http('POST', `/v1/customers/${customerId}/license-jobs/preview`, key, body);
+  await preview();
+  const previewMs: number[] = [];
+  const postMs: number[] = [];
+  let apiCpu = 0;
+  for (let i = 0; i < count; i++) {
+    const before = cpuSnapshot({ api: [apiPid] });
+    const t0 = performance.now();
+    const predicted = await preview();
+    previewMs.push(Math.round(performance.now() - t0));
+    apiCpu += cpuSnapshot({ api: [apiPid] }).cpu.api! - before.cpu.api!;
+    if (predicted.failures.total !== 0)
+      throw new Error(`preview predicts failures: ${JSON.stringify(predicted.failures.byCode)}`);
+    postMs.push((await runJob(key, customerId, body)).postMs);
+    await runJob(key, customerId, undo);
+  }
+  return {
+    users: (body as { userIds: string[] }).userIds.length,
+    medianPreviewMs: median(previewMs),
+    medianPostMs: median(postMs),
+    previewMs,
+    postMs,
+    apiCpuMsPerPreview: Math.round((apiCpu * 1000) / count),
+  };
+}
+
 async function main() {
   const admin = postgres(server, { max: 1, onnotice: () => {} });
   await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
@@ -574,6 +606,8 @@ async function main() {
       return;
     }
     await warmUp();
+    results.preview = await previewCost(apiKey, customer.id, assign, revoke, api.pid!);
+    console.log('preview', JSON.stringify(results.preview));
     const one = phase();
     const two = phase();
     const raw: Awaited<ReturnType<typeof rawCeiling>>[][] = [];
@@ -624,8 +658,11 @@ async function main() {
     // The bare queue's CPU per task (median round): the bench process is its producer and worker.
     const rawCpu = rawCpuByRound.sort((a, b) => a.bench! + a.redis! - b.bench! - b.redis!)[
       Math.floor(rawCpuByRound.length / 2)
-    ]!;
-    results.rawCpuMicrosPerTask = { redis: rawCpu.redis, producerAndWorker: rawCpu.bench };
+    ];
+    // BENCH_ROUNDS=0 measures only what runs outside the rounds (preview, results, events, the big job).
+    results.rawCpuMicrosPerTask = rawCpu
+      ? { redis: rawCpu.redis, producerAndWorker: rawCpu.bench }
+      : 'skipped (no rounds)';
     // Per round the best of the two concurrency settings; the ceiling is the median round.
     const ceiling = median(raw.map((round) => Math.max(...round.map((r) => r.tasksPerSecond))));
     Object.assign(results, {
@@ -641,6 +678,7 @@ async function main() {
         assignRatioToRaw: +(oneWorker.assignUsersPerSecond / ceiling).toFixed(2),
         revokeRatioToRaw: +(oneWorker.revokeUsersPerSecond / ceiling).toFixed(2),
         medianPostMs: oneWorker.medianPostMs,
+        medianPreviewMs: (results.preview as { medianPreviewMs: number }).medianPreviewMs,
         twoWorkersAssignUsersPerSecond: twoWorkers.assignUsersPerSecond,
         twoWorkersRevokeUsersPerSecond: twoWorkers.revokeUsersPerSecond,
         // The bare queue's drain with its no-op worker in one process, then in two (median rounds).
@@ -663,7 +701,7 @@ async function main() {
   writeFileSync(`${root}/bench-results.json`, JSON.stringify(results, null, 2));
   const s = results.summary as Record<string, number>;
   console.log(
-    `\nassign ${s.assignUsersPerSecond}/s, revoke ${s.revokeUsersPerSecond}/s, raw BullMQ ${s.rawCeilingTasksPerSecond}/s → ratios ${s.assignRatioToRaw} / ${s.revokeRatioToRaw}; median POST ${s.medianPostMs} ms; 2 workers ${s.twoWorkersAssignUsersPerSecond}/${s.twoWorkersRevokeUsersPerSecond}/s; raw drain 1 process ${s.rawDrainOneProcessTasksPerSecond}/s, 2 processes ${s.rawDrainTwoProcessesTasksPerSecond}/s; job poll ${JSON.stringify(results.jobPoll)}`,
+    `\nassign ${s.assignUsersPerSecond}/s, revoke ${s.revokeUsersPerSecond}/s, raw BullMQ ${s.rawCeilingTasksPerSecond}/s → ratios ${s.assignRatioToRaw} / ${s.revokeRatioToRaw}; median POST ${s.medianPostMs} ms, preview ${s.medianPreviewMs} ms; 2 workers ${s.twoWorkersAssignUsersPerSecond}/${s.twoWorkersRevokeUsersPerSecond}/s; raw drain 1 process ${s.rawDrainOneProcessTasksPerSecond}/s, 2 processes ${s.rawDrainTwoProcessesTasksPerSecond}/s; job poll ${JSON.stringify(results.jobPoll)}`,
   );
   const interactive = results.interactive as Record<string, { smallJobs?: unknown; bigJobs?: unknown }> | string;
   if (typeof interactive === 'object') {

@@ -3,3 +3,4 @@ export * from './changes.ts';
 export * from './evaluate-user-changes.ts';
 export * from './job-status.ts';
 export * from './service-plans.ts';
+export * from './preview-job.ts';

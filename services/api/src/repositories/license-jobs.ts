@@ -243,6 +243,18 @@ export async function listJobResults(db: DbOrTx, jobId: string, query: PageQuery
   };
 }
 
+/**
+ * The users a retry of a finished job selects: those whose result was failed or cancelled and who
+ * are still users of the customer, in the job's user-list order.
+ */
+export async function retryableUserIds(tx: DbOrTx, customerId: string, jobId: string): Promise<string[]> {
+  const rows = await tx.execute<{ user_id: string }>(sql`
+    SELECT i.user_id FROM license_job_items i JOIN users u ON u.id = i.user_id AND u.customer_id = ${customerId}
+    WHERE i.job_id = ${jobId} AND i.status IN ('failed', 'cancelled')
+    ORDER BY i.position`);
+  return rows.map((r) => r.user_id);
+}
+
 /** Pending users of a job, for (re-)enqueueing. */
 export async function pendingUserIds(db: DbOrTx, jobId: string): Promise<string[]> {
   const rows = await db

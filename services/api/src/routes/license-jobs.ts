@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { getProducts, retryOnConflict, type Db } from '@licensing/db';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { getProducts, retryOnConflict, type Db, type DbOrTx } from '@licensing/db';
 import { badRequest, conflict, notFound, ProblemError, unprocessable } from '@licensing/http';
-import { normalizePlans, requiredDisabledPlans, servicePlanConflicts } from '@licensing/domain';
+import { normalizePlans, previewJob, requiredDisabledPlans, servicePlanConflicts } from '@licensing/domain';
 import { partnerOf } from '../auth.ts';
 import { pathId } from '../ids.ts';
 import { customerInScope } from './customers.ts';
@@ -18,7 +19,10 @@ import {
   jobsWithProgress,
   listJobResults,
   listJobRows,
+  retryableUserIds,
+  type NewLicenseJob,
 } from '../repositories/license-jobs.ts';
+import { readPreviewState } from '../repositories/job-preview.ts';
 import { paged, pagedSchema } from '../schemas/common.ts';
 import {
   HEADERS,
@@ -33,6 +37,7 @@ import {
   createLicenseJobBody,
   IDEMPOTENCY_KEY_MAX,
   jobParams,
+  jobPreviewSchema,
   jobResultSchema,
   jobSchema,
   listJobsQuery,
@@ -53,49 +58,119 @@ export interface LicenseJobDeps {
   metrics: ApiMetrics;
 }
 
+/**
+ * Products must exist, disabled plans must be plans of their product, and must not break the
+ * product's own plan dependencies (that would fail every user, so it is refused up front).
+ */
+async function validateProducts(db: Db, body: Pick<CreateLicenseJob, 'assign' | 'revoke'>) {
+  const assign = body.assign ?? [];
+  const revoke = body.revoke ?? [];
+  const products = await getProducts(db, [...assign.map((a) => a.productId), ...revoke]);
+  const unknown = [...assign.map((a) => a.productId), ...revoke].filter((p) => !products.has(p));
+  if (unknown.length)
+    throw unprocessable('unknown_product', `Unknown product ${unknown.map((p) => `"${p}"`).join(', ')}.`, {
+      productIds: unknown,
+    });
+  for (const a of assign) {
+    const plans = new Set(products.get(a.productId)!.servicePlans.map((p) => p.id));
+    const unknownPlans = (a.disabledServicePlans ?? []).filter((p) => !plans.has(p));
+    if (unknownPlans.length) {
+      throw unprocessable(
+        'unknown_service_plan',
+        `"${a.productId}" has no service plan ${unknownPlans.map((p) => `"${p}"`).join(', ')}.`,
+        { productId: a.productId, servicePlanIds: unknownPlans },
+      );
+    }
+    const conflicts = servicePlanConflicts(products.get(a.productId)!, a.disabledServicePlans ?? []);
+    if (conflicts.length) {
+      const required = requiredDisabledPlans(conflicts);
+      throw unprocessable(
+        'invalid_service_plans',
+        `"${a.productId}": ${conflicts.map((c) => `plan "${c.servicePlanId}" requires ${c.disabledRequirements.map((p) => `"${p}"`).join(', ')}`).join('; ')}; enable ${required.map((p) => `"${p}"`).join(', ')} or disable the plans that require them.`,
+        { productId: a.productId, servicePlanIds: required },
+      );
+    }
+  }
+  return {
+    assign: assign.map((a) => ({
+      productId: a.productId,
+      disabledServicePlans: normalizePlans(a.disabledServicePlans),
+    })),
+    revoke,
+  };
+}
+
 export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
   const { db } = deps;
 
+  /** Answers 202 with the job, as created or as found again under its Idempotency-Key. */
+  async function respondAccepted(reply: FastifyReply, customerId: string, jobId: string) {
+    const row = await getJobRow(db, customerId, jobId);
+    if (!row) throw notFound('License job');
+    const [job] = await jobsWithProgress(db, [row]);
+    return reply
+      .status(202)
+      .header('location', `/v1/customers/${customerId}/license-jobs/${jobId}`)
+      .header('retry-after', POLL_AFTER_SECONDS)
+      .send(job!);
+  }
+
   /**
-   * Products must exist, disabled plans must be plans of their product, and must not break the
-   * product's own plan dependencies (that would fail every user, so it is refused up front).
+   * Accepts a job (a new one or a retry): honours Idempotency-Key, validates the changes, then in one
+   * transaction selects the users, creates the job and reserves its seats (all or nothing), and
+   * enqueues its tasks once committed.
    */
-  async function validateProducts(body: CreateLicenseJob) {
-    const assign = body.assign ?? [];
-    const revoke = body.revoke ?? [];
-    const products = await getProducts(db, [...assign.map((a) => a.productId), ...revoke]);
-    const unknown = [...assign.map((a) => a.productId), ...revoke].filter((p) => !products.has(p));
-    if (unknown.length)
-      throw unprocessable('unknown_product', `Unknown product ${unknown.map((p) => `"${p}"`).join(', ')}.`, {
-        productIds: unknown,
-      });
-    for (const a of assign) {
-      const plans = new Set(products.get(a.productId)!.servicePlans.map((p) => p.id));
-      const unknownPlans = (a.disabledServicePlans ?? []).filter((p) => !plans.has(p));
-      if (unknownPlans.length) {
-        throw unprocessable(
-          'unknown_service_plan',
-          `"${a.productId}" has no service plan ${unknownPlans.map((p) => `"${p}"`).join(', ')}.`,
-          { productId: a.productId, servicePlanIds: unknownPlans },
-        );
-      }
-      const conflicts = servicePlanConflicts(products.get(a.productId)!, a.disabledServicePlans ?? []);
-      if (conflicts.length) {
-        const required = requiredDisabledPlans(conflicts);
-        throw unprocessable(
-          'invalid_service_plans',
-          `"${a.productId}": ${conflicts.map((c) => `plan "${c.servicePlanId}" requires ${c.disabledRequirements.map((p) => `"${p}"`).join(', ')}`).join('; ')}; enable ${required.map((p) => `"${p}"`).join(', ')} or disable the plans that require them.`,
-          { productId: a.productId, servicePlanIds: required },
-        );
-      }
+  async function acceptJob(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    customerId: string,
+    spec: {
+      fingerprint: unknown;
+      changes: () => Promise<Pick<NewLicenseJob, 'assign' | 'revoke'>>;
+      users: (tx: DbOrTx) => Promise<string[]>;
+      clientReference?: string;
+      retryOf?: string;
+    },
+  ) {
+    const partner = partnerOf(request);
+    const rawKey = request.headers['idempotency-key'];
+    const key = Array.isArray(rawKey) ? rawKey[0] : rawKey;
+    if (key !== undefined && (key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX)) {
+      throw badRequest('invalid_idempotency_key', `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} characters.`);
     }
-    return {
-      assign: assign.map((a) => ({
-        productId: a.productId,
-        disabledServicePlans: normalizePlans(a.disabledServicePlans),
-      })),
-      revoke,
-    };
+    if (key !== undefined) {
+      const claim = await claimIdempotencyKey(db, partner.id, key, requestFingerprint(spec.fingerprint));
+      if (claim.state === 'completed') return respondAccepted(reply, customerId, claim.jobId);
+    }
+    try {
+      const changes = await spec.changes();
+      const { job, reserved, userIds } = await retryOnConflict(() =>
+        db.transaction(async (tx) => {
+          const userIds = await spec.users(tx);
+          const created = await createJobWithReservations(tx, {
+            partnerId: partner.id,
+            customerId,
+            userIds,
+            ...changes,
+            idempotencyKey: key,
+            clientReference: spec.clientReference,
+            retryOf: spec.retryOf,
+          });
+          if (key !== undefined) await completeIdempotencyKey(tx, partner.id, key, created.job.id);
+          return { ...created, userIds };
+        }),
+      );
+      request.log.info({ jobId: job.id, users: userIds.length, retryOf: spec.retryOf }, 'license job accepted');
+      deps.metrics.jobsAccepted.inc();
+      deps.metrics.jobUsers.inc(userIds.length);
+      for (const [product, seats] of reserved) deps.metrics.seatsReserved.inc({ product }, seats);
+      deps.enqueuer.enqueue({ id: job.id, customerId, userCount: userIds.length }, userIds);
+      return respondAccepted(reply, customerId, job.id);
+    } catch (error) {
+      if (error instanceof ProblemError) deps.metrics.jobsRefused.inc({ code: error.code });
+      if (key !== undefined) await releaseIdempotencyKey(db, partner.id, key);
+      throw error;
+    }
   }
 
   return async (app) => {
@@ -161,65 +236,95 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const partner = partnerOf(request);
         const customer = await customerInScope(db, request, request.params.customerId);
-        const rawKey = request.headers['idempotency-key'];
-        const key = Array.isArray(rawKey) ? rawKey[0] : rawKey;
-        if (key !== undefined && (key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX)) {
-          throw badRequest(
-            'invalid_idempotency_key',
-            `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} characters.`,
-          );
-        }
         const selection = selectionOf(request.body);
+        return acceptJob(request, reply, customer.id, {
+          fingerprint: { customerId: customer.id, path: 'license-jobs', body: request.body },
+          changes: () => validateProducts(db, request.body),
+          users: async (tx) => {
+            // A filter is resolved here, so the users it selects are those the seats are reserved for.
+            const userIds = await resolveUserSelection(tx, customer.id, selection);
+            if (userIds.length === 0)
+              throw unprocessable('no_matching_users', 'No user of the customer matches the filter.');
+            return userIds;
+          },
+          clientReference: request.body.clientReference,
+        });
+      },
+    );
 
-        const respond = async (jobId: string) => {
-          const row = await getJobRow(db, customer.id, jobId);
-          if (!row) throw notFound('License job');
-          const [job] = await jobsWithProgress(db, [row]);
-          return reply
-            .status(202)
-            .header('location', `/v1/customers/${customer.id}/license-jobs/${jobId}`)
-            .header('retry-after', POLL_AFTER_SECONDS)
-            .send(job!);
-        };
-
-        if (key !== undefined) {
-          const fingerprint = requestFingerprint({ customerId: customer.id, path: 'license-jobs', body: request.body });
-          const claim = await claimIdempotencyKey(db, partner.id, key, fingerprint);
-          if (claim.state === 'completed') return respond(claim.jobId);
-        }
-        try {
-          const changes = await validateProducts(request.body);
-          const { job, reserved, userIds } = await retryOnConflict(() =>
-            db.transaction(async (tx) => {
-              // A filter is resolved here, so the users it selects are those the seats are reserved for.
-              const userIds = await resolveUserSelection(tx, customer.id, selection);
-              if (userIds.length === 0)
-                throw unprocessable('no_matching_users', 'No user of the customer matches the filter.');
-              const created = await createJobWithReservations(tx, {
-                partnerId: partner.id,
-                customerId: customer.id,
-                userIds,
-                ...changes,
-                idempotencyKey: key,
-                clientReference: request.body.clientReference,
-              });
-              if (key !== undefined) await completeIdempotencyKey(tx, partner.id, key, created.job.id);
-              return { ...created, userIds };
+    app.post(
+      '/v1/customers/:customerId/license-jobs/preview',
+      {
+        bodyLimit: 4 * 1024 * 1024,
+        schema: {
+          operationId: 'previewLicenseJob',
+          tags: ['license jobs'],
+          summary: 'Dry run of a job: predicted seats, outcomes and failures; reserves and changes nothing',
+          description:
+            'Takes the body of a job and answers what that job would do now, by the rules the worker applies, ' +
+            'on the state at the time of the request. `seats` tells whether the job would get its seats ' +
+            '(`shortfall` above 0: it would be refused with 409 `insufficient_licenses`); users are evaluated in ' +
+            'user-list order against the seats free now. Answers the same 4xx problems as creating the job.',
+          params: customerParams,
+          body: createLicenseJobBody,
+          response: {
+            200: jsonResponse(jobPreviewSchema, 'The predicted effect of the job.'),
+            ...problemResponses(JSON_BODY_PROBLEMS, 404, {
+              422: [
+                'unknown_users',
+                'unknown_product',
+                'unknown_service_plan',
+                'invalid_service_plans',
+                'no_subscription',
+                'too_many_users',
+                'no_matching_users',
+              ],
             }),
+          },
+        },
+      },
+      async (request) => {
+        const customer = await customerInScope(db, request, request.params.customerId);
+        const selection = selectionOf(request.body);
+        const changes = await validateProducts(db, request.body);
+        const assigned = changes.assign.map((a) => a.productId);
+        const { userIds, state } = await db.transaction(
+          async (tx) => {
+            const userIds = await resolveUserSelection(tx, customer.id, selection);
+            if (userIds.length === 0)
+              throw unprocessable('no_matching_users', 'No user of the customer matches the filter.');
+            return { userIds, state: await readPreviewState(tx, customer.id, userIds, assigned) };
+          },
+          { isolationLevel: 'repeatable read', accessMode: 'read only' },
+        );
+        // The same refusals, in the same order, as creating the job.
+        const unsubscribed = assigned.filter((p) => !state.available.has(p));
+        if (unsubscribed.length) {
+          throw unprocessable(
+            'no_subscription',
+            `The customer has no subscription to ${unsubscribed.map((p) => `"${p}"`).join(', ')}.`,
+            { productIds: unsubscribed },
           );
-          request.log.info({ jobId: job.id, users: userIds.length }, 'license job accepted');
-          deps.metrics.jobsAccepted.inc();
-          deps.metrics.jobUsers.inc(userIds.length);
-          for (const [product, seats] of reserved) deps.metrics.seatsReserved.inc({ product }, seats);
-          deps.enqueuer.enqueue({ id: job.id, customerId: customer.id, userCount: userIds.length }, userIds);
-          return respond(job.id);
-        } catch (error) {
-          if (error instanceof ProblemError) deps.metrics.jobsRefused.inc({ code: error.code });
-          if (key !== undefined) await releaseIdempotencyKey(db, partner.id, key);
-          throw error;
         }
+        if (state.users.length !== userIds.length) {
+          const found = new Set(state.users.map((u) => u.id));
+          const unknown = userIds.filter((id) => !found.has(id));
+          throw unprocessable(
+            'unknown_users',
+            `${unknown.length} of the selected users do not exist in this customer.`,
+            {
+              userIds: unknown,
+            },
+          );
+        }
+        return previewJob({
+          catalog: state.catalog,
+          customerCountry: customer.country,
+          users: state.users,
+          changes,
+          available: state.available,
+        });
       },
     );
 
@@ -299,6 +404,66 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         request.log.info({ jobId }, 'license job cancelled');
         const [job] = await jobsWithProgress(db, [(await getJobRow(db, customer.id, jobId))!]);
         return job!;
+      },
+    );
+
+    app.post(
+      '/v1/customers/:customerId/license-jobs/:jobId/retry',
+      {
+        schema: {
+          operationId: 'retryLicenseJob',
+          tags: ['license jobs'],
+          summary: "Retry a finished job's failed and cancelled users as a new job",
+          description:
+            'Creates a new job (`retryOf` names this one) with the same changes and client reference, for the ' +
+            'users of this job whose result is `failed` or `cancelled` and who still exist, under the same seat ' +
+            'rules as any job (409 `insufficient_licenses`, nothing reserved). Honours `Idempotency-Key`.',
+          params: jobParams,
+          headers: requestHeaders({ 'idempotency-key': IDEMPOTENCY_KEY }),
+          response: {
+            202: jsonResponse(jobSchema, 'The new job was accepted and its seats reserved.', {
+              Location: HEADERS.location,
+              'Retry-After': HEADERS.retryAfter,
+            }),
+            ...problemResponses(404, {
+              400: ['invalid_idempotency_key'],
+              409: ['job_not_finished', 'insufficient_licenses', 'idempotency_key_in_use'],
+              422: [
+                'nothing_to_retry',
+                'unknown_product',
+                'unknown_service_plan',
+                'invalid_service_plans',
+                'no_subscription',
+                'idempotency_key_reused',
+              ],
+            }),
+          },
+        },
+      },
+      async (request, reply) => {
+        const customer = await customerInScope(db, request, request.params.customerId);
+        const jobId = pathId(request.params.jobId, 'License job');
+        const original = await getJobRow(db, customer.id, jobId);
+        if (!original) throw notFound('License job');
+        return acceptJob(request, reply, customer.id, {
+          fingerprint: { customerId: customer.id, path: `license-jobs/${jobId}/retry` },
+          changes: async () => {
+            if (!original.finishedAt)
+              throw conflict('job_not_finished', 'The job has not finished yet; wait for it or cancel it first.');
+            return validateProducts(db, { assign: original.assign, revoke: original.revoke });
+          },
+          users: async (tx) => {
+            const userIds = await retryableUserIds(tx, customer.id, jobId);
+            if (userIds.length === 0)
+              throw unprocessable(
+                'nothing_to_retry',
+                'No user of this job failed or was cancelled (among the users that still exist).',
+              );
+            return userIds;
+          },
+          clientReference: original.clientReference ?? undefined,
+          retryOf: jobId,
+        });
       },
     );
 

@@ -158,3 +158,61 @@ export const jobResultSchema = z
   .meta({ id: 'JobResult', description: "One user's result in a job." });
 
 export const IDEMPOTENCY_KEY_MAX = 255;
+
+const outcomeCount = (description: string) => z.number().int().min(0).meta({ description });
+
+export const jobPreviewSchema = z
+  .object({
+    userCount: z.number().int().meta({ description: 'The users selected (each once).' }),
+    seats: z
+      .array(
+        z
+          .object({
+            productId: z.string(),
+            required: z
+              .number()
+              .int()
+              .meta({ description: 'Seats the job would reserve now: selected users who do not hold the product.' }),
+            available: z.number().int().meta({ description: 'Seats free now: quantity − assigned − reserved.' }),
+            shortfall: z.number().int().meta({
+              description:
+                'Seats missing (required − available, at least 0); above 0 the job would be refused with 409.',
+            }),
+          })
+          .meta({ id: 'PreviewSeats', description: 'Whether the seats a job would reserve are there.' }),
+      )
+      .meta({ description: 'One entry per assigned product, in request order.' }),
+    outcomes: z
+      .object({
+        assigned: outcomeCount('Products newly assigned.'),
+        updated: outcomeCount('Held products whose disabled plans would change.'),
+        unchanged: outcomeCount('Held products assigned again as they are.'),
+        revoked: outcomeCount('Held products revoked.'),
+        not_assigned: outcomeCount('Revokes of products the user does not hold.'),
+      })
+      .meta({ id: 'PreviewOutcomes', description: 'Predicted changes of the users who would succeed, by outcome.' }),
+    failures: z
+      .object({
+        total: z.number().int().meta({ description: 'Users who would fail.' }),
+        byCode: z
+          .record(z.string(), z.number().int())
+          .meta({ description: 'Failing users per error code, as a job counts them in errorsByCode.' }),
+        users: z
+          .array(
+            z
+              .object({
+                userId: uuidSchema,
+                userPrincipalName: z.string(),
+                displayName: z.string(),
+                changes: z.array(changeResultSchema),
+              })
+              .meta({ id: 'PreviewFailure', description: 'A user who would fail, with the outcome of each change.' }),
+          )
+          .meta({ description: 'The first 100 users who would fail, in user-list order.' }),
+      })
+      .meta({ id: 'PreviewFailures', description: 'The users who would fail.' }),
+  })
+  .meta({
+    id: 'JobPreview',
+    description: 'What a job with this body would do now, by the rules the worker applies; nothing is reserved.',
+  });

@@ -1,0 +1,66 @@
+// What a preview reads: the selected users with their licenses, the seats of the assigned products,
+// and the catalog, all scoped by the customer (already scoped to the caller's partner) and read in one
+// snapshot. Set-based: a fixed number of statements whatever the number of users. Writes nothing.
+import { sql } from 'drizzle-orm';
+import { loadCatalog, type DbOrTx } from '@licensing/db';
+import type { Catalog, License, PreviewUser } from '@licensing/domain';
+import { seatUsage } from './seats.ts';
+
+export interface PreviewState {
+  catalog: Catalog;
+  /** The selected users of the customer that exist, in user-list order. */
+  users: PreviewUser[];
+  /** Assigned products the customer has a subscription to, with the seats free now. */
+  available: Map<string, number>;
+}
+
+/** Must run in a read-only, repeatable-read transaction, so every read sees the same moment. */
+export async function readPreviewState(
+  tx: DbOrTx,
+  customerId: string,
+  userIds: string[],
+  assignedProducts: string[],
+): Promise<PreviewState> {
+  const [users, licenses, quantities, usage, catalog] = await Promise.all([
+    tx.execute<{ id: string; upn: string; display_name: string; usage_location: string | null }>(sql`
+      SELECT u.id, u.user_principal_name AS upn, u.display_name, u.usage_location FROM users u
+      WHERE u.customer_id = ${customerId} AND u.id = any(${sql.param(userIds)}::uuid[])
+      ORDER BY u.display_name, u.user_principal_name, u.id`),
+    tx.execute<{ user_id: string; product_id: string; disabled_service_plans: string[] }>(sql`
+      SELECT l.user_id, l.product_id, l.disabled_service_plans FROM user_licenses l
+      WHERE l.customer_id = ${customerId} AND l.user_id = any(${sql.param(userIds)}::uuid[])
+      ORDER BY l.user_id, l.assigned_at, l.product_id`),
+    assignedProducts.length
+      ? tx.execute<{ product_id: string; quantity: number }>(sql`
+          SELECT product_id, quantity FROM subscriptions
+          WHERE customer_id = ${customerId} AND product_id = any(${sql.param(assignedProducts)}::text[])`)
+      : Promise.resolve([]),
+    seatUsage(tx, customerId, assignedProducts),
+    loadCatalog(tx),
+  ]);
+  const byUser = new Map<string, License[]>();
+  for (const l of licenses) {
+    let list = byUser.get(l.user_id);
+    if (!list) {
+      list = [];
+      byUser.set(l.user_id, list);
+    }
+    list.push({ productId: l.product_id, disabledServicePlans: l.disabled_service_plans });
+  }
+  const available = new Map<string, number>();
+  for (const q of quantities) {
+    const { assigned, reserved } = usage.get(q.product_id)!;
+    available.set(q.product_id, q.quantity - assigned - reserved);
+  }
+  return {
+    catalog,
+    users: [...users].map((u) => ({
+      id: u.id,
+      userPrincipalName: u.upn,
+      displayName: u.display_name,
+      usageLocation: u.usage_location,
+      licenses: byUser.get(u.id) ?? [],
+    })),
+    available,
+  };
+}
