@@ -404,7 +404,7 @@ async function pollCost(key: string, customerId: string, jobId: string, apiPid: 
  * POSTed as a job (run to the end and undone, so the state stays the same), alternately, so the
  * machine's drift hits both alike. Medians in ms, with the API's CPU per preview.
  */
-async function previewCost(key: string, customerId: string, body: unknown, undo: unknown, apiPid: number, count = 3) {
+async function previewCost(key: string, customerId: string, body: unknown, undo: unknown, apiPid: number, count = 5) {
   const preview = () => http('POST', `/v1/customers/${customerId}/license-jobs/preview`, key, body);
   await preview();
   const previewMs: number[] = [];
