@@ -1,5 +1,6 @@
-// `pnpm start`: migrate once, then run catalog, api and worker as child processes in the
-// foreground. SIGINT/SIGTERM is forwarded to all three; exits 0 once all three have exited 0.
+// `pnpm start`: migrate once, then run catalog, api, worker and the partner portal as child
+// processes in the foreground. SIGINT/SIGTERM is forwarded to all of them; exits 0 once all have
+// exited 0. The portal builds its front end first when the build is missing or stale.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { commonEnv, parseEnv } from '@licensing/config';
@@ -11,7 +12,7 @@ const { DATABASE_URL } = parseEnv({ DATABASE_URL: commonEnv.DATABASE_URL });
 const applied = await prepareDatabase(DATABASE_URL);
 console.log(`[start] database ready (${applied.length ? `applied ${applied.join(', ')}` : 'no pending migrations'})`);
 
-const services = ['catalog', 'api', 'worker'] as const;
+const services = ['catalog', 'api', 'worker', 'portal'] as const;
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 let exitCode = 0;
@@ -41,7 +42,7 @@ function stop(signal: NodeJS.Signals) {
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    console.log(`[start] ${signal}: stopping catalog, api and worker`);
+    console.log(`[start] ${signal}: stopping catalog, api, worker and portal`);
     stop(signal === 'SIGINT' ? 'SIGTERM' : signal);
   });
 }

@@ -1,5 +1,5 @@
-// `pnpm start`'s launcher: migrates, runs catalog, api and worker, and on SIGTERM stops all three
-// and exits 0.
+// `pnpm start`'s launcher: migrates, runs catalog, api, worker and the portal, and on SIGTERM stops
+// all four and exits 0.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -23,10 +23,10 @@ afterAll(async () => {
   await redis.quit();
 });
 
-it('starts the three services on a database it creates, and exits 0 on SIGTERM', async () => {
+it('starts the four services on a database it creates, and exits 0 on SIGTERM', async () => {
   const url = new URL(inject('pgServerUrl'));
   url.pathname = `/${dbName}`;
-  const [api, catalog, worker] = [await freePort(), await freePort(), await freePort()];
+  const [api, catalog, worker, portal] = [await freePort(), await freePort(), await freePort(), await freePort()];
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: root,
@@ -38,6 +38,7 @@ it('starts the three services on a database it creates, and exits 0 on SIGTERM',
       API_PORT: String(api),
       CATALOG_PORT: String(catalog),
       WORKER_PORT: String(worker),
+      PORTAL_PORT: String(portal),
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,8 +46,8 @@ it('starts the three services on a database it creates, and exits 0 on SIGTERM',
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const ready = async (port: number) => {
-    for (let i = 0; i < 300; i++) {
+  const ready = async (port: number, attempts = 300) => {
+    for (let i = 0; i < attempts; i++) {
       try {
         if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return true;
       } catch {
@@ -59,6 +60,11 @@ it('starts the three services on a database it creates, and exits 0 on SIGTERM',
   expect(await ready(api), output).toBe(true);
   expect(await ready(catalog), output).toBe(true);
   expect(await ready(worker), output).toBe(true);
+  expect(await ready(portal, 900), output).toBe(true); // may build the front end first
+  const page = await fetch(`http://127.0.0.1:${portal}/`);
+  expect(await page.text()).toContain('<div id="root">');
+  const proxied = await fetch(`http://127.0.0.1:${portal}/v1/customers`);
+  expect(proxied.status).toBe(401); // the API answered through the portal's proxy
   const products = (await (await fetch(`http://127.0.0.1:${catalog}/v1/products`)).json()) as { items: unknown[] };
   expect(products.items.length).toBeGreaterThanOrEqual(12); // seeded on first start
   child.kill('SIGTERM');
@@ -66,4 +72,5 @@ it('starts the three services on a database it creates, and exits 0 on SIGTERM',
   expect(output).toMatch(/api exited \(0\)/);
   expect(output).toMatch(/worker exited \(0\)/);
   expect(output).toMatch(/catalog exited \(0\)/);
-}, 60_000);
+  expect(output).toMatch(/portal exited \(0\)/);
+}, 150_000);

@@ -24,11 +24,11 @@ export interface ServiceProcess {
 }
 
 export async function spawnService(
-  name: 'api' | 'worker' | 'catalog',
+  name: 'api' | 'worker' | 'catalog' | 'portal',
   env: Record<string, string>,
 ): Promise<ServiceProcess> {
   const port = await freePort();
-  const portVar = { api: 'API_PORT', worker: 'WORKER_PORT', catalog: 'CATALOG_PORT' }[name];
+  const portVar = { api: 'API_PORT', worker: 'WORKER_PORT', catalog: 'CATALOG_PORT', portal: 'PORTAL_PORT' }[name];
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], {
     cwd: root,

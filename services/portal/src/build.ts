@@ -1,0 +1,113 @@
+// Builds the portal's front end (web/) into dist/ when the build is missing or stale. Staleness is
+// a content hash of the sources, the lockfile and this file, so a checkout or an edit is noticed
+// and an unchanged tree starts at once. Several processes may start at the same time (`pnpm start`
+// and a test): a lock directory makes one build and the others wait for its result.
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
+
+export const portalRoot = fileURLToPath(new URL('..', import.meta.url));
+export const webRoot = join(portalRoot, 'web');
+export const distRoot = join(portalRoot, 'dist');
+const hashFile = '.build-hash';
+const lockDir = join(portalRoot, '.build-lock');
+const staleLockMs = 5 * 60_000;
+
+const brotli = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map((entry) => {
+      const path = join(dir, entry.name);
+      return entry.isDirectory() ? listFiles(path) : Promise.resolve([path]);
+    }),
+  );
+  return nested.flat().sort();
+}
+
+/** Hash of everything the build depends on. */
+export async function sourceHash(): Promise<string> {
+  const hash = createHash('sha256');
+  const files = [
+    ...(await listFiles(webRoot)),
+    join(portalRoot, 'package.json'),
+    join(portalRoot, 'src', 'build.ts'),
+    join(portalRoot, 'src', 'vite-config.ts'),
+    join(portalRoot, '..', '..', 'pnpm-lock.yaml'),
+  ];
+  for (const file of files) {
+    hash.update(relative(portalRoot, file));
+    hash.update(await readFile(file));
+  }
+  return hash.digest('hex');
+}
+
+async function builtHash(): Promise<string | undefined> {
+  try {
+    return (await readFile(join(distRoot, hashFile), 'utf8')).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+async function acquireLock(): Promise<void> {
+  for (;;) {
+    try {
+      await mkdir(lockDir);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const since = await stat(lockDir).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
+      if (since > staleLockMs) await rm(lockDir, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/** Writes `.br` and `.gz` beside every compressible asset, served by @fastify/static's preCompressed. */
+async function precompress(dir: string) {
+  const files = (await listFiles(dir)).filter((f) => /\.(js|css|html|svg|json|txt)$/.test(f));
+  for (const file of files) {
+    const content = await readFile(file);
+    if (content.length < 1024) continue;
+    const [br, gz] = await Promise.all([
+      brotli(content, { params: { [zlib.BROTLI_PARAM_QUALITY]: 10, [zlib.BROTLI_PARAM_SIZE_HINT]: content.length } }),
+      gzipAsync(content, { level: 9 }),
+    ]);
+    await Promise.all([writeFile(`${file}.br`, br), writeFile(`${file}.gz`, gz)]);
+  }
+}
+
+/** Builds the front end unless dist/ already holds a build of the current sources. Answers whether it built. */
+export async function ensurePortalBuilt(options: { log?: (message: string) => void } = {}): Promise<boolean> {
+  const log = options.log ?? (() => {});
+  const wanted = await sourceHash();
+  if ((await builtHash()) === wanted) return false;
+  await acquireLock();
+  try {
+    if ((await builtHash()) === wanted) return false; // another process built it while we waited
+    log('building the portal front end');
+    const started = Date.now();
+    const out = join(portalRoot, `.dist-${process.pid}`);
+    await rm(out, { recursive: true, force: true });
+    const { build } = await import('vite');
+    const { portalViteConfig } = await import('./vite-config.ts');
+    await build(portalViteConfig(out));
+    await precompress(out);
+    await writeFile(join(out, hashFile), `${wanted}\n`);
+    await rm(distRoot, { recursive: true, force: true });
+    await rename(out, distRoot);
+    log(`built the portal front end in ${Date.now() - started} ms`);
+    return true;
+  } finally {
+    await rm(lockDir, { recursive: true, force: true });
+  }
+}

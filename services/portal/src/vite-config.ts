@@ -1,0 +1,21 @@
+import react from '@vitejs/plugin-react';
+import type { InlineConfig } from 'vite';
+import { webRoot } from './build.ts';
+
+/** The production build of web/ into `outDir`: hashed file names under /assets, no inline scripts. */
+export function portalViteConfig(outDir: string): InlineConfig {
+  return {
+    configFile: false,
+    root: webRoot,
+    base: '/',
+    logLevel: 'warn',
+    plugins: [react()],
+    build: {
+      outDir,
+      emptyOutDir: true,
+      assetsInlineLimit: 0, // no data: URLs, so the Content-Security-Policy needs none
+      chunkSizeWarningLimit: 2000,
+      sourcemap: false,
+    },
+  };
+}

@@ -1,0 +1,110 @@
+// The one place that talks HTTP to the API (same origin, proxied by the portal's server). The
+// partner's key comes from the tab's session (features/auth/session.ts) and goes only into the
+// Authorization header; problem documents become ApiProblem errors with a readable message.
+
+import { readApiKey } from '../features/auth/session.ts';
+
+export interface ProblemDocument {
+  type?: string;
+  title?: string;
+  status: number;
+  detail?: string;
+  code?: string;
+  [extra: string]: unknown;
+}
+
+export class ApiProblem extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly problem: ProblemDocument;
+  constructor(problem: ProblemDocument) {
+    super(problem.detail ?? problem.title ?? `The request failed (${problem.status})`);
+    this.name = 'ApiProblem';
+    this.status = problem.status;
+    this.code = problem.code ?? 'unknown';
+    this.problem = problem;
+  }
+}
+
+/** The connection itself failed (server down, network lost). */
+export class ConnectionLost extends Error {
+  constructor() {
+    super('The portal cannot reach the service. Check your connection and try again.');
+    this.name = 'ConnectionLost';
+  }
+}
+
+let onUnauthorized: (() => void) | undefined;
+/** Called when the API answers 401: the key was revoked or is wrong; the app signs out. */
+export function setUnauthorizedHandler(handler: (() => void) | undefined) {
+  onUnauthorized = handler;
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Use this key instead of the session's (signing in). */
+  apiKey?: string;
+}
+
+export async function apiResponse(path: string, options: RequestOptions = {}): Promise<Response> {
+  const key = options.apiKey ?? readApiKey();
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  if (key) headers.authorization = `Bearer ${key}`;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: options.method ?? 'GET',
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new ConnectionLost();
+  }
+  if (!response.ok && response.status !== 304) {
+    const problem = await readProblem(response);
+    if (response.status === 401 && !options.apiKey) onUnauthorized?.();
+    throw new ApiProblem(problem);
+  }
+  return response;
+}
+
+export async function apiJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await apiResponse(path, options);
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+async function readProblem(response: Response): Promise<ProblemDocument> {
+  const text = await response.text().catch(() => '');
+  try {
+    const parsed = JSON.parse(text) as ProblemDocument;
+    if (parsed && typeof parsed === 'object') return { ...parsed, status: response.status };
+  } catch {
+    /* not JSON: a proxy or gateway error page */
+  }
+  return {
+    status: response.status,
+    title: response.statusText || 'Request failed',
+    detail:
+      response.status >= 500
+        ? 'The service is unavailable at the moment. Try again in a little while.'
+        : `The request failed (${response.status}).`,
+  };
+}
+
+/** Query string from defined values only. */
+export function query(params: Record<string, string | number | boolean | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined && value !== '') search.set(name, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}

@@ -1,0 +1,42 @@
+import { useEffect } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { setUnauthorizedHandler } from '../api/http.ts';
+import { SignInPage } from '../features/auth/SignInPage.tsx';
+import { storeApiKey, useApiKey } from '../features/auth/session.ts';
+import { CustomersPage } from '../features/customers/CustomersPage.tsx';
+import { JobPage } from '../features/jobs/JobPage.tsx';
+import { JobsPage } from '../features/jobs/JobsPage.tsx';
+import { ManageLicensesPage } from '../features/licenses/ManageLicensesPage.tsx';
+import { SelectionProvider } from '../features/users/selection.tsx';
+import { UsersPage } from '../features/users/UsersPage.tsx';
+import { Layout } from './Layout.tsx';
+import { matchRoute, usePath } from './router.tsx';
+
+export function App() {
+  const apiKey = useApiKey();
+  const path = usePath();
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => storeApiKey(null));
+    return () => setUnauthorizedHandler(undefined);
+  }, []);
+  useEffect(() => {
+    if (!apiKey) queryClient.clear(); // nothing of a signed-out partner stays in memory
+  }, [apiKey, queryClient]);
+
+  if (!apiKey) return <SignInPage />;
+  const route = matchRoute(path);
+  return (
+    <SelectionProvider>
+      <Layout route={route}>
+        {route.name === 'customers' && <CustomersPage />}
+        {route.name === 'users' && <UsersPage customerId={route.customerId} />}
+        {route.name === 'licenses' && <ManageLicensesPage customerId={route.customerId} />}
+        {route.name === 'jobs' && <JobsPage customerId={route.customerId} />}
+        {route.name === 'job' && <JobPage customerId={route.customerId} jobId={route.jobId} />}
+        {route.name === 'notFound' && <p>This page does not exist.</p>}
+      </Layout>
+    </SelectionProvider>
+  );
+}

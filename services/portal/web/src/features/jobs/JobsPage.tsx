@@ -1,0 +1,3 @@
+export function JobsPage({ customerId }: { customerId: string }) {
+  return <p>Jobs of {customerId}</p>;
+}

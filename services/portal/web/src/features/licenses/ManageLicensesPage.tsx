@@ -1,0 +1,3 @@
+export function ManageLicensesPage({ customerId }: { customerId: string }) {
+  return <p>Manage licenses for {customerId}</p>;
+}

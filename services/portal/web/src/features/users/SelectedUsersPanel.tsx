@@ -1,0 +1,60 @@
+import { Button, Card, Text, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
+import { useSelection } from './selection.tsx';
+
+const useStyles = makeStyles({
+  panel: { width: '300px', flexShrink: 0, maxHeight: '70vh', overflowY: 'auto' },
+  list: {
+    listStyleType: 'none',
+    margin: 0,
+    padding: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXS,
+  },
+  item: { display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: tokens.spacingHorizontalS },
+  upn: { color: tokens.colorNeutralForeground3, display: 'block', fontSize: tokens.fontSizeBase200 },
+});
+
+/** Shown at most; the rest are counted (the selection itself keeps them all). */
+const shown = 200;
+
+export function SelectedUsersPanel({ customerId }: { customerId: string }) {
+  const styles = useStyles();
+  const { selection, count, setUsers, clear } = useSelection(customerId);
+  return (
+    <Card className={styles.panel} role="region" aria-labelledby="selected-users-title">
+      <Subtitle2 as="h2" id="selected-users-title">
+        Selected users
+      </Subtitle2>
+      {count === 0 && <Text>Nobody yet. Tick users in the table.</Text>}
+      {selection.kind === 'matching' && (
+        <ul className={styles.list}>
+          <li className={styles.item}>
+            <Text>
+              {selection.description} ({selection.total.toLocaleString('en-US')})
+            </Text>
+            <Button size="small" onClick={clear} aria-label={`Remove ${selection.description}`}>
+              Remove
+            </Button>
+          </li>
+        </ul>
+      )}
+      {selection.kind === 'users' && count > 0 && (
+        <ul className={styles.list}>
+          {[...selection.users.values()].slice(0, shown).map((user) => (
+            <li key={user.id} className={styles.item}>
+              <Text>
+                {user.displayName}
+                <span className={styles.upn}>{user.userPrincipalName}</span>
+              </Text>
+              <Button size="small" onClick={() => setUsers([user], false)} aria-label={`Remove ${user.displayName}`}>
+                Remove
+              </Button>
+            </li>
+          ))}
+          {count > shown && <li>and {(count - shown).toLocaleString('en-US')} more</li>}
+        </ul>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,234 @@
+import { useEffect, useId, useMemo, useState } from 'react';
+import {
+  Button,
+  Checkbox,
+  Field,
+  SearchBox,
+  Select,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Title2,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import type { UserFilter } from '../../api/types.ts';
+import { navigate, paths } from '../../app/router.tsx';
+import { Pager } from '../../components/Pager.tsx';
+import { ProblemMessage } from '../../components/ProblemMessage.tsx';
+import { useSubscriptions } from '../customers/api.ts';
+import { useUsers } from './api.ts';
+import { SelectedUsersPanel } from './SelectedUsersPanel.tsx';
+import { useSelection } from './selection.tsx';
+
+const useStyles = makeStyles({
+  toolbar: { display: 'flex', gap: tokens.spacingHorizontalL, alignItems: 'end', flexWrap: 'wrap' },
+  selectionBar: {
+    display: 'flex',
+    gap: tokens.spacingHorizontalM,
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    minHeight: '32px',
+  },
+  body: { display: 'flex', gap: tokens.spacingHorizontalXL, alignItems: 'flex-start' },
+  tableColumn: { flexGrow: 1, minWidth: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  checkboxCell: { width: '44px' },
+  muted: { color: tokens.colorNeutralForeground3 },
+});
+
+type LicenseState = 'all' | 'licensed' | 'unlicensed' | 'has' | 'lacks';
+
+export function UsersPage({ customerId }: { customerId: string }) {
+  const styles = useStyles();
+  const [searchText, setSearchText] = useState('');
+  const [search, setSearch] = useState('');
+  const [licenseState, setLicenseState] = useState<LicenseState>('all');
+  const [productId, setProductId] = useState('');
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(50);
+  const productSelectId = useId();
+  const subscriptions = useSubscriptions(customerId);
+  const productNames = useMemo(
+    () => new Map((subscriptions.data?.items ?? []).map((s) => [s.productId, s.productName])),
+    [subscriptions.data],
+  );
+
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      setSearch(searchText.trim());
+      setPage(1);
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [searchText]);
+
+  const filter = useMemo<UserFilter>(() => {
+    const result: UserFilter = {};
+    if (search) result.search = search;
+    if (licenseState === 'licensed') result.licensed = true;
+    if (licenseState === 'unlicensed') result.licensed = false;
+    if (licenseState === 'has' && productId) result.hasProduct = productId;
+    if (licenseState === 'lacks' && productId) result.lacksProduct = productId;
+    return result;
+  }, [search, licenseState, productId]);
+
+  const users = useUsers(customerId, { filter, page, pageSize });
+  const { selection, count, isSelected, setUsers, selectMatching, clear } = useSelection(customerId);
+  const items = users.data?.items ?? [];
+  const selectedOnPage = items.filter((user) => isSelected(user.id)).length;
+  const pageState = items.length > 0 && selectedOnPage === items.length ? true : selectedOnPage > 0 ? 'mixed' : false;
+  const total = users.data?.total ?? 0;
+  const matchingSelected = selection.kind === 'matching';
+
+  function describeFilter(): string {
+    const parts: string[] = [];
+    if (filter.search) parts.push(`matching “${filter.search}”`);
+    if (filter.licensed === true) parts.push('with any license');
+    if (filter.licensed === false) parts.push('without licenses');
+    if (filter.hasProduct) parts.push(`holding ${productNames.get(filter.hasProduct) ?? filter.hasProduct}`);
+    if (filter.lacksProduct) parts.push(`not holding ${productNames.get(filter.lacksProduct) ?? filter.lacksProduct}`);
+    return parts.length ? `All users ${parts.join(', ')}` : 'All users of this customer';
+  }
+
+  return (
+    <>
+      <Title2 as="h1">Users</Title2>
+      <search className={styles.toolbar}>
+        <Field label="Search">
+          <SearchBox
+            placeholder="Name or user principal name"
+            value={searchText}
+            onChange={(_, data) => setSearchText(data.value)}
+          />
+        </Field>
+        <Field label="License filter">
+          <Select
+            value={licenseState}
+            onChange={(_, data) => {
+              setLicenseState(data.value as LicenseState);
+              setPage(1);
+            }}
+          >
+            <option value="all">All users</option>
+            <option value="licensed">Licensed</option>
+            <option value="unlicensed">Unlicensed</option>
+            <option value="has">Has product</option>
+            <option value="lacks">Lacks product</option>
+          </Select>
+        </Field>
+        {(licenseState === 'has' || licenseState === 'lacks') && (
+          <Field label="Product">
+            <Select
+              id={productSelectId}
+              value={productId}
+              onChange={(_, data) => {
+                setProductId(data.value);
+                setPage(1);
+              }}
+            >
+              <option value="">Choose a product</option>
+              {(subscriptions.data?.items ?? []).map((s) => (
+                <option key={s.productId} value={s.productId}>
+                  {s.productName}
+                </option>
+              ))}
+            </Select>
+          </Field>
+        )}
+      </search>
+
+      <div className={styles.selectionBar}>
+        <Text weight="semibold" role="status" aria-live="polite">
+          {count.toLocaleString('en-US')} selected
+        </Text>
+        {total > 0 && !matchingSelected && (
+          <Button onClick={() => selectMatching(filter, total, describeFilter())}>
+            Select all {total.toLocaleString('en-US')} matching
+          </Button>
+        )}
+        {count > 0 && <Button onClick={clear}>Clear selection</Button>}
+        <Button appearance="primary" disabled={count === 0} onClick={() => navigate(paths.licenses(customerId))}>
+          Manage licenses
+        </Button>
+      </div>
+
+      {users.error && <ProblemMessage error={users.error} />}
+      <div className={styles.body}>
+        <div className={styles.tableColumn}>
+          {users.isPending && <Spinner label="Loading users…" />}
+          {users.data && (
+            <>
+              <Table aria-label="Users" size="small">
+                <TableHeader>
+                  <TableRow>
+                    <TableHeaderCell className={styles.checkboxCell}>
+                      <Checkbox
+                        aria-label="Select all on this page"
+                        checked={pageState}
+                        disabled={items.length === 0 || matchingSelected}
+                        onChange={(_, data) => setUsers(items, data.checked === true)}
+                      />
+                    </TableHeaderCell>
+                    <TableHeaderCell>Name</TableHeaderCell>
+                    <TableHeaderCell>User principal name</TableHeaderCell>
+                    <TableHeaderCell>Usage location</TableHeaderCell>
+                    <TableHeaderCell>Licenses</TableHeaderCell>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {items.map((user) => (
+                    <TableRow key={user.id} aria-selected={isSelected(user.id)}>
+                      <TableCell className={styles.checkboxCell}>
+                        <Checkbox
+                          aria-label={user.displayName}
+                          checked={isSelected(user.id)}
+                          disabled={matchingSelected}
+                          onChange={(_, data) => setUsers([user], data.checked === true)}
+                        />
+                      </TableCell>
+                      <TableCell>{user.displayName}</TableCell>
+                      <TableCell>{user.userPrincipalName}</TableCell>
+                      <TableCell>
+                        {user.usageLocation ?? <span className={styles.muted}>customer's country</span>}
+                      </TableCell>
+                      <TableCell>
+                        {user.licenses.length === 0 ? (
+                          <span className={styles.muted}>Unlicensed</span>
+                        ) : (
+                          user.licenses.map((l) => productNames.get(l.productId) ?? l.productId).join(', ')
+                        )}
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                  {items.length === 0 && (
+                    <TableRow>
+                      <TableCell colSpan={5}>No users match.</TableCell>
+                    </TableRow>
+                  )}
+                </TableBody>
+              </Table>
+              <Pager
+                label="User pages"
+                noun="users"
+                page={users.data.page}
+                totalPages={users.data.totalPages}
+                total={users.data.total}
+                pageSize={pageSize}
+                onPage={setPage}
+                onPageSize={(size) => {
+                  setPageSize(size);
+                  setPage(1);
+                }}
+              />
+            </>
+          )}
+        </div>
+        <SelectedUsersPanel customerId={customerId} />
+      </div>
+    </>
+  );
+}
