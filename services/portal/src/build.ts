@@ -55,18 +55,31 @@ async function builtHash(): Promise<string | undefined> {
   }
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The lock is a directory naming its owner's pid; a lock whose owner died (killed mid-build) is taken over. */
 async function acquireLock(): Promise<void> {
   for (;;) {
     try {
       await mkdir(lockDir);
+      await writeFile(join(lockDir, 'pid'), String(process.pid));
       return;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const since = await stat(lockDir).then(
+      const owner = Number(await readFile(join(lockDir, 'pid'), 'utf8').catch(() => ''));
+      const age = await stat(lockDir).then(
         (s) => Date.now() - s.mtimeMs,
         () => 0,
       );
-      if (since > staleLockMs) await rm(lockDir, { recursive: true, force: true });
+      const abandoned = owner > 0 ? !isAlive(owner) : age > 10_000; // no pid yet: its owner is writing it
+      if (abandoned || age > staleLockMs) await rm(lockDir, { recursive: true, force: true });
       else await new Promise((r) => setTimeout(r, 200));
     }
   }
@@ -96,8 +109,9 @@ export async function ensurePortalBuilt(options: { log?: (message: string) => vo
     if ((await builtHash()) === wanted) return false; // another process built it while we waited
     log('building the portal front end');
     const started = Date.now();
+    for (const entry of await readdir(portalRoot))
+      if (entry.startsWith('.dist-')) await rm(join(portalRoot, entry), { recursive: true, force: true });
     const out = join(portalRoot, `.dist-${process.pid}`);
-    await rm(out, { recursive: true, force: true });
     const { build } = await import('vite');
     const { portalViteConfig } = await import('./vite-config.ts');
     await build(portalViteConfig(out));

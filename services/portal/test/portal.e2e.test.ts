@@ -167,4 +167,96 @@ run(`partner portal in Chromium (${chromiumPath})`, () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
+
+  it('manages licenses for a selection: mixed state, plans, buy more, save with progress, a report with successes and errors', async () => {
+    const { page, problems } = await newPage();
+    await signIn(page);
+    await page.goto(`${system.portalUrl}/customers/${customerId}/users`);
+    await page.getByRole('checkbox', { name: 'User 001' }).check();
+    await page.getByRole('checkbox', { name: 'User 004' }).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('checkbox', { name: 'User 060' }).check();
+    await page.getByRole('button', { name: 'Manage licenses' }).click();
+
+    // Microsoft 365 E3: User 001 holds it, the others do not → mixed.
+    const e3 = page.getByRole('group', { name: 'Microsoft 365 E3' });
+    const e3Box = e3.getByRole('checkbox', { name: 'Microsoft 365 E3', exact: true });
+    await e3Box.waitFor();
+    expect(await e3Box.getAttribute('aria-checked')).toBe('mixed');
+    await e3.getByRole('button', { name: /Assigned: 1 of 3/ }).focus();
+    await expect.poll(() => page.getByRole('tooltip').textContent()).toContain('User 001');
+    expect(await e3.getByText('49 of 50 available').count()).toBe(1);
+
+    // Keyboard: Space on the product's checkbox turns mixed into checked; its plans appear.
+    await e3Box.focus();
+    await page.keyboard.press('Space');
+    expect(await e3Box.isChecked()).toBe(true);
+    await e3.getByRole('checkbox', { name: 'Microsoft Teams (service plan of Microsoft 365 E3)' }).uncheck();
+
+    // Visio: its only seat is taken → "Buy more", confirmed in a dialog.
+    const visio = page.getByRole('group', { name: 'Visio Plan 2' });
+    expect(await visio.getByText('0 of 1 available').count()).toBe(1);
+    await visio.getByRole('checkbox', { name: 'Visio Plan 2', exact: true }).check();
+    await visio.getByRole('button', { name: 'Buy more Visio Plan 2' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Buy 3 seats' }).click();
+    await page.getByText('Bought 3 more seats of Visio Plan 2.').waitFor();
+    await visio.getByText('3 of 4 available').waitFor();
+
+    // Enterprise Mobility + Security E3 is not sold in CN, where User 060 is.
+    await page
+      .getByRole('group', { name: 'Enterprise Mobility + Security E3' })
+      .getByRole('checkbox', { name: 'Enterprise Mobility + Security E3', exact: true })
+      .check();
+    await expectAccessible(page, 'manage licenses');
+    await page.screenshot({ path: `${docsDir}portal-manage-licenses.png`, fullPage: true });
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: 'Licenses updated', exact: true }).waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByText('2 users were updated, 1 failed.').count()).toBe(1);
+    const report = page.getByRole('table', { name: 'Outcome per user' });
+    const row = (name: string) => report.getByRole('row').filter({ hasText: name });
+    expect(await row('User 001').textContent()).toMatch(/Succeeded.*Microsoft 365 E3: updated/);
+    expect(await row('User 004').textContent()).toMatch(/Succeeded.*Microsoft 365 E3: assigned/);
+    expect(await row('User 060').textContent()).toMatch(
+      /Failed.*Enterprise Mobility \+ Security E3: failed — Enterprise Mobility \+ Security E3 isn't available in this user's country or region.*\(ProhibitedInUsageLocationViolation\)/,
+    );
+    expect(await row('User 060').textContent()).toMatch(/Microsoft 365 E3: not changed/);
+    await expectAccessible(page, 'report');
+    await page.screenshot({ path: `${docsDir}portal-report.png`, fullPage: true });
+
+    // Filter to errors.
+    await page.getByRole('switch', { name: 'Show errors only' }).check();
+    await expect.poll(() => report.getByRole('row').count()).toBe(2); // header + User 060
+
+    // What the API holds now.
+    const user004 = await system.api('GET', `/v1/customers/${customerId}/users/${ids.get('User 004')}`);
+    expect(user004.body.licenses).toEqual(
+      expect.arrayContaining([
+        { productId: 'SPE_E3', disabledServicePlans: ['TEAMS1'] },
+        { productId: 'EMS', disabledServicePlans: [] },
+        { productId: 'VISIOCLIENT', disabledServicePlans: [] },
+      ]),
+    );
+    const user060 = await system.api('GET', `/v1/customers/${customerId}/users/${ids.get('User 060')}`);
+    expect(user060.body.licenses).toEqual([]);
+    const subscriptions = await system.api('GET', `/v1/customers/${customerId}/subscriptions`);
+    expect(subscriptions.body.items.find((s: any) => s.productId === 'VISIOCLIENT')).toMatchObject({
+      quantity: 4,
+      assigned: 3,
+      reserved: 0,
+    });
+
+    // The jobs list links to the report.
+    await page.getByRole('link', { name: 'Jobs', exact: true }).click();
+    await page.getByRole('heading', { name: 'Jobs', exact: true }).waitFor();
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Recent jobs' }).getByText('Completed with errors').count())
+      .toBe(1);
+    await expectAccessible(page, 'jobs');
+    await page.getByRole('link', { name: /^Report of Assign .*Microsoft 365 E3.* for 3 users/ }).click();
+    await page.getByRole('heading', { name: 'Licenses updated', exact: true }).waitFor();
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
 });

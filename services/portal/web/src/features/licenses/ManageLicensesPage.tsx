@@ -1,3 +1,266 @@
+import { useEffect, useMemo, useState } from 'react';
+import {
+  Button,
+  Card,
+  Checkbox,
+  MessageBar,
+  MessageBarBody,
+  Spinner,
+  Subtitle2,
+  Text,
+  Title2,
+  Tooltip,
+  makeStyles,
+  mergeClasses,
+  tokens,
+} from '@fluentui/react-components';
+import { ApiProblem } from '../../api/http.ts';
+import type { OverviewProduct } from '../../api/types.ts';
+import { Link, navigate, paths } from '../../app/router.tsx';
+import { ProblemMessage } from '../../components/ProblemMessage.tsx';
+import { useProducts } from '../customers/api.ts';
+import { selectionRequest, useSelection } from '../users/selection.tsx';
+import { useLicenseOverview, usePreview, useStartJob } from './api.ts';
+import { BuyMoreDialog } from './BuyMoreDialog.tsx';
+import {
+  holders,
+  initialChoice,
+  licenseChanges,
+  nextDesired,
+  seatsNeeded,
+  togglePlan,
+  type ProductChoice,
+} from './license-changes.ts';
+import { PreviewPanel } from './PreviewPanel.tsx';
+
+const useStyles = makeStyles({
+  products: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  product: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
+  productLine: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalL, flexWrap: 'wrap' },
+  productName: { minWidth: '320px', flexGrow: 1 },
+  seats: { minWidth: '150px' },
+  noSeats: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
+  plans: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    columnGap: tokens.spacingHorizontalL,
+    paddingLeft: tokens.spacingHorizontalXXL,
+    border: 'none',
+    margin: 0,
+  },
+  legend: { padding: 0, color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200, width: '100%' },
+  actions: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
+});
+
+const names = (list: string[], more: number) =>
+  list.join(', ') + (more > 0 ? ` and ${more.toLocaleString('en-US')} more` : '');
+
 export function ManageLicensesPage({ customerId }: { customerId: string }) {
-  return <p>Manage licenses for {customerId}</p>;
+  const styles = useStyles();
+  const { selection, count } = useSelection(customerId);
+  const request = useMemo(() => selectionRequest(selection), [selection]);
+  const overview = useLicenseOverview(customerId, request, count > 0);
+  const products = useProducts();
+  const preview = usePreview(customerId);
+  const startJob = useStartJob(customerId);
+  const [choices, setChoices] = useState<Map<string, ProductChoice>>(new Map());
+  const [bought, setBought] = useState<string>();
+  const [idempotencyKey] = useState(() => crypto.randomUUID());
+
+  // Choices start from what the selection holds; a refetch (after "Buy more") keeps what was chosen.
+  useEffect(() => {
+    if (!overview.data) return;
+    setChoices((current) => {
+      const next = new Map(current);
+      for (const product of overview.data.products)
+        if (!next.has(product.productId)) next.set(product.productId, initialChoice(product));
+      return next;
+    });
+  }, [overview.data]);
+
+  const userNames = useMemo(
+    () => new Map((overview.data?.users ?? []).map((user) => [user.id, user.displayName])),
+    [overview.data],
+  );
+  const productNames = useMemo(
+    () => new Map((overview.data?.products ?? []).map((p) => [p.productId, p.name])),
+    [overview.data],
+  );
+  const changes = useMemo(() => licenseChanges(overview.data?.products ?? [], choices), [overview.data, choices]);
+  const hasChanges = changes.assign.length + changes.revoke.length > 0;
+  const body = {
+    ...request,
+    ...(changes.assign.length ? { assign: changes.assign } : {}),
+    ...(changes.revoke.length ? { revoke: changes.revoke } : {}),
+  };
+
+  function update(productId: string, change: (choice: ProductChoice) => ProductChoice) {
+    setChoices((current) => {
+      const choice = current.get(productId);
+      if (!choice) return current;
+      preview.reset();
+      return new Map(current).set(productId, change(choice));
+    });
+  }
+
+  if (count === 0)
+    return (
+      <>
+        <Title2 as="h1">Manage licenses</Title2>
+        <Text>
+          Nobody is selected. <Link href={paths.users(customerId)}>Select users</Link> first.
+        </Text>
+      </>
+    );
+
+  function renderProduct(product: OverviewProduct) {
+    const choice = choices.get(product.productId) ?? initialChoice(product);
+    const held = holders(product);
+    const holderNames = product.assignedUserIds.slice(0, 15).map((id) => userNames.get(id) ?? id);
+    const needed = seatsNeeded(product, choice, count);
+    const short = needed > product.available;
+    const catalogProduct = products.data?.get(product.productId);
+    return (
+      <Card key={product.productId} className={styles.product} role="group" aria-label={product.name}>
+        <div className={styles.productLine}>
+          <Checkbox
+            className={styles.productName}
+            label={product.name}
+            checked={choice.desired === 'all' ? true : choice.desired === 'none' ? false : 'mixed'}
+            // Native indeterminate is not an attribute; say "mixed" where scripts and tests can read it too.
+            input={{ 'aria-checked': choice.desired === 'mixed' ? 'mixed' : undefined }}
+            onChange={() => update(product.productId, (c) => ({ ...c, desired: nextDesired(c.desired, product) }))}
+          />
+          <Tooltip
+            relationship="description"
+            content={
+              held === 0
+                ? 'None of the selected users holds it.'
+                : `Assigned to ${names(holderNames, held - holderNames.length)}`
+            }
+          >
+            <Button appearance="subtle" size="small">
+              Assigned: {held.toLocaleString('en-US')} of {count.toLocaleString('en-US')}
+            </Button>
+          </Tooltip>
+          <Text className={mergeClasses(styles.seats, (product.available === 0 || short) && styles.noSeats)}>
+            {product.available.toLocaleString('en-US')} of {product.quantity.toLocaleString('en-US')} available
+          </Text>
+          {(product.buyMore || short) && (
+            <BuyMoreDialog
+              customerId={customerId}
+              product={product}
+              suggested={Math.max(1, needed - product.available)}
+              onBought={(added) =>
+                setBought(`Bought ${added} more ${added === 1 ? 'seat' : 'seats'} of ${product.name}.`)
+              }
+            />
+          )}
+        </div>
+        {product.servicePlans.length > 0 && choice.desired === 'all' && (
+          <fieldset className={styles.plans}>
+            <legend className={styles.legend}>Service plans of {product.name}</legend>
+            {product.servicePlans.map((plan) => (
+              <Checkbox
+                key={plan.id}
+                label={plan.name}
+                aria-label={`${plan.name} (service plan of ${product.name})`}
+                checked={!choice.disabledPlans.has(plan.id)}
+                onChange={(_, data) =>
+                  update(product.productId, (c) => ({
+                    ...c,
+                    plansTouched: true,
+                    disabledPlans: togglePlan(catalogProduct, c.disabledPlans, plan.id, data.checked === true),
+                  }))
+                }
+              />
+            ))}
+          </fieldset>
+        )}
+      </Card>
+    );
+  }
+
+  const shortages =
+    startJob.error instanceof ApiProblem && startJob.error.code === 'insufficient_licenses'
+      ? ((startJob.error.problem.shortages as { productId: string; required: number; available: number }[]) ?? [])
+      : [];
+
+  return (
+    <>
+      <Title2 as="h1">Manage licenses</Title2>
+      <Text>
+        For {selection.kind === 'matching' ? selection.description.toLowerCase() : 'the selected users'} (
+        {count.toLocaleString('en-US')} {count === 1 ? 'user' : 'users'}).{' '}
+        <Link href={paths.users(customerId)}>Change the selection</Link>
+      </Text>
+      {overview.isPending && <Spinner label="Loading licenses…" />}
+      {overview.error && <ProblemMessage error={overview.error} />}
+      {bought && (
+        <MessageBar intent="success">
+          <MessageBarBody>{bought}</MessageBarBody>
+        </MessageBar>
+      )}
+      {overview.data && overview.data.products.length === 0 && (
+        <Text>
+          This customer has no subscriptions yet. Add one through the API (PUT …/subscriptions/&#123;productId&#125;).
+        </Text>
+      )}
+      {overview.data && (
+        <section className={styles.products} aria-labelledby="products-title">
+          <Subtitle2 as="h2" id="products-title">
+            Products
+          </Subtitle2>
+          {overview.data.products.map(renderProduct)}
+        </section>
+      )}
+      {preview.data && <PreviewPanel preview={preview.data} names={productNames} />}
+      {preview.error && <ProblemMessage error={preview.error} title="The preview failed" />}
+      {startJob.error && (
+        <ProblemMessage
+          error={startJob.error}
+          title={shortages.length ? 'Not enough licenses' : 'The changes were not saved'}
+        />
+      )}
+      {shortages.length > 0 && (
+        <Text>
+          {shortages
+            .map(
+              (s) => `${productNames.get(s.productId) ?? s.productId}: ${s.required} needed, ${s.available} available`,
+            )
+            .join('; ')}
+          . Use “Buy more”, then save again.
+        </Text>
+      )}
+      <div className={styles.actions}>
+        <Button disabled={!hasChanges || preview.isPending} onClick={() => preview.mutate(body)}>
+          Preview
+        </Button>
+        <Button
+          appearance="primary"
+          disabled={!hasChanges || startJob.isPending}
+          onClick={() =>
+            startJob.mutate(
+              {
+                body,
+                idempotencyKey: `${idempotencyKey}-${JSON.stringify(body).length}-${hash(JSON.stringify(body))}`,
+              },
+              { onSuccess: (job) => navigate(paths.job(customerId, job.id)) },
+            )
+          }
+        >
+          {startJob.isPending ? 'Saving…' : 'Save'}
+        </Button>
+        <Button onClick={() => navigate(paths.users(customerId))}>Cancel</Button>
+        {!hasChanges && overview.data && <Text>Tick or clear a product (or change its plans) to make a change.</Text>}
+      </div>
+    </>
+  );
+}
+
+/** A short digest so that the same changes repeat the same idempotency key, and other changes get another. */
+function hash(text: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return (h >>> 0).toString(36);
 }
