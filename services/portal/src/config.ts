@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { commonEnv, parseEnv, port } from '@licensing/http';
+import { commonEnv, parseEnv, port } from '@licensing/config';
 
 export const portalEnv = {
   HOST: commonEnv.HOST,
   LOG_LEVEL: commonEnv.LOG_LEVEL,
-  NODE_ENV: commonEnv.NODE_ENV,
   SHUTDOWN_TIMEOUT_MS: commonEnv.SHUTDOWN_TIMEOUT_MS,
   PORTAL_PORT: port(3003),
   API_PORT: port(3000),
