@@ -12,6 +12,8 @@ export interface PortalAppDeps {
   /** The built front end (see build.ts). */
   distDir: string;
   logLevel?: string;
+  /** Lines for people (a terminal) instead of JSON. */
+  prettyLogs?: boolean;
   isShuttingDown?: () => boolean;
 }
 
@@ -54,7 +56,10 @@ function securityHeaders(reply: FastifyReply, nonce = randomBytes(16).toString('
  * the browser's tab to the API in the Authorization header of each request.
  */
 export async function buildPortalApp(deps: PortalAppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: loggerOptions(deps.logLevel ?? 'info'), trustProxy: true });
+  const app = Fastify({
+    logger: loggerOptions('portal', { level: deps.logLevel ?? 'info', pretty: deps.prettyLogs }),
+    trustProxy: true,
+  });
   const indexTemplate = await readFile(join(deps.distDir, 'index.html'), 'utf8');
   if (!indexTemplate.includes(NONCE_PLACEHOLDER)) throw new Error('index.html lacks the CSP nonce placeholder');
 

@@ -10,6 +10,7 @@ const app = await buildPortalApp({
   apiUrl: config.API_URL,
   distDir: distRoot,
   logLevel: config.LOG_LEVEL,
+  prettyLogs: process.stdout.isTTY === true,
   isShuttingDown: () => shuttingDown,
 });
 
