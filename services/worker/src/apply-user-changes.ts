@@ -63,7 +63,10 @@ const seatKey = (customerId: string, productId: string) => `${customerId}/${prod
  * - Seats: an item's reservations last while it is pending, and it is marked done in the same
  *   transaction that inserts the licenses, so a reserved seat becomes an assigned one (or is
  *   released) atomically. A seat the job did not reserve (another job revoked the product
- *   meanwhile) is taken only under the subscription's row lock, after counting what is free.
+ *   meanwhile) is taken only under the subscription's row lock, after counting what is free:
+ *   what Postgres shows plus what this batch's earlier items freed (their revokes and released
+ *   reservations) minus what they took, so a user's jobs applied together give the same result
+ *   as applied one after another.
  */
 export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<AppliedItem[]> {
   if (tasks.length === 0) return [];
@@ -147,6 +150,11 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
     const current = new Map(before);
     const usersById = new Map(users.map((u) => [u.id, u]));
     const freeSeats = new Map<string, number>();
+    // Seats this transaction has freed (+) or taken (-) so far, per subscription: Postgres does not
+    // see them until the batch writes at the end, but a later item of the batch may need them (a
+    // user's revoke and re-assign queued in two jobs). Free = what Postgres counted + this.
+    const seatDelta = new Map<string, number>();
+    const addSeats = (key: string, n: number) => seatDelta.set(key, (seatDelta.get(key) ?? 0) + n);
     const customerOf = new Map<string, string>();
 
     const applied: AppliedItem[] = [];
@@ -166,16 +174,20 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
         catalog,
         user: user ? { usageLocation: user.usage_location, customerCountry: user.country, licenses } : null,
         changes: { assign: item.assign, revoke: item.revoke },
-        hasSeat: (productId) =>
-          reserved.has(productId) || (freeSeats.get(seatKey(item.customer_id, productId)) ?? 0) > 0,
+        hasSeat: (productId) => {
+          if (reserved.has(productId)) return true;
+          const key = seatKey(item.customer_id, productId);
+          return (freeSeats.get(key) ?? 0) + (seatDelta.get(key) ?? 0) > 0;
+        },
       });
+      // The item's reservations end with it: each becomes the license it was for, or is released.
+      // A revoke frees a seat; a seat taken without a reservation comes out of the free ones.
+      const took = new Set(evaluation.newlyAssigned);
+      for (const productId of reserved) if (!took.has(productId)) addSeats(seatKey(item.customer_id, productId), 1);
       if (evaluation.status === 'succeeded') {
         current.set(item.user_id, evaluation.licenses);
-        for (const productId of evaluation.newlyAssigned) {
-          if (reserved.has(productId)) continue;
-          const key = seatKey(item.customer_id, productId);
-          freeSeats.set(key, (freeSeats.get(key) ?? 0) - 1);
-        }
+        for (const productId of evaluation.revoked) addSeats(seatKey(item.customer_id, productId), 1);
+        for (const productId of took) if (!reserved.has(productId)) addSeats(seatKey(item.customer_id, productId), -1);
       }
       applied.push({
         jobId: item.job_id,
@@ -227,9 +239,9 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
 }
 
 /**
- * Free seats of a subscription, counted once per batch under the subscription's row lock (held
- * until commit), which every decision that takes a seat also takes. Seats taken later in this
- * batch are subtracted in memory by the caller.
+ * Free seats of a subscription as Postgres shows them, counted once per batch under the
+ * subscription's row lock (held until commit), which every decision that takes a seat also takes.
+ * What the batch itself frees and takes is added in memory by the caller.
  */
 async function countFreeSeats(
   tx: DbOrTx,
