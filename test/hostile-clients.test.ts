@@ -24,6 +24,7 @@ async function snapshot(): Promise<string> {
     'license_jobs',
     'license_job_items',
     'seat_reservations',
+    'reserved_seats',
     'idempotency_keys',
   ];
   const parts = await Promise.all(

@@ -2,6 +2,8 @@
 // (issue 13). Each case checks the contract's seat invariant after it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'drizzle-orm';
+import { listSubscriptions } from '@licensing/api';
 import { startTestSystem, type TestEnv, type TestSystem } from './support/test-env.ts';
 import { expectSeatInvariant, PartnerClient } from './support/client.ts';
 import { SUITE, SUITE_BASIC, TEST_PRODUCTS } from './fixtures.ts';
@@ -109,5 +111,51 @@ describe('jobs queued together apply as if one after another', () => {
     const subs = await partner.subscriptions(customer);
     expect(subs[SUITE.id]).toMatchObject({ assigned: 40, reserved: 0, available: 0 });
     expect(subs[SUITE_BASIC.id]).toMatchObject({ assigned: 0, reserved: 0, available: 40 });
+  });
+});
+
+describe('seat reads cost in proportion to products, not to items waiting', () => {
+  it('counts seats without reading one job item while 10,000 revoke-only items are queued', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 2000);
+    await partner.subscribe(customer, SUITE.id, 2000);
+    await partner.subscribe(customer, SUITE_BASIC.id, 5);
+    await env.queue.pause();
+    for (let k = 0; k < 5; k++)
+      expect((await partner.startJob(customer, { userIds: users, revoke: [SUITE.id] })).status).toBe(202);
+    const reserve = await partner.startJob(customer, {
+      userIds: users.slice(0, 3),
+      assign: [{ productId: SUITE_BASIC.id }],
+    });
+    expect(reserve.status).toBe(202);
+    await expectSeatInvariant(env.sql);
+
+    // What GET /subscriptions runs, and what it read of the job tables meanwhile (the statistics of
+    // the current transaction are not reset between transactions: the difference counts).
+    const { subscriptions, read } = await env.db.transaction(async (tx) => {
+      const reads = async () => {
+        const [row] = await tx.execute<{ items: string; jobs: string }>(sql`
+          SELECT pg_stat_get_xact_tuples_returned('license_job_items'::regclass)
+               + pg_stat_get_xact_tuples_fetched('license_job_items'::regclass)
+               + pg_stat_get_xact_blocks_fetched('license_job_items'::regclass) AS items,
+                 pg_stat_get_xact_tuples_returned('license_jobs'::regclass)
+               + pg_stat_get_xact_tuples_fetched('license_jobs'::regclass) AS jobs`);
+        return { items: Number(row!.items), jobs: Number(row!.jobs) };
+      };
+      const before = await reads();
+      const subscriptions = await listSubscriptions(tx, customer);
+      const after = await reads();
+      return { subscriptions, read: { items: after.items - before.items, jobs: after.jobs - before.jobs } };
+    });
+    expect(subscriptions.map((s) => [s.productId, s.assigned, s.reserved, s.available])).toEqual([
+      [SUITE_BASIC.id, 0, 3, 2],
+      [SUITE.id, 0, 0, 2000],
+    ]);
+    expect(read).toEqual({ items: 0, jobs: 0 });
+
+    await env.queue.resume();
+    const jobs = (await partner.call('GET', `/v1/customers/${customer}/license-jobs?pageSize=10`)).body.items;
+    for (const job of jobs) await partner.waitForJob(customer, job.id);
+    expect((await partner.subscriptions(customer))[SUITE_BASIC.id]).toMatchObject({ assigned: 3, reserved: 0 });
   });
 });

@@ -134,7 +134,8 @@ export async function putProduct(catalog: FastifyInstance, product: Product) {
 
 /**
  * The contract's seat invariant, checked straight in Postgres for every subscription:
- * 0 <= assigned + reserved <= quantity, assigned = holders, and no reservation left once no job runs.
+ * 0 <= assigned + reserved <= quantity, assigned = holders, and no reservation left once no job runs;
+ * and the reserved seats counters equal what the pending items reserve.
  */
 export async function expectSeatInvariant(sql: Sql) {
   const rows = await sql<
@@ -157,6 +158,15 @@ export async function expectSeatInvariant(sql: Sql) {
     const [{ reserved }] = await sql<{ reserved: number }[]>`SELECT count(*)::int AS reserved FROM seat_reservations`;
     expect(reserved, 'no seat stays reserved once no job is running').toBe(0);
   }
+  // The reserved seats counters that seat reads use equal the reservations of the pending items.
+  const drift = await sql<{ customer_id: string; product_id: string; counter: number; items: number }[]>`
+    SELECT coalesce(c.customer_id, i.customer_id) AS customer_id, coalesce(c.product_id, i.product_id) AS product_id,
+      coalesce(c.reserved, 0) AS counter, coalesce(i.n, 0) AS items
+    FROM reserved_seats c
+    FULL JOIN (SELECT customer_id, product_id, count(*)::int AS n FROM seat_reservations GROUP BY 1, 2) i
+      ON i.customer_id = c.customer_id AND i.product_id = c.product_id
+    WHERE coalesce(c.reserved, 0) <> coalesce(i.n, 0)`;
+  expect(drift, 'reserved seats counters equal the reservations of pending items').toEqual([]);
   // Every license belongs to an existing user of the same customer.
   const [{ orphans }] = await sql<{ orphans: number }[]>`
     SELECT count(*)::int AS orphans FROM user_licenses l LEFT JOIN users u ON u.id = l.user_id WHERE u.id IS NULL OR u.customer_id <> l.customer_id`;

@@ -143,6 +143,21 @@ export const licenseJobProgress = pgTable('license_job_progress', {
 
 // `seat_reservations` is a view (see migration 0002): the products reserved for each pending item.
 
+/**
+ * reserved(customer, product): the seats held for pending items, kept in step with them by the
+ * transactions that reserve (job acceptance) and end reservations (worker batch, cancel, user
+ * deletion), one aggregated delta per product each (see migration 0005).
+ */
+export const reservedSeats = pgTable(
+  'reserved_seats',
+  {
+    customerId: uuid('customer_id').notNull(),
+    productId: text('product_id').notNull(),
+    reserved: integer('reserved').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.productId] })],
+);
+
 export const idempotencyKeys = pgTable(
   'idempotency_keys',
   {

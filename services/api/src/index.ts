@@ -3,3 +3,4 @@ export { type ApiAppDeps, buildApiApp } from './app.ts';
 export { type ApiConfig, loadApiConfig } from './config.ts';
 export { createJobWithReservations, type NewLicenseJob } from './repositories/license-jobs.ts';
 export { buildOpenApiDocument } from './openapi-document.ts';
+export { listSubscriptions } from './repositories/subscriptions.ts';

@@ -1,5 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { addJobProgress, executePrepared, loadCatalog, type Db, type DbOrTx } from '@licensing/db';
+import {
+  addJobProgress,
+  countSeats,
+  executePrepared,
+  loadCatalog,
+  releaseReservedSeatsStatement,
+  type Db,
+  type DbOrTx,
+} from '@licensing/db';
 import {
   evaluateUserChanges,
   progressDeltas,
@@ -211,14 +219,17 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
         WHERE id = any(${sql.param(queuedJobs)}::uuid[]) AND status = 'queued'`,
       );
     }
-    // The rest of the writes lock nothing in common with anyone else, so they go together. The
-    // items are marked done (which also ends their seat reservations) only if still pending: if any
-    // is not (the job was cancelled meanwhile, or a deleted user's item was reported by another
-    // batch), the whole transaction rolls back, licenses and progress included, and the tasks are
-    // retried against the new state.
+    // The rest of the writes go together. The items are marked done (which also ends their seat
+    // reservations) only if still pending: if any is not (the job was cancelled meanwhile, or a
+    // deleted user's item was reported by another batch), the whole transaction rolls back,
+    // licenses, progress and seat counters included, and the tasks are retried against the new state.
+    const released = countSeats(items.map((i) => ({ customerId: i.customer_id, productIds: i.reserved })));
     const [, marked] = await Promise.all([
       addJobProgress(tx, progressDeltas(applied)),
-      // An item's key is (user_id, job_seq); applied[k] is the outcome of items[k].
+      // An item's key is (user_id, job_seq); applied[k] is the outcome of items[k]. The reserved
+      // seats counters are updated by the same statement, once every item is marked (the insert
+      // reads the count of marked items): they are the last locks a transaction takes, as in a
+      // cancel, which also locks items before counters (see migration 0005).
       executePrepared<{ n: number }>(
         tx,
         sql`
@@ -228,8 +239,12 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
           FROM jsonb_to_recordset(${sql.param(JSON.stringify(applied.map((a, k) => ({ user_id: a.userId, job_seq: items[k]!.job_seq, status: a.status, changes: a.changes, error_codes: a.errorCodes }))))}::jsonb)
             AS x(user_id uuid, job_seq bigint, status text, changes jsonb, error_codes text[])
           WHERE i.user_id = x.user_id AND i.job_seq = x.job_seq AND i.status = 'pending'
+          RETURNING 1),
+        marked AS (SELECT count(*)::int AS n FROM done),
+        seats AS (
+          ${releaseReservedSeatsStatement(released, sql`marked`)}
           RETURNING 1)
-        SELECT count(*)::int AS n FROM done`,
+        SELECT n FROM marked`,
       ),
       writeLicenseChanges(tx, before, current, customerOf),
     ]);
@@ -264,7 +279,7 @@ async function countFreeSeats(
     tx,
     sql`
     SELECT (SELECT count(*) FROM user_licenses WHERE customer_id = ${customerId} AND product_id = ${productId})
-         + (SELECT count(*) FROM seat_reservations WHERE customer_id = ${customerId} AND product_id = ${productId}) AS used`,
+         + coalesce((SELECT reserved FROM reserved_seats WHERE customer_id = ${customerId} AND product_id = ${productId}), 0) AS used`,
   );
   freeSeats.set(key, sub.quantity - Number(usage!.used));
 }

@@ -2,7 +2,9 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import {
   addJobProgress,
+  addReservedSeats,
   countJobSummaries,
+  releaseReservedSeats,
   preparedQuery,
   tables,
   type Db,
@@ -118,6 +120,10 @@ export async function createJobWithReservations(
 
   if (assignedProducts.length === 0) return { job: job!, reserved: new Map() };
   const mine = new Map<string, number>(Object.entries(inserted.reserved ?? {}));
+  await addReservedSeats(
+    tx,
+    [...mine].map(([productId, seats]) => ({ customerId: input.customerId, productId, seats })),
+  );
   const usage = await seatUsage(tx, input.customerId, assignedProducts);
   const shortages = assignedProducts.flatMap((productId) => {
     const required = mine.get(productId) ?? 0;
@@ -290,13 +296,24 @@ export async function cancelJob(
     ...job.revoke.map((productId) => ({ productId, action: 'revoke' as const, outcome: 'skipped' as const })),
     ...job.assign.map((a) => ({ productId: a.productId, action: 'assign' as const, outcome: 'skipped' as const })),
   ];
-  const [{ cancelled }] = (await tx.execute<{ cancelled: number }>(sql`
+  const [{ cancelled, released }] = (await tx.execute<{
+    cancelled: number;
+    released: Record<string, number> | null;
+  }>(sql`
     WITH c AS (
       UPDATE license_job_items SET status = 'cancelled', changes = ${sql.param(JSON.stringify(changes))}::jsonb, finished_at = now()
       WHERE job_id = ${jobId} AND status = 'pending'
-      RETURNING 1)
-    SELECT count(*)::int AS cancelled FROM c`)) as unknown as [{ cancelled: number }];
-  // Ending the pending items releases their reservations; the delta keeps the job's progress exact.
+      RETURNING reserved_products)
+    SELECT (SELECT count(*)::int FROM c) AS cancelled,
+      (SELECT jsonb_object_agg(p, n) FROM (SELECT p, count(*)::int AS n FROM c, unnest(c.reserved_products) AS p GROUP BY p) r) AS released`)) as unknown as [
+    { cancelled: number; released: Record<string, number> | null },
+  ];
+  // Ending the pending items releases their reservations; the deltas keep the job's progress and the
+  // reserved seats counters exact.
+  await releaseReservedSeats(
+    tx,
+    Object.entries(released ?? {}).map(([productId, seats]) => ({ customerId, productId, seats })),
+  );
   await addJobProgress(tx, [{ jobId, succeeded: 0, failed: 0, cancelled, errorsByCode: {} }]);
   const summary = (await countJobSummaries(tx, [jobId])).get(jobId)!;
   await tx.execute(sql`
