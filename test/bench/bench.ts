@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
+import { type CreateLicenseJobRequest, createLicensingClient, type LicensingClient, unwrap } from '@licensing/client';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { SERVICE_NODE_FLAGS } from '../../scripts/service-flags.ts';
@@ -201,6 +202,18 @@ function peakRssMb(pid: number | undefined): number {
   return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024);
 }
 
+/** The API through the typed client, one per key. */
+const clients = new Map<string, LicensingClient>();
+function apiAs(key: string): LicensingClient {
+  let client = clients.get(key);
+  if (!client) {
+    client = createLicensingClient({ baseUrl: `http://127.0.0.1:${PORTS.api}`, apiKey: key });
+    clients.set(key, client);
+  }
+  return client;
+}
+
+/** A plain request (the catalog's, which the client does not cover). */
 async function http(
   method: string,
   path: string,
@@ -231,7 +244,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * One job as a client sees it: POST, then poll until finished. Users per second end to end.
  * BENCH_TIMELINE=1 prints how busy the machine was in each 100 ms of the job.
  */
-async function runJob(key: string, customerId: string, body: unknown): Promise<JobRun> {
+async function runJob(key: string, customerId: string, body: CreateLicenseJobRequest): Promise<JobRun> {
   const timeline: number[] = [];
   let last = machineCpu();
   const sampler = process.env.BENCH_TIMELINE
@@ -252,12 +265,19 @@ async function runJob(key: string, customerId: string, body: unknown): Promise<J
   }
 }
 
-async function runJobUntilFinished(key: string, customerId: string, body: unknown): Promise<JobRun> {
+async function runJobUntilFinished(key: string, customerId: string, body: CreateLicenseJobRequest): Promise<JobRun> {
+  const api = apiAs(key);
   const t0 = performance.now();
-  const job = await http('POST', `/v1/customers/${customerId}/license-jobs`, key, body);
+  const job = unwrap(
+    await api.POST('/v1/customers/{customerId}/license-jobs', { params: { path: { customerId } }, body }),
+  );
   const postMs = performance.now() - t0;
   for (;;) {
-    const state = await http('GET', `/v1/customers/${customerId}/license-jobs/${job.id}`, key);
+    const state = unwrap(
+      await api.GET('/v1/customers/{customerId}/license-jobs/{jobId}', {
+        params: { path: { customerId, jobId: job.id } },
+      }),
+    );
     if (state.finishedAt) {
       const seconds = (performance.now() - t0) / 1000;
       if (state.status !== 'completed')
@@ -385,11 +405,15 @@ async function rawDrainInProcesses(n: number, processes: number, concurrency: nu
  * Postgres used for them. A client polling faster than Retry-After asks takes this from the workers.
  */
 async function pollCost(key: string, customerId: string, jobId: string, apiPid: number, count = 2000) {
-  const path = `/v1/customers/${customerId}/license-jobs/${jobId}`;
-  for (let i = 0; i < 200; i++) await http('GET', path, key);
+  const api = apiAs(key);
+  const poll = async () =>
+    unwrap(
+      await api.GET('/v1/customers/{customerId}/license-jobs/{jobId}', { params: { path: { customerId, jobId } } }),
+    );
+  for (let i = 0; i < 200; i++) await poll();
   const before = cpuSnapshot({ api: [apiPid] });
   const t0 = performance.now();
-  for (let i = 0; i < count; i++) await http('GET', path, key);
+  for (let i = 0; i < count; i++) await poll();
   const seconds = (performance.now() - t0) / 1000;
   const cpu = perUnit(addDelta({}, before.cpu, cpuSnapshot({ api: [apiPid] }).cpu), count, 1e6);
   return {
@@ -457,22 +481,32 @@ async function main() {
       },
       `http://127.0.0.1:${PORTS.catalog}`,
     );
-    const { apiKey } = await http('POST', '/v1/admin/partners', OPERATOR, { name: 'Bench partner' });
+    const { apiKey } = unwrap(await apiAs(OPERATOR).POST('/v1/admin/partners', { body: { name: 'Bench partner' } }));
+    const partnerApi = apiAs(apiKey);
     const makeCustomer = async (users: number) => {
-      const { id } = await http('POST', '/v1/customers', apiKey, { name: 'Bench customer', country: 'US' });
+      const { id } = unwrap(
+        await partnerApi.POST('/v1/customers', { body: { name: 'Bench customer', country: 'US' } }),
+      );
       const ids: string[] = [];
       for (let i = 0; i < users; i += 10_000) {
         const batch = Array.from({ length: Math.min(10_000, users - i) }, (_, k) => ({
           userPrincipalName: `u${i + k}@bench.example`,
           displayName: `User ${i + k}`,
         }));
-        ids.push(
-          ...(await http('POST', `/v1/customers/${id}/users/batch`, apiKey, { users: batch })).items.map(
-            (u: { id: string }) => u.id,
-          ),
+        const created = unwrap(
+          await partnerApi.POST('/v1/customers/{customerId}/users/batch', {
+            params: { path: { customerId: id } },
+            body: { users: batch },
+          }),
         );
+        ids.push(...created.items.map((u) => u.id));
       }
-      await http('PUT', `/v1/customers/${id}/subscriptions/BENCH_SUITE`, apiKey, { quantity: users });
+      unwrap(
+        await partnerApi.PUT('/v1/customers/{customerId}/subscriptions/{productId}', {
+          params: { path: { customerId: id, productId: 'BENCH_SUITE' } },
+          body: { quantity: users },
+        }),
+      );
       return { id, ids };
     };
     const customer = await makeCustomer(N);

@@ -5,6 +5,8 @@
 //   BENCH_INTERACTIVE_JOBS (40 small jobs, one every 250 ms, while the big jobs run)
 //   BENCH_FAIR_USERS (10000: one customer's two jobs of that many against another's one; 0 skips)
 
+import type { CreateLicenseJobRequest } from '@licensing/client';
+
 export interface Customer {
   id: string;
   ids: string[];
@@ -21,7 +23,7 @@ export interface InteractiveDeps {
   /** A customer with that many users and as many seats of the product. */
   makeCustomer: (users: number) => Promise<Customer>;
   /** POST a job and poll it (every 50 ms) until finished; throws unless it completed. */
-  runJob: (customerId: string, body: unknown) => Promise<FinishedJob>;
+  runJob: (customerId: string, body: CreateLicenseJobRequest) => Promise<FinishedJob>;
   productId: string;
 }
 
