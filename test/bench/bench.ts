@@ -428,8 +428,19 @@ async function pollCost(key: string, customerId: string, jobId: string, apiPid: 
  * POSTed as a job (run to the end and undone, so the state stays the same), alternately, so the
  * machine's drift hits both alike. Medians in ms, with the API's CPU per preview.
  */
-async function previewCost(key: string, customerId: string, body: unknown, undo: unknown, apiPid: number, count = 5) {
-  const preview = () => http('POST', `/v1/customers/${customerId}/license-jobs/preview`, key, body);
+async function previewCost(
+  key: string,
+  customerId: string,
+  body: CreateLicenseJobRequest,
+  undo: CreateLicenseJobRequest,
+  apiPid: number,
+  count = 5,
+) {
+  const api = apiAs(key);
+  const preview = async () =>
+    unwrap(
+      await api.POST('/v1/customers/{customerId}/license-jobs/preview', { params: { path: { customerId } }, body }),
+    );
   await preview();
   const previewMs: number[] = [];
   const postMs: number[] = [];

@@ -258,6 +258,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/{customerId}/license-jobs/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dry run of a job: predicted seats, outcomes and failures; reserves and changes nothing
+         * @description Takes the body of a job and answers what that job would do now, by the rules the worker applies, on the state at the time of the request. `seats` tells whether the job would get its seats (`shortfall` above 0: it would be refused with 409 `insufficient_licenses`); users are evaluated in user-list order against the seats free now. Answers the same 4xx problems as creating the job.
+         */
+        post: operations["previewLicenseJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/{customerId}/license-jobs/{jobId}": {
         parameters: {
             query?: never;
@@ -292,6 +312,26 @@ export interface paths {
          * @description Stops an unfinished job: users not applied yet become `cancelled` and their reserved seats are released; users already applied keep their changes.
          */
         post: operations["cancelLicenseJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/license-jobs/{jobId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a finished job's failed and cancelled users as a new job
+         * @description Creates a new job (`retryOf` names this one) with the same changes and client reference, for the users of this job whose result is `failed` or `cancelled` and who still exist, under the same seat rules as any job (409 `insufficient_licenses`, nothing reserved). Honours `Idempotency-Key`.
+         */
+        post: operations["retryLicenseJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -440,6 +480,15 @@ export interface components {
             total: number;
             totalPages: number;
         };
+        /** @description What a job with this body would do now, by the rules the worker applies; nothing is reserved. */
+        JobPreview: {
+            /** @description The users selected (each once). */
+            userCount: number;
+            /** @description One entry per assigned product, in request order. */
+            seats: components["schemas"]["PreviewSeats"][];
+            outcomes: components["schemas"]["PreviewOutcomes"];
+            failures: components["schemas"]["PreviewFailures"];
+        };
         /** @description Users of the job by result status. */
         JobProgress: {
             total: number;
@@ -527,6 +576,48 @@ export interface components {
             /** @description Ids of users of the customer (1 to 50000; duplicates are ignored) */
             userIds?: string[];
             userFilter?: components["schemas"]["UserFilter"];
+        };
+        /** @description A user who would fail, with the outcome of each change. */
+        PreviewFailure: {
+            /** Format: uuid */
+            userId: string;
+            userPrincipalName: string;
+            displayName: string;
+            changes: components["schemas"]["ChangeResult"][];
+        };
+        /** @description The users who would fail. */
+        PreviewFailures: {
+            /** @description Users who would fail. */
+            total: number;
+            /** @description Failing users per error code, as a job counts them in errorsByCode. */
+            byCode: {
+                [key: string]: number;
+            };
+            /** @description The first 100 users who would fail, in user-list order. */
+            users: components["schemas"]["PreviewFailure"][];
+        };
+        /** @description Predicted changes of the users who would succeed, by outcome. */
+        PreviewOutcomes: {
+            /** @description Products newly assigned. */
+            assigned: number;
+            /** @description Held products whose disabled plans would change. */
+            updated: number;
+            /** @description Held products assigned again as they are. */
+            unchanged: number;
+            /** @description Held products revoked. */
+            revoked: number;
+            /** @description Revokes of products the user does not hold. */
+            not_assigned: number;
+        };
+        /** @description Whether the seats a job would reserve are there. */
+        PreviewSeats: {
+            productId: string;
+            /** @description Seats the job would reserve now: selected users who do not hold the product. */
+            required: number;
+            /** @description Seats free now: quantity − assigned − reserved. */
+            available: number;
+            /** @description Seats missing (required − available, at least 0); above 0 the job would be refused with 409. */
+            shortfall: number;
         };
         /** @description An RFC 9457 problem document, sent as application/problem+json. Fields beyond the five standard ones depend on `code`. */
         Problem: {
@@ -2525,6 +2616,155 @@ export interface operations {
             };
         };
     };
+    previewLicenseJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLicenseJobRequest"];
+            };
+        };
+        responses: {
+            /** @description The predicted effect of the job. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPreview"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             *     - `malformed_json`: the body is not valid JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is too large. Problem codes:
+             *     - `payload_too_large`: the body exceeds the route’s size limit
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is not JSON. Problem codes:
+             *     - `unsupported_media_type`: the body is not application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well-formed but cannot be carried out. Problem codes:
+             *     - `unknown_users`: some selected users do not exist in the customer; `userIds` lists them
+             *     - `unknown_product`: a product id is not in the catalog; `productIds` lists them
+             *     - `unknown_service_plan`: a disabled service plan is not a plan of its product; `productId` and `servicePlanIds` name them
+             *     - `invalid_service_plans`: the disabled service plans break a plan dependency of the product itself; `productId` and `servicePlanIds` name them
+             *     - `no_subscription`: the customer has no subscription to an assigned product; `productIds` lists them
+             *     - `too_many_users`: the filter matches more than 50,000 users; `maxUsers` is the limit
+             *     - `no_matching_users`: no user of the customer matches the filter
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getLicenseJob: {
         parameters: {
             query?: never;
@@ -2704,6 +2944,149 @@ export interface operations {
              *     - `job_finished`: the job has already finished
              */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryLicenseJob: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried request safe: per partner and kept at least 24 hours, the same key with the same body answers the same job again; with another body 422 `idempotency_key_reused`. 1 to 255 characters. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+                /** @description The license job's id (a UUID). */
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new job was accepted and its seats reserved. */
+            202: {
+                headers: {
+                    /** @description The URL of the created resource. */
+                    Location?: string;
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             *     - `invalid_idempotency_key`: the Idempotency-Key header is empty or longer than 255 characters
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Conflicts with the current state. Problem codes:
+             *     - `job_not_finished`: the job has not finished yet; wait for it (or cancel it) before retrying
+             *     - `insufficient_licenses`: a product lacks free seats for the selection; nothing was reserved; `shortages` lists `{productId, required, available}`
+             *     - `idempotency_key_in_use`: a request with this Idempotency-Key is still being answered; retry shortly
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well-formed but cannot be carried out. Problem codes:
+             *     - `nothing_to_retry`: no user of the job failed or was cancelled (among those that still exist)
+             *     - `unknown_product`: a product id is not in the catalog; `productIds` lists them
+             *     - `unknown_service_plan`: a disabled service plan is not a plan of its product; `productId` and `servicePlanIds` name them
+             *     - `invalid_service_plans`: the disabled service plans break a plan dependency of the product itself; `productId` and `servicePlanIds` name them
+             *     - `no_subscription`: the customer has no subscription to an assigned product; `productIds` lists them
+             *     - `idempotency_key_reused`: this Idempotency-Key was used before with a different request
+             */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
