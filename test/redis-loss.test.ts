@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { createRedis } from '@licensing/redis';
-import { createLicenseTaskQueue, type LicenseTaskQueue } from '@licensing/queue';
+import { createLicenseTaskQueue, type LicenseTaskQueue, licenseTaskQueues } from '@licensing/queue';
 import { buildApiApp, createJobWithReservations } from '@licensing/api';
 import {
   buildTestCatalog,
@@ -77,7 +77,7 @@ beforeAll(async () => {
     db: env.db,
     sql: env.sql,
     redis,
-    queue,
+    queues: licenseTaskQueues([queue]),
     operatorToken: OPERATOR_TOKEN,
     rateLimitPerMinute: 0,
     logLevel: 'silent',

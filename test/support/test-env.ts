@@ -5,13 +5,17 @@ import { inject } from 'vitest';
 import postgres from 'postgres';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
-import type { Worker } from 'bullmq';
 import { createDb, type DbHandle } from '@licensing/db';
-import { createRedis } from '@licensing/redis';
-import { createLicenseTaskQueue, type LicenseTaskData, type LicenseTaskQueue } from '@licensing/queue';
+import { createRedis, type RedisClient } from '@licensing/redis';
+import {
+  createLicenseTaskQueue,
+  type LicenseTaskQueue,
+  type LicenseTaskQueues,
+  licenseTaskQueues,
+} from '@licensing/queue';
 import { buildApiApp } from '@licensing/api';
 import { buildCatalogApp } from '@licensing/catalog';
-import { createLicenseWorker, Reconciler, type WorkerMetrics } from '@licensing/worker';
+import { createLicenseWorker, type LicenseWorker, Reconciler, type WorkerMetrics } from '@licensing/worker';
 import type { Redis } from 'ioredis';
 import type { Product } from '@licensing/domain';
 
@@ -23,6 +27,8 @@ export interface TestEnv extends DbHandle {
   prefix: string;
   redis: Redis;
   queue: LicenseTaskQueue;
+  /** The same queue as the one shard the API and reconciler enqueue to. */
+  queues: LicenseTaskQueues;
   close: () => Promise<void>;
 }
 
@@ -47,6 +53,7 @@ export async function createTestEnv(options: { tracing?: boolean } = {}): Promis
     prefix,
     redis,
     queue,
+    queues: licenseTaskQueues([queue]),
     close: async () => {
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
@@ -69,7 +76,7 @@ export async function buildTestApi(
     db: env.db,
     sql: env.sql,
     redis: env.redis,
-    queue: env.queue,
+    queues: env.queues,
     operatorToken: OPERATOR_TOKEN,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
     logLevel: 'silent',
@@ -93,7 +100,7 @@ export async function buildTestCatalog(env: TestEnv): Promise<FastifyInstance> {
 export const silentLog = pino({ level: 'silent' });
 
 export interface TestWorker {
-  worker: Worker<LicenseTaskData, void, 'apply-user-changes'>;
+  worker: LicenseWorker;
   close: () => Promise<void>;
 }
 
@@ -136,12 +143,12 @@ export async function startTestWorker(
 export function createTestReconciler(
   env: TestEnv,
   queue: LicenseTaskQueue = env.queue,
-  redis: Redis = env.redis,
+  redis: RedisClient = env.redis,
   options: { enqueueTimeoutSeconds?: number } = {},
 ): Reconciler {
   return new Reconciler({
     db: env.db,
-    queue,
+    queues: licenseTaskQueues([queue]),
     redis,
     log: silentLog,
     intervalMs: 500,

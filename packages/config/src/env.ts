@@ -4,6 +4,13 @@ import { z } from 'zod';
 export const commonEnv = {
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/licensing'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** `host:port,…` of a Redis Cluster; when set it is used instead of REDIS_URL. */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/, 'host:port,host:port,…')
+    .optional(),
+  /** License-task queues; a customer's tasks always go to the same one. */
+  QUEUE_SHARDS: z.coerce.number().int().min(1).max(64).default(1),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
@@ -33,6 +40,15 @@ export function parseEnv<T extends z.ZodRawShape>(
 }
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+/** How the license-task queues are laid out (see @licensing/queue's shards). */
+export function queueLayout(parsed: {
+  BULLMQ_PREFIX: string;
+  QUEUE_SHARDS: number;
+  REDIS_CLUSTER_NODES?: string | undefined;
+}) {
+  return { prefix: parsed.BULLMQ_PREFIX, shards: parsed.QUEUE_SHARDS, cluster: Boolean(parsed.REDIS_CLUSTER_NODES) };
+}
 
 /** The operator credential: required in production, a well-known default elsewhere. */
 export function operatorToken(value: string | undefined, production: boolean): string {

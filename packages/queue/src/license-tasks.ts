@@ -102,9 +102,9 @@ export const taskTelemetry = (enabled: boolean) => (enabled ? new BullMQOtel({ t
 export function createLicenseTaskQueue(
   connection: QueueOptions['connection'],
   prefix?: string,
-  options: { tracing?: boolean } = {},
+  options: { tracing?: boolean; name?: string } = {},
 ): LicenseTaskQueue {
-  return new Queue<LicenseTaskData, void, typeof LICENSE_TASK_NAME>(LICENSE_TASK_QUEUE, {
+  return new Queue<LicenseTaskData, void, typeof LICENSE_TASK_NAME>(options.name ?? LICENSE_TASK_QUEUE, {
     connection,
     prefix,
     defaultJobOptions: licenseTaskOptions,

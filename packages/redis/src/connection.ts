@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { coalesceWrites } from './write-coalescing.ts';
 
 /**
@@ -17,4 +17,47 @@ export function createRedis(url: string, role: 'worker' | 'producer', extra: Red
   const redis = new Redis(url, options);
   redis.on('connect', () => coalesceWrites(redis.stream as Socket));
   return redis;
+}
+
+export type RedisClient = Redis | Cluster;
+
+/** Where Redis is: one server (`url`) or a cluster (`clusterNodes`, `host:port,…`, used instead of the url). */
+export interface RedisTarget {
+  url: string;
+  clusterNodes?: string | undefined;
+}
+
+export function parseClusterNodes(setting: string): { host: string; port: number }[] {
+  return setting
+    .split(',')
+    .map((node) => node.trim())
+    .filter(Boolean)
+    .map((node) => {
+      const at = node.lastIndexOf(':');
+      const port = Number(node.slice(at + 1));
+      if (at <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535)
+        throw new Error(`REDIS_CLUSTER_NODES: "${node}" is not host:port`);
+      return { host: node.slice(0, at), port };
+    });
+}
+
+/**
+ * A connection to the configured Redis: a Redis Cluster client when cluster nodes are given (the
+ * same retry behaviour per role, applied to each node's connection), otherwise `createRedis`. On a
+ * cluster, commands are not corked per tick: each node's connection belongs to ioredis's cluster
+ * client, which may replace it on a slot move or failover.
+ */
+export function createRedisClient(target: RedisTarget, role: 'worker' | 'producer'): RedisClient {
+  if (!target.clusterNodes) return createRedis(target.url, role);
+  const redisOptions: RedisOptions =
+    role === 'worker'
+      ? { maxRetriesPerRequest: null, enableReadyCheck: true }
+      : { maxRetriesPerRequest: 2, connectTimeout: 5000 };
+  return new Cluster(parseClusterNodes(target.clusterNodes), {
+    redisOptions,
+    enableOfflineQueue: true,
+    // A failover takes a few seconds: keep retrying the cluster rather than giving up.
+    clusterRetryStrategy: (times) => Math.min(100 * times, 2000),
+    slotsRefreshTimeout: 2000,
+  });
 }

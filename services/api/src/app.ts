@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@licensing/redis';
 import type { Db, Sql } from '@licensing/db';
 import {
   bearerToken,
@@ -19,7 +19,7 @@ import type { Registry } from 'prom-client';
 import { createApiMetrics } from './metrics.ts';
 import { registerQueueDashboard } from './queue-dashboard.ts';
 import { TaskEnqueuer } from './enqueue.ts';
-import { type LicenseTaskQueue, registerQueueDepthGauge } from '@licensing/queue';
+import { type LicenseTaskQueues, registerQueueDepthGauge } from '@licensing/queue';
 import { requirePartner } from './auth.ts';
 import { API_DOCUMENT_INFO } from './schemas/openapi.ts';
 import { adminPartnerRoutes } from './routes/admin-partners.ts';
@@ -31,8 +31,8 @@ import { productRoutes } from './routes/products.ts';
 export interface ApiAppDeps {
   db: Db;
   sql: Sql;
-  redis: Redis;
-  queue: LicenseTaskQueue;
+  redis: RedisClient;
+  queues: LicenseTaskQueues;
   operatorToken: string;
   rateLimitPerMinute: number;
   logLevel?: string;
@@ -60,9 +60,9 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
   );
   const registry = deps.registry ?? createMetricsRegistry('api');
   registerHttpMetrics(app, registry);
-  registerQueueDepthGauge(registry, { [deps.queue.name]: deps.queue });
+  registerQueueDepthGauge(registry, Object.fromEntries(deps.queues.all.map((q) => [q.name, q])));
   const metrics = createApiMetrics(registry);
-  const enqueuer = new TaskEnqueuer(deps.queue, deps.redis, deps.db, app.log);
+  const enqueuer = new TaskEnqueuer(deps.queues, deps.redis, deps.db, app.log);
   app.addHook('onClose', () => enqueuer.drain());
 
   if (deps.rateLimitPerMinute > 0) {
@@ -90,7 +90,7 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
     });
   }
 
-  await registerQueueDashboard(app, [deps.queue], deps.operatorToken);
+  await registerQueueDashboard(app, [...deps.queues.all], deps.operatorToken);
 
   await app.register(async (operatorScope) => {
     operatorScope.addHook('onRequest', requireOperator(deps.operatorToken));

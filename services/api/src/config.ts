@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, commonSettings, operatorToken, parseEnv, port } from '@licensing/config';
+import { commonEnv, commonSettings, operatorToken, parseEnv, port, queueLayout } from '@licensing/config';
 
 export const apiEnv = {
   ...commonEnv,
@@ -14,5 +14,10 @@ export type ApiConfig = ReturnType<typeof loadApiConfig>;
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = parseEnv(apiEnv, env);
   const settings = commonSettings(parsed);
-  return { ...parsed, ...settings, OPERATOR_TOKEN: operatorToken(parsed.OPERATOR_TOKEN, settings.production) };
+  return {
+    ...parsed,
+    ...settings,
+    OPERATOR_TOKEN: operatorToken(parsed.OPERATOR_TOKEN, settings.production),
+    queueLayout: queueLayout(parsed),
+  };
 }

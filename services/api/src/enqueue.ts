@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { markTasksEnqueued, type Db } from '@licensing/db';
-import type { Redis } from 'ioredis';
-import { type EnqueuedJob, enqueueLicenseTasks, type LicenseTaskQueue } from '@licensing/queue';
+import type { RedisClient } from '@licensing/redis';
+import { type EnqueuedJob, enqueueLicenseTasks, type LicenseTaskQueues } from '@licensing/queue';
 
 /**
  * Enqueues committed jobs' tasks in the background, so the 202 does not wait for tens of
@@ -15,8 +15,8 @@ export class TaskEnqueuer {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
-    private readonly queue: LicenseTaskQueue,
-    private readonly redis: Redis,
+    private readonly queues: LicenseTaskQueues,
+    private readonly redis: RedisClient,
     private readonly db: Db,
     private readonly log: FastifyBaseLogger,
   ) {}
@@ -24,7 +24,7 @@ export class TaskEnqueuer {
   enqueue(job: EnqueuedJob, userIds: string[]): void {
     const jobId = job.id;
     const started = performance.now();
-    const work = enqueueLicenseTasks(this.queue, this.redis, job, userIds)
+    const work = enqueueLicenseTasks(this.queues.forCustomer(job.customerId), this.redis, job, userIds)
       .then(() => markTasksEnqueued(this.db, jobId))
       .then(() =>
         this.log.debug({ jobId, users: userIds.length, ms: Math.round(performance.now() - started) }, 'tasks enqueued'),

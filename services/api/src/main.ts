@@ -1,8 +1,8 @@
 import closeWithGrace from 'close-with-grace';
 import { createDb, prepareDatabase } from '@licensing/db';
-import { checkRedisEvictionPolicy, createRedis } from '@licensing/redis';
+import { checkRedisEvictionPolicy, createRedisClient } from '@licensing/redis';
 import { startTracing } from '@licensing/telemetry';
-import { createLicenseTaskQueue } from '@licensing/queue';
+import { createLicenseTaskQueues } from '@licensing/queue';
 import { buildApiApp } from './app.ts';
 import { loadApiConfig } from './config.ts';
 
@@ -10,14 +10,14 @@ const config = loadApiConfig();
 const stopTracing = await startTracing('licensing-api', config.tracing);
 await prepareDatabase(config.DATABASE_URL);
 const { db, sql, close: closeDb } = createDb(config.DATABASE_URL, { max: 10, applicationName: 'api' });
-const redis = createRedis(config.REDIS_URL, 'producer');
-const queue = createLicenseTaskQueue(redis, config.BULLMQ_PREFIX, { tracing: config.tracing });
+const redis = createRedisClient({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, 'producer');
+const queues = createLicenseTaskQueues(redis, config.queueLayout, { tracing: config.tracing });
 let shuttingDown = false;
 const app = await buildApiApp({
   db,
   sql,
   redis,
-  queue,
+  queues,
   operatorToken: config.OPERATOR_TOKEN,
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   logLevel: config.LOG_LEVEL,
@@ -26,14 +26,14 @@ const app = await buildApiApp({
 });
 redis.on('error', (err) => app.log.warn({ err }, 'redis error'));
 await checkRedisEvictionPolicy(redis, app.log, config.production);
-queue.on('error', (err) => app.log.warn({ err }, 'queue error'));
+for (const queue of queues.all) queue.on('error', (err) => app.log.warn({ err }, 'queue error'));
 
 closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ signal, err }) => {
   shuttingDown = true;
   if (err) app.log.error({ err }, 'closing after error');
   else app.log.info({ signal }, 'shutting down');
   await app.close(); // stops accepting, lets in-flight requests finish
-  await queue.close();
+  await Promise.all(queues.all.map((queue) => queue.close()));
   await Promise.allSettled([closeDb(), redis.quit(), stopTracing()]);
 });
 

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { createDb } from '@licensing/db';
-import { createLicenseTaskQueue } from '@licensing/queue';
+import { createLicenseTaskQueue, licenseTaskQueues } from '@licensing/queue';
 import { buildApiApp } from './app.ts';
 
 /**
@@ -18,12 +18,13 @@ export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
   });
   redis.on('error', () => {});
   const queue = createLicenseTaskQueue(redis, 'openapi');
+  const queues = licenseTaskQueues([queue]);
   queue.on('error', () => {});
   const app = await buildApiApp({
     db,
     sql,
     redis,
-    queue,
+    queues,
     operatorToken: 'openapi',
     rateLimitPerMinute: 1,
     logLevel: 'silent',

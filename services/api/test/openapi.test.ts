@@ -33,7 +33,7 @@ beforeAll(async () => {
     db: env.db,
     sql: env.sql,
     redis: env.redis,
-    queue: env.queue,
+    queues: env.queues,
     operatorToken: OPERATOR_TOKEN,
     rateLimitPerMinute: 0,
     logLevel: 'silent',

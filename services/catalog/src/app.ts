@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@licensing/redis';
 import type { Db, Sql } from '@licensing/db';
 import { loggerOptions, problemErrorHandler, registerHealthRoutes, registerOpenApi } from '@licensing/http';
 import { productRoutes } from './routes/products.ts';
@@ -7,7 +7,7 @@ import { productRoutes } from './routes/products.ts';
 export interface CatalogAppDeps {
   db: Db;
   sql: Sql;
-  redis: Redis;
+  redis: RedisClient;
   operatorToken: string;
   /** The catalog's public address (CATALOG_URL), the server its OpenAPI document names. */
   publicUrl?: string;

@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import { createDb, prepareDatabase } from '@licensing/db';
-import { createRedis } from '@licensing/redis';
+import { createRedisClient } from '@licensing/redis';
 import { buildCatalogApp } from './app.ts';
 import { loadCatalogConfig } from './config.ts';
 import { seedDemoCatalog } from './product-writes.ts';
@@ -8,7 +8,7 @@ import { seedDemoCatalog } from './product-writes.ts';
 const config = loadCatalogConfig();
 await prepareDatabase(config.DATABASE_URL);
 const { db, sql, close: closeDb } = createDb(config.DATABASE_URL, { max: 5, applicationName: 'catalog' });
-const redis = createRedis(config.REDIS_URL, 'producer');
+const redis = createRedisClient({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, 'producer');
 redis.on('error', (err) => app.log.warn({ err }, 'redis error'));
 let shuttingDown = false;
 const app = await buildCatalogApp({

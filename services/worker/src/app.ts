@@ -1,12 +1,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@licensing/redis';
 import type { Sql } from '@licensing/db';
 import { loggerOptions, problemErrorHandler, registerHealthRoutes, registerHttpMetrics } from '@licensing/http';
 import type { Registry } from 'prom-client';
 
 export interface WorkerAppDeps {
   sql: Sql;
-  redis: Redis;
+  redis: RedisClient;
   isConsuming: () => boolean;
   isShuttingDown: () => boolean;
   logLevel?: string;

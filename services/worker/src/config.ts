@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, commonSettings, parseEnv } from '@licensing/config';
+import { commonEnv, commonSettings, parseEnv, queueLayout } from '@licensing/config';
 
 export const workerEnv = {
   ...commonEnv,
@@ -37,5 +37,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
     ...commonSettings(parsed),
     WORKER_PORT: WORKER_PORT ?? 3002,
     workerPortIsDefault: WORKER_PORT === undefined,
+    queueLayout: queueLayout(parsed),
   };
 }

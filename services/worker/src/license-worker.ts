@@ -12,6 +12,7 @@ import {
   type LICENSE_TASK_NAME,
   LICENSE_TASK_QUEUE,
   licenseTaskRetention,
+  type QueueShard,
   taskTelemetry,
   type LicenseTask,
   type LicenseTaskData,
@@ -25,6 +26,8 @@ export interface LicenseWorkerOptions {
   /** The worker's own connection (BullMQ duplicates it for blocking reads); also moves the fair-share clock. */
   connection: Redis | Cluster;
   prefix: string;
+  /** The queues to consume (QUEUE_SHARDS); default: the one queue under `prefix`. Each gets `concurrency`. */
+  shards?: QueueShard[];
   concurrency: number;
   batchSize: number;
   batchParallelism: number;
@@ -81,17 +84,45 @@ export async function applyTasks(
   }
 }
 
-export function createLicenseWorker(
-  options: LicenseWorkerOptions,
-): Worker<LicenseTaskData, void, typeof LICENSE_TASK_NAME> {
+/** One BullMQ worker per shard, feeding one batcher: batches span shards. */
+export class LicenseWorker {
+  constructor(readonly workers: Worker<LicenseTaskData, void, typeof LICENSE_TASK_NAME>[]) {}
+
+  async run(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.run()));
+  }
+
+  async waitUntilReady(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+  }
+
+  isRunning(): boolean {
+    return this.workers.every((w) => w.isRunning());
+  }
+
+  isPaused(): boolean {
+    return this.workers.some((w) => w.isPaused());
+  }
+
+  async close(force = false): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close(force)));
+  }
+}
+
+export function createLicenseWorker(options: LicenseWorkerOptions): LicenseWorker {
   const batcher = new UserTaskBatcher((tasks) => applyTasks(options, tasks), {
     maxBatch: options.batchSize,
     parallelism: options.batchParallelism,
     timeoutMs: options.batchTimeoutMs,
   });
+  const shards = options.shards ?? [{ name: LICENSE_TASK_QUEUE, prefix: options.prefix }];
+  return new LicenseWorker(shards.map((shard) => createShardWorker(options, shard, batcher)));
+}
+
+function createShardWorker(options: LicenseWorkerOptions, shard: QueueShard, batcher: UserTaskBatcher) {
   let clock: FairClock | undefined;
   const worker = new Worker<LicenseTaskData, void, typeof LICENSE_TASK_NAME>(
-    LICENSE_TASK_QUEUE,
+    shard.name,
     async (job) => {
       const task = decodeLicenseTask(job.data);
       if (!task) throw new UnrecoverableError(`malformed task payload: ${JSON.stringify(job.data).slice(0, 200)}`);
@@ -102,7 +133,7 @@ export function createLicenseWorker(
     },
     {
       connection: options.connection,
-      prefix: options.prefix,
+      prefix: shard.prefix,
       concurrency: options.concurrency,
       // A task held by a worker that died is handed to another within seconds, not minutes.
       stalledInterval: options.stalledIntervalMs,

@@ -1,10 +1,10 @@
 import closeWithGrace from 'close-with-grace';
 import { createDb, prepareDatabase } from '@licensing/db';
 import { listenOnPortOrFree } from '@licensing/http';
-import { checkRedisEvictionPolicy, createRedis } from '@licensing/redis';
+import { checkRedisEvictionPolicy, createRedisClient } from '@licensing/redis';
 import { createMetricsRegistry, startTracing } from '@licensing/telemetry';
 import { createWorkerMetrics } from './metrics.ts';
-import { createLicenseTaskQueue, registerQueueDepthGauge } from '@licensing/queue';
+import { createLicenseTaskQueues, licenseTaskShards, registerQueueDepthGauge } from '@licensing/queue';
 import { buildWorkerApp } from './app.ts';
 import { loadWorkerConfig } from './config.ts';
 import { createLicenseWorker } from './license-worker.ts';
@@ -18,13 +18,14 @@ const {
   sql,
   close: closeDb,
 } = createDb(config.DATABASE_URL, { max: config.WORKER_BATCH_PARALLELISM + 3, applicationName: 'worker' });
-const workerRedis = createRedis(config.REDIS_URL, 'worker');
-const redis = createRedis(config.REDIS_URL, 'producer');
-const queue = createLicenseTaskQueue(redis, config.BULLMQ_PREFIX, { tracing: config.tracing });
+const redisTarget = { url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES };
+const workerRedis = createRedisClient(redisTarget, 'worker');
+const redis = createRedisClient(redisTarget, 'producer');
+const queues = createLicenseTaskQueues(redis, config.queueLayout, { tracing: config.tracing });
 let shuttingDown = false;
 const registry = createMetricsRegistry('worker');
 const metrics = createWorkerMetrics(registry);
-registerQueueDepthGauge(registry, { [queue.name]: queue });
+registerQueueDepthGauge(registry, Object.fromEntries(queues.all.map((q) => [q.name, q])));
 
 const app = await buildWorkerApp({
   sql,
@@ -39,6 +40,7 @@ const log = app.log as unknown as import('pino').Logger;
 const worker = createLicenseWorker({
   db,
   connection: workerRedis,
+  shards: licenseTaskShards(config.queueLayout),
   prefix: config.BULLMQ_PREFIX,
   concurrency: config.WORKER_CONCURRENCY,
   batchSize: config.WORKER_BATCH_SIZE,
@@ -53,7 +55,7 @@ const worker = createLicenseWorker({
 });
 const reconciler = new Reconciler({
   db,
-  queue,
+  queues,
   redis,
   log,
   intervalMs: config.RECONCILE_INTERVAL_MS,
@@ -65,7 +67,7 @@ const reconciler = new Reconciler({
   },
 });
 for (const conn of [redis, workerRedis]) conn.on('error', (err) => log.warn({ err }, 'redis error'));
-queue.on('error', (err) => log.warn({ err }, 'queue error'));
+for (const queue of queues.all) queue.on('error', (err) => log.warn({ err }, 'queue error'));
 await checkRedisEvictionPolicy(redis, log, config.production);
 
 closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ signal, err }) => {
@@ -75,7 +77,7 @@ closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ 
   await reconciler.stop();
   await worker.close(); // takes no new task, waits for those in hand; their batches commit first
   await app.close();
-  await queue.close();
+  await Promise.all(queues.all.map((queue) => queue.close()));
   await Promise.allSettled([closeDb(), redis.quit(), workerRedis.quit(), stopTracing()]);
 });
 

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@licensing/redis';
 import type { Logger } from 'pino';
 import { markTasksEnqueued, type Db } from '@licensing/db';
-import { decodeLicenseTask, enqueueLicenseTasks, type LicenseTaskQueue } from '@licensing/queue';
+import { decodeLicenseTask, enqueueLicenseTasks, type LicenseTaskQueues } from '@licensing/queue';
 import { finalizeJobsIfDone } from './finalize-jobs.ts';
 import { pruneExpired, type RetentionPolicy } from './retention.ts';
 
@@ -27,8 +27,9 @@ export class Reconciler {
   constructor(
     private readonly deps: {
       db: Db;
-      queue: LicenseTaskQueue;
-      redis: Redis;
+      /** Every shard's queue: their tasks together are compared with Postgres's pending users. */
+      queues: LicenseTaskQueues;
+      redis: RedisClient;
       log: Logger;
       intervalMs: number;
       lockKey: string;
@@ -82,7 +83,7 @@ export class Reconciler {
 
   /** One pass: how many tasks it re-enqueued and how many jobs it finalised. Public for tests and operators. */
   async reconcile(): Promise<{ requeued: number; finished: number }> {
-    const { db, queue, log } = this.deps;
+    const { db, queues, log } = this.deps;
     const jobs = await db.execute<{ id: string; customer_id: string; user_count: number; pending: number }>(sql`
       SELECT j.id, j.customer_id, j.user_count,
              j.user_count - coalesce((SELECT sum(p.succeeded + p.failed) FROM license_job_progress p WHERE p.job_id = j.id), 0)::int AS pending
@@ -98,12 +99,15 @@ export class Reconciler {
     const pendingTotal = open.reduce((n, j) => n + j.pending, 0);
     if (pendingTotal === 0) return { requeued: 0, finished: finished.length };
 
-    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
-    const queued = Object.values(counts).reduce((n, c) => n + c, 0);
+    let queued = 0;
+    for (const queue of queues.all) {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+      queued += Object.values(counts).reduce((n, c) => n + c, 0);
+    }
     if (queued >= pendingTotal) return { requeued: 0, finished: finished.length };
 
     // Tasks that ran out of attempts hold their id in the failed set; retry those first.
-    const failedTasks = await queue.getFailed(0, 9999);
+    const failedTasks = (await Promise.all(queues.all.map((queue) => queue.getFailed(0, 9999)))).flat();
     for (const task of failedTasks) {
       const jobId = decodeLicenseTask(task?.data)?.jobId;
       if (jobId && open.some((j) => j.id === jobId)) await task!.retry().catch(() => undefined);
@@ -118,7 +122,7 @@ export class Reconciler {
           ORDER BY position LIMIT ${PAGE}`);
         if (rows.length === 0) break;
         await enqueueLicenseTasks(
-          queue,
+          queues.forCustomer(job.customer_id),
           this.deps.redis,
           { id: job.id, customerId: job.customer_id, userCount: job.user_count },
           rows.map((r) => r.user_id),
