@@ -5,24 +5,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiApp } from '@licensing/api';
-import {
-  createLicenseTaskQueues,
-  type LicenseTaskQueues,
-  licenseTaskShards,
-  type QueueLayout,
-} from '@licensing/queue';
+import { createLicenseTaskQueues, type LicenseTaskQueues, licenseTaskShards, type QueueLayout } from '@licensing/queue';
 import { createRedisClient } from '@licensing/redis';
 import { createLicenseWorker, type LicenseWorker, Reconciler } from '@licensing/worker';
 import { SUITE, TEST_PRODUCTS } from './fixtures.ts';
 import { expectSeatInvariant, PartnerClient, putProduct } from './support/client.ts';
 import { startRedisCluster, type LocalRedisCluster } from './support/redis-cluster.ts';
-import {
-  buildTestCatalog,
-  createTestEnv,
-  OPERATOR_TOKEN,
-  silentLog,
-  type TestEnv,
-} from './support/test-env.ts';
+import { buildTestCatalog, createTestEnv, OPERATOR_TOKEN, silentLog, type TestEnv } from './support/test-env.ts';
 
 let cluster: LocalRedisCluster;
 let env: TestEnv;
