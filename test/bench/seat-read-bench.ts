@@ -9,7 +9,7 @@
 import postgres from 'postgres';
 import { createDb, prepareDatabase } from '@licensing/db';
 import { buildApiApp, createJobWithReservations } from '@licensing/api';
-import { createLicenseTaskQueue } from '@licensing/queue';
+import { createLicenseTaskQueue, licenseTaskQueues } from '@licensing/queue';
 import { createRedis } from '@licensing/redis';
 
 const N = Number(process.env.BENCH_USERS ?? 20_000);
@@ -34,7 +34,7 @@ const app = await buildApiApp({
   db,
   sql,
   redis,
-  queue,
+  queues: licenseTaskQueues([queue]),
   operatorToken: OPERATOR_TOKEN,
   rateLimitPerMinute: 0,
   logLevel: 'silent',
