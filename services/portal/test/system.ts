@@ -20,6 +20,8 @@ export interface PortalSystem {
   partnerKey: string;
   /** A partner call straight to the API (test setup and checks). */
   api: <T = any>(method: string, path: string, body?: unknown) => Promise<{ status: number; body: T }>;
+  /** The worker process (a test may pause it with SIGSTOP to hold a job still). */
+  worker: ServiceProcess;
   close: () => Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export async function startPortalSystem(): Promise<PortalSystem> {
   const services: ServiceProcess[] = [];
   const close = async () => {
     for (const service of services.reverse()) {
+      service.child.kill('SIGCONT');
       service.child.kill('SIGTERM');
       await service.exited;
     }
@@ -47,7 +50,8 @@ export async function startPortalSystem(): Promise<PortalSystem> {
     services.push(catalog);
     const api = await spawnService('api', { ...common, CATALOG_URL: `http://127.0.0.1:${catalog.port}` });
     services.push(api);
-    services.push(await spawnService('worker', common));
+    const worker = await spawnService('worker', common);
+    services.push(worker);
     const apiUrl = `http://127.0.0.1:${api.port}`;
     const portal = await spawnService('portal', { API_URL: apiUrl });
     services.push(portal);
@@ -70,7 +74,15 @@ export async function startPortalSystem(): Promise<PortalSystem> {
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
     };
-    return { env, apiUrl, portalUrl: `http://127.0.0.1:${portal.port}`, partnerKey: apiKey, api: call, close };
+    return {
+      env,
+      apiUrl,
+      portalUrl: `http://127.0.0.1:${portal.port}`,
+      partnerKey: apiKey,
+      api: call,
+      worker,
+      close,
+    };
   } catch (err) {
     await close();
     throw err;

@@ -1,7 +1,9 @@
-// The one place that talks HTTP to the API (same origin, proxied by the portal's server). The
+// The one place that talks HTTP to the API (same origin, proxied by the portal's server): the
+// typed client of packages/client for JSON calls, plain fetch for the event stream and CSV. The
 // partner's key comes from the tab's session (features/auth/session.ts) and goes only into the
 // Authorization header; problem documents become ApiProblem errors with a readable message.
 
+import { createLicensingClient, type LicensingClient } from '@licensing/client';
 import { readApiKey } from '../features/auth/session.ts';
 
 export interface ProblemDocument {
@@ -49,6 +51,42 @@ export interface RequestOptions {
   apiKey?: string;
 }
 
+let client: { key: string; api: LicensingClient } | undefined;
+
+/** The typed client for the signed-in partner (rebuilt when the key changes). */
+export function api(apiKey = readApiKey() ?? ''): LicensingClient {
+  if (client?.key !== apiKey)
+    client = {
+      key: apiKey,
+      api: createLicensingClient({ baseUrl: location.origin, apiKey, fetch: fetchOrConnectionLost }),
+    };
+  return client.api;
+}
+
+async function fetchOrConnectionLost(request: Request): Promise<Response> {
+  try {
+    return await fetch(request, { cache: 'no-store', credentials: 'omit' });
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new ConnectionLost();
+  }
+}
+
+/** The body of a typed client's answer; a problem answer is thrown as an ApiProblem. */
+export async function data<T>(
+  answer: Promise<{ data?: T; error?: unknown; response: Response }>,
+  options: { signIn?: boolean } = {},
+): Promise<T> {
+  const { data: body, error, response } = await answer;
+  if (response.ok) return body as T;
+  const problem =
+    error && typeof error === 'object' && 'status' in error
+      ? { ...(error as ProblemDocument), status: response.status }
+      : fallbackProblem(response);
+  if (response.status === 401 && !options.signIn) onUnauthorized?.();
+  throw new ApiProblem(problem);
+}
+
 export async function apiResponse(path: string, options: RequestOptions = {}): Promise<Response> {
   const key = options.apiKey ?? readApiKey();
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
@@ -90,6 +128,10 @@ async function readProblem(response: Response): Promise<ProblemDocument> {
   } catch {
     /* not JSON: a proxy or gateway error page */
   }
+  return fallbackProblem(response);
+}
+
+function fallbackProblem(response: Response): ProblemDocument {
   return {
     status: response.status,
     title: response.statusText || 'Request failed',

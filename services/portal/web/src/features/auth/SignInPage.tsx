@@ -11,7 +11,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { apiJson, ApiProblem } from '../../api/http.ts';
+import { ApiProblem, api, data } from '../../api/http.ts';
 import { problemText } from '../../components/ProblemMessage.tsx';
 import { storeApiKey } from './session.ts';
 
@@ -38,7 +38,7 @@ export function SignInPage() {
     setError(undefined);
     try {
       // Any partner call proves the key; the first page of customers is what comes next anyway.
-      await apiJson('/v1/customers?page=1&pageSize=1', { apiKey });
+      await data(api(apiKey).GET('/v1/customers', { params: { query: { page: 1, pageSize: 1 } } }), { signIn: true });
       storeApiKey(apiKey);
     } catch (err) {
       setError(

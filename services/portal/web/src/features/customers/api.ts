@@ -1,6 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { apiJson, query } from '../../api/http.ts';
-import type { Customer, Paged, Product, Subscription } from '../../api/types.ts';
+import { api, data } from '../../api/http.ts';
 
 export const customerKeys = {
   list: (page: number, pageSize: number) => ['customers', { page, pageSize }] as const,
@@ -11,7 +10,7 @@ export const customerKeys = {
 export function useCustomers(page: number, pageSize: number) {
   return useQuery({
     queryKey: customerKeys.list(page, pageSize),
-    queryFn: ({ signal }) => apiJson<Paged<Customer>>(`/v1/customers${query({ page, pageSize })}`, { signal }),
+    queryFn: ({ signal }) => data(api().GET('/v1/customers', { params: { query: { page, pageSize } }, signal })),
     placeholderData: keepPreviousData,
   });
 }
@@ -19,7 +18,8 @@ export function useCustomers(page: number, pageSize: number) {
 export function useCustomer(customerId: string) {
   return useQuery({
     queryKey: customerKeys.one(customerId),
-    queryFn: ({ signal }) => apiJson<Customer>(`/v1/customers/${encodeURIComponent(customerId)}`, { signal }),
+    queryFn: ({ signal }) =>
+      data(api().GET('/v1/customers/{customerId}', { params: { path: { customerId } }, signal })),
     staleTime: 5 * 60_000,
   });
 }
@@ -28,7 +28,7 @@ export function useSubscriptions(customerId: string) {
   return useQuery({
     queryKey: customerKeys.subscriptions(customerId),
     queryFn: ({ signal }) =>
-      apiJson<{ items: Subscription[] }>(`/v1/customers/${encodeURIComponent(customerId)}/subscriptions`, { signal }),
+      data(api().GET('/v1/customers/{customerId}/subscriptions', { params: { path: { customerId } }, signal })),
   });
 }
 
@@ -36,7 +36,7 @@ export function useSubscriptions(customerId: string) {
 export function useProducts() {
   return useQuery({
     queryKey: ['products'],
-    queryFn: ({ signal }) => apiJson<{ items: Product[] }>('/v1/products', { signal }),
+    queryFn: ({ signal }) => data(api().GET('/v1/products', { signal })),
     staleTime: 5 * 60_000,
     select: (data) => new Map(data.items.map((product) => [product.id, product])),
   });

@@ -1,9 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiJson, apiResponse, query } from '../../api/http.ts';
-import type { Job, JobResult, Paged } from '../../api/types.ts';
-
-const jobsPath = (customerId: string) => `/v1/customers/${encodeURIComponent(customerId)}/license-jobs`;
-const jobPath = (customerId: string, jobId: string) => `${jobsPath(customerId)}/${encodeURIComponent(jobId)}`;
+import { api, apiResponse, data, query } from '../../api/http.ts';
+import type { Job } from '../../api/types.ts';
 
 export const jobKeys = {
   list: (customerId: string, page: number, pageSize: number) =>
@@ -18,17 +15,29 @@ export const isFinished = (job: Job | undefined) => Boolean(job?.finishedAt);
 export function useJobs(customerId: string, page: number, pageSize: number) {
   return useQuery({
     queryKey: jobKeys.list(customerId, page, pageSize),
-    queryFn: ({ signal }) => apiJson<Paged<Job>>(`${jobsPath(customerId)}${query({ page, pageSize })}`, { signal }),
+    queryFn: ({ signal }) =>
+      data(
+        api().GET('/v1/customers/{customerId}/license-jobs', {
+          params: { path: { customerId }, query: { page, pageSize } },
+          signal,
+        }),
+      ),
     placeholderData: keepPreviousData,
     // Running jobs change under the list; a finished list stays put.
     refetchInterval: (q) => (q.state.data?.items.some((job) => !job.finishedAt) ? 2000 : false),
   });
 }
 
+export function fetchJob(customerId: string, jobId: string, signal?: AbortSignal): Promise<Job> {
+  return data(
+    api().GET('/v1/customers/{customerId}/license-jobs/{jobId}', { params: { path: { customerId, jobId } }, signal }),
+  );
+}
+
 export function useJob(customerId: string, jobId: string) {
   return useQuery({
     queryKey: jobKeys.one(customerId, jobId),
-    queryFn: ({ signal }) => apiJson<Job>(jobPath(customerId, jobId), { signal }),
+    queryFn: ({ signal }) => fetchJob(customerId, jobId, signal),
   });
 }
 
@@ -41,7 +50,12 @@ export function useJobResults(
   return useQuery({
     queryKey: jobKeys.results(customerId, jobId, params),
     queryFn: ({ signal }) =>
-      apiJson<Paged<JobResult>>(`${jobPath(customerId, jobId)}/results${query(params)}`, { signal }),
+      data(
+        api().GET('/v1/customers/{customerId}/license-jobs/{jobId}/results', {
+          params: { path: { customerId, jobId }, query: params },
+          signal,
+        }),
+      ),
     placeholderData: keepPreviousData,
     enabled,
   });
@@ -50,11 +64,13 @@ export function useJobResults(
 export function useCancelJob(customerId: string, jobId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => apiJson<Job>(`${jobPath(customerId, jobId)}/cancel`, { method: 'POST' }),
-    onSuccess: (job) => {
-      if (job?.id) queryClient.setQueryData(jobKeys.one(customerId, jobId), job);
-      return queryClient.invalidateQueries({ queryKey: jobKeys.one(customerId, jobId) });
-    },
+    mutationFn: () =>
+      data(
+        api().POST('/v1/customers/{customerId}/license-jobs/{jobId}/cancel', {
+          params: { path: { customerId, jobId } },
+        }),
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: jobKeys.one(customerId, jobId) }),
   });
 }
 
@@ -62,10 +78,11 @@ export function useRetryJob(customerId: string, jobId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (idempotencyKey: string) =>
-      apiJson<Job>(`${jobPath(customerId, jobId)}/retry`, {
-        method: 'POST',
-        headers: { 'idempotency-key': idempotencyKey },
-      }),
+      data(
+        api().POST('/v1/customers/{customerId}/license-jobs/{jobId}/retry', {
+          params: { path: { customerId, jobId }, header: { 'idempotency-key': idempotencyKey } },
+        }),
+      ),
     onSuccess: (job) => {
       queryClient.setQueryData(jobKeys.one(customerId, job.id), job);
       return queryClient.invalidateQueries({ queryKey: ['customer', customerId, 'jobs'] });
@@ -75,9 +92,8 @@ export function useRetryJob(customerId: string, jobId: string) {
 
 /** The report as CSV (streamed by the API), saved through the browser's download. */
 export async function downloadResultsCsv(customerId: string, jobId: string, status?: 'failed') {
-  const response = await apiResponse(`${jobPath(customerId, jobId)}/results${query({ status })}`, {
-    headers: { accept: 'text/csv' },
-  });
+  const path = `/v1/customers/${encodeURIComponent(customerId)}/license-jobs/${encodeURIComponent(jobId)}/results`;
+  const response = await apiResponse(`${path}${query({ status })}`, { headers: { accept: 'text/csv' } });
   const blob = await response.blob();
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');

@@ -47,7 +47,7 @@ export function describeError(change: ResultChange, error: ChangeError, names: N
   }
 }
 
-export const outcomeWords: Record<ResultChange['outcome'], string> = {
+export const outcomeWords: Record<ResultChange['outcome'] | 'cancelled', string> = {
   assigned: 'assigned',
   updated: 'updated',
   unchanged: 'already assigned, unchanged',

@@ -4,9 +4,9 @@
 // bar resumes where the job is; where the API has no event stream, the job is polled instead.
 import { useEffect, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { ApiProblem, apiJson, apiResponse } from '../../api/http.ts';
+import { ApiProblem, apiResponse } from '../../api/http.ts';
 import type { Job } from '../../api/types.ts';
-import { jobKeys } from './api.ts';
+import { fetchJob, jobKeys } from './api.ts';
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'polling' | 'done';
 
@@ -68,12 +68,14 @@ export function useJobProgress(customerId: string, jobId: string, running: boole
       setState('polling');
       while (!signal.aborted) {
         try {
-          const job = await apiJson<Job>(path, { signal });
+          const job = await fetchJob(customerId, jobId, signal);
+          setState('polling');
           show(job);
           if (job.finishedAt) return;
         } catch (err) {
           if (signal.aborted) return;
-          if (err instanceof ApiProblem && err.status < 500) throw err;
+          if (err instanceof ApiProblem && err.status < 500 && err.status !== 429) throw err;
+          setState('reconnecting');
         }
         await sleep(1000, signal);
       }
@@ -106,7 +108,7 @@ export function useJobProgress(customerId: string, jobId: string, running: boole
         pause = Math.min(pause * 2, 5000);
         // Catch up on what happened while disconnected, then listen again.
         try {
-          const job = await apiJson<Job>(path, { signal });
+          const job = await fetchJob(customerId, jobId, signal);
           show(job);
           if (job.finishedAt) return;
         } catch {

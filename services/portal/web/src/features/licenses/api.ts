@@ -1,16 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiJson } from '../../api/http.ts';
-import type {
-  Job,
-  LicenseJobRequest,
-  LicenseOverview,
-  LicensePreview,
-  Subscription,
-  UserSelection,
-} from '../../api/types.ts';
+import { api, data } from '../../api/http.ts';
+import type { LicenseJobRequest, UserSelection } from '../../api/types.ts';
 import { customerKeys } from '../customers/api.ts';
-
-const base = (customerId: string) => `/v1/customers/${encodeURIComponent(customerId)}`;
 
 export const licenseKeys = {
   overview: (customerId: string, selection: UserSelection) =>
@@ -22,7 +13,13 @@ export function useLicenseOverview(customerId: string, selection: UserSelection,
   return useQuery({
     queryKey: licenseKeys.overview(customerId, selection),
     queryFn: ({ signal }) =>
-      apiJson<LicenseOverview>(`${base(customerId)}/license-overview`, { method: 'POST', body: selection, signal }),
+      data(
+        api().POST('/v1/customers/{customerId}/license-overview', {
+          params: { path: { customerId } },
+          body: selection,
+          signal,
+        }),
+      ),
     enabled,
     staleTime: 0,
   });
@@ -33,10 +30,12 @@ export function useSetQuantity(customerId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ productId, quantity }: { productId: string; quantity: number }) =>
-      apiJson<Subscription>(`${base(customerId)}/subscriptions/${encodeURIComponent(productId)}`, {
-        method: 'PUT',
-        body: { quantity },
-      }),
+      data(
+        api().PUT('/v1/customers/{customerId}/subscriptions/{productId}', {
+          params: { path: { customerId, productId } },
+          body: { quantity },
+        }),
+      ),
     onSuccess: () =>
       Promise.all([
         queryClient.invalidateQueries({ queryKey: customerKeys.subscriptions(customerId) }),
@@ -45,23 +44,25 @@ export function useSetQuantity(customerId: string) {
   });
 }
 
+/** What a job would do, predicted on the current state; nothing is reserved or changed. */
 export function usePreview(customerId: string) {
   return useMutation({
     mutationFn: (body: LicenseJobRequest) =>
-      apiJson<LicensePreview>(`${base(customerId)}/license-jobs/preview`, { method: 'POST', body }),
+      data(api().POST('/v1/customers/{customerId}/license-jobs/preview', { params: { path: { customerId } }, body })),
   });
 }
 
 export function useStartJob(customerId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    // One key per attempt: a request repeated after a lost answer gets the same job back.
+    // One key per set of changes: a request repeated after a lost answer gets the same job back.
     mutationFn: ({ body, idempotencyKey }: { body: LicenseJobRequest; idempotencyKey: string }) =>
-      apiJson<Job>(`${base(customerId)}/license-jobs`, {
-        method: 'POST',
-        body,
-        headers: { 'idempotency-key': idempotencyKey },
-      }),
+      data(
+        api().POST('/v1/customers/{customerId}/license-jobs', {
+          params: { path: { customerId }, header: { 'idempotency-key': idempotencyKey } },
+          body,
+        }),
+      ),
     onSuccess: (job) => {
       queryClient.setQueryData(['customer', customerId, 'job', job.id], job);
       return queryClient.invalidateQueries({ queryKey: ['customer', customerId, 'jobs'] });
