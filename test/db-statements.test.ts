@@ -3,7 +3,7 @@
 // of the pool JIT-compiles.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { executePrepared } from '@licensing/db';
+import { createDb, executePrepared } from '@licensing/db';
 import { createTestEnv, type TestEnv } from './support/test-env.ts';
 
 let env: TestEnv;
@@ -41,6 +41,22 @@ describe('executePrepared', () => {
       sql`SELECT count(*)::int AS held FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242`,
     );
     expect(held).toBe(0);
+  });
+
+  it('prepares nothing on a pool created without prepared statements (for transaction-mode poolers)', async () => {
+    const unprepared = createDb(env.databaseUrl, { max: 1, prepare: false });
+    try {
+      await unprepared.db.transaction(async (tx) => {
+        const rows = await executePrepared<{ unprepared_probe: number }>(tx, sql`SELECT ${7}::int AS unprepared_probe`);
+        expect(rows).toEqual([{ unprepared_probe: 7 }]);
+        const [{ prepared }] = await tx.execute<{ prepared: number }>(
+          sql`SELECT count(*)::int AS prepared FROM pg_prepared_statements`,
+        );
+        expect(prepared).toBe(0);
+      });
+    } finally {
+      await unprepared.close();
+    }
   });
 
   it('no connection of the pool JIT-compiles', async () => {

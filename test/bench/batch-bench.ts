@@ -5,6 +5,7 @@
 //
 //   BENCH_USERS (10000)  BENCH_BATCH (300)  BENCH_ROUNDS (5, after one unmeasured warm-up round)
 //   BENCH_DATABASE_SERVER (postgres://postgres@127.0.0.1:5432/postgres)
+//   BENCH_PREPARED_STATEMENTS=false (as DATABASE_PREPARED_STATEMENTS=false: behind a transaction-mode pooler)
 // Prints one line per job and the median per figure; uses a database of its own, dropped at the end.
 import postgres from 'postgres';
 import { createDb, prepareDatabase } from '@licensing/db';
@@ -39,7 +40,7 @@ const perUser = (a: Snapshot, b: Snapshot) => ({
 const admin = postgres(server, { max: 1, onnotice: () => {} });
 await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
 await prepareDatabase(url);
-const { db, sql, close } = createDb(url, { max: 4 });
+const { db, sql, close } = createDb(url, { max: 4, prepare: process.env.BENCH_PREPARED_STATEMENTS !== 'false' });
 try {
   const [partner] =
     await sql`INSERT INTO partners (name, api_key_prefix, api_key_hash) VALUES ('bench', 'bench', '\\x01') RETURNING id`;

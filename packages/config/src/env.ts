@@ -3,6 +3,11 @@ import { z } from 'zod';
 /** Variables every service reads. Each service extends this with its own and parses once at boot. */
 export const commonEnv = {
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/licensing'),
+  /** `false` behind a transaction-mode pooler that cannot keep named prepared statements. */
+  DATABASE_PREPARED_STATEMENTS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   /** `host:port,…` of a Redis Cluster; when set it is used instead of REDIS_URL. */
   REDIS_CLUSTER_NODES: z

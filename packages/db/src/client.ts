@@ -17,12 +17,18 @@ export interface DbHandle {
 export interface CreateDbOptions {
   max?: number;
   applicationName?: string;
+  /**
+   * Named prepared statements (default on). Off for a transaction-mode pooler (pgbouncer before
+   * 1.21 drops them between transactions): every statement is then parsed and planned each time.
+   */
+  prepare?: boolean;
 }
 
 /** One pool per process; whoever calls this owns the pool and closes it on shutdown. */
 export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
   const sql = postgres(url, {
     max: options.max ?? 10,
+    prepare: options.prepare ?? true,
     onnotice: () => {},
     // No JIT: every statement here touches a bounded number of rows by key, so compiling one costs
     // far more than it saves; yet the planner's estimates (inflated by a batch's arrays, or by

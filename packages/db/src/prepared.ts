@@ -15,7 +15,10 @@ const dialect = new PgDialect();
  */
 export function executePrepared<T extends Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
   const { sql: text, params } = dialect.sqlToQuery(query);
-  return postgresClientOf(db).unsafe(text, params as never[], { prepare: true }) as unknown as Promise<T[]>;
+  const client = postgresClientOf(db);
+  // Unnamed when the pool was created without prepared statements (a transaction-mode pooler).
+  const prepare = (client as { options?: { prepare?: boolean } }).options?.prepare !== false;
+  return client.unsafe(text, params as never[], { prepare }) as unknown as Promise<T[]>;
 }
 
 /**

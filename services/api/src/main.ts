@@ -9,7 +9,15 @@ import { loadApiConfig } from './config.ts';
 const config = loadApiConfig();
 const stopTracing = await startTracing('licensing-api', config.tracing);
 await prepareDatabase(config.DATABASE_URL);
-const { db, sql, close: closeDb } = createDb(config.DATABASE_URL, { max: 10, applicationName: 'api' });
+const {
+  db,
+  sql,
+  close: closeDb,
+} = createDb(config.DATABASE_URL, {
+  max: 10,
+  applicationName: 'api',
+  prepare: config.DATABASE_PREPARED_STATEMENTS,
+});
 const redis = createRedisClient({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, 'producer');
 const queues = createLicenseTaskQueues(redis, config.queueLayout, { tracing: config.tracing });
 let shuttingDown = false;

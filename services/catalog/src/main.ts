@@ -7,7 +7,15 @@ import { seedDemoCatalog } from './product-writes.ts';
 
 const config = loadCatalogConfig();
 await prepareDatabase(config.DATABASE_URL);
-const { db, sql, close: closeDb } = createDb(config.DATABASE_URL, { max: 5, applicationName: 'catalog' });
+const {
+  db,
+  sql,
+  close: closeDb,
+} = createDb(config.DATABASE_URL, {
+  max: 5,
+  applicationName: 'catalog',
+  prepare: config.DATABASE_PREPARED_STATEMENTS,
+});
 const redis = createRedisClient({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, 'producer');
 redis.on('error', (err) => app.log.warn({ err }, 'redis error'));
 let shuttingDown = false;

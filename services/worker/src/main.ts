@@ -17,7 +17,11 @@ const {
   db,
   sql,
   close: closeDb,
-} = createDb(config.DATABASE_URL, { max: config.WORKER_BATCH_PARALLELISM + 3, applicationName: 'worker' });
+} = createDb(config.DATABASE_URL, {
+  max: config.WORKER_BATCH_PARALLELISM + 3,
+  applicationName: 'worker',
+  prepare: config.DATABASE_PREPARED_STATEMENTS,
+});
 const redisTarget = { url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES };
 const workerRedis = createRedisClient(redisTarget, 'worker');
 const redis = createRedisClient(redisTarget, 'producer');
