@@ -18,6 +18,7 @@ import { buildCatalogApp } from '@licensing/catalog';
 import { createLicenseWorker, type LicenseWorker, Reconciler, type WorkerMetrics } from '@licensing/worker';
 import type { Redis } from 'ioredis';
 import type { Product } from '@licensing/domain';
+import type { WebhookTargetPolicy } from '@licensing/webhooks';
 
 export const OPERATOR_TOKEN = 'test-operator-token';
 
@@ -70,7 +71,7 @@ export async function createTestEnv(options: { tracing?: boolean } = {}): Promis
 
 export async function buildTestApi(
   env: TestEnv,
-  options: { rateLimitPerMinute?: number } = {},
+  options: { rateLimitPerMinute?: number; webhookPolicy?: WebhookTargetPolicy } = {},
 ): Promise<FastifyInstance> {
   const app = await buildApiApp({
     db: env.db,
@@ -80,6 +81,7 @@ export async function buildTestApi(
     operatorToken: OPERATOR_TOKEN,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
     logLevel: 'silent',
+    webhookPolicy: options.webhookPolicy,
   });
   await app.ready();
   return app;

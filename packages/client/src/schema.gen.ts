@@ -358,6 +358,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The partner's webhook, without its secret
+         * @description The URL and events of the webhook; 404 when the partner has none.
+         */
+        get: operations["getWebhook"];
+        /**
+         * Create or update the partner's webhook; a new one answers its signing secret once
+         * @description One webhook per partner. The URL must be https (http outside production), carry no credentials and resolve only to public addresses (checked now and again before every delivery). Creating the webhook answers its signing secret, the only time it is shown; updating keeps the secret.
+         */
+        put: operations["putWebhook"];
+        post?: never;
+        /**
+         * Delete the partner's webhook
+         * @description No event is sent any more; deliveries still pending are marked failed.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the signing secret; the new one is answered once
+         * @description Every attempt from now on, including retries of earlier events, is signed with the new secret.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a `ping` event to the webhook
+         * @description Queues a `ping` event, delivered and retried like any other; follow it in the deliveries.
+         */
+        post: operations["testWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Events sent or to send to the webhook, newest first
+         * @description Every event recorded for the partner, with its delivery status and its last attempt.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send an event again
+         * @description The delivery becomes pending and is attempted now, with the same `webhook-id` and a fresh retry schedule, whatever its status was.
+         */
+        post: operations["redeliverWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -670,6 +778,16 @@ export interface components {
             /** @description Seats bought; "buy more" is a higher one. */
             quantity: number;
         };
+        /** @description The partner's webhook endpoint and the events it receives. */
+        PutWebhookRequest: {
+            /**
+             * Format: uri
+             * @description Where events are POSTed: https (http outside production), no credentials, resolving only to public addresses.
+             */
+            url: string;
+            /** @description The events to send; all of them when omitted. */
+            events?: components["schemas"]["WebhookEventType"][];
+        };
         /** @description A part of a product that can be turned off per user; `requires` names plans that must stay on. */
         ServicePlan: {
             id: string;
@@ -721,6 +839,73 @@ export interface components {
             /** @description Items in all pages. */
             total: number;
             totalPages: number;
+        };
+        /** @description The partner's webhook (its secret is never shown again). */
+        Webhook: {
+            url: string;
+            events: components["schemas"]["WebhookEventType"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description One event for the webhook and where its delivery stands. */
+        WebhookDelivery: {
+            /**
+             * Format: uuid
+             * @description The event id: the `webhook-id` header of every attempt.
+             */
+            id: string;
+            /** @description `license_job.finished` or `ping`. */
+            type: string;
+            /** Format: uuid */
+            jobId: string | null;
+            /**
+             * @description `pending` until an attempt succeeds (`delivered`) or the last retry fails (`failed`).
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed";
+            /** @description Attempts made so far. */
+            attempts: number;
+            /** @description The endpoint's status on the last attempt. */
+            lastStatusCode: number | null;
+            /** @description Why the last attempt failed. */
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @description When the next attempt is due, while pending.
+             */
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description One page of a list. */
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDelivery"][];
+            /** @description The page number, from 1. */
+            page: number;
+            pageSize: number;
+            /** @description Items in all pages. */
+            total: number;
+            totalPages: number;
+        };
+        /**
+         * @description `license_job.finished`: a license job finished (any final status).
+         * @enum {string}
+         */
+        WebhookEventType: "license_job.finished";
+        /** @description The webhook as saved, with its secret when it was just created. */
+        WebhookWithSecret: {
+            url: string;
+            events: components["schemas"]["WebhookEventType"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description The signing secret (`whsec_` and base64), shown when the webhook is created and when the secret is rotated, never again. Absent when an existing webhook is updated. */
+            secret?: string;
         };
     };
     responses: never;
@@ -3178,6 +3363,653 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhook. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The webhook as saved (with its secret when just created). */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecret"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             *     - `malformed_json`: the body is not valid JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is too large. Problem codes:
+             *     - `payload_too_large`: the body exceeds the route’s size limit
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is not JSON. Problem codes:
+             *     - `unsupported_media_type`: the body is not application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well-formed but cannot be carried out. Problem codes:
+             *     - `invalid_webhook_url`: the webhook URL is not https (http outside production), carries credentials, or resolves to an address that is not public
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhook was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhook with its new secret. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecret"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    testWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ping was queued. */
+            202: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description The page, from 1. */
+                page?: number;
+                /** @description Items per page, at most 500. */
+                pageSize?: number;
+                /** @description Only deliveries with this status. */
+                status?: "pending" | "delivered" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redeliverWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The delivery's id (a UUID). */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery was queued again. */
+            202: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
                 };
             };
             /**

@@ -61,3 +61,21 @@ export function operatorToken(value: string | undefined, production: boolean): s
   if (production) throw new Error('Invalid configuration:\n  OPERATOR_TOKEN: required when NODE_ENV=production');
   return 'dev-operator-token';
 }
+
+/** `true` or `false` (anything else is refused, so `WEBHOOK_ALLOW_PRIVATE_TARGETS=1` is not silently false). */
+export const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true');
+
+/** What the API (saving a webhook) and the worker (delivering) both read. */
+export const webhookEnv = {
+  /** Accept webhook URLs that resolve to loopback, private or other non-public addresses (development, tests). */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: flag(false),
+  /**
+   * 32 bytes in base64: webhook signing secrets are stored sealed with it (AES-256-GCM). Unset, they
+   * are stored as they are. The API and the worker must share it.
+   */
+  WEBHOOK_SECRET_KEY: z.string().min(1).optional(),
+};

@@ -6,3 +6,5 @@ export * from './reserved-seats.ts';
 export * as tables from './schema.ts';
 export type { JobSummary } from './schema.ts';
 export * from './prepared.ts';
+export * from './jobs.ts';
+export * from './webhooks.ts';

@@ -4,6 +4,7 @@ import {
   bigint,
   customType,
   integer,
+  json,
   jsonb,
   pgSchema,
   pgTable,
@@ -146,7 +147,7 @@ export const licenseJobProgress = pgTable('license_job_progress', {
 /**
  * reserved(customer, product): the seats held for pending items, kept in step with them by the
  * transactions that reserve (job acceptance) and end reservations (worker batch, cancel, user
- * deletion), one aggregated delta per product each (see migration 0005).
+ * deletion), one aggregated delta per product each (see migration 0006).
  */
 export const reservedSeats = pgTable(
   'reserved_seats',
@@ -168,4 +169,46 @@ export const idempotencyKeys = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.partnerId, t.key] })],
+);
+
+/** A partner's webhook endpoint (1.1); `secret` is sealed or prefixed `plain:` (see packages/webhooks). */
+export const webhooks = pgTable('webhooks', {
+  partnerId: uuid('partner_id').primaryKey(),
+  url: text('url').notNull(),
+  events: text('events').array().notNull(),
+  secret: text('secret').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** The outbox: one row per event to deliver, with its delivery state (see migration 0006). */
+export const webhookDeliveries = pgTable('webhook_deliveries', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+  partnerId: uuid('partner_id').notNull(),
+  type: text('type').notNull(),
+  jobId: uuid('job_id'),
+  payload: json('payload').$type<unknown>().notNull(),
+  status: text('status').notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  roundAttempts: integer('round_attempts').notNull().default(0),
+  lastStatusCode: integer('last_status_code'),
+  lastError: text('last_error'),
+  lastAttemptAt: ts('last_attempt_at'),
+  nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+  deliveredAt: ts('delivered_at'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const webhookDeliveryAttempts = pgTable(
+  'webhook_delivery_attempts',
+  {
+    deliveryId: uuid('delivery_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    attemptedAt: ts('attempted_at').notNull().defaultNow(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deliveryId, t.attempt] })],
 );

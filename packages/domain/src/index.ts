@@ -4,3 +4,4 @@ export * from './evaluate-user-changes.ts';
 export * from './job-status.ts';
 export * from './service-plans.ts';
 export * from './preview-job.ts';
+export * from './webhooks.ts';

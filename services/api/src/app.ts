@@ -27,6 +27,8 @@ import { customerRoutes } from './routes/customers.ts';
 import { licenseJobRoutes } from './routes/license-jobs.ts';
 import { licenseOverviewRoutes } from './routes/license-overview.ts';
 import { productRoutes } from './routes/products.ts';
+import { enqueueRecorded, webhookRoutes } from './routes/webhooks.ts';
+import { createWebhookQueue, parseSecretKey, type WebhookTargetPolicy } from '@licensing/webhooks';
 
 export interface ApiAppDeps {
   db: Db;
@@ -41,6 +43,10 @@ export interface ApiAppDeps {
   isShuttingDown?: () => boolean;
   /** The process's metrics registry; a fresh one when omitted (tests). */
   registry?: Registry;
+  /** Where webhooks may point; by default public https and http addresses only. */
+  webhookPolicy?: WebhookTargetPolicy;
+  /** WEBHOOK_SECRET_KEY (base64): seals stored webhook secrets. */
+  webhookSecretKey?: string;
 }
 
 export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
@@ -63,7 +69,14 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
   registerQueueDepthGauge(registry, Object.fromEntries(deps.queues.all.map((q) => [q.name, q])));
   const metrics = createApiMetrics(registry);
   const enqueuer = new TaskEnqueuer(deps.queues, deps.redis, deps.db, app.log);
-  app.addHook('onClose', () => enqueuer.drain());
+  // The delivery worker's queue, beside the license tasks' first shard (same prefix, so on a Redis
+  // Cluster its keys share that shard's hash tag, as BullMQ needs).
+  const webhookQueue = createWebhookQueue(deps.redis, deps.queues.all[0]!.opts.prefix);
+  webhookQueue.on('error', (err) => app.log.warn({ err }, 'webhook queue error'));
+  app.addHook('onClose', async () => {
+    await enqueuer.drain();
+    await webhookQueue.close();
+  });
 
   if (deps.rateLimitPerMinute > 0) {
     await app.register(rateLimit, {
@@ -102,7 +115,22 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
     await partnerScope.register(productRoutes({ db: deps.db }));
     await partnerScope.register(customerRoutes({ db: deps.db }));
     await partnerScope.register(licenseOverviewRoutes({ db: deps.db }));
-    await partnerScope.register(licenseJobRoutes({ db: deps.db, enqueuer, metrics }));
+    await partnerScope.register(
+      licenseJobRoutes({
+        db: deps.db,
+        enqueuer,
+        metrics,
+        onDeliveriesRecorded: (refs, log) => enqueueRecorded(webhookQueue, refs, log),
+      }),
+    );
+    await partnerScope.register(
+      webhookRoutes({
+        db: deps.db,
+        queue: webhookQueue,
+        policy: deps.webhookPolicy ?? { allowPrivateTargets: false, allowHttp: true },
+        secretKey: parseSecretKey(deps.webhookSecretKey),
+      }),
+    );
   });
   return app;
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { commonEnv, commonSettings, operatorToken, parseEnv, port, queueLayout } from '@licensing/config';
+import { commonEnv, commonSettings, operatorToken, parseEnv, port, queueLayout, webhookEnv } from '@licensing/config';
 
 export const apiEnv = {
   ...commonEnv,
+  ...webhookEnv,
   API_PORT: port(3000),
   OPERATOR_TOKEN: z.string().min(1).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),

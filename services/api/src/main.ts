@@ -31,6 +31,8 @@ const app = await buildApiApp({
   logLevel: config.LOG_LEVEL,
   prettyLogs: process.stdout.isTTY === true,
   isShuttingDown: () => shuttingDown,
+  webhookPolicy: { allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS, allowHttp: !config.production },
+  webhookSecretKey: config.WEBHOOK_SECRET_KEY,
 });
 redis.on('error', (err) => app.log.warn({ err }, 'redis error'));
 await checkRedisEvictionPolicy(redis, app.log, config.production);

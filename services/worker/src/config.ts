@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { commonEnv, commonSettings, parseEnv, queueLayout } from '@licensing/config';
+import { commonEnv, commonSettings, parseEnv, queueLayout, webhookEnv } from '@licensing/config';
 
 export const workerEnv = {
   ...commonEnv,
+  ...webhookEnv,
   /** Unset: 3002, or a free port when another worker holds it (see listenOnPortOrFree). */
   WORKER_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /**
@@ -27,6 +28,13 @@ export const workerEnv = {
   IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(24).default(24),
   /** Finished jobs and their per-user results are kept this long, then pruned. */
   JOB_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  /**
+   * Webhook attempts in flight at once per process, on their own queue: a slow endpoint holds one
+   * of these for at most 10 s and never a license task's slot.
+   */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(32),
+  /** Of those, at most this many for one partner, so one dead endpoint cannot take them all. */
+  WEBHOOK_PARTNER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(4),
 };
 
 export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;

@@ -9,22 +9,18 @@ import {
   tables,
   type Db,
   type DbOrTx,
-  type JobSummary,
+  type DeliveryRef,
+  type JobRow,
+  partnerSubscribes,
+  recordWebhookEvent,
+  toJob,
 } from '@licensing/db';
 import { conflict, unprocessable } from '@licensing/http';
-import {
-  normalizePlans,
-  type AssignChange,
-  type ChangeResult,
-  type JobResultStatus,
-  type JobStatus,
-} from '@licensing/domain';
+import type { AssignChange, ChangeResult, JobResultStatus } from '@licensing/domain';
 import type { PageQuery } from '../schemas/common.ts';
-import type { Job, ListJobsQuery } from '../schemas/license-jobs.ts';
+import type { ListJobsQuery } from '../schemas/license-jobs.ts';
 import { seatUsage } from './seats.ts';
 import { findCustomerUsers } from './users.ts';
-
-type JobRow = typeof tables.licenseJobs.$inferSelect;
 
 export interface NewLicenseJob {
   partnerId: string;
@@ -184,42 +180,6 @@ export async function listJobRows(
   return { items, total: totals?.total ?? 0 };
 }
 
-export async function jobsWithProgress(db: DbOrTx, rows: JobRow[]): Promise<Job[]> {
-  const live = await countJobSummaries(
-    db,
-    rows.filter((r) => !r.summary).map((r) => r.id),
-  );
-  return rows.map((r) => toJob(r, r.summary ?? live.get(r.id)!));
-}
-
-function toJob(row: JobRow, summary: JobSummary): Job {
-  return {
-    id: row.id,
-    customerId: row.customerId,
-    // The row and the progress are read by two statements; a batch committing in between must not
-    // show a job with finished users as still queued.
-    status:
-      row.status === 'queued' && summary.progress.pending < summary.progress.total
-        ? 'running'
-        : (row.status as JobStatus),
-    createdAt: row.createdAt.toISOString(),
-    startedAt: row.startedAt?.toISOString() ?? null,
-    finishedAt: row.finishedAt?.toISOString() ?? null,
-    request: {
-      assign: row.assign.map((a) => ({
-        productId: a.productId,
-        disabledServicePlans: normalizePlans(a.disabledServicePlans),
-      })),
-      revoke: row.revoke,
-      userCount: row.userCount,
-    },
-    progress: { ...summary.progress, cancelled: summary.progress.cancelled ?? 0 },
-    errorsByCode: summary.errorsByCode,
-    clientReference: row.clientReference,
-    retryOf: row.retryOf,
-  };
-}
-
 export async function listJobResults(db: DbOrTx, jobId: string, query: PageQuery & { status?: JobResultStatus }) {
   const items = tables.licenseJobItems;
   const where = and(eq(items.jobId, jobId), query.status ? eq(items.status, query.status) : undefined);
@@ -276,13 +236,14 @@ export async function pendingUserIds(db: DbOrTx, jobId: string): Promise<string[
  * nothing applied) and their reserved seats are released, in one transaction. Users already applied
  * stay applied. A worker that read one of these items before the cancel commits finds it no longer
  * pending when it marks it done, and rolls back its whole batch (see applyUserChanges), so no
- * license is changed for a cancelled user.
+ * license is changed for a cancelled user. The partner's `license_job.finished` event is recorded
+ * in the same transaction.
  */
 export async function cancelJob(
   tx: DbOrTx,
   customerId: string,
   jobId: string,
-): Promise<'cancelled' | 'finished' | 'not_found'> {
+): Promise<{ outcome: 'cancelled'; delivery?: DeliveryRef } | { outcome: 'finished' | 'not_found' }> {
   const [job] = await tx.execute<{
     id: string;
     finished_at: Date | null;
@@ -290,8 +251,8 @@ export async function cancelJob(
     revoke: string[];
   }>(sql`
     SELECT id, finished_at, assign, revoke FROM license_jobs WHERE id = ${jobId} AND customer_id = ${customerId} FOR UPDATE`);
-  if (!job) return 'not_found';
-  if (job.finished_at) return 'finished';
+  if (!job) return { outcome: 'not_found' };
+  if (job.finished_at) return { outcome: 'finished' };
   const changes: ChangeResult[] = [
     ...job.revoke.map((productId) => ({ productId, action: 'revoke' as const, outcome: 'skipped' as const })),
     ...job.assign.map((a) => ({ productId: a.productId, action: 'assign' as const, outcome: 'skipped' as const })),
@@ -316,8 +277,23 @@ export async function cancelJob(
   );
   await addJobProgress(tx, [{ jobId, succeeded: 0, failed: 0, cancelled, errorsByCode: {} }]);
   const summary = (await countJobSummaries(tx, [jobId])).get(jobId)!;
-  await tx.execute(sql`
-    UPDATE license_jobs SET status = 'cancelled', started_at = coalesce(started_at, now()), finished_at = now(), summary = ${sql.param(JSON.stringify(summary))}::jsonb
-    WHERE id = ${jobId}`);
-  return 'cancelled';
+  const [row] = await tx
+    .update(tables.licenseJobs)
+    .set({
+      status: 'cancelled',
+      startedAt: sql`coalesce(${tables.licenseJobs.startedAt}, now())`,
+      finishedAt: sql`now()`,
+      summary,
+    })
+    .where(eq(tables.licenseJobs.id, jobId))
+    .returning();
+  // The finished job's event, in the transaction that finishes it (see finalizeJobsIfDone in the worker).
+  if (!(await partnerSubscribes(tx, row!.partnerId, 'license_job.finished'))) return { outcome: 'cancelled' };
+  const delivery = await recordWebhookEvent(tx, {
+    partnerId: row!.partnerId,
+    type: 'license_job.finished',
+    jobId,
+    data: toJob(row!, summary),
+  });
+  return { outcome: 'cancelled', delivery };
 }

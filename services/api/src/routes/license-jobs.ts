@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { getProducts, retryOnConflict, type Db, type DbOrTx } from '@licensing/db';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import { type DeliveryRef, getProducts, jobsWithProgress, retryOnConflict, type Db, type DbOrTx } from '@licensing/db';
 import { badRequest, conflict, notFound, ProblemError, unprocessable } from '@licensing/http';
 import { normalizePlans, previewJob, requiredDisabledPlans, servicePlanConflicts } from '@licensing/domain';
 import { partnerOf } from '../auth.ts';
@@ -16,7 +16,6 @@ import {
   cancelJob,
   createJobWithReservations,
   getJobRow,
-  jobsWithProgress,
   listJobResults,
   listJobRows,
   retryableUserIds,
@@ -56,6 +55,8 @@ export interface LicenseJobDeps {
   db: Db;
   enqueuer: TaskEnqueuer;
   metrics: ApiMetrics;
+  /** Hands webhook events recorded by a cancel to the delivery worker. */
+  onDeliveriesRecorded?: (refs: DeliveryRef[], log: FastifyBaseLogger) => Promise<void>;
 }
 
 /**
@@ -397,11 +398,12 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       async (request) => {
         const customer = await customerInScope(db, request, request.params.customerId);
         const jobId = pathId(request.params.jobId, 'License job');
-        const outcome = await retryOnConflict(() => db.transaction((tx) => cancelJob(tx, customer.id, jobId)));
-        if (outcome === 'not_found') throw notFound('License job');
-        if (outcome === 'finished')
+        const cancel = await retryOnConflict(() => db.transaction((tx) => cancelJob(tx, customer.id, jobId)));
+        if (cancel.outcome === 'not_found') throw notFound('License job');
+        if (cancel.outcome === 'finished')
           throw conflict('job_finished', 'The job has already finished; there is nothing left to cancel.');
         request.log.info({ jobId }, 'license job cancelled');
+        if ('delivery' in cancel && cancel.delivery) await deps.onDeliveriesRecorded?.([cancel.delivery], request.log);
         const [job] = await jobsWithProgress(db, [(await getJobRow(db, customer.id, jobId))!]);
         return job!;
       },

@@ -104,6 +104,10 @@ export const jobSchema = z
   })
   .meta({ id: 'Job', description: 'A bulk license job: its request, status and progress.' });
 export type Job = z.infer<typeof jobSchema>;
+// The serialisation lives in @licensing/db (the webhook event carries it too); the two types must agree.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const jobTypesAgree: Same<Job, import('@licensing/db').Job> = true;
+void jobTypesAgree;
 
 export const jobParams = z.object({ customerId: idParam('Customer'), jobId: idParam('License job') });
 

@@ -39,6 +39,10 @@ export const API_TAGS = [
   },
   { name: 'licenses', description: 'The "manage licenses" view of a selection of users.' },
   { name: 'license jobs', description: 'Bulk assignment and revocation of products, run in the background.' },
+  {
+    name: 'webhooks',
+    description: "The partner's webhook: signed `license_job.finished` events, and the record of their deliveries.",
+  },
   { name: 'operators', description: 'Administration with the operator token.' },
 ] as const;
 
@@ -77,6 +81,8 @@ export const PROBLEM_CODES = {
   too_many_users: 'the filter matches more than 50,000 users; `maxUsers` is the limit',
   no_matching_users: 'no user of the customer matches the filter',
   idempotency_key_reused: 'this Idempotency-Key was used before with a different request',
+  invalid_webhook_url:
+    'the webhook URL is not https (http outside production), carries credentials, or resolves to an address that is not public',
   payload_too_large: 'the body exceeds the route’s size limit',
   unsupported_media_type: 'the body is not application/json',
   rate_limited: 'more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds',

@@ -1,0 +1,46 @@
+// The webhook outbox: events are recorded in the transaction that produces them; the delivery
+// worker (services/worker) sends them. Shared by the API (cancel, test ping) and the worker (finish).
+import { sql } from 'drizzle-orm';
+import type { WebhookEventType } from '@licensing/domain';
+import type { DbOrTx } from './client.ts';
+import { webhookDeliveries } from './schema.ts';
+
+/** A delivery to enqueue: its id and the attempts made so far (see packages/webhooks' queue). */
+export interface DeliveryRef {
+  id: string;
+  attempts: number;
+}
+
+/**
+ * Of these jobs, those whose partner's webhook subscribes to `type`. One query for a whole
+ * finalisation batch; whatever it finds is recorded in the transaction that finishes each job.
+ */
+export async function jobsWithSubscribedWebhook(
+  db: DbOrTx,
+  jobIds: readonly string[],
+  type: WebhookEventType,
+): Promise<Set<string>> {
+  if (jobIds.length === 0) return new Set();
+  const rows = await db.execute<{ id: string }>(sql`
+    SELECT j.id FROM license_jobs j JOIN webhooks w ON w.partner_id = j.partner_id
+    WHERE j.id = any(${sql.param([...jobIds])}::uuid[]) AND ${type} = any(w.events)`);
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Whether the partner has a webhook subscribed to `type`. */
+export async function partnerSubscribes(db: DbOrTx, partnerId: string, type: WebhookEventType): Promise<boolean> {
+  const rows = await db.execute(sql`SELECT 1 FROM webhooks WHERE partner_id = ${partnerId} AND ${type} = any(events)`);
+  return rows.length > 0;
+}
+
+/** Records an event for the partner's webhook, in the caller's transaction. */
+export async function recordWebhookEvent(
+  tx: DbOrTx,
+  event: { partnerId: string; type: string; jobId?: string; data: unknown },
+): Promise<DeliveryRef> {
+  const [row] = await tx
+    .insert(webhookDeliveries)
+    .values({ partnerId: event.partnerId, type: event.type, jobId: event.jobId ?? null, payload: event.data })
+    .returning({ id: webhookDeliveries.id, attempts: webhookDeliveries.attempts });
+  return row!;
+}

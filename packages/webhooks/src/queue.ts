@@ -1,0 +1,49 @@
+import { Queue, type QueueOptions } from 'bullmq';
+
+/**
+ * Webhook deliveries have a queue of their own, consumed by their own worker with its own
+ * concurrency, so a slow or dead endpoint never holds a license task's slot. A task is one attempt
+ * of one delivery: `{d: deliveryId, a: attempts made before it}`. Its BullMQ id is built from both,
+ * so adding the same attempt twice (the reconciler re-adding a due delivery whose task is still
+ * queued) adds it once; a stale task finds its attempt already made and does nothing.
+ */
+export const WEBHOOK_QUEUE = 'webhook-deliveries';
+export const WEBHOOK_TASK_NAME = 'deliver';
+
+export interface WebhookTaskData {
+  d: string;
+  a: number;
+}
+
+export type WebhookQueue = Queue<WebhookTaskData, void, typeof WEBHOOK_TASK_NAME>;
+
+export function createWebhookQueue(connection: QueueOptions['connection'], prefix?: string): WebhookQueue {
+  return new Queue<WebhookTaskData, void, typeof WEBHOOK_TASK_NAME>(WEBHOOK_QUEUE, {
+    connection,
+    prefix,
+    // Retries are the delivery's own schedule (kept in Postgres); BullMQ's only cover a worker that
+    // could not reach Postgres to record the attempt.
+    defaultJobOptions: {
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: { count: 1000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  });
+}
+
+/** Adds the next attempt of each delivery, `delayMs` from now. */
+export async function enqueueDeliveries(
+  queue: WebhookQueue,
+  deliveries: readonly { id: string; attempts: number }[],
+  delayMs = 0,
+): Promise<void> {
+  if (deliveries.length === 0) return;
+  await queue.addBulk(
+    deliveries.map((d) => ({
+      name: WEBHOOK_TASK_NAME,
+      data: { d: d.id, a: d.attempts },
+      opts: { jobId: `${d.id}-${d.attempts}`, ...(delayMs > 0 ? { delay: delayMs } : {}) },
+    })),
+  );
+}

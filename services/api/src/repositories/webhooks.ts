@@ -1,0 +1,142 @@
+// The partner's webhook and its deliveries. Every query is scoped to the caller's partner.
+import { and, count, desc, eq, getTableColumns, sql } from 'drizzle-orm';
+import { recordWebhookEvent, tables, type Db, type DbOrTx, type DeliveryRef } from '@licensing/db';
+import { WEBHOOK_EVENT_TYPES, WEBHOOK_PING, type WebhookEventType } from '@licensing/domain';
+import { generateWebhookSecret, sealSecret } from '@licensing/webhooks';
+import type { ListDeliveriesQuery, WebhookDelivery } from '../schemas/webhooks.ts';
+
+type WebhookRow = typeof tables.webhooks.$inferSelect;
+type DeliveryRow = typeof tables.webhookDeliveries.$inferSelect;
+
+export function toWebhook(row: WebhookRow, secret?: string) {
+  return {
+    url: row.url,
+    events: row.events as WebhookEventType[],
+    ...(secret ? { secret } : {}),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function toDelivery(row: DeliveryRow): WebhookDelivery {
+  return {
+    id: row.id,
+    type: row.type,
+    jobId: row.jobId,
+    status: row.status as WebhookDelivery['status'],
+    attempts: row.attempts,
+    lastStatusCode: row.lastStatusCode,
+    lastError: row.lastError,
+    nextAttemptAt: row.status === 'pending' ? row.nextAttemptAt.toISOString() : null,
+    deliveredAt: row.deliveredAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export async function getWebhook(db: DbOrTx, partnerId: string): Promise<WebhookRow | undefined> {
+  const [row] = await db.select().from(tables.webhooks).where(eq(tables.webhooks.partnerId, partnerId));
+  return row;
+}
+
+/** Creates or updates the partner's webhook; a new one gets a secret, which is answered once. */
+export async function putWebhook(
+  db: Db,
+  partnerId: string,
+  input: { url: string; events?: WebhookEventType[] },
+  secretKey: Buffer | undefined,
+): Promise<{ row: WebhookRow; secret?: string }> {
+  const events = [...new Set(input.events ?? WEBHOOK_EVENT_TYPES)];
+  const secret = generateWebhookSecret();
+  const [row] = await db
+    .insert(tables.webhooks)
+    .values({ partnerId, url: input.url, events, secret: sealSecret(secret, secretKey) })
+    .onConflictDoUpdate({
+      target: tables.webhooks.partnerId,
+      set: { url: input.url, events, updatedAt: sql`now()` },
+    })
+    .returning({ ...getTableColumns(tables.webhooks), created: sql<boolean>`(xmax = 0)` });
+  const { created, ...saved } = row!;
+  return created ? { row: saved, secret } : { row: saved };
+}
+
+export async function rotateWebhookSecret(
+  db: Db,
+  partnerId: string,
+  secretKey: Buffer | undefined,
+): Promise<{ row: WebhookRow; secret: string } | undefined> {
+  const secret = generateWebhookSecret();
+  const [row] = await db
+    .update(tables.webhooks)
+    .set({ secret: sealSecret(secret, secretKey), updatedAt: sql`now()` })
+    .where(eq(tables.webhooks.partnerId, partnerId))
+    .returning();
+  return row ? { row, secret } : undefined;
+}
+
+/** Deletes the webhook; its pending deliveries fail with it, in the same transaction. */
+export async function deleteWebhook(db: Db, partnerId: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const gone = await tx.delete(tables.webhooks).where(eq(tables.webhooks.partnerId, partnerId)).returning();
+    if (gone.length === 0) return false;
+    await tx
+      .update(tables.webhookDeliveries)
+      .set({ status: 'failed', lastError: 'the webhook was deleted' })
+      .where(and(eq(tables.webhookDeliveries.partnerId, partnerId), eq(tables.webhookDeliveries.status, 'pending')));
+    return true;
+  });
+}
+
+/** Records a `ping` for the partner's webhook; undefined when it has none. */
+export async function recordPing(db: Db, partnerId: string): Promise<DeliveryRow | undefined> {
+  return db.transaction(async (tx) => {
+    const webhook = await getWebhook(tx, partnerId);
+    if (!webhook) return undefined;
+    const ref = await recordWebhookEvent(tx, {
+      partnerId,
+      type: WEBHOOK_PING,
+      data: { webhook: { url: webhook.url } },
+    });
+    return (await getDelivery(tx, partnerId, ref.id))!;
+  });
+}
+
+export async function getDelivery(db: DbOrTx, partnerId: string, id: string): Promise<DeliveryRow | undefined> {
+  const d = tables.webhookDeliveries;
+  const [row] = await db
+    .select()
+    .from(d)
+    .where(and(eq(d.partnerId, partnerId), eq(d.id, id)));
+  return row;
+}
+
+export async function listDeliveries(db: DbOrTx, partnerId: string, query: ListDeliveriesQuery) {
+  const d = tables.webhookDeliveries;
+  const where = and(eq(d.partnerId, partnerId), query.status ? eq(d.status, query.status) : undefined);
+  const [rows, [totals]] = await Promise.all([
+    db
+      .select()
+      .from(d)
+      .where(where)
+      .orderBy(desc(d.seq))
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize),
+    db.select({ total: count() }).from(d).where(where),
+  ]);
+  return { items: rows.map(toDelivery), total: totals?.total ?? 0 };
+}
+
+/**
+ * Sends a delivery again, whatever its status: it becomes pending and due now, with a fresh retry
+ * schedule and the same `webhook-id`. Undefined when the partner has no such delivery.
+ */
+export async function redeliver(db: Db, partnerId: string, id: string): Promise<DeliveryRow | undefined> {
+  const d = tables.webhookDeliveries;
+  const [row] = await db
+    .update(d)
+    .set({ status: 'pending', roundAttempts: 0, nextAttemptAt: sql`now()`, deliveredAt: null })
+    .where(and(eq(d.partnerId, partnerId), eq(d.id, id)))
+    .returning();
+  return row;
+}
+
+export const deliveryRef = (row: DeliveryRow): DeliveryRef => ({ id: row.id, attempts: row.attempts });

@@ -1,0 +1,231 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db, DeliveryRef } from '@licensing/db';
+import { notFound, unprocessable } from '@licensing/http';
+import {
+  checkWebhookUrl,
+  enqueueDeliveries,
+  UnsafeWebhookTarget,
+  type WebhookQueue,
+  type WebhookTargetPolicy,
+} from '@licensing/webhooks';
+import { partnerOf } from '../auth.ts';
+import { pathId } from '../ids.ts';
+import {
+  deleteWebhook,
+  deliveryRef,
+  getWebhook,
+  listDeliveries,
+  putWebhook,
+  recordPing,
+  redeliver,
+  rotateWebhookSecret,
+  toDelivery,
+  toWebhook,
+} from '../repositories/webhooks.ts';
+import { paged, pagedSchema } from '../schemas/common.ts';
+import { JSON_BODY_PROBLEMS, jsonResponse, noContent, problemResponses } from '../schemas/openapi.ts';
+import {
+  deliveryParams,
+  listDeliveriesQuery,
+  putWebhookBody,
+  webhookDeliverySchema,
+  webhookSchema,
+  webhookWithSecretSchema,
+} from '../schemas/webhooks.ts';
+
+export interface WebhookRouteDeps {
+  db: Db;
+  queue: WebhookQueue;
+  policy: WebhookTargetPolicy;
+  /** Seals stored secrets (WEBHOOK_SECRET_KEY); undefined stores them as they are. */
+  secretKey: Buffer | undefined;
+}
+
+/**
+ * Hands deliveries to the delivery worker. Postgres already holds them: if Redis is away, the
+ * reconciler enqueues them once they are due, so a failure here is logged, not answered.
+ */
+export async function enqueueRecorded(queue: WebhookQueue, refs: DeliveryRef[], log: FastifyBaseLogger) {
+  await enqueueDeliveries(queue, refs).catch((err: unknown) =>
+    log.warn({ err, deliveries: refs.map((r) => r.id) }, 'webhook deliveries not enqueued; the reconciler will'),
+  );
+}
+
+export function webhookRoutes(deps: WebhookRouteDeps): FastifyPluginAsyncZod {
+  const { db } = deps;
+  const noWebhook = () => notFound('Webhook');
+
+  return async (app) => {
+    app.put(
+      '/v1/webhook',
+      {
+        schema: {
+          operationId: 'putWebhook',
+          tags: ['webhooks'],
+          summary: "Create or update the partner's webhook; a new one answers its signing secret once",
+          description:
+            'One webhook per partner. The URL must be https (http outside production), carry no credentials and ' +
+            'resolve only to public addresses (checked now and again before every delivery). Creating the webhook ' +
+            'answers its signing secret, the only time it is shown; updating keeps the secret.',
+          body: putWebhookBody,
+          bodyExamples: {
+            webhook: {
+              summary: 'Be told when license jobs finish',
+              value: { url: 'https://portal.example.com/hooks/licensing', events: ['license_job.finished'] },
+            },
+          },
+          response: {
+            200: jsonResponse(webhookWithSecretSchema, 'The webhook as saved (with its secret when just created).'),
+            ...problemResponses(JSON_BODY_PROBLEMS, { 422: ['invalid_webhook_url'] }),
+          },
+        },
+      },
+      async (request) => {
+        const partner = partnerOf(request);
+        try {
+          await checkWebhookUrl(request.body.url, deps.policy);
+        } catch (error) {
+          if (error instanceof UnsafeWebhookTarget)
+            throw unprocessable('invalid_webhook_url', `The webhook URL is refused: ${error.message}.`);
+          throw error;
+        }
+        const { row, secret } = await putWebhook(db, partner.id, request.body, deps.secretKey);
+        request.log.info({ created: Boolean(secret) }, 'webhook saved');
+        return toWebhook(row, secret);
+      },
+    );
+
+    app.get(
+      '/v1/webhook',
+      {
+        schema: {
+          operationId: 'getWebhook',
+          tags: ['webhooks'],
+          summary: "The partner's webhook, without its secret",
+          description: 'The URL and events of the webhook; 404 when the partner has none.',
+          response: {
+            200: jsonResponse(webhookSchema, 'The webhook.'),
+            ...problemResponses(404),
+          },
+        },
+      },
+      async (request) => {
+        const row = await getWebhook(db, partnerOf(request).id);
+        if (!row) throw noWebhook();
+        return toWebhook(row);
+      },
+    );
+
+    app.delete(
+      '/v1/webhook',
+      {
+        schema: {
+          operationId: 'deleteWebhook',
+          tags: ['webhooks'],
+          summary: "Delete the partner's webhook",
+          description: 'No event is sent any more; deliveries still pending are marked failed.',
+          response: { 204: noContent('The webhook was deleted.'), ...problemResponses(404) },
+        },
+      },
+      async (request, reply) => {
+        if (!(await deleteWebhook(db, partnerOf(request).id))) throw noWebhook();
+        request.log.info('webhook deleted');
+        return reply.status(204).send();
+      },
+    );
+
+    app.post(
+      '/v1/webhook/rotate-secret',
+      {
+        schema: {
+          operationId: 'rotateWebhookSecret',
+          tags: ['webhooks'],
+          summary: 'Replace the signing secret; the new one is answered once',
+          description: 'Every attempt from now on, including retries of earlier events, is signed with the new secret.',
+          response: {
+            200: jsonResponse(webhookWithSecretSchema, 'The webhook with its new secret.'),
+            ...problemResponses(404),
+          },
+        },
+      },
+      async (request) => {
+        const rotated = await rotateWebhookSecret(db, partnerOf(request).id, deps.secretKey);
+        if (!rotated) throw noWebhook();
+        request.log.info('webhook secret rotated');
+        return toWebhook(rotated.row, rotated.secret);
+      },
+    );
+
+    app.post(
+      '/v1/webhook/test',
+      {
+        schema: {
+          operationId: 'testWebhook',
+          tags: ['webhooks'],
+          summary: 'Send a `ping` event to the webhook',
+          description: 'Queues a `ping` event, delivered and retried like any other; follow it in the deliveries.',
+          response: {
+            202: jsonResponse(webhookDeliverySchema, 'The ping was queued.'),
+            ...problemResponses(404),
+          },
+        },
+      },
+      async (request, reply) => {
+        const row = await recordPing(db, partnerOf(request).id);
+        if (!row) throw noWebhook();
+        await enqueueRecorded(deps.queue, [deliveryRef(row)], request.log);
+        return reply.status(202).send(toDelivery(row));
+      },
+    );
+
+    app.get(
+      '/v1/webhook/deliveries',
+      {
+        schema: {
+          operationId: 'listWebhookDeliveries',
+          tags: ['webhooks'],
+          summary: 'Events sent or to send to the webhook, newest first',
+          description: 'Every event recorded for the partner, with its delivery status and its last attempt.',
+          querystring: listDeliveriesQuery,
+          response: {
+            200: jsonResponse(pagedSchema(webhookDeliverySchema, 'WebhookDeliveryPage'), 'A page of deliveries.'),
+            ...problemResponses(400),
+          },
+        },
+      },
+      async (request) => {
+        const { items, total } = await listDeliveries(db, partnerOf(request).id, request.query);
+        return paged(items, request.query, total);
+      },
+    );
+
+    app.post(
+      '/v1/webhook/deliveries/:deliveryId/redeliver',
+      {
+        schema: {
+          operationId: 'redeliverWebhookDelivery',
+          tags: ['webhooks'],
+          summary: 'Send an event again',
+          description:
+            'The delivery becomes pending and is attempted now, with the same `webhook-id` and a fresh retry ' +
+            'schedule, whatever its status was.',
+          params: deliveryParams,
+          response: {
+            202: jsonResponse(webhookDeliverySchema, 'The delivery was queued again.'),
+            ...problemResponses(404),
+          },
+        },
+      },
+      async (request, reply) => {
+        const partner = partnerOf(request);
+        const id = pathId(request.params.deliveryId, 'Delivery');
+        if (!(await getWebhook(db, partner.id))) throw noWebhook();
+        const row = await redeliver(db, partner.id, id);
+        if (!row) throw notFound('Delivery');
+        await enqueueRecorded(deps.queue, [deliveryRef(row)], request.log);
+        return reply.status(202).send(toDelivery(row));
+      },
+    );
+  };
+}
