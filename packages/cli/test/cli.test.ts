@@ -171,7 +171,8 @@ describe('licenses jobs', () => {
   });
 
   it('cancels an unfinished job, and refuses to cancel a finished one', async () => {
-    await system.worker!.worker.pause();
+    const shards = system.worker!.worker.workers;
+    await Promise.all(shards.map((shard) => shard.pause()));
     try {
       const created = await cli(['jobs', 'create', '--customer', customerId, '--users', '-', '--revoke', SUITE.id], {
         stdin: users.map((u) => u.userPrincipalName).join('\n'),
@@ -185,7 +186,7 @@ describe('licenses jobs', () => {
       expect(again.status).toBe(2);
       expect(again.stderr).toContain('409 job_finished');
     } finally {
-      system.worker!.worker.resume();
+      for (const shard of shards) shard.resume();
     }
     expect(await licensesOf(users[0]!.id)).toEqual([{ productId: SUITE.id, disabledServicePlans: ['FORMS', 'TEAMS'] }]);
     await expectSeatInvariant(system.env.sql);
