@@ -37,6 +37,8 @@ const useStyles = makeStyles({
   error: { color: tokens.colorPaletteRedForeground1 },
   upn: { display: 'block', color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
   code: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
+  userColumn: { width: '28%' },
+  resultColumn: { width: '120px' },
 });
 
 const n = (value: number) => value.toLocaleString('en-US');
@@ -179,8 +181,8 @@ function JobReport({ customerId, job }: { customerId: string; job: Job }) {
           <Table aria-label="Outcome per user" size="small">
             <TableHeader>
               <TableRow>
-                <TableHeaderCell>User</TableHeaderCell>
-                <TableHeaderCell>Result</TableHeaderCell>
+                <TableHeaderCell className={styles.userColumn}>User</TableHeaderCell>
+                <TableHeaderCell className={styles.resultColumn}>Result</TableHeaderCell>
                 <TableHeaderCell>Changes</TableHeaderCell>
               </TableRow>
             </TableHeader>
