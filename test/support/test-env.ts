@@ -71,7 +71,12 @@ export async function createTestEnv(options: { tracing?: boolean } = {}): Promis
 
 export async function buildTestApi(
   env: TestEnv,
-  options: { rateLimitPerMinute?: number; webhookPolicy?: WebhookTargetPolicy } = {},
+  options: {
+    rateLimitPerMinute?: number;
+    webhookPolicy?: WebhookTargetPolicy;
+    authFailuresPerMinute?: number;
+    authFailureWindowMs?: number;
+  } = {},
 ): Promise<FastifyInstance> {
   const app = await buildApiApp({
     db: env.db,
@@ -80,6 +85,9 @@ export async function buildTestApi(
     queues: env.queues,
     operatorToken: OPERATOR_TOKEN,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+    authFailuresPerMinute: options.authFailuresPerMinute ?? 0,
+    authFailureWindowMs: options.authFailureWindowMs,
+    rateLimitNamespace: `${env.prefix}:`,
     logLevel: 'silent',
     webhookPolicy: options.webhookPolicy,
   });
@@ -93,6 +101,8 @@ export async function buildTestCatalog(env: TestEnv): Promise<FastifyInstance> {
     sql: env.sql,
     redis: env.redis,
     operatorToken: OPERATOR_TOKEN,
+    authFailuresPerMinute: 0,
+    rateLimitNamespace: `${env.prefix}:catalog-`,
     logLevel: 'silent',
   });
   await app.ready();

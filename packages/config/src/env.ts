@@ -32,6 +32,33 @@ export function commonSettings(parsed: { NODE_ENV: string; OTEL_EXPORTER_OTLP_EN
   return { production: parsed.NODE_ENV === 'production', tracing: Boolean(parsed.OTEL_EXPORTER_OTLP_ENDPOINT) };
 }
 
+/**
+ * Which peers' X-Forwarded-For to believe for the client address (throttling, logs): `true`, `false`,
+ * a hop count, or addresses/CIDRs/`loopback`/`linklocal`/`uniquelocal`, comma-separated.
+ */
+export type TrustProxy = boolean | string[] | ((address: string, hop: number) => boolean);
+
+export function parseTrustProxy(value: string): TrustProxy {
+  const v = value.trim();
+  if (v === 'true') return true;
+  if (v === 'false' || v === '') return false;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return (_address, hop) => hop < hops;
+  }
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Variables of the HTTP services (API and catalog). */
+export const httpEnv = {
+  /** Default: only a reverse proxy on the same host is believed; a client cannot pick its own address. */
+  TRUST_PROXY: z.string().default('loopback').transform(parseTrustProxy),
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(30),
+};
+
 export function parseEnv<T extends z.ZodRawShape>(
   shape: T,
   source: NodeJS.ProcessEnv = process.env,

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import type { FailedAuthThrottle } from './auth-throttle.ts';
 import { unauthorized } from './problem.ts';
 
 /** The Bearer credential of an Authorization header, or undefined. */
@@ -16,10 +17,19 @@ export function secretsEqual(given: string, expected: string): boolean {
   return timingSafeEqual(sha256(given), sha256(expected));
 }
 
-/** onRequest hook for operator routes: the operator token as Bearer, or 401 (partner keys too). */
-export function requireOperator(operatorToken: string, detail = 'The operator token is required.') {
+/**
+ * onRequest hook for operator routes: the operator token as Bearer, or 401 (partner keys too).
+ * With a throttle, failures count towards it and a throttled caller is answered 429 unchecked.
+ */
+export function requireOperator(
+  operatorToken: string,
+  options: { detail?: string; throttle?: FailedAuthThrottle } = {},
+) {
+  const { detail = 'The operator token is required.', throttle } = options;
   return async (request: FastifyRequest) => {
+    throttle?.assertAllowed(request);
     const token = bearerToken(request.headers.authorization);
-    if (!token || !secretsEqual(token, operatorToken)) throw unauthorized(detail);
+    if (token && secretsEqual(token, operatorToken)) return;
+    throw throttle ? await throttle.failure(request, undefined, unauthorized(detail)) : unauthorized(detail);
   };
 }

@@ -4,6 +4,7 @@ export * from './logger.ts';
 export * from './openapi.ts';
 export * from './strict-query.ts';
 export * from './auth.ts';
+export * from './auth-throttle.ts';
 export * from './health.ts';
 export * from './metrics.ts';
 export * from './request-tracing.ts';

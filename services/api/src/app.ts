@@ -1,9 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { RedisClient } from '@licensing/redis';
+import type { TrustProxy } from '@licensing/config';
 import type { Db, Sql } from '@licensing/db';
 import {
   bearerToken,
+  FailedAuthThrottle,
   loggerOptions,
   ProblemError,
   problemErrorHandler,
@@ -37,6 +39,14 @@ export interface ApiAppDeps {
   queues: LicenseTaskQueues;
   operatorToken: string;
   rateLimitPerMinute: number;
+  /** Failed authentications per client address (and per key prefix) per minute (default 30); 0 turns throttling off. */
+  authFailuresPerMinute?: number;
+  /** The window failed authentications are counted in (tests shorten it). */
+  authFailureWindowMs?: number;
+  /** Prefix of the rate limiter's and the failure throttle's Redis keys. */
+  rateLimitNamespace?: string;
+  /** Whose X-Forwarded-For is believed (TRUST_PROXY); default: loopback peers only. */
+  trustProxy?: TrustProxy;
   logLevel?: string;
   /** Log lines for people (a terminal) instead of JSON. */
   prettyLogs?: boolean;
@@ -52,7 +62,7 @@ export interface ApiAppDeps {
 export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions('api', { level: deps.logLevel ?? 'info', pretty: deps.prettyLogs }),
-    trustProxy: true,
+    trustProxy: deps.trustProxy ?? ['loopback'],
     requestIdHeader: 'x-request-id',
     ajv: { customOptions: { coerceTypes: false } },
   });
@@ -77,6 +87,14 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
     await enqueuer.drain();
     await webhookQueue.close();
   });
+  const namespace = deps.rateLimitNamespace ?? 'licensing-';
+  const throttle = new FailedAuthThrottle({
+    redis: deps.redis,
+    maxFailures: deps.authFailuresPerMinute ?? 30,
+    windowMs: deps.authFailureWindowMs,
+    namespace: `${namespace}auth-failures:`,
+    log: app.log,
+  });
 
   if (deps.rateLimitPerMinute > 0) {
     await app.register(rateLimit, {
@@ -84,7 +102,7 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
       max: deps.rateLimitPerMinute,
       timeWindow: 60_000,
       redis: deps.redis,
-      nameSpace: 'licensing-rate-limit:',
+      nameSpace: `${namespace}rate-limit:`,
       skipOnError: true,
       // Per partner key (hashed, never stored in clear); anonymous callers per address.
       keyGenerator: (request) => {
@@ -103,15 +121,15 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
     });
   }
 
-  await registerQueueDashboard(app, [...deps.queues.all], deps.operatorToken);
+  await registerQueueDashboard(app, [...deps.queues.all], deps.operatorToken, throttle);
 
   await app.register(async (operatorScope) => {
-    operatorScope.addHook('onRequest', requireOperator(deps.operatorToken));
+    operatorScope.addHook('onRequest', requireOperator(deps.operatorToken, { throttle }));
     await operatorScope.register(adminPartnerRoutes({ db: deps.db }));
   });
 
   await app.register(async (partnerScope) => {
-    partnerScope.addHook('onRequest', requirePartner(deps.db));
+    partnerScope.addHook('onRequest', requirePartner(deps.db, throttle));
     await partnerScope.register(productRoutes({ db: deps.db }));
     await partnerScope.register(customerRoutes({ db: deps.db }));
     await partnerScope.register(licenseOverviewRoutes({ db: deps.db }));

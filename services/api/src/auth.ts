@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '@licensing/db';
-import { bearerToken, unauthorized } from '@licensing/http';
-import { findPartnerByApiKey } from './repositories/partners.ts';
+import { bearerToken, type FailedAuthThrottle, unauthorized } from '@licensing/http';
+import { API_KEY_PREFIX, apiKeyPrefix, findPartnerByApiKey } from './repositories/partners.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -9,12 +9,21 @@ declare module 'fastify' {
   }
 }
 
-/** onRequest hook for partner routes: a valid API key or 401. Sets request.partner. */
-export function requirePartner(db: Db) {
+/**
+ * onRequest hook for partner routes: a valid API key or 401. Sets request.partner. Failures count
+ * towards the throttle (by address, and by the key's prefix); a throttled caller is answered 429
+ * before its key is looked up.
+ */
+export function requirePartner(db: Db, throttle?: FailedAuthThrottle) {
   return async (request: FastifyRequest) => {
     const token = bearerToken(request.headers.authorization);
+    const prefix = token?.startsWith(API_KEY_PREFIX) ? apiKeyPrefix(token) : undefined;
+    throttle?.assertAllowed(request, prefix);
     const partner = token ? await findPartnerByApiKey(db, token) : undefined;
-    if (!partner) throw unauthorized('A valid partner API key is required as a Bearer token.');
+    if (!partner) {
+      const denied = unauthorized('A valid partner API key is required as a Bearer token.');
+      throw throttle ? await throttle.failure(request, prefix, denied) : denied;
+    }
     request.partner = partner;
     request.log = request.log.child({ partnerId: partner.id });
   };

@@ -1,8 +1,18 @@
 import { z } from 'zod';
-import { commonEnv, commonSettings, operatorToken, parseEnv, port, queueLayout, webhookEnv } from '@licensing/config';
+import {
+  commonEnv,
+  commonSettings,
+  httpEnv,
+  operatorToken,
+  parseEnv,
+  port,
+  queueLayout,
+  webhookEnv,
+} from '@licensing/config';
 
 export const apiEnv = {
   ...commonEnv,
+  ...httpEnv,
   ...webhookEnv,
   API_PORT: port(3000),
   OPERATOR_TOKEN: z.string().min(1).optional(),

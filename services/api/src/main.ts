@@ -28,6 +28,8 @@ const app = await buildApiApp({
   queues,
   operatorToken: config.OPERATOR_TOKEN,
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+  authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+  trustProxy: config.TRUST_PROXY,
   logLevel: config.LOG_LEVEL,
   prettyLogs: process.stdout.isTTY === true,
   isShuttingDown: () => shuttingDown,

@@ -3,7 +3,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
-import { bearerToken, problemDocument, secretsEqual } from '@licensing/http';
+import { bearerToken, type FailedAuthThrottle, ProblemError, secretsEqual } from '@licensing/http';
 
 export const DASHBOARD_PATH = '/admin/queues';
 
@@ -27,6 +27,7 @@ export async function registerQueueDashboard(
   app: FastifyInstance,
   queues: Queue[],
   operatorToken: string,
+  throttle?: FailedAuthThrottle,
 ): Promise<void> {
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(DASHBOARD_PATH);
@@ -36,19 +37,30 @@ export async function registerQueueDashboard(
     options: { uiConfig: { boardTitle: 'License tasks' } },
   });
   await app.register(async (scope) => {
+    // Answered from the hook itself: errors thrown here would reach Bull Board's own error handler.
     scope.addHook('onRequest', async (request, reply) => {
-      if (isOperatorRequest(request, operatorToken)) return;
-      return reply
-        .status(401)
-        .header('www-authenticate', 'Basic realm="queues", charset="UTF-8"')
-        .type('application/problem+json; charset=utf-8')
-        .send(
-          problemDocument(
-            401,
-            'unauthorized',
-            'The operator token is required (Bearer, or as the basic-auth password).',
-          ),
+      let denied: ProblemError | undefined;
+      try {
+        throttle?.assertAllowed(request);
+      } catch (error) {
+        denied = error as ProblemError;
+      }
+      if (!denied) {
+        if (isOperatorRequest(request, operatorToken)) return;
+        const unauthorized = new ProblemError(
+          401,
+          'unauthorized',
+          'The operator token is required (Bearer, or as the basic-auth password).',
+          {},
+          { 'www-authenticate': 'Basic realm="queues", charset="UTF-8"' },
         );
+        denied = throttle ? await throttle.failure(request, undefined, unauthorized) : unauthorized;
+      }
+      return reply
+        .status(denied.status)
+        .headers(denied.headers)
+        .type('application/problem+json; charset=utf-8')
+        .send(denied.toDocument());
     });
     await scope.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
   });

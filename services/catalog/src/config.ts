@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { commonEnv, commonSettings, operatorToken, parseEnv, port } from '@licensing/config';
+import { commonEnv, commonSettings, httpEnv, operatorToken, parseEnv, port } from '@licensing/config';
 
 export const catalogEnv = {
   ...commonEnv,
+  ...httpEnv,
   CATALOG_PORT: port(3001),
   /** The catalog's public address, announced as the server of its OpenAPI document. */
   CATALOG_URL: z.string().url().default('http://127.0.0.1:3001'),

@@ -25,6 +25,8 @@ const app = await buildCatalogApp({
   redis,
   operatorToken: config.OPERATOR_TOKEN,
   publicUrl: config.CATALOG_URL,
+  authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+  trustProxy: config.TRUST_PROXY,
   logLevel: config.LOG_LEVEL,
   prettyLogs: process.stdout.isTTY === true,
   isShuttingDown: () => shuttingDown,

@@ -10,6 +10,41 @@ export function requestFingerprint(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');
 }
 
+const sortedUnique = (values: readonly string[]) => [...new Set(values)].sort();
+
+/**
+ * A job request as the service understands it, so that requests meaning the same job fingerprint
+ * alike: UUIDs lower-cased, user ids deduplicated and sorted (duplicates are ignored and order
+ * carries no meaning), products and disabled plans sorted, absent lists as empty ones, a filter's
+ * conditions in a fixed order. Key order is fixed by construction. Anything that changes the job
+ * (another user, filter, product, plan or client reference) still changes the fingerprint.
+ */
+export function canonicalJobRequest(body: {
+  userIds?: readonly string[] | undefined;
+  userFilter?: { search?: string; hasProduct?: string; lacksProduct?: string; licensed?: boolean } | undefined;
+  assign?: readonly { productId: string; disabledServicePlans?: readonly string[] }[] | undefined;
+  revoke?: readonly string[] | undefined;
+  clientReference?: string | undefined;
+}) {
+  const filter = body.userFilter;
+  return {
+    userIds: body.userIds ? sortedUnique(body.userIds.map((id) => id.toLowerCase())) : null,
+    userFilter: filter
+      ? {
+          search: filter.search ?? null,
+          hasProduct: filter.hasProduct ?? null,
+          lacksProduct: filter.lacksProduct ?? null,
+          licensed: filter.licensed ?? null,
+        }
+      : null,
+    assign: [...(body.assign ?? [])]
+      .map((a) => ({ productId: a.productId, disabledServicePlans: sortedUnique(a.disabledServicePlans ?? []) }))
+      .sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0)),
+    revoke: sortedUnique(body.revoke ?? []),
+    clientReference: body.clientReference ?? null,
+  };
+}
+
 export type IdempotencyClaim = { state: 'claimed' } | { state: 'completed'; jobId: string };
 
 /**

@@ -6,6 +6,9 @@ import { sha256 } from '@licensing/http';
 /** Keys carry 256 random bits behind a recognisable prefix, so leaked keys are easy to spot and scan for. */
 export const API_KEY_PREFIX = 'lsk_';
 
+/** The first characters of a key, stored and shown to recognise it; also what failures are throttled by. */
+export const apiKeyPrefix = (apiKey: string) => apiKey.slice(0, API_KEY_PREFIX.length + 6);
+
 export function generateApiKey(): string {
   return API_KEY_PREFIX + randomBytes(32).toString('base64url');
 }
@@ -14,7 +17,7 @@ export async function createPartner(db: DbOrTx, name: string): Promise<{ id: str
   const apiKey = generateApiKey();
   const [row] = await db
     .insert(tables.partners)
-    .values({ name, apiKeyPrefix: apiKey.slice(0, API_KEY_PREFIX.length + 6), apiKeyHash: sha256(apiKey) })
+    .values({ name, apiKeyPrefix: apiKeyPrefix(apiKey), apiKeyHash: sha256(apiKey) })
     .returning({ id: tables.partners.id, name: tables.partners.name });
   return { id: row!.id, name: row!.name, apiKey };
 }

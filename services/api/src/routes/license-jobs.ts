@@ -8,6 +8,7 @@ import { pathId } from '../ids.ts';
 import { customerInScope } from './customers.ts';
 import {
   claimIdempotencyKey,
+  canonicalJobRequest,
   completeIdempotencyKey,
   releaseIdempotencyKey,
   requestFingerprint,
@@ -240,7 +241,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         const customer = await customerInScope(db, request, request.params.customerId);
         const selection = selectionOf(request.body);
         return acceptJob(request, reply, customer.id, {
-          fingerprint: { customerId: customer.id, path: 'license-jobs', body: request.body },
+          fingerprint: { customerId: customer.id, path: 'license-jobs', body: canonicalJobRequest(request.body) },
           changes: () => validateProducts(db, request.body),
           users: async (tx) => {
             // A filter is resolved here, so the users it selects are those the seats are reserved for.

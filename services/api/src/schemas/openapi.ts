@@ -86,6 +86,8 @@ export const PROBLEM_CODES = {
   payload_too_large: 'the body exceeds the route’s size limit',
   unsupported_media_type: 'the body is not application/json',
   rate_limited: 'more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds',
+  authentication_throttled:
+    'too many failed authentications from this address or with this key prefix (AUTH_FAILURES_PER_MINUTE); every credential is refused for `Retry-After` seconds',
   service_unavailable: 'Postgres or Redis is unreachable for now; retry after `Retry-After` seconds',
 } as const satisfies Record<string, string>;
 export type ProblemCode = keyof typeof PROBLEM_CODES;
@@ -208,7 +210,7 @@ const USUAL_CODES: Record<ProblemStatus, ProblemCode[]> = {
   413: ['payload_too_large'],
   415: ['unsupported_media_type'],
   422: [],
-  429: ['rate_limited'],
+  429: ['rate_limited', 'authentication_throttled'],
   503: ['service_unavailable'],
 };
 

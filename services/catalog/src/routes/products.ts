@@ -2,14 +2,18 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { catalogIdSchema, productProblems, productSchema } from '@licensing/domain';
 import { getProduct, listProducts, type Db } from '@licensing/db';
-import { badRequest, notFound, requireOperator } from '@licensing/http';
+import { badRequest, type FailedAuthThrottle, notFound, requireOperator } from '@licensing/http';
 import { upsertProduct } from '../product-writes.ts';
 
 const productParams = z.object({ productId: catalogIdSchema });
 /** The body may omit `id`; when present it must equal the path's. */
 const productBody = productSchema.extend({ id: catalogIdSchema.optional() });
 
-export function productRoutes(deps: { db: Db; operatorToken: string }): FastifyPluginAsyncZod {
+export function productRoutes(deps: {
+  db: Db;
+  operatorToken: string;
+  throttle?: FailedAuthThrottle;
+}): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/v1/products',
@@ -52,7 +56,10 @@ export function productRoutes(deps: { db: Db; operatorToken: string }): FastifyP
           body: productBody,
           response: { 200: productSchema, 201: productSchema },
         },
-        onRequest: requireOperator(deps.operatorToken, 'The operator token is required to write the catalog.'),
+        onRequest: requireOperator(deps.operatorToken, {
+          detail: 'The operator token is required to write the catalog.',
+          throttle: deps.throttle,
+        }),
       },
       async (request, reply) => {
         const { productId } = request.params;
