@@ -3501,6 +3501,7 @@ export interface operations {
             /**
              * @description Too many requests. Problem codes:
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address or with this key prefix (AUTH_FAILURES_PER_MINUTE); every credential is refused for `Retry-After` seconds
              */
             429: {
                 headers: {
@@ -3629,6 +3630,7 @@ export interface operations {
             /**
              * @description Too many requests. Problem codes:
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address or with this key prefix (AUTH_FAILURES_PER_MINUTE); every credential is refused for `Retry-After` seconds
              */
             429: {
                 headers: {
@@ -3707,6 +3709,7 @@ export interface operations {
             /**
              * @description Too many requests. Problem codes:
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address or with this key prefix (AUTH_FAILURES_PER_MINUTE); every credential is refused for `Retry-After` seconds
              */
             429: {
                 headers: {
@@ -3793,6 +3796,7 @@ export interface operations {
             /**
              * @description Too many requests. Problem codes:
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address or with this key prefix (AUTH_FAILURES_PER_MINUTE); every credential is refused for `Retry-After` seconds
              */
             429: {
                 headers: {
@@ -3879,6 +3883,7 @@ export interface operations {
             /**
              * @description Too many requests. Problem codes:
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address or with this key prefix (AUTH_FAILURES_PER_MINUTE); every credential is refused for `Retry-After` seconds
              */
             429: {
                 headers: {
@@ -3973,6 +3978,7 @@ export interface operations {
             /**
              * @description Too many requests. Problem codes:
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address or with this key prefix (AUTH_FAILURES_PER_MINUTE); every credential is refused for `Retry-After` seconds
              */
             429: {
                 headers: {
@@ -4062,6 +4068,7 @@ export interface operations {
             /**
              * @description Too many requests. Problem codes:
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address or with this key prefix (AUTH_FAILURES_PER_MINUTE); every credential is refused for `Retry-After` seconds
              */
             429: {
                 headers: {
