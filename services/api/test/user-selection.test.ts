@@ -68,6 +68,69 @@ describe('query strings', () => {
   });
 });
 
+describe('filtering the user list', () => {
+  it('filters by hasProduct, lacksProduct and licensed, combined with search and paging', async () => {
+    const customer = await partner.customer('Listed');
+    const users = await partner.users(customer, 12, (i) => ({ displayName: i % 2 ? `Odd ${i}` : `Even ${i}` }));
+    await partner.subscribe(customer, SUITE.id, 10);
+    await partner.subscribe(customer, ADDON.id, 10);
+    // users 0..5 get SUITE, users 0..1 also the add-on; 6..11 hold nothing.
+    const job = await partner.startJob(customer, { userIds: users.slice(0, 6), assign: [{ productId: SUITE.id }] });
+    await partner.waitForJob(customer, job.body.id);
+    const addon = await partner.startJob(customer, { userIds: users.slice(0, 2), assign: [{ productId: ADDON.id }] });
+    await partner.waitForJob(customer, addon.body.id);
+    // Another customer's holders never count.
+    const elsewhere = await partner.customer('Elsewhere');
+    const others = await partner.users(elsewhere, 3);
+    await partner.subscribe(elsewhere, SUITE.id, 3);
+    await partner.waitForJob(
+      elsewhere,
+      (await partner.startJob(elsewhere, { userIds: others, assign: [{ productId: SUITE.id }] })).body.id,
+    );
+
+    const list = async (query: string) => {
+      const res = await partner.call('GET', `/v1/customers/${customer}/users?pageSize=500&${query}`);
+      expect(res.status, `${query}: ${JSON.stringify(res.body)}`).toBe(200);
+      return { ids: res.body.items.map((u: any) => u.id).sort(), total: res.body.total, items: res.body.items };
+    };
+    const sorted = (ids: string[]) => [...ids].sort();
+    expect((await list(`hasProduct=${SUITE.id}`)).ids).toEqual(sorted(users.slice(0, 6)));
+    expect((await list(`lacksProduct=${SUITE.id}`)).ids).toEqual(sorted(users.slice(6)));
+    expect((await list(`hasProduct=${SUITE.id}&lacksProduct=${ADDON.id}`)).ids).toEqual(sorted(users.slice(2, 6)));
+    expect((await list('licensed=true')).ids).toEqual(sorted(users.slice(0, 6)));
+    expect((await list('licensed=false')).ids).toEqual(sorted(users.slice(6)));
+    expect((await list(`licensed=false&hasProduct=${SUITE.id}`)).total).toBe(0);
+    expect((await list(`hasProduct=${SUITE.id}&search=odd`)).ids).toEqual(sorted([users[1]!, users[3]!, users[5]!]));
+    // A product nobody here holds, but the catalog has: a valid filter.
+    expect((await list('hasProduct=COPILOT')).total).toBe(0);
+    expect((await list('lacksProduct=COPILOT')).total).toBe(12);
+    // Sorted and paged as the unfiltered list; the licenses are shown.
+    const page = await partner.call('GET', `/v1/customers/${customer}/users?hasProduct=${SUITE.id}&page=2&pageSize=4`);
+    expect(page.body).toMatchObject({ page: 2, pageSize: 4, total: 6, totalPages: 2 });
+    expect(page.body.items.map((u: any) => u.displayName)).toEqual(['Odd 3', 'Odd 5']);
+    expect(page.body.items[0].licenses).toEqual([{ productId: SUITE.id, disabledServicePlans: [] }]);
+    // The same filter in a body selects the same users.
+    const overview = await partner.call('POST', `/v1/customers/${customer}/license-overview`, {
+      userFilter: { hasProduct: SUITE.id, lacksProduct: ADDON.id },
+    });
+    expect(overview.body.users.map((u: any) => u.id).sort()).toEqual(sorted(users.slice(2, 6)));
+
+    for (const [query, status, code] of [
+      ['hasProduct=NOPE', 422, 'unknown_product'],
+      ['lacksProduct=NOPE&search=x', 422, 'unknown_product'],
+      ['licensed=yes', 400, 'validation_error'],
+      ['licensed=', 400, 'validation_error'],
+      ['hasProduct=bad%20id', 400, 'validation_error'],
+      [`hasProduct=${SUITE.id}&hasProduct=${ADDON.id}`, 400, 'validation_error'],
+      ['productId=SUITE_E3', 400, 'invalid_request'],
+    ] as const) {
+      const res = await partner.call('GET', `/v1/customers/${customer}/users?${query}`);
+      expect(res.status, query).toBe(status);
+      expect(res.body.code, query).toBe(code);
+    }
+  });
+});
+
 describe('selecting users by filter', () => {
   it('resolves a job filter in the transaction that reserves seats, and refuses bad selections', async () => {
     const customer = await partner.customer('Filtered');

@@ -10,14 +10,17 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-const holds = (productId: string) =>
-  sql`exists (select 1 from user_licenses l where l.user_id = ${tables.users.id} and l.product_id = ${productId})`;
-const holdsAny = sql`exists (select 1 from user_licenses l where l.user_id = ${tables.users.id})`;
+// Scoped to the customer so the holders come from user_licenses' (customer_id, product_id, user_id)
+// index, never from other customers' licenses.
+const holds = (customerId: string, productId: string) =>
+  sql`exists (select 1 from user_licenses l where l.customer_id = ${customerId} and l.product_id = ${productId} and l.user_id = ${tables.users.id})`;
+const holdsAny = (customerId: string) =>
+  sql`exists (select 1 from user_licenses l where l.customer_id = ${customerId} and l.user_id = ${tables.users.id})`;
 
 /**
  * The WHERE condition over `users` for a customer's users matching the filter (all of them for
  * `{}`). Shared by the user list and every body that selects users by filter, so both select alike.
- * The product conditions are (anti-)semi-joins on user_licenses' key (user_id, product_id).
+ * The product conditions are (anti-)semi-joins with the customer's licenses (see migration 0004).
  */
 export function userFilterCondition(customerId: string, filter: UserFilter): SQL {
   const search = filter.search?.trim();
@@ -29,9 +32,13 @@ export function userFilterCondition(customerId: string, filter: UserFilter): SQL
           ilike(tables.users.userPrincipalName, `%${escapeLike(search)}%`),
         )
       : undefined,
-    filter.hasProduct !== undefined ? holds(filter.hasProduct) : undefined,
-    filter.lacksProduct !== undefined ? sql`not ${holds(filter.lacksProduct)}` : undefined,
-    filter.licensed === true ? holdsAny : filter.licensed === false ? sql`not ${holdsAny}` : undefined,
+    filter.hasProduct !== undefined ? holds(customerId, filter.hasProduct) : undefined,
+    filter.lacksProduct !== undefined ? sql`not ${holds(customerId, filter.lacksProduct)}` : undefined,
+    filter.licensed === true
+      ? holdsAny(customerId)
+      : filter.licensed === false
+        ? sql`not ${holdsAny(customerId)}`
+        : undefined,
   )!;
 }
 

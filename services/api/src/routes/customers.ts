@@ -15,6 +15,7 @@ import { deleteUser, existingPrincipalNames, getUser, insertUsers, listUsers } f
 import { listSubscriptions, setSubscriptionQuantity } from '../repositories/subscriptions.ts';
 import { paged, pagedSchema, pageQuery } from '../schemas/common.ts';
 import { HEADERS, JSON_BODY_PROBLEMS, jsonResponse, noContent, problemResponses } from '../schemas/openapi.ts';
+import { checkFilterProducts } from '../repositories/user-selection.ts';
 import { createCustomerBody, customerParams, customerSchema } from '../schemas/customers.ts';
 import {
   createdUsersSchema,
@@ -199,17 +200,21 @@ export function customerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
           operationId: 'listUsers',
           tags: ['users'],
           summary: 'List users, sorted by displayName then userPrincipalName',
-          description: "The customer's users with their licenses; `search` narrows them by name.",
+          description:
+            "The customer's users with their licenses. The filters `search`, `hasProduct`, `lacksProduct` and " +
+            '`licensed` combine (every one given must hold) and select exactly as the same `userFilter` does in a ' +
+            'body. A product the catalog does not have → 422 `unknown_product`.',
           params: customerParams,
           querystring: listUsersQuery,
           response: {
             200: jsonResponse(pagedSchema(userSchema, 'UserPage'), 'A page of users.'),
-            ...problemResponses(400, 404),
+            ...problemResponses(400, 404, { 422: ['unknown_product'] }),
           },
         },
       },
       async (request) => {
         const customer = await customerInScope(db, request, request.params.customerId);
+        await checkFilterProducts(db, request.query);
         const { items, total } = await listUsers(db, customer.id, request.query);
         return paged(items, request.query, total);
       },

@@ -59,4 +59,11 @@ export const listUsersQuery = pageQuery.extend({
   search: userSearchSchema
     .optional()
     .meta({ description: 'Matches displayName or userPrincipalName, case-insensitively.' }),
+  hasProduct: catalogIdSchema.optional().meta({ description: 'Only users who hold this product.' }),
+  lacksProduct: catalogIdSchema.optional().meta({ description: 'Only users who do not hold this product.' }),
+  licensed: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .meta({ description: 'true: only users who hold any product; false: only users who hold none.' }),
 });
