@@ -4,7 +4,7 @@ import type { Product } from '@licensing/domain';
 import type { Sql } from '@licensing/db';
 import { OPERATOR_TOKEN } from './test-env.ts';
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Reply<T = any> {
   status: number;

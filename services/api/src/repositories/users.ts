@@ -3,7 +3,7 @@ import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { tables, type DbOrTx } from '@licensing/db';
 import type { License } from '@licensing/domain';
 import type { PageQuery } from '../schemas/common.ts';
-import type { CreateUser, User } from '../schemas/users.ts';
+import type { CreateUser, UpdateUser, User } from '../schemas/users.ts';
 import type { UserFilter } from '../schemas/user-selection.ts';
 import { userFilterCondition } from './user-selection.ts';
 
@@ -112,6 +112,31 @@ export async function listUsers(
     rows.map((r) => r.id),
   );
   return { items: rows.map((r) => ({ ...r, licenses: licenses.get(r.id) ?? [] })), total: totals?.total ?? 0 };
+}
+
+/**
+ * Changes a user's display name and/or usage location; its licenses stay as they are (a worker
+ * applying a job to the user holds the user's row lock, so the two take turns). Undefined when the
+ * customer has no such user.
+ */
+export async function updateUser(
+  db: DbOrTx,
+  customerId: string,
+  userId: string,
+  changes: UpdateUser,
+): Promise<User | undefined> {
+  const set: Partial<typeof tables.users.$inferInsert> = {};
+  if (changes.displayName !== undefined) set.displayName = changes.displayName;
+  if (changes.usageLocation !== undefined) set.usageLocation = changes.usageLocation;
+  if (Object.keys(set).length === 0) return getUser(db, customerId, userId);
+  const [row] = await db
+    .update(tables.users)
+    .set(set)
+    .where(and(eq(tables.users.customerId, customerId), eq(tables.users.id, userId)))
+    .returning(userColumns);
+  if (!row) return undefined;
+  const licenses = await licensesOf(db, [row.id]);
+  return { ...row, licenses: licenses.get(row.id) ?? [] };
 }
 
 /** The users among `userIds` that belong to the customer, sorted as in the user list. */

@@ -11,17 +11,27 @@ import {
   listCustomers,
   type CustomerRow,
 } from '../repositories/customers.ts';
-import { deleteUser, existingPrincipalNames, getUser, insertUsers, listUsers } from '../repositories/users.ts';
+import {
+  deleteUser,
+  existingPrincipalNames,
+  getUser,
+  insertUsers,
+  listUsers,
+  updateUser,
+} from '../repositories/users.ts';
 import { listSubscriptions, setSubscriptionQuantity } from '../repositories/subscriptions.ts';
 import { paged, pagedSchema, pageQuery } from '../schemas/common.ts';
 import { HEADERS, JSON_BODY_PROBLEMS, jsonResponse, noContent, problemResponses } from '../schemas/openapi.ts';
 import { checkFilterProducts } from '../repositories/user-selection.ts';
+import { listLicenseHistory } from '../repositories/license-history.ts';
 import { createCustomerBody, customerParams, customerSchema } from '../schemas/customers.ts';
 import {
   createdUsersSchema,
   createUserBody,
   createUsersBatchBody,
+  licenseHistoryEntrySchema,
   listUsersQuery,
+  updateUserBody,
   userParams,
   userSchema,
   type CreateUser,
@@ -237,6 +247,68 @@ export function customerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
         const user = await getUser(db, customer.id, pathId(request.params.userId, 'User'));
         if (!user) throw notFound('User');
         return user;
+      },
+    );
+
+    app.patch(
+      '/v1/customers/:customerId/users/:userId',
+      {
+        schema: {
+          operationId: 'updateUser',
+          tags: ['users'],
+          summary: "Change a user's display name or usage location",
+          description:
+            "Only the fields given change; `usageLocation: null` clears it, and the customer's country applies again. " +
+            'The user keeps its licenses as they are (jobs check usage-location rules when they apply).',
+          params: userParams,
+          body: updateUserBody,
+          bodyExamples: {
+            move: { summary: 'The user moved to France', value: { usageLocation: 'FR' } },
+            rename: { summary: 'A new display name', value: { displayName: 'Adele Vance' } },
+            clear: { summary: "Back to the customer's country", value: { usageLocation: null } },
+          },
+          response: {
+            200: jsonResponse(userSchema, 'The user as changed.'),
+            ...problemResponses(JSON_BODY_PROBLEMS, 404),
+          },
+        },
+      },
+      async (request) => {
+        const customer = await customerInScope(db, request, request.params.customerId);
+        const user = await updateUser(db, customer.id, pathId(request.params.userId, 'User'), request.body);
+        if (!user) throw notFound('User');
+        return user;
+      },
+    );
+
+    app.get(
+      '/v1/customers/:customerId/users/:userId/license-history',
+      {
+        schema: {
+          operationId: 'listUserLicenseHistory',
+          tags: ['users'],
+          summary: "A user's license history, newest first",
+          description:
+            'Every change a job applied to the user, or refused for it (`outcome: failed` with `error`), one item per ' +
+            'product and action, newest job first. Users a cancelled job never reached had nothing applied and are not ' +
+            "listed. Kept as long as the jobs themselves (the worker's JOB_RETENTION_DAYS).",
+          params: userParams,
+          querystring: pageQuery,
+          response: {
+            200: jsonResponse(
+              pagedSchema(licenseHistoryEntrySchema, 'LicenseHistoryPage'),
+              'A page of the history, newest first.',
+            ),
+            ...problemResponses(400, 404),
+          },
+        },
+      },
+      async (request) => {
+        const customer = await customerInScope(db, request, request.params.customerId);
+        const user = await getUser(db, customer.id, pathId(request.params.userId, 'User'));
+        if (!user) throw notFound('User');
+        const { items, total } = await listLicenseHistory(db, customer.id, user.id, request.query);
+        return paged(items, request.query, total);
       },
     );
 

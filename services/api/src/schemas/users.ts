@@ -3,21 +3,21 @@ import { catalogIdSchema, countrySchema } from '@licensing/domain';
 import { pageQuery, text, uuidSchema } from './common.ts';
 import { idParam } from './openapi.ts';
 import { userSearchSchema } from './user-selection.ts';
+import { changeResultSchema } from './license-jobs.ts';
 
 export const userPrincipalNameSchema = text(256).refine(
   (s) => /^[^\s@]+@[^\s@]+$/.test(s),
   'must look like name@domain',
 );
 
+/** A user's usage location: a country code in any case, stored upper case. */
+export const usageLocationSchema = z.string().trim().toUpperCase().pipe(countrySchema);
+
 export const createUserBody = z
   .strictObject({
     userPrincipalName: userPrincipalNameSchema.meta({ description: 'Unique within the customer, case-insensitively.' }),
     displayName: text(256),
-    usageLocation: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .pipe(countrySchema)
+    usageLocation: usageLocationSchema
       .nullish()
       .meta({ description: "ISO 3166-1 alpha-2; without one, the customer's country applies." }),
   })
@@ -55,6 +55,21 @@ export const createdUsersSchema = z
   .object({ items: z.array(userSchema) })
   .meta({ id: 'CreatedUsers', description: 'The users created, in request order.' });
 
+/** The fields given change; `usageLocation: null` clears it (the customer's country applies again). */
+export const updateUserBody = z
+  .strictObject({
+    displayName: text(256).optional(),
+    usageLocation: usageLocationSchema
+      .nullable()
+      .optional()
+      .meta({ description: "ISO 3166-1 alpha-2; null clears it, and the customer's country applies." }),
+  })
+  .meta({
+    id: 'UpdateUserRequest',
+    description: 'The fields to change; those left out stay as they are. The licenses are not touched.',
+  });
+export type UpdateUser = z.infer<typeof updateUserBody>;
+
 export const listUsersQuery = pageQuery.extend({
   search: userSearchSchema
     .optional()
@@ -67,3 +82,23 @@ export const listUsersQuery = pageQuery.extend({
     .optional()
     .meta({ description: 'true: only users who hold any product; false: only users who hold none.' }),
 });
+
+/** One change a job applied to (or refused for) a user, as the job's result for the user lists it. */
+export const licenseHistoryEntrySchema = z
+  .object({
+    jobId: uuidSchema,
+    at: z.iso.datetime().meta({ description: 'When the job applied (or refused) the change for this user.' }),
+    productId: z.string(),
+    action: changeResultSchema.shape.action,
+    outcome: changeResultSchema.shape.outcome,
+    disabledServicePlans: z
+      .array(z.string())
+      .optional()
+      .meta({ description: 'For an assign: the service plans the job asked to disable.' }),
+    error: changeResultSchema.shape.error,
+  })
+  .meta({
+    id: 'LicenseHistoryEntry',
+    description: 'One change a job applied to a user, or refused for it (`outcome: failed` with `error`).',
+  });
+export type LicenseHistoryEntry = z.infer<typeof licenseHistoryEntrySchema>;

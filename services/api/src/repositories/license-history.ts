@@ -1,0 +1,58 @@
+// A user's license history: the changes jobs applied to (or refused for) the user, read from the
+// jobs' per-user results. Scoped by customer through the job, which the caller has scoped to its
+// partner; kept as long as the jobs are (job retention).
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '@licensing/db';
+import type { AssignChange, ChangeResult } from '@licensing/domain';
+import type { PageQuery } from '../schemas/common.ts';
+import type { LicenseHistoryEntry } from '../schemas/users.ts';
+
+// Items a worker decided: succeeded or failed. A pending item has no changes yet, and the users a
+// cancelled job never reached had nothing applied (before cancelled users got a status of their
+// own they were failed with JobCancelled; both are left out).
+const decided = sql`i.status IN ('succeeded', 'failed') AND NOT coalesce('JobCancelled' = ANY (i.error_codes), false)`;
+
+/**
+ * Newest first: a user's items are applied in job acceptance order, and read backwards along the
+ * item key (user_id, job_seq); within a job, its changes in the order the result lists them.
+ */
+export async function listLicenseHistory(
+  db: DbOrTx,
+  customerId: string,
+  userId: string,
+  page: PageQuery,
+): Promise<{ items: LicenseHistoryEntry[]; total: number }> {
+  const [rows, [totals]] = await Promise.all([
+    db.execute<{ job_id: string; at: Date | string; change: ChangeResult; assign: AssignChange[] }>(sql`
+      SELECT i.job_id, i.finished_at AS at, c.change, j.assign
+      FROM license_job_items i
+      JOIN license_jobs j ON j.id = i.job_id AND j.customer_id = ${customerId}
+      CROSS JOIN LATERAL jsonb_array_elements(i.changes) WITH ORDINALITY AS c(change, n)
+      WHERE i.user_id = ${userId} AND ${decided}
+      ORDER BY i.job_seq DESC, c.n
+      LIMIT ${page.pageSize} OFFSET ${(page.page - 1) * page.pageSize}`),
+    db.execute<{ total: number }>(sql`
+      SELECT coalesce(sum(jsonb_array_length(i.changes)), 0)::int AS total
+      FROM license_job_items i
+      JOIN license_jobs j ON j.id = i.job_id AND j.customer_id = ${customerId}
+      WHERE i.user_id = ${userId} AND ${decided}`),
+  ]);
+  return {
+    items: rows.map((r) => {
+      const plans =
+        r.change.action === 'assign'
+          ? r.assign.find((a) => a.productId === r.change.productId)?.disabledServicePlans
+          : undefined;
+      return {
+        jobId: r.job_id,
+        at: new Date(r.at).toISOString(),
+        productId: r.change.productId,
+        action: r.change.action,
+        outcome: r.change.outcome,
+        ...(r.change.action === 'assign' ? { disabledServicePlans: [...(plans ?? [])].sort() } : {}),
+        ...(r.change.error ? { error: r.change.error } : {}),
+      };
+    }),
+    total: totals?.total ?? 0,
+  };
+}
