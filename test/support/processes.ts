@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_NODE_FLAGS } from '../../scripts/service-flags.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -23,6 +24,7 @@ export interface ServiceProcess {
   output: () => string;
 }
 
+/** A service as `pnpm start:<name>` runs it: the same node flags (heap limits included). */
 export async function spawnService(
   name: 'api' | 'worker' | 'catalog' | 'portal',
   env: Record<string, string>,
@@ -30,7 +32,7 @@ export async function spawnService(
   const port = await freePort();
   const portVar = { api: 'API_PORT', worker: 'WORKER_PORT', catalog: 'CATALOG_PORT', portal: 'PORTAL_PORT' }[name];
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--import', 'tsx', `services/${name}/src/main.ts`], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', [portVar]: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -28,6 +28,7 @@ import { adminPartnerRoutes } from './routes/admin-partners.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { licenseJobRoutes } from './routes/license-jobs.ts';
 import { licenseOverviewRoutes } from './routes/license-overview.ts';
+import { SelectionBudget } from './selection-budget.ts';
 import { productRoutes } from './routes/products.ts';
 import { enqueueRecorded, webhookRoutes } from './routes/webhooks.ts';
 import { createWebhookQueue, parseSecretKey, type WebhookTargetPolicy } from '@licensing/webhooks';
@@ -57,7 +58,16 @@ export interface ApiAppDeps {
   webhookPolicy?: WebhookTargetPolicy;
   /** WEBHOOK_SECRET_KEY (base64): seals stored webhook secrets. */
   webhookSecretKey?: string;
+  /** Users that answers about large selections may hold at once (see SelectionBudget). */
+  selectionBudgetUsers?: number;
 }
+
+/**
+ * Selected users the process answers about at once: three 20,000-user overviews, or one of 50,000,
+ * inside the 256 MB heap the services run with (scripts/service-flags.ts) next to everything else;
+ * test/overview-load.test.ts sends 16 such overviews at once to a process started that way.
+ */
+export const DEFAULT_SELECTION_BUDGET_USERS = 60_000;
 
 export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -78,6 +88,9 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
   registerHttpMetrics(app, registry);
   registerQueueDepthGauge(registry, Object.fromEntries(deps.queues.all.map((q) => [q.name, q])));
   const metrics = createApiMetrics(registry);
+  const selectionBudget = new SelectionBudget({
+    capacity: deps.selectionBudgetUsers ?? DEFAULT_SELECTION_BUDGET_USERS,
+  });
   const enqueuer = new TaskEnqueuer(deps.queues, deps.redis, deps.db, app.log);
   // The delivery worker's queue, beside the license tasks' first shard (same prefix, so on a Redis
   // Cluster its keys share that shard's hash tag, as BullMQ needs).
@@ -132,7 +145,7 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
     partnerScope.addHook('onRequest', requirePartner(deps.db, throttle));
     await partnerScope.register(productRoutes({ db: deps.db }));
     await partnerScope.register(customerRoutes({ db: deps.db }));
-    await partnerScope.register(licenseOverviewRoutes({ db: deps.db }));
+    await partnerScope.register(licenseOverviewRoutes({ db: deps.db, budget: selectionBudget }));
     await partnerScope.register(
       licenseJobRoutes({
         db: deps.db,

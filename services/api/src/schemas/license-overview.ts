@@ -42,3 +42,4 @@ export const licenseOverviewSchema = z
     id: 'LicenseOverview',
     description: 'Seats and holders of every subscribed product for a selection of users.',
   });
+export type LicenseOverview = z.infer<typeof licenseOverviewSchema>;

@@ -1,0 +1,104 @@
+// Issue 13 (2): concurrent license overviews of large selections must not take the API down. A real
+// API process, run with the node flags of `pnpm start:api` (a 256 MB old space), gets 16 concurrent
+// overviews of 20,000 users who hold 9 products each; it answers each 200 or 503 with Retry-After,
+// and stays up.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import type { Product } from '@licensing/domain';
+import {
+  buildTestApi,
+  buildTestCatalog,
+  createTestEnv,
+  startTestWorker,
+  type TestEnv,
+  type TestWorker,
+} from './support/test-env.ts';
+import { PartnerClient, putProduct } from './support/client.ts';
+import { spawnService, type ServiceProcess } from './support/processes.ts';
+
+const USERS = 20_000;
+const CONCURRENT = 16;
+const PRODUCTS: Product[] = Array.from({ length: 9 }, (_, i) => ({
+  id: `LOAD_${i}`,
+  name: `Load product ${i}`,
+  servicePlans: [{ id: `LOAD_${i}_PLAN`, name: 'Plan' }],
+}));
+
+let env: TestEnv;
+let api: FastifyInstance;
+let catalog: FastifyInstance;
+let worker: TestWorker | undefined;
+let service: ServiceProcess | undefined;
+let partner: PartnerClient;
+let customer: string;
+let userIds: string[];
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  api = await buildTestApi(env);
+  catalog = await buildTestCatalog(env);
+  for (const product of PRODUCTS) await putProduct(catalog, product);
+  partner = await PartnerClient.create(api, 'Heavy partner');
+  customer = await partner.customer('Big customer');
+  userIds = await partner.users(customer, USERS);
+  for (const product of PRODUCTS) await partner.subscribe(customer, product.id, USERS);
+  worker = await startTestWorker(env, { batchSize: 500 });
+  const job = await partner.startJob(customer, { userIds, assign: PRODUCTS.map((p) => ({ productId: p.id })) });
+  expect(job.status).toBe(202);
+  expect((await partner.waitForJob(customer, job.body.id, 240_000)).progress.succeeded).toBe(USERS);
+  await worker.close();
+  worker = undefined;
+  service = await spawnService('api', {
+    DATABASE_URL: env.databaseUrl,
+    REDIS_URL: env.redisUrl,
+    BULLMQ_PREFIX: env.prefix,
+    RATE_LIMIT_PER_MINUTE: '0',
+  });
+}, 300_000);
+
+afterAll(async () => {
+  if (service && service.child.exitCode === null && service.child.signalCode === null) {
+    service.child.kill('SIGTERM');
+    await service.exited;
+  }
+  await worker?.close();
+  await api?.close();
+  await catalog?.close();
+  await env?.close();
+});
+
+describe('heavy license overviews', () => {
+  it('answers 16 concurrent overviews of 20,000 users each with 200 or 503 + Retry-After, and stays up', async () => {
+    const base = `http://127.0.0.1:${service!.port}`;
+    const overview = async (body: unknown) => {
+      const res = await fetch(`${base}/v1/customers/${customer}/license-overview`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${partner.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as any };
+    };
+    const answers = await Promise.all(
+      Array.from({ length: CONCURRENT }, (_, i) => overview(i % 2 ? { userIds } : { userFilter: {} })),
+    );
+    expect(service!.child.exitCode, service!.output()).toBeNull();
+    expect(service!.child.signalCode, service!.output()).toBeNull();
+    for (const a of answers) {
+      expect([200, 503], JSON.stringify(a.body).slice(0, 300)).toContain(a.status);
+      if (a.status === 503) {
+        expect(Number(a.retryAfter)).toBeGreaterThan(0);
+        expect(a.body).toMatchObject({ status: 503, code: 'overloaded' });
+      } else {
+        expect(a.body.users).toHaveLength(USERS);
+        for (const p of a.body.products) {
+          expect(p).toMatchObject({ assignedCount: USERS, assignedUserIdsTruncated: true, selection: 'all' });
+          expect(p.assignedUserIds).toHaveLength(1_000);
+        }
+      }
+    }
+    expect(answers.some((a) => a.status === 200)).toBe(true);
+    // Still serving, and a shed request succeeds when retried alone.
+    expect((await fetch(`${base}/livez`)).status).toBe(200);
+    expect((await overview({ userFilter: { licensed: true } })).status).toBe(200);
+  }, 180_000);
+});
