@@ -60,6 +60,7 @@ function bodyFor(method: string, path: string): unknown {
   const bodies: Record<string, unknown> = {
     'POST /v1/customers': undefined, // not customer-scoped: creates the intruder's own customer
     'POST /v1/customers/{customerId}/users': { userPrincipalName: 'intruder@evil.example', displayName: 'Intruder' },
+    'PATCH /v1/customers/{customerId}/users/{userId}': { displayName: 'Hijacked', usageLocation: null },
     'POST /v1/customers/{customerId}/users/batch': {
       users: [{ userPrincipalName: 'intruder@evil.example', displayName: 'Intruder' }],
     },
@@ -97,6 +98,58 @@ describe('tenant isolation', () => {
     expect(await snapshot()).toBe(before);
     // Unscoped partner routes only ever show the caller's own data.
     expect((await intruder.call('GET', '/v1/customers')).body.total).toBe(0);
+  });
+
+  it("answers 404 to another partner's user filters, never a count, on every route that takes one", async () => {
+    const doc = (await call(api, 'GET', '/docs/json')).body;
+    const schemaOf = (ref: { $ref?: string } | undefined): any =>
+      ref?.$ref ? doc.components.schemas[ref.$ref.split('/').pop()!] : ref;
+    // Every body that can select users by filter, as the OpenAPI document declares it.
+    const filterRoutes = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => schemaOf(op.requestBody?.content?.['application/json']?.schema)?.properties?.userFilter)
+        .map(([method]) => ({ method: method.toUpperCase(), path })),
+    );
+    expect(filterRoutes.map((r) => `${r.method} ${r.path}`)).toEqual(
+      expect.arrayContaining([
+        'POST /v1/customers/{customerId}/license-overview',
+        'POST /v1/customers/{customerId}/license-jobs',
+      ]),
+    );
+    const filters = [
+      {},
+      { hasProduct: SUITE.id },
+      { lacksProduct: SUITE.id },
+      { licensed: true },
+      { licensed: false, search: 'user' },
+      { hasProduct: 'NOPE' },
+    ];
+    const before = await snapshot();
+    const expectHidden = (res: { status: number; body: any }, what: string) => {
+      expect(res.status, what).toBe(404);
+      expect(res.body.code, what).toBe('not_found');
+      for (const leak of ['total', 'items', 'users', 'maxUsers', 'shortages', 'productIds', 'userCount'])
+        expect(res.body, what).not.toHaveProperty(leak);
+    };
+    for (const { method, path } of filterRoutes) {
+      const url = path.replace(/\{(\w+)\}/g, (_, name: keyof typeof ids) => String(ids[name]));
+      const { userIds: _ignored, ...rest } = bodyFor(method, path) as Record<string, unknown>;
+      for (const userFilter of filters)
+        expectHidden(await intruder.call(method as 'POST', url, { ...rest, userFilter }), `${method} ${path}`);
+    }
+    for (const query of [
+      `hasProduct=${SUITE.id}`,
+      `lacksProduct=${SUITE.id}`,
+      'licensed=true',
+      'licensed=false&search=user',
+      'hasProduct=NOPE',
+    ])
+      expectHidden(await intruder.call('GET', `/v1/customers/${ids.customerId}/users?${query}`), query);
+    expectHidden(
+      await intruder.call('GET', `/v1/customers/${ids.customerId}/users/${ids.userId}/license-history`),
+      'license-history',
+    );
+    expect(await snapshot()).toBe(before);
   });
 });
 
@@ -291,7 +344,7 @@ describe('fuzzing', () => {
     const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
       .flatMap(([path, ops]) =>
         Object.keys(ops)
-          .filter((m) => ['get', 'post', 'put', 'delete'].includes(m))
+          .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
           .map((m) => ({ method: m.toUpperCase(), path })),
       )
       .filter((r) => !r.path.startsWith('/docs') && !r.path.startsWith('/admin/queues'));
@@ -322,6 +375,18 @@ describe('fuzzing', () => {
             { maxLength: 3 },
           ),
           revoke: fc.array(fc.constantFrom(SUITE.id, 'COPILOT', ''), { maxLength: 2 }),
+          userFilter: fc.oneof(
+            fc.record(
+              {
+                search: fc.string({ maxLength: 20 }),
+                hasProduct: fc.oneof(fc.constantFrom(SUITE.id, 'NOPE'), fc.string({ maxLength: 70 })),
+                lacksProduct: fc.oneof(fc.constantFrom(SUITE.id, 'NOPE'), fc.string({ maxLength: 70 })),
+                licensed: fc.oneof(fc.boolean(), fc.string({ maxLength: 5 })),
+              },
+              { requiredKeys: [] },
+            ),
+            fc.jsonValue({ maxDepth: 2 }),
+          ),
         },
         { requiredKeys: [] },
       ),
@@ -331,13 +396,19 @@ describe('fuzzing', () => {
           country: fc.string({ maxLength: 3 }),
           quantity: fc.oneof(fc.integer(), fc.double()),
           users: fc.array(fc.record({ userPrincipalName: fc.string(), displayName: fc.string() }), { maxLength: 3 }),
+          displayName: fc.oneof(fc.string({ maxLength: 300 }), fc.constant(null)),
+          usageLocation: fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('FR', 'us', null)),
         },
         { requiredKeys: [] },
       ),
     );
     const query = fc.dictionary(
-      fc.constantFrom('page', 'pageSize', 'search', 'status'),
-      fc.oneof(fc.string({ maxLength: 20 }), fc.integer().map(String)),
+      fc.constantFrom('page', 'pageSize', 'search', 'status', 'hasProduct', 'lacksProduct', 'licensed', 'x'),
+      fc.oneof(
+        fc.string({ maxLength: 20 }),
+        fc.integer().map(String),
+        fc.constantFrom(SUITE.id, 'NOPE', 'true', 'false'),
+      ),
       { maxKeys: 3 },
     );
     const before = await expectSeatInvariant(env.sql);

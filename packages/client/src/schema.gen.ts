@@ -115,7 +115,7 @@ export interface paths {
         };
         /**
          * List users, sorted by displayName then userPrincipalName
-         * @description The customer's users with their licenses; `search` narrows them by name.
+         * @description The customer's users with their licenses. The filters `search`, `hasProduct`, `lacksProduct` and `licensed` combine (every one given must hold) and select exactly as the same `userFilter` does in a body. A product the catalog does not have → 422 `unknown_product`.
          */
         get: operations["listUsers"];
         put?: never;
@@ -169,6 +169,30 @@ export interface paths {
          * @description Deletes the user; the seats of the licenses it held are free at once. Its pending tasks in running jobs end as `UserNotFound`.
          */
         delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a user's display name or usage location
+         * @description Only the fields given change; `usageLocation: null` clears it, and the customer's country applies again. The user keeps its licenses as they are (jobs check usage-location rules when they apply).
+         */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/users/{userId}/license-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user's license history, newest first
+         * @description Every change a job applied to the user, or refused for it (`outcome: failed` with `error`), one item per product and action, newest job first. Users a cancelled job never reached had nothing applied and are not listed. Kept as long as the jobs themselves (the worker's JOB_RETENTION_DAYS).
+         */
+        get: operations["listUserLicenseHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -225,7 +249,7 @@ export interface paths {
         put?: never;
         /**
          * Seats and holders of every subscribed product for a selection of users
-         * @description The "manage licenses" page for a selection: one row per subscription of the customer. Reads only. Selects users by `userIds` or by `userFilter` (exactly one; `{}` selects every user of the customer). Per product, `assignedCount` selected users hold it; `assignedUserIds` lists at most 1000 of them in user-list order (`assignedUserIdsTruncated: true` when there are more).
+         * @description The "manage licenses" page for a selection: one row per subscription of the customer. Reads only. Selects users by `userIds` or by `userFilter` (exactly one; `{}` selects every user of the customer). Per product, `assignedCount` selected users hold it; `assignedUserIds` lists at most 1000 of them in user-list order (`assignedUserIdsTruncated: true` when there are more). Large selections share a per-process budget: when too many are being answered, a request waits up to 5 s for room, then answers 503 `overloaded` with `Retry-After`.
          */
         post: operations["getLicenseOverview"];
         delete?: never;
@@ -645,6 +669,34 @@ export interface components {
             productId: string;
             disabledServicePlans: string[];
         };
+        /** @description One change a job applied to a user, or refused for it (`outcome: failed` with `error`). */
+        LicenseHistoryEntry: {
+            /** Format: uuid */
+            jobId: string;
+            /**
+             * Format: date-time
+             * @description When the job applied (or refused) the change for this user.
+             */
+            at: string;
+            productId: string;
+            /** @enum {string} */
+            action: "assign" | "revoke";
+            /** @enum {string} */
+            outcome: "assigned" | "updated" | "unchanged" | "revoked" | "not_assigned" | "skipped" | "failed";
+            /** @description For an assign: the service plans the job asked to disable. */
+            disabledServicePlans?: string[];
+            error?: components["schemas"]["ChangeError"];
+        };
+        /** @description One page of a list. */
+        LicenseHistoryPage: {
+            items: components["schemas"]["LicenseHistoryEntry"][];
+            /** @description The page number, from 1. */
+            page: number;
+            pageSize: number;
+            /** @description Items in all pages. */
+            total: number;
+            totalPages: number;
+        };
         /** @description Seats and holders of every subscribed product for a selection of users. */
         LicenseOverview: {
             users: {
@@ -807,6 +859,12 @@ export interface components {
         /** @description The customer's subscriptions. */
         SubscriptionList: {
             items: components["schemas"]["Subscription"][];
+        };
+        /** @description The fields to change; those left out stay as they are. The licenses are not touched. */
+        UpdateUserRequest: {
+            displayName?: string;
+            /** @description ISO 3166-1 alpha-2; null clears it, and the customer's country applies. */
+            usageLocation?: string | null;
         };
         /** @description A customer's user and the licenses it holds. */
         User: {
@@ -1548,6 +1606,12 @@ export interface operations {
                 pageSize?: number;
                 /** @description Matches displayName or userPrincipalName, case-insensitively. */
                 search?: string;
+                /** @description Only users who hold this product. */
+                hasProduct?: string;
+                /** @description Only users who do not hold this product. */
+                lacksProduct?: string;
+                /** @description true: only users who hold any product; false: only users who hold none. */
+                licensed?: "true" | "false";
             };
             header?: never;
             path: {
@@ -1605,6 +1669,18 @@ export interface operations {
              *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well-formed but cannot be carried out. Problem codes:
+             *     - `unknown_product`: a product id is not in the catalog; `productIds` lists them
+             */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2141,6 +2217,248 @@ export interface operations {
             };
         };
     };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+                /** @description The user's id (a UUID). */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserRequest"];
+            };
+        };
+        responses: {
+            /** @description The user as changed. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             *     - `malformed_json`: the body is not valid JSON
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is too large. Problem codes:
+             *     - `payload_too_large`: the body exceeds the route’s size limit
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is not JSON. Problem codes:
+             *     - `unsupported_media_type`: the body is not application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listUserLicenseHistory: {
+        parameters: {
+            query?: {
+                /** @description The page, from 1. */
+                page?: number;
+                /** @description Items per page, at most 500. */
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+                /** @description The user's id (a UUID). */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the history, newest first. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenseHistoryPage"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     putSubscription: {
         parameters: {
             query?: never;
@@ -2522,6 +2840,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `overloaded`: too many large selections of users are being answered at once (each waited a few seconds for room); retry after `Retry-After` seconds
              */
             503: {
                 headers: {

@@ -12,8 +12,12 @@ describe('SelectionBudget', () => {
     const small = await budget.acquire(10);
     expect(budget.usersInFlight).toBe(110);
     const order: string[] = [];
-    const third = budget.acquire(50).then((r) => (order.push('third'), r));
-    const fourth = budget.acquire(30).then((r) => (order.push('fourth'), r));
+    const admitted = (name: string) => (release: () => void) => {
+      order.push(name);
+      return release;
+    };
+    const third = budget.acquire(50).then(admitted('third'));
+    const fourth = budget.acquire(30).then(admitted('fourth'));
     // The queue is full: shed at once.
     await expect(budget.acquire(20)).rejects.toMatchObject({ status: 503, code: 'overloaded' });
     first();
