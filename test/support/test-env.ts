@@ -143,9 +143,13 @@ export async function startTestWorker(
   });
   void worker.run();
   await worker.waitUntilReady();
+  let closed = false;
   return {
     worker,
+    // Idempotent: a test may stop the worker of its system before the system closes.
     close: async () => {
+      if (closed) return;
+      closed = true;
       await worker.close();
       await connection.quit();
     },
