@@ -8,7 +8,7 @@
  *   their first jobs;
  * - 16 MB semi-spaces are as fast for the worker as larger ones and keep the API's peak memory with
  *   a 50,000-user job lower.
- * The `start:*` scripts in package.json pass the same flags.
+ * The `start:*` scripts in package.json and the Dockerfile's entrypoint pass the same flags.
  */
 export const SERVICE_NODE_FLAGS = [
   '--max-old-space-size=256',

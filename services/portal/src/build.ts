@@ -1,17 +1,19 @@
-// Builds the portal's front end (web/) into dist/ when the build is missing or stale. Staleness is
+// Builds the portal's front end (web/) into dist/web/ when the build is missing or stale (the
+// server's compiled JavaScript sits beside it in dist/, so a deploy of dist/ carries both). Staleness is
 // a content hash of the sources, the lockfile and this file, so a checkout or an edit is noticed
 // and an unchanged tree starts at once. Several processes may start at the same time (`pnpm start`
 // and a test): a lock directory makes one build and the others wait for its result.
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 
 export const portalRoot = fileURLToPath(new URL('..', import.meta.url));
 export const webRoot = join(portalRoot, 'web');
-export const distRoot = join(portalRoot, 'dist');
+export const distRoot = join(portalRoot, 'dist', 'web');
 const hashFile = '.build-hash';
 const lockDir = join(portalRoot, '.build-lock');
 const staleLockMs = 5 * 60_000;
@@ -102,6 +104,11 @@ async function precompress(dir: string) {
 /** Builds the front end unless dist/ already holds a build of the current sources. Answers whether it built. */
 export async function ensurePortalBuilt(options: { log?: (message: string) => void } = {}): Promise<boolean> {
   const log = options.log ?? (() => {});
+  // A deployed portal (the production image) holds the built front end and not its sources.
+  if (!existsSync(join(webRoot, 'index.html'))) {
+    if (existsSync(join(distRoot, 'index.html'))) return false;
+    throw new Error(`neither the portal's front-end sources (${webRoot}) nor a build of them (${distRoot})`);
+  }
   const wanted = await sourceHash();
   if ((await builtHash()) === wanted) return false;
   await acquireLock();
@@ -118,6 +125,7 @@ export async function ensurePortalBuilt(options: { log?: (message: string) => vo
     await precompress(out);
     await writeFile(join(out, hashFile), `${wanted}\n`);
     await rm(distRoot, { recursive: true, force: true });
+    await mkdir(dirname(distRoot), { recursive: true });
     await rename(out, distRoot);
     log(`built the portal front end in ${Date.now() - started} ms`);
     return true;
