@@ -218,6 +218,12 @@ run(`partner portal in Chromium (${chromiumPath})`, () => {
     const visio = page.getByRole('group', { name: 'Visio Plan 2' });
     expect(await visio.getByText('0 of 1 available').count()).toBe(1);
     await visio.getByRole('checkbox', { name: 'Visio Plan 2', exact: true }).check();
+    // Saving now is refused (no seat free): the problem is shown in words, nothing is reserved.
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').filter({ hasText: 'Not enough licenses' }).textContent())
+      .toContain('(insufficient_licenses)');
+    await page.getByText('Visio Plan 2: 3 needed, 0 available').waitFor();
     await visio.getByRole('button', { name: 'Buy more Visio Plan 2' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('button', { name: 'Buy 3 seats' }).click();

@@ -151,9 +151,10 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
               customerId={customerId}
               product={product}
               suggested={Math.max(1, needed - product.available)}
-              onBought={(added) =>
-                setBought(`Bought ${added} more ${added === 1 ? 'seat' : 'seats'} of ${product.name}.`)
-              }
+              onBought={(added) => {
+                startJob.reset(); // a refusal for want of seats no longer holds
+                setBought(`Bought ${added} more ${added === 1 ? 'seat' : 'seats'} of ${product.name}.`);
+              }}
             />
           )}
         </div>
