@@ -152,6 +152,11 @@ describe('the OpenAPI document', () => {
     await partner.startJob(customerId, { userIds: [otherUserId], revoke: [SUITE.id] }, { 'idempotency-key': 'k1' });
     await partner.waitForJob(customerId, job.body.id);
     await partner.call('POST', `${jobs}/${job.body.id}/cancel`);
+    await partner.call('POST', `${jobs}/preview`, { userIds: [userId], assign: [{ productId: SUITE.id }] });
+    await partner.call('POST', `${jobs}/preview`, { userIds: [unknownId], assign: [{ productId: SUITE.id }] });
+    await partner.call('POST', `${jobs}/${job.body.id}/retry`);
+    const unfinished = await partner.startJob(customerId, { userIds: [otherUserId], revoke: [SUITE.id] });
+    await partner.call('POST', `${jobs}/${unfinished.body.id}/retry`);
     await partner.call('DELETE', `/v1/customers/${customerId}/users/${unknownId}`);
 
     const doc = (await call(api, 'GET', '/docs/json')).body;
