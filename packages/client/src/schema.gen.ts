@@ -535,10 +535,10 @@ export interface components {
             name: string;
         };
         CreateUserRequest: {
-            /** @description Unique within the customer, case-insensitively. */
+            /** @description name@domain, stored in Unicode NFKC. Unique within the customer regardless of case and Unicode form (full-width or decomposed look-alikes are the same name); invisible characters are refused. */
             userPrincipalName: string;
             displayName: string;
-            /** @description ISO 3166-1 alpha-2; without one, the customer's country applies. */
+            /** @description An assigned ISO 3166-1 alpha-2 code; without one, the customer's country applies. */
             usageLocation?: string | null;
         };
         CreateUsersBatchRequest: {
@@ -798,7 +798,7 @@ export interface components {
             }[];
             /** @description unknown_users: the users that do not exist. */
             userIds?: string[];
-            /** @description duplicate_user_principal_name: the names repeated or taken. */
+            /** @description duplicate_user_principal_name: the names repeated or taken; invisible_characters: the names refused. */
             userPrincipalNames?: string[];
             productId?: string;
             productIds?: string[];
@@ -1835,6 +1835,18 @@ export interface operations {
                 };
             };
             /**
+             * @description The request is well-formed but cannot be carried out. Problem codes:
+             *     - `invisible_characters`: a userPrincipalName contains invisible or format characters (zero-width, bidirectional controls…); `userPrincipalNames` lists them
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
              * @description Too many requests. Problem codes:
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
              *     - `authentication_throttled`: too many failed authentications from this address or with this key prefix (AUTH_FAILURES_PER_MINUTE); every credential is refused for `Retry-After` seconds
@@ -1971,6 +1983,18 @@ export interface operations {
              *     - `unsupported_media_type`: the body is not application/json
              */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well-formed but cannot be carried out. Problem codes:
+             *     - `invisible_characters`: a userPrincipalName contains invisible or format characters (zero-width, bidirectional controls…); `userPrincipalNames` lists them
+             */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

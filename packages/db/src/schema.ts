@@ -1,5 +1,6 @@
 // Drizzle mirror of migrations/*.sql (the SQL files are the source of truth for the database);
 // test/schema-matches-migrations.test.ts holds the two together.
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   customType,
@@ -56,6 +57,8 @@ export const users = pgTable('users', {
   displayName: text('display_name').notNull(),
   usageLocation: text('usage_location'),
   createdAt: ts('created_at').notNull().defaultNow(),
+  /** The name's uniqueness key (Unicode form and case aside), computed by Postgres; see migration 0007. */
+  upnKey: text('upn_key').generatedAlwaysAs(sql`normalize(lower(upper(normalize(user_principal_name, NFKC))), NFKC)`),
 });
 
 export const userLicenses = pgTable(

@@ -46,8 +46,9 @@ function drizzleTables(): Record<string, TableShape> {
       columns[column.name] = {
         type: column.getSQLType(),
         notNull: column.notNull,
-        // An identity column has no default expression in Postgres but is filled like one.
-        hasDefault: column.hasDefault || Boolean(column.generatedIdentity),
+        // An identity column has no default expression in Postgres but is filled like one; a stored
+        // generated column keeps its expression where defaults are kept.
+        hasDefault: column.hasDefault || Boolean(column.generatedIdentity) || Boolean(column.generated),
       };
     }
     const primaryKey = [

@@ -1,9 +1,21 @@
+import countries from 'i18n-iso-countries';
 import { z } from 'zod';
 
 /** Catalog strings: product ids and service-plan ids (contract: ^[A-Za-z0-9_.-]{1,64}$). */
 export const catalogIdSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must match ^[A-Za-z0-9_.-]{1,64}$');
-/** ISO 3166-1 alpha-2, upper case. */
-export const countrySchema = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as "US"');
+/**
+ * The officially assigned ISO 3166-1 alpha-2 codes, from i18n-iso-countries (kept up to date with
+ * the standard). Its user-assigned XK (Kosovo) is left out: the contract says ISO 3166-1.
+ */
+export const ISO_COUNTRY_CODES: ReadonlySet<string> = new Set(
+  Object.keys(countries.getAlpha2Codes()).filter((code) => code !== 'XK'),
+);
+
+/** ISO 3166-1 alpha-2, upper case, assigned. */
+export const countrySchema = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as "US"')
+  .refine((code) => ISO_COUNTRY_CODES.has(code), 'is not an assigned ISO 3166-1 alpha-2 code');
 
 export const servicePlanSchema = z.strictObject({
   id: catalogIdSchema,

@@ -5,3 +5,4 @@ export * from './job-status.ts';
 export * from './service-plans.ts';
 export * from './preview-job.ts';
 export * from './webhooks.ts';
+export * from './user-principal-name.ts';

@@ -36,9 +36,10 @@ export async function insertUsers(db: DbOrTx, customerId: string, input: CreateU
       ${sql.param(input.map((u) => u.usageLocation ?? null))}::text[]) WITH ORDINALITY AS u(upn, display_name, usage_location, n)
     ORDER BY u.n
     RETURNING id, customer_id, user_principal_name, display_name, usage_location`);
-  const byUpn = new Map(rows.map((r) => [r.user_principal_name.toLowerCase(), r]));
+  // Names are stored exactly as given (already NFKC-normalised) and unique within the batch.
+  const byUpn = new Map(rows.map((r) => [r.user_principal_name, r]));
   return input.map((u) => {
-    const r = byUpn.get(u.userPrincipalName.toLowerCase())!;
+    const r = byUpn.get(u.userPrincipalName)!;
     return {
       id: r.id,
       customerId: r.customer_id,
@@ -50,17 +51,16 @@ export async function insertUsers(db: DbOrTx, customerId: string, input: CreateU
   });
 }
 
-/** Which of these user principal names the customer already has (case-insensitively). */
+/**
+ * Which of these user principal names the customer already has under the same key (Unicode form
+ * and case aside); the key is computed by the same expression as the `users.upn_key` column.
+ */
 export async function existingPrincipalNames(db: DbOrTx, customerId: string, names: string[]): Promise<string[]> {
-  const rows = await db
-    .select({ upn: tables.users.userPrincipalName })
-    .from(tables.users)
-    .where(
-      and(
-        eq(tables.users.customerId, customerId),
-        sql`lower(${tables.users.userPrincipalName}) = any(${sql.param(names.map((n) => n.toLowerCase()))}::text[])`,
-      ),
-    );
+  const rows = await db.execute<{ upn: string }>(sql`
+    SELECT user_principal_name AS upn FROM users
+    WHERE customer_id = ${customerId}
+      AND upn_key = ANY (SELECT normalize(lower(upper(normalize(n COLLATE "und-x-icu", NFKC))), NFKC)
+                         FROM unnest(${sql.param(names)}::text[]) AS n)`);
   return rows.map((r) => r.upn);
 }
 

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { getProduct, retryOnConflict, sqlState, type Db } from '@licensing/db';
-import { conflict, notFound } from '@licensing/http';
+import { conflict, notFound, unprocessable } from '@licensing/http';
+import { invisibleCharacters, userPrincipalNameKey } from '@licensing/domain';
 import { partnerOf } from '../auth.ts';
 import { pathId } from '../ids.ts';
 import {
@@ -115,10 +116,22 @@ export function customerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
     );
 
     const createUsers = async (customerId: string, users: CreateUser[]) => {
+      const invisible = users
+        .map((u) => ({ userPrincipalName: u.userPrincipalName, characters: invisibleCharacters(u.userPrincipalName) }))
+        .filter((u) => u.characters.length > 0);
+      if (invisible.length)
+        throw unprocessable(
+          'invisible_characters',
+          `User principal names must not contain invisible or format characters: ${invisible
+            .slice(0, 10)
+            .map((u) => `${JSON.stringify(u.userPrincipalName)} (${u.characters.join(', ')})`)
+            .join('; ')}.`,
+          { userPrincipalNames: invisible.map((u) => u.userPrincipalName) },
+        );
       const seen = new Set<string>();
       const duplicates = users
         .map((u) => u.userPrincipalName)
-        .filter((n) => seen.size === seen.add(n.toLowerCase()).size);
+        .filter((n) => seen.size === seen.add(userPrincipalNameKey(n)).size);
       if (duplicates.length)
         throw conflict('duplicate_user_principal_name', `The request repeats ${duplicates.slice(0, 10).join(', ')}.`, {
           userPrincipalNames: duplicates,
@@ -158,7 +171,10 @@ export function customerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
           },
           response: {
             201: jsonResponse(userSchema, 'The user was created.', { Location: HEADERS.location }),
-            ...problemResponses(JSON_BODY_PROBLEMS, 404, { 409: ['duplicate_user_principal_name'] }),
+            ...problemResponses(JSON_BODY_PROBLEMS, 404, {
+              409: ['duplicate_user_principal_name'],
+              422: ['invisible_characters'],
+            }),
           },
         },
       },
@@ -193,7 +209,10 @@ export function customerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
           },
           response: {
             201: jsonResponse(createdUsersSchema, 'Every user was created.'),
-            ...problemResponses(JSON_BODY_PROBLEMS, 404, { 409: ['duplicate_user_principal_name'] }),
+            ...problemResponses(JSON_BODY_PROBLEMS, 404, {
+              409: ['duplicate_user_principal_name'],
+              422: ['invisible_characters'],
+            }),
           },
         },
       },

@@ -61,6 +61,8 @@ export const PROBLEM_CODES = {
   invalid_idempotency_key: 'the Idempotency-Key header is empty or longer than 255 characters',
   unauthorized: 'the Bearer credential is missing or wrong',
   not_found: 'the resource does not exist or belongs to another partner (a malformed id answers the same)',
+  invisible_characters:
+    'a userPrincipalName contains invisible or format characters (zero-width, bidirectional controls…); `userPrincipalNames` lists them',
   duplicate_user_principal_name:
     'a userPrincipalName is repeated in the request or already taken in the customer; `userPrincipalNames` lists them',
   quantity_below_usage:
@@ -106,10 +108,10 @@ export const problemSchema = z
       .optional()
       .meta({ description: 'validation_error: one entry per invalid field.' }),
     userIds: z.array(z.string()).optional().meta({ description: 'unknown_users: the users that do not exist.' }),
-    userPrincipalNames: z
-      .array(z.string())
-      .optional()
-      .meta({ description: 'duplicate_user_principal_name: the names repeated or taken.' }),
+    userPrincipalNames: z.array(z.string()).optional().meta({
+      description:
+        'duplicate_user_principal_name: the names repeated or taken; invisible_characters: the names refused.',
+    }),
     productId: z.string().optional(),
     productIds: z.array(z.string()).optional(),
     servicePlanIds: z.array(z.string()).optional(),

@@ -1,25 +1,34 @@
 import { z } from 'zod';
-import { catalogIdSchema, countrySchema } from '@licensing/domain';
+import { catalogIdSchema, countrySchema, invisibleCharacters } from '@licensing/domain';
 import { pageQuery, text, uuidSchema } from './common.ts';
 import { idParam } from './openapi.ts';
 import { userSearchSchema } from './user-selection.ts';
 import { changeResultSchema } from './license-jobs.ts';
 
-export const userPrincipalNameSchema = text(256).refine(
-  (s) => /^[^\s@]+@[^\s@]+$/.test(s),
-  'must look like name@domain',
-);
+/**
+ * Stored in Unicode normalisation form NFKC, case as given: "ｊｏｈｎ@x" is stored as "john@x".
+ * Uniqueness goes by a key that also ignores case (see userPrincipalNameKey).
+ */
+export const userPrincipalNameSchema = text(256)
+  .transform((s) => s.normalize('NFKC'))
+  // Invisible characters (some of which count as spaces) are answered by the route: 422 invisible_characters.
+  .refine((s) => /^[^\s@]+@[^\s@]+$/.test(s) || invisibleCharacters(s).length > 0, 'must look like name@domain')
+  .refine((s) => s.length <= 256, 'must be at most 256 characters once normalised');
 
 /** A user's usage location: a country code in any case, stored upper case. */
 export const usageLocationSchema = z.string().trim().toUpperCase().pipe(countrySchema);
 
 export const createUserBody = z
   .strictObject({
-    userPrincipalName: userPrincipalNameSchema.meta({ description: 'Unique within the customer, case-insensitively.' }),
+    userPrincipalName: userPrincipalNameSchema.meta({
+      description:
+        'name@domain, stored in Unicode NFKC. Unique within the customer regardless of case and Unicode form ' +
+        '(full-width or decomposed look-alikes are the same name); invisible characters are refused.',
+    }),
     displayName: text(256),
     usageLocation: usageLocationSchema
       .nullish()
-      .meta({ description: "ISO 3166-1 alpha-2; without one, the customer's country applies." }),
+      .meta({ description: "An assigned ISO 3166-1 alpha-2 code; without one, the customer's country applies." }),
   })
   .meta({ id: 'CreateUserRequest' });
 export type CreateUser = z.infer<typeof createUserBody>;
