@@ -8,6 +8,8 @@ export const PROBE_LOG_LEVEL = 'warn';
 /**
  * /livez: the process is up (no dependency checks). /readyz: every check answers within a second,
  * and the service is not shutting down.
+ * Not @fastify/under-pressure: without load thresholds it is a status route around one check, and
+ * with them a busy but healthy service leaves rotation; this reports each dependency apart.
  */
 export function registerHealthRoutes(
   app: FastifyInstance,

@@ -7,7 +7,11 @@ import { bearerToken, type FailedAuthThrottle, ProblemError, secretsEqual } from
 
 export const DASHBOARD_PATH = '/admin/queues';
 
-/** The operator token as a Bearer token, or as the basic-auth password (so a browser can log in). */
+/**
+ * The operator token as a Bearer token, or as the basic-auth password (so a browser can log in).
+ * Not @fastify/basic-auth: it accepts Basic only and answers with its own errors, not the Bearer
+ * token and the failed-attempt throttle's problem documents.
+ */
 export function isOperatorRequest(request: FastifyRequest, operatorToken: string): boolean {
   const header = request.headers.authorization;
   const bearer = bearerToken(header);

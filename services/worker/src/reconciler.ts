@@ -18,6 +18,8 @@ const PAGE = 5000;
  * It also retries tasks that exhausted their attempts while their item is still pending,
  * finishes jobs whose items are all done but that no worker finalised (a crash between commit and
  * finalisation), and prunes what is past retention.
+ * A timer and a Redis lock, not a BullMQ job scheduler: the reconciler exists for the case where
+ * Redis has lost its data, and a scheduler's repeatable job would be lost with it.
  */
 export class Reconciler {
   private timer: NodeJS.Timeout | undefined;
