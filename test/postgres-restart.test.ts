@@ -1,63 +1,27 @@
 // Postgres restarts in the middle of a job, on a throwaway server of this test's own (initdb +
 // pg_ctl on a free port), so other tests are not disturbed. The API answers 503 while it is away,
 // the worker retries with backoff, and the job completes with exact counts and no leaked seat.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import postgres from 'postgres';
 import { Redis } from 'ioredis';
 import { prepareDatabase } from '@licensing/db';
-import { freePort, spawnService, type ServiceProcess } from './support/processes.ts';
+import { spawnService, type ServiceProcess } from './support/processes.ts';
+import { startThrowawayPostgres, type ThrowawayPostgres } from './support/throwaway-postgres.ts';
 import { SUITE } from './fixtures.ts';
 
-const binDir = (() => {
-  try {
-    return path.dirname(
-      execFileSync('bash', ['-c', 'ls -d /usr/lib/postgresql/*/bin/pg_ctl | sort -V | tail -1']).toString().trim(),
-    );
-  } catch {
-    return '';
-  }
-})();
-const asPostgres = (cmd: string, args: string[]) =>
-  process.getuid?.() === 0
-    ? execFileSync('runuser', ['-u', 'postgres', '--', path.join(binDir, cmd), ...args], { stdio: 'pipe' })
-    : execFileSync(path.join(binDir, cmd), args, { stdio: 'pipe' });
-
-let dataDir: string;
-let port: number;
+let pg: ThrowawayPostgres;
 let url: string;
 let sql: postgres.Sql;
 const services: ServiceProcess[] = [];
 const prefix = `pgrestart-${randomUUID()}`;
 const OPERATOR = 'pg-restart-operator';
-
-const pgCtl = (action: 'start' | 'stop' | 'restart') =>
-  asPostgres('pg_ctl', [
-    '-D',
-    dataDir,
-    '-w',
-    '-m',
-    'fast',
-    '-l',
-    path.join(dataDir, 'log'),
-    '-o',
-    `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1 -c fsync=off`,
-    action,
-  ]);
+const pgCtl = (action: 'start' | 'stop') => pg.primary.pgCtl(action);
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'licensing-pg-'));
-  chmodSync(dataDir, 0o777);
-  if (process.getuid?.() === 0) execFileSync('chown', ['postgres', dataDir]);
-  asPostgres('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
-  port = await freePort();
-  pgCtl('start');
-  url = `postgres://postgres@127.0.0.1:${port}/licensing`;
+  pg = await startThrowawayPostgres();
+  url = pg.primary.url('licensing');
   await prepareDatabase(url);
   sql = postgres(url, { max: 2, onnotice: () => {} });
   const env = {
@@ -82,12 +46,7 @@ afterAll(async () => {
     await s.exited;
   }
   await sql?.end();
-  try {
-    pgCtl('stop');
-  } catch {
-    /* already stopped */
-  }
-  rmSync(dataDir, { recursive: true, force: true });
+  pg?.stop();
   const redis = new Redis(inject('redisUrl'));
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length) await redis.del(...keys);

@@ -8,6 +8,8 @@ export const commonEnv = {
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** A streaming replica for reads that may lag (lists, results); unset: everything on DATABASE_URL. */
+  DATABASE_READ_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   /** `host:port,…` of a Redis Cluster; when set it is used instead of REDIS_URL. */
   REDIS_CLUSTER_NODES: z

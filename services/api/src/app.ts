@@ -35,6 +35,8 @@ import { createWebhookQueue, parseSecretKey, type WebhookTargetPolicy } from '@l
 
 export interface ApiAppDeps {
   db: Db;
+  /** A streaming replica for reads that may lag (DATABASE_READ_URL); the primary when omitted. */
+  readDb?: Db;
   sql: Sql;
   redis: RedisClient;
   queues: LicenseTaskQueues;
@@ -144,11 +146,12 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
   await app.register(async (partnerScope) => {
     partnerScope.addHook('onRequest', requirePartner(deps.db, throttle));
     await partnerScope.register(productRoutes({ db: deps.db }));
-    await partnerScope.register(customerRoutes({ db: deps.db }));
+    await partnerScope.register(customerRoutes({ db: deps.db, readDb: deps.readDb }));
     await partnerScope.register(licenseOverviewRoutes({ db: deps.db, budget: selectionBudget }));
     await partnerScope.register(
       licenseJobRoutes({
         db: deps.db,
+        readDb: deps.readDb,
         enqueuer,
         metrics,
         onDeliveriesRecorded: (refs, log) => enqueueRecorded(webhookQueue, refs, log),

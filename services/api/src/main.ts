@@ -18,11 +18,20 @@ const {
   applicationName: 'api',
   prepare: config.DATABASE_PREPARED_STATEMENTS,
 });
+// The replica's pool, when there is one, is owned here like the primary's.
+const reads = config.DATABASE_READ_URL
+  ? createDb(config.DATABASE_READ_URL, {
+      max: 5,
+      applicationName: 'api-reads',
+      prepare: config.DATABASE_PREPARED_STATEMENTS,
+    })
+  : undefined;
 const redis = createRedisClient({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, 'producer');
 const queues = createLicenseTaskQueues(redis, config.queueLayout, { tracing: config.tracing });
 let shuttingDown = false;
 const app = await buildApiApp({
   db,
+  readDb: reads?.db,
   sql,
   redis,
   queues,
@@ -46,7 +55,7 @@ closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ 
   else app.log.info({ signal }, 'shutting down');
   await app.close(); // stops accepting, lets in-flight requests finish
   await Promise.all(queues.all.map((queue) => queue.close()));
-  await Promise.allSettled([closeDb(), redis.quit(), stopTracing()]);
+  await Promise.allSettled([closeDb(), reads?.close(), redis.quit(), stopTracing()]);
 });
 
 await app.listen({ host: config.HOST, port: config.API_PORT });

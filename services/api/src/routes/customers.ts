@@ -54,8 +54,10 @@ export async function customerInScope(db: Db, request: FastifyRequest, customerI
 
 const isUniqueViolation = (error: unknown) => sqlState(error) === '23505';
 
-export function customerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
+/** `readDb` may be a streaming replica: lists read from it, everything else from the primary. */
+export function customerRoutes(deps: { db: Db; readDb?: Db }): FastifyPluginAsyncZod {
   const { db } = deps;
+  const readDb = deps.readDb ?? db;
   return async (app) => {
     app.post(
       '/v1/customers',
@@ -95,7 +97,7 @@ export function customerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const { items, total } = await listCustomers(db, partnerOf(request).id, request.query);
+        const { items, total } = await listCustomers(readDb, partnerOf(request).id, request.query);
         return paged(items.map(customerJson), request.query, total);
       },
     );
@@ -244,7 +246,7 @@ export function customerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
       async (request) => {
         const customer = await customerInScope(db, request, request.params.customerId);
         await checkFilterProducts(db, request.query);
-        const { items, total } = await listUsers(db, customer.id, request.query);
+        const { items, total } = await listUsers(readDb, customer.id, request.query);
         return paged(items, request.query, total);
       },
     );

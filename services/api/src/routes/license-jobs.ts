@@ -54,6 +54,8 @@ const POLL_AFTER_SECONDS = 1;
 
 export interface LicenseJobDeps {
   db: Db;
+  /** May be a streaming replica: job lists and results read from it (they may lag a little). */
+  readDb?: Db;
   enqueuer: TaskEnqueuer;
   metrics: ApiMetrics;
   /** Hands webhook events recorded by a cancel to the delivery worker. */
@@ -349,8 +351,9 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const customer = await customerInScope(db, request, request.params.customerId);
-        const { items, total } = await listJobRows(db, customer.id, request.query);
-        return paged(await jobsWithProgress(db, items), request.query, total);
+        const reads = deps.readDb ?? db;
+        const { items, total } = await listJobRows(reads, customer.id, request.query);
+        return paged(await jobsWithProgress(reads, items), request.query, total);
       },
     );
 
@@ -490,7 +493,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         const customer = await customerInScope(db, request, request.params.customerId);
         const row = await getJobRow(db, customer.id, pathId(request.params.jobId, 'License job'));
         if (!row) throw notFound('License job');
-        const { items, total } = await listJobResults(db, row.id, request.query);
+        const { items, total } = await listJobResults(deps.readDb ?? db, row.id, request.query);
         return paged(items, request.query, total);
       },
     );
