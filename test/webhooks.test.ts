@@ -1,10 +1,26 @@
 // Webhooks: the partner's endpoint (its URL checks, secret, isolation), the outbox written with the
 // job's finish, and the delivery worker against a real HTTP receiver on 127.0.0.1.
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { isPublicAddress } from '@licensing/webhooks';
-import { buildTestApi, createTestEnv, type TestEnv } from './support/test-env.ts';
-import { PartnerClient } from './support/client.ts';
+import { Webhook } from 'standardwebhooks';
+import { licenseTaskQueues } from '@licensing/queue';
+import { createRedis } from '@licensing/redis';
+import { createJobWithReservations } from '@licensing/api';
+import { createWebhookQueue, isPublicAddress, type WebhookQueue } from '@licensing/webhooks';
+import { createWebhookMetrics, createWebhookWorker, Reconciler } from '@licensing/worker';
+import { createMetricsRegistry } from '@licensing/telemetry';
+import {
+  buildTestApi,
+  buildTestCatalog,
+  createTestEnv,
+  silentLog,
+  startTestWorker,
+  type TestEnv,
+  type TestWorker,
+} from './support/test-env.ts';
+import { PartnerClient, putProduct } from './support/client.ts';
+import { SUITE } from './fixtures.ts';
 
 const LOCAL = { allowPrivateTargets: true, allowHttp: true };
 
@@ -120,5 +136,304 @@ describe('the webhook resource', () => {
     const after = await partner.call('GET', '/v1/webhook/deliveries');
     expect(after.body.items[0]).toMatchObject({ id: ping.body.id, status: 'failed' });
     expect((await other.call('GET', '/v1/webhook')).body.url).toBe('http://127.0.0.1:9/theirs');
+  });
+});
+
+interface Received {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A partner's endpoint on 127.0.0.1: records every request; `answer` decides each status by path. */
+class Receiver {
+  readonly received: Received[] = [];
+  answer: (path: string, count: number) => { status: number; headers?: Record<string, string> } = () => ({
+    status: 204,
+  });
+  private server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const path = req.url ?? '/';
+      this.received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const { status, headers } = this.answer(path, this.received.filter((r) => r.path === path).length);
+      res.writeHead(status, headers).end(status >= 400 ? 'not now' : '');
+    });
+  });
+  port = 0;
+
+  async start() {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as { port: number }).port;
+  }
+  url = (path: string) => `http://127.0.0.1:${this.port}${path}`;
+  at = (path: string) => this.received.filter((r) => r.path === path);
+  close = () => new Promise<void>((resolve) => this.server.close(() => resolve()));
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('delivery', () => {
+  let env: TestEnv;
+  let api: FastifyInstance;
+  let catalog: FastifyInstance;
+  let licenseWorker: TestWorker;
+  let webhookQueue: WebhookQueue;
+  let receiver: Receiver;
+  let reconciler: Reconciler;
+  const webhookWorkers: { close: () => Promise<void> }[] = [];
+  const registry = createMetricsRegistry('worker');
+  let metrics: ReturnType<typeof createWebhookMetrics>;
+
+  async function startWebhookWorker(policy = LOCAL) {
+    const connection = createRedis(env.redisUrl, 'worker');
+    const worker = createWebhookWorker({
+      db: env.db,
+      connection,
+      prefix: env.prefix,
+      queue: webhookQueue,
+      concurrency: 8,
+      partnerConcurrency: 2,
+      policy,
+      secretKey: undefined,
+      retryDelaysMs: [200, 300, 400],
+      log: silentLog,
+      metrics,
+    });
+    void worker.run();
+    await worker.waitUntilReady();
+    const handle = {
+      close: async () => {
+        await worker.close();
+        await worker.closeSender();
+        await connection.quit();
+      },
+    };
+    webhookWorkers.push(handle);
+    return handle;
+  }
+
+  beforeAll(async () => {
+    env = await createTestEnv();
+    receiver = new Receiver();
+    await receiver.start();
+    api = await buildTestApi(env, { webhookPolicy: LOCAL });
+    catalog = await buildTestCatalog(env);
+    await putProduct(catalog, SUITE);
+    webhookQueue = createWebhookQueue(env.redis, env.prefix);
+    metrics = createWebhookMetrics(registry, env.db);
+    licenseWorker = await startTestWorker(env, { webhookQueue });
+    reconciler = new Reconciler({
+      db: env.db,
+      queues: licenseTaskQueues([env.queue]),
+      redis: env.redis,
+      log: silentLog,
+      intervalMs: 500,
+      lockKey: `${env.prefix}:reconciler-lock`,
+      webhookQueue,
+    });
+  });
+  afterAll(async () => {
+    for (const worker of webhookWorkers) await worker.close();
+    await licenseWorker?.close();
+    await webhookQueue?.obliterate({ force: true }).catch(() => undefined);
+    await webhookQueue?.close();
+    await api?.close();
+    await catalog?.close();
+    await receiver?.close();
+    await env?.close();
+  });
+
+  /** A partner with a webhook at `path`, and a customer with users and seats. */
+  async function partnerWithWebhook(path: string) {
+    const partner = await PartnerClient.create(api, `Partner ${path}`);
+    const saved = await partner.call('PUT', '/v1/webhook', { url: receiver.url(path) });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 3);
+    await partner.subscribe(customer, SUITE.id, 3);
+    return { partner, secret: saved.body.secret as string, customer, users };
+  }
+
+  async function deliveryOf(partner: PartnerClient, jobId: string) {
+    const list = await partner.call('GET', '/v1/webhook/deliveries');
+    return list.body.items.find((d: { jobId: string }) => d.jobId === jobId);
+  }
+
+  it('sends a finished job, signed, as GET answers it', async () => {
+    await startWebhookWorker();
+    const { partner, secret, customer, users } = await partnerWithWebhook('/signed');
+    const job = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
+    expect(job.status).toBe(202);
+    const finished = await partner.waitForJob(customer, job.body.id);
+    const [request] = await until('the delivery', () =>
+      receiver.at('/signed').length ? receiver.at('/signed') : undefined,
+    );
+    const event = new Webhook(secret).verify(request!.body, {
+      'webhook-id': String(request!.headers['webhook-id']),
+      'webhook-timestamp': String(request!.headers['webhook-timestamp']),
+      'webhook-signature': String(request!.headers['webhook-signature']),
+    }) as { type: string; timestamp: string; data: unknown };
+    expect(event.type).toBe('license_job.finished');
+    expect(event.data).toEqual(finished);
+    expect(new Date(event.timestamp).getTime()).not.toBeNaN();
+    expect(() =>
+      new Webhook(`whsec_${Buffer.alloc(32, 1).toString('base64')}`).verify(
+        request!.body,
+        request!.headers as Record<string, string>,
+      ),
+    ).toThrow();
+    const delivery = await until('delivered', async () => {
+      const d = await deliveryOf(partner, job.body.id);
+      return d?.status === 'delivered' ? d : undefined;
+    });
+    expect(delivery).toMatchObject({ type: 'license_job.finished', attempts: 1, lastStatusCode: 204, lastError: null });
+    expect(request!.headers['webhook-id']).toBe(delivery.id);
+  });
+
+  it('retries a failing endpoint with the same webhook-id until it answers 2xx', async () => {
+    receiver.answer = (path, count) => ({ status: path === '/flaky' && count <= 2 ? 503 : 200 });
+    const { partner, customer, users } = await partnerWithWebhook('/flaky');
+    const job = await partner.startJob(customer, { userIds: users, revoke: [SUITE.id] });
+    await partner.waitForJob(customer, job.body.id);
+    const delivery = await until('delivered after retries', async () => {
+      const d = await deliveryOf(partner, job.body.id);
+      return d?.status === 'delivered' ? d : undefined;
+    });
+    const requests = receiver.at('/flaky');
+    expect(requests).toHaveLength(3);
+    expect(new Set(requests.map((r) => r.headers['webhook-id']))).toEqual(new Set([delivery.id]));
+    expect(delivery).toMatchObject({ attempts: 3, lastStatusCode: 200 });
+    const attempts = await env.sql`
+      SELECT attempt, status_code, error FROM webhook_delivery_attempts WHERE delivery_id = ${delivery.id} ORDER BY attempt`;
+    expect(attempts.map((a) => [a.attempt, a.status_code])).toEqual([
+      [1, 503],
+      [2, 503],
+      [3, 200],
+    ]);
+    expect(attempts[0]!.error).toMatch(/HTTP 503/);
+  });
+
+  it('delivers an event whose queued task Redis lost: the reconciler queues it again from Postgres', async () => {
+    for (const worker of webhookWorkers.splice(0)) await worker.close();
+    const { partner, secret, customer, users } = await partnerWithWebhook('/lost');
+    const job = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
+    await partner.waitForJob(customer, job.body.id);
+    await until('the event queued', async () => (await webhookQueue.getJobCounts('waiting')).waiting > 0);
+    // Redis loses this queue's keys (only this test's prefix: the Redis is shared).
+    const keys = await env.redis.keys(`${env.prefix}:webhook-deliveries:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    await env.redis.del(...keys);
+    expect((await webhookQueue.getJobCounts('waiting')).waiting).toBe(0);
+    await startWebhookWorker();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(receiver.at('/lost')).toHaveLength(0);
+    expect(await reconciler.reconcileWebhooks()).toBeGreaterThanOrEqual(1);
+    const [request] = await until('the recovered delivery', () =>
+      receiver.at('/lost').length ? receiver.at('/lost') : undefined,
+    );
+    expect(new Webhook(secret).verify(request!.body, request!.headers as Record<string, string>)).toMatchObject({
+      type: 'license_job.finished',
+    });
+  });
+
+  it("records a cancelled job's event in the cancel, and a ping on request", async () => {
+    const { partner, customer, users } = await partnerWithWebhook('/cancel');
+    // A job accepted but never enqueued (as if the API had died before enqueueing): the cancel finishes it.
+    const partnerId = (await env.sql`SELECT partner_id FROM customers WHERE id = ${customer}`)[0]!.partner_id;
+    const { job } = await env.db.transaction((tx) =>
+      createJobWithReservations(tx, {
+        partnerId,
+        customerId: customer,
+        userIds: users,
+        assign: [{ productId: SUITE.id, disabledServicePlans: [] }],
+        revoke: [],
+      }),
+    );
+    const cancelled = await partner.call('POST', `/v1/customers/${customer}/license-jobs/${job.id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    const request = await until('the cancel event', () => receiver.at('/cancel')[0]);
+    expect(JSON.parse(request.body)).toEqual({
+      type: 'license_job.finished',
+      timestamp: expect.any(String),
+      data: cancelled.body,
+    });
+    const ping = await partner.call('POST', '/v1/webhook/test');
+    expect(ping.status).toBe(202);
+    const pinged = await until('the ping', () => receiver.at('/cancel')[1]);
+    expect(JSON.parse(pinged.body)).toMatchObject({ type: 'ping' });
+    expect(pinged.headers['webhook-id']).toBe(ping.body.id);
+  });
+
+  it('follows no redirect: a 3xx is a failed attempt, and the last one fails the delivery', async () => {
+    receiver.answer = (path) =>
+      path === '/moved' ? { status: 302, headers: { location: receiver.url('/elsewhere') } } : { status: 200 };
+    const { partner } = await partnerWithWebhook('/moved');
+    const ping = await partner.call('POST', '/v1/webhook/test');
+    const failed = await until('failed', async () => {
+      const list = await partner.call('GET', '/v1/webhook/deliveries');
+      const d = list.body.items.find((x: { id: string }) => x.id === ping.body.id);
+      return d?.status === 'failed' ? d : undefined;
+    });
+    expect(failed).toMatchObject({ attempts: 4, lastStatusCode: 302, nextAttemptAt: null });
+    expect(failed.lastError).toMatch(/redirect/);
+    expect(receiver.at('/moved')).toHaveLength(4);
+    expect(receiver.at('/elsewhere')).toHaveLength(0);
+
+    // Redelivered: pending again, same id, a fresh schedule.
+    receiver.answer = () => ({ status: 200 });
+    const again = await partner.call('POST', `/v1/webhook/deliveries/${ping.body.id}/redeliver`);
+    expect(again.status).toBe(202);
+    expect(again.body.status).toBe('pending');
+    await until('redelivered', async () => {
+      const list = await partner.call('GET', '/v1/webhook/deliveries');
+      return list.body.items.find((x: { id: string }) => x.id === ping.body.id)?.status === 'delivered';
+    });
+    expect(receiver.at('/moved').at(-1)!.headers['webhook-id']).toBe(ping.body.id);
+  });
+
+  it('checks the target again at delivery: a private address is refused without the flag', async () => {
+    for (const worker of webhookWorkers.splice(0)) await worker.close();
+    await startWebhookWorker({ allowPrivateTargets: false, allowHttp: true });
+    const { partner } = await partnerWithWebhook('/private');
+    const ping = await partner.call('POST', '/v1/webhook/test');
+    const d = await until('an attempt', async () => {
+      const list = await partner.call('GET', '/v1/webhook/deliveries');
+      const x = list.body.items.find((y: { id: string }) => y.id === ping.body.id);
+      return x?.lastError ? x : undefined; // attempts counts an attempt from its start; lastError is written at its end
+    });
+    expect(d.lastError).toMatch(/^refused/);
+    expect(d.lastStatusCode).toBeNull();
+    expect(receiver.at('/private')).toHaveLength(0);
+  });
+
+  it('counts deliveries by outcome and attempts, and exposes the age of the oldest pending one', async () => {
+    const text = await registry.metrics();
+    const value = (line: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(line))
+          ?.split(' ')
+          .at(-1),
+      );
+    expect(value('webhook_deliveries_total{outcome="delivered"')).toBeGreaterThanOrEqual(4);
+    expect(value('webhook_deliveries_total{outcome="failed"')).toBeGreaterThanOrEqual(1);
+    expect(value('webhook_delivery_attempts_total{result="failed"')).toBeGreaterThanOrEqual(6);
+    const [{ oldest }] = await env.sql`
+      SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS oldest FROM webhook_deliveries WHERE status = 'pending'`;
+    const age = value('webhook_oldest_pending_delivery_age_seconds');
+    expect(age).toBeGreaterThanOrEqual(0);
+    expect(age).toBeLessThanOrEqual(oldest + 5);
   });
 });

@@ -18,7 +18,7 @@ import { buildCatalogApp } from '@licensing/catalog';
 import { createLicenseWorker, type LicenseWorker, Reconciler, type WorkerMetrics } from '@licensing/worker';
 import type { Redis } from 'ioredis';
 import type { Product } from '@licensing/domain';
-import type { WebhookTargetPolicy } from '@licensing/webhooks';
+import type { WebhookQueue, WebhookTargetPolicy } from '@licensing/webhooks';
 
 export const OPERATOR_TOKEN = 'test-operator-token';
 
@@ -124,6 +124,7 @@ export async function startTestWorker(
     tracing?: boolean;
     metrics?: WorkerMetrics;
     redisUrl?: string;
+    webhookQueue?: WebhookQueue;
   } = {},
 ): Promise<TestWorker> {
   const connection = createRedis(options.redisUrl ?? env.redisUrl, 'worker');
@@ -140,6 +141,7 @@ export async function startTestWorker(
     tracing: options.tracing,
     onApplied: options.metrics?.onApplied,
     onJobFinished: options.metrics?.onJobFinished,
+    webhookQueue: options.webhookQueue,
   });
   void worker.run();
   await worker.waitUntilReady();

@@ -6,3 +6,11 @@ export { createLicenseWorker, LicenseWorker, type LicenseWorkerOptions } from '.
 export { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';
 export { Reconciler } from './reconciler.ts';
 export { pruneExpired, type RetentionPolicy } from './retention.ts';
+export {
+  createWebhookMetrics,
+  createWebhookWorker,
+  requeueDueDeliveries,
+  webhookBody,
+  type WebhookMetrics,
+  type WebhookWorkerOptions,
+} from './webhook-worker.ts';

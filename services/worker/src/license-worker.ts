@@ -17,6 +17,7 @@ import {
   type LicenseTask,
   type LicenseTaskData,
 } from '@licensing/queue';
+import { enqueueDeliveries, type WebhookQueue } from '@licensing/webhooks';
 import { applyUserChanges, type AppliedItem } from './apply-user-changes.ts';
 import { finalizeJobsIfDone } from './finalize-jobs.ts';
 import { UserTaskBatcher } from './user-task-batcher.ts';
@@ -42,6 +43,8 @@ export interface LicenseWorkerOptions {
   tracing?: boolean;
   /** Must match the producers' (the API's and the reconciler's). */
   fairShare?: FairShareOptions;
+  /** Where the webhook events recorded with a job's finish are handed to the delivery worker. */
+  webhookQueue?: WebhookQueue;
 }
 
 /**
@@ -49,7 +52,7 @@ export interface LicenseWorkerOptions {
  * retried alone so one bad user cannot hold back the others. Returns an error per task or undefined.
  */
 export async function applyTasks(
-  options: Pick<LicenseWorkerOptions, 'db' | 'log' | 'onApplied' | 'onJobFinished'>,
+  options: Pick<LicenseWorkerOptions, 'db' | 'log' | 'onApplied' | 'onJobFinished' | 'webhookQueue'>,
   tasks: LicenseTask[],
 ): Promise<(unknown | undefined)[]> {
   const run = async (batch: LicenseTask[]) => {
@@ -64,6 +67,12 @@ export async function applyTasks(
       options.log.info({ jobId: job.id, status: job.status }, 'license job finished');
       options.onJobFinished?.(job);
     }
+    const deliveries = finished.flatMap((job) => (job.delivery ? [job.delivery] : []));
+    // Recorded with the finish: if Redis does not take them now, the reconciler queues them.
+    if (deliveries.length && options.webhookQueue)
+      await enqueueDeliveries(options.webhookQueue, deliveries).catch((err: unknown) =>
+        options.log.warn({ err }, 'webhook deliveries not enqueued; the reconciler will'),
+      );
   };
   try {
     await run(tasks);

@@ -9,6 +9,8 @@ import { buildWorkerApp } from './app.ts';
 import { loadWorkerConfig } from './config.ts';
 import { createLicenseWorker } from './license-worker.ts';
 import { Reconciler } from './reconciler.ts';
+import { createWebhookMetrics, createWebhookWorker } from './webhook-worker.ts';
+import { createWebhookQueue, parseSecretKey } from '@licensing/webhooks';
 
 const config = loadWorkerConfig();
 const stopTracing = await startTracing('licensing-worker', config.tracing);
@@ -24,12 +26,15 @@ const {
 });
 const redisTarget = { url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES };
 const workerRedis = createRedisClient(redisTarget, 'worker');
+const webhookRedis = createRedisClient(redisTarget, 'worker');
 const redis = createRedisClient(redisTarget, 'producer');
 const queues = createLicenseTaskQueues(redis, config.queueLayout, { tracing: config.tracing });
 let shuttingDown = false;
 const registry = createMetricsRegistry('worker');
 const metrics = createWorkerMetrics(registry);
-registerQueueDepthGauge(registry, Object.fromEntries(queues.all.map((q) => [q.name, q])));
+// Beside the first shard of license tasks (its prefix, so its hash tag on a Redis Cluster).
+const webhookQueue = createWebhookQueue(redis, queues.all[0]!.opts.prefix);
+registerQueueDepthGauge(registry, Object.fromEntries([...queues.all, webhookQueue].map((q) => [q.name, q])));
 
 const app = await buildWorkerApp({
   sql,
@@ -56,6 +61,21 @@ const worker = createLicenseWorker({
   onJobFinished: metrics.onJobFinished,
   onTaskDone: (seconds) => metrics.taskDuration.observe(seconds),
   tracing: config.tracing,
+  webhookQueue,
+});
+// Webhook deliveries: their own queue, connection and concurrency, so that a slow endpoint never
+// takes a license task's slot.
+const webhookWorker = createWebhookWorker({
+  db,
+  connection: webhookRedis,
+  prefix: webhookQueue.opts.prefix!,
+  queue: webhookQueue,
+  concurrency: config.WEBHOOK_CONCURRENCY,
+  partnerConcurrency: config.WEBHOOK_PARTNER_CONCURRENCY,
+  policy: { allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS, allowHttp: !config.production },
+  secretKey: parseSecretKey(config.WEBHOOK_SECRET_KEY),
+  log,
+  metrics: createWebhookMetrics(registry, db),
 });
 const reconciler = new Reconciler({
   db,
@@ -69,9 +89,11 @@ const reconciler = new Reconciler({
     jobRetentionDays: config.JOB_RETENTION_DAYS,
     everyMs: 3_600_000,
   },
+  webhookQueue,
 });
-for (const conn of [redis, workerRedis]) conn.on('error', (err) => log.warn({ err }, 'redis error'));
+for (const conn of [redis, workerRedis, webhookRedis]) conn.on('error', (err) => log.warn({ err }, 'redis error'));
 for (const queue of queues.all) queue.on('error', (err) => log.warn({ err }, 'queue error'));
+webhookQueue.on('error', (err) => log.warn({ err }, 'webhook queue error'));
 await checkRedisEvictionPolicy(redis, log, config.production);
 
 closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ signal, err }) => {
@@ -79,10 +101,12 @@ closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ 
   if (err) log.error({ err }, 'closing after error');
   else log.info({ signal }, 'shutting down: finishing the tasks in hand');
   await reconciler.stop();
-  await worker.close(); // takes no new task, waits for those in hand; their batches commit first
+  // Both take no new task and wait for those in hand; license batches commit first.
+  await Promise.all([worker.close(), webhookWorker.close()]);
+  await webhookWorker.closeSender();
   await app.close();
-  await Promise.all(queues.all.map((queue) => queue.close()));
-  await Promise.allSettled([closeDb(), redis.quit(), workerRedis.quit(), stopTracing()]);
+  await Promise.all([...queues.all, webhookQueue].map((queue) => queue.close()));
+  await Promise.allSettled([closeDb(), redis.quit(), workerRedis.quit(), webhookRedis.quit(), stopTracing()]);
 });
 
 const listening = await listenOnPortOrFree(app, {
@@ -96,6 +120,7 @@ if (listening.fallback)
     'default worker port in use (another worker?); health and metrics on this port',
   );
 void worker.run().catch((err: unknown) => log.error({ err }, 'worker stopped'));
+void webhookWorker.run().catch((err: unknown) => log.error({ err }, 'webhook worker stopped'));
 reconciler.start();
 log.info(
   { concurrency: config.WORKER_CONCURRENCY, batchSize: config.WORKER_BATCH_SIZE },

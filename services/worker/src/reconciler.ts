@@ -5,6 +5,8 @@ import { markTasksEnqueued, type Db } from '@licensing/db';
 import { decodeLicenseTask, enqueueLicenseTasks, type LicenseTaskQueues } from '@licensing/queue';
 import { finalizeJobsIfDone } from './finalize-jobs.ts';
 import { pruneExpired, type RetentionPolicy } from './retention.ts';
+import type { WebhookQueue } from '@licensing/webhooks';
+import { requeueDueDeliveries } from './webhook-worker.ts';
 
 const PAGE = 5000;
 
@@ -44,6 +46,8 @@ export class Reconciler {
       enqueueTimeoutSeconds?: number;
       /** Pruning runs on the same elected tick, at most this often. */
       retention?: RetentionPolicy & { everyMs: number };
+      /** Webhook deliveries due in Postgres are queued here again on every tick (see requeueDueDeliveries). */
+      webhookQueue?: WebhookQueue;
     },
   ) {}
 
@@ -75,12 +79,26 @@ export class Reconciler {
     );
     if (!acquired) return;
     await this.reconcile();
+    await this.reconcileWebhooks();
     const retention = this.deps.retention;
     if (retention && Date.now() - this.lastPruned >= retention.everyMs) {
       this.lastPruned = Date.now();
       const pruned = await pruneExpired(this.deps.db, retention);
-      if (pruned.jobs || pruned.idempotencyKeys) this.deps.log.info(pruned, 'pruned expired jobs and idempotency keys');
+      if (pruned.jobs || pruned.idempotencyKeys || pruned.webhookDeliveries)
+        this.deps.log.info(pruned, 'pruned expired jobs, idempotency keys and webhook deliveries');
     }
+  }
+
+  /**
+   * Queues every webhook delivery that is due: recorded while Redis was away, lost with it, or left
+   * by a worker that died mid-attempt. A delivery whose task is still queued is not added twice (the
+   * task id names the attempt). Public for tests.
+   */
+  async reconcileWebhooks(): Promise<number> {
+    if (!this.deps.webhookQueue) return 0;
+    const queued = await requeueDueDeliveries(this.deps.db, this.deps.webhookQueue);
+    if (queued) this.deps.log.debug({ queued }, 'due webhook deliveries queued');
+    return queued;
   }
 
   /** One pass: how many tasks it re-enqueued and how many jobs it finalised. Public for tests and operators. */

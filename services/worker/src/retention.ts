@@ -17,7 +17,7 @@ const PRUNE_BATCH = 500;
 export async function pruneExpired(
   db: DbOrTx,
   policy: RetentionPolicy,
-): Promise<{ idempotencyKeys: number; jobs: number }> {
+): Promise<{ idempotencyKeys: number; jobs: number; webhookDeliveries: number }> {
   const keys = await db.execute(sql`
     DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => ${policy.idempotencyKeyHours}) RETURNING 1`);
   let jobs = 0;
@@ -37,5 +37,20 @@ export async function pruneExpired(
     jobs += deleted.length;
     if (deleted.length < PRUNE_BATCH) break;
   }
-  return { idempotencyKeys: keys.length, jobs };
+  // Webhook deliveries that are over (delivered or failed) are kept as long as jobs are.
+  let webhookDeliveries = 0;
+  for (;;) {
+    const deleted = await db.execute(sql`
+      WITH gone AS (
+        DELETE FROM webhook_deliveries WHERE id IN (
+          SELECT id FROM webhook_deliveries
+          WHERE status <> 'pending' AND created_at < now() - make_interval(days => ${policy.jobRetentionDays})
+          LIMIT ${PRUNE_BATCH})
+        RETURNING id),
+      attempts AS (DELETE FROM webhook_delivery_attempts WHERE delivery_id IN (SELECT id FROM gone))
+      SELECT 1 FROM gone`);
+    webhookDeliveries += deleted.length;
+    if (deleted.length < PRUNE_BATCH) break;
+  }
+  return { idempotencyKeys: keys.length, jobs, webhookDeliveries };
 }

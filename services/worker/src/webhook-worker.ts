@@ -1,0 +1,210 @@
+// The delivery worker: sends the events of the webhook outbox, one BullMQ task per attempt, on a
+// queue of its own. Postgres holds each delivery's state; Redis only says when to look at it.
+import { DelayedError, Worker } from 'bullmq';
+import { sql } from 'drizzle-orm';
+import type { Cluster, Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { Gauge, Counter, type Registry } from 'prom-client';
+import type { Db } from '@licensing/db';
+import { webhookRetryDelay, WEBHOOK_RETRY_DELAYS_MS } from '@licensing/domain';
+import {
+  enqueueDeliveries,
+  openSecret,
+  WEBHOOK_QUEUE,
+  type WEBHOOK_TASK_NAME,
+  type WebhookQueue,
+  WebhookSender,
+  type WebhookTargetPolicy,
+  type WebhookTaskData,
+} from '@licensing/webhooks';
+
+/**
+ * While an attempt is under way its delivery is due again only this much later: if the worker
+ * dies mid-attempt, the reconciler finds it due afterwards and it is attempted again (at least once).
+ */
+const ATTEMPT_LEASE_SECONDS = 60;
+/** A partner over its share of attempts in flight waits this long before its task is looked at again. */
+const PARTNER_BUSY_DELAY_MS = 1000;
+
+export interface WebhookWorkerOptions {
+  db: Db;
+  /** The worker's own connection (BullMQ duplicates it for blocking reads). */
+  connection: Redis | Cluster;
+  prefix: string;
+  /** Where the next attempt of a failed delivery is queued. */
+  queue: WebhookQueue;
+  concurrency: number;
+  /** Attempts in flight for one partner in this process; more wait (see PARTNER_BUSY_DELAY_MS). */
+  partnerConcurrency: number;
+  policy: WebhookTargetPolicy;
+  secretKey: Buffer | undefined;
+  /** The waits between attempts; the contract's schedule unless a test shortens it. */
+  retryDelaysMs?: readonly number[];
+  timeoutMs?: number;
+  log: Logger;
+  metrics?: WebhookMetrics;
+}
+
+type ClaimedDelivery = {
+  id: string;
+  partner_id: string;
+  type: string;
+  payload: unknown;
+  created_at: Date;
+  attempts: number;
+  round_attempts: number;
+  url: string | null;
+  secret: string | null;
+};
+
+/** The exact body of an event: `{type, timestamp, data}`, the same bytes on every attempt. */
+export function webhookBody(delivery: { type: string; created_at: Date; payload: unknown }): string {
+  return JSON.stringify({ type: delivery.type, timestamp: delivery.created_at.toISOString(), data: delivery.payload });
+}
+
+export function createWebhookWorker(
+  options: WebhookWorkerOptions,
+): Worker<WebhookTaskData, void, typeof WEBHOOK_TASK_NAME> & { closeSender: () => Promise<void> } {
+  const { db, log } = options;
+  const sender = new WebhookSender(options.policy, options.timeoutMs);
+  const delays = options.retryDelaysMs ?? WEBHOOK_RETRY_DELAYS_MS;
+  const inFlight = new Map<string, number>();
+
+  async function attempt(
+    deliveryId: string,
+    expectedAttempts: number,
+    job: { moveToDelayed: (t: number, token?: string) => Promise<void> },
+    token?: string,
+  ) {
+    const [current] = await db.execute<{ partner_id: string }>(sql`
+      SELECT partner_id FROM webhook_deliveries WHERE id = ${deliveryId} AND status = 'pending' AND attempts = ${expectedAttempts}`);
+    if (!current) return; // made already, redelivered, or the delivery is over: nothing to do
+    const partner = current.partner_id;
+    if ((inFlight.get(partner) ?? 0) >= options.partnerConcurrency) {
+      await job.moveToDelayed(Date.now() + PARTNER_BUSY_DELAY_MS, token);
+      throw new DelayedError();
+    }
+    inFlight.set(partner, (inFlight.get(partner) ?? 0) + 1);
+    try {
+      // Claim the attempt: of two tasks for it (a re-enqueue racing the original), one sends.
+      const [claimed] = await db.execute<ClaimedDelivery>(sql`
+        UPDATE webhook_deliveries d
+        SET attempts = attempts + 1, round_attempts = round_attempts + 1, last_attempt_at = now(),
+            next_attempt_at = now() + make_interval(secs => ${ATTEMPT_LEASE_SECONDS})
+        FROM (SELECT ${partner}::uuid AS partner_id) p LEFT JOIN webhooks w ON w.partner_id = p.partner_id
+        WHERE d.id = ${deliveryId} AND d.status = 'pending' AND d.attempts = ${expectedAttempts}
+        RETURNING d.id, d.partner_id, d.type, d.payload, d.created_at, d.attempts, d.round_attempts, w.url, w.secret`);
+      if (!claimed) return;
+      if (!claimed.url || !claimed.secret) {
+        await record(
+          claimed,
+          { delivered: false, statusCode: null, error: 'the webhook was deleted', durationMs: 0 },
+          true,
+        );
+        return;
+      }
+      const result = await sender.send(claimed.url, {
+        id: claimed.id,
+        body: webhookBody({ ...claimed, created_at: new Date(claimed.created_at) }),
+        secret: openSecret(claimed.secret, options.secretKey),
+      });
+      await record(claimed, result, false);
+    } finally {
+      const left = (inFlight.get(partner) ?? 1) - 1;
+      if (left > 0) inFlight.set(partner, left);
+      else inFlight.delete(partner);
+    }
+  }
+
+  /** Records an attempt and what follows it: delivered, failed after the last, or the next one queued. */
+  async function record(
+    claimed: ClaimedDelivery,
+    result: { delivered: boolean; statusCode: number | null; error: string | null; durationMs: number },
+    final: boolean,
+  ) {
+    const delay = result.delivered || final ? undefined : webhookRetryDelay(claimed.round_attempts, delays);
+    const status = result.delivered ? 'delivered' : delay === undefined ? 'failed' : 'pending';
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`
+        INSERT INTO webhook_delivery_attempts (delivery_id, attempt, status_code, error, duration_ms)
+        VALUES (${claimed.id}, ${claimed.attempts}, ${result.statusCode}, ${result.error}, ${result.durationMs})
+        ON CONFLICT DO NOTHING`);
+      await tx.execute(sql`
+        UPDATE webhook_deliveries
+        SET status = ${status}, last_status_code = ${result.statusCode}, last_error = ${result.error},
+            delivered_at = CASE WHEN ${status} = 'delivered' THEN now() ELSE delivered_at END,
+            next_attempt_at = CASE WHEN ${status} = 'pending' THEN now() + make_interval(secs => ${(delay ?? 0) / 1000}) ELSE next_attempt_at END
+        WHERE id = ${claimed.id} AND attempts = ${claimed.attempts}`);
+    });
+    options.metrics?.attempts.inc({ result: result.delivered ? 'delivered' : 'failed' });
+    if (status !== 'pending') options.metrics?.deliveries.inc({ outcome: status });
+    const context = { deliveryId: claimed.id, partnerId: claimed.partner_id, attempt: claimed.attempts };
+    if (status === 'failed')
+      log.warn({ ...context, error: result.error }, 'webhook delivery failed after its last attempt');
+    else if (status === 'pending') {
+      log.info({ ...context, error: result.error, retryInMs: delay }, 'webhook attempt failed; retrying later');
+      // If this is lost, the reconciler queues the delivery once it is due.
+      await enqueueDeliveries(options.queue, [{ id: claimed.id, attempts: claimed.attempts }], delay).catch(
+        (err: unknown) => log.warn({ err, ...context }, 'next webhook attempt not queued; the reconciler will'),
+      );
+    }
+  }
+
+  const worker = new Worker<WebhookTaskData, void, typeof WEBHOOK_TASK_NAME>(
+    WEBHOOK_QUEUE,
+    async (job, token) => attempt(job.data.d, job.data.a, job, token),
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      autorun: false,
+      // An attempt lasts at most the HTTP timeout plus two statements.
+      lockDuration: 30_000,
+      removeOnComplete: { count: 1000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  );
+  worker.on('error', (err) => log.error({ err }, 'webhook worker error'));
+  worker.on('failed', (job, err) =>
+    log.warn({ err, deliveryId: job?.data.d, attempts: job?.attemptsMade }, 'webhook task failed'),
+  );
+  return Object.assign(worker, { closeSender: () => sender.close() });
+}
+
+/** Deliveries due now whose task may be lost (Redis flushed, a worker that died mid-attempt): queued again. */
+export async function requeueDueDeliveries(db: Db, queue: WebhookQueue, limit = 1000): Promise<number> {
+  const due = await db.execute<{ id: string; attempts: number }>(sql`
+    SELECT id, attempts FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= now()
+    ORDER BY next_attempt_at LIMIT ${limit}`);
+  await enqueueDeliveries(queue, due);
+  return due.length;
+}
+
+export function createWebhookMetrics(registry: Registry, db?: Db) {
+  const deliveries = new Counter({
+    name: 'webhook_deliveries_total',
+    help: 'Webhook deliveries ended, by outcome (delivered, or failed after the last attempt)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const attempts = new Counter({
+    name: 'webhook_delivery_attempts_total',
+    help: 'Webhook delivery attempts, by result',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  if (db) {
+    new Gauge({
+      name: 'webhook_oldest_pending_delivery_age_seconds',
+      help: 'Age of the oldest webhook delivery not yet delivered nor failed (0 when none)',
+      registers: [registry],
+      async collect() {
+        const [row] = await db.execute<{ age: number | null }>(sql`
+          SELECT extract(epoch FROM now() - min(created_at))::float8 AS age FROM webhook_deliveries WHERE status = 'pending'`);
+        this.set(row?.age ?? 0);
+      },
+    });
+  }
+  return { deliveries, attempts };
+}
+export type WebhookMetrics = ReturnType<typeof createWebhookMetrics>;
