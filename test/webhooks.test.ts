@@ -7,7 +7,7 @@ import { Webhook } from 'standardwebhooks';
 import { licenseTaskQueues } from '@licensing/queue';
 import { createRedis } from '@licensing/redis';
 import { createJobWithReservations } from '@licensing/api';
-import { createWebhookQueue, isPublicAddress, type WebhookQueue } from '@licensing/webhooks';
+import { createWebhookQueue, isPublicAddress, type WebhookQueue, WebhookSender } from '@licensing/webhooks';
 import { createWebhookMetrics, createWebhookWorker, Reconciler } from '@licensing/worker';
 import { createMetricsRegistry } from '@licensing/telemetry';
 import {
@@ -415,6 +415,24 @@ describe('delivery', () => {
     expect(d.lastError).toMatch(/^refused/);
     expect(d.lastStatusCode).toBeNull();
     expect(receiver.at('/private')).toHaveLength(0);
+  });
+
+  it('checks a host name on connection: localhost is refused without the flag, reached with it', async () => {
+    const message = { id: 'msg_lookup', body: '{}', secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` };
+    const url = `http://localhost:${receiver.port}/lookup`;
+    const strict = new WebhookSender({ allowPrivateTargets: false, allowHttp: true }, 2000);
+    const open = new WebhookSender(LOCAL, 2000);
+    try {
+      const refused = await strict.send(url, message);
+      expect(refused).toMatchObject({ delivered: false, statusCode: null });
+      expect(refused.error).toMatch(/^refused: "localhost" resolves to an address that is not public/);
+      expect(receiver.at('/lookup')).toHaveLength(0);
+      expect(await open.send(url, message)).toMatchObject({ delivered: true });
+      expect(receiver.at('/lookup')).toHaveLength(1);
+    } finally {
+      await strict.close();
+      await open.close();
+    }
   });
 
   it('counts deliveries by outcome and attempts, and exposes the age of the oldest pending one', async () => {

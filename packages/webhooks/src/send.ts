@@ -91,10 +91,8 @@ export class WebhookSender {
       return result(false, status, `HTTP ${status}${answer ? `: ${answer.slice(0, 200)}` : ''}`);
     } catch (error) {
       const err = error as NodeJS.ErrnoException;
-      if (err.code === 'EWEBHOOKTARGET' || err.cause instanceof Error) {
-        const cause = (err.code === 'EWEBHOOKTARGET' ? err : (err.cause as NodeJS.ErrnoException)) ?? err;
-        if (cause.code === 'EWEBHOOKTARGET') return result(false, null, `refused: ${cause.message}`);
-      }
+      const refused = [err, err.cause as NodeJS.ErrnoException | undefined].find((e) => e?.code === 'EWEBHOOKTARGET');
+      if (refused) return result(false, null, `refused: ${refused.message}`);
       if (err.name === 'TimeoutError' || err.name === 'AbortError' || /timeout/i.test(err.code ?? ''))
         return result(false, null, `no answer within ${this.timeoutMs / 1000} s`);
       return result(false, null, `${err.code ?? err.name}: ${err.message}`.slice(0, 500));
