@@ -58,8 +58,9 @@ export function parseUserList(text: string): UserReferences {
   for (const [n, line] of lines.entries()) {
     const value = csvFields(line)[column] ?? '';
     if (UUID.test(value)) ids.add(value.toLowerCase());
-    else if (/^[^\s@]+@[^\s@]+$/.test(value)) principalNames.set(value.toLowerCase(), value);
-    else throw new Error(`entry ${n + 1}: "${value.slice(0, 80)}" is neither a user id nor a user principal name`);
+    else if (/^[^\s@]+@[^\s@]+$/.test(value)) {
+      if (!principalNames.has(value.toLowerCase())) principalNames.set(value.toLowerCase(), value);
+    } else throw new Error(`entry ${n + 1}: "${value.slice(0, 80)}" is neither a user id nor a user principal name`);
   }
   return { ids: [...ids], principalNames: [...principalNames.values()] };
 }
