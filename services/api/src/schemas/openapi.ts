@@ -2,7 +2,7 @@
  * How a route declares itself in the OpenAPI document. The document is served at /docs/json,
  * linted in CI with Redocly's recommended rules (`pnpm openapi:lint`, 0 errors and 0 warnings),
  * and the typed client in packages/client is generated from it (`pnpm client:generate`; re-run it
- * after changing a route and commit packages/client/src/schema.gen.ts, a test fails otherwise).
+ * after changing a route and commit packages/client/src/schema.gen.ts: `pnpm lint` fails otherwise).
  *
  * Every route's `schema` has:
  * - `operationId`: camelCase verb and noun (`createLicenseJob`, `listUsers`), unique; it is what
