@@ -435,6 +435,24 @@ describe('delivery', () => {
     }
   });
 
+  it('can queue an attempt again after a task for it ended without sending (finished tasks free their ids)', async () => {
+    for (const worker of webhookWorkers.splice(0)) await worker.close();
+    const { partner } = await partnerWithWebhook('/freed');
+    const ping = await partner.call('POST', '/v1/webhook/test');
+    // Deleted before any worker took the ping: the delivery fails, and its queued task later finds nothing to send.
+    expect((await partner.call('DELETE', '/v1/webhook')).status).toBe(204);
+    await startWebhookWorker();
+    await until('the task to end', async () => {
+      const counts = await webhookQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return Object.values(counts).every((n) => n === 0);
+    });
+    expect(receiver.at('/freed')).toHaveLength(0);
+    await partner.call('PUT', '/v1/webhook', { url: receiver.url('/freed') });
+    expect((await partner.call('POST', `/v1/webhook/deliveries/${ping.body.id}/redeliver`)).status).toBe(202);
+    const request = await until('the redelivery', () => receiver.at('/freed')[0]);
+    expect(request.headers['webhook-id']).toBe(ping.body.id);
+  });
+
   it('counts deliveries by outcome and attempts, and exposes the age of the oldest pending one', async () => {
     const text = await registry.metrics();
     const value = (line: string) =>

@@ -15,6 +15,13 @@ export interface WebhookTaskData {
   a: number;
 }
 
+/**
+ * A finished task is removed at once, completed or failed: the delivery's record is in Postgres, and
+ * a retained task would keep its id taken, so the reconciler could not queue that attempt again.
+ * (Objects, not `true`: BullMQ 6.7's finishing script cannot read a worker-level boolean.)
+ */
+export const webhookTaskRetention = { removeOnComplete: { count: 0 }, removeOnFail: { count: 0 } } as const;
+
 export type WebhookQueue = Queue<WebhookTaskData, void, typeof WEBHOOK_TASK_NAME>;
 
 export function createWebhookQueue(connection: QueueOptions['connection'], prefix?: string): WebhookQueue {
@@ -22,13 +29,9 @@ export function createWebhookQueue(connection: QueueOptions['connection'], prefi
     connection,
     prefix,
     // Retries are the delivery's own schedule (kept in Postgres); BullMQ's only cover a worker that
-    // could not reach Postgres to record the attempt.
-    defaultJobOptions: {
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 1000 },
-      removeOnComplete: { count: 1000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    },
+    // could not reach Postgres to record the attempt. Finished tasks are removed at once (see
+    // webhookTaskRetention).
+    defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, ...webhookTaskRetention },
   });
 }
 

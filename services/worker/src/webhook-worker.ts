@@ -16,6 +16,7 @@ import {
   WebhookSender,
   type WebhookTargetPolicy,
   type WebhookTaskData,
+  webhookTaskRetention,
 } from '@licensing/webhooks';
 
 /**
@@ -160,8 +161,7 @@ export function createWebhookWorker(
       autorun: false,
       // An attempt lasts at most the HTTP timeout plus two statements.
       lockDuration: 30_000,
-      removeOnComplete: { count: 1000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
+      ...webhookTaskRetention,
     },
   );
   worker.on('error', (err) => log.error({ err }, 'webhook worker error'));
