@@ -1,7 +1,7 @@
 // Issue 13 (2): concurrent license overviews of large selections must not take the API down. A real
 // API process, run with the node flags of `pnpm start:api` (a 256 MB old space), gets 16 concurrent
 // overviews of 20,000 users who hold 9 products each; it answers each 200 or 503 with Retry-After,
-// and stays up.
+// and stays up. Previews, which read every selected user's licenses, share the same budget.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Product } from '@licensing/domain';
@@ -68,18 +68,27 @@ afterAll(async () => {
 });
 
 describe('heavy license overviews', () => {
-  it('answers 16 concurrent overviews of 20,000 users each with 200 or 503 + Retry-After, and stays up', async () => {
+  it('answers 16 concurrent overviews and previews of 20,000 users each with 200 or 503 + Retry-After, and stays up', async () => {
     const base = `http://127.0.0.1:${service!.port}`;
-    const overview = async (body: unknown) => {
-      const res = await fetch(`${base}/v1/customers/${customer}/license-overview`, {
+    const post = async (path: string, body: unknown) => {
+      const res = await fetch(`${base}/v1/customers/${customer}/${path}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${partner.apiKey}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-      return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as any };
+      return { path, status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as any };
     };
+    const overview = (body: unknown) => post('license-overview', body);
+    const revokeAll = { revoke: [PRODUCTS[0]!.id] };
     const answers = await Promise.all(
-      Array.from({ length: CONCURRENT }, (_, i) => overview(i % 2 ? { userIds } : { userFilter: {} })),
+      Array.from({ length: CONCURRENT }, (_, i) =>
+        [
+          () => overview({ userIds }),
+          () => overview({ userFilter: {} }),
+          () => overview({ userIds }),
+          () => post('license-jobs/preview', { userFilter: {}, ...revokeAll }),
+        ][i % 4]!(),
+      ),
     );
     expect(service!.child.exitCode, service!.output()).toBeNull();
     expect(service!.child.signalCode, service!.output()).toBeNull();
@@ -88,6 +97,8 @@ describe('heavy license overviews', () => {
       if (a.status === 503) {
         expect(Number(a.retryAfter)).toBeGreaterThan(0);
         expect(a.body).toMatchObject({ status: 503, code: 'overloaded' });
+      } else if (a.path === 'license-jobs/preview') {
+        expect(a.body).toMatchObject({ userCount: USERS, outcomes: { revoked: USERS } });
       } else {
         expect(a.body.users).toHaveLength(USERS);
         for (const p of a.body.products) {

@@ -293,7 +293,7 @@ export interface paths {
         put?: never;
         /**
          * Dry run of a job: predicted seats, outcomes and failures; reserves and changes nothing
-         * @description Takes the body of a job and answers what that job would do now, by the rules the worker applies, on the state at the time of the request. `seats` tells whether the job would get its seats (`shortfall` above 0: it would be refused with 409 `insufficient_licenses`); users are evaluated in user-list order against the seats free now. Answers the same 4xx problems as creating the job.
+         * @description Takes the body of a job and answers what that job would do now, by the rules the worker applies, on the state at the time of the request. `seats` tells whether the job would get its seats (`shortfall` above 0: it would be refused with 409 `insufficient_licenses`); users are evaluated in user-list order against the seats free now. Answers the same 4xx problems as creating the job. Previews share the license overview's budget of selected users: when it is full, 503 `overloaded` after up to 5 s.
          */
         post: operations["previewLicenseJob"];
         delete?: never;
@@ -3299,6 +3299,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `overloaded`: too many large selections of users are being answered at once (each waited a few seconds for room); retry after `Retry-After` seconds
              */
             503: {
                 headers: {

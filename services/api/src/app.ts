@@ -152,6 +152,7 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
       licenseJobRoutes({
         db: deps.db,
         readDb: deps.readDb,
+        budget: selectionBudget,
         enqueuer,
         metrics,
         onDeliveriesRecorded: (refs, log) => enqueueRecorded(webhookQueue, refs, log),

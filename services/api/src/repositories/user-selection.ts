@@ -91,3 +91,19 @@ export async function resolveUserSelection(
     );
   return rows.map((r) => r.id);
 }
+
+/**
+ * How many users a selection names, for sizing work before it is done (see SelectionBudget): the
+ * distinct ids given, or the users the filter matches now, counted up to one past the limit. Not a
+ * resolution: the request still resolves its selection once, where its answer is decided.
+ */
+export async function selectionSize(db: DbOrTx, customerId: string, selection: UserSelection): Promise<number> {
+  if (selection.userFilter === undefined) return new Set(selection.userIds.map((id) => id.toLowerCase())).size;
+  await checkFilterProducts(db, selection.userFilter);
+  const [row] = (await db.execute<{ n: number }>(sql`
+    SELECT count(*)::int AS n FROM (
+      SELECT 1 FROM users WHERE ${userFilterCondition(customerId, selection.userFilter)} LIMIT ${MAX_SELECTED_USERS + 1}) s`)) as unknown as [
+    { n: number },
+  ];
+  return row.n;
+}

@@ -44,8 +44,9 @@ import {
   resultsQuery,
   type CreateLicenseJob,
 } from '../schemas/license-jobs.ts';
-import { selectionOf } from '../schemas/user-selection.ts';
-import { resolveUserSelection } from '../repositories/user-selection.ts';
+import { selectionOf, type UserSelection } from '../schemas/user-selection.ts';
+import { resolveUserSelection, selectionSize } from '../repositories/user-selection.ts';
+import type { SelectionBudget } from '../selection-budget.ts';
 import type { TaskEnqueuer } from '../enqueue.ts';
 import type { ApiMetrics } from '../metrics.ts';
 
@@ -60,6 +61,8 @@ export interface LicenseJobDeps {
   metrics: ApiMetrics;
   /** Hands webhook events recorded by a cancel to the delivery worker. */
   onDeliveriesRecorded?: (refs: DeliveryRef[], log: FastifyBaseLogger) => Promise<void>;
+  /** Bounds the users that previews (which read every selected user's licenses) hold at once. */
+  budget: SelectionBudget;
 }
 
 /**
@@ -269,7 +272,8 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             'Takes the body of a job and answers what that job would do now, by the rules the worker applies, ' +
             'on the state at the time of the request. `seats` tells whether the job would get its seats ' +
             '(`shortfall` above 0: it would be refused with 409 `insufficient_licenses`); users are evaluated in ' +
-            'user-list order against the seats free now. Answers the same 4xx problems as creating the job.',
+            'user-list order against the seats free now. Answers the same 4xx problems as creating the job. Previews ' +
+            "share the license overview's budget of selected users: when it is full, 503 `overloaded` after up to 5 s.",
           params: customerParams,
           body: createLicenseJobBody,
           response: {
@@ -284,6 +288,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
                 'too_many_users',
                 'no_matching_users',
               ],
+              503: ['overloaded'],
             }),
           },
         },
@@ -293,44 +298,55 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         const selection = selectionOf(request.body);
         const changes = await validateProducts(db, request.body);
         const assigned = changes.assign.map((a) => a.productId);
-        const { userIds, state } = await db.transaction(
-          async (tx) => {
-            const userIds = await resolveUserSelection(tx, customer.id, selection);
-            if (userIds.length === 0)
-              throw unprocessable('no_matching_users', 'No user of the customer matches the filter.');
-            return { userIds, state: await readPreviewState(tx, customer.id, userIds, assigned) };
-          },
-          { isolationLevel: 'repeatable read', accessMode: 'read only' },
-        );
-        // The same refusals, in the same order, as creating the job.
-        const unsubscribed = assigned.filter((p) => !state.available.has(p));
-        if (unsubscribed.length) {
-          throw unprocessable(
-            'no_subscription',
-            `The customer has no subscription to ${unsubscribed.map((p) => `"${p}"`).join(', ')}.`,
-            { productIds: unsubscribed },
-          );
+        // Room for the selection is taken before the transaction, so no connection waits for it.
+        const release = await deps.budget.acquire(await selectionSize(db, customer.id, selection));
+        try {
+          return await previewSelection(customer, selection, changes, assigned);
+        } finally {
+          release();
         }
-        if (state.users.length !== userIds.length) {
-          const found = new Set(state.users.map((u) => u.id));
-          const unknown = userIds.filter((id) => !found.has(id));
-          throw unprocessable(
-            'unknown_users',
-            `${unknown.length} of the selected users do not exist in this customer.`,
-            {
-              userIds: unknown,
-            },
-          );
-        }
-        return previewJob({
-          catalog: state.catalog,
-          customerCountry: customer.country,
-          users: state.users,
-          changes,
-          available: state.available,
-        });
       },
     );
+
+    async function previewSelection(
+      customer: { id: string; country: string },
+      selection: UserSelection,
+      changes: Awaited<ReturnType<typeof validateProducts>>,
+      assigned: string[],
+    ) {
+      const { userIds, state } = await db.transaction(
+        async (tx) => {
+          const userIds = await resolveUserSelection(tx, customer.id, selection);
+          if (userIds.length === 0)
+            throw unprocessable('no_matching_users', 'No user of the customer matches the filter.');
+          return { userIds, state: await readPreviewState(tx, customer.id, userIds, assigned) };
+        },
+        { isolationLevel: 'repeatable read', accessMode: 'read only' },
+      );
+      // The same refusals, in the same order, as creating the job.
+      const unsubscribed = assigned.filter((p) => !state.available.has(p));
+      if (unsubscribed.length) {
+        throw unprocessable(
+          'no_subscription',
+          `The customer has no subscription to ${unsubscribed.map((p) => `"${p}"`).join(', ')}.`,
+          { productIds: unsubscribed },
+        );
+      }
+      if (state.users.length !== userIds.length) {
+        const found = new Set(state.users.map((u) => u.id));
+        const unknown = userIds.filter((id) => !found.has(id));
+        throw unprocessable('unknown_users', `${unknown.length} of the selected users do not exist in this customer.`, {
+          userIds: unknown,
+        });
+      }
+      return previewJob({
+        catalog: state.catalog,
+        customerCountry: customer.country,
+        users: state.users,
+        changes,
+        available: state.available,
+      });
+    }
 
     app.get(
       '/v1/customers/:customerId/license-jobs',
