@@ -4,8 +4,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { listSubscriptions } from '@licensing/api';
+import { applyUserChanges } from '@licensing/worker';
 import { startTestSystem, type TestEnv, type TestSystem } from './support/test-env.ts';
-import { expectSeatInvariant, PartnerClient } from './support/client.ts';
+import { expectSeatInvariant, PartnerClient, putProduct } from './support/client.ts';
 import { SUITE, SUITE_BASIC, TEST_PRODUCTS } from './fixtures.ts';
 
 let system: TestSystem;
@@ -157,5 +158,153 @@ describe('seat reads cost in proportion to products, not to items waiting', () =
     const jobs = (await partner.call('GET', `/v1/customers/${customer}/license-jobs?pageSize=10`)).body.items;
     for (const job of jobs) await partner.waitForJob(customer, job.id);
     expect((await partner.subscriptions(customer))[SUITE_BASIC.id]).toMatchObject({ assigned: 3, reserved: 0 });
+  });
+});
+
+describe('deleting a user', () => {
+  it('frees at once the seats its pending jobs reserved, and ends its pending users failed with UserNotFound', async () => {
+    const customer = await partner.customer();
+    const [a, b, c, d] = await partner.users(customer, 4);
+    await partner.subscribe(customer, SUITE.id, 4);
+    await env.queue.pause();
+    const first = await partner.startJob(customer, { userIds: [a, b], assign: [{ productId: SUITE.id }] });
+    const only = await partner.startJob(customer, { userIds: [a], revoke: [SUITE_BASIC.id] });
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ reserved: 2, available: 2 });
+
+    expect((await partner.call('DELETE', `/v1/customers/${customer}/users/${a}`)).status).toBe(204);
+    await expectSeatInvariant(env.sql);
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 0, reserved: 1, available: 3 });
+    const reported = (await partner.call('GET', `/v1/customers/${customer}/license-jobs/${first.body.id}`)).body;
+    expect(reported).toMatchObject({
+      progress: { total: 2, pending: 1, succeeded: 0, failed: 1 },
+      errorsByCode: { UserNotFound: 1 },
+    });
+    expect(await partner.results(customer, first.body.id, 'failed')).toMatchObject([
+      {
+        userId: a,
+        status: 'failed',
+        changes: [{ productId: SUITE.id, outcome: 'failed', error: { code: 'UserNotFound' } }],
+      },
+    ]);
+    // A job whose only pending user that was is finished at once.
+    expect((await partner.call('GET', `/v1/customers/${customer}/license-jobs/${only.body.id}`)).body).toMatchObject({
+      status: 'failed',
+      progress: { total: 1, pending: 0, failed: 1 },
+      errorsByCode: { UserNotFound: 1 },
+    });
+
+    // The freed seat is available to the next job at once: b (still pending in the first job), c and d.
+    const next = await partner.startJob(customer, { userIds: [b, c, d], assign: [{ productId: SUITE.id }] });
+    expect(next.status).toBe(202);
+    await expectSeatInvariant(env.sql);
+    await env.queue.resume();
+    expect(await partner.waitForJob(customer, first.body.id)).toMatchObject({
+      status: 'completed_with_errors',
+      progress: { succeeded: 1, failed: 1 },
+    });
+    expect(await partner.waitForJob(customer, next.body.id)).toMatchObject({ status: 'completed' });
+    expect(await holders(customer, SUITE.id)).toBe(3);
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 3, reserved: 0, available: 1 });
+  });
+});
+
+describe('cancel racing the end of a job', () => {
+  it('a job whose users were all applied, not yet finished by the worker, is completed: cancel answers 409 job_finished', async () => {
+    const customer = await partner.customer();
+    const [user] = await partner.users(customer, 1);
+    await partner.subscribe(customer, SUITE.id, 1);
+    await env.queue.pause();
+    const job = await partner.startJob(customer, { userIds: [user], assign: [{ productId: SUITE.id }] });
+    // The worker's batch has committed; its finishing of the job has not run yet.
+    expect(await applyUserChanges(env.db, [{ userId: user! }])).toMatchObject([{ status: 'succeeded' }]);
+
+    const cancel = await partner.call('POST', `/v1/customers/${customer}/license-jobs/${job.body.id}/cancel`);
+    expect(cancel.status).toBe(409);
+    expect(cancel.body.code).toBe('job_finished');
+    expect((await partner.call('GET', `/v1/customers/${customer}/license-jobs/${job.body.id}`)).body).toMatchObject({
+      status: 'completed',
+      progress: { total: 1, pending: 0, succeeded: 1, failed: 0, cancelled: 0 },
+    });
+    expect(await holders(customer, SUITE.id)).toBe(1);
+    await expectSeatInvariant(env.sql);
+  });
+
+  it('one-user jobs cancelled 0-25 ms after their POST: a 200 is a cancelled user, never an applied one', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 60);
+    await partner.subscribe(customer, SUITE.id, 60);
+    const outcomes = await Promise.all(
+      users.map(async (user, i) => {
+        const job = await partner.startJob(customer, { userIds: [user], assign: [{ productId: SUITE.id }] });
+        await new Promise((r) => setTimeout(r, (i * 7) % 26));
+        const cancel = await partner.call('POST', `/v1/customers/${customer}/license-jobs/${job.body.id}/cancel`);
+        return { user, jobId: job.body.id as string, cancel };
+      }),
+    );
+    for (const { jobId, cancel } of outcomes) {
+      const job = await partner.waitForJob(customer, jobId);
+      if (cancel.status === 200) {
+        expect(cancel.body).toMatchObject({ status: 'cancelled', progress: { succeeded: 0, cancelled: 1 } });
+        expect(job).toMatchObject({ status: 'cancelled', progress: { succeeded: 0, cancelled: 1 } });
+      } else {
+        expect(cancel.status).toBe(409);
+        expect(job).toMatchObject({ status: 'completed', progress: { succeeded: 1, cancelled: 0 } });
+      }
+    }
+    const applied = outcomes.filter((o) => o.cancel.status === 409).length;
+    expect(await holders(customer, SUITE.id)).toBe(applied);
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: applied, reserved: 0 });
+  });
+});
+
+describe('a catalog change after a job was accepted', () => {
+  const product = {
+    id: 'CHANGING',
+    name: 'Changing product',
+    servicePlans: [
+      { id: 'P1', name: 'Plan 1' },
+      { id: 'P2', name: 'Plan 2' },
+    ],
+  };
+
+  it('applies the catalog as it is when it applies: a disabled plan the product no longer has is not written', async () => {
+    await putProduct(catalog, product);
+    const customer = await partner.customer('Catalog Co', 'US');
+    const [user] = await partner.users(customer, 1);
+    await partner.subscribe(customer, product.id, 1);
+    await env.queue.pause();
+    const job = await partner.startJob(customer, {
+      userIds: [user],
+      assign: [{ productId: product.id, disabledServicePlans: ['P2'] }],
+    });
+    expect(job.status).toBe(202);
+    await putProduct(catalog, { ...product, servicePlans: [{ id: 'P1', name: 'Plan 1' }] });
+    await env.queue.resume();
+
+    expect(await partner.waitForJob(customer, job.body.id)).toMatchObject({ status: 'completed' });
+    const res = await partner.call('GET', `/v1/customers/${customer}/users/${user}`);
+    expect(res.body.licenses).toEqual([{ productId: product.id, disabledServicePlans: [] }]);
+  });
+
+  it('a user whose change the product no longer allows fails with the rule it breaks, and its seat is released', async () => {
+    await putProduct(catalog, product);
+    const customer = await partner.customer('Catalog Co', 'US');
+    const [user] = await partner.users(customer, 1);
+    await partner.subscribe(customer, product.id, 1);
+    await env.queue.pause();
+    const job = await partner.startJob(customer, { userIds: [user], assign: [{ productId: product.id }] });
+    await putProduct(catalog, { ...product, unavailableIn: ['US'] });
+    await env.queue.resume();
+
+    expect(await partner.waitForJob(customer, job.body.id)).toMatchObject({
+      status: 'failed',
+      errorsByCode: { ProhibitedInUsageLocationViolation: 1 },
+    });
+    expect((await partner.subscriptions(customer))[product.id]).toMatchObject({
+      assigned: 0,
+      reserved: 0,
+      available: 1,
+    });
+    await putProduct(catalog, product);
   });
 });

@@ -5,7 +5,8 @@
 //
 //   BENCH_USERS (20000)  BENCH_JOBS (5)  BENCH_READS (20)
 //   BENCH_DATABASE_SERVER (postgres://postgres@127.0.0.1:5432/postgres)  BENCH_REDIS_URL (redis://127.0.0.1:6379)
-// Prints the median and the slowest read with no job waiting, then with BENCH_JOBS jobs of BENCH_USERS users.
+// Prints the median and the slowest read with no job waiting, then with BENCH_JOBS jobs of BENCH_USERS users
+// waiting (right after accepting them, and again after ANALYZE).
 import postgres from 'postgres';
 import { createDb, prepareDatabase } from '@licensing/db';
 import { buildApiApp, createJobWithReservations } from '@licensing/api';
@@ -88,8 +89,10 @@ try {
       }),
     );
   }
-  await sql`ANALYZE`;
+  // Right after the jobs, with the statistics as autovacuum left them, then once they are fresh.
   const queued = await measure();
+  await sql`ANALYZE`;
+  const analyzed = await measure();
   console.log(
     JSON.stringify({
       users: N,
@@ -98,6 +101,7 @@ try {
       reads: READS,
       noJobWaiting: idle,
       jobsWaiting: queued,
+      jobsWaitingAfterAnalyze: analyzed,
     }),
   );
 } finally {

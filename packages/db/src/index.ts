@@ -3,6 +3,7 @@ export * from './migrate.ts';
 export * from './catalog-reads.ts';
 export * from './job-summaries.ts';
 export * from './reserved-seats.ts';
+export * from './finalize-jobs.ts';
 export * as tables from './schema.ts';
 export type { JobSummary } from './schema.ts';
 export * from './prepared.ts';

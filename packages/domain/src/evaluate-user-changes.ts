@@ -49,6 +49,19 @@ function planViolation(
 }
 
 /**
+ * The disabled plans to write for a product: the catalog as it is now decides, not as it was when
+ * the job was accepted, so a plan the product no longer has is dropped (a license never names a
+ * plan its product does not have). A product missing from the catalog keeps the list as asked.
+ */
+function plansOfCatalog(catalog: Catalog, productId: string, disabled: readonly string[] | undefined): string[] {
+  const plans = normalizePlans(disabled);
+  const product = catalog.get(productId);
+  if (!product) return plans;
+  const known = new Set(product.servicePlans.map((p) => p.id));
+  return plans.filter((p) => known.has(p));
+}
+
+/**
  * The rules for one user and one job, evaluated against the user's licenses as they would be
  * after the job (revokes first, then assigns). All or nothing: one failing change fails the user,
  * the others are skipped. Seats are the last check, so a user failing for another reason never
@@ -78,7 +91,7 @@ export const evaluateUserChanges: EvaluateUserChanges = ({ catalog, user, change
   for (const l of user.licenses) if (!revoked.has(l.productId)) after.set(l.productId, l);
   const assignOutcome = new Map<string, 'assigned' | 'updated' | 'unchanged'>();
   for (const a of changes.assign) {
-    const plans = normalizePlans(a.disabledServicePlans);
+    const plans = plansOfCatalog(catalog, a.productId, a.disabledServicePlans);
     const held = before.get(a.productId);
     assignOutcome.set(
       a.productId,

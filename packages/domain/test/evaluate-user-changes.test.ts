@@ -343,11 +343,11 @@ describe('evaluateUserChanges: interpretations and edge cases', () => {
       ['assign E3: failed (DependencyViolation)'],
     ],
     [
-      'normalises ["b","a","a"] to ["a","b"]',
-      [lic('E5', ['a', 'b'])],
-      changes([['E5', ['b', 'a', 'a']]]),
+      'normalises ["PLANNER","FORMS","FORMS"] to ["FORMS","PLANNER"]',
+      [lic('E3', ['FORMS', 'PLANNER'])],
+      changes([['E3', ['PLANNER', 'FORMS', 'FORMS']]]),
       {},
-      ['assign E5: unchanged'],
+      ['assign E3: unchanged'],
     ],
     ['ignores plan ids the product does not have', [], changes([['E3', ['NOPE']]]), {}, ['assign E3: assigned']],
     [
@@ -409,6 +409,16 @@ describe('evaluateUserChanges: interpretations and edge cases', () => {
     expect(message([], changes([['E3', ['SPO']]]))).toMatch(/"FORMS".*"E3".*"SPO"/);
     expect(message([lic('E3'), lic('PHONE')], changes([], ['E3']))).toMatch(/"PHONE".*"E3"/);
     expect(message([], changes(['E5']), { seats: false })).toMatch(/"E5"/);
+  });
+
+  it('writes only the disabled plans the product has now: a plan removed since the job was accepted is dropped', () => {
+    // The job disabled FORMS and a plan E3 no longer has; the catalog at apply time decides.
+    const assigned = run([], changes([['E3', ['FORMS', 'GONE']]]));
+    expect(assigned.summary).toEqual(['assign E3: assigned']);
+    expect(assigned.result.licenses).toEqual([lic('E3', ['FORMS'])]);
+    // Held with FORMS disabled: asking for FORMS and a removed plan changes nothing.
+    const same = run([lic('E3', ['FORMS'])], changes([['E3', ['FORMS', 'GONE']]]));
+    expect(same.summary).toEqual(['assign E3: unchanged']);
   });
 
   it('keeps positions on success: updated in place, kept in order, new ones last', () => {

@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Db } from '@licensing/db';
+import { finalizeJobsIfDone, type Db } from '@licensing/db';
 import {
   DEFAULT_FAIR_SHARE,
   decodeLicenseTask,
@@ -19,7 +19,7 @@ import {
 } from '@licensing/queue';
 import { enqueueDeliveries, type WebhookQueue } from '@licensing/webhooks';
 import { applyUserChanges, type AppliedItem } from './apply-user-changes.ts';
-import { finalizeJobsIfDone } from './finalize-jobs.ts';
+
 import { UserTaskBatcher } from './user-task-batcher.ts';
 
 export interface LicenseWorkerOptions {

@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { RedisClient } from '@licensing/redis';
 import type { Logger } from 'pino';
-import { markTasksEnqueued, type Db } from '@licensing/db';
+import { finalizeJobsIfDone, markTasksEnqueued, type Db } from '@licensing/db';
 import { decodeLicenseTask, enqueueLicenseTasks, type LicenseTaskQueues } from '@licensing/queue';
-import { finalizeJobsIfDone } from './finalize-jobs.ts';
 import { pruneExpired, type RetentionPolicy } from './retention.ts';
 import type { WebhookQueue } from '@licensing/webhooks';
 import { requeueDueDeliveries } from './webhook-worker.ts';

@@ -4,6 +4,7 @@ import {
   addJobProgress,
   addReservedSeats,
   countJobSummaries,
+  finishJobIfDone,
   releaseReservedSeats,
   preparedQuery,
   tables,
@@ -236,14 +237,15 @@ export async function pendingUserIds(db: DbOrTx, jobId: string): Promise<string[
  * nothing applied) and their reserved seats are released, in one transaction. Users already applied
  * stay applied. A worker that read one of these items before the cancel commits finds it no longer
  * pending when it marks it done, and rolls back its whole batch (see applyUserChanges), so no
- * license is changed for a cancelled user. The partner's `license_job.finished` event is recorded
- * in the same transaction.
+ * license is changed for a cancelled user. A job whose users were all applied is finished as they
+ * ended (`completed`, …), never cancelled, whether or not the worker had finished it yet: answers
+ * 'finished'. The partner's `license_job.finished` event is recorded in the same transaction.
  */
 export async function cancelJob(
   tx: DbOrTx,
   customerId: string,
   jobId: string,
-): Promise<{ outcome: 'cancelled'; delivery?: DeliveryRef } | { outcome: 'finished' | 'not_found' }> {
+): Promise<{ outcome: 'cancelled' | 'finished'; delivery?: DeliveryRef } | { outcome: 'not_found' }> {
   const [job] = await tx.execute<{
     id: string;
     finished_at: Date | null;
@@ -269,6 +271,13 @@ export async function cancelJob(
       (SELECT jsonb_object_agg(p, n) FROM (SELECT p, count(*)::int AS n FROM c, unnest(c.reserved_products) AS p GROUP BY p) r) AS released`)) as unknown as [
     { cancelled: number; released: Record<string, number> | null },
   ];
+  // Nothing was pending: every user was applied (the update above waited for any batch still
+  // marking this job's items), and only the job's finishing is missing. The job ends as its users
+  // did, not as cancelled; finishing it here, under the row lock, is what the worker would do next.
+  if (cancelled === 0) {
+    const finished = await finishJobIfDone(tx, jobId);
+    return { outcome: 'finished', delivery: finished?.delivery };
+  }
   // Ending the pending items releases their reservations; the deltas keep the job's progress and the
   // reserved seats counters exact.
   await releaseReservedSeats(
@@ -287,7 +296,7 @@ export async function cancelJob(
     })
     .where(eq(tables.licenseJobs.id, jobId))
     .returning();
-  // The finished job's event, in the transaction that finishes it (see finalizeJobsIfDone in the worker).
+  // The finished job's event, in the transaction that finishes it (as finishJobIfDone records it).
   if (!(await partnerSubscribes(tx, row!.partnerId, 'license_job.finished'))) return { outcome: 'cancelled' };
   const delivery = await recordWebhookEvent(tx, {
     partnerId: row!.partnerId,

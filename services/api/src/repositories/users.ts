@@ -1,7 +1,7 @@
 // Users are always addressed through their customer, which the caller has already scoped to its partner.
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
-import { tables, type DbOrTx } from '@licensing/db';
-import type { License } from '@licensing/domain';
+import { addJobProgress, countSeats, releaseReservedSeats, tables, type DbOrTx } from '@licensing/db';
+import { evaluateUserChanges, progressDeltas, type AssignChange, type License } from '@licensing/domain';
 import type { PageQuery } from '../schemas/common.ts';
 import type { CreateUser, UpdateUser, User } from '../schemas/users.ts';
 import type { UserFilter } from '../schemas/user-selection.ts';
@@ -151,16 +151,56 @@ export async function findCustomerUsers(db: DbOrTx, customerId: string, userIds:
 /**
  * Deletes a user and with it its licenses, which frees their seats; the caller opens the
  * transaction. The row lock taken by the first statement waits for any worker applying changes to
- * this user, so the two never interleave; the licenses are deleted by a second statement, whose
- * snapshot includes whatever that worker committed. (A worker that comes later finds no user and
- * reports UserNotFound, which also releases the seats its job reserved for the user.)
+ * this user, so the two never interleave; the later statements' snapshots include whatever that
+ * worker committed. The user's items still pending in unfinished jobs end here as the worker would
+ * report them (`failed`, `UserNotFound`), which ends their seat reservations at once, in the same
+ * transaction. Answers the jobs of those items, for the caller to finish once this has committed
+ * (finalizeJobsIfDone), or undefined when the customer has no such user.
  */
-export async function deleteUser(tx: DbOrTx, customerId: string, userId: string): Promise<boolean> {
+export async function deleteUser(
+  tx: DbOrTx,
+  customerId: string,
+  userId: string,
+): Promise<{ jobIds: string[] } | undefined> {
   const rows = await tx
     .delete(tables.users)
     .where(and(eq(tables.users.customerId, customerId), eq(tables.users.id, userId)))
     .returning({ id: tables.users.id });
-  if (rows.length === 0) return false;
+  if (rows.length === 0) return undefined;
   await tx.delete(tables.userLicenses).where(eq(tables.userLicenses.userId, userId));
-  return true;
+  // Pending items belong to unfinished jobs: the index range skips the user's history.
+  const pending = await tx.execute<{ job_id: string; job_seq: string; assign: AssignChange[]; revoke: string[] }>(sql`
+    SELECT i.job_id, i.job_seq, j.assign, j.revoke
+    FROM license_job_items i JOIN license_jobs j ON j.id = i.job_id
+    WHERE i.user_id = ${userId} AND i.status = 'pending'
+      AND i.job_seq >= (SELECT min(seq) FROM license_jobs WHERE finished_at IS NULL)
+    ORDER BY i.job_seq`);
+  if (pending.length === 0) return { jobIds: [] };
+  const outcomes = pending.map((p) => {
+    const evaluation = evaluateUserChanges({
+      catalog: new Map(),
+      user: null,
+      changes: { assign: p.assign, revoke: p.revoke },
+      hasSeat: () => false,
+    });
+    return { jobId: p.job_id, jobSeq: p.job_seq, changes: evaluation.changes, errorCodes: evaluation.errorCodes };
+  });
+  // Only items still pending are ended (a cancel may have ended some since they were read); what
+  // the update returns is what the progress and the reserved seats counters account for.
+  const ended = await tx.execute<{ job_id: string; reserved_products: string[] }>(sql`
+    UPDATE license_job_items i
+    SET status = 'failed', changes = x.changes, error_codes = x.error_codes, finished_at = now()
+    FROM jsonb_to_recordset(${sql.param(JSON.stringify(outcomes.map((o) => ({ job_seq: o.jobSeq, changes: o.changes, error_codes: o.errorCodes }))))}::jsonb)
+      AS x(job_seq bigint, changes jsonb, error_codes text[])
+    WHERE i.user_id = ${userId} AND i.job_seq = x.job_seq AND i.status = 'pending'
+    RETURNING i.job_id, i.reserved_products`);
+  const codesOf = new Map(outcomes.map((o) => [o.jobId, o.errorCodes]));
+  await addJobProgress(
+    tx,
+    progressDeltas(
+      ended.map((e) => ({ jobId: e.job_id, status: 'failed' as const, errorCodes: codesOf.get(e.job_id)! })),
+    ),
+  );
+  await releaseReservedSeats(tx, countSeats(ended.map((e) => ({ customerId, productIds: e.reserved_products }))));
+  return { jobIds: ended.map((e) => e.job_id) };
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
-import { getProduct, retryOnConflict, sqlState, type Db } from '@licensing/db';
+import { finalizeJobsIfDone, getProduct, retryOnConflict, sqlState, type Db } from '@licensing/db';
 import { conflict, notFound, unprocessable } from '@licensing/http';
 import { invisibleCharacters, userPrincipalNameKey } from '@licensing/domain';
 import { partnerOf } from '../auth.ts';
@@ -341,8 +341,8 @@ export function customerRoutes(deps: { db: Db; readDb?: Db }): FastifyPluginAsyn
           tags: ['users'],
           summary: 'Delete a user and free its seats',
           description:
-            'Deletes the user; the seats of the licenses it held are free at once. Its pending tasks in running jobs ' +
-            'end as `UserNotFound`.',
+            'Deletes the user; the seats of the licenses it held, and those that unfinished jobs reserved for it, are ' +
+            'free at once. Its users still pending in those jobs end `failed` with `UserNotFound`.',
           params: userParams,
           response: { 204: noContent('The user was deleted.'), ...problemResponses(400, 404) },
         },
@@ -350,8 +350,10 @@ export function customerRoutes(deps: { db: Db; readDb?: Db }): FastifyPluginAsyn
       async (request, reply) => {
         const customer = await customerInScope(db, request, request.params.customerId);
         const userId = pathId(request.params.userId, 'User');
-        if (!(await retryOnConflict(() => db.transaction((tx) => deleteUser(tx, customer.id, userId)))))
-          throw notFound('User');
+        const deleted = await retryOnConflict(() => db.transaction((tx) => deleteUser(tx, customer.id, userId)));
+        if (!deleted) throw notFound('User');
+        // A job whose last pending user this was is finished now, not when a worker comes by.
+        await finalizeJobsIfDone(db, deleted.jobIds);
         return reply.status(204).send();
       },
     );

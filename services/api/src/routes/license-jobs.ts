@@ -420,10 +420,10 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         const jobId = pathId(request.params.jobId, 'License job');
         const cancel = await retryOnConflict(() => db.transaction((tx) => cancelJob(tx, customer.id, jobId)));
         if (cancel.outcome === 'not_found') throw notFound('License job');
+        if ('delivery' in cancel && cancel.delivery) await deps.onDeliveriesRecorded?.([cancel.delivery], request.log);
         if (cancel.outcome === 'finished')
           throw conflict('job_finished', 'The job has already finished; there is nothing left to cancel.');
         request.log.info({ jobId }, 'license job cancelled');
-        if ('delivery' in cancel && cancel.delivery) await deps.onDeliveriesRecorded?.([cancel.delivery], request.log);
         const [job] = await jobsWithProgress(db, [(await getJobRow(db, customer.id, jobId))!]);
         return job!;
       },

@@ -1,0 +1,71 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { finalJobStatus } from '@licensing/domain';
+import type { Db, DbOrTx } from './client.ts';
+import { countJobSummaries } from './job-summaries.ts';
+import { toJob } from './jobs.ts';
+import { licenseJobs } from './schema.ts';
+import { type DeliveryRef, partnerSubscribes, recordWebhookEvent } from './webhooks.ts';
+
+export interface FinishedJob {
+  id: string;
+  status: string;
+  /** The `license_job.finished` event recorded with the finish, when the partner subscribes to it. */
+  delivery?: DeliveryRef;
+}
+
+/**
+ * Finishes a job whose users are all done: its final status, and its summary frozen into the row so
+ * reading a finished job never sums its progress again. The caller holds the job's row lock, which a
+ * cancel also takes: the two never both finish a job, and the second sees what the first did. Once
+ * nothing is pending a job's progress no longer changes, so the summary read here is final. When the
+ * job's partner has a webhook subscribed to `license_job.finished`, the event (the job as GET answers
+ * it) is recorded in the same transaction. Answers undefined when the job is finished already or
+ * still has pending users.
+ */
+export async function finishJobIfDone(tx: DbOrTx, jobId: string): Promise<FinishedJob | undefined> {
+  const summary = (await countJobSummaries(tx, [jobId], { unfinishedOnly: true })).get(jobId);
+  if (!summary || summary.progress.pending > 0) return undefined;
+  const [row] = await tx
+    .update(licenseJobs)
+    .set({
+      status: finalJobStatus(summary.progress.succeeded, summary.progress.failed),
+      startedAt: sql`coalesce(${licenseJobs.startedAt}, now())`,
+      finishedAt: sql`now()`,
+      summary,
+    })
+    .where(and(eq(licenseJobs.id, jobId), isNull(licenseJobs.finishedAt)))
+    .returning();
+  if (!row) return undefined;
+  if (!(await partnerSubscribes(tx, row.partnerId, 'license_job.finished'))) return { id: row.id, status: row.status };
+  const delivery = await recordWebhookEvent(tx, {
+    partnerId: row.partnerId,
+    type: 'license_job.finished',
+    jobId: row.id,
+    data: toJob(row, summary),
+  });
+  return { id: row.id, status: row.status, delivery };
+}
+
+/**
+ * Sets the final status of each of these jobs whose users are all done, exactly once. Runs after the
+ * transaction that finished their last users has committed (a worker's batch, a user's deletion), so
+ * the last one to commit always sees every other's progress. A job the summaries show done is then
+ * locked and checked again in a transaction of its own, which finishes it (see finishJobIfDone).
+ */
+export async function finalizeJobsIfDone(db: Db, jobIds: readonly string[]): Promise<FinishedJob[]> {
+  const ids = [...new Set(jobIds)];
+  if (ids.length === 0) return [];
+  const summaries = await countJobSummaries(db, ids, { unfinishedOnly: true });
+  const finished: FinishedJob[] = [];
+  for (const [jobId, summary] of summaries) {
+    if (summary.progress.pending > 0) continue;
+    const job = await db.transaction(async (tx) => {
+      const [locked] = await tx.execute<{ id: string }>(
+        sql`SELECT id FROM license_jobs WHERE id = ${jobId} AND finished_at IS NULL FOR UPDATE`,
+      );
+      return locked ? finishJobIfDone(tx, jobId) : undefined;
+    });
+    if (job) finished.push(job);
+  }
+  return finished;
+}
