@@ -166,7 +166,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a user and free its seats
-         * @description Deletes the user; the seats of the licenses it held are free at once. Its pending tasks in running jobs end as `UserNotFound`.
+         * @description Deletes the user; the seats of the licenses it held, and those that unfinished jobs reserved for it, are free at once. Its users still pending in those jobs end `failed` with `UserNotFound`.
          */
         delete: operations["deleteUser"];
         options?: never;
