@@ -146,7 +146,13 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
   await app.register(async (partnerScope) => {
     partnerScope.addHook('onRequest', requirePartner(deps.db, throttle));
     await partnerScope.register(productRoutes({ db: deps.db }));
-    await partnerScope.register(customerRoutes({ db: deps.db, readDb: deps.readDb }));
+    await partnerScope.register(
+      customerRoutes({
+        db: deps.db,
+        readDb: deps.readDb,
+        onDeliveriesRecorded: (refs, log) => enqueueRecorded(webhookQueue, refs, log),
+      }),
+    );
     await partnerScope.register(licenseOverviewRoutes({ db: deps.db, budget: selectionBudget }));
     await partnerScope.register(
       licenseJobRoutes({

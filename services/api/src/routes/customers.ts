@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { FastifyRequest } from 'fastify';
-import { finalizeJobsIfDone, getProduct, retryOnConflict, sqlState, type Db } from '@licensing/db';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import { type DeliveryRef, finalizeJobsIfDone, getProduct, retryOnConflict, sqlState, type Db } from '@licensing/db';
 import { conflict, notFound, unprocessable } from '@licensing/http';
 import { invisibleCharacters, userPrincipalNameKey } from '@licensing/domain';
 import { partnerOf } from '../auth.ts';
@@ -55,7 +55,12 @@ export async function customerInScope(db: Db, request: FastifyRequest, customerI
 const isUniqueViolation = (error: unknown) => sqlState(error) === '23505';
 
 /** `readDb` may be a streaming replica: lists read from it, everything else from the primary. */
-export function customerRoutes(deps: { db: Db; readDb?: Db }): FastifyPluginAsyncZod {
+export function customerRoutes(deps: {
+  db: Db;
+  readDb?: Db;
+  /** Where the webhook events of jobs finished by a user's deletion are handed to the delivery worker. */
+  onDeliveriesRecorded?: (refs: DeliveryRef[], log: FastifyBaseLogger) => Promise<void>;
+}): FastifyPluginAsyncZod {
   const { db } = deps;
   const readDb = deps.readDb ?? db;
   return async (app) => {
@@ -353,7 +358,9 @@ export function customerRoutes(deps: { db: Db; readDb?: Db }): FastifyPluginAsyn
         const deleted = await retryOnConflict(() => db.transaction((tx) => deleteUser(tx, customer.id, userId)));
         if (!deleted) throw notFound('User');
         // A job whose last pending user this was is finished now, not when a worker comes by.
-        await finalizeJobsIfDone(db, deleted.jobIds);
+        const finished = await finalizeJobsIfDone(db, deleted.jobIds);
+        const deliveries = finished.flatMap((job) => (job.delivery ? [job.delivery] : []));
+        if (deliveries.length > 0) await deps.onDeliveriesRecorded?.(deliveries, request.log);
         return reply.status(204).send();
       },
     );
