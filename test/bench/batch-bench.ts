@@ -28,13 +28,24 @@ const ownCpu = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
-const snapshot = () => ({ ms: performance.now(), own: ownCpu(), postgres: postgresCpuSeconds() });
-type Snapshot = ReturnType<typeof snapshot>;
-/** Per user: wall ms for the whole phase, and µs of CPU. */
-const perUser = (a: Snapshot, b: Snapshot) => ({
+// WAL position of the server: exact per phase on a server of the bench's own (other databases'
+// writes count too on a shared one).
+const walLsn = async () => (await admin`SELECT pg_current_wal_lsn()::text AS lsn`)[0]!.lsn as string;
+const walBytes = async (from: string, to: string) =>
+  Number((await admin`SELECT pg_wal_lsn_diff(${to}, ${from})::bigint AS n`)[0]!.n);
+const snapshot = async () => ({
+  ms: performance.now(),
+  own: ownCpu(),
+  postgres: postgresCpuSeconds(),
+  wal: await walLsn(),
+});
+type Snapshot = Awaited<ReturnType<typeof snapshot>>;
+/** Per user: wall ms for the whole phase, µs of CPU and bytes of WAL. */
+const perUser = async (a: Snapshot, b: Snapshot) => ({
   ms: Math.round(b.ms - a.ms),
   workerUs: Math.round(((b.own - a.own) * 1e6) / N),
   postgresUs: Math.round(((b.postgres - a.postgres) * 1e6) / N),
+  walBytes: Math.round((await walBytes(a.wal, b.wal)) / N),
 });
 
 const admin = postgres(server, { max: 1, onnotice: () => {} });
@@ -65,19 +76,19 @@ try {
       kind === 'assign'
         ? { assign: [{ productId: product.id, disabledServicePlans: ['DOCS'] }], revoke: [] }
         : { assign: [], revoke: [product.id] };
-    const t0 = snapshot();
+    const t0 = await snapshot();
     const { job } = await db.transaction((tx) =>
       createJobWithReservations(tx, { partnerId: partner!.id, customerId: customer!.id, userIds, ...changes }),
     );
-    const t1 = snapshot();
+    const t1 = await snapshot();
     for (let i = 0; i < N; i += BATCH)
       await applyUserChanges(
         db,
         userIds.slice(i, i + BATCH).map((userId) => ({ jobId: job.id, userId })),
       );
-    const t2 = snapshot();
+    const t2 = await snapshot();
     await sql`UPDATE license_jobs SET status = 'completed', finished_at = now() WHERE id = ${job.id}`;
-    return { kind, accept: perUser(t0, t1), apply: perUser(t1, t2) };
+    return { kind, accept: await perUser(t0, t1), apply: await perUser(t1, t2) };
   };
   const results: Awaited<ReturnType<typeof run>>[] = [];
   for (let r = 0; r <= ROUNDS; r++) {
@@ -88,13 +99,17 @@ try {
       console.log(JSON.stringify(result));
     }
   }
+  // What the kept history costs: a job item per user and job, kept for JOB_RETENTION_DAYS.
+  const [sizes] = await sql`
+    SELECT pg_total_relation_size('license_job_items') / greatest(count(*), 1) AS "itemBytes" FROM license_job_items`;
+  console.log(`storage of a job item, indexes included: ${sizes!.itemBytes} bytes`);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   for (const kind of ['assign', 'revoke'] as const) {
     const mine = results.filter((r) => r.kind === kind);
-    const m = (phase: 'accept' | 'apply', key: 'ms' | 'workerUs' | 'postgresUs') =>
+    const m = (phase: 'accept' | 'apply', key: 'ms' | 'workerUs' | 'postgresUs' | 'walBytes') =>
       median(mine.map((r) => r[phase][key]));
     console.log(
-      `${kind} ${N} users, batches of ${BATCH} (median of ${mine.length}): accept ${m('accept', 'ms')} ms, Postgres ${m('accept', 'postgresUs')} µs/user; apply ${m('apply', 'ms')} ms, Postgres ${m('apply', 'postgresUs')} µs/user, worker ${m('apply', 'workerUs')} µs/user`,
+      `${kind} ${N} users, batches of ${BATCH} (median of ${mine.length}): accept ${m('accept', 'ms')} ms, Postgres ${m('accept', 'postgresUs')} µs/user; apply ${m('apply', 'ms')} ms, Postgres ${m('apply', 'postgresUs')} µs/user, worker ${m('apply', 'workerUs')} µs/user; WAL accept ${m('accept', 'walBytes')} + apply ${m('apply', 'walBytes')} bytes/user`,
     );
   }
 } finally {
