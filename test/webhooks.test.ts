@@ -148,6 +148,8 @@ interface Received {
 /** A partner's endpoint on 127.0.0.1: records every request; `answer` decides each status by path. */
 class Receiver {
   readonly received: Received[] = [];
+  /** Paths whose requests are never answered (a hanging endpoint). */
+  readonly hang = new Set<string>();
   answer: (path: string, count: number) => { status: number; headers?: Record<string, string> } = () => ({
     status: 204,
   });
@@ -157,6 +159,7 @@ class Receiver {
     req.on('end', () => {
       const path = req.url ?? '/';
       this.received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      if (this.hang.has(path)) return;
       const { status, headers } = this.answer(path, this.received.filter((r) => r.path === path).length);
       res.writeHead(status, headers).end(status >= 400 ? 'not now' : '');
     });
@@ -169,7 +172,11 @@ class Receiver {
   }
   url = (path: string) => `http://127.0.0.1:${this.port}${path}`;
   at = (path: string) => this.received.filter((r) => r.path === path);
-  close = () => new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close = () =>
+    new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000) {
@@ -194,7 +201,7 @@ describe('delivery', () => {
   const registry = createMetricsRegistry('worker');
   let metrics: ReturnType<typeof createWebhookMetrics>;
 
-  async function startWebhookWorker(policy = LOCAL) {
+  async function startWebhookWorker(policy = LOCAL, timeoutMs?: number) {
     const connection = createRedis(env.redisUrl, 'worker');
     const worker = createWebhookWorker({
       db: env.db,
@@ -206,6 +213,7 @@ describe('delivery', () => {
       policy,
       secretKey: undefined,
       retryDelaysMs: [200, 300, 400],
+      timeoutMs,
       log: silentLog,
       metrics,
     });
@@ -451,6 +459,27 @@ describe('delivery', () => {
     expect((await partner.call('POST', `/v1/webhook/deliveries/${ping.body.id}/redeliver`)).status).toBe(202);
     const request = await until('the redelivery', () => receiver.at('/freed')[0]);
     expect(request.headers['webhook-id']).toBe(ping.body.id);
+  });
+
+  it("a hanging endpoint holds at most its partner's share of attempts; another partner is served meanwhile", async () => {
+    for (const worker of webhookWorkers.splice(0)) await worker.close();
+    await startWebhookWorker(LOCAL, 5000);
+    const slow = await partnerWithWebhook('/hanging');
+    const fast = await partnerWithWebhook('/fast');
+    receiver.hang.add('/hanging');
+    try {
+      for (let i = 0; i < 6; i++) expect((await slow.partner.call('POST', '/v1/webhook/test')).status).toBe(202);
+      await until('the first hanging attempts', () => receiver.at('/hanging').length >= 2);
+      const started = Date.now();
+      expect((await fast.partner.call('POST', '/v1/webhook/test')).status).toBe(202);
+      await until("the other partner's ping", () => receiver.at('/fast')[0]);
+      // Served while the hanging attempts wait for their 5 s timeout; only 2 (partnerConcurrency) of 6 were sent.
+      expect(Date.now() - started).toBeLessThan(4000);
+      expect(receiver.at('/hanging')).toHaveLength(2);
+    } finally {
+      await slow.partner.call('DELETE', '/v1/webhook');
+      receiver.hang.delete('/hanging');
+    }
   });
 
   it('counts deliveries by outcome and attempts, and exposes the age of the oldest pending one', async () => {
