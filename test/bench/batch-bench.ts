@@ -53,8 +53,7 @@ await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
 await prepareDatabase(url);
 const { db, sql, close } = createDb(url, { max: 4, prepare: process.env.BENCH_PREPARED_STATEMENTS !== 'false' });
 try {
-  const [partner] =
-    await sql`INSERT INTO partners (name, api_key_prefix, api_key_hash) VALUES ('bench', 'bench', '\\x01') RETURNING id`;
+  const [partner] = await sql`INSERT INTO partners (name) VALUES ('bench') RETURNING id`;
   const [customer] =
     await sql`INSERT INTO customers (partner_id, name, country) VALUES (${partner!.id}, 'bench', 'US') RETURNING id`;
   await sql`INSERT INTO users (customer_id, user_principal_name, display_name)

@@ -9,7 +9,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List partners with their live API keys
+         * @description Every partner, oldest first, with its live keys (prefix, created, last used).
+         */
+        get: operations["listPartners"];
         put?: never;
         /**
          * Create a partner; its API key is shown once
@@ -17,6 +21,70 @@ export interface paths {
          */
         post: operations["createPartner"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/partners/{partnerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a partner with its live API keys
+         * @description The partner and its live keys (prefix, created, last used), oldest first.
+         */
+        get: operations["getPartner"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/partners/{partnerId}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a partner's live API keys
+         * @description The live keys, oldest first: id, prefix, when created and when last used (to the minute).
+         */
+        get: operations["listPartnerApiKeys"];
+        put?: never;
+        /**
+         * Issue another API key to a partner (rotation); shown once
+         * @description Answers a new key that works at once, beside the existing one: hand it to the partner, let it switch, then revoke the old key. A partner has at most 2 live keys; a third is 409 `too_many_api_keys`.
+         */
+        post: operations["createPartnerApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/partners/{partnerId}/keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key; it stops working at once
+         * @description The key is refused (401) by every API process from the next request on: keys are looked up on every request, never cached. Revoking the last live key locks the partner out until another is issued.
+         */
+        delete: operations["revokePartnerApiKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -494,6 +562,22 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A live API key of a partner, without the key itself. */
+        ApiKey: {
+            /** Format: uuid */
+            id: string;
+            /** @description The first characters of the key, to recognise it. */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the key last authenticated a request (recorded to the minute); null if never.
+             */
+            lastUsedAt: string | null;
+        };
+        /** @description Live API keys. */
+        ApiKeyList: components["schemas"]["ApiKey"][];
         /** @description A product to assign. */
         AssignChange: {
             productId: string;
@@ -543,6 +627,15 @@ export interface components {
         };
         CreateUsersBatchRequest: {
             users: components["schemas"]["CreateUserRequest"][];
+        };
+        /** @description A new API key of a partner. */
+        CreatedApiKey: {
+            /** Format: uuid */
+            id: string;
+            /** @description The new Bearer credential; shown only in this answer. */
+            apiKey: string;
+            /** Format: date-time */
+            createdAt: string;
         };
         /** @description A new partner and its API key. */
         CreatedPartner: {
@@ -736,6 +829,26 @@ export interface components {
             /** @description Ids of users of the customer (1 to 50000; duplicates are ignored) */
             userIds?: string[];
             userFilter?: components["schemas"]["UserFilter"];
+        };
+        /** @description A partner and its live API keys. */
+        Partner: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The live keys, oldest first (at most 2). */
+            keys: components["schemas"]["ApiKey"][];
+        };
+        /** @description One page of a list. */
+        PartnerPage: {
+            items: components["schemas"]["Partner"][];
+            /** @description The page number, from 1. */
+            page: number;
+            pageSize: number;
+            /** @description Items in all pages. */
+            total: number;
+            totalPages: number;
         };
         /** @description A user who would fail, with the outcome of each change. */
         PreviewFailure: {
@@ -974,6 +1087,99 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listPartners: {
+        parameters: {
+            query?: {
+                /** @description The page, from 1. */
+                page?: number;
+                /** @description Items per page, at most 500. */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of partners. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerPage"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address or with this key prefix (AUTH_FAILURES_PER_MINUTE); every credential is refused for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createPartner: {
         parameters: {
             query?: never;
@@ -1047,6 +1253,372 @@ export interface operations {
              *     - `unsupported_media_type`: the body is not application/json
              */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address or with this key prefix (AUTH_FAILURES_PER_MINUTE); every credential is refused for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The partner's id (a UUID). */
+                partnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The partner. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Partner"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address or with this key prefix (AUTH_FAILURES_PER_MINUTE); every credential is refused for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPartnerApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The partner's id (a UUID). */
+                partnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The live keys. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address or with this key prefix (AUTH_FAILURES_PER_MINUTE); every credential is refused for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPartnerApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The partner's id (a UUID). */
+                partnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key was issued; it is shown only here. */
+            201: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Conflicts with the current state. Problem codes:
+             *     - `too_many_api_keys`: the partner already has 2 live API keys; revoke one first (`maxLiveKeys`)
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address or with this key prefix (AUTH_FAILURES_PER_MINUTE); every credential is refused for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokePartnerApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The partner's id (a UUID). */
+                partnerId: string;
+                /** @description The api key's id (a UUID). */
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key was revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -37,9 +37,18 @@ export const seedMarker = catalogSchema.table('seed_marker', {
 export const partners = pgTable('partners', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull(),
-  apiKeyPrefix: text('api_key_prefix').notNull(),
-  apiKeyHash: bytea('api_key_hash').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** A partner's API keys (migration 0008): at most two live (revokedAt null) at once. */
+export const partnerApiKeys = pgTable('partner_api_keys', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  partnerId: uuid('partner_id').notNull(),
+  prefix: text('prefix').notNull(),
+  hash: bytea('hash').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  lastUsedAt: ts('last_used_at'),
+  revokedAt: ts('revoked_at'),
 });
 
 export const customers = pgTable('customers', {

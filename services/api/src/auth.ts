@@ -5,7 +5,7 @@ import { API_KEY_PREFIX, apiKeyPrefix, findPartnerByApiKey } from './repositorie
 
 declare module 'fastify' {
   interface FastifyRequest {
-    partner?: { id: string; name: string };
+    partner?: { id: string; name: string; keyId: string };
   }
 }
 
@@ -19,7 +19,7 @@ export function requirePartner(db: Db, throttle?: FailedAuthThrottle) {
     const token = bearerToken(request.headers.authorization);
     const prefix = token?.startsWith(API_KEY_PREFIX) ? apiKeyPrefix(token) : undefined;
     throttle?.assertAllowed(request, prefix);
-    const partner = token ? await findPartnerByApiKey(db, token) : undefined;
+    const partner = token ? await findPartnerByApiKey(db, token, request.log) : undefined;
     if (!partner) {
       const denied = unauthorized('A valid partner API key is required as a Bearer token.');
       throw throttle ? await throttle.failure(request, prefix, denied) : denied;
@@ -30,7 +30,7 @@ export function requirePartner(db: Db, throttle?: FailedAuthThrottle) {
 }
 
 /** The caller's partner; only called on routes behind requirePartner. */
-export function partnerOf(request: FastifyRequest): { id: string; name: string } {
+export function partnerOf(request: FastifyRequest): { id: string; name: string; keyId: string } {
   if (!request.partner) throw unauthorized();
   return request.partner;
 }

@@ -71,6 +71,7 @@ export const PROBLEM_CODES = {
     'a product lacks free seats for the selection; nothing was reserved; `shortages` lists `{productId, required, available}`',
   idempotency_key_in_use: 'a request with this Idempotency-Key is still being answered; retry shortly',
   job_finished: 'the job has already finished',
+  too_many_api_keys: 'the partner already has 2 live API keys; revoke one first (`maxLiveKeys`)',
   job_not_finished: 'the job has not finished yet; wait for it (or cancel it) before retrying',
   nothing_to_retry: 'no user of the job failed or was cancelled (among those that still exist)',
   unknown_users: 'some selected users do not exist in the customer; `userIds` lists them',
