@@ -319,6 +319,18 @@ run(`partner portal in Chromium (${chromiumPath})`, () => {
     await expect.poll(() => page.getByText('All 10 users were updated.').count()).toBe(1);
     const holders = await system.api('GET', `/v1/customers/${customerId}/users?search=User%2012`);
     for (const user of holders.body.items) expect(user.licenses.map((l: any) => l.productId)).toContain('SPE_E3');
+
+    // The license filters: holders of Microsoft 365 E3 are User 001, User 004 and User 120–129.
+    await page.getByRole('link', { name: 'Users', exact: true }).click();
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    await page.getByLabel('License filter').selectOption('has');
+    await page.getByLabel('Product').selectOption('SPE_E3');
+    await page.getByText(/Page 1 of 1 · 12 users/).waitFor();
+    expect(await page.getByRole('checkbox', { name: 'User 004' }).count()).toBe(1);
+    await page.getByLabel('License filter').selectOption('unlicensed');
+    await page.getByText(/Page 1 of 3 · 117 users/).waitFor();
+    expect(await page.getByRole('checkbox', { name: 'User 004' }).count()).toBe(0);
+    await expectAccessible(page, 'users, filtered');
     expect(problems).toEqual([]);
     await page.context().close();
   });
@@ -345,6 +357,7 @@ run(`partner portal in Chromium (${chromiumPath})`, () => {
     expect(userRequests.length).toBeGreaterThan(0);
     for (const url of userRequests) expect(Number(new URL(url).searchParams.get('pageSize'))).toBeLessThanOrEqual(200);
     await page.getByRole('button', { name: 'Last' }).click();
+    await page.getByText(/Page 1,000 of 1,000/).waitFor();
     await page.getByRole('checkbox', { name: 'Employee 50000' }).waitFor();
 
     await page.getByRole('button', { name: 'Select all 50,000 matching' }).click();

@@ -114,12 +114,6 @@ export async function apiResponse(path: string, options: RequestOptions = {}): P
   return response;
 }
 
-export async function apiJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const response = await apiResponse(path, options);
-  if (response.status === 204) return undefined as T;
-  return (await response.json()) as T;
-}
-
 async function readProblem(response: Response): Promise<ProblemDocument> {
   const text = await response.text().catch(() => '');
   try {

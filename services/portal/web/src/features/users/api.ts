@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { apiJson, query } from '../../api/http.ts';
-import type { Paged, User, UserFilter } from '../../api/types.ts';
+import { api, data } from '../../api/http.ts';
+import type { UserFilter } from '../../api/types.ts';
 
 export interface UserListParams {
   filter: UserFilter;
@@ -14,20 +14,25 @@ export const userKeys = {
 };
 
 /** One page of the customer's users; the API filters and pages, the browser never holds them all. */
-export function useUsers(customerId: string, params: UserListParams) {
+export function useUsers(customerId: string, { filter, page, pageSize }: UserListParams) {
   return useQuery({
-    queryKey: userKeys.list(customerId, params),
+    queryKey: userKeys.list(customerId, { filter, page, pageSize }),
     queryFn: ({ signal }) =>
-      apiJson<Paged<User>>(
-        `/v1/customers/${encodeURIComponent(customerId)}/users${query({
-          page: params.page,
-          pageSize: params.pageSize,
-          search: params.filter.search,
-          hasProduct: params.filter.hasProduct,
-          lacksProduct: params.filter.lacksProduct,
-          licensed: params.filter.licensed,
-        })}`,
-        { signal },
+      data(
+        api().GET('/v1/customers/{customerId}/users', {
+          params: {
+            path: { customerId },
+            query: {
+              page,
+              pageSize,
+              ...(filter.search ? { search: filter.search } : {}),
+              ...(filter.hasProduct ? { hasProduct: filter.hasProduct } : {}),
+              ...(filter.lacksProduct ? { lacksProduct: filter.lacksProduct } : {}),
+              ...(filter.licensed === undefined ? {} : { licensed: filter.licensed ? 'true' : 'false' }),
+            },
+          },
+          signal,
+        }),
       ),
     placeholderData: keepPreviousData,
   });
