@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { recordAuditEvent } from './audit.ts';
 import { finalJobStatus } from '@licensing/domain';
 import type { Db, DbOrTx } from './client.ts';
 import { countJobSummaries } from './job-summaries.ts';
@@ -36,6 +37,14 @@ export async function finishJobIfDone(tx: DbOrTx, jobId: string): Promise<Finish
     .where(and(eq(licenseJobs.id, jobId), isNull(licenseJobs.finishedAt)))
     .returning();
   if (!row) return undefined;
+  await recordAuditEvent(tx, {
+    partnerId: row.partnerId,
+    customerId: row.customerId,
+    type: 'license_job.finished',
+    keyId: null,
+    requestId: null,
+    data: { jobId: row.id, status: row.status, progress: summary.progress, errorsByCode: summary.errorsByCode },
+  });
   if (!(await partnerSubscribes(tx, row.partnerId, 'license_job.finished'))) return { id: row.id, status: row.status };
   const delivery = await recordWebhookEvent(tx, {
     partnerId: row.partnerId,

@@ -9,3 +9,4 @@ export type { JobSummary } from './schema.ts';
 export * from './prepared.ts';
 export * from './jobs.ts';
 export * from './webhooks.ts';
+export * from './audit.ts';

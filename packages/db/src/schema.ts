@@ -224,3 +224,16 @@ export const webhookDeliveryAttempts = pgTable(
   },
   (t) => [primaryKey({ columns: [t.deliveryId, t.attempt] })],
 );
+
+/** The audit trail (migration 0009): one row per change a partner made, newest = highest seq. */
+export const auditEvents = pgTable('audit_events', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+  partnerId: uuid('partner_id').notNull(),
+  customerId: uuid('customer_id').notNull(),
+  at: ts('at').notNull().defaultNow(),
+  type: text('type').notNull(),
+  keyId: uuid('key_id'),
+  requestId: text('request_id'),
+  data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+});

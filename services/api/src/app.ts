@@ -25,6 +25,7 @@ import { type LicenseTaskQueues, registerQueueDepthGauge } from '@licensing/queu
 import { requirePartner } from './auth.ts';
 import { API_DOCUMENT_INFO } from './schemas/openapi.ts';
 import { adminPartnerRoutes } from './routes/admin-partners.ts';
+import { auditEventRoutes } from './routes/audit-events.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { licenseJobRoutes } from './routes/license-jobs.ts';
 import { licenseOverviewRoutes } from './routes/license-overview.ts';
@@ -146,6 +147,7 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
   await app.register(async (partnerScope) => {
     partnerScope.addHook('onRequest', requirePartner(deps.db, throttle));
     await partnerScope.register(productRoutes({ db: deps.db }));
+    await partnerScope.register(auditEventRoutes({ db: deps.db }));
     await partnerScope.register(
       customerRoutes({
         db: deps.db,

@@ -17,7 +17,7 @@ const PRUNE_BATCH = 500;
 export async function pruneExpired(
   db: DbOrTx,
   policy: RetentionPolicy,
-): Promise<{ idempotencyKeys: number; jobs: number; webhookDeliveries: number }> {
+): Promise<{ idempotencyKeys: number; jobs: number; webhookDeliveries: number; auditEvents: number }> {
   const keys = await db.execute(sql`
     DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => ${policy.idempotencyKeyHours}) RETURNING 1`);
   let jobs = 0;
@@ -52,5 +52,15 @@ export async function pruneExpired(
     webhookDeliveries += deleted.length;
     if (deleted.length < PRUNE_BATCH) break;
   }
-  return { idempotencyKeys: keys.length, jobs, webhookDeliveries };
+  // The audit trail is kept as long as jobs are.
+  let auditEvents = 0;
+  for (;;) {
+    const deleted = await db.execute(sql`
+      DELETE FROM audit_events WHERE id IN (
+        SELECT id FROM audit_events WHERE at < now() - make_interval(days => ${policy.jobRetentionDays}) LIMIT ${PRUNE_BATCH})
+      RETURNING 1`);
+    auditEvents += deleted.length;
+    if (deleted.length < PRUNE_BATCH) break;
+  }
+  return { idempotencyKeys: keys.length, jobs, webhookDeliveries, auditEvents };
 }

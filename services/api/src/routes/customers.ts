@@ -1,9 +1,11 @@
+import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { type DeliveryRef, finalizeJobsIfDone, getProduct, retryOnConflict, sqlState, type Db } from '@licensing/db';
 import { conflict, notFound, unprocessable } from '@licensing/http';
 import { invisibleCharacters, userPrincipalNameKey } from '@licensing/domain';
 import { partnerOf } from '../auth.ts';
+import { auditChange } from '../audit.ts';
 import { pathId } from '../ids.ts';
 import {
   createCustomer,
@@ -81,7 +83,16 @@ export function customerRoutes(deps: {
         },
       },
       async (request, reply) => {
-        const customer = customerJson(await createCustomer(db, partnerOf(request).id, request.body));
+        const customer = customerJson(
+          await db.transaction(async (tx) => {
+            const created = await createCustomer(tx, partnerOf(request).id, request.body);
+            await auditChange(tx, request, created.id, 'customer.created', {
+              name: created.name,
+              country: created.country,
+            });
+            return created;
+          }),
+        );
         return reply.status(201).header('location', `/v1/customers/${customer.id}`).send(customer);
       },
     );
@@ -122,7 +133,7 @@ export function customerRoutes(deps: {
       async (request) => customerJson(await customerInScope(db, request, request.params.customerId)),
     );
 
-    const createUsers = async (customerId: string, users: CreateUser[]) => {
+    const createUsers = async (request: FastifyRequest, customerId: string, users: CreateUser[]) => {
       const invisible = users
         .map((u) => ({ userPrincipalName: u.userPrincipalName, characters: invisibleCharacters(u.userPrincipalName) }))
         .filter((u) => u.characters.length > 0);
@@ -144,7 +155,16 @@ export function customerRoutes(deps: {
           userPrincipalNames: duplicates,
         });
       try {
-        return await insertUsers(db, customerId, users);
+        return await db.transaction(async (tx) => {
+          const created = await insertUsers(tx, customerId, users);
+          await auditChange(tx, request, customerId, 'user.created', {
+            count: created.length,
+            ...(created.length === 1
+              ? { userId: created[0]!.id, userPrincipalName: created[0]!.userPrincipalName }
+              : {}),
+          });
+          return created;
+        });
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         const taken = await existingPrincipalNames(
@@ -187,7 +207,7 @@ export function customerRoutes(deps: {
       },
       async (request, reply) => {
         const customer = await customerInScope(db, request, request.params.customerId);
-        const [user] = await createUsers(customer.id, [request.body]);
+        const [user] = await createUsers(request, customer.id, [request.body]);
         return reply.status(201).header('location', `/v1/customers/${customer.id}/users/${user!.id}`).send(user!);
       },
     );
@@ -225,7 +245,7 @@ export function customerRoutes(deps: {
       },
       async (request, reply) => {
         const customer = await customerInScope(db, request, request.params.customerId);
-        return reply.status(201).send({ items: await createUsers(customer.id, request.body.users) });
+        return reply.status(201).send({ items: await createUsers(request, customer.id, request.body.users) });
       },
     );
 
@@ -301,7 +321,12 @@ export function customerRoutes(deps: {
       },
       async (request) => {
         const customer = await customerInScope(db, request, request.params.customerId);
-        const user = await updateUser(db, customer.id, pathId(request.params.userId, 'User'), request.body);
+        const userId = pathId(request.params.userId, 'User');
+        const user = await db.transaction(async (tx) => {
+          const updated = await updateUser(tx, customer.id, userId, request.body);
+          if (updated) await auditChange(tx, request, customer.id, 'user.updated', { userId, changes: request.body });
+          return updated;
+        });
         if (!user) throw notFound('User');
         return user;
       },
@@ -355,7 +380,13 @@ export function customerRoutes(deps: {
       async (request, reply) => {
         const customer = await customerInScope(db, request, request.params.customerId);
         const userId = pathId(request.params.userId, 'User');
-        const deleted = await retryOnConflict(() => db.transaction((tx) => deleteUser(tx, customer.id, userId)));
+        const deleted = await retryOnConflict(() =>
+          db.transaction(async (tx) => {
+            const gone = await deleteUser(tx, customer.id, userId);
+            if (gone) await auditChange(tx, request, customer.id, 'user.deleted', { userId });
+            return gone;
+          }),
+        );
         if (!deleted) throw notFound('User');
         // A job whose last pending user this was is finished now, not when a worker comes by.
         const finished = await finalizeJobsIfDone(db, deleted.jobIds);
@@ -389,7 +420,19 @@ export function customerRoutes(deps: {
         const product = await getProduct(db, request.params.productId);
         if (!product) throw notFound(`Product "${request.params.productId}"`);
         return retryOnConflict(() =>
-          db.transaction((tx) => setSubscriptionQuantity(tx, customer.id, product, request.body.quantity)),
+          db.transaction(async (tx) => {
+            // Locked first, so the old quantity recorded is the one this change replaces.
+            const [old] = await tx.execute<{ quantity: number }>(
+              sql`SELECT quantity FROM subscriptions WHERE customer_id = ${customer.id} AND product_id = ${product.id} FOR UPDATE`,
+            );
+            const subscription = await setSubscriptionQuantity(tx, customer.id, product, request.body.quantity);
+            await auditChange(tx, request, customer.id, 'subscription.updated', {
+              productId: product.id,
+              oldQuantity: old?.quantity ?? null,
+              newQuantity: request.body.quantity,
+            });
+            return subscription;
+          }),
         );
       },
     );

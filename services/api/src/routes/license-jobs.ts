@@ -4,6 +4,7 @@ import { type DeliveryRef, getProducts, jobsWithProgress, retryOnConflict, type 
 import { badRequest, conflict, notFound, ProblemError, unprocessable } from '@licensing/http';
 import { normalizePlans, previewJob, requiredDisabledPlans, servicePlanConflicts } from '@licensing/domain';
 import { partnerOf } from '../auth.ts';
+import { auditChange } from '../audit.ts';
 import { pathId } from '../ids.ts';
 import { customerInScope } from './customers.ts';
 import {
@@ -164,6 +165,11 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             retryOf: spec.retryOf,
           });
           if (key !== undefined) await completeIdempotencyKey(tx, partner.id, key, created.job.id);
+          await auditChange(tx, request, customerId, spec.retryOf ? 'license_job.retried' : 'license_job.accepted', {
+            jobId: created.job.id,
+            ...(spec.retryOf ? { retryOf: spec.retryOf } : {}),
+            request: { ...changes, userCount: userIds.length, clientReference: spec.clientReference ?? null },
+          });
           return { ...created, userIds };
         }),
       );
@@ -418,7 +424,14 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       async (request) => {
         const customer = await customerInScope(db, request, request.params.customerId);
         const jobId = pathId(request.params.jobId, 'License job');
-        const cancel = await retryOnConflict(() => db.transaction((tx) => cancelJob(tx, customer.id, jobId)));
+        const cancel = await retryOnConflict(() =>
+          db.transaction(async (tx) => {
+            const outcome = await cancelJob(tx, customer.id, jobId);
+            if (outcome.outcome !== 'not_found' && outcome.outcome !== 'finished')
+              await auditChange(tx, request, customer.id, 'license_job.cancelled', { jobId });
+            return outcome;
+          }),
+        );
         if (cancel.outcome === 'not_found') throw notFound('License job');
         if ('delivery' in cancel && cancel.delivery) await deps.onDeliveriesRecorded?.([cancel.delivery], request.log);
         if (cancel.outcome === 'finished')
