@@ -30,7 +30,8 @@ await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
 await prepareDatabase(url);
 const { db, sql, close } = createDb(url, { max: 4 });
 const redis = createRedis(process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', 'producer');
-const queue = createLicenseTaskQueue(redis, `seat-read-bench-${process.pid}`);
+const prefix = `seat-read-bench-${process.pid}`;
+const queue = createLicenseTaskQueue(redis, prefix);
 const app = await buildApiApp({
   db,
   sql,
@@ -108,6 +109,9 @@ try {
   await app.close();
   await queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
+  // The API's other queues (webhook deliveries) share the prefix: nothing of the run is left behind.
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
   await redis.quit();
   await close();
   await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
