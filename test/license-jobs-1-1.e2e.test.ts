@@ -295,3 +295,168 @@ describe('retry', () => {
     expect(await partner.waitForJob(customer, ok.body.id)).toMatchObject({ status: 'completed' });
   });
 });
+
+/** RFC 4180 parser for the tests: records of fields, quotes undone. */
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+      i++;
+    } else field += c;
+  }
+  expect(field, 'the file ends with CRLF').toBe('');
+  return records;
+}
+
+const CSV_HEADER = [
+  'userPrincipalName',
+  'displayName',
+  'userId',
+  'status',
+  'productId',
+  'action',
+  'outcome',
+  'errorCode',
+  'errorMessage',
+];
+
+describe('results as CSV', () => {
+  it('streams one row per user and change, quoted and formula-safe, with the status filter', async () => {
+    const names = ['Lovelace, Ada', 'Say "hi"', '=HYPERLINK("http://evil.example")', '+Plus', '-minus', '@home'];
+    const customer = await partner.customer();
+    const users = await partner.users(customer, names.length, (i) => ({
+      displayName: names[i],
+      ...(i === 1 ? { usageLocation: 'FR' } : {}),
+    }));
+    await partner.subscribe(customer, REFUSED_IN_FR.id, 10);
+    await partner.subscribe(customer, SUITE.id, 10);
+    const job = await partner.startJob(customer, {
+      userIds: users,
+      assign: [{ productId: REFUSED_IN_FR.id }],
+      revoke: [SUITE.id],
+    });
+    await partner.waitForJob(customer, job.body.id);
+    const url = `/v1/customers/${customer}/license-jobs/${job.body.id}/results`;
+
+    const res = await partner.call('GET', url, undefined, { accept: 'text/csv' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="license-job-${job.body.id}-results.csv"`);
+    const text = res.body as string;
+    expect(text.startsWith(`${CSV_HEADER.join(',')}\r\n`)).toBe(true);
+    const [header, ...rows] = parseCsv(text);
+    expect(header).toEqual(CSV_HEADER);
+
+    // The same content as the JSON results, one row per user and change; formula cells prefixed.
+    const expected = (await partner.results(customer, job.body.id)).flatMap((r: any) =>
+      r.changes.map((c: any) => [
+        r.userPrincipalName,
+        /^[=+\-@\t\r]/.test(r.displayName) ? `'${r.displayName}` : r.displayName,
+        r.userId,
+        r.status,
+        c.productId,
+        c.action,
+        c.outcome,
+        c.error?.code ?? '',
+        c.error?.message ?? '',
+      ]),
+    );
+    expect(rows).toEqual(expected);
+    expect(rows).toHaveLength(2 * names.length);
+    expect(rows.map((r) => r[1])).toContain(`'=HYPERLINK("http://evil.example")`);
+    expect(rows.map((r) => r[1])).toContain("'-minus");
+    expect(text).toContain('"Lovelace, Ada"');
+    const failed = rows.filter((r) => r[3] === 'failed');
+    expect(failed.map((r) => [r[1], r[4], r[6], r[7]])).toEqual([
+      ['Say "hi"', SUITE.id, 'skipped', ''],
+      ['Say "hi"', REFUSED_IN_FR.id, 'failed', 'ProhibitedInUsageLocationViolation'],
+    ]);
+
+    // ?format=csv is the same file; the status filter applies; format=json wins over Accept.
+    const byQuery = await partner.call('GET', `${url}?format=csv`);
+    expect(byQuery.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(byQuery.body).toBe(text);
+    const onlyFailed = await partner.call('GET', `${url}?format=csv&status=failed`);
+    expect(parseCsv(onlyFailed.body as string).slice(1)).toEqual(failed);
+    const json = await partner.call('GET', `${url}?format=json`, undefined, { accept: 'text/csv' });
+    expect(json.headers['content-type']).toMatch(/application\/json/);
+    const preferJson = await partner.call('GET', url, undefined, { accept: 'application/json, text/csv' });
+    expect(preferJson.headers['content-type']).toMatch(/application\/json/);
+    expect((await partner.call('GET', `${url}?format=xml`)).status).toBe(400);
+  });
+
+  it('writes one row for a user without changes yet', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 2);
+    await partner.subscribe(customer, SUITE.id, 2);
+    await env.queue.pause();
+    try {
+      const job = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
+      const res = await partner.call(
+        'GET',
+        `/v1/customers/${customer}/license-jobs/${job.body.id}/results?format=csv&status=pending`,
+      );
+      expect(parseCsv(res.body as string)).toEqual([
+        CSV_HEADER,
+        ['user000000@fabrikam.example', 'User 000000', users[0], 'pending', '', '', '', '', ''],
+        ['user000001@fabrikam.example', 'User 000001', users[1], 'pending', '', '', '', '', ''],
+      ]);
+      await partner.call('POST', `/v1/customers/${customer}/license-jobs/${job.body.id}/cancel`);
+    } finally {
+      await env.queue.resume();
+    }
+  });
+
+  it('frees the database connection of a download the client abandons', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 3000);
+    await partner.subscribe(customer, SUITE.id, 3000);
+    const job = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
+    await partner.waitForJob(customer, job.body.id);
+    const address = await system.api.listen({ port: 0, host: '127.0.0.1' });
+    const url = `${address}/v1/customers/${customer}/license-jobs/${job.body.id}/results?format=csv`;
+    // More abandoned downloads than the pool has connections (10): a leaked cursor would exhaust it.
+    for (let i = 0; i < 15; i++) {
+      const controller = new AbortController();
+      const res = await fetch(url, {
+        headers: { authorization: `Bearer ${partner.apiKey}` },
+        signal: controller.signal,
+      });
+      const reader = res.body!.getReader();
+      await reader.read();
+      controller.abort();
+      await reader.read().catch(() => undefined);
+    }
+    const full = await fetch(url, { headers: { authorization: `Bearer ${partner.apiKey}` } });
+    const text = await full.text();
+    expect(parseCsv(text)).toHaveLength(3001);
+    await expect
+      .poll(
+        async () =>
+          (
+            await env.sql`SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'`
+          )[0]!.n,
+        { timeout: 5000 },
+      )
+      .toBe(0);
+  });
+});

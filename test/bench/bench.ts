@@ -196,6 +196,12 @@ function perUnit(totals: Record<string, number>, units: number, scale: number): 
   return Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, Math.round((v * scale) / units)]));
 }
 
+/** Resident set size now (VmRSS) of a process, in MB. */
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024);
+}
+
 /** Peak resident set size (VmHWM) of a process, in MB. */
 function peakRssMb(pid: number | undefined): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -466,6 +472,42 @@ async function previewCost(
   };
 }
 
+/**
+ * A job's results downloaded as CSV, read as a client would (chunk by chunk, nothing kept): size,
+ * time, and the API's resident memory sampled every 20 ms while it streams the file.
+ */
+async function csvDownload(key: string, customerId: string, jobId: string, apiPid: number) {
+  const rssBefore = rssMb(apiPid);
+  let rssMax = rssBefore;
+  const sampler = setInterval(() => {
+    rssMax = Math.max(rssMax, rssMb(apiPid));
+  }, 20);
+  const t0 = performance.now();
+  try {
+    const res = await fetch(
+      `http://127.0.0.1:${PORTS.api}/v1/customers/${customerId}/license-jobs/${jobId}/results?format=csv`,
+      { headers: { authorization: `Bearer ${key}` } },
+    );
+    if (res.status !== 200) throw new Error(`CSV download → ${res.status}`);
+    let bytes = 0;
+    let lines = 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      bytes += chunk.length;
+      for (const byte of chunk) if (byte === 10) lines++;
+    }
+    return {
+      rows: lines - 1,
+      megabytes: +(bytes / 1e6).toFixed(1),
+      seconds: +((performance.now() - t0) / 1000).toFixed(2),
+      apiRssBeforeMb: rssBefore,
+      apiRssMaxDuringMb: rssMax,
+      apiPeakRssMb: peakRssMb(apiPid),
+    };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
 async function main() {
   const admin = postgres(server, { max: 1, onnotice: () => {} });
   await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
@@ -681,13 +723,13 @@ async function main() {
     let big: unknown = 'skipped';
     if (BIG > 0) {
       const bigCustomer = await makeCustomer(BIG);
-      big = {
-        users: BIG,
-        assign: await runJob(apiKey, bigCustomer.id, {
-          userIds: bigCustomer.ids,
-          assign: [{ productId: 'BENCH_SUITE' }],
-        }),
-      };
+      const assigned = await runJob(apiKey, bigCustomer.id, {
+        userIds: bigCustomer.ids,
+        assign: [{ productId: 'BENCH_SUITE' }],
+      });
+      const csv = await csvDownload(apiKey, bigCustomer.id, assigned.jobId, api.pid!);
+      console.log('results as CSV', JSON.stringify(csv));
+      big = { users: BIG, assign: assigned, resultsCsv: csv };
     }
     results.interactive =
       process.env.BENCH_INTERACTIVE === '0'

@@ -10,3 +10,4 @@ export * from './prepared.ts';
 export * from './jobs.ts';
 export * from './webhooks.ts';
 export * from './audit.ts';
+export { postgresClientOf } from './drizzle-internals.ts';

@@ -15,6 +15,7 @@ import {
   partnerSubscribes,
   recordWebhookEvent,
   toJob,
+  type postgresClientOf,
 } from '@licensing/db';
 import { conflict, unprocessable } from '@licensing/http';
 import type { AssignChange, ChangeResult, JobResultStatus } from '@licensing/domain';
@@ -220,6 +221,41 @@ export async function retryableUserIds(tx: DbOrTx, customerId: string, jobId: st
     WHERE i.job_id = ${jobId} AND i.status IN ('failed', 'cancelled')
     ORDER BY i.position`);
   return rows.map((r) => r.user_id);
+}
+
+export interface JobResultCsvRow {
+  user_principal_name: string;
+  display_name: string;
+  user_id: string;
+  status: string;
+  product_id: string | null;
+  action: string | null;
+  outcome: string | null;
+  error_code: string | null;
+  error_message: string | null;
+}
+
+/**
+ * A job's results as one row per user and change (a user without changes, such as a pending one:
+ * one row with the change columns null), in user-list order, read through a cursor `batchSize` rows
+ * at a time: the caller holds one batch in memory, never the whole job. The cursor keeps one pool
+ * connection until it is read to the end or its iterator is returned (a client that went away).
+ * `jobId` must already be scoped to the caller's customer.
+ */
+export function jobResultRowsCursor(
+  pg: ReturnType<typeof postgresClientOf>,
+  jobId: string,
+  status: JobResultStatus | undefined,
+  batchSize = 1000,
+): AsyncIterable<JobResultCsvRow[]> {
+  return pg<JobResultCsvRow[]>`
+    SELECT i.user_principal_name, i.display_name, i.user_id::text AS user_id, i.status,
+           c.change ->> 'productId' AS product_id, c.change ->> 'action' AS action, c.change ->> 'outcome' AS outcome,
+           c.change #>> '{error,code}' AS error_code, c.change #>> '{error,message}' AS error_message
+    FROM license_job_items i
+    LEFT JOIN LATERAL jsonb_array_elements(coalesce(i.changes, '[]'::jsonb)) WITH ORDINALITY AS c(change, n) ON true
+    WHERE i.job_id = ${jobId} ${status ? pg`AND i.status = ${status}` : pg``}
+    ORDER BY i.position, c.n`.cursor(batchSize);
 }
 
 /** Pending users of a job, for (re-)enqueueing. */

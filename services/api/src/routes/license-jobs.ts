@@ -1,6 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import { type DeliveryRef, getProducts, jobsWithProgress, retryOnConflict, type Db, type DbOrTx } from '@licensing/db';
+import {
+  type DeliveryRef,
+  getProducts,
+  jobsWithProgress,
+  retryOnConflict,
+  type Db,
+  type DbOrTx,
+  postgresClientOf,
+} from '@licensing/db';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
 import { badRequest, conflict, notFound, ProblemError, unprocessable } from '@licensing/http';
 import { normalizePlans, previewJob, requiredDisabledPlans, servicePlanConflicts } from '@licensing/domain';
 import { partnerOf } from '../auth.ts';
@@ -20,12 +30,16 @@ import {
   getJobRow,
   listJobResults,
   listJobRows,
+  jobResultRowsCursor,
   retryableUserIds,
+  type JobResultCsvRow,
   type NewLicenseJob,
 } from '../repositories/license-jobs.ts';
 import { readPreviewState } from '../repositories/job-preview.ts';
 import { paged, pagedSchema } from '../schemas/common.ts';
+import { csvRecord } from '../csv.ts';
 import {
+  declaredResponse,
   HEADERS,
   IDEMPOTENCY_KEY,
   JSON_BODY_PROBLEMS,
@@ -106,6 +120,49 @@ async function validateProducts(db: Db, body: Pick<CreateLicenseJob, 'assign' | 
     })),
     revoke,
   };
+}
+
+export const RESULTS_CSV_HEADER = [
+  'userPrincipalName',
+  'displayName',
+  'userId',
+  'status',
+  'productId',
+  'action',
+  'outcome',
+  'errorCode',
+  'errorMessage',
+] as const;
+
+/** CSV when asked by `format=csv`, or by an Accept header that names text/csv before application/json. */
+function wantsCsv(format: 'json' | 'csv' | undefined, accept: string | undefined): boolean {
+  if (format) return format === 'csv';
+  const types = (accept ?? '').split(',').map((t) => t.split(';')[0]!.trim().toLowerCase());
+  const csv = types.indexOf('text/csv');
+  const json = types.indexOf('application/json');
+  return csv >= 0 && (json < 0 || csv < json);
+}
+
+/** The CSV file, one chunk per batch of rows read from the cursor. */
+async function* resultsCsv(batches: AsyncIterable<JobResultCsvRow[]>): AsyncGenerator<string> {
+  yield csvRecord(RESULTS_CSV_HEADER);
+  for await (const rows of batches) {
+    let chunk = '';
+    for (const r of rows) {
+      chunk += csvRecord([
+        r.user_principal_name,
+        r.display_name,
+        r.user_id,
+        r.status,
+        r.product_id,
+        r.action,
+        r.outcome,
+        r.error_code,
+        r.error_message,
+      ]);
+    }
+    yield chunk;
+  }
 }
 
 export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
@@ -508,20 +565,45 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         schema: {
           operationId: 'listLicenseJobResults',
           tags: ['license jobs'],
-          summary: 'Per-user results of a job, in user-list order',
-          description: 'One item per user of the job: its status and the outcome of each change.',
+          summary: 'Per-user results of a job, in user-list order; as JSON pages or one CSV file',
+          description:
+            'One item per user of the job: its status and the outcome of each change. With `Accept: text/csv` or ' +
+            '`format=csv` the whole result (paging aside, `status` applied) is streamed as one CSV file: a header ' +
+            'row, then one row per user and change (one row for a user without changes), RFC 4180 quoting, and ' +
+            "cells that start with =, +, -, @, tab or CR prefixed with ' so spreadsheets do not run them.",
           params: jobParams,
           querystring: resultsQuery,
           response: {
-            200: jsonResponse(pagedSchema(jobResultSchema, 'JobResultPage'), 'A page of results.'),
+            200: declaredResponse(
+              'A page of results (JSON), or every result as CSV.',
+              {
+                'application/json': pagedSchema(jobResultSchema, 'JobResultPage'),
+                'text/csv': z.string().meta({
+                  description: `CSV with the header row \`${RESULTS_CSV_HEADER.join(',')}\`.`,
+                  example: `${RESULTS_CSV_HEADER.join(',')}\r\nada@fabrikam.example,Ada,7d4c1a52-0c39-4a83-9d39-6a4b7e1f0a11,succeeded,SPE_E3,assign,assigned,,\r\n`,
+                }),
+              },
+              { 'Content-Disposition': HEADERS.contentDisposition },
+            ),
             ...problemResponses(400, 404),
           },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const customer = await customerInScope(db, request, request.params.customerId);
         const row = await getJobRow(db, customer.id, pathId(request.params.jobId, 'License job'));
         if (!row) throw notFound('License job');
+        if (wantsCsv(request.query.format, request.headers.accept)) {
+          const file = Readable.from(
+            resultsCsv(jobResultRowsCursor(postgresClientOf(deps.readDb ?? db), row.id, request.query.status)),
+          );
+          // A stream is piped to the client as it is read (no serializer, no buffering of the file); if
+          // the client goes away, fastify destroys it, which returns the cursor and frees its connection.
+          return reply
+            .header('content-type', 'text/csv; charset=utf-8')
+            .header('content-disposition', `attachment; filename="license-job-${row.id}-results.csv"`)
+            .send(file as unknown as string);
+        }
         const { items, total } = await listJobResults(deps.readDb ?? db, row.id, request.query);
         return paged(items, request.query, total);
       },

@@ -127,8 +127,10 @@ export const resultStatusSchema = z.enum(JOB_RESULT_STATUSES);
 
 export const resultsQuery = pageQuery.extend({
   status: resultStatusSchema.optional().meta({ description: 'Only the users with this result status.' }),
-  /** `csv` answers text/csv, as `Accept: text/csv` does. */
-  format: z.enum(['json', 'csv']).optional(),
+  format: z
+    .enum(['json', 'csv'])
+    .optional()
+    .meta({ description: '`csv`: every result as one CSV file (as `Accept: text/csv` asks); paging is ignored.' }),
 });
 
 export const changeErrorSchema = z

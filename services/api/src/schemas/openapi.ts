@@ -153,6 +153,10 @@ export const HEADERS = {
     minimum: 0,
   },
   wwwAuthenticate: { description: 'The authentication scheme expected (Bearer).', type: 'string' },
+  contentDisposition: {
+    description: 'With CSV: `attachment; filename="…"`, so that a browser saves the file.',
+    type: 'string',
+  },
 } as const satisfies Record<string, HeaderSpec>;
 
 const RATE_LIMIT_HEADERS = {
