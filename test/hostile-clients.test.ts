@@ -153,6 +153,34 @@ describe('tenant isolation', () => {
   });
 });
 
+describe('tenant isolation of the 1.1 job parameters', () => {
+  it("answers 404 problems, never a CSV row, an event or a 304, to another partner's job", async () => {
+    const c = `/v1/customers/${ids.customerId}/license-jobs`;
+    const j = `${c}/${ids.jobId}`;
+    const etag = (await owner.call('GET', j)).headers.etag as string;
+    const before = await snapshot();
+    const cases: [string, string, Record<string, string>?][] = [
+      ['GET', `${c}?status=completed,cancelled&clientReference=x`],
+      ['GET', `${j}/results?format=csv`],
+      ['GET', `${j}/results?status=cancelled`, { accept: 'text/csv' }],
+      ['GET', j, { 'if-none-match': etag }],
+      ['GET', j, { 'if-none-match': '*' }],
+      ['GET', `${j}/events`, { accept: 'text/event-stream' }],
+      ['POST', `${j}/retry`, { 'idempotency-key': 'intruder-retry' }],
+      ['POST', `${c}/preview`],
+    ];
+    for (const [method, url, headers] of cases) {
+      const body = url.endsWith('/preview') ? { userFilter: {}, revoke: [SUITE.id] } : undefined;
+      const res = await intruder.call(method as 'GET', url, body, headers);
+      expect(res.status, `${method} ${url}`).toBe(404);
+      expect(res.headers['content-type'], url).toMatch(/application\/problem\+json/);
+      expect(res.body.code).toBe('not_found');
+      expect(JSON.stringify(res.body)).not.toContain(ids.userId);
+    }
+    expect(await snapshot()).toBe(before);
+  });
+});
+
 describe('hostile input', () => {
   it('answers malformed, oversized and odd requests with 4xx problem documents and changes nothing', async () => {
     const before = await snapshot();
@@ -403,7 +431,18 @@ describe('fuzzing', () => {
       ),
     );
     const query = fc.dictionary(
-      fc.constantFrom('page', 'pageSize', 'search', 'status', 'hasProduct', 'lacksProduct', 'licensed', 'x'),
+      fc.constantFrom(
+        'page',
+        'pageSize',
+        'search',
+        'status',
+        'hasProduct',
+        'lacksProduct',
+        'licensed',
+        'x',
+        'clientReference',
+        'format',
+      ),
       fc.oneof(
         fc.string({ maxLength: 20 }),
         fc.integer().map(String),

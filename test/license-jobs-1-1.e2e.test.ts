@@ -24,6 +24,12 @@ afterEach(async () => {
   await expectSeatInvariant(env.sql);
 });
 
+/** The test API on a real socket (some tests need a client that can go away mid-response). */
+async function apiAddress(): Promise<string> {
+  if (!system.api.server.listening) await system.api.listen({ port: 0, host: '127.0.0.1' });
+  return `http://127.0.0.1:${(system.api.server.address() as { port: number }).port}`;
+}
+
 /** Every row that a job request could change, as one comparable value. */
 async function jobState(customerId: string) {
   return env.sql`
@@ -431,8 +437,7 @@ describe('results as CSV', () => {
     await partner.subscribe(customer, SUITE.id, 3000);
     const job = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
     await partner.waitForJob(customer, job.body.id);
-    const address = await system.api.listen({ port: 0, host: '127.0.0.1' });
-    const url = `${address}/v1/customers/${customer}/license-jobs/${job.body.id}/results?format=csv`;
+    const url = `${await apiAddress()}/v1/customers/${customer}/license-jobs/${job.body.id}/results?format=csv`;
     // More abandoned downloads than the pool has connections (10): a leaked cursor would exhaust it.
     for (let i = 0; i < 15; i++) {
       const controller = new AbortController();
@@ -458,5 +463,166 @@ describe('results as CSV', () => {
         { timeout: 5000 },
       )
       .toBe(0);
+  });
+});
+
+describe('ETag', () => {
+  it('answers 304 to If-None-Match while the job is unchanged, 200 with a new tag once it changes', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 3);
+    await partner.subscribe(customer, SUITE.id, 3);
+    await env.queue.pause();
+    try {
+      const job = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
+      const url = `/v1/customers/${customer}/license-jobs/${job.body.id}`;
+      const first = await partner.call('GET', url);
+      const etag = first.headers.etag as string;
+      expect(etag).toMatch(/^"[\w-]+"$/);
+      const same = await partner.call('GET', url, undefined, { 'if-none-match': etag });
+      expect(same.status).toBe(304);
+      expect(same.body).toBeUndefined();
+      expect(same.headers.etag).toBe(etag);
+      expect(same.headers['retry-after']).toBeDefined();
+      for (const header of [`W/${etag}`, `"other", ${etag}`, '*']) {
+        expect((await partner.call('GET', url, undefined, { 'if-none-match': header })).status, header).toBe(304);
+      }
+      expect((await partner.call('GET', url, undefined, { 'if-none-match': '"other"' })).status).toBe(200);
+      await env.queue.resume();
+      const done = await partner.waitForJob(customer, job.body.id);
+      const changed = await partner.call('GET', url, undefined, { 'if-none-match': etag });
+      expect(changed.status).toBe(200);
+      expect(changed.body).toEqual(done);
+      expect(changed.headers.etag).not.toBe(etag);
+      expect(changed.headers['retry-after']).toBeUndefined();
+      const stable = await partner.call('GET', url, undefined, { 'if-none-match': changed.headers.etag as string });
+      expect(stable.status).toBe(304);
+    } finally {
+      await env.queue.resume();
+    }
+  });
+});
+
+interface SseEvent {
+  event: string;
+  data: any;
+  at: number;
+}
+
+/** Reads a server-sent event stream to its end (or until `stop` says so); comment lines are skipped. */
+async function readEvents(res: Response, onEvent?: (e: SseEvent) => void): Promise<SseEvent[]> {
+  const events: SseEvent[] = [];
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const lines = block.split('\n').filter((l) => !l.startsWith(':'));
+      if (lines.length === 0) continue;
+      const event = lines.find((l) => l.startsWith('event: '))!.slice(7);
+      const data = JSON.parse(lines.find((l) => l.startsWith('data: '))!.slice(6));
+      const e = { event, data, at: performance.now() };
+      events.push(e);
+      onEvent?.(e);
+    }
+  }
+  expect(buffer).toBe('');
+  return events;
+}
+
+async function metric(name: string): Promise<number> {
+  const res = await system.api.inject({ method: 'GET', url: '/metrics' });
+  return Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(res.body)?.[1] ?? Number.NaN);
+}
+
+describe('job events', () => {
+  it('streams progress to many clients from one poll per tick, then one finished event, then ends', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 600);
+    await partner.subscribe(customer, SUITE.id, 600);
+    const address = await apiAddress();
+    await env.queue.pause();
+    const job = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
+    const url = `${address}/v1/customers/${customer}/license-jobs/${job.body.id}/events`;
+    const headers = { authorization: `Bearer ${partner.apiKey}` };
+    const responses = await Promise.all(Array.from({ length: 25 }, () => fetch(url, { headers })));
+    for (const res of responses) {
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+    }
+    const streams = responses.map((res) => readEvents(res));
+    await expect.poll(() => metric('license_job_event_streams')).toBe(25);
+    expect(await metric('license_job_event_watched_jobs')).toBe(1);
+    const pollsBefore = await metric('license_job_event_polls_total');
+    const t0 = performance.now();
+    await env.queue.resume();
+    const all = await Promise.all(streams);
+    const seconds = (performance.now() - t0) / 1000;
+    const polls = (await metric('license_job_event_polls_total')) - pollsBefore;
+    // One poll per tick for all 25 streams (not one per stream): at most about 4 a second.
+    expect(polls).toBeLessThanOrEqual(Math.ceil(seconds * 4) + 2);
+
+    for (const events of all) {
+      expect(events[0]).toMatchObject({
+        event: 'progress',
+        data: { id: job.body.id, status: 'queued', progress: { pending: 600 } },
+      });
+      expect(events.filter((e) => e.event === 'finished')).toHaveLength(1);
+      const last = events.at(-1)!;
+      expect(last.event).toBe('finished');
+      expect(last.data).toMatchObject({ status: 'completed', progress: { succeeded: 600, pending: 0 } });
+      expect(last.data.finishedAt).not.toBeNull();
+      // Progress only ever moves forward, and each event differs from the one before.
+      const pending = events.map((e) => e.data.progress.pending);
+      expect([...pending].sort((a, b) => b - a)).toEqual(pending);
+      const progressEvents = events.filter((e) => e.event === 'progress');
+      for (let i = 2; i < progressEvents.length; i++) {
+        expect(progressEvents[i]!.at - progressEvents[i - 1]!.at).toBeGreaterThan(150);
+      }
+    }
+    expect(await metric('license_job_event_streams')).toBe(0);
+    expect(await metric('license_job_event_watched_jobs')).toBe(0);
+
+    // A finished job: its state and the finished event at once, then the end.
+    const after = await readEvents(await fetch(url, { headers }));
+    expect(after.map((e) => e.event)).toEqual(['progress', 'finished']);
+    expect(after[1]!.data).toEqual(await partner.waitForJob(customer, job.body.id));
+  });
+
+  it('forgets a client that goes away, and ends every stream when the API closes', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 2);
+    await partner.subscribe(customer, SUITE.id, 2);
+    await env.queue.pause();
+    const job = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
+    const path = `/v1/customers/${customer}/license-jobs/${job.body.id}/events`;
+    const headers = { authorization: `Bearer ${partner.apiKey}` };
+    const address = await apiAddress();
+
+    const controller = new AbortController();
+    const leaving = await fetch(address + path, { headers, signal: controller.signal });
+    await leaving.body!.getReader().read();
+    await expect.poll(() => metric('license_job_event_streams')).toBe(1);
+    controller.abort();
+    await expect.poll(() => metric('license_job_event_streams')).toBe(0);
+    expect(await metric('license_job_event_watched_jobs')).toBe(0);
+
+    // A second API process of the same system, shut down while its clients follow the job.
+    const { buildTestApi } = await import('./support/test-env.ts');
+    const other = await buildTestApi(env);
+    const otherAddress = await other.listen({ port: 0, host: '127.0.0.1' });
+    const following = await Promise.all([1, 2, 3].map(() => fetch(otherAddress + path, { headers })));
+    const reading = following.map((res) => readEvents(res));
+    await new Promise((r) => setTimeout(r, 300));
+    const closing = performance.now();
+    await other.close();
+    expect(performance.now() - closing).toBeLessThan(3000);
+    for (const events of await Promise.all(reading)) {
+      expect(events.map((e) => e.event)).toEqual(['progress']);
+    }
+    await env.queue.resume();
+    await partner.waitForJob(customer, job.body.id);
   });
 });

@@ -7,6 +7,7 @@
 //   BENCH_PROFILE=dir (V8 CPU profiles of every service)  BENCH_REDIS_STATS=1 (Redis command statistics per phase)
 //   BENCH_TIMELINE=1 (how busy the machine is in each 100 ms of every job)
 //   BENCH_INTERACTIVE=0 skips the interactive-latency phases (see interactive.ts for their settings)
+//   BENCH_EVENT_STREAMS (1000): clients following a BENCH_USERS job's event stream, comma-separated for several phases
 //   BENCH_AB="KEY=value KEY2=value" and/or BENCH_AB_NODE_FLAGS="--flag" and/or BENCH_AB_WORKERS=2
 //   (instead of the full run: one worker with the defaults against that many workers (1) with these
 //   settings, alternating round by round, each freshly started and warmed up with one job pair)
@@ -508,6 +509,91 @@ async function csvDownload(key: string, customerId: string, jobId: string, apiPi
   }
 }
 
+/** A metric of a service's /metrics (first series of that name). */
+async function metricValue(port: number, name: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+}
+
+/**
+ * Live progress for many clients: a job is POSTed, then `count` clients open its event stream (250 at
+ * a time) and read it to the end. Reports how many streams the API held at once while the job ran
+ * (its own gauge, sampled every 100 ms), whether every stream got its `finished` event, how many
+ * polls of Postgres the API made for all of them, and what the API spent meanwhile.
+ */
+async function eventStreamsDuringJob(
+  key: string,
+  customerId: string,
+  body: unknown,
+  undo: unknown,
+  apiPid: number,
+  count: number,
+) {
+  const pollsBefore = await metricValue(PORTS.api, 'license_job_event_polls_total');
+  const before = cpuSnapshot({ api: [apiPid] });
+  const t0 = performance.now();
+  const job = await http('POST', `/v1/customers/${customerId}/license-jobs`, key, body);
+  let held = 0;
+  let running = true;
+  const sampler = (async () => {
+    while (running) {
+      held = Math.max(held, await metricValue(PORTS.api, 'license_job_event_streams'));
+      await sleep(100);
+    }
+  })();
+  let finished = 0;
+  let progressEvents = 0;
+  let failedToOpen = 0;
+  const read = async (res: Response) => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      const events = (buffer + decoder.decode(chunk, { stream: true })).split('\n\n');
+      buffer = events.pop()!;
+      for (const event of events) {
+        if (event.startsWith('event: progress')) progressEvents++;
+        else if (event.startsWith('event: finished')) finished++;
+      }
+    }
+  };
+  const reading: Promise<void>[] = [];
+  const url = `http://127.0.0.1:${PORTS.api}/v1/customers/${customerId}/license-jobs/${job.id}/events`;
+  for (let i = 0; i < count; i += 250) {
+    const opened = await Promise.all(
+      Array.from({ length: Math.min(250, count - i) }, () =>
+        fetch(url, { headers: { authorization: `Bearer ${key}` } }).catch(() => undefined),
+      ),
+    );
+    for (const res of opened) {
+      if (res?.status === 200) reading.push(read(res));
+      else failedToOpen++;
+    }
+  }
+  const openedAfterMs = Math.round(performance.now() - t0);
+  await Promise.all(reading);
+  const seconds = (performance.now() - t0) / 1000;
+  running = false;
+  await sampler;
+  const apiCpu = cpuSnapshot({ api: [apiPid] }).cpu.api! - before.cpu.api!;
+  const state = await http('GET', `/v1/customers/${customerId}/license-jobs/${job.id}`, key);
+  const polls = (await metricValue(PORTS.api, 'license_job_event_polls_total')) - pollsBefore;
+  await runJob(key, customerId, undo);
+  return {
+    streams: count,
+    failedToOpen,
+    heldAtOnceWhileRunning: held,
+    everyStreamFinished: finished === count - failedToOpen,
+    meanProgressEventsPerStream: +(progressEvents / Math.max(1, count - failedToOpen)).toFixed(1),
+    allOpenAfterMs: openedAfterMs,
+    jobStatus: state.status,
+    jobSeconds: +seconds.toFixed(2),
+    usersPerSecond: Math.round(state.progress.total / seconds),
+    postgresPollsForAllStreams: polls,
+    apiCpuSeconds: +apiCpu.toFixed(2),
+    apiRssMb: rssMb(apiPid),
+  };
+}
+
 async function main() {
   const admin = postgres(server, { max: 1, onnotice: () => {} });
   await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
@@ -695,6 +781,12 @@ async function main() {
     await warmUp();
     results.preview = await previewCost(apiKey, customer.id, assign, revoke, api.pid!);
     console.log('preview', JSON.stringify(results.preview));
+    results.eventStreams = [];
+    for (const count of (process.env.BENCH_EVENT_STREAMS ?? '1000').split(',').filter(Boolean).map(Number)) {
+      const phase = await eventStreamsDuringJob(apiKey, customer.id, assign, revoke, api.pid!, count);
+      console.log('event streams', JSON.stringify(phase));
+      (results.eventStreams as unknown[]).push(phase);
+    }
     const one = phase();
     const two = phase();
     const raw: Awaited<ReturnType<typeof rawCeiling>>[][] = [];

@@ -21,6 +21,7 @@ import type { Registry } from 'prom-client';
 import { createApiMetrics } from './metrics.ts';
 import { registerQueueDashboard } from './queue-dashboard.ts';
 import { TaskEnqueuer } from './enqueue.ts';
+import { JobEventStreams } from './job-events.ts';
 import { type LicenseTaskQueues, registerQueueDepthGauge } from '@licensing/queue';
 import { requirePartner } from './auth.ts';
 import { API_DOCUMENT_INFO } from './schemas/openapi.ts';
@@ -111,6 +112,9 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
     namespace: `${namespace}auth-failures:`,
     log: app.log,
   });
+  const jobEvents = new JobEventStreams(deps.db, app.log, registry);
+  // Open event streams would keep the server from closing: end them before it stops listening.
+  app.addHook('preClose', async () => jobEvents.close());
 
   if (deps.rateLimitPerMinute > 0) {
     await app.register(rateLimit, {
@@ -161,6 +165,7 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
         db: deps.db,
         readDb: deps.readDb,
         budget: selectionBudget,
+        events: jobEvents,
         enqueuer,
         metrics,
         onDeliveriesRecorded: (refs, log) => enqueueRecorded(webhookQueue, refs, log),

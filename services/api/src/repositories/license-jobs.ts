@@ -158,6 +158,15 @@ export async function getJobRow(db: Db, customerId: string, jobId: string): Prom
   return row;
 }
 
+/**
+ * Jobs by id, whatever their customer: only for ids already scoped to the caller when they were
+ * first looked up (the job-event watcher polls the jobs its streams were opened on).
+ */
+export async function jobRowsByIds(db: DbOrTx, jobIds: string[]): Promise<JobRow[]> {
+  if (jobIds.length === 0) return [];
+  return db.select().from(tables.licenseJobs).where(inArray(tables.licenseJobs.id, jobIds));
+}
+
 export async function listJobRows(
   db: DbOrTx,
   customerId: string,

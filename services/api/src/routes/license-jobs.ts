@@ -9,7 +9,8 @@ import {
   type DbOrTx,
   postgresClientOf,
 } from '@licensing/db';
-import { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { PassThrough, Readable } from 'node:stream';
 import { z } from 'zod';
 import { badRequest, conflict, notFound, ProblemError, unprocessable } from '@licensing/http';
 import { normalizePlans, previewJob, requiredDisabledPlans, servicePlanConflicts } from '@licensing/domain';
@@ -38,10 +39,13 @@ import {
 import { readPreviewState } from '../repositories/job-preview.ts';
 import { paged, pagedSchema } from '../schemas/common.ts';
 import { csvRecord } from '../csv.ts';
+import { EVENT_INTERVAL_MS, type JobEventStreams } from '../job-events.ts';
 import {
   declaredResponse,
   HEADERS,
   IDEMPOTENCY_KEY,
+  IF_NONE_MATCH,
+  noContent,
   JSON_BODY_PROBLEMS,
   jsonResponse,
   problemResponses,
@@ -57,6 +61,7 @@ import {
   jobSchema,
   listJobsQuery,
   resultsQuery,
+  type Job,
   type CreateLicenseJob,
 } from '../schemas/license-jobs.ts';
 import { selectionOf, type UserSelection } from '../schemas/user-selection.ts';
@@ -72,6 +77,8 @@ export interface LicenseJobDeps {
   db: Db;
   /** May be a streaming replica: job lists and results read from it (they may lag a little). */
   readDb?: Db;
+  /** The process's job-event streams (one watcher for all of them). */
+  events: JobEventStreams;
   enqueuer: TaskEnqueuer;
   metrics: ApiMetrics;
   /** Hands webhook events recorded by a cancel to the delivery worker. */
@@ -133,6 +140,18 @@ export const RESULTS_CSV_HEADER = [
   'errorCode',
   'errorMessage',
 ] as const;
+
+/** A strong entity tag of the Job as answered: it changes whenever any field of the Job does. */
+function entityTag(job: Job): string {
+  return `"${createHash('sha256').update(JSON.stringify(job)).digest('base64url').slice(0, 27)}"`;
+}
+
+/** If-None-Match (RFC 9110 §13.1.2): `*`, or a list of tags compared weakly (W/ ignored). */
+function matchesIfNoneMatch(header: string | string[] | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const tags = (Array.isArray(header) ? header.join(',') : header).split(',').map((t) => t.trim());
+  return tags.some((t) => t === '*' || t.replace(/^W\//, '') === etag);
+}
 
 /** CSV when asked by `format=csv`, or by an Accept header that names text/csv before application/json. */
 function wantsCsv(format: 'json' | 'csv' | undefined, accept: string | undefined): boolean {
@@ -443,10 +462,15 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
           operationId: 'getLicenseJob',
           tags: ['license jobs'],
           summary: 'Get a job; Retry-After is set while it is not finished',
-          description: 'The job with its progress. While it is not finished, `Retry-After` says when to poll again.',
+          description:
+            'The job with its progress. While it is not finished, `Retry-After` says when to poll again. The ' +
+            '`ETag` changes whenever the job does: send it back in `If-None-Match` to get 304 while nothing ' +
+            'changed. To follow a job without polling, see `GET …/events`.',
           params: jobParams,
+          headers: requestHeaders({ 'if-none-match': IF_NONE_MATCH }),
           response: {
-            200: jsonResponse(jobSchema, 'The job.', { 'Retry-After': HEADERS.retryAfter }),
+            200: jsonResponse(jobSchema, 'The job.', { ETag: HEADERS.etag, 'Retry-After': HEADERS.retryAfter }),
+            304: noContent('The job has not changed since the ETag given in If-None-Match (no body).'),
             ...problemResponses(400, 404),
           },
         },
@@ -456,8 +480,51 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         const row = await getJobRow(db, customer.id, pathId(request.params.jobId, 'License job'));
         if (!row) throw notFound('License job');
         const [job] = await jobsWithProgress(db, [row]);
+        const etag = entityTag(job!);
+        reply.header('etag', etag);
         if (!row.finishedAt) reply.header('retry-after', POLL_AFTER_SECONDS);
+        if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) return reply.status(304).send();
         return job!;
+      },
+    );
+
+    app.get(
+      '/v1/customers/:customerId/license-jobs/:jobId/events',
+      {
+        schema: {
+          operationId: 'streamLicenseJobEvents',
+          tags: ['license jobs'],
+          summary: "A job's progress as server-sent events, until it finishes",
+          description:
+            'A `text/event-stream`: a `progress` event (data: the Job) at once and whenever the progress changes, ' +
+            `at most every ${EVENT_INTERVAL_MS} ms, then one \`finished\` event (data: the final Job), then the ` +
+            'stream ends; close the EventSource on `finished`, or it reconnects. Quiet streams get a comment line ' +
+            'every 15 s. A server shutting down ends its streams (reconnect to continue).',
+          params: jobParams,
+          response: {
+            200: declaredResponse('Server-sent events: `progress` ..., then `finished`.', {
+              'text/event-stream': z.string().meta({
+                description: 'Events `progress` and `finished`, each with the Job as JSON in `data`.',
+                example:
+                  'event: progress\ndata: {"id":"…","status":"running",…}\n\nevent: finished\ndata: {"id":"…","status":"completed",…}\n\n',
+              }),
+            }),
+            ...problemResponses(400, 404),
+          },
+        },
+      },
+      async (request, reply) => {
+        const customer = await customerInScope(db, request, request.params.customerId);
+        const row = await getJobRow(db, customer.id, pathId(request.params.jobId, 'License job'));
+        if (!row) throw notFound('License job');
+        const [job] = await jobsWithProgress(db, [row]);
+        const out = new PassThrough();
+        deps.events.open(job!, out);
+        return reply
+          .header('content-type', 'text/event-stream; charset=utf-8')
+          .header('cache-control', 'no-cache')
+          .header('x-accel-buffering', 'no')
+          .send(out as unknown as string);
       },
     );
 

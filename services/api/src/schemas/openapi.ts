@@ -153,6 +153,10 @@ export const HEADERS = {
     minimum: 0,
   },
   wwwAuthenticate: { description: 'The authentication scheme expected (Bearer).', type: 'string' },
+  etag: {
+    description: 'A tag of the current representation; send it in If-None-Match to get 304 while it is unchanged.',
+    type: 'string',
+  },
   contentDisposition: {
     description: 'With CSV: `attachment; filename="…"`, so that a browser saves the file.',
     type: 'string',
@@ -175,6 +179,12 @@ export const IDEMPOTENCY_KEY = z
       'the same job again; with another body 422 `idempotency_key_reused`. 1 to 255 characters.',
     example: 'order-4711-licenses',
   });
+
+/** The `If-None-Match` request header of a resource that sends an ETag. */
+export const IF_NONE_MATCH = z.string().optional().meta({
+  description: 'An ETag received before (or a list of them, or `*`): 304 without a body while the resource matches it.',
+  example: '"3q2-7w"',
+});
 
 /** Request headers a route reads; other headers pass through untouched. */
 export const requestHeaders = <T extends z.core.$ZodLooseShape>(shape: T) => z.looseObject(shape);
