@@ -8,6 +8,7 @@
 //   BENCH_TIMELINE=1 (how busy the machine is in each 100 ms of every job)
 //   BENCH_INTERACTIVE=0 skips the interactive-latency phases (see interactive.ts for their settings)
 //   BENCH_EVENT_STREAMS (1000): clients following a BENCH_USERS job's event stream, comma-separated for several phases
+//   BENCH_PREVIEW_ROUNDS (5, 0 to skip): previews alternated with the POST of the same job
 //   BENCH_AB="KEY=value KEY2=value" and/or BENCH_AB_NODE_FLAGS="--flag" and/or BENCH_AB_WORKERS=2
 //   (instead of the full run: one worker with the defaults against that many workers (1) with these
 //   settings, alternating round by round, each freshly started and warmed up with one job pair)
@@ -525,8 +526,8 @@ async function metricValue(port: number, name: string): Promise<number> {
 async function eventStreamsDuringJob(
   key: string,
   customerId: string,
-  body: unknown,
-  undo: unknown,
+  body: CreateLicenseJobRequest,
+  undo: CreateLicenseJobRequest,
   apiPid: number,
   count: number,
   workers: { stop: () => Promise<void>; start: () => Promise<void> },
@@ -786,7 +787,9 @@ async function main() {
       return;
     }
     await warmUp();
-    results.preview = await previewCost(apiKey, customer.id, assign, revoke, api.pid!);
+    const previewRounds = Number(process.env.BENCH_PREVIEW_ROUNDS ?? 5);
+    results.preview =
+      previewRounds > 0 ? await previewCost(apiKey, customer.id, assign, revoke, api.pid!, previewRounds) : 'skipped';
     console.log('preview', JSON.stringify(results.preview));
     results.eventStreams = [];
     for (const count of (process.env.BENCH_EVENT_STREAMS ?? '1000').split(',').filter(Boolean).map(Number)) {
@@ -870,7 +873,7 @@ async function main() {
         assignRatioToRaw: +(oneWorker.assignUsersPerSecond / ceiling).toFixed(2),
         revokeRatioToRaw: +(oneWorker.revokeUsersPerSecond / ceiling).toFixed(2),
         medianPostMs: oneWorker.medianPostMs,
-        medianPreviewMs: (results.preview as { medianPreviewMs: number }).medianPreviewMs,
+        medianPreviewMs: (results.preview as { medianPreviewMs?: number }).medianPreviewMs,
         twoWorkersAssignUsersPerSecond: twoWorkers.assignUsersPerSecond,
         twoWorkersRevokeUsersPerSecond: twoWorkers.revokeUsersPerSecond,
         // The bare queue's drain with its no-op worker in one process, then in two (median rounds).

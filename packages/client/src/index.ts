@@ -35,10 +35,17 @@ export interface LicensingClientOptions {
   headers?: Record<string, string>;
 }
 
-export type LicensingClient = Client<paths>;
+/**
+ * The media types the client's typed answers are read as: JSON and problem documents. The few
+ * answers in other media types (results as text/csv, job events as text/event-stream) are read with
+ * `parseAs: 'text'` or `parseAs: 'stream'`.
+ */
+export type JsonMedia = 'application/json' | 'application/problem+json';
+
+export type LicensingClient = Client<paths, JsonMedia>;
 
 export function createLicensingClient(options: LicensingClientOptions): LicensingClient {
-  return createClient<paths>({
+  return createClient<paths, JsonMedia>({
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     headers: { ...options.headers, authorization: `Bearer ${options.apiKey}` },
     ...(options.fetch ? { fetch: options.fetch } : {}),

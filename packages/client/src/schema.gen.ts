@@ -399,9 +399,29 @@ export interface paths {
         };
         /**
          * Get a job; Retry-After is set while it is not finished
-         * @description The job with its progress. While it is not finished, `Retry-After` says when to poll again.
+         * @description The job with its progress. While it is not finished, `Retry-After` says when to poll again. The `ETag` changes whenever the job does: send it back in `If-None-Match` to get 304 while nothing changed. To follow a job without polling, see `GET …/events`.
          */
         get: operations["getLicenseJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/license-jobs/{jobId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A job's progress as server-sent events, until it finishes
+         * @description A `text/event-stream`: a `progress` event (data: the Job) at once and whenever the progress changes, at most every 250 ms, then one `finished` event (data: the final Job), then the stream ends; close the EventSource on `finished`, or it reconnects. Quiet streams get a comment line every 15 s. A server shutting down ends its streams (reconnect to continue).
+         */
+        get: operations["streamLicenseJobEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -458,8 +478,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Per-user results of a job, in user-list order
-         * @description One item per user of the job: its status and the outcome of each change.
+         * Per-user results of a job, in user-list order; as JSON pages or one CSV file
+         * @description One item per user of the job: its status and the outcome of each change. With `Accept: text/csv` or `format=csv` the whole result (paging aside, `status` applied) is streamed as one CSV file: a header row, then one row per user and change (one row for a user without changes), RFC 4180 quoting, and cells that start with =, +, -, @, tab or CR prefixed with ' so spreadsheets do not run them.
          */
         get: operations["listLicenseJobResults"];
         put?: never;
@@ -4051,7 +4071,10 @@ export interface operations {
     getLicenseJob: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An ETag received before (or a list of them, or `*`): 304 without a body while the resource matches it. */
+                "if-none-match"?: string;
+            };
             path: {
                 /** @description The customer's id (a UUID). */
                 customerId: string;
@@ -4065,6 +4088,8 @@ export interface operations {
             /** @description The job. */
             200: {
                 headers: {
+                    /** @description A tag of the current representation; send it in If-None-Match to get 304 while it is unchanged. */
+                    ETag?: string;
                     /** @description Seconds to wait before polling again (or before retrying). */
                     "Retry-After"?: number;
                     /** @description Requests allowed per minute for this API key (when rate limiting is on). */
@@ -4077,6 +4102,117 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The job has not changed since the ETag given in If-None-Match (no body). */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    streamLicenseJobEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+                /** @description The license job's id (a UUID). */
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server-sent events: `progress` ..., then `finished`. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
                 };
             };
             /**
@@ -4425,6 +4561,7 @@ export interface operations {
                 pageSize?: number;
                 /** @description Only the users with this result status. */
                 status?: "pending" | "succeeded" | "failed" | "cancelled";
+                /** @description `csv`: every result as one CSV file (as `Accept: text/csv` asks); paging is ignored. */
                 format?: "json" | "csv";
             };
             header?: never;
@@ -4438,9 +4575,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of results. */
+            /** @description A page of results (JSON), or every result as CSV. */
             200: {
                 headers: {
+                    /** @description With CSV: `attachment; filename="…"`, so that a browser saves the file. */
+                    "Content-Disposition"?: string;
                     /** @description Requests allowed per minute for this API key (when rate limiting is on). */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in the current minute (when rate limiting is on). */
@@ -4451,6 +4590,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobResultPage"];
+                    "text/csv": string;
                 };
             };
             /**
