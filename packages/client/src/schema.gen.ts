@@ -4153,6 +4153,7 @@ export interface operations {
             /**
              * @description Too many requests. Problem codes:
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address or with this key prefix (AUTH_FAILURES_PER_MINUTE); every credential is refused for `Retry-After` seconds
              */
             429: {
                 headers: {
