@@ -6,6 +6,7 @@
 //   BENCH_DATABASE_SERVER (postgres://postgres@127.0.0.1:5432/postgres)  BENCH_REDIS_URL (redis://127.0.0.1:6379)
 //   BENCH_PROFILE=dir (V8 CPU profiles of every service)  BENCH_REDIS_STATS=1 (Redis command statistics per phase)
 //   BENCH_TIMELINE=1 (how busy the machine is in each 100 ms of every job)
+//   BENCH_REDIS_CLUSTER=1 (a local Redis Cluster, BENCH_QUEUE_SHARDS=3)
 //   BENCH_INTERACTIVE=0 skips the interactive-latency phases (see interactive.ts for their settings)
 //   BENCH_EVENT_STREAMS (1000): clients following a BENCH_USERS job's event stream, comma-separated for several phases
 //   BENCH_PREVIEW_ROUNDS (5, 0 to skip): previews alternated with the POST of the same job
@@ -18,7 +19,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
 import { type CreateLicenseJobRequest, createLicensingClient, type LicensingClient, unwrap } from '@licensing/client';
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { parseClusterNodes } from '@licensing/redis';
+import { startRedisCluster } from '../support/redis-cluster.ts';
 import postgres from 'postgres';
 import { SERVICE_NODE_FLAGS } from '../../scripts/service-flags.ts';
 import { freePort } from '../support/processes.ts';
@@ -31,6 +34,16 @@ const BIG = Number(process.env.BENCH_BIG_USERS ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const server = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+// BENCH_REDIS_CLUSTER=1: a throwaway local Redis Cluster (3 masters, 3 replicas) instead of
+// BENCH_REDIS_URL, with BENCH_QUEUE_SHARDS (3) task queues; the bare queue runs on it too.
+const cluster = process.env.BENCH_REDIS_CLUSTER === '1' ? await startRedisCluster() : undefined;
+const queueShards = cluster ? Number(process.env.BENCH_QUEUE_SHARDS ?? 3) : 1;
+/** Where the no-op workers connect: a URL, or `cluster:host:port,…`. */
+const redisTarget = cluster ? `cluster:${cluster.nodesSetting}` : redisUrl;
+const connectRedis = (options: RedisOptions = {}): Redis | Cluster =>
+  cluster
+    ? new Cluster(parseClusterNodes(cluster.nodesSetting), { redisOptions: options })
+    : new Redis(redisUrl, options);
 const OPERATOR = 'bench-operator-token';
 // Free ports, so a bench can run beside services started for something else.
 const PORTS = { api: await freePort(), catalog: await freePort(), worker: await freePort() };
@@ -62,6 +75,7 @@ function startService(
       ...process.env,
       DATABASE_URL: dbUrl,
       REDIS_URL: redisUrl,
+      ...(cluster ? { REDIS_CLUSTER_NODES: cluster.nodesSetting, QUEUE_SHARDS: String(queueShards) } : {}),
       BULLMQ_PREFIX: prefix,
       OPERATOR_TOKEN: OPERATOR,
       LOG_LEVEL: 'warn',
@@ -176,12 +190,17 @@ function cpuSnapshot(groups: Record<string, number[]>) {
   return { cpu, calls, preempted, machine: machineCpu() };
 }
 
-async function redisPid(): Promise<number> {
+/** The Redis server processes: one, or every node of the cluster. */
+async function redisPids(): Promise<number[]> {
+  if (cluster) return cluster.nodes.map((node) => node.process.pid!);
   const redis = new Redis(redisUrl);
   const info = await redis.info('server');
   await redis.quit();
-  return Number(/process_id:(\d+)/.exec(info)![1]);
+  return [Number(/process_id:(\d+)/.exec(info)![1])];
 }
+
+/** The bare queue's prefix: on a cluster, under one hash tag like every BullMQ queue there. */
+const rawPrefix = cluster ? `${prefix}:{raw}` : prefix;
 
 /** What each group used between two snapshots, added to `into` (several rounds add up). */
 function addDelta(
@@ -320,15 +339,15 @@ async function addNoopTasks(queue: Queue, n: number) {
  * are added), and also the drain alone.
  */
 async function rawCeiling(n: number, concurrency: number) {
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const connection = connectRedis({ maxRetriesPerRequest: null });
+  const workerConnection = connectRedis({ maxRetriesPerRequest: null });
   const name = `raw-${randomUUID().slice(0, 8)}`;
-  const queue = new Queue(name, { connection, prefix });
+  const queue = new Queue(name, { connection, prefix: rawPrefix });
   let done = 0;
   let drainStart = 0;
   const worker = new Worker(name, async () => undefined, {
     connection: workerConnection,
-    prefix,
+    prefix: rawPrefix,
     concurrency,
     autorun: false,
   });
@@ -361,15 +380,24 @@ async function rawCeiling(n: number, concurrency: number) {
  * are), to show how the raw queue itself scales out on this machine. The tasks are added first and
  * the drain is timed: from telling the workers to run until nothing is waiting or active.
  */
-async function rawDrainInProcesses(n: number, processes: number, concurrency: number, redisServerPid: number) {
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+async function rawDrainInProcesses(n: number, processes: number, concurrency: number, redisServerPids: number[]) {
+  const connection = connectRedis({ maxRetriesPerRequest: null });
   const name = `raw-procs-${randomUUID().slice(0, 8)}`;
-  const queue = new Queue(name, { connection, prefix });
+  const queue = new Queue(name, { connection, prefix: rawPrefix });
   await addNoopTasks(queue, n);
   const kids = Array.from({ length: processes }, () => {
     const kid = spawn(
       process.execPath,
-      [...nodeFlags(), '--import', 'tsx', 'test/bench/noop-worker.ts', redisUrl, prefix, name, String(concurrency)],
+      [
+        ...nodeFlags(),
+        '--import',
+        'tsx',
+        'test/bench/noop-worker.ts',
+        redisTarget,
+        rawPrefix,
+        name,
+        String(concurrency),
+      ],
       { cwd: root, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
     );
     children.push(kid); // killed by main's finally if the bench fails midway
@@ -384,7 +412,7 @@ async function rawDrainInProcesses(n: number, processes: number, concurrency: nu
         }),
     ),
   );
-  const groups = { workers: kids.map((kid) => kid.pid!), redis: [redisServerPid] };
+  const groups = { workers: kids.map((kid) => kid.pid!), redis: redisServerPids };
   const before = cpuSnapshot(groups);
   const t0 = performance.now();
   for (const kid of kids) kid.send('run');
@@ -605,7 +633,12 @@ async function eventStreamsDuringJob(
 async function main() {
   const admin = postgres(server, { max: 1, onnotice: () => {} });
   await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  const results: Record<string, unknown> = { users: N, startedAt: new Date().toISOString(), node: process.version };
+  const results: Record<string, unknown> = {
+    redis: cluster ? { cluster: '3 masters, 3 replicas', queueShards } : 'one server',
+    users: N,
+    startedAt: new Date().toISOString(),
+    node: process.version,
+  };
   try {
     const catalog = startService('catalog');
     await waitReady(`http://127.0.0.1:${PORTS.catalog}/readyz`);
@@ -660,7 +693,7 @@ async function main() {
     const assign = { userIds: customer.ids, assign: [{ productId: 'BENCH_SUITE', disabledServicePlans: ['DOCS'] }] };
     const revoke = { userIds: customer.ids, revoke: ['BENCH_SUITE'] };
 
-    const redisServer = await redisPid();
+    const redisServers = await redisPids();
     const statsRedis = process.env.BENCH_REDIS_STATS ? new Redis(redisUrl) : undefined;
     type Snapshot = ReturnType<typeof cpuSnapshot>;
     type Totals = Awaited<ReturnType<typeof batchTotals>>;
@@ -683,7 +716,7 @@ async function main() {
         api: [api.pid!],
         worker: workers.map((w) => w.pid!),
         catalog: [catalog.pid!],
-        redis: [redisServer],
+        redis: redisServers,
       };
       await statsRedis?.config('RESETSTAT');
       into.batches.before.push(...(await Promise.all(ports.map(batchTotals))));
@@ -809,12 +842,12 @@ async function main() {
     const rawScaleOut: Awaited<ReturnType<typeof rawDrainInProcesses>>[][] = [];
     const rawCpuByRound: Record<string, number>[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      const rawBefore = cpuSnapshot({ redis: [redisServer] });
+      const rawBefore = cpuSnapshot({ redis: redisServers });
       raw.push([await rawCeiling(N, 50), await rawCeiling(N, 200)]);
-      rawCpuByRound.push(perUnit(addDelta({}, rawBefore.cpu, cpuSnapshot({ redis: [redisServer] }).cpu), 2 * N, 1e6));
+      rawCpuByRound.push(perUnit(addDelta({}, rawBefore.cpu, cpuSnapshot({ redis: redisServers }).cpu), 2 * N, 1e6));
       rawScaleOut.push([
-        await rawDrainInProcesses(N, 1, 200, redisServer),
-        await rawDrainInProcesses(N, 2, 200, redisServer),
+        await rawDrainInProcesses(N, 1, 200, redisServers),
+        await rawDrainInProcesses(N, 2, 200, redisServers),
       ]);
       await measureRound(one, workers, [PORTS.worker]);
       const [second] = await startWarmWorkers([PORTS.worker + 10]);
@@ -887,10 +920,13 @@ async function main() {
     await sleep(500);
     await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
-    const redis = new Redis(redisUrl);
-    const keys = await redis.keys(`${prefix}:*`);
-    for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
-    await redis.quit();
+    if (cluster) await cluster.stop();
+    else {
+      const redis = new Redis(redisUrl);
+      const keys = await redis.keys(`${prefix}:*`);
+      for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
+      await redis.quit();
+    }
   }
   console.log(JSON.stringify(results, null, 2));
   writeFileSync(`${root}/bench-results.json`, JSON.stringify(results, null, 2));
