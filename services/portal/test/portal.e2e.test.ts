@@ -2,7 +2,7 @@
 // users (paging, search, selection across pages), manage licenses (mixed state, plans, buy more,
 // preview), save with live progress, the report (successes and errors, filter, CSV, retry), jobs;
 // every page checked with axe-core and operated by keyboard where it matters.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
@@ -264,6 +264,23 @@ run(`partner portal in Chromium (${chromiumPath})`, () => {
     // Filter to errors.
     await page.getByRole('switch', { name: 'Show errors only' }).check();
     await expect.poll(() => report.getByRole('row').count()).toBe(2); // header + User 060
+    await page.getByRole('switch', { name: 'Show errors only' }).uncheck();
+
+    // The report as CSV: one row per user and change, the error's code and message.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^licenses-.+\.csv$/);
+    const csv = await readFile((await download.path())!, 'utf8');
+    const lines = csv.trim().split(/\r?\n/);
+    expect(lines[0]).toBe(
+      'userPrincipalName,displayName,userId,status,productId,action,outcome,errorCode,errorMessage',
+    );
+    expect(lines).toHaveLength(1 + 3 * 3); // three users, three changes each
+    expect(lines.find((l) => l.startsWith('user060@fabrikam.example') && l.includes(',EMS,'))).toContain(
+      'ProhibitedInUsageLocationViolation',
+    );
 
     // What the API holds now.
     const user004 = await system.api('GET', `/v1/customers/${customerId}/users/${ids.get('User 004')}`);
