@@ -58,13 +58,17 @@ export function UsersPage({ customerId }: { customerId: string }) {
     [subscriptions.data],
   );
 
+  // A changed search starts again at page 1, once typing pauses; an unchanged one leaves the page
+  // alone (a page picked right after the list appeared must not be reset by the first render's timer).
   useEffect(() => {
+    const next = searchText.trim();
+    if (next === search) return;
     const timer = setTimeout(() => {
-      setSearch(searchText.trim());
+      setSearch(next);
       setPage(1);
     }, 250);
     return () => clearTimeout(timer);
-  }, [searchText]);
+  }, [searchText, search]);
 
   const filter = useMemo<UserFilter>(() => {
     const result: UserFilter = {};
