@@ -39,8 +39,14 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await portal?.close();
-  await upstream?.close();
+  // Ends keep-alive connections too (the test's fetch client and the proxy's own), which a plain
+  // close() may wait on until the hook times out.
+  for (const app of [portal, upstream]) {
+    if (!app) continue;
+    const closing = app.close();
+    app.server.closeAllConnections();
+    await closing;
+  }
 });
 
 describe('portal server', () => {
