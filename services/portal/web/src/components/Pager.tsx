@@ -8,12 +8,13 @@ const useStyles = makeStyles({
 
 export const pageSizes = [25, 50, 100, 200] as const;
 
-/** First / Previous / Next / Last, the position, and a page size. */
+/**
+ * First / Previous / Next / Last, the position, and a page size, for one page of a paged answer.
+ * A new page size starts again at page 1.
+ */
 export function Pager(props: {
   label: string;
-  page: number;
-  totalPages: number;
-  total: number;
+  list: { page: number; totalPages: number; total: number };
   pageSize: number;
   noun: string;
   onPage: (page: number) => void;
@@ -21,8 +22,9 @@ export function Pager(props: {
 }) {
   const styles = useStyles();
   const sizeId = useId();
-  const { page, onPage } = props;
-  const last = Math.max(1, props.totalPages);
+  const { onPage } = props;
+  const { page, total } = props.list;
+  const last = Math.max(1, props.list.totalPages);
   return (
     <nav className={styles.pager} aria-label={props.label}>
       <Button onClick={() => onPage(1)} disabled={page <= 1}>
@@ -33,7 +35,7 @@ export function Pager(props: {
       </Button>
       <Text aria-live="polite">
         Page {Math.min(page, last).toLocaleString('en-US')} of {last.toLocaleString('en-US')} ·{' '}
-        {props.total.toLocaleString('en-US')} {props.noun}
+        {total.toLocaleString('en-US')} {props.noun}
       </Text>
       <Button onClick={() => onPage(page + 1)} disabled={page >= last}>
         Next
@@ -43,7 +45,14 @@ export function Pager(props: {
       </Button>
       <span className={styles.size}>
         <label htmlFor={sizeId}>Page size</label>
-        <Select id={sizeId} value={String(props.pageSize)} onChange={(_, data) => props.onPageSize(Number(data.value))}>
+        <Select
+          id={sizeId}
+          value={String(props.pageSize)}
+          onChange={(_, data) => {
+            props.onPageSize(Number(data.value));
+            onPage(1);
+          }}
+        >
           {pageSizes.map((size) => (
             <option key={size} value={size}>
               {size}

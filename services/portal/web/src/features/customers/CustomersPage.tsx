@@ -53,15 +53,10 @@ export function CustomersPage() {
           <Pager
             label="Customer pages"
             noun="customers"
-            page={customers.data.page}
-            totalPages={customers.data.totalPages}
-            total={customers.data.total}
+            list={customers.data}
             pageSize={pageSize}
             onPage={setPage}
-            onPageSize={(size) => {
-              setPageSize(size);
-              setPage(1);
-            }}
+            onPageSize={setPageSize}
           />
         </>
       )}

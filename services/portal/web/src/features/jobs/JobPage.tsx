@@ -200,15 +200,10 @@ function JobReport({ customerId, job }: { customerId: string; job: Job }) {
           <Pager
             label="Report pages"
             noun={errorsOnly ? 'users with errors' : 'users'}
-            page={results.data.page}
-            totalPages={results.data.totalPages}
-            total={results.data.total}
+            list={results.data}
             pageSize={pageSize}
             onPage={setPage}
-            onPageSize={(size) => {
-              setPageSize(size);
-              setPage(1);
-            }}
+            onPageSize={setPageSize}
           />
         </>
       )}

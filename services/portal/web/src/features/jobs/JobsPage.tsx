@@ -71,15 +71,10 @@ export function JobsPage({ customerId }: { customerId: string }) {
           <Pager
             label="Job pages"
             noun="jobs"
-            page={jobs.data.page}
-            totalPages={jobs.data.totalPages}
-            total={jobs.data.total}
+            list={jobs.data}
             pageSize={pageSize}
             onPage={setPage}
-            onPageSize={(size) => {
-              setPageSize(size);
-              setPage(1);
-            }}
+            onPageSize={setPageSize}
           />
         </>
       )}

@@ -218,15 +218,10 @@ export function UsersPage({ customerId }: { customerId: string }) {
               <Pager
                 label="User pages"
                 noun="users"
-                page={users.data.page}
-                totalPages={users.data.totalPages}
-                total={users.data.total}
+                list={users.data}
                 pageSize={pageSize}
                 onPage={setPage}
-                onPageSize={(size) => {
-                  setPageSize(size);
-                  setPage(1);
-                }}
+                onPageSize={setPageSize}
               />
             </>
           )}
