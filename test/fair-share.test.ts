@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_FAIR_SHARE,
+  EXPRESS,
   FairClock,
   fairClockKey,
   PRIORITY_LEVELS,
@@ -90,8 +91,8 @@ describe('fair share between customers', () => {
       [big.customer, bigJob],
       [small.customer, smallJob],
     ]);
-    // Queued behind at most the big job's first level: two of its three levels wait for it.
-    expect(await appliedAfter(bigJob, smallJob)).toBeGreaterThanOrEqual(BIG - chunk - 20);
+    // The small job takes the express lane: at most the few tasks the worker held wait for it.
+    expect(await appliedAfter(bigJob, smallJob)).toBeGreaterThanOrEqual(BIG - 10);
     expect(await appliedAfter(smallJob, bigJob)).toBe(0);
     await expectSeatInvariant(system.env.sql);
   });
@@ -123,22 +124,31 @@ describe('fair share between customers', () => {
 });
 
 describe('fair-share tags and clock', () => {
-  it('tags a customer after its own backlog, a new customer and interactive jobs at the clock', async () => {
+  it('tags a customer after its own backlog, a new customer at the clock, interactive jobs in the express lane', async () => {
     const env = await createTestEnv();
     try {
       const keyOf = env.queue.toKey;
       const [a, b] = [randomUUID(), randomUUID()];
+      const budget = { expressBudget: interactiveMaxUsers + 20, expressWindowSeconds: 10 };
       expect(await tagTasks(env.redis, keyOf, a, 250, false)).toBe(0);
       expect(await tagTasks(env.redis, keyOf, a, 10, false)).toBe(250);
       expect(await tagTasks(env.redis, keyOf, b, 10, false)).toBe(0);
-      expect(await tagTasks(env.redis, keyOf, a, interactiveMaxUsers, true)).toBe(0);
+      expect(await tagTasks(env.redis, keyOf, a, interactiveMaxUsers, true, budget)).toBe(EXPRESS);
+      expect(await tagTasks(env.redis, keyOf, a, 20, true, budget)).toBe(EXPRESS);
+      // Past its express budget, a customer's interactive job sits at the clock (0 here).
+      expect(await tagTasks(env.redis, keyOf, a, 1, true, budget)).toBe(0);
+      // The budget is per customer and per window.
+      expect(await tagTasks(env.redis, keyOf, b, 5, true, budget)).toBe(EXPRESS);
+      const ttl = await env.redis.ttl(keyOf(`fair-express:${a}`));
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(10);
 
       // Workers serving the third level move the clock there: newcomers start at it.
       const clock = new FairClock(env.redis, fairClockKey(keyOf), chunk, (err) => silentLog.error(err));
       clock.observe(priorityOfTag(2 * chunk + 5, chunk));
       await expect.poll(() => env.redis.get(fairClockKey(keyOf))).toBe(String(2 * chunk));
       expect(await tagTasks(env.redis, keyOf, randomUUID(), 10, false)).toBe(2 * chunk);
-      expect(await tagTasks(env.redis, keyOf, a, 10, true)).toBe(2 * chunk);
+      expect(await tagTasks(env.redis, keyOf, a, 10, true, budget)).toBe(2 * chunk); // a is past its budget
       expect(await tagTasks(env.redis, keyOf, a, 10, false)).toBe(260); // its backlog is still ahead
       // A lower level seen late (tasks finish out of order) never moves the clock back.
       clock.observe(priorityOfTag(0, chunk));

@@ -263,6 +263,9 @@ interface JobRun {
   postMs: number;
   seconds: number;
   usersPerSecond: number;
+  /** From the job's createdAt (set in the accepting transaction) to its startedAt and finishedAt. */
+  startedAfterMs: number;
+  finishedAfterMs: number;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -314,6 +317,8 @@ async function runJobUntilFinished(key: string, customerId: string, body: Create
         postMs: Math.round(postMs),
         seconds: +seconds.toFixed(2),
         usersPerSecond: Math.round(state.progress.total / seconds),
+        startedAfterMs: Date.parse(state.startedAt ?? state.finishedAt) - Date.parse(state.createdAt),
+        finishedAfterMs: Date.parse(state.finishedAt) - Date.parse(state.createdAt),
       };
     }
     await sleep(50);
@@ -934,11 +939,14 @@ async function main() {
   console.log(
     `\nassign ${s.assignUsersPerSecond}/s, revoke ${s.revokeUsersPerSecond}/s, raw BullMQ ${s.rawCeilingTasksPerSecond}/s → ratios ${s.assignRatioToRaw} / ${s.revokeRatioToRaw}; median POST ${s.medianPostMs} ms, preview ${s.medianPreviewMs} ms; 2 workers ${s.twoWorkersAssignUsersPerSecond}/${s.twoWorkersRevokeUsersPerSecond}/s; raw drain 1 process ${s.rawDrainOneProcessTasksPerSecond}/s, 2 processes ${s.rawDrainTwoProcessesTasksPerSecond}/s; job poll ${JSON.stringify(results.jobPoll)}`,
   );
-  const interactive = results.interactive as Record<string, { smallJobs?: unknown; bigJobs?: unknown }> | string;
+  const interactive = results.interactive as
+    | Record<string, { smallJobs?: unknown; bigJobs?: unknown; slowestSmallJobs?: unknown }>
+    | string;
   if (typeof interactive === 'object') {
     for (const [phase, figures] of Object.entries(interactive))
       console.log(
-        `${phase}: ${JSON.stringify(figures.smallJobs ?? figures)} big ${JSON.stringify(figures.bigJobs ?? '')}`,
+        `${phase}: ${JSON.stringify(figures.smallJobs ?? figures)} big ${JSON.stringify(figures.bigJobs ?? '')}` +
+          (figures.slowestSmallJobs ? ` slowest small ${JSON.stringify(figures.slowestSmallJobs)}` : ''),
       );
   }
 }

@@ -17,6 +17,8 @@ export interface FinishedJob {
   postMs: number;
   seconds: number;
   usersPerSecond: number;
+  startedAfterMs: number;
+  finishedAfterMs: number;
 }
 
 export interface InteractiveDeps {
@@ -52,19 +54,28 @@ async function smallJobsDuring(deps: InteractiveDeps, bigJobs: { customer: Custo
   // Let the big jobs be accepted and their tasks queued before the first small job.
   await sleep(1000);
   const latencies: number[] = [];
+  const slowest: { atMs: number; totalMs: number; postMs: number; startedAfterMs: number; finishedAfterMs: number }[] =
+    [];
   const smallRuns: Promise<void>[] = [];
+  const firstAt = performance.now();
   for (let i = 0; i < count && running > 0; i++) {
     const userIds = small.ids.slice(i * SMALL_JOB_USERS, (i + 1) * SMALL_JOB_USERS);
+    const atMs = Math.round(performance.now() - firstAt);
     smallRuns.push(
-      deps
-        .runJob(small.id, { userIds, assign: [{ productId: deps.productId }] })
-        .then((run) => void latencies.push(run.seconds * 1000)),
+      deps.runJob(small.id, { userIds, assign: [{ productId: deps.productId }] }).then((run) => {
+        latencies.push(run.seconds * 1000);
+        const { postMs, startedAfterMs, finishedAfterMs } = run;
+        slowest.push({ atMs, totalMs: Math.round(run.seconds * 1000), postMs, startedAfterMs, finishedAfterMs });
+      }),
     );
     await sleep(SMALL_JOB_EVERY_MS);
   }
   const [bigRuns] = await Promise.all([Promise.all(big), Promise.all(smallRuns)]);
   return {
     smallJobs: percentiles(latencies),
+    // Where the slowest small jobs' time went: submitted `atMs` after the first; the POST's answer;
+    // from the job's creation to its first and last user applied (server clock); the rest is polling.
+    slowestSmallJobs: slowest.sort((a, b) => b.totalMs - a.totalMs).slice(0, 5),
     bigJobs: bigRuns.map((run) => ({ seconds: run.seconds, usersPerSecond: run.usersPerSecond, postMs: run.postMs })),
   };
 }

@@ -11,8 +11,12 @@ import type { Cluster, Redis } from 'ioredis';
  * arrives later starts at the level being served now instead of behind everybody's backlog. The
  * clock is the level the workers are serving: they advance it as they take tasks.
  *
- * Jobs of at most `interactiveMaxUsers` users are interactive (someone waits for "licenses updated"):
- * they are tagged at the clock itself, ahead of their own customer's backlog too.
+ * Jobs of at most `interactiveMaxUsers` users are interactive (someone waits for "licenses updated").
+ * They take the express lane: no priority at all, which puts them in BullMQ's wait list, served
+ * before every prioritised task, so they wait for no backlog. A customer's express lane carries at
+ * most `expressBudget` users per `expressWindowSeconds`; past it (a script posting small jobs in a
+ * loop) its interactive jobs are tagged at the clock instead: ahead of its own backlog, taking turns
+ * with the other customers' current level.
  *
  * Ordering is a matter of latency only: the worker applies a user's pending items of all jobs in
  * acceptance order (Postgres decides), so tasks served in another order change nothing in the result.
@@ -24,11 +28,22 @@ import type { Cluster, Redis } from 'ioredis';
 export interface FairShareOptions {
   /** Tasks of one customer in each priority level. */
   chunk: number;
-  /** Jobs of at most this many users are placed at the clock. */
+  /** Jobs of at most this many users are interactive: express lane, or at the clock past the budget. */
   interactiveMaxUsers: number;
+  /** Users of one customer's interactive jobs that may take the express lane per window. */
+  expressBudget: number;
+  expressWindowSeconds: number;
 }
 
-export const DEFAULT_FAIR_SHARE: FairShareOptions = { chunk: 100, interactiveMaxUsers: 100 };
+export const DEFAULT_FAIR_SHARE: FairShareOptions = {
+  chunk: 100,
+  interactiveMaxUsers: 100,
+  expressBudget: 1000,
+  expressWindowSeconds: 10,
+};
+
+/** What `tagTasks` answers for a job that takes the express lane (its tasks get no priority). */
+export const EXPRESS = -1;
 
 /** BullMQ's priorities are 1 (first) to 2^21 - 1; the levels wrap around after that many. */
 export const PRIORITY_LEVELS = 2 ** 21 - 1;
@@ -46,11 +61,20 @@ export function priorityOfTag(tag: number, chunk: number): number {
 /** The clock's key, beside the queue's own keys (`keyOf` is the queue's or worker's `toKey`). */
 export const fairClockKey = (keyOf: (type: string) => string) => keyOf('fair-clock');
 const customerTagKey = (keyOf: (type: string) => string, customerId: string) => keyOf(`fair-tag:${customerId}`);
+const expressUsedKey = (keyOf: (type: string) => string, customerId: string) => keyOf(`fair-express:${customerId}`);
 
-// KEYS: clock, customer's next tag. ARGV: task count, interactive (1/0), TTL. Returns the first tag.
+// KEYS: clock, customer's next tag, customer's express users in the window. ARGV: task count,
+// interactive (1/0), tag TTL, express budget, window seconds. Returns the first tag, or -1: express.
 const TAG_SCRIPT = `
 local clock = tonumber(redis.call('GET', KEYS[1]) or '0')
-if ARGV[2] == '1' then return clock end
+if ARGV[2] == '1' then
+  local used = tonumber(redis.call('GET', KEYS[3]) or '0')
+  local count = tonumber(ARGV[1])
+  if used + count > tonumber(ARGV[4]) then return clock end
+  if used == 0 then redis.call('SET', KEYS[3], count, 'EX', tonumber(ARGV[5]))
+  else redis.call('SET', KEYS[3], used + count, 'KEEPTTL') end
+  return -1
+end
 local start = math.max(clock, tonumber(redis.call('GET', KEYS[2]) or '0'))
 redis.call('SET', KEYS[2], start + tonumber(ARGV[1]), 'EX', tonumber(ARGV[3]))
 return start`;
@@ -67,22 +91,29 @@ elseif served > level + levels / 2 then served = served - levels end
 if served > level then redis.call('SET', KEYS[1], served * chunk) end
 return 0`;
 
-/** Tags `count` tasks of a customer's job; returns the first task's tag (the rest follow it). */
+/**
+ * Tags `count` tasks of a customer's job; returns the first task's tag (the rest follow it), or
+ * `EXPRESS` for an interactive job within its customer's express budget.
+ */
 export async function tagTasks(
   client: RedisClient,
   keyOf: (type: string) => string,
   customerId: string,
   count: number,
   interactive: boolean,
+  options: Pick<FairShareOptions, 'expressBudget' | 'expressWindowSeconds'> = DEFAULT_FAIR_SHARE,
 ): Promise<number> {
   const start = await client.eval(
     TAG_SCRIPT,
-    2,
+    3,
     fairClockKey(keyOf),
     customerTagKey(keyOf, customerId),
+    expressUsedKey(keyOf, customerId),
     count,
     interactive ? 1 : 0,
     CUSTOMER_TAG_TTL_SECONDS,
+    options.expressBudget,
+    options.expressWindowSeconds,
   );
   return Number(start);
 }

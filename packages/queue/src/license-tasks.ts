@@ -2,7 +2,7 @@ import { Queue, type JobsOptions, type QueueOptions } from 'bullmq';
 import { BullMQOtel } from 'bullmq-otel';
 import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
-import { DEFAULT_FAIR_SHARE, type FairShareOptions, priorityOfTag, tagTasks } from './fair-share.ts';
+import { DEFAULT_FAIR_SHARE, EXPRESS, type FairShareOptions, priorityOfTag, tagTasks } from './fair-share.ts';
 
 /**
  * The one task kind of this system: apply one bulk job's changes to one user.
@@ -112,7 +112,11 @@ export function createLicenseTaskQueue(
   });
 }
 
-const ENQUEUE_CHUNK = 1000;
+/**
+ * Tasks per Redis command: big enough that a 50,000-user job is a hundred commands, small enough
+ * that building one (the API's CPU) and running it (Redis's) holds up other work for milliseconds.
+ */
+const ENQUEUE_CHUNK = 500;
 
 /** The job whose tasks are enqueued: its customer decides the tasks' fair share. */
 export interface EnqueuedJob {
@@ -124,7 +128,8 @@ export interface EnqueuedJob {
 
 /**
  * Adds one task per user in chunks, so a 50,000-user job never builds one giant Redis command.
- * Each task's priority is its place in the customer's fair share (see fair-share.ts).
+ * Each task's priority is its place in the customer's fair share (see fair-share.ts); an
+ * interactive job in the express lane gets none.
  */
 export async function enqueueLicenseTasks(
   queue: LicenseTaskQueue,
@@ -132,20 +137,29 @@ export async function enqueueLicenseTasks(
   job: EnqueuedJob,
   userIds: readonly string[],
   fairShare: FairShareOptions = DEFAULT_FAIR_SHARE,
+  /** Awaited before each chunk, to take turns with other enqueues; returns its release. */
+  turn?: () => Promise<() => void>,
 ): Promise<void> {
   if (userIds.length === 0) return;
   const j = compactUuid(job.id);
   const interactive = job.userCount <= fairShare.interactiveMaxUsers;
-  const firstTag = await tagTasks(redis, queue.toKey, job.customerId, userIds.length, interactive);
+  const firstTag = await tagTasks(redis, queue.toKey, job.customerId, userIds.length, interactive, fairShare);
+  // Interactive jobs sit at the clock (or in the express lane); others take consecutive tags.
+  const priorityOf = (i: number) =>
+    firstTag === EXPRESS ? {} : { priority: priorityOfTag(interactive ? firstTag : firstTag + i, fairShare.chunk) };
   for (let start = 0; start < userIds.length; start += ENQUEUE_CHUNK) {
-    const chunk = userIds.slice(start, start + ENQUEUE_CHUNK);
-    await queue.addBulk(
-      chunk.map((userId, i) => ({
-        name: LICENSE_TASK_NAME,
-        data: { j, u: compactUuid(userId) },
-        // Interactive jobs all sit at the clock; others take consecutive tags.
-        opts: { priority: priorityOfTag(interactive ? firstTag : firstTag + start + i, fairShare.chunk) },
-      })),
-    );
+    const release = await turn?.();
+    try {
+      const chunk = userIds.slice(start, start + ENQUEUE_CHUNK);
+      await queue.addBulk(
+        chunk.map((userId, i) => ({
+          name: LICENSE_TASK_NAME,
+          data: { j, u: compactUuid(userId) },
+          opts: priorityOf(start + i),
+        })),
+      );
+    } finally {
+      release?.();
+    }
   }
 }

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { markTasksEnqueued, type Db } from '@licensing/db';
 import type { RedisClient } from '@licensing/redis';
-import { type EnqueuedJob, enqueueLicenseTasks, type LicenseTaskQueues } from '@licensing/queue';
+import { DEFAULT_FAIR_SHARE, type EnqueuedJob, enqueueLicenseTasks, type LicenseTaskQueues } from '@licensing/queue';
 
 /**
  * Enqueues committed jobs' tasks in the background, so the 202 does not wait for tens of
@@ -13,6 +13,9 @@ import { type EnqueuedJob, enqueueLicenseTasks, type LicenseTaskQueues } from '@
  */
 export class TaskEnqueuer {
   private readonly inFlight = new Set<Promise<void>>();
+  /** Bulk jobs' chunks take turns here, one chunk at a time (see `turn`). */
+  private bulkBusy = false;
+  private readonly bulkWaiting: (() => void)[] = [];
 
   constructor(
     private readonly queues: LicenseTaskQueues,
@@ -24,7 +27,15 @@ export class TaskEnqueuer {
   enqueue(job: EnqueuedJob, userIds: string[]): void {
     const jobId = job.id;
     const started = performance.now();
-    const work = enqueueLicenseTasks(this.queues.forCustomer(job.customerId), this.redis, job, userIds)
+    const bulk = job.userCount > DEFAULT_FAIR_SHARE.interactiveMaxUsers;
+    const work = enqueueLicenseTasks(
+      this.queues.forCustomer(job.customerId),
+      this.redis,
+      job,
+      userIds,
+      DEFAULT_FAIR_SHARE,
+      bulk ? () => this.turn() : undefined,
+    )
       .then(() => markTasksEnqueued(this.db, jobId))
       .then(() =>
         this.log.debug({ jobId, users: userIds.length, ms: Math.round(performance.now() - started) }, 'tasks enqueued'),
@@ -34,6 +45,23 @@ export class TaskEnqueuer {
       )
       .finally(() => this.inFlight.delete(work));
     this.inFlight.add(work);
+  }
+
+  /**
+   * Bulk jobs enqueue one chunk at a time between them, in turns (first come, first served, so
+   * several jobs interleave chunk by chunk) and yielding to the event loop between chunks: the
+   * requests of interactive users (and their jobs' tasks, which skip the turns) wait for at most one
+   * chunk's work instead of every bulk job's chunk at once.
+   */
+  private async turn(): Promise<() => void> {
+    if (this.bulkBusy) await new Promise<void>((resolve) => this.bulkWaiting.push(resolve));
+    else this.bulkBusy = true;
+    await new Promise((resolve) => setImmediate(resolve));
+    return () => {
+      const next = this.bulkWaiting.shift();
+      if (next) next();
+      else this.bulkBusy = false;
+    };
   }
 
   async drain(): Promise<void> {

@@ -137,7 +137,8 @@ function createShardWorker(options: LicenseWorkerOptions, shard: QueueShard, bat
       if (!task) throw new UnrecoverableError(`malformed task payload: ${JSON.stringify(job.data).slice(0, 200)}`);
       clock?.observe(job.priority);
       const started = performance.now();
-      await batcher.submit(task);
+      // No priority: the express lane of interactive jobs (see fair-share.ts).
+      await batcher.submit(task, !job.priority);
       options.onTaskDone?.((performance.now() - started) / 1000);
     },
     {

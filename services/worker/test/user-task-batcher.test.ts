@@ -54,6 +54,33 @@ describe('UserTaskBatcher', () => {
     await Promise.all(more);
   });
 
+  it('gives express tasks a slot of their own when every slot is busy, and puts them first in the next batch', async () => {
+    const { batches, apply } = controlledBatches();
+    const batcher = new UserTaskBatcher(apply, { maxBatch: 4, parallelism: 1 });
+    const bulk = Array.from({ length: 5 }, () => batcher.submit(task()));
+    expect(batches.map((b) => b.tasks.length)).toEqual([1]); // the lone first task; the rest wait
+    const first = task();
+    const firstDone = batcher.submit(first, true);
+    // The only slot is busy: the express task goes at once, alone, in the express slot.
+    expect(batches.map((b) => b.tasks)).toEqual([batches[0]!.tasks, [first]]);
+    const later = task();
+    const laterDone = batcher.submit(later, true);
+    expect(batches).toHaveLength(2); // the express slot is busy too: it waits
+    batches[0]!.finish();
+    await settle();
+    // The freed slot takes the waiting express task first, then bulk tasks up to maxBatch.
+    expect(batches[2]!.tasks[0]).toBe(later);
+    expect(batches[2]!.tasks).toHaveLength(4);
+    batches[1]!.finish();
+    await firstDone;
+    batches[2]!.finish();
+    await laterDone;
+    await settle();
+    expect(batches.map((b) => b.tasks.length)).toEqual([1, 1, 4, 1]);
+    batches[3]!.finish();
+    await Promise.all(bulk);
+  });
+
   it('hands each task its own outcome, and a failed batch fails all of its tasks', async () => {
     const { batches, apply } = controlledBatches();
     const batcher = new UserTaskBatcher(apply, { maxBatch: 10, parallelism: 1 });
