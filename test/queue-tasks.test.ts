@@ -55,7 +55,8 @@ describe('license tasks in Redis', () => {
     await env.queue.pause();
     // The longest stored options: the last priority level before the levels wrap around.
     await env.redis.set(fairClockKey(env.queue.toKey), String((PRIORITY_LEVELS - 1) * DEFAULT_FAIR_SHARE.chunk));
-    await enqueueLicenseTasks(env.queue, env.redis, { id: jobId, customerId: randomUUID(), userCount: 1 }, users);
+    const bulk = { id: jobId, customerId: randomUUID(), userCount: DEFAULT_FAIR_SHARE.interactiveMaxUsers + 1 };
+    await enqueueLicenseTasks(env.queue, env.redis, bulk, users);
     const tasks = await env.queue.getPrioritized();
     expect(tasks.map((t) => t.priority)).toEqual([PRIORITY_LEVELS, PRIORITY_LEVELS, PRIORITY_LEVELS]);
     expect(tasks.map((t) => decodeLicenseTask(t.data)).sort((a, b) => a!.userId.localeCompare(b!.userId))).toEqual(
@@ -68,6 +69,14 @@ describe('license tasks in Redis', () => {
         expect(Buffer.byteLength(value), `${field}: ${value}`).toBeLessThanOrEqual(64);
       expect(['listpack', 'ziplist']).toContain(await env.redis.object('ENCODING', key));
     }
+    // An interactive job's tasks take the express lane: BullMQ's wait list, without a priority.
+    const interactive = { id: randomUUID(), customerId: randomUUID(), userCount: 2 };
+    await enqueueLicenseTasks(env.queue, env.redis, interactive, users.slice(0, 2));
+    const express = await env.queue.getWaiting();
+    expect(express.map((t) => [decodeLicenseTask(t.data)?.jobId, t.priority])).toEqual([
+      [interactive.id, 0],
+      [interactive.id, 0],
+    ]);
     await env.queue.obliterate({ force: true });
   });
 });
