@@ -19,22 +19,27 @@ export interface CreateDbOptions {
   applicationName?: string;
   /**
    * Named prepared statements (default on). Off for a transaction-mode pooler (pgbouncer before
-   * 1.21 drops them between transactions): every statement is then parsed and planned each time.
+   * 1.21 drops them between transactions): every statement is then parsed and planned each time,
+   * and no startup parameter but application_name is sent (see `createDb`).
    */
   prepare?: boolean;
 }
 
 /** One pool per process; whoever calls this owns the pool and closes it on shutdown. */
 export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
+  const prepare = options.prepare ?? true;
   const sql = postgres(url, {
     max: options.max ?? 10,
-    prepare: options.prepare ?? true,
+    prepare,
     onnotice: () => {},
     // No JIT: every statement here touches a bounded number of rows by key, so compiling one costs
     // far more than it saves; yet the planner's estimates (inflated by a batch's arrays, or by
     // statistics that lag behind a burst of work) can cross jit_above_cost, and then every execution
     // pays for a compilation that takes far longer than the query itself.
-    connection: { application_name: options.applicationName ?? 'licensing', jit: 'off' },
+    // Behind a transaction-mode pooler (prepare off) it cannot be a startup parameter: pgbouncer
+    // refuses the connection ("unsupported startup parameter: jit"), and a SET would stay on
+    // whichever server connection ran it. There JIT is turned off on the database (docs/scaling.md).
+    connection: { application_name: options.applicationName ?? 'licensing', ...(prepare ? { jit: 'off' } : {}) },
   });
   const db = drizzle(sql, { schema });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };

@@ -10,9 +10,11 @@ const MIGRATION_LOCK_KEY = 7_314_212_001;
 
 /**
  * Creates the database named in `url` when it does not exist. Several services may start at
- * once: losing the race to create it is success, not an error.
+ * once: losing the race to create it is success, not an error. A database that answers is not
+ * looked up in the maintenance database: a pooler may serve only the service's own database.
  */
 export async function ensureDatabase(url: string): Promise<void> {
+  if (await answers(url)) return;
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
   if (!name) throw new Error('DATABASE_URL names no database');
@@ -29,6 +31,23 @@ export async function ensureDatabase(url: string): Promise<void> {
       const code = sqlState(error);
       if (code !== '42P04' && code !== '23505') throw error;
     }
+  } finally {
+    await sql.end();
+  }
+}
+
+/**
+ * Whether the database of `url` accepts a connection. Any failure (missing database, a pooler that
+ * does not know it, a server that is down) sends the caller to the maintenance database, whose
+ * own error then says what is wrong.
+ */
+async function answers(url: string): Promise<boolean> {
+  const sql = postgres(url, { max: 1, prepare: false, onnotice: () => {} });
+  try {
+    await sql`SELECT 1`;
+    return true;
+  } catch {
+    return false;
   } finally {
     await sql.end();
   }
