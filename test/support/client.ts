@@ -12,39 +12,55 @@ export interface Reply<T = any> {
   headers: Record<string, unknown>;
 }
 
+/** An API app, called in process, or the base URL of an API process (`http://127.0.0.1:port`). */
+export type ApiTarget = FastifyInstance | string;
+
 export async function call<T = any>(
-  app: FastifyInstance,
+  app: ApiTarget,
   method: Method,
   url: string,
   token?: string,
   payload?: unknown,
   headers: Record<string, string> = {},
 ): Promise<Reply<T>> {
-  const options: InjectOptions = {
-    method,
-    url,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-  };
-  if (payload !== undefined) options.payload = payload as InjectOptions['payload'];
-  const res = await app.inject(options);
-  const text = res.body;
+  const allHeaders = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers };
+  let status: number;
+  let text: string;
+  let replyHeaders: Record<string, unknown>;
+  if (typeof app === 'string') {
+    const res = await fetch(app + url, {
+      method,
+      headers: payload === undefined ? allHeaders : { 'content-type': 'application/json', ...allHeaders },
+      body: payload === undefined ? undefined : JSON.stringify(payload),
+    });
+    status = res.status;
+    text = await res.text();
+    replyHeaders = Object.fromEntries(res.headers);
+  } else {
+    const options: InjectOptions = { method, url, headers: allHeaders };
+    if (payload !== undefined) options.payload = payload as InjectOptions['payload'];
+    const res = await app.inject(options);
+    status = res.statusCode;
+    text = res.body;
+    replyHeaders = res.headers;
+  }
   let body: unknown = text;
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {
     /* not JSON */
   }
-  return { status: res.statusCode, body: body as T, headers: res.headers };
+  return { status, body: body as T, headers: replyHeaders };
 }
 
 /** A partner's view of the API, as a portal would use it. */
 export class PartnerClient {
   constructor(
-    readonly api: FastifyInstance,
+    readonly api: ApiTarget,
     readonly apiKey: string,
   ) {}
 
-  static async create(api: FastifyInstance, name = 'Contoso Partner'): Promise<PartnerClient> {
+  static async create(api: ApiTarget, name = 'Contoso Partner'): Promise<PartnerClient> {
     const res = await call(api, 'POST', '/v1/admin/partners', OPERATOR_TOKEN, { name });
     expect(res.status).toBe(201);
     return new PartnerClient(api, res.body.apiKey);
