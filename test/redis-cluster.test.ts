@@ -1,6 +1,8 @@
 // The license tasks on a real Redis Cluster (3 masters, 3 replicas of the machine's redis-server)
 // with QUEUE_SHARDS=3: customers' jobs complete with their tasks spread over several masters, and a
-// master killed mid-job fails over to its replica while every job completes exactly once.
+// master killed mid-job fails over to its replica while every job completes exactly once. The API and
+// worker processes with REDIS_CLUSTER_NODES deliver webhooks from their queue beside shard 0.
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +14,8 @@ import { SUITE, TEST_PRODUCTS } from './fixtures.ts';
 import { expectSeatInvariant, PartnerClient, putProduct } from './support/client.ts';
 import { startRedisCluster, type LocalRedisCluster } from './support/redis-cluster.ts';
 import { buildTestCatalog, createTestEnv, OPERATOR_TOKEN, silentLog, type TestEnv } from './support/test-env.ts';
+import { spawnService, type ServiceProcess } from './support/processes.ts';
+import { Webhook } from 'standardwebhooks';
 
 let cluster: LocalRedisCluster;
 let env: TestEnv;
@@ -123,6 +127,137 @@ async function keysPerMaster(): Promise<Map<string, number>> {
   }
   return counts;
 }
+
+// Before the failover test below, which leaves a master dead.
+describe('webhooks on the cluster', () => {
+  let hooksEnv: TestEnv;
+  const services: ServiceProcess[] = [];
+  const received: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
+  const receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const path = req.url ?? '/';
+      received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      // '/flaky' fails its first request: the next attempt waits in the queue's delayed set.
+      res.writeHead(path === '/flaky' && received.filter((r) => r.path === path).length === 1 ? 503 : 204).end();
+    });
+  });
+  let base: string;
+
+  beforeAll(async () => {
+    hooksEnv = await createTestEnv();
+    const hooksCatalog = await buildTestCatalog(hooksEnv);
+    await putProduct(hooksCatalog, SUITE);
+    await hooksCatalog.close();
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const settings = {
+      DATABASE_URL: hooksEnv.databaseUrl,
+      REDIS_CLUSTER_NODES: cluster.nodesSetting,
+      QUEUE_SHARDS: '3',
+      BULLMQ_PREFIX: hooksEnv.prefix,
+      OPERATOR_TOKEN,
+      RATE_LIMIT_PER_MINUTE: '0',
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      // The event must come from the job's finish, not from the reconciler's sweep of due deliveries.
+      RECONCILE_INTERVAL_MS: '600000',
+    };
+    services.push(await spawnService('api', settings), await spawnService('worker', settings));
+    base = `http://127.0.0.1:${services[0]!.port}`;
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const p of services) {
+      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+      await p.exited;
+    }
+    receiver.closeAllConnections();
+    await new Promise((resolve) => receiver.close(resolve));
+    // The services' keys, on whichever master holds them (hooksEnv.close only sees the single Redis).
+    for (const node of producer?.nodes('master') ?? []) {
+      const keys = await node.keys(`${hooksEnv.prefix}:*`);
+      for (const key of keys) await node.del(key);
+    }
+    await hooksEnv?.close();
+  }, 60_000);
+
+  async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it("delivers a finished job's event, signed, from the queue beside shard 0", async () => {
+    const partner = await PartnerClient.create(base, 'Cluster webhooks');
+    const port = (receiver.address() as { port: number }).port;
+    const saved = await partner.call('PUT', '/v1/webhook', { url: `http://127.0.0.1:${port}/finished` });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const secret = saved.body.secret as string;
+    const customer = await partner.customer('Cluster webhook customer');
+    const users = await partner.users(customer, 20);
+    await partner.subscribe(customer, SUITE.id, 20);
+    const job = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
+    expect(job.status, JSON.stringify(job.body)).toBe(202);
+    const finished = await partner.waitForJob(customer, job.body.id, 60_000);
+    expect(finished).toMatchObject({ status: 'completed', progress: { total: 20, succeeded: 20, failed: 0 } });
+
+    const request = await until('the delivery', () => received.find((r) => r.path === '/finished'));
+    const event = new Webhook(secret).verify(request.body, {
+      'webhook-id': String(request.headers['webhook-id']),
+      'webhook-timestamp': String(request.headers['webhook-timestamp']),
+      'webhook-signature': String(request.headers['webhook-signature']),
+    }) as { type: string; data: unknown };
+    expect(event.type).toBe('license_job.finished');
+    expect(event.data).toEqual(finished);
+    const delivery = await until('delivered', async () => {
+      const list = await partner.call('GET', '/v1/webhook/deliveries');
+      const d = list.body.items.find((x: { jobId: string }) => x.jobId === job.body.id);
+      return d?.status === 'delivered' ? d : undefined;
+    });
+    expect(delivery).toMatchObject({ type: 'license_job.finished', attempts: 1, lastStatusCode: 204 });
+    expect(request.headers['webhook-id']).toBe(delivery.id);
+
+    // The webhook queue's keys are under shard 0's hash tag, on the master that owns its slot.
+    const shard0 = licenseTaskShards({ prefix: hooksEnv.prefix, shards: 3, cluster: true })[0]!.prefix;
+    const owners = await Promise.all(
+      producer.nodes('master').map(async (node) => (await node.keys(`${shard0}:webhook-deliveries:*`)).length),
+    );
+    expect(owners.filter((n) => n > 0)).toHaveLength(1);
+
+    // A ping, queued by the API on the cluster, is delivered too.
+    const ping = await partner.call('POST', '/v1/webhook/test');
+    expect(ping.status).toBe(202);
+    const pinged = await until('the ping', () => received.find((r) => r.headers['webhook-id'] === ping.body.id));
+    expect(new Webhook(secret).verify(pinged.body, pinged.headers as Record<string, string>)).toMatchObject({
+      type: 'ping',
+    });
+  }, 90_000);
+
+  it('retries a failed attempt after its delay (5 s), from the delayed set on the cluster', async () => {
+    const partner = await PartnerClient.create(base, 'Cluster webhooks, flaky');
+    const port = (receiver.address() as { port: number }).port;
+    expect((await partner.call('PUT', '/v1/webhook', { url: `http://127.0.0.1:${port}/flaky` })).status).toBe(200);
+    const ping = await partner.call('POST', '/v1/webhook/test');
+    expect(ping.status).toBe(202);
+    // The worker's queue-depth gauge reads the webhook queue on the cluster: the retry, delayed.
+    await until('the retry in the delayed set', async () => {
+      const metrics = await (await fetch(`http://127.0.0.1:${services[1]!.port}/metrics`)).text();
+      return /bullmq_queue_jobs\{queue="webhook-deliveries",state="delayed"[^}]*\} 1\b/.test(metrics) || undefined;
+    });
+    const delivery = await until('delivered on the second attempt', async () => {
+      const list = await partner.call('GET', '/v1/webhook/deliveries');
+      const d = list.body.items.find((x: { id: string }) => x.id === ping.body.id);
+      return d?.status === 'delivered' ? d : undefined;
+    });
+    expect(delivery).toMatchObject({ attempts: 2, lastStatusCode: 204 });
+    const requests = received.filter((r) => r.path === '/flaky');
+    expect(requests.map((r) => r.headers['webhook-id'])).toEqual([ping.body.id, ping.body.id]);
+  }, 60_000);
+});
 
 describe('Redis Cluster with three queue shards', () => {
   it("spreads customers' tasks over several masters and completes every job", async () => {
