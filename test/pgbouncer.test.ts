@@ -3,9 +3,14 @@
 // statement made in one transaction is missing in the next. The API and the worker run as processes
 // with DATABASE_URL on pgbouncer (serving only their database). With DATABASE_PREPARED_STATEMENTS=false
 // several customers' concurrent assign and revoke jobs complete exactly, without a single error; with
-// prepared statements on, the same load fails there, which is what the setting is for.
+// prepared statements on, the same load fails there, which is what the setting is for. The migrations
+// apply through it too.
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { prepareDatabase } from '@licensing/db';
 import { SUITE } from './fixtures.ts';
 import { call, expectSeatInvariant, putProduct, type Reply } from './support/client.ts';
 import { type Pgbouncer, pgbouncerBinary, startPgbouncer } from './support/pgbouncer.ts';
@@ -257,6 +262,26 @@ describe.skipIf(!pgbouncerBinary)(
       expect(services.worker.output()).not.toMatch(/batch failed|task failed/);
       expect(pgbouncerOutputErrors(services.pgbouncer)).toEqual([]);
     }, 180_000);
+
+    it('migrates an empty database through the pooler (created beforehand, as the pooler serves no other)', async () => {
+      const server = inject('pgServerUrl');
+      const database = `licensing_test_pooled_${randomUUID().replaceAll('-', '')}`;
+      const admin = postgres(server, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`CREATE DATABASE ${database}`);
+      const pgbouncer = await startPgbouncer({ server, databases: [database] });
+      try {
+        const migrations = readdirSync(fileURLToPath(new URL('../packages/db/migrations/', import.meta.url))).filter(
+          (f) => f.endsWith('.sql'),
+        );
+        expect(await prepareDatabase(pgbouncer.url(database))).toEqual(migrations.sort());
+        expect(await prepareDatabase(pgbouncer.url(database))).toEqual([]);
+        expect(pgbouncerOutputErrors(pgbouncer)).toEqual([]);
+      } finally {
+        await pgbouncer.stop();
+        await admin.unsafe(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+        await admin.end();
+      }
+    });
 
     it('with prepared statements on, the same load fails through the same pooler', async () => {
       const services = await startServices(true);
