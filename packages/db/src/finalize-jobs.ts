@@ -3,8 +3,8 @@ import { recordAuditEvent } from './audit.ts';
 import { finalJobStatus } from '@licensing/domain';
 import type { Db, DbOrTx } from './client.ts';
 import { countJobSummaries } from './job-summaries.ts';
-import { toJob } from './jobs.ts';
-import { licenseJobs } from './schema.ts';
+import { type JobRow, toJob } from './jobs.ts';
+import { type JobSummary, licenseJobs } from './schema.ts';
 import { type DeliveryRef, partnerSubscribes, recordWebhookEvent } from './webhooks.ts';
 
 export interface FinishedJob {
@@ -37,6 +37,21 @@ export async function finishJobIfDone(tx: DbOrTx, jobId: string): Promise<Finish
     .where(and(eq(licenseJobs.id, jobId), isNull(licenseJobs.finishedAt)))
     .returning();
   if (!row) return undefined;
+  const delivery = await recordJobFinished(tx, row, summary);
+  return { id: row.id, status: row.status, delivery };
+}
+
+/**
+ * What finishing a job records, whoever finishes it (a worker, a cancel, a user's deletion), in the
+ * transaction that sets its final status: the `license_job.finished` audit event (the service's
+ * own, with no key nor request), and the webhook event when the partner subscribes to it (the job
+ * as GET answers it), whose delivery reference is answered for the caller to enqueue once committed.
+ */
+export async function recordJobFinished(
+  tx: DbOrTx,
+  row: JobRow,
+  summary: JobSummary,
+): Promise<DeliveryRef | undefined> {
   await recordAuditEvent(tx, {
     partnerId: row.partnerId,
     customerId: row.customerId,
@@ -45,14 +60,13 @@ export async function finishJobIfDone(tx: DbOrTx, jobId: string): Promise<Finish
     requestId: null,
     data: { jobId: row.id, status: row.status, progress: summary.progress, errorsByCode: summary.errorsByCode },
   });
-  if (!(await partnerSubscribes(tx, row.partnerId, 'license_job.finished'))) return { id: row.id, status: row.status };
-  const delivery = await recordWebhookEvent(tx, {
+  if (!(await partnerSubscribes(tx, row.partnerId, 'license_job.finished'))) return undefined;
+  return recordWebhookEvent(tx, {
     partnerId: row.partnerId,
     type: 'license_job.finished',
     jobId: row.id,
     data: toJob(row, summary),
   });
-  return { id: row.id, status: row.status, delivery };
 }
 
 /**

@@ -12,9 +12,7 @@ import {
   type DbOrTx,
   type DeliveryRef,
   type JobRow,
-  partnerSubscribes,
-  recordWebhookEvent,
-  toJob,
+  recordJobFinished,
   type postgresClientOf,
 } from '@licensing/db';
 import { conflict, unprocessable } from '@licensing/http';
@@ -284,12 +282,15 @@ export async function pendingUserIds(db: DbOrTx, jobId: string): Promise<string[
  * pending when it marks it done, and rolls back its whole batch (see applyUserChanges), so no
  * license is changed for a cancelled user. A job whose users were all applied is finished as they
  * ended (`completed`, …), never cancelled, whether or not the worker had finished it yet: answers
- * 'finished'. The partner's `license_job.finished` event is recorded in the same transaction.
+ * 'finished'. `onCancelled` runs in the transaction once the job is known to end cancelled, before
+ * its finish is recorded (the caller's audit event of the cancel comes before that of the finish);
+ * the finish's `license_job.finished` events are recorded in the same transaction.
  */
 export async function cancelJob(
   tx: DbOrTx,
   customerId: string,
   jobId: string,
+  onCancelled?: () => Promise<void>,
 ): Promise<{ outcome: 'cancelled' | 'finished'; delivery?: DeliveryRef } | { outcome: 'not_found' }> {
   const [job] = await tx.execute<{
     id: string;
@@ -330,6 +331,7 @@ export async function cancelJob(
     Object.entries(released ?? {}).map(([productId, seats]) => ({ customerId, productId, seats })),
   );
   await addJobProgress(tx, [{ jobId, succeeded: 0, failed: 0, cancelled, errorsByCode: {} }]);
+  await onCancelled?.();
   const summary = (await countJobSummaries(tx, [jobId])).get(jobId)!;
   const [row] = await tx
     .update(tables.licenseJobs)
@@ -341,13 +343,6 @@ export async function cancelJob(
     })
     .where(eq(tables.licenseJobs.id, jobId))
     .returning();
-  // The finished job's event, in the transaction that finishes it (as finishJobIfDone records it).
-  if (!(await partnerSubscribes(tx, row!.partnerId, 'license_job.finished'))) return { outcome: 'cancelled' };
-  const delivery = await recordWebhookEvent(tx, {
-    partnerId: row!.partnerId,
-    type: 'license_job.finished',
-    jobId,
-    data: toJob(row!, summary),
-  });
-  return { outcome: 'cancelled', delivery };
+  // The finish's audit and webhook events, in the transaction that finishes the job, as any finish records them.
+  return { outcome: 'cancelled', delivery: await recordJobFinished(tx, row!, summary) };
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { and, count, desc, eq } from 'drizzle-orm';
 import { AUDIT_EVENT_TYPES, tables, type Db } from '@licensing/db';
+import { partnerOf } from '../auth.ts';
 import { customerInScope } from './customers.ts';
 import { paged, pagedSchema, pageQuery, uuidSchema } from '../schemas/common.ts';
 import { customerParams } from '../schemas/customers.ts';
@@ -49,7 +50,9 @@ export function auditEventRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
       async (request) => {
         const customer = await customerInScope(db, request, request.params.customerId);
         const e = tables.auditEvents;
+        // The customer is the caller's already; the partner is named as well, as every query is scoped by it.
         const where = and(
+          eq(e.partnerId, partnerOf(request).id),
           eq(e.customerId, customer.id),
           request.query.type ? eq(e.type, request.query.type) : undefined,
         );

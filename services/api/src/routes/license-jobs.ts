@@ -549,12 +549,11 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         const customer = await customerInScope(db, request, request.params.customerId);
         const jobId = pathId(request.params.jobId, 'License job');
         const cancel = await retryOnConflict(() =>
-          db.transaction(async (tx) => {
-            const outcome = await cancelJob(tx, customer.id, jobId);
-            if (outcome.outcome !== 'not_found' && outcome.outcome !== 'finished')
-              await auditChange(tx, request, customer.id, 'license_job.cancelled', { jobId });
-            return outcome;
-          }),
+          db.transaction((tx) =>
+            cancelJob(tx, customer.id, jobId, () =>
+              auditChange(tx, request, customer.id, 'license_job.cancelled', { jobId }),
+            ),
+          ),
         );
         if (cancel.outcome === 'not_found') throw notFound('License job');
         if ('delivery' in cancel && cancel.delivery) await deps.onDeliveriesRecorded?.([cancel.delivery], request.log);
