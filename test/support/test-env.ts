@@ -74,6 +74,7 @@ export async function buildTestApi(
   options: {
     rateLimitPerMinute?: number;
     webhookPolicy?: WebhookTargetPolicy;
+    webhookSecretKey?: string;
     authFailuresPerMinute?: number;
     authFailureWindowMs?: number;
   } = {},
@@ -90,6 +91,7 @@ export async function buildTestApi(
     rateLimitNamespace: `${env.prefix}:`,
     logLevel: 'silent',
     webhookPolicy: options.webhookPolicy,
+    webhookSecretKey: options.webhookSecretKey,
   });
   await app.ready();
   return app;

@@ -106,5 +106,9 @@ export const webhookEnv = {
    * 32 bytes in base64: webhook signing secrets are stored sealed with it (AES-256-GCM). Unset, they
    * are stored as they are. The API and the worker must share it.
    */
-  WEBHOOK_SECRET_KEY: z.string().min(1).optional(),
+  WEBHOOK_SECRET_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64 (for example from `openssl rand -base64 32`)')
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes in base64')
+    .optional(),
 };

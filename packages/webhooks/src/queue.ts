@@ -50,3 +50,18 @@ export async function enqueueDeliveries(
     })),
   );
 }
+
+/**
+ * Queues a delivery's next attempt to run now (a redelivery). The same attempt is only ever added
+ * once, so a task already queued for it with a delay (the retry after a failed attempt) is moved
+ * forward instead of waiting out its delay.
+ */
+export async function attemptNow(queue: WebhookQueue, delivery: { id: string; attempts: number }): Promise<void> {
+  await enqueueDeliveries(queue, [delivery]);
+  const task = await queue.getJob(`${delivery.id}-${delivery.attempts}`);
+  if (!task || !(await task.isDelayed())) return;
+  // A task that left the delayed set in between is waiting or running already: nothing to move.
+  await task.promote().catch(async (err: unknown) => {
+    if (await task.isDelayed()) throw err;
+  });
+}

@@ -3,6 +3,9 @@
 // operator configured one, so a copy of the database alone does not give away the secrets; without
 // a key it is stored as it is (prefixed `plain:`), which protects it no better than the database
 // does. Both forms are read, so a key can be configured later (secrets rotated afterwards are sealed).
+// There is one key at a time: secrets sealed under a key no longer configured cannot be opened, and
+// their deliveries are not sent (see WebhookSecretUnreadableError) until that key is configured again
+// or the partner rotates its secret, which seals the new one under the current key.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 export const WEBHOOK_SECRET_PREFIX = 'whsec_';
@@ -28,12 +31,30 @@ export function sealSecret(secret: string, key: Buffer | undefined): string {
   return `sealed:v1:${iv.toString('base64')}:${cipher.getAuthTag().toString('base64')}:${sealed.toString('base64')}`;
 }
 
+/**
+ * A stored secret that the configured WEBHOOK_SECRET_KEY does not open: sealed under another key
+ * (the setting changed, or differs between the API and the worker), sealed while no key is set here,
+ * or altered. Nothing can be signed with it; AES-GCM's tag makes sure a wrong key is refused rather
+ * than yielding a wrong secret and so wrong signatures.
+ */
+export class WebhookSecretUnreadableError extends Error {
+  override readonly name = 'WebhookSecretUnreadableError';
+}
+
 export function openSecret(stored: string, key: Buffer | undefined): string {
   if (stored.startsWith('plain:')) return stored.slice('plain:'.length);
   const [scheme, version, iv, tag, sealed] = stored.split(':');
-  if (scheme !== 'sealed' || version !== 'v1' || !iv || !tag || !sealed) throw new Error('unreadable webhook secret');
-  if (!key) throw new Error('the webhook secret is sealed and WEBHOOK_SECRET_KEY is not configured');
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
-  decipher.setAuthTag(Buffer.from(tag, 'base64'));
-  return Buffer.concat([decipher.update(Buffer.from(sealed, 'base64')), decipher.final()]).toString('utf8');
+  if (scheme !== 'sealed' || version !== 'v1' || !iv || !tag || !sealed)
+    throw new WebhookSecretUnreadableError('the stored webhook secret is in no known form');
+  if (!key)
+    throw new WebhookSecretUnreadableError('the webhook secret is sealed and WEBHOOK_SECRET_KEY is not configured');
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64'));
+    return Buffer.concat([decipher.update(Buffer.from(sealed, 'base64')), decipher.final()]).toString('utf8');
+  } catch {
+    throw new WebhookSecretUnreadableError(
+      'the webhook secret was sealed with another WEBHOOK_SECRET_KEY than the one configured (or was altered)',
+    );
+  }
 }

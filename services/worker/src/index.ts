@@ -7,9 +7,11 @@ export { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';
 export { Reconciler } from './reconciler.ts';
 export { pruneExpired, type RetentionPolicy } from './retention.ts';
 export {
+  checkWebhookSecretKey,
   createWebhookMetrics,
   createWebhookWorker,
   requeueDueDeliveries,
+  UNREADABLE_SECRET_ERROR,
   webhookBody,
   type WebhookMetrics,
   type WebhookWorkerOptions,

@@ -9,7 +9,7 @@ import { buildWorkerApp } from './app.ts';
 import { loadWorkerConfig } from './config.ts';
 import { createLicenseWorker } from './license-worker.ts';
 import { Reconciler } from './reconciler.ts';
-import { createWebhookMetrics, createWebhookWorker } from './webhook-worker.ts';
+import { checkWebhookSecretKey, createWebhookMetrics, createWebhookWorker } from './webhook-worker.ts';
 import { createWebhookQueue, parseSecretKey } from '@licensing/webhooks';
 
 const config = loadWorkerConfig();
@@ -65,6 +65,7 @@ const worker = createLicenseWorker({
 });
 // Webhook deliveries: their own queue, connection and concurrency, so that a slow endpoint never
 // takes a license task's slot.
+const webhookSecretKey = parseSecretKey(config.WEBHOOK_SECRET_KEY);
 const webhookWorker = createWebhookWorker({
   db,
   connection: webhookRedis,
@@ -73,7 +74,7 @@ const webhookWorker = createWebhookWorker({
   concurrency: config.WEBHOOK_CONCURRENCY,
   partnerConcurrency: config.WEBHOOK_PARTNER_CONCURRENCY,
   policy: { allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS, allowHttp: !config.production },
-  secretKey: parseSecretKey(config.WEBHOOK_SECRET_KEY),
+  secretKey: webhookSecretKey,
   log,
   metrics: createWebhookMetrics(registry, db),
 });
@@ -95,6 +96,9 @@ for (const conn of [redis, workerRedis, webhookRedis]) conn.on('error', (err) =>
 for (const queue of queues.all) queue.on('error', (err) => log.warn({ err }, 'queue error'));
 webhookQueue.on('error', (err) => log.warn({ err }, 'webhook queue error'));
 await checkRedisEvictionPolicy(redis, log, config.production);
+await checkWebhookSecretKey(db, webhookSecretKey, log).catch((err: unknown) =>
+  log.warn({ err }, 'could not check WEBHOOK_SECRET_KEY against the stored webhook secrets'),
+);
 
 closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ signal, err }) => {
   shuttingDown = true;

@@ -17,6 +17,7 @@ import {
   type WebhookTargetPolicy,
   type WebhookTaskData,
   webhookTaskRetention,
+  WebhookSecretUnreadableError,
 } from '@licensing/webhooks';
 
 /**
@@ -26,6 +27,14 @@ import {
 const ATTEMPT_LEASE_SECONDS = 60;
 /** A partner over its share of attempts in flight waits this long before its task is looked at again. */
 const PARTNER_BUSY_DELAY_MS = 1000;
+/** The attempt's error, for the partner, when its secret cannot be opened: nothing was sent. */
+export const UNREADABLE_SECRET_ERROR =
+  "not sent: the webhook's signing secret cannot be opened on the server (a configuration problem on our side); " +
+  'rotating the secret also resolves it';
+/** The same, for the operator: what is wrong and the two ways out. */
+const UNREADABLE_SECRET_LOG =
+  'webhook not sent: WEBHOOK_SECRET_KEY does not open its signing secret; configure the key it was sealed with ' +
+  '(the same on the API and the worker), or have the partner rotate the secret';
 
 export interface WebhookWorkerOptions {
   db: Db;
@@ -104,10 +113,25 @@ export function createWebhookWorker(
         );
         return;
       }
+      let secret: string;
+      try {
+        secret = openSecret(claimed.secret, options.secretKey);
+      } catch (err) {
+        if (!(err instanceof WebhookSecretUnreadableError)) throw err;
+        // Never signed with anything else: the attempt fails, unsent, and is retried on the usual
+        // schedule, so deliveries resume once the key is right or the secret is rotated.
+        log.error({ err, deliveryId: claimed.id, partnerId: claimed.partner_id }, UNREADABLE_SECRET_LOG);
+        await record(
+          claimed,
+          { delivered: false, statusCode: null, error: UNREADABLE_SECRET_ERROR, durationMs: 0 },
+          false,
+        );
+        return;
+      }
       const result = await sender.send(claimed.url, {
         id: claimed.id,
         body: webhookBody({ ...claimed, created_at: new Date(claimed.created_at) }),
-        secret: openSecret(claimed.secret, options.secretKey),
+        secret,
       });
       await record(claimed, result, false);
     } finally {
@@ -169,6 +193,37 @@ export function createWebhookWorker(
     log.warn({ err, deliveryId: job?.data.d, attempts: job?.attemptsMade }, 'webhook task failed'),
   );
   return Object.assign(worker, { closeSender: () => sender.close() });
+}
+
+/**
+ * Checks at start that WEBHOOK_SECRET_KEY opens every sealed webhook secret in the database, and
+ * logs an error naming the partners whose secrets it does not (their deliveries would not be sent).
+ * Answers how many it cannot open.
+ */
+export async function checkWebhookSecretKey(db: Db, key: Buffer | undefined, log: Logger): Promise<number> {
+  const rows = await db.execute<{ partner_id: string; secret: string }>(sql`
+    SELECT partner_id, secret FROM webhooks WHERE secret NOT LIKE 'plain:%'`);
+  const unreadable = rows.filter((row) => {
+    try {
+      openSecret(row.secret, key);
+      return false;
+    } catch (err) {
+      if (err instanceof WebhookSecretUnreadableError) return true;
+      throw err;
+    }
+  });
+  if (unreadable.length > 0)
+    log.error(
+      {
+        webhooks: unreadable.length,
+        partnerIds: unreadable.slice(0, 20).map((r) => r.partner_id),
+        keyConfigured: key !== undefined,
+      },
+      `WEBHOOK_SECRET_KEY does not open ${unreadable.length} stored webhook secret(s): their deliveries will not be ` +
+        'sent until the key they were sealed with is configured (the same on the API and the worker) or the ' +
+        'partners rotate their secrets',
+    );
+  return unreadable.length;
 }
 
 /** Deliveries due now whose task may be lost (Redis flushed, a worker that died mid-attempt): queued again. */

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db, DeliveryRef } from '@licensing/db';
 import { notFound, unprocessable } from '@licensing/http';
 import {
+  attemptNow,
   checkWebhookUrl,
   enqueueDeliveries,
   UnsafeWebhookTarget,
@@ -223,7 +224,10 @@ export function webhookRoutes(deps: WebhookRouteDeps): FastifyPluginAsyncZod {
         if (!(await getWebhook(db, partner.id))) throw noWebhook();
         const row = await redeliver(db, partner.id, id);
         if (!row) throw notFound('Delivery');
-        await enqueueRecorded(deps.queue, [deliveryRef(row)], request.log);
+        // Postgres has it due now: if Redis is away, the reconciler queues it.
+        await attemptNow(deps.queue, deliveryRef(row)).catch((err: unknown) =>
+          request.log.warn({ err, delivery: row.id }, 'redelivery not enqueued; the reconciler will'),
+        );
         return reply.status(202).send(toDelivery(row));
       },
     );
