@@ -152,6 +152,45 @@ describe('failed authentication', () => {
     }
   });
 
+  it('counts a revoked key against its prefix only: a partner still sending it after a rotation keeps its address', async () => {
+    const api = await buildTestApi(env, { authFailuresPerMinute: 3 });
+    try {
+      const operator = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) =>
+        api.inject({ method, url, headers: { authorization: `Bearer ${OPERATOR_TOKEN}` }, payload: payload as object });
+      const created = (await operator('POST', '/v1/admin/partners', { name: 'Rotating' })).json();
+      const [oldKey] = (await operator('GET', `/v1/admin/partners/${created.id}/keys`)).json();
+      const newKey = (await operator('POST', `/v1/admin/partners/${created.id}/keys`)).json().apiKey as string;
+      expect((await operator('DELETE', `/v1/admin/partners/${created.id}/keys/${oldKey.id}`)).statusCode).toBe(204);
+
+      // One client of the partner still sends the revoked key, another the new one, from the same address.
+      const from = nextAddress();
+      const withKey = (key: string) => get(api, '/v1/customers', from, { authorization: `Bearer ${key}` });
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const stale = await withKey(created.apiKey);
+        statuses.push(stale.status);
+        if (i === 0)
+          expect(stale.body).toMatchObject({
+            status: 401,
+            code: 'unauthorized',
+            detail: expect.stringMatching(/revoked/),
+          });
+        expect((await withKey(newKey)).status).toBe(200);
+      }
+      // The revoked key is throttled itself (its prefix), the new key never is.
+      expect(statuses).toEqual([401, 401, 401, 429, 429, 429]);
+      expect(
+        (await get(api, '/v1/customers', nextAddress(), { authorization: `Bearer ${created.apiKey}` })).status,
+      ).toBe(429);
+      // Guesses from that address still count against it as before.
+      for (let i = 0; i < 3; i++) expect((await withKey(wrongKey())).status).toBe(401);
+      expect((await withKey(wrongKey())).status).toBe(429);
+      expect((await withKey(newKey)).status).toBe(429);
+    } finally {
+      await api.close();
+    }
+  });
+
   it('does not believe X-Forwarded-For from a peer that is not a trusted proxy', async () => {
     const api = await buildTestApi(env, { authFailuresPerMinute: 2 });
     try {

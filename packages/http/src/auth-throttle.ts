@@ -28,8 +28,9 @@ return {n, ttl}`;
 const MAX_BLOCKED = 50_000;
 
 /**
- * Throttles failed authentication (a wrong, revoked or missing partner key, a wrong operator token)
- * per client address and per presented key prefix, so credentials cannot be guessed online.
+ * Throttles failed authentication (a wrong or missing partner key, a wrong operator token) per
+ * client address and per presented key prefix, so credentials cannot be guessed online. A revoked
+ * key counts against its prefix only (the caller decides, see `failure`).
  *
  * Failures are counted in Redis, so the limit holds across API processes. Once a counter passes the
  * limit, the process that saw it remembers the address (or prefix) in memory until the window ends:
@@ -74,17 +75,22 @@ export class FailedAuthThrottle {
   /**
    * Counts a failed authentication and returns the error to answer it with: `unauthorized` while
    * the caller is within the limit, 429 once past it. Redis being away never turns a 401 into a 5xx.
+   * `byAddress: false` counts it against the key prefix only (a key that exists but was revoked).
    */
   async failure(
     request: FastifyRequest,
     keyPrefix: string | undefined,
     unauthorized: ProblemError,
+    options: { byAddress?: boolean } = {},
   ): Promise<ProblemError> {
     if (!this.enabled) return unauthorized;
+    const subjects = this.#subjects(request, keyPrefix).filter(
+      (subject) => options.byAddress !== false || !subject.startsWith('ip:'),
+    );
     let worst: number | undefined;
     try {
       const counts = await Promise.all(
-        this.#subjects(request, keyPrefix).map(async (subject) => {
+        subjects.map(async (subject) => {
           const [count, ttl] = (await this.#redis.eval(
             COUNT_FAILURE,
             1,

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '@licensing/db';
 import { bearerToken, type FailedAuthThrottle, unauthorized } from '@licensing/http';
-import { API_KEY_PREFIX, apiKeyPrefix, findPartnerByApiKey } from './repositories/partners.ts';
+import { API_KEY_PREFIX, apiKeyPrefix, findApiKey } from './repositories/partners.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -10,22 +10,26 @@ declare module 'fastify' {
 }
 
 /**
- * onRequest hook for partner routes: a valid API key or 401. Sets request.partner. Failures count
+ * onRequest hook for partner routes: a live API key or 401. Sets request.partner. Failures count
  * towards the throttle (by address, and by the key's prefix); a throttled caller is answered 429
- * before its key is looked up.
+ * before its key is looked up. A revoked key is answered as such, and counted by its prefix only:
+ * it is a key the partner once held, not a guess, and a process still sending it after a rotation
+ * must not throttle the address the partner's new key is used from.
  */
 export function requirePartner(db: Db, throttle?: FailedAuthThrottle) {
   return async (request: FastifyRequest) => {
     const token = bearerToken(request.headers.authorization);
     const prefix = token?.startsWith(API_KEY_PREFIX) ? apiKeyPrefix(token) : undefined;
     throttle?.assertAllowed(request, prefix);
-    const partner = token ? await findPartnerByApiKey(db, token, request.log) : undefined;
-    if (!partner) {
-      const denied = unauthorized('A valid partner API key is required as a Bearer token.');
-      throw throttle ? await throttle.failure(request, prefix, denied) : denied;
+    const match = token ? await findApiKey(db, token, request.log) : undefined;
+    if (!match?.live) {
+      const denied = match
+        ? unauthorized("This API key has been revoked; use the partner's current key.")
+        : unauthorized('A valid partner API key is required as a Bearer token.');
+      throw throttle ? await throttle.failure(request, prefix, denied, { byAddress: !match }) : denied;
     }
-    request.partner = partner;
-    request.log = request.log.child({ partnerId: partner.id });
+    request.partner = match.partner;
+    request.log = request.log.child({ partnerId: match.partner.id });
   };
 }
 

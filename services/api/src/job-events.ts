@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { jobsWithProgress, type Db } from '@licensing/db';
 import { jobRowsByIds } from './repositories/license-jobs.ts';
+import { liveKeyIds } from './repositories/partners.ts';
 import type { Job } from './schemas/license-jobs.ts';
 
 /** Server-sent events: a `progress` event is never sent more often than this. */
@@ -15,6 +16,8 @@ const MAX_UNREAD_BYTES = 1024 * 1024;
 /** One open `GET …/events` response. */
 interface EventStream {
   out: PassThrough;
+  /** The API key the stream was opened with: once it is revoked, the stream ends. */
+  keyId: string;
   /** The last Job sent on this stream, as JSON: an event is sent only when it changes. */
   lastSent: string;
 }
@@ -32,7 +35,9 @@ export function formatEvent(event: 'progress' | 'finished', job: Job): string {
  * The job-event streams of one API process. However many streams are open, one loop polls every
  * job that has any, in one round of statements per tick for all of them (not one per stream, nor
  * one per job), and fans each job's new state out to its streams. The loop runs only while some
- * stream is open, every EVENT_INTERVAL_MS at most (never two polls at once).
+ * stream is open, every EVENT_INTERVAL_MS at most (never two polls at once). The same round checks
+ * the API keys the streams were opened with: a stream whose key was revoked since ends at that
+ * tick without another event, as a revoked key must stop working at once (a reconnect gets 401).
  */
 export class JobEventStreams {
   private readonly jobs = new Map<string, WatchedJob>();
@@ -70,8 +75,8 @@ export class JobEventStreams {
    * once; a finished job also gets its `finished` event and the stream ends. Otherwise the stream is
    * watched until the job finishes, the client goes away, or the process shuts down.
    */
-  open(job: Job, out: PassThrough): void {
-    const stream: EventStream = { out, lastSent: JSON.stringify(job) };
+  open(job: Job, out: PassThrough, keyId: string): void {
+    const stream: EventStream = { out, keyId, lastSent: JSON.stringify(job) };
     out.write(formatEvent('progress', job));
     if (job.finishedAt || this.closed) {
       if (job.finishedAt) out.write(formatEvent('finished', job));
@@ -126,8 +131,19 @@ export class JobEventStreams {
     this.polling = true;
     try {
       const ids = [...this.jobs.keys()];
+      const keyIds = new Set<string>();
+      for (const watched of this.jobs.values()) for (const stream of watched.streams) keyIds.add(stream.keyId);
       this.metrics.polls.inc();
-      const jobs = await jobsWithProgress(this.db, await jobRowsByIds(this.db, ids));
+      const [jobs, liveKeys] = await Promise.all([
+        jobRowsByIds(this.db, ids).then((rows) => jobsWithProgress(this.db, rows)),
+        liveKeyIds(this.db, [...keyIds]),
+      ]);
+      for (const [jobId, watched] of this.jobs)
+        for (const stream of [...watched.streams]) {
+          if (liveKeys.has(stream.keyId)) continue;
+          stream.out.end();
+          this.remove(jobId, stream);
+        }
       const now = Date.now();
       for (const job of jobs) {
         const watched = this.jobs.get(job.id);

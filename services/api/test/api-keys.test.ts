@@ -2,25 +2,51 @@
 // rotates without downtime, and a revoked key stops working at once on every API process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApi, createTestEnv, OPERATOR_TOKEN, type TestEnv } from '../../../test/support/test-env.ts';
-import { call, PartnerClient } from '../../../test/support/client.ts';
+import {
+  buildTestApi,
+  buildTestCatalog,
+  createTestEnv,
+  OPERATOR_TOKEN,
+  type TestEnv,
+} from '../../../test/support/test-env.ts';
+import { call, PartnerClient, putProduct } from '../../../test/support/client.ts';
+import { SUITE } from '../../../test/fixtures.ts';
 
 let env: TestEnv;
 let a: FastifyInstance;
 let b: FastifyInstance;
+let catalog: FastifyInstance;
+
+const op = (app: FastifyInstance, method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) =>
+  call(app, method, url, OPERATOR_TOKEN, body);
 
 beforeAll(async () => {
   env = await createTestEnv();
   [a, b] = [await buildTestApi(env), await buildTestApi(env)];
+  catalog = await buildTestCatalog(env);
+  await putProduct(catalog, SUITE);
 });
 
 afterAll(async () => {
-  await Promise.all([a?.close(), b?.close()]);
+  await Promise.all([a?.close(), b?.close(), catalog?.close()]);
   await env?.close();
 });
 
-const op = (app: FastifyInstance, method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) =>
-  call(app, method, url, OPERATOR_TOKEN, body);
+/** A partner with a second key issued and the first revoked: answers both keys and the partner's id. */
+async function rotated(name: string) {
+  const created = await op(a, 'POST', '/v1/admin/partners', { name });
+  const partnerId = created.body.id as string;
+  const [first] = (await op(a, 'GET', `/v1/admin/partners/${partnerId}/keys`)).body;
+  const issued = await op(a, 'POST', `/v1/admin/partners/${partnerId}/keys`);
+  return {
+    partnerId,
+    oldKey: created.body.apiKey as string,
+    oldKeyId: first.id as string,
+    newKey: issued.body.apiKey as string,
+    revoke: async (app: FastifyInstance = a) =>
+      expect((await op(app, 'DELETE', `/v1/admin/partners/${partnerId}/keys/${first.id}`)).status).toBe(204),
+  };
+}
 
 describe('API keys', () => {
   it('rotates a key without downtime: the new key works before the old is revoked, the old stops at once on both processes', async () => {
@@ -123,5 +149,87 @@ describe('API keys', () => {
       ['POST', `/v1/admin/partners/${unknown}/keys`],
     ] as const)
       expect((await call(a, method, url, partner.apiKey)).status, url).toBe(401);
+  });
+
+  it('refuses a revoked key on every partner route at once, saying it was revoked', async () => {
+    const keys = await rotated('Revoked everywhere');
+    const customer = (await call(a, 'POST', '/v1/customers', keys.oldKey, { name: 'Fabrikam', country: 'US' })).body
+      .id as string;
+    await keys.revoke();
+    const document = (await a.inject({ method: 'GET', url: '/docs/json' })).json() as {
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+    };
+    const routes = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.entries(operations)
+        .filter(([, operation]) => operation.security === undefined) // partner routes; operator routes name theirs
+        .map(([method, operation]) => ({ method: method.toUpperCase(), path, operation })),
+    );
+    expect(routes.length).toBeGreaterThan(25);
+    for (const { method, path } of routes) {
+      const url = path
+        .replace('{customerId}', customer)
+        .replace('{productId}', SUITE.id)
+        .replaceAll(/\{\w+\}/g, '00000000-0000-4000-8000-000000000000');
+      for (const app of [a, b]) {
+        const res = await app.inject({
+          method: method as 'GET',
+          url,
+          headers: { authorization: `Bearer ${keys.oldKey}`, 'content-type': 'application/json' },
+          payload: method === 'GET' || method === 'DELETE' ? undefined : '{}',
+        });
+        expect(res.statusCode, `${method} ${path}`).toBe(401);
+        expect(res.headers['content-type'], `${method} ${path}`).toMatch(/^application\/problem\+json/);
+        expect(res.json(), `${method} ${path}`).toMatchObject({ status: 401, code: 'unauthorized' });
+        expect(res.json().detail, `${method} ${path}`).toMatch(/revoked/);
+      }
+    }
+    // The customer is still there, for the new key.
+    expect((await call(b, 'GET', `/v1/customers/${customer}`, keys.newKey)).status).toBe(200);
+    // A key that never existed is told nothing about revocation.
+    const never = await call(a, 'GET', '/v1/customers', `lsk_${'x'.repeat(43)}`);
+    expect(never.status).toBe(401);
+    expect(never.body.detail).not.toMatch(/revoked/);
+  });
+
+  it('ends an event stream opened with a key once the key is revoked, on another API process too', async () => {
+    const keys = await rotated('Streaming');
+    const customer = (await call(a, 'POST', '/v1/customers', keys.oldKey, { name: 'Fabrikam', country: 'US' })).body
+      .id as string;
+    const users = await new PartnerClient(a, keys.oldKey).users(customer, 2);
+    await call(a, 'PUT', `/v1/customers/${customer}/subscriptions/${SUITE.id}`, keys.oldKey, { quantity: 2 });
+    // No worker runs here: the job stays queued, and its stream would stay open.
+    const job = await call(a, 'POST', `/v1/customers/${customer}/license-jobs`, keys.oldKey, {
+      userIds: users,
+      assign: [{ productId: SUITE.id }],
+    });
+    expect(job.status).toBe(202);
+    const address = await a.listen({ port: 0, host: '127.0.0.1' });
+    const url = `${address}/v1/customers/${customer}/license-jobs/${job.body.id}/events`;
+    const [byOldKey, byNewKey] = await Promise.all(
+      [keys.oldKey, keys.newKey].map((key) => fetch(url, { headers: { authorization: `Bearer ${key}` } })),
+    );
+    const read = async (res: Response) => {
+      let text = '';
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) text += Buffer.from(chunk);
+      return text;
+    };
+    const oldStream = read(byOldKey!);
+    const newStream = byNewKey!.body!.getReader();
+    expect(new TextDecoder().decode((await newStream.read()).value)).toMatch(/^event: progress\n/);
+
+    await keys.revoke(b);
+    const text = await Promise.race([
+      oldStream,
+      new Promise<string>((_, reject) => setTimeout(() => reject(new Error('the stream stayed open')), 5000)),
+    ]);
+    expect(text.match(/^event: \w+$/gm)).toEqual(['event: progress']);
+    // Reconnecting with the revoked key is refused; the stream opened with the new key goes on.
+    expect((await fetch(url, { headers: { authorization: `Bearer ${keys.oldKey}` } })).status).toBe(401);
+    const still = await Promise.race([
+      newStream.read().then(() => 'data'),
+      new Promise<string>((resolve) => setTimeout(() => resolve('open'), 600)),
+    ]);
+    expect(still).toBe('open');
+    await newStream.cancel();
   });
 });

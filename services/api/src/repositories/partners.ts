@@ -132,10 +132,10 @@ export async function listPartners(db: DbOrTx, page: PageQuery): Promise<{ items
 }
 
 /**
- * The partner owning a live API key, or undefined. Only the key's hash is stored or looked up, on
- * every request: there is no cache, so a revoked key fails at once on every API process.
+ * The key with this hash, live or revoked. Only the key's hash is stored or looked up, on every
+ * request: there is no cache, so a revoked key fails at once on every API process.
  */
-const partnerByKeyHash = preparedQuery((db) =>
+const apiKeyByHash = preparedQuery((db) =>
   db
     .select({
       id: tables.partners.id,
@@ -143,27 +143,45 @@ const partnerByKeyHash = preparedQuery((db) =>
       keyId: tables.partnerApiKeys.id,
       hash: tables.partnerApiKeys.hash,
       lastUsedAt: tables.partnerApiKeys.lastUsedAt,
+      revokedAt: tables.partnerApiKeys.revokedAt,
     })
     .from(tables.partnerApiKeys)
     .innerJoin(tables.partners, eq(tables.partners.id, tables.partnerApiKeys.partnerId))
-    .where(and(eq(tables.partnerApiKeys.hash, sql.placeholder('hash')), isNull(tables.partnerApiKeys.revokedAt)))
-    .prepare('partner_by_key_hash'),
+    .where(eq(tables.partnerApiKeys.hash, sql.placeholder('hash')))
+    .prepare('api_key_by_hash'),
 );
 
 /** Keys whose lastUsedAt this process is writing or wrote recently (key id → when). */
 const lastUsedWrites = new Map<string, number>();
 
-export async function findPartnerByApiKey(
+/** A presented key that exists: live (with its partner), or revoked. */
+export type ApiKeyMatch =
+  | { live: true; partner: { id: string; name: string; keyId: string } }
+  | { live: false; keyId: string };
+
+/** The key presented, if it exists (live or revoked); undefined for anything else. */
+export async function findApiKey(
   db: Db,
   apiKey: string,
   log?: { warn: (obj: object, msg: string) => void },
-): Promise<{ id: string; name: string; keyId: string } | undefined> {
+): Promise<ApiKeyMatch | undefined> {
   if (!apiKey.startsWith(API_KEY_PREFIX) || apiKey.length > 200) return undefined;
   const hash = sha256(apiKey);
-  const [row] = await partnerByKeyHash(db).execute({ hash });
+  const [row] = await apiKeyByHash(db).execute({ hash });
   if (!row || row.hash.length !== hash.length || !timingSafeEqual(row.hash, hash)) return undefined;
+  if (row.revokedAt) return { live: false, keyId: row.keyId };
   noteKeyUse(db, row.keyId, row.lastUsedAt, log);
-  return { id: row.id, name: row.name, keyId: row.keyId };
+  return { live: true, partner: { id: row.id, name: row.name, keyId: row.keyId } };
+}
+
+/** Which of these keys are still live (not revoked). */
+export async function liveKeyIds(db: DbOrTx, keyIds: readonly string[]): Promise<Set<string>> {
+  if (keyIds.length === 0) return new Set();
+  const rows = await db
+    .select({ id: tables.partnerApiKeys.id })
+    .from(tables.partnerApiKeys)
+    .where(and(inArray(tables.partnerApiKeys.id, [...keyIds]), isNull(tables.partnerApiKeys.revokedAt)));
+  return new Set(rows.map((r) => r.id));
 }
 
 /**

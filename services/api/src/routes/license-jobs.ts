@@ -519,7 +519,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         if (!row) throw notFound('License job');
         const [job] = await jobsWithProgress(db, [row]);
         const out = new PassThrough();
-        deps.events.open(job!, out);
+        deps.events.open(job!, out, partnerOf(request).keyId);
         return reply
           .header('content-type', 'text/event-stream; charset=utf-8')
           .header('cache-control', 'no-cache')
