@@ -479,7 +479,7 @@ export interface paths {
         };
         /**
          * Per-user results of a job, in user-list order; as JSON pages or one CSV file
-         * @description One item per user of the job: its status and the outcome of each change. With `Accept: text/csv` or `format=csv` the whole result (paging aside, `status` applied) is streamed as one CSV file: a header row, then one row per user and change (one row for a user without changes), RFC 4180 quoting, and cells that start with =, +, -, @, tab or CR prefixed with ' so spreadsheets do not run them.
+         * @description One item per user of the job: its status and the outcome of each change. With `Accept: text/csv` or `format=csv` the whole result (paging aside, `status` applied) is streamed as one CSV file: a header row, then one row per user and change (one row for a user without changes), RFC 4180 quoting, and cells that start with =, +, -, @, tab or CR prefixed with ' so spreadsheets do not run them. An API process serves 3 CSV downloads at once; another waits up to 5 s for one to end, then is answered 503 `overloaded` with `Retry-After`. A download whose client reads nothing for 60 s is cut off.
          */
         get: operations["listLicenseJobResults"];
         put?: never;
@@ -3621,7 +3621,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
-             *     - `overloaded`: too many large selections of users are being answered at once (each waited a few seconds for room); retry after `Retry-After` seconds
+             *     - `overloaded`: too many large selections of users, or results downloads as CSV, are being served at once (each waited a few seconds for room); retry after `Retry-After` seconds
              */
             503: {
                 headers: {
@@ -4054,7 +4054,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
-             *     - `overloaded`: too many large selections of users are being answered at once (each waited a few seconds for room); retry after `Retry-After` seconds
+             *     - `overloaded`: too many large selections of users, or results downloads as CSV, are being served at once (each waited a few seconds for room); retry after `Retry-After` seconds
              */
             503: {
                 headers: {
@@ -4657,6 +4657,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `overloaded`: too many large selections of users, or results downloads as CSV, are being served at once (each waited a few seconds for room); retry after `Retry-After` seconds
              */
             503: {
                 headers: {

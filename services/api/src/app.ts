@@ -31,6 +31,7 @@ import { customerRoutes } from './routes/customers.ts';
 import { licenseJobRoutes } from './routes/license-jobs.ts';
 import { licenseOverviewRoutes } from './routes/license-overview.ts';
 import { SelectionBudget } from './selection-budget.ts';
+import { CSV_EXPORT_IDLE_MS, CSV_EXPORT_MAX_WAIT_MS, DEFAULT_CSV_EXPORTS } from './csv.ts';
 import { productRoutes } from './routes/products.ts';
 import { enqueueRecorded, webhookRoutes } from './routes/webhooks.ts';
 import { createWebhookQueue, parseSecretKey, type WebhookTargetPolicy } from '@licensing/webhooks';
@@ -64,6 +65,8 @@ export interface ApiAppDeps {
   webhookSecretKey?: string;
   /** Users that answers about large selections may hold at once (see SelectionBudget). */
   selectionBudgetUsers?: number;
+  /** Bounds on results downloads as CSV (see DEFAULT_CSV_EXPORTS in csv.ts); tests shorten the waits. */
+  csvExports?: { concurrent?: number; maxWaitMs?: number; idleMs?: number };
 }
 
 /**
@@ -95,6 +98,15 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
   const selectionBudget = new SelectionBudget({
     capacity: deps.selectionBudgetUsers ?? DEFAULT_SELECTION_BUDGET_USERS,
   });
+  const csvExports = {
+    slots: new SelectionBudget({
+      capacity: deps.csvExports?.concurrent ?? DEFAULT_CSV_EXPORTS,
+      alwaysAdmitted: 0,
+      maxWaitMs: deps.csvExports?.maxWaitMs ?? CSV_EXPORT_MAX_WAIT_MS,
+      overloadedDetail: 'Too many results downloads as CSV are being served at once',
+    }),
+    idleMs: deps.csvExports?.idleMs ?? CSV_EXPORT_IDLE_MS,
+  };
   const enqueuer = new TaskEnqueuer(deps.queues, deps.redis, deps.db, app.log);
   // The delivery worker's queue, beside the license tasks' first shard (same prefix, so on a Redis
   // Cluster its keys share that shard's hash tag, as BullMQ needs).
@@ -165,6 +177,7 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
         db: deps.db,
         readDb: deps.readDb,
         budget: selectionBudget,
+        csvExports,
         events: jobEvents,
         enqueuer,
         metrics,

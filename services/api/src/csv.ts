@@ -18,3 +18,15 @@ export function csvCell(value: string | number | null | undefined): string {
 export function csvRecord(values: readonly (string | number | null | undefined)[]): string {
   return `${values.map(csvCell).join(',')}\r\n`;
 }
+
+/**
+ * Results downloads as CSV served at once by one process. Each reads through a cursor that holds a
+ * connection of its pool (the primary's 10, or the replica's 5) until the client has read the whole
+ * file, as slowly as it likes: unbounded, a few slow downloads would take every connection and
+ * starve all other requests. More wait for a slot (up to CSV_EXPORT_MAX_WAIT_MS), then are answered
+ * 503 `overloaded` with Retry-After; test/csv-exports.test.ts holds downloads open beyond the bound.
+ */
+export const DEFAULT_CSV_EXPORTS = 3;
+export const CSV_EXPORT_MAX_WAIT_MS = 5_000;
+/** A download whose client reads nothing for this long is ended, giving back its slot and connection. */
+export const CSV_EXPORT_IDLE_MS = 60_000;

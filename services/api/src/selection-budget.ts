@@ -16,6 +16,8 @@ export interface SelectionBudgetOptions {
   /** How many requests may wait at once (each holds its parsed body while it waits). */
   maxWaiting?: number;
   retryAfterSeconds?: number;
+  /** The `detail` of the 503 answer: what there is too much of. */
+  overloadedDetail?: string;
 }
 
 /**
@@ -28,6 +30,9 @@ export interface SelectionBudgetOptions {
  *
  * A small request is admitted at once (it still counts, so large requests make room for small
  * ones); a request larger than the whole budget is admitted when nothing else is in flight.
+ *
+ * With `alwaysAdmitted: 0` and one unit per request it is a plain semaphore with a bounded wait,
+ * which is how results downloads as CSV are bounded (see DEFAULT_CSV_EXPORTS).
  */
 export class SelectionBudget {
   private inFlight = 0;
@@ -98,7 +103,7 @@ export class SelectionBudget {
     return new ProblemError(
       503,
       'overloaded',
-      `Too many large selections are being answered at once; retry in ${this.retryAfterSeconds} s.`,
+      `${this.options.overloadedDetail ?? 'Too many large selections are being answered at once'}; retry in ${this.retryAfterSeconds} s.`,
       {},
       { 'retry-after': String(this.retryAfterSeconds) },
     );

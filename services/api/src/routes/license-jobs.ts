@@ -38,7 +38,7 @@ import {
 } from '../repositories/license-jobs.ts';
 import { readPreviewState } from '../repositories/job-preview.ts';
 import { paged, pagedSchema } from '../schemas/common.ts';
-import { csvRecord } from '../csv.ts';
+import { CSV_EXPORT_IDLE_MS, CSV_EXPORT_MAX_WAIT_MS, csvRecord, DEFAULT_CSV_EXPORTS } from '../csv.ts';
 import { EVENT_INTERVAL_MS, type JobEventStreams } from '../job-events.ts';
 import {
   declaredResponse,
@@ -85,6 +85,8 @@ export interface LicenseJobDeps {
   onDeliveriesRecorded?: (refs: DeliveryRef[], log: FastifyBaseLogger) => Promise<void>;
   /** Bounds the users that previews (which read every selected user's licenses) hold at once. */
   budget: SelectionBudget;
+  /** Results downloads as CSV: one slot each while it is served, and how long a client may read nothing. */
+  csvExports: { slots: SelectionBudget; idleMs: number };
 }
 
 /**
@@ -636,7 +638,10 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             'One item per user of the job: its status and the outcome of each change. With `Accept: text/csv` or ' +
             '`format=csv` the whole result (paging aside, `status` applied) is streamed as one CSV file: a header ' +
             'row, then one row per user and change (one row for a user without changes), RFC 4180 quoting, and ' +
-            "cells that start with =, +, -, @, tab or CR prefixed with ' so spreadsheets do not run them.",
+            "cells that start with =, +, -, @, tab or CR prefixed with ' so spreadsheets do not run them. An API " +
+            `process serves ${DEFAULT_CSV_EXPORTS} CSV downloads at once; another waits up to ` +
+            `${CSV_EXPORT_MAX_WAIT_MS / 1000} s for one to end, then is answered 503 \`overloaded\` with ` +
+            `\`Retry-After\`. A download whose client reads nothing for ${CSV_EXPORT_IDLE_MS / 1000} s is cut off.`,
           params: jobParams,
           querystring: resultsQuery,
           response: {
@@ -651,7 +656,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
               },
               { 'Content-Disposition': HEADERS.contentDisposition },
             ),
-            ...problemResponses(400, 404),
+            ...problemResponses(400, 404, { 503: ['overloaded'] }),
           },
         },
       },
@@ -660,9 +665,18 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         const row = await getJobRow(db, customer.id, pathId(request.params.jobId, 'License job'));
         if (!row) throw notFound('License job');
         if (wantsCsv(request.query.format, request.headers.accept)) {
+          // The cursor holds a pool connection until the file is read: a bounded number of downloads
+          // at once, or a 503 once the wait for a slot is over (see DEFAULT_CSV_EXPORTS).
+          const release = await deps.csvExports.slots.acquire(1);
           const file = Readable.from(
             resultsCsv(jobResultRowsCursor(postgresClientOf(deps.readDb ?? db), row.id, request.query.status)),
           );
+          // 'close' comes once the cursor is returned, whether the file was read to its end or the
+          // stream destroyed.
+          file.once('close', release);
+          // A client that reads nothing for idleMs is cut off: the socket times out only while nothing
+          // is written to it, that is while the client does not read.
+          reply.raw.setTimeout(deps.csvExports.idleMs, () => reply.raw.destroy());
           // A stream is piped to the client as it is read (no serializer, no buffering of the file); if
           // the client goes away, fastify destroys it, which returns the cursor and frees its connection.
           return reply

@@ -93,7 +93,7 @@ export const PROBLEM_CODES = {
     'too many failed authentications from this address or with this key prefix (AUTH_FAILURES_PER_MINUTE); every credential is refused for `Retry-After` seconds',
   service_unavailable: 'Postgres or Redis is unreachable for now; retry after `Retry-After` seconds',
   overloaded:
-    'too many large selections of users are being answered at once (each waited a few seconds for room); retry after `Retry-After` seconds',
+    'too many large selections of users, or results downloads as CSV, are being served at once (each waited a few seconds for room); retry after `Retry-After` seconds',
 } as const satisfies Record<string, string>;
 export type ProblemCode = keyof typeof PROBLEM_CODES;
 
