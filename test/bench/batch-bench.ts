@@ -2,8 +2,11 @@
 // this process (the worker's side: driver, rules) and of all Postgres processes, to accept a job
 // (items and seat reservations) and to apply it in batches one after another, for an assign and a
 // revoke of every user. Steadier than the end-to-end bench, for comparing changes to the SQL.
+// With BENCH_CUSTOMERS=k the users belong to k customers (one job each per round), and every batch
+// holds users of all k of them in equal parts, as fair sharing mixes customers' tasks under load.
 //
 //   BENCH_USERS (10000)  BENCH_BATCH (300)  BENCH_ROUNDS (5, after one unmeasured warm-up round)
+//   BENCH_CUSTOMERS (1)
 //   BENCH_DATABASE_SERVER (postgres://postgres@127.0.0.1:5432/postgres)
 //   BENCH_PREPARED_STATEMENTS=false (as DATABASE_PREPARED_STATEMENTS=false: behind a transaction-mode pooler)
 // Prints one line per job and the median per figure; uses a database of its own, dropped at the end.
@@ -16,6 +19,7 @@ import { postgresCpuSeconds } from './proc.ts';
 const N = Number(process.env.BENCH_USERS ?? 10_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1);
 const server = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `licensing_batch_bench_${process.pid}`;
 const url = (() => {
@@ -54,10 +58,6 @@ await prepareDatabase(url);
 const { db, sql, close } = createDb(url, { max: 4, prepare: process.env.BENCH_PREPARED_STATEMENTS !== 'false' });
 try {
   const [partner] = await sql`INSERT INTO partners (name) VALUES ('bench') RETURNING id`;
-  const [customer] =
-    await sql`INSERT INTO customers (partner_id, name, country) VALUES (${partner!.id}, 'bench', 'US') RETURNING id`;
-  await sql`INSERT INTO users (customer_id, user_principal_name, display_name)
-    SELECT ${customer!.id}, 'u' || g || '@bench.example', 'User ' || g FROM generate_series(1, ${N}) g`;
   const product = {
     id: 'BENCH_SUITE',
     name: 'Bench suite',
@@ -67,8 +67,23 @@ try {
     ],
   };
   await sql`INSERT INTO catalog.products (id, document) VALUES (${product.id}, ${JSON.stringify(product)}::jsonb)`;
-  await sql`INSERT INTO subscriptions (customer_id, product_id, quantity) VALUES (${customer!.id}, ${product.id}, ${N})`;
-  const userIds = (await sql`SELECT id FROM users ORDER BY random()`).map((r) => r.id as string);
+  // Customer c has the users g with g % CUSTOMERS = c, in random order.
+  const customers: { id: string; userIds: string[] }[] = [];
+  for (let c = 0; c < CUSTOMERS; c++) {
+    const [customer] =
+      await sql`INSERT INTO customers (partner_id, name, country) VALUES (${partner!.id}, ${`bench ${c}`}, 'US') RETURNING id`;
+    await sql`INSERT INTO users (customer_id, user_principal_name, display_name)
+      SELECT ${customer!.id}, 'u' || g || '@bench.example', 'User ' || g FROM generate_series(1, ${N}) g
+      WHERE g % ${CUSTOMERS} = ${c}`;
+    await sql`INSERT INTO subscriptions (customer_id, product_id, quantity) VALUES (${customer!.id}, ${product.id}, ${N})`;
+    const userIds = (await sql`SELECT id FROM users WHERE customer_id = ${customer!.id} ORDER BY random()`).map(
+      (r) => r.id as string,
+    );
+    customers.push({ id: customer!.id as string, userIds });
+  }
+
+  // One batch as the worker applies it.
+  const applyBatch = (tasks: { jobId: string; userId: string }[]) => applyUserChanges(db, tasks);
 
   const run = async (kind: 'assign' | 'revoke') => {
     const changes =
@@ -76,17 +91,27 @@ try {
         ? { assign: [{ productId: product.id, disabledServicePlans: ['DOCS'] }], revoke: [] }
         : { assign: [], revoke: [product.id] };
     const t0 = await snapshot();
-    const { job } = await db.transaction((tx) =>
-      createJobWithReservations(tx, { partnerId: partner!.id, customerId: customer!.id, userIds, ...changes }),
-    );
-    const t1 = await snapshot();
-    for (let i = 0; i < N; i += BATCH)
-      await applyUserChanges(
-        db,
-        userIds.slice(i, i + BATCH).map((userId) => ({ jobId: job.id, userId })),
+    const jobs: { id: string; userIds: string[] }[] = [];
+    for (const customer of customers) {
+      const { job } = await db.transaction((tx) =>
+        createJobWithReservations(tx, {
+          partnerId: partner!.id,
+          customerId: customer.id,
+          userIds: customer.userIds,
+          ...changes,
+        }),
       );
+      jobs.push({ id: job.id, userIds: customer.userIds });
+    }
+    const t1 = await snapshot();
+    // The customers' tasks interleaved one by one, so every batch holds all customers alike.
+    const longest = Math.max(...jobs.map((j) => j.userIds.length));
+    const tasks = Array.from({ length: longest }, (_, i) =>
+      jobs.flatMap((job) => (i < job.userIds.length ? [{ jobId: job.id, userId: job.userIds[i]! }] : [])),
+    ).flat();
+    for (let i = 0; i < tasks.length; i += BATCH) await applyBatch(tasks.slice(i, i + BATCH));
     const t2 = await snapshot();
-    await sql`UPDATE license_jobs SET status = 'completed', finished_at = now() WHERE id = ${job.id}`;
+    await sql`UPDATE license_jobs SET status = 'completed', finished_at = now() WHERE id = any(${jobs.map((j) => j.id)}::uuid[])`;
     return { kind, accept: await perUser(t0, t1), apply: await perUser(t1, t2) };
   };
   const results: Awaited<ReturnType<typeof run>>[] = [];
@@ -108,7 +133,7 @@ try {
     const m = (phase: 'accept' | 'apply', key: 'ms' | 'workerUs' | 'postgresUs' | 'walBytes') =>
       median(mine.map((r) => r[phase][key]));
     console.log(
-      `${kind} ${N} users, batches of ${BATCH} (median of ${mine.length}): accept ${m('accept', 'ms')} ms, Postgres ${m('accept', 'postgresUs')} µs/user; apply ${m('apply', 'ms')} ms, Postgres ${m('apply', 'postgresUs')} µs/user, worker ${m('apply', 'workerUs')} µs/user; WAL accept ${m('accept', 'walBytes')} + apply ${m('apply', 'walBytes')} bytes/user`,
+      `${kind} ${N} users of ${CUSTOMERS} customer(s), batches of ${BATCH} (median of ${mine.length}): accept ${m('accept', 'ms')} ms, Postgres ${m('accept', 'postgresUs')} µs/user; apply ${m('apply', 'ms')} ms, Postgres ${m('apply', 'postgresUs')} µs/user, worker ${m('apply', 'workerUs')} µs/user; WAL accept ${m('accept', 'walBytes')} + apply ${m('apply', 'walBytes')} bytes/user`,
     );
   }
 } finally {
