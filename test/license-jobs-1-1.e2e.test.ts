@@ -180,7 +180,7 @@ describe('cancelled users', () => {
     const job = await partner.startJob(customer, { userIds: users, assign: [{ productId: 'COPILOT' }] });
     const [first] = await env.sql`SELECT user_id FROM license_job_items WHERE job_id = ${job.body.id} AND position = 1`;
     const { applyUserChanges } = await import('../services/worker/src/apply-user-changes.ts');
-    await applyUserChanges(env.db, [{ userId: first!.user_id }]);
+    await applyUserChanges(env.db, customer, [{ userId: first!.user_id }]);
     const cancelled = await partner.call('POST', `/v1/customers/${customer}/license-jobs/${job.body.id}/cancel`);
     await env.queue.resume();
     expect(cancelled.body).toMatchObject({

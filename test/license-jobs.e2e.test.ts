@@ -412,6 +412,7 @@ describe('concurrency', () => {
     await env.queue.obliterate({ force: true }); // only the calls below apply anything
     const applied = await applyUserChanges(
       env.db,
+      customer,
       users.map((userId) => ({ jobId: a.body.id, userId })),
     );
     expect(applied).toHaveLength(14);
@@ -424,6 +425,7 @@ describe('concurrency', () => {
     expect(
       await applyUserChanges(
         env.db,
+        customer,
         users.slice(0, 4).map((userId) => ({ jobId: b.body.id, userId })),
       ),
     ).toEqual([]);
@@ -448,6 +450,7 @@ describe('concurrency', () => {
     expect(
       await applyUserChanges(
         env.db,
+        customer,
         users.map((userId) => ({ jobId: job.body.id, userId })),
       ),
     ).toEqual([]);
@@ -540,7 +543,7 @@ describe('idempotency keys', () => {
     // A claim whose request is still being answered.
     const partnerId = (await env.sql`SELECT partner_id FROM customers WHERE id = ${customer}`)[0]!.partner_id;
     const [{ request_hash }] = await env.sql`SELECT request_hash FROM idempotency_keys WHERE key = 'order-42'`;
-    await env.sql`INSERT INTO idempotency_keys (partner_id, key, request_hash) VALUES (${partnerId}, 'in-flight', ${request_hash})`;
+    await env.sql`INSERT INTO idempotency_keys (customer_id, partner_id, key, request_hash) VALUES (${customer}, ${partnerId}, 'in-flight', ${request_hash})`;
     const inFlight2 = await partner.startJob(customer, body, { 'idempotency-key': 'in-flight' });
     expect(inFlight2.status).toBe(409);
     expect(inFlight2.body.code).toBe('idempotency_key_in_use');

@@ -13,7 +13,7 @@
 import postgres from 'postgres';
 import { createDb, prepareDatabase } from '@licensing/db';
 import { createJobWithReservations } from '@licensing/api';
-import { applyUserChanges } from '@licensing/worker';
+import { applyUserChanges, groupTasksByCustomer, JobCustomers } from '@licensing/worker';
 import { postgresCpuSeconds } from './proc.ts';
 
 const N = Number(process.env.BENCH_USERS ?? 10_000);
@@ -82,8 +82,13 @@ try {
     customers.push({ id: customer!.id as string, userIds });
   }
 
-  // One batch as the worker applies it.
-  const applyBatch = (tasks: { jobId: string; userId: string }[]) => applyUserChanges(db, tasks);
+  // One batch as the worker applies it: one transaction per customer, one after another.
+  const jobCustomers = new JobCustomers(db);
+  const applyBatch = async (tasks: { jobId: string; userId: string }[]) => {
+    const customers = await jobCustomers.of(tasks.map((t) => t.jobId));
+    for (const group of groupTasksByCustomer(tasks, customers))
+      await applyUserChanges(db, group.customerId, group.tasks);
+  };
 
   const run = async (kind: 'assign' | 'revoke') => {
     const changes =

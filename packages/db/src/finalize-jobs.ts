@@ -2,7 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { recordAuditEvent } from './audit.ts';
 import { finalJobStatus } from '@licensing/domain';
 import type { Db, DbOrTx } from './client.ts';
-import { countJobSummaries } from './job-summaries.ts';
+import { countJobSummaries, type JobRef } from './job-summaries.ts';
 import { type JobRow, toJob } from './jobs.ts';
 import { type JobSummary, licenseJobs } from './schema.ts';
 import { type DeliveryRef, partnerSubscribes, recordWebhookEvent } from './webhooks.ts';
@@ -23,8 +23,8 @@ export interface FinishedJob {
  * it) is recorded in the same transaction. Answers undefined when the job is finished already or
  * still has pending users.
  */
-export async function finishJobIfDone(tx: DbOrTx, jobId: string): Promise<FinishedJob | undefined> {
-  const summary = (await countJobSummaries(tx, [jobId], { unfinishedOnly: true })).get(jobId);
+export async function finishJobIfDone(tx: DbOrTx, job: JobRef): Promise<FinishedJob | undefined> {
+  const summary = (await countJobSummaries(tx, [job], { unfinishedOnly: true })).get(job.id);
   if (!summary || summary.progress.pending > 0) return undefined;
   const [row] = await tx
     .update(licenseJobs)
@@ -34,7 +34,7 @@ export async function finishJobIfDone(tx: DbOrTx, jobId: string): Promise<Finish
       finishedAt: sql`now()`,
       summary,
     })
-    .where(and(eq(licenseJobs.id, jobId), isNull(licenseJobs.finishedAt)))
+    .where(and(eq(licenseJobs.customerId, job.customerId), eq(licenseJobs.id, job.id), isNull(licenseJobs.finishedAt)))
     .returning();
   if (!row) return undefined;
   const delivery = await recordJobFinished(tx, row, summary);
@@ -75,18 +75,19 @@ export async function recordJobFinished(
  * the last one to commit always sees every other's progress. A job the summaries show done is then
  * locked and checked again in a transaction of its own, which finishes it (see finishJobIfDone).
  */
-export async function finalizeJobsIfDone(db: Db, jobIds: readonly string[]): Promise<FinishedJob[]> {
-  const ids = [...new Set(jobIds)];
-  if (ids.length === 0) return [];
-  const summaries = await countJobSummaries(db, ids, { unfinishedOnly: true });
+export async function finalizeJobsIfDone(db: Db, jobs: readonly JobRef[]): Promise<FinishedJob[]> {
+  const byId = new Map(jobs.map((j) => [j.id, j]));
+  if (byId.size === 0) return [];
+  const summaries = await countJobSummaries(db, [...byId.values()], { unfinishedOnly: true });
   const finished: FinishedJob[] = [];
   for (const [jobId, summary] of summaries) {
     if (summary.progress.pending > 0) continue;
+    const ref = byId.get(jobId)!;
     const job = await db.transaction(async (tx) => {
       const [locked] = await tx.execute<{ id: string }>(
-        sql`SELECT id FROM license_jobs WHERE id = ${jobId} AND finished_at IS NULL FOR UPDATE`,
+        sql`SELECT id FROM license_jobs WHERE customer_id = ${ref.customerId} AND id = ${ref.id} AND finished_at IS NULL FOR UPDATE`,
       );
-      return locked ? finishJobIfDone(tx, jobId) : undefined;
+      return locked ? finishJobIfDone(tx, ref) : undefined;
     });
     if (job) finished.push(job);
   }

@@ -29,7 +29,7 @@ export interface Job {
 export async function jobsWithProgress(db: DbOrTx, rows: JobRow[]): Promise<Job[]> {
   const live = await countJobSummaries(
     db,
-    rows.filter((r) => !r.summary).map((r) => r.id),
+    rows.filter((r) => !r.summary).map((r) => ({ customerId: r.customerId, id: r.id })),
   );
   return rows.map((r) => toJob(r, r.summary ?? live.get(r.id)!));
 }

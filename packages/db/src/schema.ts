@@ -59,16 +59,22 @@ export const customers = pgTable('customers', {
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
-export const users = pgTable('users', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  customerId: uuid('customer_id').notNull(),
-  userPrincipalName: text('user_principal_name').notNull(),
-  displayName: text('display_name').notNull(),
-  usageLocation: text('usage_location'),
-  createdAt: ts('created_at').notNull().defaultNow(),
-  /** The name's uniqueness key (Unicode form and case aside), computed by Postgres; see migration 0007. */
-  upnKey: text('upn_key').generatedAlwaysAs(sql`normalize(lower(upper(normalize(user_principal_name, NFKC))), NFKC)`),
-});
+// Customer-level tables are keyed by customer first (migration 0010): see docs/scaling.md.
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').notNull().defaultRandom(),
+    customerId: uuid('customer_id').notNull(),
+    userPrincipalName: text('user_principal_name').notNull(),
+    displayName: text('display_name').notNull(),
+    usageLocation: text('usage_location'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    /** The name's uniqueness key (Unicode form and case aside), computed by Postgres; see migration 0007. */
+    upnKey: text('upn_key').generatedAlwaysAs(sql`normalize(lower(upper(normalize(user_principal_name, NFKC))), NFKC)`),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.id] })],
+);
 
 export const userLicenses = pgTable(
   'user_licenses',
@@ -79,7 +85,7 @@ export const userLicenses = pgTable(
     disabledServicePlans: text('disabled_service_plans').array().notNull().default([]),
     assignedAt: ts('assigned_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.productId] })],
+  (t) => [primaryKey({ columns: [t.customerId, t.userId, t.productId] })],
 );
 
 export const subscriptions = pgTable(
@@ -94,27 +100,31 @@ export const subscriptions = pgTable(
   (t) => [primaryKey({ columns: [t.customerId, t.productId] })],
 );
 
-export const licenseJobs = pgTable('license_jobs', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
-  partnerId: uuid('partner_id').notNull(),
-  customerId: uuid('customer_id').notNull(),
-  status: text('status').notNull().default('queued'),
-  assign: jsonb('assign').$type<AssignChange[]>().notNull(),
-  revoke: jsonb('revoke').$type<string[]>().notNull(),
-  userCount: integer('user_count').notNull(),
-  idempotencyKey: text('idempotency_key'),
-  createdAt: ts('created_at').notNull().defaultNow(),
-  startedAt: ts('started_at'),
-  finishedAt: ts('finished_at'),
-  summary: jsonb('summary').$type<JobSummary>(),
-  /** Set once the API has added every task of the job to the queue (see the reconciler). */
-  tasksEnqueuedAt: ts('tasks_enqueued_at'),
-  /** The client's own reference for the job (1.1), echoed and filterable. */
-  clientReference: text('client_reference'),
-  /** The finished job whose failed and cancelled users this job retries (1.1). */
-  retryOf: uuid('retry_of'),
-});
+export const licenseJobs = pgTable(
+  'license_jobs',
+  {
+    id: uuid('id').notNull().defaultRandom(),
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    partnerId: uuid('partner_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    status: text('status').notNull().default('queued'),
+    assign: jsonb('assign').$type<AssignChange[]>().notNull(),
+    revoke: jsonb('revoke').$type<string[]>().notNull(),
+    userCount: integer('user_count').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    startedAt: ts('started_at'),
+    finishedAt: ts('finished_at'),
+    summary: jsonb('summary').$type<JobSummary>(),
+    /** Set once the API has added every task of the job to the queue (see the reconciler). */
+    tasksEnqueuedAt: ts('tasks_enqueued_at'),
+    /** The client's own reference for the job (1.1), echoed and filterable. */
+    clientReference: text('client_reference'),
+    /** The finished job whose failed and cancelled users this job retries (1.1). */
+    retryOf: uuid('retry_of'),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.id] })],
+);
 
 export interface JobSummary {
   /** `cancelled` is absent from summaries frozen before it existed (read as 0). */
@@ -125,6 +135,7 @@ export interface JobSummary {
 export const licenseJobItems = pgTable(
   'license_job_items',
   {
+    customerId: uuid('customer_id').notNull(),
     jobId: uuid('job_id').notNull(),
     userId: uuid('user_id').notNull(),
     jobSeq: bigint('job_seq', { mode: 'number' }).notNull(),
@@ -138,8 +149,9 @@ export const licenseJobItems = pgTable(
     /** Products a seat is reserved for while the item is pending (one seat each). */
     reservedProducts: text('reserved_products').array().notNull().default([]),
   },
-  // Keyed by user and job (see migration 0003); a job's items are found by (job_id, position).
-  (t) => [primaryKey({ columns: [t.userId, t.jobSeq] })],
+  // Keyed by customer, user and job (migrations 0003, 0010); a job's items are found by
+  // (customer_id, job_id, position).
+  (t) => [primaryKey({ columns: [t.customerId, t.userId, t.jobSeq] })],
 );
 
 /**
@@ -147,6 +159,7 @@ export const licenseJobItems = pgTable(
  * it, written in the same transaction as those items. A job's progress is their sum.
  */
 export const licenseJobProgress = pgTable('license_job_progress', {
+  customerId: uuid('customer_id').notNull(),
   jobId: uuid('job_id').notNull(),
   succeeded: integer('succeeded').notNull(),
   failed: integer('failed').notNull(),
@@ -171,16 +184,21 @@ export const reservedSeats = pgTable(
   (t) => [primaryKey({ columns: [t.customerId, t.productId] })],
 );
 
+/**
+ * A claimed Idempotency-Key, for the customer in the request's path. Also unique per partner
+ * (partner_id, key), as the contract wants, on the one primary (see docs/scaling.md).
+ */
 export const idempotencyKeys = pgTable(
   'idempotency_keys',
   {
+    customerId: uuid('customer_id').notNull(),
     partnerId: uuid('partner_id').notNull(),
     key: text('key').notNull(),
     requestHash: text('request_hash').notNull(),
     jobId: uuid('job_id'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.partnerId, t.key] })],
+  (t) => [primaryKey({ columns: [t.customerId, t.partnerId, t.key] })],
 );
 
 /** A partner's webhook endpoint (1.1); `secret` is sealed or prefixed `plain:` (see packages/webhooks). */
@@ -226,14 +244,18 @@ export const webhookDeliveryAttempts = pgTable(
 );
 
 /** The audit trail (migration 0009): one row per change a partner made, newest = highest seq. */
-export const auditEvents = pgTable('audit_events', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
-  partnerId: uuid('partner_id').notNull(),
-  customerId: uuid('customer_id').notNull(),
-  at: ts('at').notNull().defaultNow(),
-  type: text('type').notNull(),
-  keyId: uuid('key_id'),
-  requestId: text('request_id'),
-  data: jsonb('data').$type<Record<string, unknown>>().notNull(),
-});
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: uuid('id').notNull().defaultRandom(),
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    partnerId: uuid('partner_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    at: ts('at').notNull().defaultNow(),
+    type: text('type').notNull(),
+    keyId: uuid('key_id'),
+    requestId: text('request_id'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.id] })],
+);

@@ -11,22 +11,6 @@ export interface DeliveryRef {
   attempts: number;
 }
 
-/**
- * Of these jobs, those whose partner's webhook subscribes to `type`. One query for a whole
- * finalisation batch; whatever it finds is recorded in the transaction that finishes each job.
- */
-export async function jobsWithSubscribedWebhook(
-  db: DbOrTx,
-  jobIds: readonly string[],
-  type: WebhookEventType,
-): Promise<Set<string>> {
-  if (jobIds.length === 0) return new Set();
-  const rows = await db.execute<{ id: string }>(sql`
-    SELECT j.id FROM license_jobs j JOIN webhooks w ON w.partner_id = j.partner_id
-    WHERE j.id = any(${sql.param([...jobIds])}::uuid[]) AND ${type} = any(w.events)`);
-  return new Set(rows.map((r) => r.id));
-}
-
 /** Whether the partner has a webhook subscribed to `type`. */
 export async function partnerSubscribes(db: DbOrTx, partnerId: string, type: WebhookEventType): Promise<boolean> {
   const rows = await db.execute(sql`SELECT 1 FROM webhooks WHERE partner_id = ${partnerId} AND ${type} = any(events)`);

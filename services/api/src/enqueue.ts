@@ -36,7 +36,7 @@ export class TaskEnqueuer {
       DEFAULT_FAIR_SHARE,
       bulk ? () => this.turn() : undefined,
     )
-      .then(() => markTasksEnqueued(this.db, jobId))
+      .then(() => markTasksEnqueued(this.db, { customerId: job.customerId, id: jobId }))
       .then(() =>
         this.log.debug({ jobId, users: userIds.length, ms: Math.round(performance.now() - started) }, 'tasks enqueued'),
       )

@@ -2,7 +2,7 @@ import type { PassThrough } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { jobsWithProgress, type Db } from '@licensing/db';
-import { jobRowsByIds } from './repositories/license-jobs.ts';
+import { jobRowsByRefs } from './repositories/license-jobs.ts';
 import { liveKeyIds } from './repositories/partners.ts';
 import type { Job } from './schemas/license-jobs.ts';
 
@@ -23,6 +23,7 @@ interface EventStream {
 }
 
 interface WatchedJob {
+  customerId: string;
   streams: Set<EventStream>;
   lastWriteAt: number;
 }
@@ -85,7 +86,7 @@ export class JobEventStreams {
     }
     let watched = this.jobs.get(job.id);
     if (!watched) {
-      watched = { streams: new Set(), lastWriteAt: Date.now() };
+      watched = { customerId: job.customerId, streams: new Set(), lastWriteAt: Date.now() };
       this.jobs.set(job.id, watched);
     }
     watched.streams.add(stream);
@@ -134,8 +135,9 @@ export class JobEventStreams {
       const keyIds = new Set<string>();
       for (const watched of this.jobs.values()) for (const stream of watched.streams) keyIds.add(stream.keyId);
       this.metrics.polls.inc();
+      const refs = [...this.jobs].map(([id, watched]) => ({ customerId: watched.customerId, id }));
       const [jobs, liveKeys] = await Promise.all([
-        jobRowsByIds(this.db, ids).then((rows) => jobsWithProgress(this.db, rows)),
+        jobRowsByRefs(this.db, refs).then((rows) => jobsWithProgress(this.db, rows)),
         liveKeyIds(this.db, [...keyIds]),
       ]);
       for (const [jobId, watched] of this.jobs)

@@ -27,13 +27,14 @@ export class ItemsChangedError extends Error {
 
 /**
  * What a batch needs of a task: its user. A task also names the job that enqueued it, but the batch
- * applies every pending item of the user, whichever job it belongs to.
+ * applies every pending item of the user, whichever job of the customer it belongs to.
  */
 export interface UserTaskRef {
   userId: string;
 }
 
 export interface AppliedItem {
+  customerId: string;
   jobId: string;
   userId: string;
   status: 'succeeded' | 'failed';
@@ -43,21 +44,20 @@ export interface AppliedItem {
 
 type PendingItem = {
   job_id: string;
-  /** The item's key with user_id (the job's acceptance order; int8, as a string). */
+  /** The item's key with the customer and user (the job's acceptance order; int8, as a string). */
   job_seq: string;
   user_id: string;
-  customer_id: string;
   assign: Required<AssignChange>[];
   revoke: string[];
   /** Products a seat was reserved for at acceptance; the reservation ends when the item is marked done. */
   reserved: ReadonlySet<string>;
 };
 
-const seatKey = (customerId: string, productId: string) => `${customerId}/${productId}`;
-
 /**
- * Applies the pending changes of a batch of users in ONE transaction, so that a worker pays one
- * commit for many users instead of one each.
+ * Applies the pending changes of a batch of one customer's users in ONE transaction, so that a
+ * worker pays one commit for many users instead of one each. A transaction never holds rows of two
+ * customers (on a Postgres sharded by customer it stays on one shard): the worker splits a batch
+ * by customer first (see license-worker.ts). Users that are not the customer's are not found.
  *
  * Per-user guarantees:
  * - Serialised: the user's row is locked (FOR UPDATE, in id order so batches never deadlock),
@@ -76,7 +76,7 @@ const seatKey = (customerId: string, productId: string) => `${customerId}/${prod
  *   reservations) minus what they took, so a user's jobs applied together give the same result
  *   as applied one after another.
  */
-export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<AppliedItem[]> {
+export async function applyUserChanges(db: Db, customerId: string, tasks: UserTaskRef[]): Promise<AppliedItem[]> {
   if (tasks.length === 0) return [];
   return db.transaction(async (tx) => {
     const userIds = [...new Set(tasks.map((t) => t.userId))].sort();
@@ -99,14 +99,15 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
         tx,
         sql`
         SELECT u.id, u.usage_location, c.country FROM users u JOIN customers c ON c.id = u.customer_id
-        WHERE u.id = any(${sql.param(userIds)}::uuid[]) ORDER BY u.id FOR UPDATE OF u`,
+        WHERE u.customer_id = ${customerId} AND u.id = any(${sql.param(userIds)}::uuid[]) ORDER BY u.id FOR UPDATE OF u`,
       ),
     ]);
     const [pending, licenseRows, catalog] = await Promise.all([
       // The users' pending items in acceptance order, with their job's changes: also those of jobs
       // other than the one a task names (an earlier job's item is applied before a later one's, and
       // a later job's item found here is simply applied now; its own task then finds nothing).
-      // Pending items belong to unfinished jobs, so the index range skips each user's history. The
+      // Pending items belong to the customer's unfinished jobs, so the index range skips each user's
+      // history. The
       // items are looked up user by user, and each item's job by its key (OFFSET 0 keeps the planner
       // from flattening a lateral subquery into a join it could reorder): with statistics that lag
       // behind a burst of work, a plain join let it walk every item of the job for each batch, or
@@ -116,28 +117,29 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
         job_seq: string;
         user_id: string;
         reserved_products: string[];
-        customer_id: string;
         job_status: string;
         assign: Required<AssignChange>[];
         revoke: string[];
       }>(
         tx,
         sql`
-        SELECT i.job_id, i.job_seq, q.user_id, i.reserved_products, j.customer_id, j.status AS job_status, j.assign, j.revoke
+        SELECT i.job_id, i.job_seq, q.user_id, i.reserved_products, j.status AS job_status, j.assign, j.revoke
         FROM unnest(${sql.param(userIds)}::uuid[]) WITH ORDINALITY AS q(user_id, n)
         CROSS JOIN LATERAL (
           SELECT i.job_id, i.job_seq, i.reserved_products FROM license_job_items i
-          WHERE i.user_id = q.user_id AND i.status = 'pending'
-            AND i.job_seq >= (SELECT min(seq) FROM license_jobs WHERE finished_at IS NULL)
+          WHERE i.customer_id = ${customerId} AND i.user_id = q.user_id AND i.status = 'pending'
+            AND i.job_seq >= (SELECT min(seq) FROM license_jobs WHERE customer_id = ${customerId} AND finished_at IS NULL)
           OFFSET 0) i
-        CROSS JOIN LATERAL (SELECT j.customer_id, j.status, j.assign, j.revoke FROM license_jobs j WHERE j.id = i.job_id OFFSET 0) j
+        CROSS JOIN LATERAL (
+          SELECT j.status, j.assign, j.revoke FROM license_jobs j WHERE j.customer_id = ${customerId} AND j.id = i.job_id
+          OFFSET 0) j
         ORDER BY q.n, i.job_seq`,
       ),
       executePrepared<{ user_id: string; product_id: string; disabled_service_plans: string[] }>(
         tx,
         sql`
         SELECT user_id, product_id, disabled_service_plans FROM user_licenses
-        WHERE user_id = any(${sql.param(userIds)}::uuid[]) ORDER BY assigned_at, product_id`,
+        WHERE customer_id = ${customerId} AND user_id = any(${sql.param(userIds)}::uuid[]) ORDER BY assigned_at, product_id`,
       ),
       loadCatalog(tx),
     ]);
@@ -146,7 +148,6 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
       job_id: p.job_id,
       job_seq: p.job_seq,
       user_id: p.user_id,
-      customer_id: p.customer_id,
       assign: p.assign,
       revoke: p.revoke,
       reserved: new Set(p.reserved_products),
@@ -157,17 +158,16 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
       before.get(r.user_id)?.push({ productId: r.product_id, disabledServicePlans: r.disabled_service_plans });
     const current = new Map(before);
     const usersById = new Map(users.map((u) => [u.id, u]));
+    // Free seats per product of the customer, as Postgres counted them under the subscription's lock.
     const freeSeats = new Map<string, number>();
-    // Seats this transaction has freed (+) or taken (-) so far, per subscription: Postgres does not
-    // see them until the batch writes at the end, but a later item of the batch may need them (a
-    // user's revoke and re-assign queued in two jobs). Free = what Postgres counted + this.
+    // Seats this transaction has freed (+) or taken (-) so far, per product: Postgres does not see
+    // them until the batch writes at the end, but a later item of the batch may need them (a user's
+    // revoke and re-assign queued in two jobs). Free = what Postgres counted + this.
     const seatDelta = new Map<string, number>();
-    const addSeats = (key: string, n: number) => seatDelta.set(key, (seatDelta.get(key) ?? 0) + n);
-    const customerOf = new Map<string, string>();
+    const addSeats = (productId: string, n: number) => seatDelta.set(productId, (seatDelta.get(productId) ?? 0) + n);
 
     const applied: AppliedItem[] = [];
     for (const item of items) {
-      customerOf.set(item.user_id, item.customer_id);
       const user = usersById.get(item.user_id);
       const licenses = current.get(item.user_id)!;
       const held = new Set(licenses.map((l) => l.productId));
@@ -175,7 +175,7 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
       if (user) {
         for (const a of item.assign) {
           if (!held.has(a.productId) && !reserved.has(a.productId))
-            await countFreeSeats(tx, freeSeats, item.customer_id, a.productId);
+            await countFreeSeats(tx, freeSeats, customerId, a.productId);
         }
       }
       const evaluation = evaluateUserChanges({
@@ -184,20 +184,20 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
         changes: { assign: item.assign, revoke: item.revoke },
         hasSeat: (productId) => {
           if (reserved.has(productId)) return true;
-          const key = seatKey(item.customer_id, productId);
-          return (freeSeats.get(key) ?? 0) + (seatDelta.get(key) ?? 0) > 0;
+          return (freeSeats.get(productId) ?? 0) + (seatDelta.get(productId) ?? 0) > 0;
         },
       });
       // The item's reservations end with it: each becomes the license it was for, or is released.
       // A revoke frees a seat; a seat taken without a reservation comes out of the free ones.
       const took = new Set(evaluation.newlyAssigned);
-      for (const productId of reserved) if (!took.has(productId)) addSeats(seatKey(item.customer_id, productId), 1);
+      for (const productId of reserved) if (!took.has(productId)) addSeats(productId, 1);
       if (evaluation.status === 'succeeded') {
         current.set(item.user_id, evaluation.licenses);
-        for (const productId of evaluation.revoked) addSeats(seatKey(item.customer_id, productId), 1);
-        for (const productId of took) if (!reserved.has(productId)) addSeats(seatKey(item.customer_id, productId), -1);
+        for (const productId of evaluation.revoked) addSeats(productId, 1);
+        for (const productId of took) if (!reserved.has(productId)) addSeats(productId, -1);
       }
       applied.push({
+        customerId,
         jobId: item.job_id,
         userId: item.user_id,
         status: evaluation.status,
@@ -216,17 +216,17 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
         tx,
         sql`
         UPDATE license_jobs SET status = 'running', started_at = now()
-        WHERE id = any(${sql.param(queuedJobs)}::uuid[]) AND status = 'queued'`,
+        WHERE customer_id = ${customerId} AND id = any(${sql.param(queuedJobs)}::uuid[]) AND status = 'queued'`,
       );
     }
     // The rest of the writes go together. The items are marked done (which also ends their seat
     // reservations) only if still pending: if any is not (the job was cancelled meanwhile, or a
     // deleted user's item was reported by another batch), the whole transaction rolls back,
     // licenses, progress and seat counters included, and the tasks are retried against the new state.
-    const released = countSeats(items.map((i) => ({ customerId: i.customer_id, productIds: i.reserved })));
+    const released = countSeats(items.map((i) => ({ customerId, productIds: i.reserved })));
     const [, marked] = await Promise.all([
-      addJobProgress(tx, progressDeltas(applied)),
-      // An item's key is (user_id, job_seq); applied[k] is the outcome of items[k]. The reserved
+      addJobProgress(tx, customerId, progressDeltas(applied)),
+      // An item's key is (customer_id, user_id, job_seq); applied[k] is the outcome of items[k]. The reserved
       // seats counters are updated by the same statement, once every item is marked (the insert
       // reads the count of marked items): they are the last locks a transaction takes, as in a
       // cancel, which also locks items before counters (see migration 0005).
@@ -238,7 +238,7 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
           SET status = x.status, changes = x.changes, error_codes = x.error_codes, finished_at = now()
           FROM jsonb_to_recordset(${sql.param(JSON.stringify(applied.map((a, k) => ({ user_id: a.userId, job_seq: items[k]!.job_seq, status: a.status, changes: a.changes, error_codes: a.errorCodes }))))}::jsonb)
             AS x(user_id uuid, job_seq bigint, status text, changes jsonb, error_codes text[])
-          WHERE i.user_id = x.user_id AND i.job_seq = x.job_seq AND i.status = 'pending'
+          WHERE i.customer_id = ${customerId} AND i.user_id = x.user_id AND i.job_seq = x.job_seq AND i.status = 'pending'
           RETURNING 1),
         marked AS (SELECT count(*)::int AS n FROM done),
         seats AS (
@@ -246,7 +246,7 @@ export async function applyUserChanges(db: Db, tasks: UserTaskRef[]): Promise<Ap
           RETURNING 1)
         SELECT n FROM marked`,
       ),
-      writeLicenseChanges(tx, before, current, customerOf),
+      writeLicenseChanges(tx, customerId, before, current),
     ]);
     if (marked[0]!.n !== applied.length) throw new ItemsChangedError(applied.length - marked[0]!.n);
     return applied;
@@ -264,15 +264,14 @@ async function countFreeSeats(
   customerId: string,
   productId: string,
 ): Promise<void> {
-  const key = seatKey(customerId, productId);
-  if (freeSeats.has(key)) return;
+  if (freeSeats.has(productId)) return;
   const [sub] = await executePrepared<{ quantity: number }>(
     tx,
     sql`
     SELECT quantity FROM subscriptions WHERE customer_id = ${customerId} AND product_id = ${productId} FOR UPDATE`,
   );
   if (!sub) {
-    freeSeats.set(key, 0);
+    freeSeats.set(productId, 0);
     return;
   }
   const [usage] = await executePrepared<{ used: number }>(
@@ -281,18 +280,18 @@ async function countFreeSeats(
     SELECT (SELECT count(*) FROM user_licenses WHERE customer_id = ${customerId} AND product_id = ${productId})
          + coalesce((SELECT reserved FROM reserved_seats WHERE customer_id = ${customerId} AND product_id = ${productId}), 0) AS used`,
   );
-  freeSeats.set(key, sub.quantity - Number(usage!.used));
+  freeSeats.set(productId, sub.quantity - Number(usage!.used));
 }
 
-/** Writes the difference between the users' licenses before and after the batch, set-based. */
+/** Writes the difference between the customer's users' licenses before and after the batch, set-based. */
 async function writeLicenseChanges(
   tx: DbOrTx,
+  customerId: string,
   before: Map<string, License[]>,
   after: Map<string, License[]>,
-  customerOf: Map<string, string>,
 ): Promise<void> {
   const removed: { user_id: string; product_id: string }[] = [];
-  const upserted: { user_id: string; product_id: string; customer_id: string; plans: string[] }[] = [];
+  const upserted: { user_id: string; product_id: string; plans: string[] }[] = [];
   for (const [userId, old] of before) {
     const next = after.get(userId)!;
     if (next === old) continue;
@@ -302,12 +301,7 @@ async function writeLicenseChanges(
     for (const l of next) {
       const was = oldById.get(l.productId);
       if (!was || was.disabledServicePlans.join('\u0000') !== l.disabledServicePlans.join('\u0000')) {
-        upserted.push({
-          user_id: userId,
-          product_id: l.productId,
-          customer_id: customerOf.get(userId)!,
-          plans: l.disabledServicePlans,
-        });
+        upserted.push({ user_id: userId, product_id: l.productId, plans: l.disabledServicePlans });
       }
     }
   }
@@ -318,16 +312,16 @@ async function writeLicenseChanges(
         sql`
       DELETE FROM user_licenses l
       USING unnest(${sql.param(removed.map((r) => r.user_id))}::uuid[], ${sql.param(removed.map((r) => r.product_id))}::text[]) AS d(user_id, product_id)
-      WHERE l.user_id = d.user_id AND l.product_id = d.product_id`,
+      WHERE l.customer_id = ${customerId} AND l.user_id = d.user_id AND l.product_id = d.product_id`,
       ),
     upserted.length > 0 &&
       executePrepared(
         tx,
         sql`
       INSERT INTO user_licenses (user_id, product_id, customer_id, disabled_service_plans)
-      SELECT x.user_id, x.product_id, x.customer_id, x.plans
-      FROM jsonb_to_recordset(${sql.param(JSON.stringify(upserted))}::jsonb) AS x(user_id uuid, product_id text, customer_id uuid, plans text[])
-      ON CONFLICT (user_id, product_id) DO UPDATE SET disabled_service_plans = excluded.disabled_service_plans`,
+      SELECT x.user_id, x.product_id, ${customerId}::uuid, x.plans
+      FROM jsonb_to_recordset(${sql.param(JSON.stringify(upserted))}::jsonb) AS x(user_id uuid, product_id text, plans text[])
+      ON CONFLICT (customer_id, user_id, product_id) DO UPDATE SET disabled_service_plans = excluded.disabled_service_plans`,
       ),
   ]);
 }

@@ -19,6 +19,7 @@ import {
 } from '@licensing/queue';
 import { enqueueDeliveries, type WebhookQueue } from '@licensing/webhooks';
 import { applyUserChanges, type AppliedItem } from './apply-user-changes.ts';
+import { groupTasksByCustomer, JobCustomers } from './job-customers.ts';
 
 import { UserTaskBatcher } from './user-task-batcher.ts';
 
@@ -48,20 +49,25 @@ export interface LicenseWorkerOptions {
 }
 
 /**
- * Applies a batch; if the batch as a whole fails (a deadlock, one poisoned user), each task is
- * retried alone so one bad user cannot hold back the others. Returns an error per task or undefined.
+ * Applies a batch, one transaction per customer whose users it holds (no transaction spans two
+ * customers: on a Postgres sharded by customer each stays on one shard), one after another on the
+ * batch's connection. If a customer's part fails as a whole (a deadlock, one poisoned user), each of
+ * its tasks is retried alone so one bad user cannot hold back the others; the other customers' parts
+ * are not affected. Returns an error per task or undefined.
  */
 export async function applyTasks(
-  options: Pick<LicenseWorkerOptions, 'db' | 'log' | 'onApplied' | 'onJobFinished' | 'webhookQueue'>,
+  options: Pick<LicenseWorkerOptions, 'db' | 'log' | 'onApplied' | 'onJobFinished' | 'webhookQueue'> & {
+    jobCustomers: JobCustomers;
+  },
   tasks: LicenseTask[],
 ): Promise<(unknown | undefined)[]> {
-  const run = async (batch: LicenseTask[]) => {
+  const run = async (customerId: string, batch: LicenseTask[]) => {
     const started = performance.now();
-    const applied = await applyUserChanges(options.db, batch);
+    const applied = await applyUserChanges(options.db, customerId, batch);
     options.onApplied?.(applied, (performance.now() - started) / 1000);
     const finished = await finalizeJobsIfDone(
       options.db,
-      applied.map((a) => a.jobId),
+      applied.map((a) => ({ customerId, id: a.jobId })),
     );
     for (const job of finished) {
       options.log.info({ jobId: job.id, status: job.status }, 'license job finished');
@@ -74,23 +80,35 @@ export async function applyTasks(
         options.log.warn({ err }, 'webhook deliveries not enqueued; the reconciler will'),
       );
   };
+  let customers: Map<string, string>;
   try {
-    await run(tasks);
-    return tasks.map(() => undefined);
+    customers = await options.jobCustomers.of(tasks.map((t) => t.jobId));
   } catch (error) {
-    if (tasks.length === 1) return [error];
-    options.log.warn({ err: error, tasks: tasks.length }, 'batch failed; applying its users one by one');
-    const errors: (unknown | undefined)[] = [];
-    for (const task of tasks) {
-      try {
-        await run([task]);
-        errors.push(undefined);
-      } catch (taskError) {
-        errors.push(taskError);
+    return tasks.map(() => error);
+  }
+  const errors: (unknown | undefined)[] = tasks.map(() => undefined);
+  for (const group of groupTasksByCustomer(tasks, customers)) {
+    try {
+      await run(group.customerId, group.tasks);
+    } catch (error) {
+      if (group.tasks.length === 1) {
+        errors[group.places[0]!] = error;
+        continue;
+      }
+      options.log.warn(
+        { err: error, customerId: group.customerId, tasks: group.tasks.length },
+        "a customer's part of a batch failed; applying its users one by one",
+      );
+      for (const [k, task] of group.tasks.entries()) {
+        try {
+          await run(group.customerId, [task]);
+        } catch (taskError) {
+          errors[group.places[k]!] = taskError;
+        }
       }
     }
-    return errors;
   }
+  return errors;
 }
 
 /** One BullMQ worker per shard, feeding one batcher: batches span shards. */
@@ -119,7 +137,8 @@ export class LicenseWorker {
 }
 
 export function createLicenseWorker(options: LicenseWorkerOptions): LicenseWorker {
-  const batcher = new UserTaskBatcher((tasks) => applyTasks(options, tasks), {
+  const jobCustomers = new JobCustomers(options.db);
+  const batcher = new UserTaskBatcher((tasks) => applyTasks({ ...options, jobCustomers }, tasks), {
     maxBatch: options.batchSize,
     parallelism: options.batchParallelism,
     timeoutMs: options.batchTimeoutMs,

@@ -105,14 +105,15 @@ export class Reconciler {
     const { db, queues, log } = this.deps;
     const jobs = await db.execute<{ id: string; customer_id: string; user_count: number; pending: number }>(sql`
       SELECT j.id, j.customer_id, j.user_count,
-             j.user_count - coalesce((SELECT sum(p.succeeded + p.failed) FROM license_job_progress p WHERE p.job_id = j.id), 0)::int AS pending
+             j.user_count - coalesce((SELECT sum(p.succeeded + p.failed) FROM license_job_progress p
+                                      WHERE p.customer_id = j.customer_id AND p.job_id = j.id), 0)::int AS pending
       FROM license_jobs j
       WHERE j.finished_at IS NULL AND j.created_at < now() - make_interval(secs => ${this.deps.graceSeconds ?? 5})
         AND (j.tasks_enqueued_at IS NOT NULL OR j.created_at < now() - make_interval(secs => ${this.deps.enqueueTimeoutSeconds ?? 60}))
       ORDER BY j.seq`);
     const finished = await finalizeJobsIfDone(
       db,
-      jobs.filter((j) => j.pending === 0).map((j) => j.id),
+      jobs.filter((j) => j.pending === 0).map((j) => ({ customerId: j.customer_id, id: j.id })),
     );
     const open = jobs.filter((j) => j.pending > 0);
     const pendingTotal = open.reduce((n, j) => n + j.pending, 0);
@@ -137,7 +138,7 @@ export class Reconciler {
       for (;;) {
         const rows = await db.execute<{ user_id: string; position: number }>(sql`
           SELECT user_id, position FROM license_job_items
-          WHERE job_id = ${job.id} AND status = 'pending' AND position > ${after}
+          WHERE customer_id = ${job.customer_id} AND job_id = ${job.id} AND status = 'pending' AND position > ${after}
           ORDER BY position LIMIT ${PAGE}`);
         if (rows.length === 0) break;
         await enqueueLicenseTasks(
@@ -149,7 +150,7 @@ export class Reconciler {
         requeued += rows.length;
         after = rows[rows.length - 1]!.position;
       }
-      await markTasksEnqueued(db, job.id);
+      await markTasksEnqueued(db, { customerId: job.customer_id, id: job.id });
     }
     log.warn(
       { pendingTotal, queued, requeued },

@@ -23,16 +23,17 @@ export async function pruneExpired(
   let jobs = 0;
   for (;;) {
     // A job's items and progress go with it (no foreign key to cascade through; see migration 0002).
-    // Finished jobs' items no longer change, so one statement's snapshot sees them all.
+    // Finished jobs' items no longer change, so one statement's snapshot sees them all. Every row is
+    // addressed by its customer and job, as the tables are keyed.
     const deleted = await db.execute(sql`
       WITH gone AS (
-        DELETE FROM license_jobs WHERE id IN (
-          SELECT id FROM license_jobs
+        DELETE FROM license_jobs WHERE (customer_id, id) IN (
+          SELECT customer_id, id FROM license_jobs
           WHERE finished_at IS NOT NULL AND finished_at < now() - make_interval(days => ${policy.jobRetentionDays})
           LIMIT ${PRUNE_BATCH})
-        RETURNING id),
-      items AS (DELETE FROM license_job_items WHERE job_id IN (SELECT id FROM gone)),
-      progress AS (DELETE FROM license_job_progress WHERE job_id IN (SELECT id FROM gone))
+        RETURNING customer_id, id),
+      items AS (DELETE FROM license_job_items WHERE (customer_id, job_id) IN (SELECT customer_id, id FROM gone)),
+      progress AS (DELETE FROM license_job_progress WHERE (customer_id, job_id) IN (SELECT customer_id, id FROM gone))
       SELECT 1 FROM gone`);
     jobs += deleted.length;
     if (deleted.length < PRUNE_BATCH) break;
@@ -56,8 +57,8 @@ export async function pruneExpired(
   let auditEvents = 0;
   for (;;) {
     const deleted = await db.execute(sql`
-      DELETE FROM audit_events WHERE id IN (
-        SELECT id FROM audit_events WHERE at < now() - make_interval(days => ${policy.jobRetentionDays}) LIMIT ${PRUNE_BATCH})
+      DELETE FROM audit_events WHERE (customer_id, id) IN (
+        SELECT customer_id, id FROM audit_events WHERE at < now() - make_interval(days => ${policy.jobRetentionDays}) LIMIT ${PRUNE_BATCH})
       RETURNING 1`);
     auditEvents += deleted.length;
     if (deleted.length < PRUNE_BATCH) break;

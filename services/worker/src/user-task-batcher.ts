@@ -10,9 +10,9 @@ interface Waiting {
 /**
  * Group commit for per-user tasks: BullMQ hands over one task per user, and each call waits here
  * until its user has been applied. Whenever a batch slot is free, everything that queued up
- * meanwhile (up to maxBatch) goes to Postgres in one transaction. Under load, batches grow by
- * themselves; when idle, a task is applied alone with no added delay. A second batch starts
- * alongside one in flight only once at least minBatch tasks wait for it.
+ * meanwhile (up to maxBatch) goes to Postgres together (one transaction per customer in it). Under
+ * load, batches grow by themselves; when idle, a task is applied alone with no added delay. A second
+ * batch starts alongside one in flight only once at least minBatch tasks wait for it.
  *
  * Express tasks (interactive jobs: someone waits for them) go ahead of the others in the next batch,
  * and when every slot is taken they get one more slot of their own: a batch of express tasks only,

@@ -47,29 +47,47 @@ export function canonicalJobRequest(body: {
 
 export type IdempotencyClaim = { state: 'claimed' } | { state: 'completed'; jobId: string };
 
+/** An Idempotency-Key as a partner sent it with a request about one of its customers. */
+export interface IdempotencyKeyRef {
+  partnerId: string;
+  customerId: string;
+  key: string;
+}
+
+const keyIs = (ref: IdempotencyKeyRef) =>
+  and(
+    eq(tables.idempotencyKeys.customerId, ref.customerId),
+    eq(tables.idempotencyKeys.partnerId, ref.partnerId),
+    eq(tables.idempotencyKeys.key, ref.key),
+  );
+
 /**
  * Claims an Idempotency-Key for a request, in its own short transaction so that a concurrent
  * request with the same key sees the claim at once (409 idempotency_key_in_use) instead of
  * blocking behind the first request's transaction.
+ *
+ * A key is the partner's (the contract): the same key sent for another customer of the partner is
+ * refused as a different request (422 idempotency_key_reused; the fingerprint names the customer).
+ * The claim is keyed by customer; the partner-wide unique index on (partner_id, key) is what refuses
+ * the insert then, and the claim is looked up by customer only: when the insert is refused and this
+ * customer holds no claim, another customer does (or a claim was released in between, so the insert
+ * is tried once more).
  */
 export async function claimIdempotencyKey(
   db: DbOrTx,
-  partnerId: string,
-  key: string,
+  ref: IdempotencyKeyRef,
   fingerprint: string,
+  attempt = 0,
 ): Promise<IdempotencyClaim> {
   const inserted = await db
     .insert(tables.idempotencyKeys)
-    .values({ partnerId, key, requestHash: fingerprint })
+    .values({ ...ref, requestHash: fingerprint })
     .onConflictDoNothing()
     .returning();
   if (inserted.length) return { state: 'claimed' };
-  const [row] = await db
-    .select()
-    .from(tables.idempotencyKeys)
-    .where(and(eq(tables.idempotencyKeys.partnerId, partnerId), eq(tables.idempotencyKeys.key, key)));
-  if (!row) return claimIdempotencyKey(db, partnerId, key, fingerprint); // released meanwhile
-  if (row.requestHash !== fingerprint) {
+  const [row] = await db.select().from(tables.idempotencyKeys).where(keyIs(ref));
+  if (!row && attempt === 0) return claimIdempotencyKey(db, ref, fingerprint, 1); // released meanwhile
+  if (!row || row.requestHash !== fingerprint) {
     throw unprocessable(
       'idempotency_key_reused',
       'This Idempotency-Key was already used with a different request body.',
@@ -81,8 +99,7 @@ export async function claimIdempotencyKey(
     .set({ createdAt: sql`now()` })
     .where(
       and(
-        eq(tables.idempotencyKeys.partnerId, partnerId),
-        eq(tables.idempotencyKeys.key, key),
+        keyIs(ref),
         isNull(tables.idempotencyKeys.jobId),
         sql`${tables.idempotencyKeys.createdAt} < now() - make_interval(secs => ${ABANDONED_AFTER_SECONDS})`,
       ),
@@ -96,22 +113,11 @@ export async function claimIdempotencyKey(
 }
 
 /** Records the job created under the key; runs in the job's transaction so both commit together. */
-export async function completeIdempotencyKey(tx: DbOrTx, partnerId: string, key: string, jobId: string): Promise<void> {
-  await tx
-    .update(tables.idempotencyKeys)
-    .set({ jobId })
-    .where(and(eq(tables.idempotencyKeys.partnerId, partnerId), eq(tables.idempotencyKeys.key, key)));
+export async function completeIdempotencyKey(tx: DbOrTx, ref: IdempotencyKeyRef, jobId: string): Promise<void> {
+  await tx.update(tables.idempotencyKeys).set({ jobId }).where(keyIs(ref));
 }
 
 /** Frees a key whose request ended without creating a job, so the client can retry with it. */
-export async function releaseIdempotencyKey(db: DbOrTx, partnerId: string, key: string): Promise<void> {
-  await db
-    .delete(tables.idempotencyKeys)
-    .where(
-      and(
-        eq(tables.idempotencyKeys.partnerId, partnerId),
-        eq(tables.idempotencyKeys.key, key),
-        isNull(tables.idempotencyKeys.jobId),
-      ),
-    );
+export async function releaseIdempotencyKey(db: DbOrTx, ref: IdempotencyKeyRef): Promise<void> {
+  await db.delete(tables.idempotencyKeys).where(and(keyIs(ref), isNull(tables.idempotencyKeys.jobId)));
 }

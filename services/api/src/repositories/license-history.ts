@@ -1,6 +1,6 @@
 // A user's license history: the changes jobs applied to (or refused for) the user, read from the
-// jobs' per-user results. Scoped by customer through the job, which the caller has scoped to its
-// partner; kept as long as the jobs are (job retention).
+// jobs' per-user results. Scoped by the customer (every item carries it), which the caller has
+// scoped to its partner; kept as long as the jobs are (job retention).
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@licensing/db';
 import type { AssignChange, ChangeResult } from '@licensing/domain';
@@ -14,7 +14,8 @@ const decided = sql`i.status IN ('succeeded', 'failed') AND NOT coalesce('JobCan
 
 /**
  * Newest first: a user's items are applied in job acceptance order, and read backwards along the
- * item key (user_id, job_seq); within a job, its changes in the order the result lists them.
+ * item key (customer_id, user_id, job_seq); within a job, its changes in the order the result lists
+ * them.
  */
 export async function listLicenseHistory(
   db: DbOrTx,
@@ -26,16 +27,15 @@ export async function listLicenseHistory(
     db.execute<{ job_id: string; at: Date | string; change: ChangeResult; assign: AssignChange[] }>(sql`
       SELECT i.job_id, i.finished_at AS at, c.change, j.assign
       FROM license_job_items i
-      JOIN license_jobs j ON j.id = i.job_id AND j.customer_id = ${customerId}
+      JOIN license_jobs j ON j.customer_id = i.customer_id AND j.id = i.job_id
       CROSS JOIN LATERAL jsonb_array_elements(i.changes) WITH ORDINALITY AS c(change, n)
-      WHERE i.user_id = ${userId} AND ${decided}
+      WHERE i.customer_id = ${customerId} AND i.user_id = ${userId} AND ${decided}
       ORDER BY i.job_seq DESC, c.n
       LIMIT ${page.pageSize} OFFSET ${(page.page - 1) * page.pageSize}`),
     db.execute<{ total: number }>(sql`
       SELECT coalesce(sum(jsonb_array_length(i.changes)), 0)::int AS total
       FROM license_job_items i
-      JOIN license_jobs j ON j.id = i.job_id AND j.customer_id = ${customerId}
-      WHERE i.user_id = ${userId} AND ${decided}`),
+      WHERE i.customer_id = ${customerId} AND i.user_id = ${userId} AND ${decided}`),
   ]);
   return {
     items: rows.map((r) => {

@@ -11,6 +11,8 @@ import {
   type Db,
   type DbOrTx,
   type DeliveryRef,
+  jobRefParams,
+  type JobRef,
   type JobRow,
   recordJobFinished,
   type postgresClientOf,
@@ -92,8 +94,8 @@ export async function createJobWithReservations(
         AND l.user_id = any(${sql.param(input.userIds)}::uuid[])
       GROUP BY l.user_id),
     items AS (
-      INSERT INTO license_job_items (job_id, user_id, job_seq, position, user_principal_name, display_name, reserved_products)
-      SELECT ${job!.id}, u.id, ${job!.seq},
+      INSERT INTO license_job_items (customer_id, job_id, user_id, job_seq, position, user_principal_name, display_name, reserved_products)
+      SELECT ${input.customerId}::uuid, ${job!.id}, u.id, ${job!.seq},
              row_number() OVER (ORDER BY u.display_name, u.user_principal_name, u.id),
              u.user_principal_name, u.display_name,
              CASE WHEN h.products IS NULL THEN ${sql.param(assignedProducts)}::text[]
@@ -157,12 +159,16 @@ export async function getJobRow(db: Db, customerId: string, jobId: string): Prom
 }
 
 /**
- * Jobs by id, whatever their customer: only for ids already scoped to the caller when they were
- * first looked up (the job-event watcher polls the jobs its streams were opened on).
+ * Jobs of several customers: only for jobs already scoped to the caller when they were first looked
+ * up (the job-event watcher polls the jobs its streams were opened on).
  */
-export async function jobRowsByIds(db: DbOrTx, jobIds: string[]): Promise<JobRow[]> {
-  if (jobIds.length === 0) return [];
-  return db.select().from(tables.licenseJobs).where(inArray(tables.licenseJobs.id, jobIds));
+export async function jobRowsByRefs(db: DbOrTx, jobs: readonly JobRef[]): Promise<JobRow[]> {
+  if (jobs.length === 0) return [];
+  const { customerIds, ids } = jobRefParams(jobs);
+  return db
+    .select()
+    .from(tables.licenseJobs)
+    .where(and(inArray(tables.licenseJobs.customerId, customerIds), inArray(tables.licenseJobs.id, ids)));
 }
 
 export async function listJobRows(
@@ -189,9 +195,13 @@ export async function listJobRows(
   return { items, total: totals?.total ?? 0 };
 }
 
-export async function listJobResults(db: DbOrTx, jobId: string, query: PageQuery & { status?: JobResultStatus }) {
+export async function listJobResults(db: DbOrTx, job: JobRef, query: PageQuery & { status?: JobResultStatus }) {
   const items = tables.licenseJobItems;
-  const where = and(eq(items.jobId, jobId), query.status ? eq(items.status, query.status) : undefined);
+  const where = and(
+    eq(items.customerId, job.customerId),
+    eq(items.jobId, job.id),
+    query.status ? eq(items.status, query.status) : undefined,
+  );
   const [rows, [totals]] = await Promise.all([
     db
       .select({
@@ -224,8 +234,8 @@ export async function listJobResults(db: DbOrTx, jobId: string, query: PageQuery
  */
 export async function retryableUserIds(tx: DbOrTx, customerId: string, jobId: string): Promise<string[]> {
   const rows = await tx.execute<{ user_id: string }>(sql`
-    SELECT i.user_id FROM license_job_items i JOIN users u ON u.id = i.user_id AND u.customer_id = ${customerId}
-    WHERE i.job_id = ${jobId} AND i.status IN ('failed', 'cancelled')
+    SELECT i.user_id FROM license_job_items i JOIN users u ON u.customer_id = i.customer_id AND u.id = i.user_id
+    WHERE i.customer_id = ${customerId} AND i.job_id = ${jobId} AND i.status IN ('failed', 'cancelled')
     ORDER BY i.position`);
   return rows.map((r) => r.user_id);
 }
@@ -247,11 +257,11 @@ export interface JobResultCsvRow {
  * one row with the change columns null), in user-list order, read through a cursor `batchSize` rows
  * at a time: the caller holds one batch in memory, never the whole job. The cursor keeps one pool
  * connection until it is read to the end or its iterator is returned (a client that went away).
- * `jobId` must already be scoped to the caller's customer.
+ * `job` must already be scoped to the caller's customer.
  */
 export function jobResultRowsCursor(
   pg: ReturnType<typeof postgresClientOf>,
-  jobId: string,
+  job: JobRef,
   status: JobResultStatus | undefined,
   batchSize = 1000,
 ): AsyncIterable<JobResultCsvRow[]> {
@@ -261,18 +271,8 @@ export function jobResultRowsCursor(
            c.change #>> '{error,code}' AS error_code, c.change #>> '{error,message}' AS error_message
     FROM license_job_items i
     LEFT JOIN LATERAL jsonb_array_elements(coalesce(i.changes, '[]'::jsonb)) WITH ORDINALITY AS c(change, n) ON true
-    WHERE i.job_id = ${jobId} ${status ? pg`AND i.status = ${status}` : pg``}
+    WHERE i.customer_id = ${job.customerId} AND i.job_id = ${job.id} ${status ? pg`AND i.status = ${status}` : pg``}
     ORDER BY i.position, c.n`.cursor(batchSize);
-}
-
-/** Pending users of a job, for (re-)enqueueing. */
-export async function pendingUserIds(db: DbOrTx, jobId: string): Promise<string[]> {
-  const rows = await db
-    .select({ userId: tables.licenseJobItems.userId })
-    .from(tables.licenseJobItems)
-    .where(and(eq(tables.licenseJobItems.jobId, jobId), eq(tables.licenseJobItems.status, 'pending')))
-    .orderBy(asc(tables.licenseJobItems.position));
-  return rows.map((r) => r.userId);
 }
 
 /**
@@ -298,7 +298,7 @@ export async function cancelJob(
     assign: AssignChange[];
     revoke: string[];
   }>(sql`
-    SELECT id, finished_at, assign, revoke FROM license_jobs WHERE id = ${jobId} AND customer_id = ${customerId} FOR UPDATE`);
+    SELECT id, finished_at, assign, revoke FROM license_jobs WHERE customer_id = ${customerId} AND id = ${jobId} FOR UPDATE`);
   if (!job) return { outcome: 'not_found' };
   if (job.finished_at) return { outcome: 'finished' };
   const changes: ChangeResult[] = [
@@ -311,7 +311,7 @@ export async function cancelJob(
   }>(sql`
     WITH c AS (
       UPDATE license_job_items SET status = 'cancelled', changes = ${sql.param(JSON.stringify(changes))}::jsonb, finished_at = now()
-      WHERE job_id = ${jobId} AND status = 'pending'
+      WHERE customer_id = ${customerId} AND job_id = ${jobId} AND status = 'pending'
       RETURNING reserved_products)
     SELECT (SELECT count(*)::int FROM c) AS cancelled,
       (SELECT jsonb_object_agg(p, n) FROM (SELECT p, count(*)::int AS n FROM c, unnest(c.reserved_products) AS p GROUP BY p) r) AS released`)) as unknown as [
@@ -321,7 +321,7 @@ export async function cancelJob(
   // marking this job's items), and only the job's finishing is missing. The job ends as its users
   // did, not as cancelled; finishing it here, under the row lock, is what the worker would do next.
   if (cancelled === 0) {
-    const finished = await finishJobIfDone(tx, jobId);
+    const finished = await finishJobIfDone(tx, { customerId, id: jobId });
     return { outcome: 'finished', delivery: finished?.delivery };
   }
   // Ending the pending items releases their reservations; the deltas keep the job's progress and the
@@ -330,9 +330,9 @@ export async function cancelJob(
     tx,
     Object.entries(released ?? {}).map(([productId, seats]) => ({ customerId, productId, seats })),
   );
-  await addJobProgress(tx, [{ jobId, succeeded: 0, failed: 0, cancelled, errorsByCode: {} }]);
+  await addJobProgress(tx, customerId, [{ jobId, succeeded: 0, failed: 0, cancelled, errorsByCode: {} }]);
   await onCancelled?.();
-  const summary = (await countJobSummaries(tx, [jobId])).get(jobId)!;
+  const summary = (await countJobSummaries(tx, [{ customerId, id: jobId }])).get(jobId)!;
   const [row] = await tx
     .update(tables.licenseJobs)
     .set({
@@ -341,7 +341,7 @@ export async function cancelJob(
       finishedAt: sql`now()`,
       summary,
     })
-    .where(eq(tables.licenseJobs.id, jobId))
+    .where(and(eq(tables.licenseJobs.customerId, customerId), eq(tables.licenseJobs.id, jobId)))
     .returning();
   // The finish's audit and webhook events, in the transaction that finishes the job, as any finish records them.
   return { outcome: 'cancelled', delivery: await recordJobFinished(tx, row!, summary) };

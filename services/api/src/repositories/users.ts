@@ -64,7 +64,8 @@ export async function existingPrincipalNames(db: DbOrTx, customerId: string, nam
   return rows.map((r) => r.upn);
 }
 
-export async function licensesOf(db: DbOrTx, userIds: string[]): Promise<Map<string, License[]>> {
+/** The licenses of some of a customer's users. */
+export async function licensesOf(db: DbOrTx, customerId: string, userIds: string[]): Promise<Map<string, License[]>> {
   const result = new Map<string, License[]>(userIds.map((id) => [id, []]));
   if (userIds.length === 0) return result;
   const rows = await db
@@ -74,7 +75,7 @@ export async function licensesOf(db: DbOrTx, userIds: string[]): Promise<Map<str
       disabledServicePlans: tables.userLicenses.disabledServicePlans,
     })
     .from(tables.userLicenses)
-    .where(inArray(tables.userLicenses.userId, userIds))
+    .where(and(eq(tables.userLicenses.customerId, customerId), inArray(tables.userLicenses.userId, userIds)))
     .orderBy(asc(tables.userLicenses.assignedAt), asc(tables.userLicenses.productId));
   for (const r of rows)
     result.get(r.userId)?.push({ productId: r.productId, disabledServicePlans: r.disabledServicePlans });
@@ -87,7 +88,7 @@ export async function getUser(db: DbOrTx, customerId: string, userId: string): P
     .from(tables.users)
     .where(and(eq(tables.users.customerId, customerId), eq(tables.users.id, userId)));
   if (!row) return undefined;
-  const licenses = await licensesOf(db, [row.id]);
+  const licenses = await licensesOf(db, customerId, [row.id]);
   return { ...row, licenses: licenses.get(row.id) ?? [] };
 }
 
@@ -109,6 +110,7 @@ export async function listUsers(
   ]);
   const licenses = await licensesOf(
     db,
+    customerId,
     rows.map((r) => r.id),
   );
   return { items: rows.map((r) => ({ ...r, licenses: licenses.get(r.id) ?? [] })), total: totals?.total ?? 0 };
@@ -135,7 +137,7 @@ export async function updateUser(
     .where(and(eq(tables.users.customerId, customerId), eq(tables.users.id, userId)))
     .returning(userColumns);
   if (!row) return undefined;
-  const licenses = await licensesOf(db, [row.id]);
+  const licenses = await licensesOf(db, customerId, [row.id]);
   return { ...row, licenses: licenses.get(row.id) ?? [] };
 }
 
@@ -167,13 +169,15 @@ export async function deleteUser(
     .where(and(eq(tables.users.customerId, customerId), eq(tables.users.id, userId)))
     .returning({ id: tables.users.id });
   if (rows.length === 0) return undefined;
-  await tx.delete(tables.userLicenses).where(eq(tables.userLicenses.userId, userId));
-  // Pending items belong to unfinished jobs: the index range skips the user's history.
+  await tx
+    .delete(tables.userLicenses)
+    .where(and(eq(tables.userLicenses.customerId, customerId), eq(tables.userLicenses.userId, userId)));
+  // Pending items belong to the customer's unfinished jobs: the index range skips the user's history.
   const pending = await tx.execute<{ job_id: string; job_seq: string; assign: AssignChange[]; revoke: string[] }>(sql`
     SELECT i.job_id, i.job_seq, j.assign, j.revoke
-    FROM license_job_items i JOIN license_jobs j ON j.id = i.job_id
-    WHERE i.user_id = ${userId} AND i.status = 'pending'
-      AND i.job_seq >= (SELECT min(seq) FROM license_jobs WHERE finished_at IS NULL)
+    FROM license_job_items i JOIN license_jobs j ON j.customer_id = i.customer_id AND j.id = i.job_id
+    WHERE i.customer_id = ${customerId} AND i.user_id = ${userId} AND i.status = 'pending'
+      AND i.job_seq >= (SELECT min(seq) FROM license_jobs WHERE customer_id = ${customerId} AND finished_at IS NULL)
     ORDER BY i.job_seq`);
   if (pending.length === 0) return { jobIds: [] };
   const outcomes = pending.map((p) => {
@@ -192,11 +196,12 @@ export async function deleteUser(
     SET status = 'failed', changes = x.changes, error_codes = x.error_codes, finished_at = now()
     FROM jsonb_to_recordset(${sql.param(JSON.stringify(outcomes.map((o) => ({ job_seq: o.jobSeq, changes: o.changes, error_codes: o.errorCodes }))))}::jsonb)
       AS x(job_seq bigint, changes jsonb, error_codes text[])
-    WHERE i.user_id = ${userId} AND i.job_seq = x.job_seq AND i.status = 'pending'
+    WHERE i.customer_id = ${customerId} AND i.user_id = ${userId} AND i.job_seq = x.job_seq AND i.status = 'pending'
     RETURNING i.job_id, i.reserved_products`);
   const codesOf = new Map(outcomes.map((o) => [o.jobId, o.errorCodes]));
   await addJobProgress(
     tx,
+    customerId,
     progressDeltas(
       ended.map((e) => ({ jobId: e.job_id, status: 'failed' as const, errorCodes: codesOf.get(e.job_id)! })),
     ),

@@ -389,7 +389,10 @@ export function customerRoutes(deps: {
         );
         if (!deleted) throw notFound('User');
         // A job whose last pending user this was is finished now, not when a worker comes by.
-        const finished = await finalizeJobsIfDone(db, deleted.jobIds);
+        const finished = await finalizeJobsIfDone(
+          db,
+          deleted.jobIds.map((id) => ({ customerId: customer.id, id })),
+        );
         const deliveries = finished.flatMap((job) => (job.delivery ? [job.delivery] : []));
         if (deliveries.length > 0) await deps.onDeliveriesRecorded?.(deliveries, request.log);
         return reply.status(204).send();

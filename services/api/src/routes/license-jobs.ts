@@ -224,8 +224,9 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
     if (key !== undefined && (key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX)) {
       throw badRequest('invalid_idempotency_key', `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} characters.`);
     }
-    if (key !== undefined) {
-      const claim = await claimIdempotencyKey(db, partner.id, key, requestFingerprint(spec.fingerprint));
+    const keyRef = key === undefined ? undefined : { partnerId: partner.id, customerId, key };
+    if (keyRef) {
+      const claim = await claimIdempotencyKey(db, keyRef, requestFingerprint(spec.fingerprint));
       if (claim.state === 'completed') return respondAccepted(reply, customerId, claim.jobId);
     }
     try {
@@ -242,7 +243,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             clientReference: spec.clientReference,
             retryOf: spec.retryOf,
           });
-          if (key !== undefined) await completeIdempotencyKey(tx, partner.id, key, created.job.id);
+          if (keyRef) await completeIdempotencyKey(tx, keyRef, created.job.id);
           await auditChange(tx, request, customerId, spec.retryOf ? 'license_job.retried' : 'license_job.accepted', {
             jobId: created.job.id,
             ...(spec.retryOf ? { retryOf: spec.retryOf } : {}),
@@ -259,7 +260,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       return respondAccepted(reply, customerId, job.id);
     } catch (error) {
       if (error instanceof ProblemError) deps.metrics.jobsRefused.inc({ code: error.code });
-      if (key !== undefined) await releaseIdempotencyKey(db, partner.id, key);
+      if (keyRef) await releaseIdempotencyKey(db, keyRef);
       throw error;
     }
   }
@@ -669,7 +670,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
           // at once, or a 503 once the wait for a slot is over (see DEFAULT_CSV_EXPORTS).
           const release = await deps.csvExports.slots.acquire(1);
           const file = Readable.from(
-            resultsCsv(jobResultRowsCursor(postgresClientOf(deps.readDb ?? db), row.id, request.query.status)),
+            resultsCsv(jobResultRowsCursor(postgresClientOf(deps.readDb ?? db), row, request.query.status)),
           );
           // 'close' comes once the cursor is returned, whether the file was read to its end or the
           // stream destroyed.
@@ -684,7 +685,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             .header('content-disposition', `attachment; filename="license-job-${row.id}-results.csv"`)
             .send(file as unknown as string);
         }
-        const { items, total } = await listJobResults(deps.readDb ?? db, row.id, request.query);
+        const { items, total } = await listJobResults(deps.readDb ?? db, row, request.query);
         return paged(items, request.query, total);
       },
     );

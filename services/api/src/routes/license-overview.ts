@@ -102,7 +102,7 @@ export function licenseOverviewRoutes(deps: { db: Db; budget: SelectionBudget })
           ? db.execute<{ product_id: string; assigned_count: number; user_ids: string[] }>(sql`
           SELECT l.product_id, count(*)::int AS assigned_count,
                  (array_agg(l.user_id ORDER BY u.display_name, u.user_principal_name, u.id))[1:${MAX_LISTED_HOLDERS}] AS user_ids
-          FROM user_licenses l JOIN users u ON u.id = l.user_id
+          FROM user_licenses l JOIN users u ON u.customer_id = l.customer_id AND u.id = l.user_id
           WHERE l.customer_id = ${customerId} AND l.user_id = any(${sql.param(selected)}::uuid[])
           GROUP BY l.product_id`)
           : Promise.resolve([]),
