@@ -560,4 +560,55 @@ describe('idempotency keys', () => {
     const [{ keys }] = await env.sql`SELECT count(*)::int AS keys FROM idempotency_keys WHERE key = 'needs-more-seats'`;
     expect(keys).toBe(0);
   });
+
+  it("a key is the partner's: the same key for another of its customers → 422, done or in flight; another partner's key of the same name is its own", async () => {
+    const first = await partner.customer('First');
+    const second = await partner.customer('Second');
+    const firstUsers = await partner.users(first, 2);
+    const secondUsers = await partner.users(second, 2);
+    await partner.subscribe(first, SUITE.id, 2);
+    await partner.subscribe(second, SUITE.id, 2);
+    const firstJob = await partner.startJob(
+      first,
+      { userIds: firstUsers, assign: [{ productId: SUITE.id }] },
+      { 'idempotency-key': 'shared-key' },
+    );
+    expect(firstJob.status).toBe(202);
+    const reused = await partner.startJob(
+      second,
+      { userIds: secondUsers, assign: [{ productId: SUITE.id }] },
+      { 'idempotency-key': 'shared-key' },
+    );
+    expect(reused.status).toBe(422);
+    expect(reused.body.code).toBe('idempotency_key_reused');
+
+    // The first customer's request is still being answered (its claim has no job yet).
+    const partnerId = (await env.sql`SELECT partner_id FROM customers WHERE id = ${first}`)[0]!.partner_id;
+    await env.sql`INSERT INTO idempotency_keys (customer_id, partner_id, key, request_hash) VALUES (${first}, ${partnerId}, 'shared-in-flight', 'the first request')`;
+    const whileInFlight = await partner.startJob(
+      second,
+      { userIds: secondUsers, assign: [{ productId: SUITE.id }] },
+      { 'idempotency-key': 'shared-in-flight' },
+    );
+    expect(whileInFlight.status).toBe(422);
+    expect(whileInFlight.body.code).toBe('idempotency_key_reused');
+    expect((await partner.subscriptions(second))[SUITE.id]).toMatchObject({ assigned: 0, reserved: 0 });
+    const [{ jobs }] = await env.sql`SELECT count(*)::int AS jobs FROM license_jobs WHERE customer_id = ${second}`;
+    expect(jobs).toBe(0);
+
+    // Another partner's key of the same name starts a job of its own.
+    const other = await PartnerClient.create(system.api, 'Other Partner');
+    const otherCustomer = await other.customer();
+    const otherUsers = await other.users(otherCustomer, 2);
+    await other.subscribe(otherCustomer, SUITE.id, 2);
+    const otherJob = await other.startJob(
+      otherCustomer,
+      { userIds: otherUsers, assign: [{ productId: SUITE.id }] },
+      { 'idempotency-key': 'shared-key' },
+    );
+    expect(otherJob.status).toBe(202);
+    expect(otherJob.body.id).not.toBe(firstJob.body.id);
+    await partner.waitForJob(first, firstJob.body.id);
+    await other.waitForJob(otherCustomer, otherJob.body.id);
+  });
 });
