@@ -53,6 +53,10 @@ type PendingItem = {
   reserved: ReadonlySet<string>;
 };
 
+/** A customer's ids as key rows (customer_id, id), for a join on a key led by the customer. */
+const customerKeys = (customerId: string, ids: readonly string[]) =>
+  sql`unnest(array_fill(${customerId}::uuid, ARRAY[${ids.length}::int]), ${sql.param(ids)}::uuid[])`;
+
 /**
  * Applies the pending changes of a batch of one customer's users in ONE transaction, so that a
  * worker pays one commit for many users instead of one each. A transaction never holds rows of two
@@ -86,7 +90,12 @@ export async function applyUserChanges(db: Db, customerId: string, tasks: UserTa
     const [, users] = await Promise.all([
       // Every statement below looks up at most a batch of rows by key. With statistics that lag
       // behind a burst of work (a fresh deployment, or "few pending items" while a 50,000-user job
-      // runs) the planner can prefer a hash join over a scan whose cost grows with the job.
+      // runs) the planner can prefer a hash join over a scan whose cost grows with the job. For the
+      // same reason the batch's keys are joined to the tables with the customer in every key row
+      // (customerKeys), never as `customer_id = constant AND id = any(…)`: the key's leading column
+      // alone selects the customer's whole range, which such a planner takes for one row, reads at
+      // once and filters (for every batch of the job); joined on the whole key, each row is one
+      // index lookup.
       executePrepared(
         tx,
         sql`SELECT set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true),
@@ -98,8 +107,10 @@ export async function applyUserChanges(db: Db, customerId: string, tasks: UserTa
       executePrepared<{ id: string; usage_location: string | null; country: string }>(
         tx,
         sql`
-        SELECT u.id, u.usage_location, c.country FROM users u JOIN customers c ON c.id = u.customer_id
-        WHERE u.customer_id = ${customerId} AND u.id = any(${sql.param(userIds)}::uuid[]) ORDER BY u.id FOR UPDATE OF u`,
+        SELECT u.id, u.usage_location, (SELECT c.country FROM customers c WHERE c.id = ${customerId}) AS country
+        FROM ${customerKeys(customerId, userIds)} AS q(customer_id, id)
+        JOIN users u ON u.customer_id = q.customer_id AND u.id = q.id
+        ORDER BY u.id FOR UPDATE OF u`,
       ),
     ]);
     const [pending, licenseRows, catalog] = await Promise.all([
@@ -107,11 +118,11 @@ export async function applyUserChanges(db: Db, customerId: string, tasks: UserTa
       // other than the one a task names (an earlier job's item is applied before a later one's, and
       // a later job's item found here is simply applied now; its own task then finds nothing).
       // Pending items belong to the customer's unfinished jobs, so the index range skips each user's
-      // history. The
-      // items are looked up user by user, and each item's job by its key (OFFSET 0 keeps the planner
-      // from flattening a lateral subquery into a join it could reorder): with statistics that lag
-      // behind a burst of work, a plain join let it walk every item of the job for each batch, or
-      // every unfinished job for each user.
+      // history. The items are looked up user by user, and each item's job by its whole key, the
+      // customer taken from the item (OFFSET 0 keeps the planner from flattening a lateral subquery
+      // into a join it could reorder, or from seeing the customer as a constant): with statistics
+      // that lag behind a burst of work, a plain join let it walk every item of the job for each
+      // batch, or every unfinished job for each user.
       executePrepared<{
         job_id: string;
         job_seq: string;
@@ -126,20 +137,22 @@ export async function applyUserChanges(db: Db, customerId: string, tasks: UserTa
         SELECT i.job_id, i.job_seq, q.user_id, i.reserved_products, j.status AS job_status, j.assign, j.revoke
         FROM unnest(${sql.param(userIds)}::uuid[]) WITH ORDINALITY AS q(user_id, n)
         CROSS JOIN LATERAL (
-          SELECT i.job_id, i.job_seq, i.reserved_products FROM license_job_items i
+          SELECT i.customer_id, i.job_id, i.job_seq, i.reserved_products FROM license_job_items i
           WHERE i.customer_id = ${customerId} AND i.user_id = q.user_id AND i.status = 'pending'
             AND i.job_seq >= (SELECT min(seq) FROM license_jobs WHERE customer_id = ${customerId} AND finished_at IS NULL)
           OFFSET 0) i
         CROSS JOIN LATERAL (
-          SELECT j.status, j.assign, j.revoke FROM license_jobs j WHERE j.customer_id = ${customerId} AND j.id = i.job_id
+          SELECT j.status, j.assign, j.revoke FROM license_jobs j WHERE j.customer_id = i.customer_id AND j.id = i.job_id
           OFFSET 0) j
         ORDER BY q.n, i.job_seq`,
       ),
       executePrepared<{ user_id: string; product_id: string; disabled_service_plans: string[] }>(
         tx,
         sql`
-        SELECT user_id, product_id, disabled_service_plans FROM user_licenses
-        WHERE customer_id = ${customerId} AND user_id = any(${sql.param(userIds)}::uuid[]) ORDER BY assigned_at, product_id`,
+        SELECT l.user_id, l.product_id, l.disabled_service_plans
+        FROM ${customerKeys(customerId, userIds)} AS q(customer_id, user_id)
+        JOIN user_licenses l ON l.customer_id = q.customer_id AND l.user_id = q.user_id
+        ORDER BY l.assigned_at, l.product_id`,
       ),
       loadCatalog(tx),
     ]);
@@ -226,19 +239,20 @@ export async function applyUserChanges(db: Db, customerId: string, tasks: UserTa
     const released = countSeats(items.map((i) => ({ customerId, productIds: i.reserved })));
     const [, marked] = await Promise.all([
       addJobProgress(tx, customerId, progressDeltas(applied)),
-      // An item's key is (customer_id, user_id, job_seq); applied[k] is the outcome of items[k]. The reserved
-      // seats counters are updated by the same statement, once every item is marked (the insert
-      // reads the count of marked items): they are the last locks a transaction takes, as in a
-      // cancel, which also locks items before counters (see migration 0005).
+      // An item's key is (customer_id, user_id, job_seq), the customer in every key row (see above);
+      // applied[k] is the outcome of items[k]. The reserved seats counters are updated by the same
+      // statement, once every item is marked (the insert reads the count of marked items): they are
+      // the last locks a transaction takes, as in a cancel, which also locks items before counters
+      // (see migration 0005).
       executePrepared<{ n: number }>(
         tx,
         sql`
         WITH done AS (
           UPDATE license_job_items i
           SET status = x.status, changes = x.changes, error_codes = x.error_codes, finished_at = now()
-          FROM jsonb_to_recordset(${sql.param(JSON.stringify(applied.map((a, k) => ({ user_id: a.userId, job_seq: items[k]!.job_seq, status: a.status, changes: a.changes, error_codes: a.errorCodes }))))}::jsonb)
-            AS x(user_id uuid, job_seq bigint, status text, changes jsonb, error_codes text[])
-          WHERE i.customer_id = ${customerId} AND i.user_id = x.user_id AND i.job_seq = x.job_seq AND i.status = 'pending'
+          FROM jsonb_to_recordset(${sql.param(JSON.stringify(applied.map((a, k) => ({ customer_id: customerId, user_id: a.userId, job_seq: items[k]!.job_seq, status: a.status, changes: a.changes, error_codes: a.errorCodes }))))}::jsonb)
+            AS x(customer_id uuid, user_id uuid, job_seq bigint, status text, changes jsonb, error_codes text[])
+          WHERE i.customer_id = x.customer_id AND i.user_id = x.user_id AND i.job_seq = x.job_seq AND i.status = 'pending'
           RETURNING 1),
         marked AS (SELECT count(*)::int AS n FROM done),
         seats AS (
@@ -306,13 +320,15 @@ async function writeLicenseChanges(
     }
   }
   await Promise.all([
+    // The customer in every key row (see applyUserChanges).
     removed.length > 0 &&
       executePrepared(
         tx,
         sql`
       DELETE FROM user_licenses l
-      USING unnest(${sql.param(removed.map((r) => r.user_id))}::uuid[], ${sql.param(removed.map((r) => r.product_id))}::text[]) AS d(user_id, product_id)
-      WHERE l.customer_id = ${customerId} AND l.user_id = d.user_id AND l.product_id = d.product_id`,
+      USING unnest(array_fill(${customerId}::uuid, ARRAY[${removed.length}::int]), ${sql.param(removed.map((r) => r.user_id))}::uuid[],
+        ${sql.param(removed.map((r) => r.product_id))}::text[]) AS d(customer_id, user_id, product_id)
+      WHERE l.customer_id = d.customer_id AND l.user_id = d.user_id AND l.product_id = d.product_id`,
       ),
     upserted.length > 0 &&
       executePrepared(

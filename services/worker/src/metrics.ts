@@ -17,13 +17,13 @@ export function createWorkerMetrics(registry: Registry) {
   });
   const batchDuration = new Histogram({
     name: 'license_task_batch_duration_seconds',
-    help: 'Duration of one batch transaction applying many users',
+    help: 'Duration of one batch transaction applying many users of one customer',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
   const batchSize = new Histogram({
     name: 'license_task_batch_size',
-    help: 'Users applied per batch transaction',
+    help: 'Users applied per batch transaction (one customer each)',
     buckets: [1, 5, 10, 25, 50, 100, 200, 500, 1000],
     registers: [registry],
   });
