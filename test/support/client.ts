@@ -185,6 +185,7 @@ export async function expectSeatInvariant(sql: Sql) {
   expect(drift, 'reserved seats counters equal the reservations of pending items').toEqual([]);
   // Every license belongs to an existing user of the same customer.
   const [{ orphans }] = await sql<{ orphans: number }[]>`
-    SELECT count(*)::int AS orphans FROM user_licenses l LEFT JOIN users u ON u.id = l.user_id WHERE u.id IS NULL OR u.customer_id <> l.customer_id`;
+    SELECT count(*)::int AS orphans FROM user_licenses l LEFT JOIN users u ON u.customer_id = l.customer_id AND u.id = l.user_id
+    WHERE u.id IS NULL`;
   expect(orphans).toBe(0);
 }

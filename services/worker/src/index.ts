@@ -3,7 +3,7 @@ export { buildWorkerApp, type WorkerAppDeps } from './app.ts';
 export { type AppliedItem, applyUserChanges } from './apply-user-changes.ts';
 export { groupTasksByCustomer, JobCustomers } from './job-customers.ts';
 export { loadWorkerConfig, type WorkerConfig } from './config.ts';
-export { createLicenseWorker, LicenseWorker, type LicenseWorkerOptions } from './license-worker.ts';
+export { applyTasks, createLicenseWorker, LicenseWorker, type LicenseWorkerOptions } from './license-worker.ts';
 export { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';
 export { Reconciler } from './reconciler.ts';
 export { pruneExpired, type RetentionPolicy } from './retention.ts';
