@@ -23,7 +23,7 @@ let system: TestSystem;
 let partner: PartnerClient;
 
 beforeAll(async () => {
-  system = await startTestSystem({ products: TEST_PRODUCTS });
+  system = await startTestSystem({ products: TEST_PRODUCTS, expressQueue: true });
   partner = await PartnerClient.create(system.api);
 });
 
@@ -94,6 +94,43 @@ describe('fair share between customers', () => {
     // The small job takes the express lane: at most the few tasks the worker held wait for it.
     expect(await appliedAfter(bigJob, smallJob)).toBeGreaterThanOrEqual(BIG - 10);
     expect(await appliedAfter(smallJob, bigJob)).toBe(0);
+    await expectSeatInvariant(system.env.sql);
+  });
+
+  it('applies an interactive job while every bulk task the worker holds is stuck in a batch', async () => {
+    const big = await customerWithUsers('Blocked big customer', BIG);
+    const small = await customerWithUsers('Interactive customer', 5);
+    // A transaction of the test's own holds the big customer's users: its batches wait for it.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const holder = system.env.sql.begin(async (tx) => {
+      await tx`SELECT id FROM users WHERE customer_id = ${big.customer} FOR UPDATE`;
+      locked();
+      await released;
+    });
+    await lockTaken;
+    const worker = await startTestWorker(system.env, { concurrency: 5, batchSize: 5 });
+    try {
+      const bigJob = await acceptJob(big.customer, big.users);
+      // Every slot of the worker's bulk queue is taken by the big job's tasks, stuck on the lock.
+      await expect.poll(() => system.env.queue.getActiveCount(), { timeout: 10_000 }).toBe(5);
+      const smallJob = await acceptJob(small.customer, small.users);
+      const done = await partner.waitForJob(small.customer, smallJob, 15_000);
+      expect(done.status).toBe('completed');
+      expect(done.progress.succeeded).toBe(5);
+      const [row] = await system.env.sql<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM license_job_items WHERE job_id = ${bigJob} AND status <> 'pending'`;
+      expect(row!.n).toBe(0); // the big job is still entirely held back
+      release();
+      await holder;
+      expect((await partner.waitForJob(big.customer, bigJob)).status).toBe('completed');
+    } finally {
+      release();
+      await holder.catch(() => undefined);
+      await worker.close();
+    }
     await expectSeatInvariant(system.env.sql);
   });
 

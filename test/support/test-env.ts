@@ -9,6 +9,8 @@ import { createDb, type DbHandle } from '@licensing/db';
 import { createRedis, type RedisClient } from '@licensing/redis';
 import {
   createLicenseTaskQueue,
+  expressQueueName,
+  LICENSE_TASK_QUEUE,
   type LicenseTaskQueue,
   type LicenseTaskQueues,
   licenseTaskQueues,
@@ -33,7 +35,12 @@ export interface TestEnv extends DbHandle {
   close: () => Promise<void>;
 }
 
-export async function createTestEnv(options: { tracing?: boolean } = {}): Promise<TestEnv> {
+/**
+ * `expressQueue`: the API and reconciler put interactive jobs' tasks on an express queue beside the
+ * test's queue, as the services do; without it they go to the wait list of `queue` itself, so tests
+ * that hold tasks back by pausing `queue` hold every task.
+ */
+export async function createTestEnv(options: { tracing?: boolean; expressQueue?: boolean } = {}): Promise<TestEnv> {
   const server = inject('pgServerUrl');
   const name = `licensing_test_${randomUUID().replaceAll('-', '')}`;
   const admin = postgres(server, { max: 1, onnotice: () => {} });
@@ -47,6 +54,9 @@ export async function createTestEnv(options: { tracing?: boolean } = {}): Promis
   const redis = createRedis(redisUrl, 'producer');
   const prefix = `test-${randomUUID()}`;
   const queue = createLicenseTaskQueue(redis, prefix, { tracing: options.tracing });
+  const express = options.expressQueue
+    ? [createLicenseTaskQueue(redis, prefix, { tracing: options.tracing, name: expressQueueName(LICENSE_TASK_QUEUE) })]
+    : [];
   return {
     ...handle,
     databaseUrl,
@@ -54,10 +64,12 @@ export async function createTestEnv(options: { tracing?: boolean } = {}): Promis
     prefix,
     redis,
     queue,
-    queues: licenseTaskQueues([queue]),
+    queues: licenseTaskQueues([queue], express),
     close: async () => {
-      await queue.obliterate({ force: true }).catch(() => undefined);
-      await queue.close();
+      for (const q of [queue, ...express]) {
+        await q.obliterate({ force: true }).catch(() => undefined);
+        await q.close();
+      }
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length) await redis.del(...keys);
       await redis.quit();
@@ -188,9 +200,13 @@ export interface TestSystem {
 }
 
 export async function startTestSystem(
-  options: { products?: Product[]; worker?: boolean | Parameters<typeof startTestWorker>[1] } = {},
+  options: {
+    products?: Product[];
+    worker?: boolean | Parameters<typeof startTestWorker>[1];
+    expressQueue?: boolean;
+  } = {},
 ): Promise<TestSystem> {
-  const env = await createTestEnv();
+  const env = await createTestEnv({ expressQueue: options.expressQueue });
   const api = await buildTestApi(env);
   const catalog = await buildTestCatalog(env);
   for (const product of options.products ?? []) {

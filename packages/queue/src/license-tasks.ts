@@ -126,32 +126,43 @@ export interface EnqueuedJob {
   userCount: number;
 }
 
+/** How a job's tasks are enqueued beyond the job itself. */
+export interface EnqueueOptions {
+  fairShare?: FairShareOptions;
+  /** Awaited before each chunk, to take turns with other enqueues; returns its release. */
+  turn?: () => Promise<() => void>;
+  /**
+   * The express queue of the job's shard (see shards.ts). Without one, express tasks go to the wait
+   * list of `queue` itself (served before its prioritised tasks, but behind the worker's held slots).
+   */
+  express?: LicenseTaskQueue;
+}
+
 /**
  * Adds one task per user in chunks, so a 50,000-user job never builds one giant Redis command.
  * Each task's priority is its place in the customer's fair share (see fair-share.ts); an
- * interactive job in the express lane gets none.
+ * interactive job in the express lane gets none, on the express queue.
  */
 export async function enqueueLicenseTasks(
   queue: LicenseTaskQueue,
   redis: Redis | Cluster,
   job: EnqueuedJob,
   userIds: readonly string[],
-  fairShare: FairShareOptions = DEFAULT_FAIR_SHARE,
-  /** Awaited before each chunk, to take turns with other enqueues; returns its release. */
-  turn?: () => Promise<() => void>,
+  { fairShare = DEFAULT_FAIR_SHARE, turn, express }: EnqueueOptions = {},
 ): Promise<void> {
   if (userIds.length === 0) return;
   const j = compactUuid(job.id);
   const interactive = job.userCount <= fairShare.interactiveMaxUsers;
   const firstTag = await tagTasks(redis, queue.toKey, job.customerId, userIds.length, interactive, fairShare);
+  const target = firstTag === EXPRESS ? (express ?? queue) : queue;
   // Interactive jobs sit at the clock (or in the express lane); others take consecutive tags.
   const priorityOf = (i: number) =>
     firstTag === EXPRESS ? {} : { priority: priorityOfTag(interactive ? firstTag : firstTag + i, fairShare.chunk) };
   for (let start = 0; start < userIds.length; start += ENQUEUE_CHUNK) {
-    const release = await turn?.();
+    const release = firstTag === EXPRESS ? undefined : await turn?.();
     try {
       const chunk = userIds.slice(start, start + ENQUEUE_CHUNK);
-      await queue.addBulk(
+      await target.addBulk(
         chunk.map((userId, i) => ({
           name: LICENSE_TASK_NAME,
           data: { j, u: compactUuid(userId) },

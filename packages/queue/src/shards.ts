@@ -55,14 +55,29 @@ export function shardOfCustomer(customerId: string, shards: number): number {
   return Number.parseInt(customerId.replaceAll('-', '').slice(0, 8), 16) % shards;
 }
 
+/**
+ * The express queue beside a shard's queue: interactive jobs' tasks (see fair-share.ts), consumed
+ * by a worker of their own so they never wait for a slot that bulk tasks hold. Same prefix, so the
+ * same hash slot as its shard.
+ */
+export const expressQueueName = (shardName: string) => `${shardName}-express`;
+
 /** The license-task queues of every shard, and which one serves a customer. */
 export interface LicenseTaskQueues {
+  /** Every queue: each shard's, then each shard's express queue. */
   readonly all: readonly LicenseTaskQueue[];
   forCustomer(customerId: string): LicenseTaskQueue;
+  /** The express queue of the customer's shard, if there are express queues. */
+  expressFor(customerId: string): LicenseTaskQueue | undefined;
 }
 
-export function licenseTaskQueues(all: LicenseTaskQueue[]): LicenseTaskQueues {
-  return { all, forCustomer: (customerId) => all[shardOfCustomer(customerId, all.length)]! };
+export function licenseTaskQueues(tasks: LicenseTaskQueue[], express: LicenseTaskQueue[] = []): LicenseTaskQueues {
+  if (express.length && express.length !== tasks.length) throw new Error('one express queue per shard, or none');
+  return {
+    all: [...tasks, ...express],
+    forCustomer: (customerId) => tasks[shardOfCustomer(customerId, tasks.length)]!,
+    expressFor: (customerId) => express[shardOfCustomer(customerId, tasks.length)],
+  };
 }
 
 export function createLicenseTaskQueues(
@@ -70,9 +85,11 @@ export function createLicenseTaskQueues(
   layout: QueueLayout,
   options: { tracing?: boolean } = {},
 ): LicenseTaskQueues {
+  const shards = licenseTaskShards(layout);
   return licenseTaskQueues(
-    licenseTaskShards(layout).map((shard) =>
-      createLicenseTaskQueue(connection, shard.prefix, { ...options, name: shard.name }),
+    shards.map((shard) => createLicenseTaskQueue(connection, shard.prefix, { ...options, name: shard.name })),
+    shards.map((shard) =>
+      createLicenseTaskQueue(connection, shard.prefix, { ...options, name: expressQueueName(shard.name) }),
     ),
   );
 }

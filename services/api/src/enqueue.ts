@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { markTasksEnqueued, type Db } from '@licensing/db';
 import type { RedisClient } from '@licensing/redis';
-import { DEFAULT_FAIR_SHARE, type EnqueuedJob, enqueueLicenseTasks, type LicenseTaskQueues } from '@licensing/queue';
+import { type EnqueuedJob, enqueueLicenseTasks, type LicenseTaskQueues } from '@licensing/queue';
 
 /**
  * Enqueues committed jobs' tasks in the background, so the 202 does not wait for tens of
@@ -27,15 +27,10 @@ export class TaskEnqueuer {
   enqueue(job: EnqueuedJob, userIds: string[]): void {
     const jobId = job.id;
     const started = performance.now();
-    const bulk = job.userCount > DEFAULT_FAIR_SHARE.interactiveMaxUsers;
-    const work = enqueueLicenseTasks(
-      this.queues.forCustomer(job.customerId),
-      this.redis,
-      job,
-      userIds,
-      DEFAULT_FAIR_SHARE,
-      bulk ? () => this.turn() : undefined,
-    )
+    const work = enqueueLicenseTasks(this.queues.forCustomer(job.customerId), this.redis, job, userIds, {
+      turn: () => this.turn(),
+      express: this.queues.expressFor(job.customerId),
+    })
       .then(() => markTasksEnqueued(this.db, { customerId: job.customerId, id: jobId }))
       .then(() =>
         this.log.debug({ jobId, users: userIds.length, ms: Math.round(performance.now() - started) }, 'tasks enqueued'),
@@ -50,7 +45,7 @@ export class TaskEnqueuer {
   /**
    * Bulk jobs enqueue one chunk at a time between them, in turns (first come, first served, so
    * several jobs interleave chunk by chunk) and yielding to the event loop between chunks: the
-   * requests of interactive users (and their jobs' tasks, which skip the turns) wait for at most one
+   * requests of interactive users (and express jobs' tasks, which skip the turns) wait for at most one
    * chunk's work instead of every bulk job's chunk at once.
    */
   private async turn(): Promise<() => void> {

@@ -11,6 +11,7 @@ import {
   licenseTaskBackoff,
   type LICENSE_TASK_NAME,
   LICENSE_TASK_QUEUE,
+  expressQueueName,
   licenseTaskRetention,
   type QueueShard,
   taskTelemetry,
@@ -31,6 +32,8 @@ export interface LicenseWorkerOptions {
   /** The queues to consume (QUEUE_SHARDS); default: the one queue under `prefix`. Each gets `concurrency`. */
   shards?: QueueShard[];
   concurrency: number;
+  /** Tasks held at once from each shard's express queue (default 50). */
+  expressConcurrency?: number;
   batchSize: number;
   batchParallelism: number;
   /** A batch still running after this is given back to the queue (default 60 s). */
@@ -111,7 +114,7 @@ export async function applyTasks(
   return errors;
 }
 
-/** One BullMQ worker per shard, feeding one batcher: batches span shards. */
+/** One BullMQ worker per shard and one per shard's express queue, feeding one batcher. */
 export class LicenseWorker {
   constructor(readonly workers: Worker<LicenseTaskData, void, typeof LICENSE_TASK_NAME>[]) {}
 
@@ -144,10 +147,20 @@ export function createLicenseWorker(options: LicenseWorkerOptions): LicenseWorke
     timeoutMs: options.batchTimeoutMs,
   });
   const shards = options.shards ?? [{ name: LICENSE_TASK_QUEUE, prefix: options.prefix }];
-  return new LicenseWorker(shards.map((shard) => createShardWorker(options, shard, batcher)));
+  return new LicenseWorker(
+    shards.flatMap((shard) => [
+      createShardWorker(options, shard, batcher, false),
+      createShardWorker(options, { ...shard, name: expressQueueName(shard.name) }, batcher, true),
+    ]),
+  );
 }
 
-function createShardWorker(options: LicenseWorkerOptions, shard: QueueShard, batcher: UserTaskBatcher) {
+function createShardWorker(
+  options: LicenseWorkerOptions,
+  shard: QueueShard,
+  batcher: UserTaskBatcher,
+  expressQueue: boolean,
+) {
   let clock: FairClock | undefined;
   const worker = new Worker<LicenseTaskData, void, typeof LICENSE_TASK_NAME>(
     shard.name,
@@ -157,13 +170,13 @@ function createShardWorker(options: LicenseWorkerOptions, shard: QueueShard, bat
       clock?.observe(job.priority);
       const started = performance.now();
       // No priority: the express lane of interactive jobs (see fair-share.ts).
-      await batcher.submit(task, !job.priority);
+      await batcher.submit(task, expressQueue || !job.priority);
       options.onTaskDone?.((performance.now() - started) / 1000);
     },
     {
       connection: options.connection,
       prefix: shard.prefix,
-      concurrency: options.concurrency,
+      concurrency: expressQueue ? (options.expressConcurrency ?? 50) : options.concurrency,
       // A task held by a worker that died is handed to another within seconds, not minutes.
       stalledInterval: options.stalledIntervalMs,
       lockDuration: Math.max(options.stalledIntervalMs * 2, 10_000),
@@ -174,12 +187,13 @@ function createShardWorker(options: LicenseWorkerOptions, shard: QueueShard, bat
       settings: { backoffStrategy: licenseTaskBackoff },
     },
   );
-  clock = new FairClock(
-    options.connection,
-    fairClockKey(worker.toKey),
-    (options.fairShare ?? DEFAULT_FAIR_SHARE).chunk,
-    (err) => options.log.warn({ err }, 'fair-share clock not advanced'),
-  );
+  if (!expressQueue)
+    clock = new FairClock(
+      options.connection,
+      fairClockKey(worker.toKey),
+      (options.fairShare ?? DEFAULT_FAIR_SHARE).chunk,
+      (err) => options.log.warn({ err }, 'fair-share clock not advanced'),
+    );
   worker.on('error', (err) => options.log.error({ err }, 'worker error'));
   worker.on('failed', (job, err) =>
     options.log.warn({ err, ...decodeLicenseTask(job?.data), attempts: job?.attemptsMade }, 'task failed'),

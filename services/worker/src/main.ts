@@ -52,6 +52,7 @@ const worker = createLicenseWorker({
   shards: licenseTaskShards(config.queueLayout),
   prefix: config.BULLMQ_PREFIX,
   concurrency: config.WORKER_CONCURRENCY,
+  expressConcurrency: config.WORKER_EXPRESS_CONCURRENCY,
   batchSize: config.WORKER_BATCH_SIZE,
   batchParallelism: config.WORKER_BATCH_PARALLELISM,
   batchTimeoutMs: config.WORKER_BATCH_TIMEOUT_MS,

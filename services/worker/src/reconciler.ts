@@ -146,6 +146,7 @@ export class Reconciler {
           this.deps.redis,
           { id: job.id, customerId: job.customer_id, userCount: job.user_count },
           rows.map((r) => r.user_id),
+          { express: queues.expressFor(job.customer_id) },
         );
         requeued += rows.length;
         after = rows[rows.length - 1]!.position;
