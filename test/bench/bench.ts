@@ -15,7 +15,7 @@
 //   settings, alternating round by round, each freshly started and warmed up with one job pair)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
 import { type CreateLicenseJobRequest, createLicensingClient, type LicensingClient, unwrap } from '@licensing/client';
@@ -70,15 +70,16 @@ function startService(
   const flags = [...nodeFlags(), ...extraFlags];
   const child = spawn(process.execPath, [...profile, ...flags, '--import', 'tsx', `services/${name}/src/main.ts`], {
     cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // BENCH_LOGS=dir: each service's log (LOG_LEVEL, default warn) in dir/<name>-<pid>.log.
+    stdio: ['ignore', process.env.BENCH_LOGS ? 'pipe' : 'ignore', 'inherit'],
     env: {
+      LOG_LEVEL: 'warn',
       ...process.env,
       DATABASE_URL: dbUrl,
       REDIS_URL: redisUrl,
       ...(cluster ? { REDIS_CLUSTER_NODES: cluster.nodesSetting, QUEUE_SHARDS: String(queueShards) } : {}),
       BULLMQ_PREFIX: prefix,
       OPERATOR_TOKEN: OPERATOR,
-      LOG_LEVEL: 'warn',
       API_PORT: String(PORTS.api),
       CATALOG_PORT: String(PORTS.catalog),
       RATE_LIMIT_PER_MINUTE: '0',
@@ -86,6 +87,8 @@ function startService(
       ...extraEnv,
     },
   });
+  if (process.env.BENCH_LOGS)
+    child.stdout!.pipe(createWriteStream(`${process.env.BENCH_LOGS}/${name}-${child.pid}.log`));
   children.push(child);
   return child;
 }

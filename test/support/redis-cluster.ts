@@ -37,6 +37,61 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
   }
 }
 
+/**
+ * One cluster node on a free port, its cluster bus on another free port (by default the bus is the
+ * port + 10,000, which may be taken, or past 65,535). A node that exits at once (a port taken
+ * between choosing and binding it) is started again on other ports.
+ */
+async function startNode(dir: string): Promise<ClusterNode> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    let bus = await freePort();
+    while (bus === port) bus = await freePort();
+    const process = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--cluster-port',
+        String(bus),
+        '--bind',
+        '127.0.0.1',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        join(dir, `nodes-${port}.conf`),
+        '--cluster-node-timeout',
+        '2000',
+        // A replica fails over however long ago it last heard from its master.
+        '--cluster-replica-validity-factor',
+        '0',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+      ],
+      { stdio: 'ignore' },
+    );
+    const exited = () => process.exitCode !== null || process.signalCode !== null;
+    try {
+      await waitFor(
+        `node ${port} up`,
+        async () => {
+          if (exited()) throw new Error('exited');
+          return (await cli(port, 'PING')).includes('PONG');
+        },
+        10_000,
+      );
+      return { port, process };
+    } catch (error) {
+      if (!exited()) process.kill('SIGKILL');
+      if (attempt === 5) throw error;
+    }
+  }
+}
+
 export async function startRedisCluster(size = { masters: 3, replicasPerMaster: 1 }): Promise<LocalRedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
   const count = size.masters * (1 + size.replicasPerMaster);
@@ -53,37 +108,7 @@ export async function startRedisCluster(size = { masters: 3, replicasPerMaster: 
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (let i = 0; i < count; i++) {
-      const port = await freePort();
-      const process = spawn(
-        'redis-server',
-        [
-          '--port',
-          String(port),
-          '--bind',
-          '127.0.0.1',
-          '--cluster-enabled',
-          'yes',
-          '--cluster-config-file',
-          join(dir, `nodes-${port}.conf`),
-          '--cluster-node-timeout',
-          '2000',
-          // A replica fails over however long ago it last heard from its master.
-          '--cluster-replica-validity-factor',
-          '0',
-          '--save',
-          '',
-          '--appendonly',
-          'no',
-          '--dir',
-          dir,
-        ],
-        { stdio: 'ignore' },
-      );
-      nodes.push({ port, process });
-    }
-    for (const node of nodes)
-      await waitFor(`node ${node.port} up`, async () => (await cli(node.port, 'PING')).includes('PONG'));
+    for (let i = 0; i < count; i++) nodes.push(await startNode(dir));
     await run('redis-cli', [
       '--cluster',
       'create',
