@@ -32,6 +32,12 @@ export interface LicenseWorkerOptions {
   /** The queues to consume (QUEUE_SHARDS); default: the one queue under `prefix`. Each gets `concurrency`. */
   shards?: QueueShard[];
   concurrency: number;
+  /**
+   * The express queues' workers' own connection (BullMQ duplicates it for blocking reads). Shared
+   * with the bulk workers on a Redis Cluster, their fetches waited behind the bulk traffic for
+   * seconds at a time (see docs/benchmarks.md); default: `connection`.
+   */
+  expressConnection?: Redis | Cluster;
   /** Tasks held at once from each shard's express queue (default 50). */
   expressConcurrency?: number;
   batchSize: number;
@@ -174,7 +180,7 @@ function createShardWorker(
       options.onTaskDone?.((performance.now() - started) / 1000);
     },
     {
-      connection: options.connection,
+      connection: expressQueue ? (options.expressConnection ?? options.connection) : options.connection,
       prefix: shard.prefix,
       concurrency: expressQueue ? (options.expressConcurrency ?? 50) : options.concurrency,
       // A task held by a worker that died is handed to another within seconds, not minutes.

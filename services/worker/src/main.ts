@@ -26,6 +26,7 @@ const {
 });
 const redisTarget = { url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES };
 const workerRedis = createRedisClient(redisTarget, 'worker');
+const expressRedis = createRedisClient(redisTarget, 'worker');
 const webhookRedis = createRedisClient(redisTarget, 'worker');
 const redis = createRedisClient(redisTarget, 'producer');
 const queues = createLicenseTaskQueues(redis, config.queueLayout, { tracing: config.tracing });
@@ -49,6 +50,7 @@ const log = app.log as unknown as import('pino').Logger;
 const worker = createLicenseWorker({
   db,
   connection: workerRedis,
+  expressConnection: expressRedis,
   shards: licenseTaskShards(config.queueLayout),
   prefix: config.BULLMQ_PREFIX,
   concurrency: config.WORKER_CONCURRENCY,
@@ -93,7 +95,8 @@ const reconciler = new Reconciler({
   },
   webhookQueue,
 });
-for (const conn of [redis, workerRedis, webhookRedis]) conn.on('error', (err) => log.warn({ err }, 'redis error'));
+for (const conn of [redis, workerRedis, expressRedis, webhookRedis])
+  conn.on('error', (err) => log.warn({ err }, 'redis error'));
 for (const queue of queues.all) queue.on('error', (err) => log.warn({ err }, 'queue error'));
 webhookQueue.on('error', (err) => log.warn({ err }, 'webhook queue error'));
 await checkRedisEvictionPolicy(redis, log, config.production);
@@ -111,7 +114,14 @@ closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ 
   await webhookWorker.closeSender();
   await app.close();
   await Promise.all([...queues.all, webhookQueue].map((queue) => queue.close()));
-  await Promise.allSettled([closeDb(), redis.quit(), workerRedis.quit(), webhookRedis.quit(), stopTracing()]);
+  await Promise.allSettled([
+    closeDb(),
+    redis.quit(),
+    workerRedis.quit(),
+    expressRedis.quit(),
+    webhookRedis.quit(),
+    stopTracing(),
+  ]);
 });
 
 const listening = await listenOnPortOrFree(app, {
