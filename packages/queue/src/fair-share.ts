@@ -12,8 +12,8 @@ import type { Cluster, Redis } from 'ioredis';
  * clock is the level the workers are serving: they advance it as they take tasks.
  *
  * Jobs of at most `interactiveMaxUsers` users are interactive (someone waits for "licenses updated").
- * They take the express lane: no priority at all, which puts them in BullMQ's wait list, served
- * before every prioritised task, so they wait for no backlog. A customer's express lane carries at
+ * They take the express lane: their shard's express queue, without priorities, consumed by workers
+ * of its own (see shards.ts), so they wait for no backlog and no slot that bulk tasks hold. A customer's express lane carries at
  * most `expressBudget` users per `expressWindowSeconds`; past it (a script posting small jobs in a
  * loop) its interactive jobs are tagged at the clock instead: ahead of its own backlog, taking turns
  * with the other customers' current level.
