@@ -142,7 +142,8 @@ export class JobEventStreams {
       ]);
       for (const [jobId, watched] of this.jobs)
         for (const stream of [...watched.streams]) {
-          if (liveKeys.has(stream.keyId)) continue;
+          // A stream opened while this poll ran has a key that was not looked up: next poll.
+          if (!keyIds.has(stream.keyId) || liveKeys.has(stream.keyId)) continue;
           stream.out.end();
           this.remove(jobId, stream);
         }

@@ -179,6 +179,14 @@ export async function applyUserChanges(db: Db, customerId: string, tasks: UserTa
     const seatDelta = new Map<string, number>();
     const addSeats = (productId: string, n: number) => seatDelta.set(productId, (seatDelta.get(productId) ?? 0) + n);
 
+    // Subscriptions that may need a seat check are locked up front in product order, the order job
+    // acceptance locks them in, so the two never wait for each other crosswise.
+    const unreserved = new Set<string>();
+    for (const item of items)
+      if (usersById.has(item.user_id))
+        for (const a of item.assign) if (!item.reserved.has(a.productId)) unreserved.add(a.productId);
+    for (const productId of [...unreserved].sort()) await countFreeSeats(tx, freeSeats, customerId, productId);
+
     const applied: AppliedItem[] = [];
     for (const item of items) {
       const user = usersById.get(item.user_id);

@@ -20,7 +20,8 @@ const {
   sql,
   close: closeDb,
 } = createDb(config.DATABASE_URL, {
-  max: config.WORKER_BATCH_PARALLELISM + 3,
+  // The batches, the express batch, and finishing jobs, the reconciler and webhook deliveries.
+  max: config.WORKER_BATCH_PARALLELISM + 4,
   applicationName: 'worker',
   prepare: config.DATABASE_PREPARED_STATEMENTS,
 });
