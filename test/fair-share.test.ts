@@ -4,14 +4,21 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  countBacklogged,
+  createLicenseTaskQueue,
   DEFAULT_FAIR_SHARE,
+  enqueueLicenseTasks,
   EXPRESS,
   FairClock,
   fairClockKey,
+  licenseTaskShards,
   PRIORITY_LEVELS,
   priorityOfTag,
+  shareSlots,
   tagTasks,
 } from '@licensing/queue';
+import { createLicenseWorker } from '@licensing/worker';
+import { createRedis } from '@licensing/redis';
 import { createTestEnv, silentLog, startTestSystem, startTestWorker, type TestSystem } from './support/test-env.ts';
 import { expectSeatInvariant, PartnerClient } from './support/client.ts';
 import { SUITE, TEST_PRODUCTS } from './fixtures.ts';
@@ -160,7 +167,78 @@ describe('fair share between customers', () => {
   });
 });
 
+describe('fair share across shards', () => {
+  it("shares a worker's slots between shards by their customers' backlogs, so customers get alike", async () => {
+    const { env } = system;
+    const a = [
+      await customerWithUsers('Shard A first', BIG),
+      await customerWithUsers('Shard A second', BIG),
+      await customerWithUsers('Shard A third', BIG),
+    ];
+    const b = await customerWithUsers('Shard B', BIG);
+    // Accepted through the API (their tasks also land on the test's own queue, which nothing here
+    // consumes), then enqueued to two shards as the services do: the a customers on one, b on the other.
+    await system.env.queue.pause();
+    const jobs: string[] = [];
+    for (const c of a) jobs.push(await acceptJob(c.customer, c.users));
+    const bJob = await acceptJob(b.customer, b.users);
+    await waitUntilEnqueued([...jobs, bJob]);
+    const shards = licenseTaskShards({ prefix: env.prefix, shards: 2, cluster: false });
+    const queues = shards.map((shard) => createLicenseTaskQueue(env.redis, shard.prefix, { name: shard.name }));
+    const enqueue = (queue: number, customerId: string, id: string, users: string[]) =>
+      enqueueLicenseTasks(queues[queue]!, env.redis, { id, customerId, userCount: users.length }, users);
+    for (const [i, c] of a.entries()) await enqueue(0, c.customer, jobs[i]!, c.users);
+    await enqueue(1, b.customer, bJob, b.users);
+    expect(await countBacklogged(env.redis, queues[0]!.toKey)).toBe(3);
+    expect(await countBacklogged(env.redis, queues[1]!.toKey)).toBe(1);
+
+    const connection = createRedis(env.redisUrl, 'worker');
+    const worker = createLicenseWorker({
+      db: env.db,
+      connection,
+      prefix: env.prefix,
+      shards,
+      concurrency: 12,
+      batchSize: 6,
+      batchParallelism: 2,
+      stalledIntervalMs: 5000,
+      log: silentLog,
+    });
+    try {
+      // Three customers' backlogs on the first shard, one on the second: 8 and 3 of the 12 slots.
+      expect(await worker.shareSlots()).toEqual([8, 3]);
+      void worker.run();
+      const done = await partner.waitForJob(b.customer, bJob);
+      expect(done.status).toBe('completed');
+      // With even slots per shard, b would go three times as fast as each of the others and finish
+      // when they were a third done; with slots by backlog, the four go at about the same pace.
+      for (const job of jobs) {
+        const [row] = await env.sql<{ n: number }[]>`
+          SELECT count(*)::int AS n FROM license_job_items WHERE job_id = ${job} AND status <> 'pending'`;
+        expect(row!.n).toBeGreaterThanOrEqual(Math.round(0.6 * BIG));
+      }
+      for (const [i, c] of a.entries())
+        expect((await partner.waitForJob(c.customer, jobs[i]!)).status).toBe('completed');
+    } finally {
+      await worker.close();
+      await connection.quit();
+      for (const queue of queues) await queue.close();
+      await system.env.queue.obliterate({ force: true });
+      await system.env.queue.resume();
+    }
+    await expectSeatInvariant(env.sql);
+  });
+});
+
 describe('fair-share tags and clock', () => {
+  it('splits slots by backlog, keeping a few on every shard, and evenly when nothing waits', () => {
+    expect(shareSlots(600, [0, 0, 0])).toEqual([200, 200, 200]);
+    expect(shareSlots(10, [0, 0, 0])).toEqual([4, 3, 3]);
+    expect(shareSlots(600, [2, 1, 0])).toEqual([350, 200, 50]);
+    expect(shareSlots(600, [0, 5])).toEqual([75, 525]);
+    expect(shareSlots(2, [3, 0])).toEqual([1, 1]);
+  });
+
   it('tags a customer after its own backlog, a new customer at the clock, interactive jobs in the express lane', async () => {
     const env = await createTestEnv();
     try {

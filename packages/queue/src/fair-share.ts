@@ -63,21 +63,57 @@ export const fairClockKey = (keyOf: (type: string) => string) => keyOf('fair-clo
 const customerTagKey = (keyOf: (type: string) => string, customerId: string) => keyOf(`fair-tag:${customerId}`);
 const expressUsedKey = (keyOf: (type: string) => string, customerId: string) => keyOf(`fair-express:${customerId}`);
 
-// KEYS: clock, customer's next tag, customer's express users in the window. ARGV: task count,
-// interactive (1/0), tag TTL, express budget, window seconds. Returns the first tag, or -1: express.
+/** The customers with tasks queued beyond the clock, scored by their next tag (see `countBacklogged`). */
+const backlogKey = (keyOf: (type: string) => string) => keyOf('fair-backlog');
+
+// KEYS: clock, customer's next tag, customer's express users in the window, backlog. ARGV: task
+// count, interactive (1/0), tag TTL, express budget, window seconds, customer. Returns the first
+// tag, or -1: express.
 const TAG_SCRIPT = `
 local clock = tonumber(redis.call('GET', KEYS[1]) or '0')
+local count = tonumber(ARGV[1])
 if ARGV[2] == '1' then
   local used = tonumber(redis.call('GET', KEYS[3]) or '0')
-  local count = tonumber(ARGV[1])
-  if used + count > tonumber(ARGV[4]) then return clock end
+  if used + count > tonumber(ARGV[4]) then
+    redis.call('ZADD', KEYS[4], 'GT', clock + count, ARGV[6])
+    return clock
+  end
   if used == 0 then redis.call('SET', KEYS[3], count, 'EX', tonumber(ARGV[5]))
   else redis.call('SET', KEYS[3], used + count, 'KEEPTTL') end
   return -1
 end
 local start = math.max(clock, tonumber(redis.call('GET', KEYS[2]) or '0'))
-redis.call('SET', KEYS[2], start + tonumber(ARGV[1]), 'EX', tonumber(ARGV[3]))
+redis.call('SET', KEYS[2], start + count, 'EX', tonumber(ARGV[3]))
+redis.call('ZADD', KEYS[4], 'GT', start + count, ARGV[6])
 return start`;
+
+// KEYS: clock, backlog. Forgets the customers whose tags are all behind the clock; returns how
+// many are left.
+const BACKLOG_SCRIPT = `
+local clock = tonumber(redis.call('GET', KEYS[1]) or '0')
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', clock)
+return redis.call('ZCARD', KEYS[2])`;
+
+/** How many customers have tasks queued at or beyond the level being served, in one queue. */
+export async function countBacklogged(client: RedisClient, keyOf: (type: string) => string): Promise<number> {
+  return Number(await client.eval(BACKLOG_SCRIPT, 2, fairClockKey(keyOf), backlogKey(keyOf)));
+}
+
+/**
+ * Splits a worker process's `total` task slots between the queues of several shards in proportion
+ * to the customers with a backlog in each, so that customers share the worker alike wherever their
+ * shard is (customers take turns within a shard; slots decide between shards). Every shard keeps a
+ * few slots (a quarter of an even share), so work arriving on an idle shard is taken at once.
+ */
+export function shareSlots(total: number, backlogged: readonly number[]): number[] {
+  const shards = backlogged.length;
+  const even = Math.floor(total / shards);
+  const sum = backlogged.reduce((a, b) => a + b, 0);
+  if (sum === 0) return backlogged.map((_, i) => Math.max(1, even + (i < total - even * shards ? 1 : 0)));
+  const floor = Math.max(1, Math.floor(even / 4));
+  const rest = Math.max(0, total - floor * shards);
+  return backlogged.map((n) => floor + Math.floor((rest * n) / sum));
+}
 
 // KEYS: clock. ARGV: a served task's priority, chunk, levels. Moves the clock forward to that
 // task's level (a priority is a level modulo the number of levels: the nearest such level is it).
@@ -105,15 +141,17 @@ export async function tagTasks(
 ): Promise<number> {
   const start = await client.eval(
     TAG_SCRIPT,
-    3,
+    4,
     fairClockKey(keyOf),
     customerTagKey(keyOf, customerId),
     expressUsedKey(keyOf, customerId),
+    backlogKey(keyOf),
     count,
     interactive ? 1 : 0,
     CUSTOMER_TAG_TTL_SECONDS,
     options.expressBudget,
     options.expressWindowSeconds,
+    customerId,
   );
   return Number(start);
 }

@@ -3,6 +3,7 @@ import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { finalizeJobsIfDone, type Db } from '@licensing/db';
 import {
+  countBacklogged,
   DEFAULT_FAIR_SHARE,
   decodeLicenseTask,
   FairClock,
@@ -14,6 +15,7 @@ import {
   expressQueueName,
   licenseTaskRetention,
   type QueueShard,
+  shareSlots,
   taskTelemetry,
   type LicenseTask,
   type LicenseTaskData,
@@ -120,12 +122,48 @@ export async function applyTasks(
   return errors;
 }
 
-/** One BullMQ worker per shard and one per shard's express queue, feeding one batcher. */
+type TaskWorker = Worker<LicenseTaskData, void, typeof LICENSE_TASK_NAME>;
+
+/** How often the worker's slots are shared out again between shards (with several shards). */
+const SHARE_SLOTS_EVERY_MS = 1000;
+
+/**
+ * One BullMQ worker per shard and one per shard's express queue, feeding one batcher. With several
+ * shards, the bulk workers' slots (`concurrency` in all) are shared out between the shards every
+ * second by how many customers have a backlog in each (see `shareSlots`).
+ */
 export class LicenseWorker {
-  constructor(readonly workers: Worker<LicenseTaskData, void, typeof LICENSE_TASK_NAME>[]) {}
+  private timer: NodeJS.Timeout | undefined;
+  private sharing: Promise<unknown> | undefined;
+
+  constructor(
+    readonly workers: TaskWorker[],
+    private readonly slots?: { total: number; bulk: TaskWorker[]; client: Redis | Cluster; log: Logger },
+  ) {}
 
   async run(): Promise<void> {
+    if (this.slots && !this.timer) {
+      this.timer = setInterval(() => {
+        this.sharing ??= this.shareSlots().finally(() => (this.sharing = undefined));
+      }, SHARE_SLOTS_EVERY_MS);
+      this.timer.unref();
+    }
     await Promise.all(this.workers.map((w) => w.run()));
+  }
+
+  /** Sets each shard's bulk worker's concurrency from the backlogs now. Public for tests. */
+  async shareSlots(): Promise<number[] | undefined> {
+    const slots = this.slots;
+    if (!slots) return undefined;
+    try {
+      const backlogged = await Promise.all(slots.bulk.map((w) => countBacklogged(slots.client, w.toKey)));
+      const shares = shareSlots(slots.total, backlogged);
+      for (const [i, w] of slots.bulk.entries()) w.concurrency = shares[i]!;
+      return shares;
+    } catch (err) {
+      slots.log.warn({ err }, 'worker slots not shared out between shards');
+      return undefined;
+    }
   }
 
   async waitUntilReady(): Promise<void> {
@@ -141,6 +179,8 @@ export class LicenseWorker {
   }
 
   async close(force = false): Promise<void> {
+    clearInterval(this.timer);
+    await this.sharing;
     await Promise.all(this.workers.map((w) => w.close(force)));
   }
 }
@@ -153,11 +193,17 @@ export function createLicenseWorker(options: LicenseWorkerOptions): LicenseWorke
     timeoutMs: options.batchTimeoutMs,
   });
   const shards = options.shards ?? [{ name: LICENSE_TASK_QUEUE, prefix: options.prefix }];
+  const initial = shareSlots(
+    options.concurrency,
+    shards.map(() => 0),
+  );
+  const bulk = shards.map((shard, i) => createShardWorker(options, shard, batcher, false, initial[i]!));
+  const express = shards.map((shard) =>
+    createShardWorker(options, { ...shard, name: expressQueueName(shard.name) }, batcher, true),
+  );
   return new LicenseWorker(
-    shards.flatMap((shard) => [
-      createShardWorker(options, shard, batcher, false),
-      createShardWorker(options, { ...shard, name: expressQueueName(shard.name) }, batcher, true),
-    ]),
+    [...bulk, ...express],
+    shards.length > 1 ? { total: options.concurrency, bulk, client: options.connection, log: options.log } : undefined,
   );
 }
 
@@ -166,6 +212,7 @@ function createShardWorker(
   shard: QueueShard,
   batcher: UserTaskBatcher,
   expressQueue: boolean,
+  concurrency = options.concurrency,
 ) {
   let clock: FairClock | undefined;
   const worker = new Worker<LicenseTaskData, void, typeof LICENSE_TASK_NAME>(
@@ -182,7 +229,7 @@ function createShardWorker(
     {
       connection: expressQueue ? (options.expressConnection ?? options.connection) : options.connection,
       prefix: shard.prefix,
-      concurrency: expressQueue ? (options.expressConcurrency ?? 50) : options.concurrency,
+      concurrency: expressQueue ? (options.expressConcurrency ?? 50) : concurrency,
       // A task held by a worker that died is handed to another within seconds, not minutes.
       stalledInterval: options.stalledIntervalMs,
       lockDuration: Math.max(options.stalledIntervalMs * 2, 10_000),
