@@ -10,7 +10,8 @@ export const workerEnv = {
    * Tasks held at once by one worker process; they are applied to Postgres in batches. Every task
    * held is an entry of BullMQ's active list in Redis, which finishing a task searches: with several
    * workers their tasks interleave there, so a longer list costs each of them. A larger value does
-   * not make one worker faster and makes several slower, so the default stays moderate.
+   * not make one worker faster and makes several slower, so the default stays moderate. With
+   * several shards they are shared out between the shards by backlog.
    */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(600),
   /**
