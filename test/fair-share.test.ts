@@ -265,6 +265,8 @@ describe('fair-share tags and clock', () => {
       expect(await tagTasks(env.redis, keyOf, randomUUID(), 10, false)).toBe(2 * chunk);
       expect(await tagTasks(env.redis, keyOf, a, 10, true, budget)).toBe(2 * chunk); // a is past its budget
       expect(await tagTasks(env.redis, keyOf, a, 10, false)).toBe(260); // its backlog is still ahead
+      // Backlogs past the clock: a's and the newcomer's; b's ten tasks are all behind it.
+      expect(await countBacklogged(env.redis, keyOf)).toBe(2);
       // A lower level seen late (tasks finish out of order) never moves the clock back.
       clock.observe(priorityOfTag(0, chunk));
       await new Promise((r) => setTimeout(r, 100));

@@ -63,7 +63,10 @@ export const fairClockKey = (keyOf: (type: string) => string) => keyOf('fair-clo
 const customerTagKey = (keyOf: (type: string) => string, customerId: string) => keyOf(`fair-tag:${customerId}`);
 const expressUsedKey = (keyOf: (type: string) => string, customerId: string) => keyOf(`fair-express:${customerId}`);
 
-/** The customers with tasks queued beyond the clock, scored by their next tag (see `countBacklogged`). */
+/**
+ * The customers with tasks queued beyond the clock, scored by their next tag (see `countBacklogged`);
+ * those left behind by the clock are forgotten whenever a job is tagged or the backlog counted.
+ */
 const backlogKey = (keyOf: (type: string) => string) => keyOf('fair-backlog');
 
 // KEYS: clock, customer's next tag, customer's express users in the window, backlog. ARGV: task
@@ -72,6 +75,7 @@ const backlogKey = (keyOf: (type: string) => string) => keyOf('fair-backlog');
 const TAG_SCRIPT = `
 local clock = tonumber(redis.call('GET', KEYS[1]) or '0')
 local count = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', clock)
 if ARGV[2] == '1' then
   local used = tonumber(redis.call('GET', KEYS[3]) or '0')
   if used + count > tonumber(ARGV[4]) then
