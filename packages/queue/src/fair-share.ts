@@ -76,31 +76,42 @@ const TAG_SCRIPT = `
 local clock = tonumber(redis.call('GET', KEYS[1]) or '0')
 local count = tonumber(ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', clock)
+-- The customer's backlog ends at the highest of its tags (ZADD GT, without needing Redis 6.2).
+local function raise(score)
+  local current = redis.call('ZSCORE', KEYS[4], ARGV[6])
+  if not current or tonumber(current) < score then redis.call('ZADD', KEYS[4], score, ARGV[6]) end
+end
 if ARGV[2] == '1' then
   local used = tonumber(redis.call('GET', KEYS[3]) or '0')
   if used + count > tonumber(ARGV[4]) then
-    redis.call('ZADD', KEYS[4], 'GT', clock + count, ARGV[6])
+    raise(clock + count)
     return clock
   end
   if used == 0 then redis.call('SET', KEYS[3], count, 'EX', tonumber(ARGV[5]))
-  else redis.call('SET', KEYS[3], used + count, 'KEEPTTL') end
+  else redis.call('INCRBY', KEYS[3], count) end
   return -1
 end
 local start = math.max(clock, tonumber(redis.call('GET', KEYS[2]) or '0'))
 redis.call('SET', KEYS[2], start + count, 'EX', tonumber(ARGV[3]))
-redis.call('ZADD', KEYS[4], 'GT', start + count, ARGV[6])
+raise(start + count)
 return start`;
 
-// KEYS: clock, backlog. Forgets the customers whose tags are all behind the clock; returns how
-// many are left.
+// KEYS: clock, backlog, the queue's prioritised tasks. Forgets the customers whose tags are all
+// behind the clock, or all of them when no prioritised task is left (the clock stays at the last
+// level served, short of the last customers' ends); returns how many are left, at least 1 while
+// tasks wait (tasks queued without a backlog entry, by an earlier version, count as one).
 const BACKLOG_SCRIPT = `
+if redis.call('ZCARD', KEYS[3]) == 0 then
+  redis.call('DEL', KEYS[2])
+  return 0
+end
 local clock = tonumber(redis.call('GET', KEYS[1]) or '0')
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', clock)
-return redis.call('ZCARD', KEYS[2])`;
+return math.max(1, redis.call('ZCARD', KEYS[2]))`;
 
-/** How many customers have tasks queued at or beyond the level being served, in one queue. */
+/** How many customers have bulk tasks waiting in one queue (with their tags at or past the clock). */
 export async function countBacklogged(client: RedisClient, keyOf: (type: string) => string): Promise<number> {
-  return Number(await client.eval(BACKLOG_SCRIPT, 2, fairClockKey(keyOf), backlogKey(keyOf)));
+  return Number(await client.eval(BACKLOG_SCRIPT, 3, fairClockKey(keyOf), backlogKey(keyOf), keyOf('prioritized')));
 }
 
 /**

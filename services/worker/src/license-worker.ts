@@ -31,7 +31,7 @@ export interface LicenseWorkerOptions {
   /** The worker's own connection (BullMQ duplicates it for blocking reads); also moves the fair-share clock. */
   connection: Redis | Cluster;
   prefix: string;
-  /** The queues to consume (QUEUE_SHARDS); default: the one queue under `prefix`. Each gets `concurrency`. */
+  /** The queues to consume (QUEUE_SHARDS); default: the one queue under `prefix`. They share `concurrency`. */
   shards?: QueueShard[];
   concurrency: number;
   /**
@@ -143,6 +143,7 @@ export class LicenseWorker {
 
   async run(): Promise<void> {
     if (this.slots && !this.timer) {
+      this.sharing = this.shareSlots().finally(() => (this.sharing = undefined));
       this.timer = setInterval(() => {
         this.sharing ??= this.shareSlots().finally(() => (this.sharing = undefined));
       }, SHARE_SLOTS_EVERY_MS);
@@ -179,8 +180,9 @@ export class LicenseWorker {
   }
 
   async close(force = false): Promise<void> {
+    // A re-share still in flight is not waited for (with Redis away it would not return); setting a
+    // closing worker's concurrency late changes nothing.
     clearInterval(this.timer);
-    await this.sharing;
     await Promise.all(this.workers.map((w) => w.close(force)));
   }
 }
