@@ -2,7 +2,6 @@
 // with QUEUE_SHARDS=3: customers' jobs complete with their tasks spread over several masters, and a
 // master killed mid-job fails over to its replica while every job completes exactly once. The API and
 // worker processes with REDIS_CLUSTER_NODES deliver webhooks from their queue beside shard 0.
-import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { expectSeatInvariant, PartnerClient, putProduct } from './support/client
 import { startRedisCluster, type LocalRedisCluster } from './support/redis-cluster.ts';
 import { buildTestCatalog, createTestEnv, OPERATOR_TOKEN, silentLog, type TestEnv } from './support/test-env.ts';
 import { spawnService, type ServiceProcess } from './support/processes.ts';
+import { Receiver, until } from './support/webhook-receiver.ts';
 import { Webhook } from 'standardwebhooks';
 
 let cluster: LocalRedisCluster;
@@ -132,17 +132,9 @@ async function keysPerMaster(): Promise<Map<string, number>> {
 describe('webhooks on the cluster', () => {
   let hooksEnv: TestEnv;
   const services: ServiceProcess[] = [];
-  const received: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
-  const receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const path = req.url ?? '/';
-      received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      // '/flaky' fails its first request: the next attempt waits in the queue's delayed set.
-      res.writeHead(path === '/flaky' && received.filter((r) => r.path === path).length === 1 ? 503 : 204).end();
-    });
-  });
+  const receiver = new Receiver();
+  // '/flaky' fails its first request: the next attempt waits in the queue's delayed set.
+  receiver.answer = (path, count) => ({ status: path === '/flaky' && count === 1 ? 503 : 204 });
   let base: string;
 
   beforeAll(async () => {
@@ -150,7 +142,7 @@ describe('webhooks on the cluster', () => {
     const hooksCatalog = await buildTestCatalog(hooksEnv);
     await putProduct(hooksCatalog, SUITE);
     await hooksCatalog.close();
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    await receiver.start();
     const settings = {
       DATABASE_URL: hooksEnv.databaseUrl,
       REDIS_CLUSTER_NODES: cluster.nodesSetting,
@@ -171,8 +163,7 @@ describe('webhooks on the cluster', () => {
       if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
       await p.exited;
     }
-    receiver.closeAllConnections();
-    await new Promise((resolve) => receiver.close(resolve));
+    await receiver.close();
     // The services' keys, on whichever master holds them (hooksEnv.close only sees the single Redis).
     for (const node of producer?.nodes('master') ?? []) {
       const keys = await node.keys(`${hooksEnv.prefix}:*`);
@@ -181,20 +172,9 @@ describe('webhooks on the cluster', () => {
     await hooksEnv?.close();
   }, 60_000);
 
-  async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
   it("delivers a finished job's event, signed, from the queue beside shard 0", async () => {
     const partner = await PartnerClient.create(base, 'Cluster webhooks');
-    const port = (receiver.address() as { port: number }).port;
-    const saved = await partner.call('PUT', '/v1/webhook', { url: `http://127.0.0.1:${port}/finished` });
+    const saved = await partner.call('PUT', '/v1/webhook', { url: receiver.url('/finished') });
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     const secret = saved.body.secret as string;
     const customer = await partner.customer('Cluster webhook customer');
@@ -205,7 +185,7 @@ describe('webhooks on the cluster', () => {
     const finished = await partner.waitForJob(customer, job.body.id, 60_000);
     expect(finished).toMatchObject({ status: 'completed', progress: { total: 20, succeeded: 20, failed: 0 } });
 
-    const request = await until('the delivery', () => received.find((r) => r.path === '/finished'));
+    const request = await until('the delivery', () => receiver.at('/finished')[0]);
     const event = new Webhook(secret).verify(request.body, {
       'webhook-id': String(request.headers['webhook-id']),
       'webhook-timestamp': String(request.headers['webhook-timestamp']),
@@ -231,7 +211,9 @@ describe('webhooks on the cluster', () => {
     // A ping, queued by the API on the cluster, is delivered too.
     const ping = await partner.call('POST', '/v1/webhook/test');
     expect(ping.status).toBe(202);
-    const pinged = await until('the ping', () => received.find((r) => r.headers['webhook-id'] === ping.body.id));
+    const pinged = await until('the ping', () =>
+      receiver.received.find((r) => r.headers['webhook-id'] === ping.body.id),
+    );
     expect(new Webhook(secret).verify(pinged.body, pinged.headers as Record<string, string>)).toMatchObject({
       type: 'ping',
     });
@@ -239,8 +221,7 @@ describe('webhooks on the cluster', () => {
 
   it('retries a failed attempt after its delay (5 s), from the delayed set on the cluster', async () => {
     const partner = await PartnerClient.create(base, 'Cluster webhooks, flaky');
-    const port = (receiver.address() as { port: number }).port;
-    expect((await partner.call('PUT', '/v1/webhook', { url: `http://127.0.0.1:${port}/flaky` })).status).toBe(200);
+    expect((await partner.call('PUT', '/v1/webhook', { url: receiver.url('/flaky') })).status).toBe(200);
     const ping = await partner.call('POST', '/v1/webhook/test');
     expect(ping.status).toBe(202);
     // The worker's queue-depth gauge reads the webhook queue on the cluster: the retry, delayed.
@@ -254,7 +235,7 @@ describe('webhooks on the cluster', () => {
       return d?.status === 'delivered' ? d : undefined;
     });
     expect(delivery).toMatchObject({ attempts: 2, lastStatusCode: 204 });
-    const requests = received.filter((r) => r.path === '/flaky');
+    const requests = receiver.at('/flaky');
     expect(requests.map((r) => r.headers['webhook-id'])).toEqual([ping.body.id, ping.body.id]);
   }, 60_000);
 });

@@ -1,7 +1,6 @@
 // WEBHOOK_SECRET_KEY: webhook secrets are stored sealed, deliveries are signed with the secret the
 // partner was shown, and a worker whose key does not open a secret sends nothing and says why.
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -11,51 +10,17 @@ import { createWebhookQueue, sealSecret, type WebhookQueue } from '@licensing/we
 import { checkWebhookSecretKey, createWebhookWorker, UNREADABLE_SECRET_ERROR } from '@licensing/worker';
 import { buildTestApi, createTestEnv, type TestEnv } from './support/test-env.ts';
 import { PartnerClient } from './support/client.ts';
+import { Receiver, until } from './support/webhook-receiver.ts';
 
 const LOCAL = { allowPrivateTargets: true, allowHttp: true };
 const KEY = randomBytes(32).toString('base64');
 const OTHER_KEY = randomBytes(32).toString('base64');
-
-/** A partner's endpoint on 127.0.0.1 that records every request and answers 204. */
-class Receiver {
-  readonly received: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
-  private readonly server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      this.received.push({ path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(204).end();
-    });
-  });
-  port = 0;
-  async start() {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-  url = (path: string) => `http://127.0.0.1:${this.port}${path}`;
-  at = (path: string) => this.received.filter((r) => r.path === path);
-  close = () =>
-    new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
-}
 
 /** A logger whose lines the test reads. */
 function capturingLog() {
   const lines: { level: number; msg: string; [k: string]: unknown }[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
   return { log, lines };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 let env: TestEnv;
@@ -142,7 +107,7 @@ describe('WEBHOOK_SECRET_KEY', () => {
     try {
       const ping = await partner.call('POST', '/v1/webhook/test');
       expect(ping.status).toBe(202);
-      const request = await until('the ping', () => receiver.at('/sealed')[0]);
+      const request = await until('the ping', () => receiver.at('/sealed')[0], 20_000);
       const headers = request.headers as Record<string, string>;
       // The contract's signature, computed here: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">
       // keyed with the bytes of the secret (the base64 after whsec_).
@@ -153,10 +118,14 @@ describe('WEBHOOK_SECRET_KEY', () => {
       expect(headers['webhook-signature']).toBe(`v1,${expected}`);
       expect(new Webhook(current).verify(request.body, headers)).toMatchObject({ type: 'ping' });
       expect(() => new Webhook(secret).verify(request.body, headers)).toThrow();
-      const delivery = await until('delivered', async () => {
-        const d = await deliveryOf(partner, ping.body.id);
-        return d?.status === 'delivered' ? d : undefined;
-      });
+      const delivery = await until(
+        'delivered',
+        async () => {
+          const d = await deliveryOf(partner, ping.body.id);
+          return d?.status === 'delivered' ? d : undefined;
+        },
+        20_000,
+      );
       expect(delivery).toMatchObject({ attempts: 1, lastStatusCode: 204, lastError: null });
       expect(await checkWebhookSecretKey(env.db, Buffer.from(KEY, 'base64'), capturingLog().log)).toBe(0);
     } finally {
@@ -175,10 +144,14 @@ describe('WEBHOOK_SECRET_KEY', () => {
     try {
       const ping = await partner.call('POST', '/v1/webhook/test');
       pingId = ping.body.id;
-      const failed = await until('the failed attempt', async () => {
-        const d = await deliveryOf(partner, pingId);
-        return d?.attempts === 1 && d.lastError ? d : undefined;
-      });
+      const failed = await until(
+        'the failed attempt',
+        async () => {
+          const d = await deliveryOf(partner, pingId);
+          return d?.attempts === 1 && d.lastError ? d : undefined;
+        },
+        20_000,
+      );
       expect(failed).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: null });
       expect(failed.lastError).toBe(UNREADABLE_SECRET_ERROR);
       const [attempt] = await env.sql`
@@ -205,7 +178,7 @@ describe('WEBHOOK_SECRET_KEY', () => {
     const right = await startDeliveries(KEY);
     try {
       expect((await partner.call('POST', `/v1/webhook/deliveries/${pingId!}/redeliver`)).status).toBe(202);
-      const request = await until('the redelivered ping', () => receiver.at('/rekeyed')[0]);
+      const request = await until('the redelivered ping', () => receiver.at('/rekeyed')[0], 20_000);
       expect(new Webhook(secret).verify(request.body, request.headers as Record<string, string>)).toMatchObject({
         type: 'ping',
       });
@@ -229,7 +202,7 @@ describe('WEBHOOK_SECRET_KEY', () => {
     const deliveries = await startDeliveries(KEY);
     try {
       const ping = await partner.call('POST', '/v1/webhook/test');
-      const request = await until('the ping', () => receiver.at('/recovering')[0]);
+      const request = await until('the ping', () => receiver.at('/recovering')[0], 20_000);
       expect(request.headers['webhook-id']).toBe(ping.body.id);
       expect(
         new Webhook(rotated.body.secret).verify(request.body, request.headers as Record<string, string>),

@@ -1,6 +1,5 @@
 // Webhooks: the partner's endpoint (its URL checks, secret, isolation), the outbox written with the
 // job's finish, and the delivery worker against a real HTTP receiver on 127.0.0.1.
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { Webhook } from 'standardwebhooks';
@@ -10,6 +9,7 @@ import { createJobWithReservations } from '@licensing/api';
 import { createWebhookQueue, isPublicAddress, type WebhookQueue, WebhookSender } from '@licensing/webhooks';
 import { createWebhookMetrics, createWebhookWorker, Reconciler } from '@licensing/worker';
 import { createMetricsRegistry } from '@licensing/telemetry';
+import { Receiver, until } from './support/webhook-receiver.ts';
 import {
   buildTestApi,
   buildTestCatalog,
@@ -138,56 +138,6 @@ describe('the webhook resource', () => {
     expect((await other.call('GET', '/v1/webhook')).body.url).toBe('http://127.0.0.1:9/theirs');
   });
 });
-
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A partner's endpoint on 127.0.0.1: records every request; `answer` decides each status by path. */
-class Receiver {
-  readonly received: Received[] = [];
-  /** Paths whose requests are never answered (a hanging endpoint). */
-  readonly hang = new Set<string>();
-  answer: (path: string, count: number) => { status: number; headers?: Record<string, string> } = () => ({
-    status: 204,
-  });
-  private server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const path = req.url ?? '/';
-      this.received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      if (this.hang.has(path)) return;
-      const { status, headers } = this.answer(path, this.received.filter((r) => r.path === path).length);
-      res.writeHead(status, headers).end(status >= 400 ? 'not now' : '');
-    });
-  });
-  port = 0;
-
-  async start() {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-  url = (path: string) => `http://127.0.0.1:${this.port}${path}`;
-  at = (path: string) => this.received.filter((r) => r.path === path);
-  close = () =>
-    new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('delivery', () => {
   let env: TestEnv;
