@@ -201,6 +201,14 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       .send(job!);
   }
 
+  /** The job of the path, of a customer of the caller's partner; 404 problem otherwise. */
+  async function jobInScope(request: FastifyRequest, params: { customerId: string; jobId: string }) {
+    const customer = await customerInScope(db, request, params.customerId);
+    const row = await getJobRow(db, customer.id, pathId(params.jobId, 'License job'));
+    if (!row) throw notFound('License job');
+    return row;
+  }
+
   /**
    * Accepts a job (a new one or a retry): honours Idempotency-Key, validates the changes, then in one
    * transaction selects the users, creates the job and reserves its seats (all or nothing), and
@@ -479,9 +487,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const customer = await customerInScope(db, request, request.params.customerId);
-        const row = await getJobRow(db, customer.id, pathId(request.params.jobId, 'License job'));
-        if (!row) throw notFound('License job');
+        const row = await jobInScope(request, request.params);
         const [job] = await jobsWithProgress(db, [row]);
         const etag = entityTag(job!);
         reply.header('etag', etag);
@@ -517,9 +523,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const customer = await customerInScope(db, request, request.params.customerId);
-        const row = await getJobRow(db, customer.id, pathId(request.params.jobId, 'License job'));
-        if (!row) throw notFound('License job');
+        const row = await jobInScope(request, request.params);
         const [job] = await jobsWithProgress(db, [row]);
         const out = new PassThrough();
         deps.events.open(job!, out, partnerOf(request).keyId);
@@ -662,9 +666,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const customer = await customerInScope(db, request, request.params.customerId);
-        const row = await getJobRow(db, customer.id, pathId(request.params.jobId, 'License job'));
-        if (!row) throw notFound('License job');
+        const row = await jobInScope(request, request.params);
         if (wantsCsv(request.query.format, request.headers.accept)) {
           // The cursor holds a pool connection until the file is read: a bounded number of downloads
           // at once, or a 503 once the wait for a slot is over (see DEFAULT_CSV_EXPORTS).
