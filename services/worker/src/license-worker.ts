@@ -134,6 +134,7 @@ const SHARE_SLOTS_EVERY_MS = 1000;
  */
 export class LicenseWorker {
   private timer: NodeJS.Timeout | undefined;
+  /** The re-share in flight, so that a slow one is never overlapped by the next. */
   private sharing: Promise<unknown> | undefined;
 
   constructor(
@@ -143,10 +144,11 @@ export class LicenseWorker {
 
   async run(): Promise<void> {
     if (this.slots && !this.timer) {
-      this.sharing = this.shareSlots().finally(() => (this.sharing = undefined));
-      this.timer = setInterval(() => {
+      const reshare = () => {
         this.sharing ??= this.shareSlots().finally(() => (this.sharing = undefined));
-      }, SHARE_SLOTS_EVERY_MS);
+      };
+      reshare();
+      this.timer = setInterval(reshare, SHARE_SLOTS_EVERY_MS);
       this.timer.unref();
     }
     await Promise.all(this.workers.map((w) => w.run()));
