@@ -203,7 +203,7 @@ export interface paths {
         };
         /**
          * List users, sorted by displayName then userPrincipalName
-         * @description The customer's users with their licenses. The filters `search`, `hasProduct`, `lacksProduct` and `licensed` combine (every one given must hold) and select exactly as the same `userFilter` does in a body. A product the catalog does not have → 422 `unknown_product`.
+         * @description The customer's users with their licenses. The filters `search`, `hasProduct`, `lacksProduct`, `licensed` and `department` (exact match) combine (every one given must hold) and select exactly as the same `userFilter` does in a body. A product the catalog does not have → 422 `unknown_product`.
          */
         get: operations["listUsers"];
         put?: never;
@@ -260,8 +260,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a user's display name or usage location
-         * @description Only the fields given change; `usageLocation: null` clears it, and the customer's country applies again. The user keeps its licenses as they are (jobs check usage-location rules when they apply).
+         * Change a user's display name, usage location or department
+         * @description Only the fields given change; `usageLocation: null` clears it, and the customer's country applies again; `department: null` clears the department. The user keeps its licenses as they are (jobs check usage-location rules when they apply).
          */
         patch: operations["updateUser"];
         trace?: never;
@@ -698,6 +698,8 @@ export interface components {
             displayName: string;
             /** @description An assigned ISO 3166-1 alpha-2 code; without one, the customer's country applies. */
             usageLocation?: string | null;
+            /** @description Free text of at most 64 characters (trimmed); dynamic group rules select by it. */
+            department?: string | null;
         };
         CreateUsersBatchRequest: {
             users: components["schemas"]["CreateUserRequest"][];
@@ -1052,6 +1054,8 @@ export interface components {
             displayName?: string;
             /** @description ISO 3166-1 alpha-2; null clears it, and the customer's country applies. */
             usageLocation?: string | null;
+            /** @description At most 64 characters; null clears it. */
+            department?: string | null;
         };
         /** @description A customer's user and the licenses it holds. */
         User: {
@@ -1062,6 +1066,7 @@ export interface components {
             userPrincipalName: string;
             displayName: string;
             usageLocation: string | null;
+            department: string | null;
             licenses: components["schemas"]["License"][];
         };
         /** @description Selects the users of the customer that match every condition given; {} selects all of them */
@@ -1074,6 +1079,8 @@ export interface components {
             lacksProduct?: string;
             /** @description true: users who hold any product; false: users who hold none */
             licensed?: boolean;
+            /** @description Users of this department (exact match, case included) */
+            department?: string;
         };
         /** @description One page of a list. */
         UserPage: {
@@ -2367,6 +2374,8 @@ export interface operations {
                 lacksProduct?: string;
                 /** @description true: only users who hold any product; false: only users who hold none. */
                 licensed?: "true" | "false";
+                /** @description Only users of this department (exact match, case included). */
+                department?: string;
             };
             header?: never;
             path: {

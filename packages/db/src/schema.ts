@@ -70,6 +70,8 @@ export const users = pgTable(
     displayName: text('display_name').notNull(),
     usageLocation: text('usage_location'),
     createdAt: ts('created_at').notNull().defaultNow(),
+    /** Free text (at most 64 characters) or null; dynamic group rules select by it (migration 0011). */
+    department: text('department'),
     /** The name's uniqueness key (Unicode form and case aside), computed by Postgres; see migration 0007. */
     upnKey: text('upn_key').generatedAlwaysAs(sql`normalize(lower(upper(normalize(user_principal_name, NFKC))), NFKC)`),
   },

@@ -97,6 +97,81 @@ describe('PATCH a user', () => {
   });
 });
 
+describe('department', () => {
+  it('is set on create and batch create, changed and cleared by PATCH, and filters the user list exactly', async () => {
+    const customer = await partner.customer('Departments', 'US');
+    const one = await partner.call('POST', `/v1/customers/${customer}/users`, {
+      userPrincipalName: 'ada@dept.example',
+      displayName: 'Ada',
+      department: '  Research ',
+    });
+    expect(one.status, JSON.stringify(one.body)).toBe(201);
+    expect(one.body.department).toBe('Research');
+    const batch = await partner.call('POST', `/v1/customers/${customer}/users/batch`, {
+      users: [
+        { userPrincipalName: 'bo@dept.example', displayName: 'Bo', department: 'Sales' },
+        { userPrincipalName: 'cy@dept.example', displayName: 'Cy', department: 'research' },
+        { userPrincipalName: 'di@dept.example', displayName: 'Di', department: null },
+        { userPrincipalName: 'ed@dept.example', displayName: 'Ed' },
+      ],
+    });
+    expect(batch.status, JSON.stringify(batch.body)).toBe(201);
+    expect(batch.body.items.map((u: any) => u.department)).toEqual(['Sales', 'research', null, null]);
+    const [bo, , di] = batch.body.items.map((u: any) => u.id as string);
+    const names = async (query: string) => {
+      const res = await partner.call('GET', `/v1/customers/${customer}/users?${query}`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.items.map((u: any) => u.displayName);
+    };
+    // Exact match, case included.
+    expect(await names('department=Research')).toEqual(['Ada']);
+    expect(await names('department=research')).toEqual(['Cy']);
+    expect(await names('department=Sales&search=b')).toEqual(['Bo']);
+    expect(await names('department=Nobody')).toEqual([]);
+
+    const moved = await partner.call('PATCH', `/v1/customers/${customer}/users/${di}`, { department: 'Sales' });
+    expect(moved.status).toBe(200);
+    expect(moved.body.department).toBe('Sales');
+    expect(await names('department=Sales')).toEqual(['Bo', 'Di']);
+    const cleared = await partner.call('PATCH', `/v1/customers/${customer}/users/${bo}`, { department: null });
+    expect(cleared.body.department).toBeNull();
+    expect(
+      (await partner.call('PATCH', `/v1/customers/${customer}/users/${bo}`, { displayName: 'Bo B' })).body,
+    ).toMatchObject({ displayName: 'Bo B', department: null });
+    expect(await names('department=Sales')).toEqual(['Di']);
+    // A filter in a body selects by department as the list does.
+    const overview = await partner.call('POST', `/v1/customers/${customer}/license-overview`, {
+      userFilter: { department: 'Sales' },
+    });
+    expect(overview.status, JSON.stringify(overview.body)).toBe(200);
+    expect(overview.body.users.map((u: any) => u.displayName)).toEqual(['Di']);
+
+    const before = await env.sql`SELECT id, department FROM users WHERE customer_id = ${customer} ORDER BY id`;
+    for (const body of [
+      { department: 'x'.repeat(65) },
+      { department: '' },
+      { department: '   ' },
+      { department: 'a\u0001' },
+      { department: 7 },
+    ]) {
+      const res = await partner.call('PATCH', `/v1/customers/${customer}/users/${di}`, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.code).toBe('validation_error');
+    }
+    const tooLong = await partner.call('POST', `/v1/customers/${customer}/users`, {
+      userPrincipalName: 'fy@dept.example',
+      displayName: 'Fy',
+      department: 'x'.repeat(65),
+    });
+    expect(tooLong.status).toBe(400);
+    expect((await partner.call('GET', `/v1/customers/${customer}/users?department=${'x'.repeat(65)}`)).status).toBe(
+      400,
+    );
+    expect(await env.sql`SELECT id, department FROM users WHERE customer_id = ${customer} ORDER BY id`).toEqual(before);
+    expect(await names(`department=${'x'.repeat(64)}`)).toEqual([]);
+  });
+});
+
 describe('license history', () => {
   it("lists every change applied to a user, newest first, paged, and only the customer's own", async () => {
     const customer = await partner.customer('History', 'US');

@@ -168,7 +168,7 @@ describe('selecting users by filter', () => {
       [{ revoke: [SUITE.id] }, 400, 'validation_error'],
       [{ userFilter: { hasProduct: 'bad id!' }, revoke: [SUITE.id] }, 400, 'validation_error'],
       [{ userFilter: { licensed: 'yes' }, revoke: [SUITE.id] }, 400, 'validation_error'],
-      [{ userFilter: { department: 'x' }, revoke: [SUITE.id] }, 400, 'validation_error'],
+      [{ userFilter: { jobTitle: 'x' }, revoke: [SUITE.id] }, 400, 'validation_error'],
       [{ userFilter: { hasProduct: 'NOPE' }, revoke: [SUITE.id] }, 422, 'unknown_product'],
       [{ userFilter: { lacksProduct: 'NOPE' }, revoke: [SUITE.id] }, 422, 'unknown_product'],
       [{ userFilter: { search: 'nobody-has-this-name' }, revoke: [SUITE.id] }, 422, 'no_matching_users'],

@@ -34,6 +34,7 @@ export function userFilterCondition(customerId: string, filter: UserFilter): SQL
       : undefined,
     filter.hasProduct !== undefined ? holds(customerId, filter.hasProduct) : undefined,
     filter.lacksProduct !== undefined ? sql`not ${holds(customerId, filter.lacksProduct)}` : undefined,
+    filter.department !== undefined ? eq(tables.users.department, filter.department) : undefined,
     filter.licensed === true
       ? holdsAny(customerId)
       : filter.licensed === false

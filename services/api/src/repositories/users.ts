@@ -13,6 +13,7 @@ const userColumns = {
   userPrincipalName: tables.users.userPrincipalName,
   displayName: tables.users.displayName,
   usageLocation: tables.users.usageLocation,
+  department: tables.users.department,
 };
 type UserRow = Omit<User, 'licenses'>;
 
@@ -29,13 +30,15 @@ export async function insertUsers(db: DbOrTx, customerId: string, input: CreateU
     user_principal_name: string;
     display_name: string;
     usage_location: string | null;
+    department: string | null;
   }>(sql`
-    INSERT INTO users (customer_id, user_principal_name, display_name, usage_location)
-    SELECT ${customerId}::uuid, u.upn, u.display_name, u.usage_location
+    INSERT INTO users (customer_id, user_principal_name, display_name, usage_location, department)
+    SELECT ${customerId}::uuid, u.upn, u.display_name, u.usage_location, u.department
     FROM unnest(${sql.param(input.map((u) => u.userPrincipalName))}::text[], ${sql.param(input.map((u) => u.displayName))}::text[],
-      ${sql.param(input.map((u) => u.usageLocation ?? null))}::text[]) WITH ORDINALITY AS u(upn, display_name, usage_location, n)
+      ${sql.param(input.map((u) => u.usageLocation ?? null))}::text[], ${sql.param(input.map((u) => u.department ?? null))}::text[])
+      WITH ORDINALITY AS u(upn, display_name, usage_location, department, n)
     ORDER BY u.n
-    RETURNING id, customer_id, user_principal_name, display_name, usage_location`);
+    RETURNING id, customer_id, user_principal_name, display_name, usage_location, department`);
   // Names are stored exactly as given (already NFKC-normalised) and unique within the batch.
   const byUpn = new Map(rows.map((r) => [r.user_principal_name, r]));
   return input.map((u) => {
@@ -46,6 +49,7 @@ export async function insertUsers(db: DbOrTx, customerId: string, input: CreateU
       userPrincipalName: r.user_principal_name,
       displayName: r.display_name,
       usageLocation: r.usage_location,
+      department: r.department,
       licenses: [],
     };
   });
@@ -117,7 +121,7 @@ export async function listUsers(
 }
 
 /**
- * Changes a user's display name and/or usage location; its licenses stay as they are (a worker
+ * Changes a user's display name, usage location and/or department; its licenses stay as they are (a worker
  * applying a job to the user holds the user's row lock, so the two take turns). Undefined when the
  * customer has no such user.
  */
@@ -130,6 +134,7 @@ export async function updateUser(
   const set: Partial<typeof tables.users.$inferInsert> = {};
   if (changes.displayName !== undefined) set.displayName = changes.displayName;
   if (changes.usageLocation !== undefined) set.usageLocation = changes.usageLocation;
+  if (changes.department !== undefined) set.department = changes.department;
   if (Object.keys(set).length === 0) return getUser(db, customerId, userId);
   const [row] = await db
     .update(tables.users)

@@ -193,7 +193,12 @@ export function customerRoutes(deps: {
           bodyExamples: {
             user: {
               summary: 'A user located in Germany',
-              value: { userPrincipalName: 'ada@fabrikam.example', displayName: 'Ada Lovelace', usageLocation: 'DE' },
+              value: {
+                userPrincipalName: 'ada@fabrikam.example',
+                displayName: 'Ada Lovelace',
+                usageLocation: 'DE',
+                department: 'Research',
+              },
             },
           },
           response: {
@@ -257,8 +262,8 @@ export function customerRoutes(deps: {
           tags: ['users'],
           summary: 'List users, sorted by displayName then userPrincipalName',
           description:
-            "The customer's users with their licenses. The filters `search`, `hasProduct`, `lacksProduct` and " +
-            '`licensed` combine (every one given must hold) and select exactly as the same `userFilter` does in a ' +
+            "The customer's users with their licenses. The filters `search`, `hasProduct`, `lacksProduct`, " +
+            '`licensed` and `department` (exact match) combine (every one given must hold) and select exactly as the same `userFilter` does in a ' +
             'body. A product the catalog does not have → 422 `unknown_product`.',
           params: customerParams,
           querystring: listUsersQuery,
@@ -302,9 +307,10 @@ export function customerRoutes(deps: {
         schema: {
           operationId: 'updateUser',
           tags: ['users'],
-          summary: "Change a user's display name or usage location",
+          summary: "Change a user's display name, usage location or department",
           description:
-            "Only the fields given change; `usageLocation: null` clears it, and the customer's country applies again. " +
+            "Only the fields given change; `usageLocation: null` clears it, and the customer's country applies again; " +
+            '`department: null` clears the department. ' +
             'The user keeps its licenses as they are (jobs check usage-location rules when they apply).',
           params: userParams,
           body: updateUserBody,
@@ -312,6 +318,7 @@ export function customerRoutes(deps: {
             move: { summary: 'The user moved to France', value: { usageLocation: 'FR' } },
             rename: { summary: 'A new display name', value: { displayName: 'Adele Vance' } },
             clear: { summary: "Back to the customer's country", value: { usageLocation: null } },
+            department: { summary: 'The user moved to another department', value: { department: 'Sales' } },
           },
           response: {
             200: jsonResponse(userSchema, 'The user as changed.'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { catalogIdSchema } from '@licensing/domain';
-import { uuidSchema } from './common.ts';
+import { text, uuidSchema } from './common.ts';
 
 /** The most users one request may select, by ids or by filter (a job's, an overview's, a preview's). */
 export const MAX_SELECTED_USERS = 50_000;
@@ -11,6 +11,10 @@ export const userSearchSchema = z
   .max(256)
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
 
+/** A user's department: free text, trimmed, at most 64 characters; compared exactly (case included). */
+export const DEPARTMENT_MAX = 64;
+export const departmentSchema = text(DEPARTMENT_MAX);
+
 /** Every condition given must hold; `{}` selects every user of the customer. */
 export const userFilterSchema = z
   .strictObject({
@@ -18,6 +22,7 @@ export const userFilterSchema = z
     hasProduct: catalogIdSchema.optional().describe('Users who hold this product'),
     lacksProduct: catalogIdSchema.optional().describe('Users who do not hold this product'),
     licensed: z.boolean().optional().describe('true: users who hold any product; false: users who hold none'),
+    department: departmentSchema.optional().describe('Users of this department (exact match, case included)'),
   })
   .meta({
     id: 'UserFilter',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { catalogIdSchema, countrySchema, invisibleCharacters } from '@licensing/domain';
 import { pageQuery, text, uuidSchema } from './common.ts';
 import { idParam } from './openapi.ts';
-import { userSearchSchema } from './user-selection.ts';
+import { departmentSchema, userSearchSchema } from './user-selection.ts';
 import { changeResultSchema } from './license-jobs.ts';
 
 /**
@@ -29,6 +29,9 @@ export const createUserBody = z
     usageLocation: usageLocationSchema
       .nullish()
       .meta({ description: "An assigned ISO 3166-1 alpha-2 code; without one, the customer's country applies." }),
+    department: departmentSchema
+      .nullish()
+      .meta({ description: 'Free text of at most 64 characters (trimmed); dynamic group rules select by it.' }),
   })
   .meta({ id: 'CreateUserRequest' });
 export type CreateUser = z.infer<typeof createUserBody>;
@@ -54,6 +57,7 @@ export const userSchema = z
     userPrincipalName: z.string(),
     displayName: z.string(),
     usageLocation: z.string().nullable(),
+    department: z.string().nullable(),
     licenses: z.array(licenseSchema),
   })
   .meta({ id: 'User', description: "A customer's user and the licenses it holds." });
@@ -72,6 +76,7 @@ export const updateUserBody = z
       .nullable()
       .optional()
       .meta({ description: "ISO 3166-1 alpha-2; null clears it, and the customer's country applies." }),
+    department: departmentSchema.nullable().optional().meta({ description: 'At most 64 characters; null clears it.' }),
   })
   .meta({
     id: 'UpdateUserRequest',
@@ -90,6 +95,9 @@ export const listUsersQuery = pageQuery.extend({
     .transform((v) => v === 'true')
     .optional()
     .meta({ description: 'true: only users who hold any product; false: only users who hold none.' }),
+  department: departmentSchema
+    .optional()
+    .meta({ description: 'Only users of this department (exact match, case included).' }),
 });
 
 /** One change a job applied to (or refused for) a user, as the job's result for the user lists it. */
