@@ -1,5 +1,5 @@
-// Generated from the API's OpenAPI document by `pnpm client:generate`; do not edit.
-// A test fails when this file differs from what the served document produces.
+// Generated from the API's declarations by `pnpm client:generate`; do not edit.
+// `pnpm lint` and a test fail when this file differs from what they produce.
 
 export interface paths {
     "/v1/admin/partners": {

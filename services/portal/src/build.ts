@@ -14,6 +14,8 @@ import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 export const portalRoot = fileURLToPath(new URL('..', import.meta.url));
 export const webRoot = join(portalRoot, 'web');
 export const distRoot = join(portalRoot, 'dist', 'web');
+/** The typed client's sources, which the front end bundles. */
+export const clientSourceRoot = join(portalRoot, '..', '..', 'packages', 'client', 'src');
 const hashFile = '.build-hash';
 const lockDir = join(portalRoot, '.build-lock');
 const staleLockMs = 5 * 60_000;
@@ -37,6 +39,7 @@ export async function sourceHash(): Promise<string> {
   const hash = createHash('sha256');
   const files = [
     ...(await listFiles(webRoot)),
+    ...(await listFiles(clientSourceRoot)),
     join(portalRoot, 'package.json'),
     join(portalRoot, 'src', 'build.ts'),
     join(portalRoot, 'src', 'vite-config.ts'),

@@ -58,7 +58,8 @@ export function api(apiKey = readApiKey() ?? ''): LicensingClient {
   if (client?.key !== apiKey)
     client = {
       key: apiKey,
-      api: createLicensingClient({ baseUrl: location.origin, apiKey, fetch: fetchOrConnectionLost }),
+      // No automatic retries: a person is waiting, and sees the problem (429, 503) with what to do.
+      api: createLicensingClient({ baseUrl: location.origin, apiKey, fetch: fetchOrConnectionLost, retry: false }),
     };
   return client.api;
 }

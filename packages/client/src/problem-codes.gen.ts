@@ -1,0 +1,68 @@
+// Generated from the API's declarations by `pnpm client:generate`; do not edit.
+// `pnpm lint` and a test fail when this file differs from what they produce.
+
+/** Every problem `code` the API answers (the framework may add a few of its own, in lower case). */
+export const PROBLEM_CODES = [
+  /** the path, query string or body does not match the schema; `errors` lists each issue */
+  "validation_error",
+  /** a query parameter the route does not take; `parameters` names them */
+  "invalid_request",
+  /** the body is not valid JSON */
+  "malformed_json",
+  /** the Idempotency-Key header is empty or longer than 255 characters */
+  "invalid_idempotency_key",
+  /** the Bearer credential is missing or wrong */
+  "unauthorized",
+  /** the resource does not exist or belongs to another partner (a malformed id answers the same) */
+  "not_found",
+  /** a userPrincipalName contains invisible or format characters (zero-width, bidirectional controls…); `userPrincipalNames` lists them */
+  "invisible_characters",
+  /** a userPrincipalName is repeated in the request or already taken in the customer; `userPrincipalNames` lists them */
+  "duplicate_user_principal_name",
+  /** the quantity is below the seats assigned and reserved; `minimumQuantity`, `assigned` and `reserved` tell the floor */
+  "quantity_below_usage",
+  /** a product lacks free seats for the selection; nothing was reserved; `shortages` lists `{productId, required, available}` */
+  "insufficient_licenses",
+  /** a request with this Idempotency-Key is still being answered; retry shortly */
+  "idempotency_key_in_use",
+  /** the job has already finished */
+  "job_finished",
+  /** the partner already has 2 live API keys; revoke one first (`maxLiveKeys`) */
+  "too_many_api_keys",
+  /** the job has not finished yet; wait for it (or cancel it) before retrying */
+  "job_not_finished",
+  /** no user of the job failed or was cancelled (among those that still exist) */
+  "nothing_to_retry",
+  /** some selected users do not exist in the customer; `userIds` lists them */
+  "unknown_users",
+  /** a product id is not in the catalog; `productIds` lists them */
+  "unknown_product",
+  /** a disabled service plan is not a plan of its product; `productId` and `servicePlanIds` name them */
+  "unknown_service_plan",
+  /** the disabled service plans break a plan dependency of the product itself; `productId` and `servicePlanIds` name them */
+  "invalid_service_plans",
+  /** the customer has no subscription to an assigned product; `productIds` lists them */
+  "no_subscription",
+  /** the filter matches more than 50,000 users; `maxUsers` is the limit */
+  "too_many_users",
+  /** no user of the customer matches the filter */
+  "no_matching_users",
+  /** this Idempotency-Key was used before with a different request */
+  "idempotency_key_reused",
+  /** the webhook URL is not https (http outside production), carries credentials, or resolves to an address that is not public */
+  "invalid_webhook_url",
+  /** the body exceeds the route’s size limit */
+  "payload_too_large",
+  /** the body is not application/json */
+  "unsupported_media_type",
+  /** more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds */
+  "rate_limited",
+  /** too many failed authentications from this address or with this key prefix (AUTH_FAILURES_PER_MINUTE); every credential is refused for `Retry-After` seconds */
+  "authentication_throttled",
+  /** Postgres or Redis is unreachable for now; retry after `Retry-After` seconds */
+  "service_unavailable",
+  /** too many large selections of users, or results downloads as CSV, are being served at once (each waited a few seconds for room); retry after `Retry-After` seconds */
+  "overloaded",
+] as const;
+
+export type KnownProblemCode = (typeof PROBLEM_CODES)[number];
