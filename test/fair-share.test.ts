@@ -1,6 +1,7 @@
-// Fair sharing between customers: a small job of another customer is applied before a big job's
-// remaining users, and two customers' big jobs take turns. Ordering is observed through the
-// finishing times Postgres records per user, never through timing.
+// Fair sharing between partners, then customers: a small job of another customer is applied before a
+// big job's remaining users, partners' big jobs take turns, and a partner flooding the queue with
+// small jobs cannot hold another partner's job back. Ordering is observed through the finishing
+// times Postgres records per user, never through timing.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,6 +15,8 @@ import {
   licenseTaskShards,
   PRIORITY_LEVELS,
   priorityOfTag,
+  priorityOfTask,
+  HORIZON_LEVELS,
   shareSlots,
   tagTasks,
 } from '@licensing/queue';
@@ -38,15 +41,15 @@ afterAll(async () => {
   await system?.close();
 });
 
-async function customerWithUsers(name: string, count: number) {
-  const customer = await partner.customer(name);
-  const users = await partner.users(customer, count);
-  await partner.subscribe(customer, SUITE.id, count);
+async function customerWithUsers(name: string, count: number, of = partner) {
+  const customer = await of.customer(name);
+  const users = await of.users(customer, count);
+  await of.subscribe(customer, SUITE.id, count);
   return { customer, users };
 }
 
-async function acceptJob(customer: string, users: string[]): Promise<string> {
-  const res = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
+async function acceptJob(customer: string, users: string[], of = partner): Promise<string> {
+  const res = await of.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
   expect(res.status, JSON.stringify(res.body)).toBe(202);
   return res.body.id;
 }
@@ -141,54 +144,105 @@ describe('fair share between customers', () => {
     await expectSeatInvariant(system.env.sql);
   });
 
-  it("takes turns between two customers' big jobs, one customer's several jobs counting as one backlog", async () => {
+  it("takes turns between two partners' big jobs, one partner's several jobs and customers counting as one backlog", async () => {
     await system.env.queue.pause();
+    const other = await PartnerClient.create(system.api, 'Other partner');
     const first = await customerWithUsers('First big customer', BIG);
-    const second = await customerWithUsers('Second big customer', BIG);
-    // The first customer's users in two jobs, accepted before the second customer's one job.
+    const firstSibling = await customerWithUsers('First partner, second customer', BIG / 2);
+    const second = await customerWithUsers('Second big customer', BIG, other);
+    // The first partner's users in two jobs of one customer and one of another, accepted before the
+    // second partner's one job.
     const firstJobA = await acceptJob(first.customer, first.users.slice(0, BIG / 2 + 10));
     const firstJobB = await acceptJob(first.customer, first.users.slice(BIG / 2 + 10));
-    const secondJob = await acceptJob(second.customer, second.users);
-    await waitUntilEnqueued([firstJobA, firstJobB, secondJob]);
+    const siblingJob = await acceptJob(firstSibling.customer, firstSibling.users);
+    const secondJob = await acceptJob(second.customer, second.users, other);
+    await waitUntilEnqueued([firstJobA, firstJobB, siblingJob, secondJob]);
     await system.env.queue.resume();
 
     await drainWithSmallWorker([
       [first.customer, firstJobA],
       [first.customer, firstJobB],
-      [second.customer, secondJob],
+      [firstSibling.customer, siblingJob],
     ]);
-    // In first-in first-out order the second customer would wait for all of the first's users;
-    // with turns, much of its job is applied before the first customer's second job finishes.
+    expect((await other.waitForJob(second.customer, secondJob)).status).toBe('completed');
+    // In first-in first-out order the second partner would wait for all of the first's users; with
+    // turns, much of its job is applied before the first partner's last job finishes.
+    const appliedBefore = async (jobId: string, otherJobId: string) => {
+      const [row] = await system.env.sql<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM license_job_items i, license_jobs b
+        WHERE i.job_id = ${jobId} AND b.id = ${otherJobId} AND i.finished_at < b.finished_at`;
+      return row!.n;
+    };
+    expect(await appliedBefore(secondJob, siblingJob)).toBeGreaterThanOrEqual(BIG - chunk - 20);
+    // The first partner's two customers share its turn: its second customer is not held behind the
+    // first customer's jobs either (first in, first out would apply none of it before them).
+    expect(await appliedBefore(siblingJob, firstJobB)).toBeGreaterThanOrEqual(BIG / 2 / 3);
+    await expectSeatInvariant(system.env.sql);
+  });
+
+  it("holds no partner's job behind another partner's flood of small jobs, in one customer or across many", async () => {
+    // Fifteen 100-user jobs of one customer, then one of each of twenty customers: 3,500 users, past
+    // the partner's express budget of 1,000 users, all accepted before the other partner's big job
+    // is taken from the queue. The flood's jobs beyond the budget take the flooding partner's turn.
+    await system.env.queue.pause();
+    const flooder = await PartnerClient.create(system.api, 'Flooding partner');
+    const victim = await PartnerClient.create(system.api, 'Victim partner');
+    const one = await customerWithUsers('Flooded customer', interactiveMaxUsers, flooder);
+    const many = [];
+    for (let i = 0; i < 20; i++) many.push(await customerWithUsers(`Flood ${i}`, interactiveMaxUsers, flooder));
+    const big = await customerWithUsers('Victim customer', BIG, victim);
+    const bigJob = await acceptJob(big.customer, big.users, victim);
+    const flood: [string, string][] = [];
+    for (let i = 0; i < 15; i++) {
+      const res = await flooder.startJob(one.customer, { userIds: one.users, assign: [], revoke: [SUITE.id] });
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      flood.push([one.customer, res.body.id]);
+    }
+    for (const c of many) flood.push([c.customer, await acceptJob(c.customer, c.users, flooder)]);
+    await waitUntilEnqueued([bigJob, ...flood.map(([, job]) => job)]);
+    await system.env.queue.resume();
+
+    const worker = await startTestWorker(system.env, { concurrency: 5, batchSize: 5 });
+    try {
+      expect((await victim.waitForJob(big.customer, bigJob)).status).toBe('completed');
+      for (const [customer, job] of flood) expect((await flooder.waitForJob(customer, job)).status).toBe('completed');
+    } finally {
+      await worker.close();
+    }
+    // Served first, the flood would be entirely applied before the victim's job finished.
     const [row] = await system.env.sql<{ n: number }[]>`
       SELECT count(*)::int AS n FROM license_job_items i, license_jobs b
-      WHERE i.job_id = ${secondJob} AND b.id = ${firstJobB} AND i.finished_at < b.finished_at`;
-    expect(row!.n).toBeGreaterThanOrEqual(BIG - chunk - 20);
+      WHERE i.job_id = ANY(${flood.map(([, job]) => job)}) AND b.id = ${bigJob} AND i.finished_at > b.finished_at`;
+    expect(row!.n).toBeGreaterThanOrEqual(500);
     await expectSeatInvariant(system.env.sql);
   });
 });
 
 describe('fair share across shards', () => {
-  it("shares a worker's slots between shards by their customers' backlogs, so customers get alike", async () => {
+  it("shares a worker's slots between shards by their partners' backlogs, so partners get alike", async () => {
     const { env } = system;
-    const a = [
-      await customerWithUsers('Shard A first', BIG),
-      await customerWithUsers('Shard A second', BIG),
-      await customerWithUsers('Shard A third', BIG),
+    const owners = [
+      await PartnerClient.create(system.api, 'Shard A first'),
+      await PartnerClient.create(system.api, 'Shard A second'),
+      await PartnerClient.create(system.api, 'Shard A third'),
     ];
+    const a = [];
+    for (const [i, owner] of owners.entries())
+      a.push({ ...(await customerWithUsers(`Shard A ${i}`, BIG, owner)), owner });
     const b = await customerWithUsers('Shard B', BIG);
     // Accepted through the API (their tasks also land on the test's own queue, which nothing here
     // consumes), then enqueued to two shards as the services do: the a customers on one, b on the other.
     await system.env.queue.pause();
     const jobs: string[] = [];
-    for (const c of a) jobs.push(await acceptJob(c.customer, c.users));
+    for (const c of a) jobs.push(await acceptJob(c.customer, c.users, c.owner));
     const bJob = await acceptJob(b.customer, b.users);
     await waitUntilEnqueued([...jobs, bJob]);
     const shards = licenseTaskShards({ prefix: env.prefix, shards: 2, cluster: false });
     const queues = shards.map((shard) => createLicenseTaskQueue(env.redis, shard.prefix, { name: shard.name }));
-    const enqueue = (queue: number, customerId: string, id: string, users: string[]) =>
-      enqueueLicenseTasks(queues[queue]!, env.redis, { id, customerId, userCount: users.length }, users);
-    for (const [i, c] of a.entries()) await enqueue(0, c.customer, jobs[i]!, c.users);
-    await enqueue(1, b.customer, bJob, b.users);
+    const enqueue = (queue: number, partnerId: string, customerId: string, id: string, users: string[]) =>
+      enqueueLicenseTasks(queues[queue]!, env.redis, { id, partnerId, customerId, userCount: users.length }, users);
+    for (const [i, c] of a.entries()) await enqueue(0, c.owner.id, c.customer, jobs[i]!, c.users);
+    await enqueue(1, partner.id, b.customer, bJob, b.users);
     expect(await countBacklogged(env.redis, queues[0]!.toKey)).toBe(3);
     expect(await countBacklogged(env.redis, queues[1]!.toKey)).toBe(1);
 
@@ -205,7 +259,7 @@ describe('fair share across shards', () => {
       log: silentLog,
     });
     try {
-      // Three customers' backlogs on the first shard, one on the second: 8 and 3 of the 12 slots.
+      // Three partners' backlogs on the first shard, one on the second: 8 and 3 of the 12 slots.
       expect(await worker.shareSlots()).toEqual([8, 3]);
       void worker.run();
       const done = await partner.waitForJob(b.customer, bJob);
@@ -218,8 +272,8 @@ describe('fair share across shards', () => {
         expect(row!.n).toBeGreaterThanOrEqual(Math.round(0.6 * BIG));
       }
       for (const [i, c] of a.entries())
-        expect((await partner.waitForJob(c.customer, jobs[i]!)).status).toBe('completed');
-      // Drained shards count no backlog, though the clock stops short of the last customers' ends.
+        expect((await c.owner.waitForJob(c.customer, jobs[i]!)).status).toBe('completed');
+      // Drained shards count no backlog, though the clock stops short of the last partners' ends.
       expect(await countBacklogged(env.redis, queues[0]!.toKey)).toBe(0);
       expect(await countBacklogged(env.redis, queues[1]!.toKey)).toBe(0);
       expect(await worker.shareSlots()).toEqual([6, 6]);
@@ -243,32 +297,46 @@ describe('fair-share tags and clock', () => {
     expect(shareSlots(2, [3, 0])).toEqual([1, 1]);
   });
 
-  it('tags a customer after its own backlog, a new customer at the clock, interactive jobs in the express lane', async () => {
+  it("tags a customer after its own backlog, a partner's customers sharing its turn, interactive jobs in the express lane", async () => {
     const env = await createTestEnv();
     try {
       const keyOf = env.queue.toKey;
-      const [a, b] = [randomUUID(), randomUUID()];
+      const [p, q, r] = [randomUUID(), randomUUID(), randomUUID()];
+      const a = { partnerId: p, customerId: randomUUID() };
+      const a2 = { partnerId: p, customerId: randomUUID() };
+      const b = { partnerId: q, customerId: randomUUID() };
       const budget = { expressBudget: interactiveMaxUsers + 20, expressWindowSeconds: 10 };
-      expect(await tagTasks(env.redis, keyOf, a, 250, false)).toBe(0);
-      expect(await tagTasks(env.redis, keyOf, a, 10, false)).toBe(250);
-      expect(await tagTasks(env.redis, keyOf, b, 10, false)).toBe(0);
-      expect(await tagTasks(env.redis, keyOf, a, interactiveMaxUsers, true, budget)).toBe(EXPRESS);
-      expect(await tagTasks(env.redis, keyOf, a, 20, true, budget)).toBe(EXPRESS);
-      // Past its express budget, a customer's interactive job sits at the clock (0 here).
-      expect(await tagTasks(env.redis, keyOf, a, 1, true, budget)).toBe(0);
-      // The budget is per customer and per window.
-      expect(await tagTasks(env.redis, keyOf, b, 5, true, budget)).toBe(EXPRESS);
-      const ttl = await env.redis.ttl(keyOf(`fair-express:${a}`));
+      const tag = async (...args: Parameters<typeof tagTasks> extends [unknown, unknown, ...infer R] ? R : never) => {
+        const { start, spacing } = await tagTasks(env.redis, keyOf, ...args);
+        return [start, spacing];
+      };
+      expect(await tag(a, 250, false)).toEqual([0, 1]);
+      expect(await tag(a, 10, false)).toEqual([250, 1]);
+      expect(await tag(b, 10, false)).toEqual([0, 1]);
+      // The partner's second customer with a backlog: every other tag of the partner's turn.
+      expect(await tag(a2, 10, false)).toEqual([0, 2]);
+      expect(await tag(a, interactiveMaxUsers, true, budget)).toEqual([EXPRESS, 1]);
+      expect(await tag(a2, 20, true, budget)).toEqual([EXPRESS, 1]);
+      // Past its partner's express budget, whichever customer it is for, an interactive job is
+      // tagged as any other: behind that customer's own backlog, sharing the partner's turn.
+      expect(await tag(a2, 1, true, budget)).toEqual([20, 2]);
+      // The budget is per partner and per window.
+      expect(await tag(b, 5, true, budget)).toEqual([EXPRESS, 1]);
+      const ttl = await env.redis.ttl(keyOf(`fair-express:${p}`));
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(10);
+      // A partner queued far ahead of the clock weighs more per task: flooding lowers its own share.
+      const c = { partnerId: r, customerId: randomUUID() };
+      expect(await tag(c, 50_000, false)).toEqual([0, 1]);
+      expect(await tag(c, 10, false)).toEqual([50_000, 3]);
+      expect(await tag({ partnerId: r, customerId: randomUUID() }, 10, false)).toEqual([0, 2 * 3]);
 
       // Workers serving the third level move the clock there: newcomers start at it.
       const clock = new FairClock(env.redis, fairClockKey(keyOf), chunk, (err) => silentLog.error(err));
       clock.observe(priorityOfTag(2 * chunk + 5, chunk));
       await expect.poll(() => env.redis.get(fairClockKey(keyOf))).toBe(String(2 * chunk));
-      expect(await tagTasks(env.redis, keyOf, randomUUID(), 10, false)).toBe(2 * chunk);
-      expect(await tagTasks(env.redis, keyOf, a, 10, true, budget)).toBe(2 * chunk); // a is past its budget
-      expect(await tagTasks(env.redis, keyOf, a, 10, false)).toBe(260); // its backlog is still ahead
+      expect(await tag({ partnerId: randomUUID(), customerId: randomUUID() }, 10, false)).toEqual([2 * chunk, 1]);
+      expect(await tag(a, 10, false)).toEqual([260, 1]); // a's backlog is still ahead; a2's is behind the clock
       // A lower level seen late (tasks finish out of order) never moves the clock back.
       clock.observe(priorityOfTag(0, chunk));
       await new Promise((r) => setTimeout(r, 100));
@@ -276,6 +344,14 @@ describe('fair-share tags and clock', () => {
     } finally {
       await env.close();
     }
+  });
+
+  it('never places a task further ahead of the clock than the horizon', () => {
+    const clock = 5 * chunk;
+    const horizon = priorityOfTag((5 + HORIZON_LEVELS) * chunk, chunk);
+    expect(priorityOfTask({ start: clock, spacing: 1, clock }, 10, chunk)).toBe(6);
+    expect(priorityOfTask({ start: clock, spacing: 4000, clock }, 10 ** 6, chunk)).toBe(horizon);
+    expect(priorityOfTask({ start: 10 ** 12, spacing: 1, clock }, 0, chunk)).toBe(horizon);
   });
 
   it('keeps moving forward across the wrap-around of BullMQ priorities', async () => {

@@ -458,7 +458,7 @@ describe('concurrency', () => {
     await enqueueLicenseTasks(
       env.queue,
       env.redis,
-      { id: job.body.id, customerId: customer, userCount: users.length },
+      { id: job.body.id, partnerId: partner.id, customerId: customer, userCount: users.length },
       users,
     );
     // ...and in the previous version's task format, as left in Redis across an upgrade.

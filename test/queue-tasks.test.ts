@@ -55,7 +55,12 @@ describe('license tasks in Redis', () => {
     await env.queue.pause();
     // The longest stored options: the last priority level before the levels wrap around.
     await env.redis.set(fairClockKey(env.queue.toKey), String((PRIORITY_LEVELS - 1) * DEFAULT_FAIR_SHARE.chunk));
-    const bulk = { id: jobId, customerId: randomUUID(), userCount: DEFAULT_FAIR_SHARE.interactiveMaxUsers + 1 };
+    const bulk = {
+      id: jobId,
+      partnerId: randomUUID(),
+      customerId: randomUUID(),
+      userCount: DEFAULT_FAIR_SHARE.interactiveMaxUsers + 1,
+    };
     await enqueueLicenseTasks(env.queue, env.redis, bulk, users);
     const tasks = await env.queue.getPrioritized();
     expect(tasks.map((t) => t.priority)).toEqual([PRIORITY_LEVELS, PRIORITY_LEVELS, PRIORITY_LEVELS]);
@@ -70,7 +75,7 @@ describe('license tasks in Redis', () => {
       expect(['listpack', 'ziplist']).toContain(await env.redis.object('ENCODING', key));
     }
     // An interactive job's tasks take the express lane: BullMQ's wait list, without a priority.
-    const interactive = { id: randomUUID(), customerId: randomUUID(), userCount: 2 };
+    const interactive = { id: randomUUID(), partnerId: randomUUID(), customerId: randomUUID(), userCount: 2 };
     await enqueueLicenseTasks(env.queue, env.redis, interactive, users.slice(0, 2));
     const express = await env.queue.getWaiting();
     expect(express.map((t) => [decodeLicenseTask(t.data)?.jobId, t.priority])).toEqual([

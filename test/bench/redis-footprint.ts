@@ -26,7 +26,12 @@ try {
   await queue.pause();
   const users = Array.from({ length: N }, () => randomUUID());
   const started = performance.now();
-  await enqueueLicenseTasks(queue, redis, { id: randomUUID(), customerId: randomUUID(), userCount: N }, users);
+  await enqueueLicenseTasks(
+    queue,
+    redis,
+    { id: randomUUID(), partnerId: randomUUID(), customerId: randomUUID(), userCount: N },
+    users,
+  );
   const enqueueMs = Math.round(performance.now() - started);
   const keys = await keysUnderPrefix();
   let bytes = 0;

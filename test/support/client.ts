@@ -58,12 +58,14 @@ export class PartnerClient {
   constructor(
     readonly api: ApiTarget,
     readonly apiKey: string,
+    /** The partner's id, where the client was created for a new partner. */
+    readonly id = '',
   ) {}
 
   static async create(api: ApiTarget, name = 'Contoso Partner'): Promise<PartnerClient> {
     const res = await call(api, 'POST', '/v1/admin/partners', OPERATOR_TOKEN, { name });
     expect(res.status).toBe(201);
-    return new PartnerClient(api, res.body.apiKey);
+    return new PartnerClient(api, res.body.apiKey, res.body.id);
   }
 
   call<T = any>(method: Method, url: string, payload?: unknown, headers?: Record<string, string>) {

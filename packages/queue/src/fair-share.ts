@@ -1,36 +1,41 @@
 import type { Cluster, Redis } from 'ioredis';
 
 /**
- * Fair sharing of the task queue between customers: start-time fair queueing expressed as BullMQ
- * priorities, so one customer's 50,000-user job cannot hold another customer's work behind it.
+ * Fair sharing of the task queue between partners, then between each partner's customers:
+ * start-time fair queueing expressed as BullMQ priorities, so that neither one partner's flood nor
+ * one customer's 50,000-user job holds anybody else's work behind it.
  *
- * Every task gets a virtual start tag. A customer's tasks are tagged one after another from
- * `max(clock, that customer's last tag)`, and the queue serves tags in order, in levels of `chunk`
- * tags (a level is one BullMQ priority, first-in first-out within it). So customers with backlogs
- * take turns, `chunk` tasks each per level, however many tasks each has queued; a customer that
- * arrives later starts at the level being served now instead of behind everybody's backlog. The
- * clock is the level the workers are serving: they advance it as they take tasks.
+ * Every task gets a virtual start tag, and the queue serves tags in order, in levels of `chunk` tags
+ * (a level is one BullMQ priority, first-in first-out within it). A customer's tasks are tagged one
+ * after another from `max(clock, that customer's last tag)`, `spacing` tags apart, where the spacing
+ * is the number of the partner's customers with a backlog (so they split one partner's turn between
+ * them) times the partner's weight (1, rising to 4 as the partner queues further ahead of the clock:
+ * a partner that floods the queue yields to those that do not). So partners with backlogs take turns
+ * however many customers, jobs or tasks each has queued; a partner that arrives later starts at the
+ * level being served now instead of behind everybody's backlog. The clock is the level the workers are
+ * serving: they advance it as they take tasks. Tags further than `HORIZON_LEVELS` ahead of the clock
+ * are served at that horizon: the priorities never wrap around past the level being served.
  *
  * Jobs of at most `interactiveMaxUsers` users are interactive (someone waits for "licenses updated").
  * They take the express lane: their shard's express queue, without priorities, consumed by workers
- * of its own (see shards.ts), so they wait for no backlog and no slot that bulk tasks hold. A customer's express lane carries at
- * most `expressBudget` users per `expressWindowSeconds`; past it (a script posting small jobs in a
- * loop) its interactive jobs are tagged at the clock instead: ahead of its own backlog, taking turns
- * with the other customers' current level.
+ * of its own (see shards.ts), so they wait for no backlog and no slot that bulk tasks hold. A
+ * partner's express lane carries at most `expressBudget` users per `expressWindowSeconds`, whichever
+ * of its customers they belong to; past it (a script posting small jobs in a loop) its interactive
+ * jobs are tagged as any other job: they take the partner's turn, behind its own backlog.
  *
  * Ordering is a matter of latency only: the worker applies a user's pending items of all jobs in
  * acceptance order (Postgres decides), so tasks served in another order change nothing in the result.
  *
- * The clock and the customers' tags live beside the queue's keys (same prefix and queue name, so
- * the same hash slot on a cluster). If Redis loses them, tagging restarts from zero, as the
- * reconciler re-enqueues the lost tasks.
+ * The clock, the customers' tags and the partners' backlogs live beside the queue's keys (same prefix
+ * and queue name, so the same hash slot on a cluster). If Redis loses them, tagging restarts from
+ * zero, as the reconciler re-enqueues the lost tasks.
  */
 export interface FairShareOptions {
   /** Tasks of one customer in each priority level. */
   chunk: number;
-  /** Jobs of at most this many users are interactive: express lane, or at the clock past the budget. */
+  /** Jobs of at most this many users are interactive: express lane, or tagged past the budget. */
   interactiveMaxUsers: number;
-  /** Users of one customer's interactive jobs that may take the express lane per window. */
+  /** Users of one partner's interactive jobs that may take the express lane per window. */
   expressBudget: number;
   expressWindowSeconds: number;
 }
@@ -42,14 +47,38 @@ export const DEFAULT_FAIR_SHARE: FairShareOptions = {
   expressWindowSeconds: 10,
 };
 
-/** What `tagTasks` answers for a job that takes the express lane (its tasks get no priority). */
+/** What `tagTasks` answers as the start of a job that takes the express lane (its tasks get no priority). */
 export const EXPRESS = -1;
 
 /** BullMQ's priorities are 1 (first) to 2^21 - 1; the levels wrap around after that many. */
 export const PRIORITY_LEVELS = 2 ** 21 - 1;
 
+/** Tags are never placed further ahead of the clock than this many levels (a quarter of the wrap). */
+export const HORIZON_LEVELS = Math.floor(PRIORITY_LEVELS / 4);
+
+/**
+ * A partner's weight: 1 plus one for every `PARTNER_DEPTH_TAGS` tags it has queued ahead of the
+ * clock, at most `MAX_PARTNER_WEIGHT`.
+ */
+export const PARTNER_DEPTH_TAGS = 20_000;
+export const MAX_PARTNER_WEIGHT = 4;
+
 /** A customer's tag is forgotten a day after its last job was tagged (its backlog is long gone). */
 const CUSTOMER_TAG_TTL_SECONDS = 24 * 3600;
+
+/** Whose tasks are tagged: the partner's turn is shared by its customers. */
+export interface TaskOwner {
+  partnerId: string;
+  customerId: string;
+}
+
+/** Where a job's tasks go: `start` (or `EXPRESS`), every next task `spacing` tags after the last. */
+export interface Tagging {
+  start: number;
+  spacing: number;
+  /** The clock when the job was tagged: no task is placed past `clock + HORIZON_LEVELS` levels. */
+  clock: number;
+}
 
 type RedisClient = Redis | Cluster;
 
@@ -58,47 +87,66 @@ export function priorityOfTag(tag: number, chunk: number): number {
   return 1 + (Math.floor(tag / chunk) % PRIORITY_LEVELS);
 }
 
+/** The priority of a job's `i`-th task. */
+export function priorityOfTask(tagging: Tagging, i: number, chunk: number): number {
+  const horizon = (Math.floor(tagging.clock / chunk) + HORIZON_LEVELS) * chunk;
+  return priorityOfTag(Math.min(tagging.start + i * tagging.spacing, horizon), chunk);
+}
+
 /** The clock's key, beside the queue's own keys (`keyOf` is the queue's or worker's `toKey`). */
 export const fairClockKey = (keyOf: (type: string) => string) => keyOf('fair-clock');
 const customerTagKey = (keyOf: (type: string) => string, customerId: string) => keyOf(`fair-tag:${customerId}`);
-const expressUsedKey = (keyOf: (type: string) => string, customerId: string) => keyOf(`fair-express:${customerId}`);
+export const partnerExpressKey = (keyOf: (type: string) => string, partnerId: string) =>
+  keyOf(`fair-express:${partnerId}`);
+/** A partner's customers with a backlog, scored by the tag their backlog ends at. */
+export const partnerBacklogKey = (keyOf: (type: string) => string, partnerId: string) =>
+  keyOf(`fair-partner:${partnerId}`);
 
 /**
- * The customers with tasks queued beyond the clock, scored by their next tag (see `countBacklogged`);
- * those left behind by the clock are forgotten whenever a job is tagged or the backlog counted.
+ * The partners with tasks queued beyond the clock, scored by where their backlog ends (see
+ * `countBacklogged`); those left behind by the clock are forgotten whenever a job is tagged or the
+ * backlog counted.
  */
 const backlogKey = (keyOf: (type: string) => string) => keyOf('fair-backlog');
 
-// KEYS: clock, customer's next tag, customer's express users in the window, backlog. ARGV: task
-// count, interactive (1/0), tag TTL, express budget, window seconds, customer. Returns the first
-// tag, or -1: express.
+// KEYS: clock, customer's next tag, partner's express users in the window, backlog, partner's
+// backlogged customers. ARGV: task count, interactive (1/0), tag TTL, express budget, window seconds,
+// customer, depth per weight step, max weight, partner. Returns {first tag, or -1: express; spacing; clock}.
 const TAG_SCRIPT = `
 local clock = tonumber(redis.call('GET', KEYS[1]) or '0')
 local count = tonumber(ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', clock)
--- The customer's backlog ends at the highest of its tags (ZADD GT, without needing Redis 6.2).
-local function raise(score)
-  local current = redis.call('ZSCORE', KEYS[4], ARGV[6])
-  if not current or tonumber(current) < score then redis.call('ZADD', KEYS[4], score, ARGV[6]) end
+-- A backlog ends at the highest of its tags (ZADD GT, without needing Redis 6.2).
+local function raise(key, member, score)
+  local current = redis.call('ZSCORE', key, member)
+  if not current or tonumber(current) < score then redis.call('ZADD', key, score, member) end
 end
 if ARGV[2] == '1' then
   local used = tonumber(redis.call('GET', KEYS[3]) or '0')
-  if used + count > tonumber(ARGV[4]) then
-    raise(clock + count)
-    return clock
+  if used + count <= tonumber(ARGV[4]) then
+    if used == 0 then redis.call('SET', KEYS[3], count, 'EX', tonumber(ARGV[5]))
+    else redis.call('INCRBY', KEYS[3], count) end
+    return {-1, 1, clock}
   end
-  if used == 0 then redis.call('SET', KEYS[3], count, 'EX', tonumber(ARGV[5]))
-  else redis.call('INCRBY', KEYS[3], count) end
-  return -1
 end
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', clock)
+local customers = redis.call('ZCARD', KEYS[5])
+if not redis.call('ZSCORE', KEYS[5], ARGV[6]) then customers = customers + 1 end
+local weight = 1
+local furthest = redis.call('ZREVRANGE', KEYS[5], 0, 0, 'WITHSCORES')[2]
+if furthest then weight = math.min(tonumber(ARGV[8]), 1 + math.floor((tonumber(furthest) - clock) / tonumber(ARGV[7]))) end
+local spacing = customers * weight
 local start = math.max(clock, tonumber(redis.call('GET', KEYS[2]) or '0'))
-redis.call('SET', KEYS[2], start + count, 'EX', tonumber(ARGV[3]))
-raise(start + count)
-return start`;
+local finish = start + count * spacing
+redis.call('SET', KEYS[2], finish, 'EX', tonumber(ARGV[3]))
+raise(KEYS[4], ARGV[9], finish)
+raise(KEYS[5], ARGV[6], finish)
+redis.call('EXPIRE', KEYS[5], tonumber(ARGV[3]))
+return {start, spacing, clock}`;
 
-// KEYS: clock, backlog, the queue's prioritised tasks. Forgets the customers whose tags are all
+// KEYS: clock, backlog, the queue's prioritised tasks. Forgets the partners whose tags are all
 // behind the clock, or all of them when no prioritised task is left (the clock stays at the last
-// level served, short of the last customers' ends); returns how many are left, at least 1 while
+// level served, short of the last partners' ends); returns how many are left, at least 1 while
 // tasks wait (tasks queued without a backlog entry, by an earlier version, count as one).
 const BACKLOG_SCRIPT = `
 if redis.call('ZCARD', KEYS[3]) == 0 then
@@ -109,15 +157,15 @@ local clock = tonumber(redis.call('GET', KEYS[1]) or '0')
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', clock)
 return math.max(1, redis.call('ZCARD', KEYS[2]))`;
 
-/** How many customers have bulk tasks waiting in one queue (with their tags at or past the clock). */
+/** How many partners have bulk tasks waiting in one queue (with their tags at or past the clock). */
 export async function countBacklogged(client: RedisClient, keyOf: (type: string) => string): Promise<number> {
   return Number(await client.eval(BACKLOG_SCRIPT, 3, fairClockKey(keyOf), backlogKey(keyOf), keyOf('prioritized')));
 }
 
 /**
  * Splits a worker process's `total` task slots between the queues of several shards in proportion
- * to the customers with a backlog in each, so that customers share the worker alike wherever their
- * shard is (customers take turns within a shard; slots decide between shards). Every shard keeps a
+ * to the partners with a backlog in each, so that partners share the worker alike wherever their
+ * customers' shards are (partners take turns within a shard; slots decide between shards). Every shard keeps a
  * few slots (a quarter of an even share), so work arriving on an idle shard is taken at once.
  */
 export function shareSlots(total: number, backlogged: readonly number[]): number[] {
@@ -143,32 +191,36 @@ if served > level then redis.call('SET', KEYS[1], served * chunk) end
 return 0`;
 
 /**
- * Tags `count` tasks of a customer's job; returns the first task's tag (the rest follow it), or
- * `EXPRESS` for an interactive job within its customer's express budget.
+ * Tags `count` tasks of a job of `owner`: where the first goes and how far apart the rest follow,
+ * or `start: EXPRESS` for an interactive job within its partner's express budget.
  */
 export async function tagTasks(
   client: RedisClient,
   keyOf: (type: string) => string,
-  customerId: string,
+  owner: TaskOwner,
   count: number,
   interactive: boolean,
   options: Pick<FairShareOptions, 'expressBudget' | 'expressWindowSeconds'> = DEFAULT_FAIR_SHARE,
-): Promise<number> {
-  const start = await client.eval(
+): Promise<Tagging> {
+  const [start, spacing, clock] = (await client.eval(
     TAG_SCRIPT,
-    4,
+    5,
     fairClockKey(keyOf),
-    customerTagKey(keyOf, customerId),
-    expressUsedKey(keyOf, customerId),
+    customerTagKey(keyOf, owner.customerId),
+    partnerExpressKey(keyOf, owner.partnerId),
     backlogKey(keyOf),
+    partnerBacklogKey(keyOf, owner.partnerId),
     count,
     interactive ? 1 : 0,
     CUSTOMER_TAG_TTL_SECONDS,
     options.expressBudget,
     options.expressWindowSeconds,
-    customerId,
-  );
-  return Number(start);
+    owner.customerId,
+    PARTNER_DEPTH_TAGS,
+    MAX_PARTNER_WEIGHT,
+    owner.partnerId,
+  )) as [number, number, number];
+  return { start: Number(start), spacing: Number(spacing), clock: Number(clock) };
 }
 
 /**

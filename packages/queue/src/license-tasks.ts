@@ -2,7 +2,7 @@ import { Queue, type JobsOptions, type QueueOptions } from 'bullmq';
 import { BullMQOtel } from 'bullmq-otel';
 import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
-import { DEFAULT_FAIR_SHARE, EXPRESS, type FairShareOptions, priorityOfTag, tagTasks } from './fair-share.ts';
+import { DEFAULT_FAIR_SHARE, EXPRESS, type FairShareOptions, priorityOfTask, tagTasks } from './fair-share.ts';
 
 /**
  * The one task kind of this system: apply one bulk job's changes to one user.
@@ -118,9 +118,10 @@ export function createLicenseTaskQueue(
  */
 const ENQUEUE_CHUNK = 500;
 
-/** The job whose tasks are enqueued: its customer decides the tasks' fair share. */
+/** The job whose tasks are enqueued: its partner and customer decide the tasks' fair share. */
 export interface EnqueuedJob {
   id: string;
+  partnerId: string;
   customerId: string;
   /** All users of the job (not only those enqueued now): small jobs are interactive. */
   userCount: number;
@@ -140,7 +141,7 @@ export interface EnqueueOptions {
 
 /**
  * Adds one task per user in chunks, so a 50,000-user job never builds one giant Redis command.
- * Each task's priority is its place in the customer's fair share (see fair-share.ts); an
+ * Each task's priority is its place in the partner's and customer's fair share (see fair-share.ts); an
  * interactive job in the express lane gets none, on the express queue.
  */
 export async function enqueueLicenseTasks(
@@ -153,13 +154,12 @@ export async function enqueueLicenseTasks(
   if (userIds.length === 0) return;
   const j = compactUuid(job.id);
   const interactive = job.userCount <= fairShare.interactiveMaxUsers;
-  const firstTag = await tagTasks(redis, queue.toKey, job.customerId, userIds.length, interactive, fairShare);
-  const target = firstTag === EXPRESS ? (express ?? queue) : queue;
-  // Interactive jobs sit at the clock (or in the express lane); others take consecutive tags.
-  const priorityOf = (i: number) =>
-    firstTag === EXPRESS ? {} : { priority: priorityOfTag(interactive ? firstTag : firstTag + i, fairShare.chunk) };
+  const tagging = await tagTasks(redis, queue.toKey, job, userIds.length, interactive, fairShare);
+  const isExpress = tagging.start === EXPRESS;
+  const target = isExpress ? (express ?? queue) : queue;
+  const priorityOf = (i: number) => (isExpress ? {} : { priority: priorityOfTask(tagging, i, fairShare.chunk) });
   for (let start = 0; start < userIds.length; start += ENQUEUE_CHUNK) {
-    const release = firstTag === EXPRESS ? undefined : await turn?.();
+    const release = isExpress ? undefined : await turn?.();
     try {
       const chunk = userIds.slice(start, start + ENQUEUE_CHUNK);
       await target.addBulk(

@@ -103,8 +103,14 @@ export class Reconciler {
   /** One pass: how many tasks it re-enqueued and how many jobs it finalised. Public for tests and operators. */
   async reconcile(): Promise<{ requeued: number; finished: number }> {
     const { db, queues, log } = this.deps;
-    const jobs = await db.execute<{ id: string; customer_id: string; user_count: number; pending: number }>(sql`
-      SELECT j.id, j.customer_id, j.user_count,
+    const jobs = await db.execute<{
+      id: string;
+      partner_id: string;
+      customer_id: string;
+      user_count: number;
+      pending: number;
+    }>(sql`
+      SELECT j.id, j.partner_id, j.customer_id, j.user_count,
              j.user_count - coalesce((SELECT sum(p.succeeded + p.failed) FROM license_job_progress p
                                       WHERE p.customer_id = j.customer_id AND p.job_id = j.id), 0)::int AS pending
       FROM license_jobs j
@@ -144,7 +150,7 @@ export class Reconciler {
         await enqueueLicenseTasks(
           queues.forCustomer(job.customer_id),
           this.deps.redis,
-          { id: job.id, customerId: job.customer_id, userCount: job.user_count },
+          { id: job.id, partnerId: job.partner_id, customerId: job.customer_id, userCount: job.user_count },
           rows.map((r) => r.user_id),
           { express: queues.expressFor(job.customer_id) },
         );

@@ -264,7 +264,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       deps.metrics.jobsAccepted.inc();
       deps.metrics.jobUsers.inc(userIds.length);
       for (const [product, seats] of reserved) deps.metrics.seatsReserved.inc({ product }, seats);
-      deps.enqueuer.enqueue({ id: job.id, customerId, userCount: userIds.length }, userIds);
+      deps.enqueuer.enqueue({ id: job.id, partnerId: partner.id, customerId, userCount: userIds.length }, userIds);
       return respondAccepted(reply, customerId, job.id);
     } catch (error) {
       if (error instanceof ProblemError) deps.metrics.jobsRefused.inc({ code: error.code });
