@@ -1,6 +1,8 @@
 // `pnpm start`: migrate once, then run catalog, api, worker and the partner portal as child
 // processes in the foreground. SIGINT/SIGTERM is forwarded to all of them; exits 0 once all have
-// exited 0. The portal builds its front end first when the build is missing or stale.
+// exited 0. The portal builds its front end first when the build is missing or stale. The API
+// believes the X-Forwarded-For of its loopback peers (the portal, which sets it from its own
+// socket) unless TRUST_PROXY says otherwise, so each browser is throttled by its own address.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { commonEnv, parseEnv } from '@licensing/config';
@@ -21,7 +23,7 @@ for (const name of services) {
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--import', 'tsx', `services/${name}/src/main.ts`], {
     cwd: root,
     stdio: 'inherit',
-    env: process.env,
+    env: name === 'api' ? { ...process.env, TRUST_PROXY: process.env.TRUST_PROXY ?? 'loopback' } : process.env,
     // Own process group: a terminal's Ctrl-C reaches only this launcher, which forwards one SIGTERM
     // (a second signal would make a service exit at once, non-zero).
     detached: true,

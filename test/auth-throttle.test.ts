@@ -2,12 +2,17 @@
 // routes, operator routes and the queue dashboard, across API processes (the counts live in Redis).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { tables } from '@licensing/db';
 import { clientNetwork } from '@licensing/http';
 import { buildApiApp } from '../services/api/src/app.ts';
+import { buildPortalApp } from '../services/portal/src/app.ts';
 import { buildTestApi, createTestEnv, OPERATOR_TOKEN, type TestEnv } from './support/test-env.ts';
 import { PartnerClient } from './support/client.ts';
 
@@ -203,6 +208,72 @@ describe('failed authentication', () => {
       expect(statuses).toEqual([401, 401, 429, 429]);
     } finally {
       await api.close();
+    }
+  });
+
+  it('does not believe X-Forwarded-For from a loopback peer either unless TRUST_PROXY names it', async () => {
+    const api = await buildTestApi(env, { authFailuresPerMinute: 2 });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const headers = { authorization: `Bearer ${wrongKey()}`, 'x-forwarded-for': `203.0.113.${i}` };
+        statuses.push((await get(api, '/v1/customers', '127.0.0.9', headers)).status);
+      }
+      expect(statuses).toEqual([401, 401, 429, 429]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('through the portal, each browser is throttled by its own address, whatever X-Forwarded-For it sends', async () => {
+    // The API trusts its loopback peers, as `pnpm start` configures it, and the portal proxies to it.
+    const api = await buildTestApi(env, { authFailuresPerMinute: 3, trustProxy: ['loopback'] });
+    const distDir = await mkdtemp(join(tmpdir(), 'portal-dist-'));
+    await mkdir(join(distDir, 'assets'));
+    await writeFile(join(distDir, 'index.html'), '<meta name="csp-nonce" content="__CSP_NONCE__">');
+    const apiUrl = await api.listen({ host: '127.0.0.1', port: 0 });
+    const portal = await buildPortalApp({ apiUrl, distDir, logLevel: 'silent' });
+    try {
+      await portal.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = portal.server.address() as { port: number };
+      // A browser at `from` (a loopback address of its own) calls the API through the portal.
+      const viaPortal = (from: string, key: string, headers: Record<string, string> = {}) =>
+        new Promise<number>((resolve, reject) => {
+          const req = httpRequest(
+            {
+              host: '127.0.0.1',
+              port,
+              localAddress: from,
+              path: '/v1/customers',
+              headers: { authorization: `Bearer ${key}`, ...headers },
+              agent: false,
+            },
+            (res) => {
+              res.resume();
+              res.on('end', () => resolve(res.statusCode!));
+            },
+          );
+          req.on('error', reject);
+          req.end();
+        });
+      const guesses = async (from: string, headers: Record<string, string> = {}) => {
+        const statuses: number[] = [];
+        for (let i = 0; i < 4; i++) statuses.push(await viaPortal(from, wrongKey(), headers));
+        return statuses;
+      };
+      // One browser guessing, claiming to be someone else, throttles itself only.
+      expect(await guesses('127.0.0.2', { 'x-forwarded-for': '198.51.100.250' })).toEqual([401, 401, 401, 429]);
+      expect(await viaPortal('127.0.0.2', partner.apiKey)).toBe(429);
+      expect(await viaPortal('127.0.0.3', partner.apiKey)).toBe(200);
+      // Naming another browser's address in X-Forwarded-For does not throttle that browser.
+      expect(await guesses('127.0.0.4', { 'x-forwarded-for': '127.0.0.3', forwarded: 'for=127.0.0.3' })).toEqual([
+        401, 401, 401, 429,
+      ]);
+      expect(await viaPortal('127.0.0.3', partner.apiKey)).toBe(200);
+    } finally {
+      await portal.close();
+      await api.close();
+      await rm(distDir, { recursive: true, force: true });
     }
   });
 

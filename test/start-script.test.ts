@@ -1,7 +1,8 @@
 // `pnpm start`'s launcher: migrates, runs catalog, api, worker and the portal, and on SIGTERM stops
 // all four and exits 0.
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { randomInt, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { inject } from 'vitest';
@@ -40,6 +41,7 @@ it('starts the four services on a database it creates, and exits 0 on SIGTERM', 
       WORKER_PORT: String(worker),
       PORTAL_PORT: String(portal),
       LOG_LEVEL: 'warn',
+      AUTH_FAILURES_PER_MINUTE: '2',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -65,6 +67,27 @@ it('starts the four services on a database it creates, and exits 0 on SIGTERM', 
   expect(await page.text()).toContain('<div id="root">');
   const proxied = await fetch(`http://127.0.0.1:${portal}/v1/customers`);
   expect(proxied.status).toBe(401); // the API answered through the portal's proxy
+  // The API tells the portal's browsers apart: one that keeps failing is throttled, another is not.
+  // (Addresses of their own in 127/8: the processes count failures in Redis under a fixed name.)
+  const loopback = () => `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+  const [guesser, bystander] = [loopback(), loopback()];
+  const viaPortal = (from: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = httpRequest({
+        host: '127.0.0.1',
+        port: portal,
+        localAddress: from,
+        path: '/v1/customers',
+        agent: false,
+      });
+      req.on('response', (res) => res.resume().on('end', () => resolve(res.statusCode!)));
+      req.on('error', reject);
+      req.end();
+    });
+  const guesses = [];
+  for (let i = 0; i < 3; i++) guesses.push(await viaPortal(guesser));
+  expect(guesses).toEqual([401, 401, 429]);
+  expect(await viaPortal(bystander)).toBe(401);
   const products = (await (await fetch(`http://127.0.0.1:${catalog}/v1/products`)).json()) as { items: unknown[] };
   expect(products.items.length).toBeGreaterThanOrEqual(12); // seeded on first start
   child.kill('SIGTERM');

@@ -20,6 +20,7 @@ import { buildCatalogApp } from '@licensing/catalog';
 import { createLicenseWorker, type LicenseWorker, Reconciler, type WorkerMetrics } from '@licensing/worker';
 import type { Redis } from 'ioredis';
 import type { Product } from '@licensing/domain';
+import type { TrustProxy } from '@licensing/config';
 import type { WebhookQueue, WebhookTargetPolicy } from '@licensing/webhooks';
 
 export const OPERATOR_TOKEN = 'test-operator-token';
@@ -89,9 +90,11 @@ export async function buildTestApi(
     webhookSecretKey?: string;
     authFailuresPerMinute?: number;
     authFailureWindowMs?: number;
+    trustProxy?: TrustProxy;
   } = {},
 ): Promise<FastifyInstance> {
   const app = await buildApiApp({
+    trustProxy: options.trustProxy,
     db: env.db,
     sql: env.sql,
     redis: env.redis,

@@ -56,8 +56,11 @@ export function parseTrustProxy(value: string): TrustProxy {
 
 /** Variables of the HTTP services (API and catalog). */
 export const httpEnv = {
-  /** Default: only a reverse proxy on the same host is believed; a client cannot pick its own address. */
-  TRUST_PROXY: z.string().default('loopback').transform(parseTrustProxy),
+  /**
+   * Default: no proxy is believed, the client is the TCP peer. Name only proxies that overwrite the
+   * header (the portal does; `pnpm start` sets `loopback` for the API behind it).
+   */
+  TRUST_PROXY: z.string().default('false').transform(parseTrustProxy),
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(30),
 };
 

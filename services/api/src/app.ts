@@ -51,7 +51,7 @@ export interface ApiAppDeps {
   authFailureWindowMs?: number;
   /** Prefix of the rate limiter's and the failure throttle's Redis keys. */
   rateLimitNamespace?: string;
-  /** Whose X-Forwarded-For is believed (TRUST_PROXY); default: loopback peers only. */
+  /** Whose X-Forwarded-For is believed (TRUST_PROXY); default: nobody's, the client is the TCP peer. */
   trustProxy?: TrustProxy;
   logLevel?: string;
   /** Log lines for people (a terminal) instead of JSON. */
@@ -79,7 +79,7 @@ export const DEFAULT_SELECTION_BUDGET_USERS = 60_000;
 export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions('api', { level: deps.logLevel ?? 'info', pretty: deps.prettyLogs }),
-    trustProxy: deps.trustProxy ?? ['loopback'],
+    trustProxy: deps.trustProxy ?? false,
     requestIdHeader: 'x-request-id',
     ajv: { customOptions: { coerceTypes: false } },
   });

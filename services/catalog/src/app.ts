@@ -22,7 +22,7 @@ export interface CatalogAppDeps {
   authFailuresPerMinute?: number;
   /** Prefix of the failure throttle's Redis keys. */
   rateLimitNamespace?: string;
-  /** Whose X-Forwarded-For is believed (TRUST_PROXY); default: loopback peers only. */
+  /** Whose X-Forwarded-For is believed (TRUST_PROXY); default: nobody's, the client is the TCP peer. */
   trustProxy?: TrustProxy;
   logLevel?: string;
   /** Log lines for people (a terminal) instead of JSON. */
@@ -33,7 +33,7 @@ export interface CatalogAppDeps {
 export async function buildCatalogApp(deps: CatalogAppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions('catalog', { level: deps.logLevel ?? 'info', pretty: deps.prettyLogs }),
-    trustProxy: deps.trustProxy ?? ['loopback'],
+    trustProxy: deps.trustProxy ?? false,
   });
   await app.register(problemErrorHandler);
   await registerOpenApi(

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import httpProxy from '@fastify/http-proxy';
+import type { TrustProxy } from '@licensing/config';
 import { loggerOptions, registerHealthRoutes } from '@licensing/http';
 
 export interface PortalAppDeps {
@@ -15,6 +17,30 @@ export interface PortalAppDeps {
   /** Lines for people (a terminal) instead of JSON. */
   prettyLogs?: boolean;
   isShuttingDown?: () => boolean;
+  /**
+   * PORTAL_TRUST_PROXY: whose X-Forwarded-For the portal believes. Default: nobody, the client's
+   * address is the portal's TCP peer.
+   */
+  trustProxy?: TrustProxy;
+}
+
+/**
+ * Request headers that name a client address (or the protocol and host it used). A client's own are
+ * never passed on: the API would believe them from the portal, its trusted proxy.
+ */
+const CLIENT_ADDRESS_HEADER = /^(?:forwarded|x-forwarded-.*|x-real-ip|x-client-ip|true-client-ip|cf-connecting-ip)$/;
+
+/**
+ * The headers the API receives for a proxied request: the client's, less every client-address
+ * header, plus `X-Forwarded-For` set to the one address the portal determined (its TCP peer, or what
+ * a proxy it trusts saw), so the API throttles and logs each browser by its own address.
+ */
+export function proxiedRequestHeaders(clientAddress: string | undefined, headers: IncomingHttpHeaders) {
+  const kept: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) if (!CLIENT_ADDRESS_HEADER.test(name)) kept[name] = value;
+  // No address only once the client's socket is gone (the answer will not reach it anyway).
+  if (clientAddress) kept['x-forwarded-for'] = clientAddress;
+  return kept;
 }
 
 const NONCE_PLACEHOLDER = '__CSP_NONCE__';
@@ -58,7 +84,7 @@ function securityHeaders(reply: FastifyReply, nonce = randomBytes(16).toString('
 export async function buildPortalApp(deps: PortalAppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions('portal', { level: deps.logLevel ?? 'info', pretty: deps.prettyLogs }),
-    trustProxy: true,
+    trustProxy: deps.trustProxy ?? false,
   });
   const indexTemplate = await readFile(join(deps.distDir, 'index.html'), 'utf8');
   if (!indexTemplate.includes(NONCE_PLACEHOLDER)) throw new Error('index.html lacks the CSP nonce placeholder');
@@ -72,6 +98,7 @@ export async function buildPortalApp(deps: PortalAppDeps): Promise<FastifyInstan
     // Job event streams stay open while a job runs; the browser reconnects if one is cut.
     undici: { bodyTimeout: 0, headersTimeout: 30_000 },
     replyOptions: {
+      rewriteRequestHeaders: (request, headers) => proxiedRequestHeaders(request.ip, headers),
       rewriteHeaders: (headers) => ({ ...headers, 'x-content-type-options': 'nosniff' }),
     },
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, parseEnv, port } from '@licensing/config';
+import { commonEnv, parseEnv, parseTrustProxy, port } from '@licensing/config';
 
 export const portalEnv = {
   HOST: commonEnv.HOST,
@@ -9,6 +9,11 @@ export const portalEnv = {
   API_PORT: port(3000),
   /** Where `/v1` is proxied to; defaults to the API on this host at `API_PORT`. */
   API_URL: z.string().url().optional(),
+  /**
+   * Whose X-Forwarded-For the portal believes (as TRUST_PROXY for the API). Default: nobody, the
+   * client is the portal's TCP peer; set it when a load balancer stands in front of the portal.
+   */
+  PORTAL_TRUST_PROXY: z.string().default('false').transform(parseTrustProxy),
 };
 
 export type PortalConfig = ReturnType<typeof loadPortalConfig>;

@@ -12,6 +12,7 @@ const app = await buildPortalApp({
   logLevel: config.LOG_LEVEL,
   prettyLogs: process.stdout.isTTY === true,
   isShuttingDown: () => shuttingDown,
+  trustProxy: config.PORTAL_TRUST_PROXY,
 });
 
 closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ signal, err }) => {

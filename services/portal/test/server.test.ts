@@ -11,6 +11,8 @@ let upstream: FastifyInstance;
 let portal: FastifyInstance;
 let base: string;
 const seen: { authorization?: string; bodyLength?: number } = {};
+/** The headers naming a client address that the stand-in API received on its last /v1/whoami. */
+let forwarded: Record<string, string | string[] | undefined> = {};
 
 beforeAll(async () => {
   await ensurePortalBuilt();
@@ -18,6 +20,15 @@ beforeAll(async () => {
   upstream.get('/v1/customers', async (request) => {
     seen.authorization = request.headers.authorization;
     return { items: [], page: 1, pageSize: 50, total: 0, totalPages: 0 };
+  });
+  upstream.get('/v1/whoami', async (request) => {
+    const { headers } = request;
+    forwarded = Object.fromEntries(
+      Object.keys(headers)
+        .filter((name) => /^(x-forwarded-|forwarded$|x-real-ip$|x-client-ip$|true-client-ip$)/.test(name))
+        .map((name) => [name, headers[name]]),
+    );
+    return { peer: request.socket.remoteAddress };
   });
   upstream.post('/v1/big', async (request) => {
     seen.bodyLength = JSON.stringify(request.body).length;
@@ -92,6 +103,24 @@ describe('portal server', () => {
     });
     expect(big.status).toBe(200);
     expect(seen.bodyLength).toBe(JSON.stringify({ userIds }).length);
+  });
+
+  it("forwards the client's address as its own peer saw it, never the X-Forwarded-For or Forwarded the client sent", async () => {
+    const res = await fetch(`${base}/v1/whoami`, {
+      headers: {
+        'x-forwarded-for': '203.0.113.9, 198.51.100.1',
+        forwarded: 'for=203.0.113.9;proto=https',
+        'x-real-ip': '203.0.113.9',
+        'x-client-ip': '203.0.113.9',
+        'x-forwarded-host': 'evil.example',
+        'x-forwarded-proto': 'https',
+      },
+    });
+    expect(res.status).toBe(200);
+    // The test's fetch connects from 127.0.0.1: that, and only that, reaches the API.
+    expect(forwarded).toEqual({ 'x-forwarded-for': '127.0.0.1' });
+    await fetch(`${base}/v1/whoami`);
+    expect(forwarded).toEqual({ 'x-forwarded-for': '127.0.0.1' });
   });
 
   it('passes an event stream through as it is written', async () => {

@@ -48,7 +48,12 @@ export async function startPortalSystem(): Promise<PortalSystem> {
     };
     const catalog = await spawnService('catalog', common);
     services.push(catalog);
-    const api = await spawnService('api', { ...common, CATALOG_URL: `http://127.0.0.1:${catalog.port}` });
+    // Behind the portal, as `pnpm start` runs it: the portal's X-Forwarded-For is believed.
+    const api = await spawnService('api', {
+      ...common,
+      CATALOG_URL: `http://127.0.0.1:${catalog.port}`,
+      TRUST_PROXY: 'loopback',
+    });
     services.push(api);
     const worker = await spawnService('worker', common);
     services.push(worker);
