@@ -2,8 +2,10 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createDOMRenderer, FluentProvider, RendererProvider, webLightTheme } from '@fluentui/react-components';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import i18next from 'i18next';
 import { ApiProblem } from './api/http.ts';
 import { App } from './app/App.tsx';
+import './i18n/setup.ts';
 
 // The server's Content-Security-Policy allows style elements that carry this page's nonce only;
 // Fluent UI's style engine puts its rules into such elements.
@@ -20,6 +22,8 @@ const queryClient = new QueryClient({
     },
   },
 });
+// The API words its messages in the language asked for: what it said in the previous one is asked again.
+i18next.on('languageChanged', () => void queryClient.invalidateQueries());
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,10 +1,12 @@
 // The one place that talks HTTP to the API (same origin, proxied by the portal's server): the
 // typed client of packages/client for JSON calls, plain fetch for the event stream and CSV. The
 // partner's key comes from the tab's session (features/auth/session.ts) and goes only into the
-// Authorization header; problem documents become ApiProblem errors with a readable message.
+// Authorization header; problem documents become ApiProblem errors with a readable message. Every
+// request asks for the portal's language (Accept-Language), in which the API words its messages.
 
 import { createLicensingClient, type LicensingClient } from '@licensing/client';
 import { readApiKey } from '../features/auth/session.ts';
+import { currentLanguage } from '../i18n/setup.ts';
 
 export interface ProblemDocument {
   type?: string;
@@ -65,6 +67,7 @@ export function api(apiKey = readApiKey() ?? ''): LicensingClient {
 }
 
 async function fetchOrConnectionLost(request: Request): Promise<Response> {
+  request.headers.set('accept-language', currentLanguage());
   try {
     return await fetch(request, { cache: 'no-store', credentials: 'omit' });
   } catch (err) {
@@ -90,7 +93,11 @@ export async function data<T>(
 
 export async function apiResponse(path: string, options: RequestOptions = {}): Promise<Response> {
   const key = options.apiKey ?? readApiKey();
-  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'accept-language': currentLanguage(),
+    ...options.headers,
+  };
   if (key) headers.authorization = `Bearer ${key}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
@@ -126,15 +133,9 @@ async function readProblem(response: Response): Promise<ProblemDocument> {
   return fallbackProblem(response);
 }
 
+/** A failure without a problem document (a proxy's error page): the portal words it (problemText). */
 function fallbackProblem(response: Response): ProblemDocument {
-  return {
-    status: response.status,
-    title: response.statusText || 'Request failed',
-    detail:
-      response.status >= 500
-        ? 'The service is unavailable at the moment. Try again in a little while.'
-        : `The request failed (${response.status}).`,
-  };
+  return { status: response.status };
 }
 
 /** Query string from defined values only. */

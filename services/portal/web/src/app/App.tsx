@@ -1,6 +1,8 @@
 import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { setUnauthorizedHandler } from '../api/http.ts';
+import { usePageTitle } from '../components/usePageTitle.ts';
 import { SignInPage } from '../features/auth/SignInPage.tsx';
 import { storeApiKey, useApiKey } from '../features/auth/session.ts';
 import { CustomersPage } from '../features/customers/CustomersPage.tsx';
@@ -35,8 +37,14 @@ export function App() {
         {route.name === 'licenses' && <ManageLicensesPage customerId={route.customerId} />}
         {route.name === 'jobs' && <JobsPage customerId={route.customerId} />}
         {route.name === 'job' && <JobPage customerId={route.customerId} jobId={route.jobId} />}
-        {route.name === 'notFound' && <p>This page does not exist.</p>}
+        {route.name === 'notFound' && <NotFound />}
       </Layout>
     </SelectionProvider>
   );
+}
+
+function NotFound() {
+  const { t } = useTranslation();
+  usePageTitle(t('notFound'));
+  return <p>{t('notFound')}</p>;
 }

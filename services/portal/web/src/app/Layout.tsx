@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
 import { Button, Text, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
+import { useTranslation } from 'react-i18next';
+import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { storeApiKey } from '../features/auth/session.ts';
 import { useCustomer } from '../features/customers/api.ts';
 import { Link, paths, type Route } from './router.tsx';
@@ -16,6 +18,7 @@ const useStyles = makeStyles({
   brand: { fontWeight: tokens.fontWeightSemibold, fontSize: tokens.fontSizeBase400, color: 'inherit' },
   spacer: { flexGrow: 1 },
   signOut: { color: tokens.colorNeutralForegroundOnBrand },
+  language: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXS },
   main: {
     padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalXL}`,
     display: 'flex',
@@ -33,10 +36,11 @@ const useStyles = makeStyles({
 
 function CustomerNav({ customerId, current }: { customerId: string; current: 'users' | 'jobs' }) {
   const styles = useStyles();
+  const { t } = useTranslation();
   const customer = useCustomer(customerId);
   return (
-    <nav className={styles.customerBar} aria-label="Customer">
-      <Link href={paths.customers()}>Customers</Link>
+    <nav className={styles.customerBar} aria-label={t('nav.customer')}>
+      <Link href={paths.customers()}>{t('nav.customers')}</Link>
       <Text aria-hidden>›</Text>
       <Text weight="semibold">{customer.data?.name ?? '…'}</Text>
       {(['users', 'jobs'] as const).map((section) => (
@@ -46,7 +50,7 @@ function CustomerNav({ customerId, current }: { customerId: string; current: 'us
           className={mergeClasses(styles.section, current === section && styles.current)}
           aria-current={current === section ? 'page' : undefined}
         >
-          {section === 'jobs' ? 'Jobs' : 'Users'}
+          {section === 'jobs' ? t('nav.jobs') : t('nav.users')}
         </Link>
       ))}
     </nav>
@@ -55,15 +59,17 @@ function CustomerNav({ customerId, current }: { customerId: string; current: 'us
 
 export function Layout({ route, children }: { route: Route; children: ReactNode }) {
   const styles = useStyles();
+  const { t } = useTranslation();
   return (
     <>
       <header className={styles.header}>
         <Text as="span" className={styles.brand}>
-          Partner portal
+          {t('appName')}
         </Text>
         <span className={styles.spacer} />
+        <LanguageSwitch className={styles.language} />
         <Button appearance="transparent" className={styles.signOut} onClick={() => storeApiKey(null)}>
-          Sign out
+          {t('signOut')}
         </Button>
       </header>
       <main className={styles.main}>

@@ -1,25 +1,33 @@
 import { MessageBar, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { ApiProblem, ConnectionLost } from '../api/http.ts';
 
-/** A sentence for any error a request can end with. */
-export function problemText(error: unknown): string {
+/**
+ * A sentence for any error a request can end with. The API words its problems in the language
+ * the portal asks for (Accept-Language); the portal words what never reached the API.
+ */
+export function problemText(error: unknown, t: TFunction): string {
   if (error instanceof ApiProblem) {
-    if (error.status === 429) return 'Too many requests in a short time. Wait a moment and try again.';
-    return error.message;
+    if (error.status === 429) return t('problem.tooManyRequests');
+    if (error.problem.detail) return error.problem.detail;
+    if (error.problem.title) return error.problem.title;
+    return error.status >= 500 ? t('problem.unavailable') : t('problem.failed', { status: error.status });
   }
-  if (error instanceof ConnectionLost) return error.message;
-  return 'Something went wrong. Try again.';
+  if (error instanceof ConnectionLost) return t('problem.connectionLost');
+  return t('problem.unknown');
 }
 
 /** An API problem document (or a lost connection) as a readable message, with its code for support. */
 export function ProblemMessage({ error, title }: { error: unknown; title?: string }) {
+  const { t } = useTranslation();
   const code = error instanceof ApiProblem ? error.code : undefined;
   return (
     <MessageBar intent="error" role="alert">
       <MessageBarBody>
         {title && <MessageBarTitle>{title}</MessageBarTitle>}
-        {problemText(error)}
-        {code && code !== 'unknown' ? ` (${code})` : ''}
+        {problemText(error, t)}
+        {code && code !== 'unknown' ? t('problem.code', { code }) : ''}
       </MessageBarBody>
     </MessageBar>
   );

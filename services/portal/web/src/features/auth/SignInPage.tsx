@@ -11,18 +11,30 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
+import { useTranslation } from 'react-i18next';
 import { ApiProblem, api, data } from '../../api/http.ts';
+import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
 import { problemText } from '../../components/ProblemMessage.tsx';
+import { usePageTitle } from '../../components/usePageTitle.ts';
 import { storeApiKey } from './session.ts';
 
 const useStyles = makeStyles({
-  page: { display: 'flex', justifyContent: 'center', paddingTop: '10vh' },
+  page: {
+    display: 'flex',
+    flexDirection: 'column',
+    alignItems: 'center',
+    gap: tokens.spacingVerticalL,
+    paddingTop: '10vh',
+  },
   card: { width: '420px', maxWidth: '90vw', padding: tokens.spacingHorizontalXXL },
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
 });
 
 export function SignInPage() {
   const styles = useStyles();
+  const { t } = useTranslation('auth');
+  const { t: tCommon } = useTranslation();
+  usePageTitle(t('signIn'));
   const [key, setKey] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -31,7 +43,7 @@ export function SignInPage() {
     event.preventDefault();
     const apiKey = key.trim();
     if (!apiKey) {
-      setError('Enter the API key your operator gave you.');
+      setError(t('missingKey'));
       return;
     }
     setBusy(true);
@@ -41,11 +53,7 @@ export function SignInPage() {
       await data(api(apiKey).GET('/v1/customers', { params: { query: { page: 1, pageSize: 1 } } }), { signIn: true });
       storeApiKey(apiKey);
     } catch (err) {
-      setError(
-        err instanceof ApiProblem && err.status === 401
-          ? 'That API key was not accepted. Check that you copied all of it, or ask your operator for a new one.'
-          : problemText(err),
-      );
+      setError(err instanceof ApiProblem && err.status === 401 ? t('keyNotAccepted') : problemText(err, tCommon));
     } finally {
       setBusy(false);
     }
@@ -56,19 +64,15 @@ export function SignInPage() {
       <Card className={styles.card}>
         <form className={styles.form} onSubmit={signIn} aria-labelledby="sign-in-title">
           <Title2 as="h1" id="sign-in-title">
-            Partner portal
+            {tCommon('appName')}
           </Title2>
-          <Text>Sign in with your partner API key to manage your customers' licenses.</Text>
+          <Text>{t('intro')}</Text>
           {error && (
             <MessageBar intent="error" role="alert">
               <MessageBarBody>{error}</MessageBarBody>
             </MessageBar>
           )}
-          <Field
-            label="API key"
-            required
-            hint="The key is kept in this browser tab only, until you sign out or close it."
-          >
+          <Field label={t('apiKey')} required hint={t('apiKeyHint')}>
             <Input
               type="password"
               value={key}
@@ -78,10 +82,11 @@ export function SignInPage() {
             />
           </Field>
           <Button appearance="primary" type="submit" disabled={busy}>
-            {busy ? 'Signing in…' : 'Sign in'}
+            {busy ? t('signingIn') : t('signIn')}
           </Button>
         </form>
       </Card>
+      <LanguageSwitch />
     </main>
   );
 }

@@ -20,14 +20,18 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import type { Job, JobResult } from '../../api/types.ts';
 import { Link, navigate, paths } from '../../app/router.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
+import { usePageTitle } from '../../components/usePageTitle.ts';
+import { useFormat } from '../../i18n/format.ts';
 import { useProducts } from '../customers/api.ts';
 import { downloadResultsCsv, isFinished, useCancelJob, useJob, useJobResults, useRetryJob } from './api.ts';
 import { JobStatusBadge, describeRequest } from './JobStatusBadge.tsx';
-import { describeError, outcomeWords } from './reasons.ts';
+import { useErrorTexts } from './reasons.ts';
 import { useJobProgress } from './useJobProgress.ts';
 
 const useStyles = makeStyles({
@@ -41,16 +45,17 @@ const useStyles = makeStyles({
   resultColumn: { width: '120px' },
 });
 
-const n = (value: number) => value.toLocaleString('en-US');
-
 export function JobPage({ customerId, jobId }: { customerId: string; jobId: string }) {
   const styles = useStyles();
+  const { t } = useTranslation('jobs');
+  const format = useFormat();
   const job = useJob(customerId, jobId);
   const finished = isFinished(job.data);
+  usePageTitle(job.data && !finished ? t('saving') : t('report.title'));
   const stream = useJobProgress(customerId, jobId, Boolean(job.data) && !finished);
   const cancel = useCancelJob(customerId, jobId);
 
-  if (job.isPending) return <Spinner label="Loading the job…" />;
+  if (job.isPending) return <Spinner label={t('loadingJob')} />;
   if (job.error || !job.data) return <ProblemMessage error={job.error} />;
   const { progress } = job.data;
   const done = progress.total - progress.pending;
@@ -59,27 +64,32 @@ export function JobPage({ customerId, jobId }: { customerId: string; jobId: stri
     return (
       <section className={styles.progress} aria-labelledby="saving-title">
         <Title2 as="h1" id="saving-title">
-          Saving licenses
+          {t('saving')}
         </Title2>
-        <Text>{describeRequest(job.data, new Map())}</Text>
+        <Text>{describeRequest(job.data, new Map(), t, format)}</Text>
         <Field
-          label="Progress"
+          label={t('progress.label')}
           validationState="none"
-          validationMessage={`${n(done)} of ${n(progress.total)} users done · ${n(progress.succeeded)} succeeded · ${n(progress.failed)} failed`}
+          validationMessage={t('progress.running', {
+            done,
+            count: progress.total,
+            succeeded: progress.succeeded,
+            failed: progress.failed,
+          })}
         >
           <ProgressBar value={progress.total ? done / progress.total : 0} thickness="large" />
         </Field>
         {stream === 'reconnecting' && (
           <MessageBar intent="warning">
-            <MessageBarBody>The connection was lost. Reconnecting… the job goes on meanwhile.</MessageBarBody>
+            <MessageBarBody>{t('reconnecting')}</MessageBarBody>
           </MessageBar>
         )}
         {cancel.error && <ProblemMessage error={cancel.error} />}
         <div className={styles.actions}>
           <Button disabled={cancel.isPending} onClick={() => cancel.mutate()}>
-            Cancel job
+            {t('cancel')}
           </Button>
-          <Text size={200}>Users already changed stay changed; the others are left as they were.</Text>
+          <Text size={200}>{t('cancelHint')}</Text>
         </div>
       </section>
     );
@@ -88,6 +98,8 @@ export function JobPage({ customerId, jobId }: { customerId: string; jobId: stri
 
 function JobReport({ customerId, job }: { customerId: string; job: Job }) {
   const styles = useStyles();
+  const { t } = useTranslation('jobs');
+  const format = useFormat();
   const [errorsOnly, setErrorsOnly] = useState(false);
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(50);
@@ -111,28 +123,32 @@ function JobReport({ customerId, job }: { customerId: string; job: Job }) {
 
   const summary =
     job.status === 'completed'
-      ? { intent: 'success' as const, text: `All ${n(progress.succeeded)} users were updated.` }
+      ? { intent: 'success' as const, text: t('report.completed', { count: progress.succeeded }) }
       : job.status === 'cancelled'
         ? {
             intent: 'warning' as const,
-            text: `The job was cancelled: ${n(progress.succeeded)} updated, ${n(progress.failed)} failed, ${n(cancelled)} not changed.`,
+            text: t('report.cancelled', {
+              succeeded: progress.succeeded,
+              failed: progress.failed,
+              cancelled,
+            }),
           }
         : job.status === 'failed'
-          ? { intent: 'error' as const, text: `No user was updated: ${n(progress.failed)} failed.` }
+          ? { intent: 'error' as const, text: t('report.failed', { count: progress.failed }) }
           : {
               intent: 'warning' as const,
-              text: `${n(progress.succeeded)} ${progress.succeeded === 1 ? 'user was' : 'users were'} updated, ${n(progress.failed)} failed.`,
+              text: t('report.withErrors', { count: progress.succeeded, failed: progress.failed }),
             };
 
   return (
     <>
-      <Title2 as="h1">Licenses updated</Title2>
+      <Title2 as="h1">{t('report.title')}</Title2>
       <Text>
-        {describeRequest(job, names)} · started {new Date(job.createdAt).toLocaleString('en-US')}
+        {t('report.started', { request: describeRequest(job, names, t, format), started: new Date(job.createdAt) })}
         {job.retryOf && (
           <>
-            {' '}
-            · a retry of <Link href={paths.job(customerId, job.retryOf)}>an earlier job</Link>
+            {' · '}
+            {t('report.retryOf')} <Link href={paths.job(customerId, job.retryOf)}>{t('report.earlierJob')}</Link>
           </>
         )}
       </Text>
@@ -144,11 +160,11 @@ function JobReport({ customerId, job }: { customerId: string; job: Job }) {
           {summary.text}
         </MessageBarBody>
       </MessageBar>
-      {retry.error && <ProblemMessage error={retry.error} title="The retry was not started" />}
-      {Boolean(downloadError) && <ProblemMessage error={downloadError} title="The download failed" />}
+      {retry.error && <ProblemMessage error={retry.error} title={t('report.retryFailed')} />}
+      {Boolean(downloadError) && <ProblemMessage error={downloadError} title={t('report.downloadFailed')} />}
       <div className={styles.actions}>
         <Switch
-          label="Show errors only"
+          label={t('report.errorsOnly')}
           checked={errorsOnly}
           onChange={(_, data) => {
             setErrorsOnly(data.checked);
@@ -161,7 +177,7 @@ function JobReport({ customerId, job }: { customerId: string; job: Job }) {
             disabled={retry.isPending}
             onClick={() => retry.mutate(retryKey, { onSuccess: (next) => navigate(paths.job(customerId, next.id)) })}
           >
-            Retry failed
+            {t('report.retry')}
           </Button>
         )}
         <Button
@@ -170,20 +186,20 @@ function JobReport({ customerId, job }: { customerId: string; job: Job }) {
             downloadResultsCsv(customerId, job.id, errorsOnly ? 'failed' : undefined).catch(setDownloadError);
           }}
         >
-          Download CSV
+          {t('report.downloadCsv')}
         </Button>
-        <Link href={paths.jobs(customerId)}>All jobs</Link>
-        <Link href={paths.users(customerId)}>Back to users</Link>
+        <Link href={paths.jobs(customerId)}>{t('report.allJobs')}</Link>
+        <Link href={paths.users(customerId)}>{t('report.backToUsers')}</Link>
       </div>
       {results.error && <ProblemMessage error={results.error} />}
       {results.data && (
         <>
-          <Table aria-label="Outcome per user" size="small">
+          <Table aria-label={t('report.table')} size="small">
             <TableHeader>
               <TableRow>
-                <TableHeaderCell className={styles.userColumn}>User</TableHeaderCell>
-                <TableHeaderCell className={styles.resultColumn}>Result</TableHeaderCell>
-                <TableHeaderCell>Changes</TableHeaderCell>
+                <TableHeaderCell className={styles.userColumn}>{t('report.user')}</TableHeaderCell>
+                <TableHeaderCell className={styles.resultColumn}>{t('report.result')}</TableHeaderCell>
+                <TableHeaderCell>{t('changes')}</TableHeaderCell>
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -192,14 +208,14 @@ function JobReport({ customerId, job }: { customerId: string; job: Job }) {
               ))}
               {results.data.items.length === 0 && (
                 <TableRow>
-                  <TableCell colSpan={3}>{errorsOnly ? 'No errors.' : 'No users.'}</TableCell>
+                  <TableCell colSpan={3}>{errorsOnly ? t('report.noErrors') : t('report.noUsers')}</TableCell>
                 </TableRow>
               )}
             </TableBody>
           </Table>
           <Pager
-            label="Report pages"
-            noun={errorsOnly ? 'users with errors' : 'users'}
+            label={t('report.pages')}
+            count={(count) => (errorsOnly ? t('report.countWithErrors', { count }) : t('report.count', { count }))}
             list={results.data}
             pageSize={pageSize}
             onPage={setPage}
@@ -211,19 +227,31 @@ function JobReport({ customerId, job }: { customerId: string; job: Job }) {
   );
 }
 
-const statusBadge: Record<
-  JobResult['status'],
-  { color: 'success' | 'danger' | 'warning' | 'informative'; text: string }
-> = {
-  succeeded: { color: 'success', text: 'Succeeded' },
-  failed: { color: 'danger', text: 'Failed' },
-  cancelled: { color: 'warning', text: 'Cancelled' },
-  pending: { color: 'informative', text: 'Pending' },
+const resultColors: Record<JobResult['status'], 'success' | 'danger' | 'warning' | 'informative'> = {
+  succeeded: 'success',
+  failed: 'danger',
+  cancelled: 'warning',
+  pending: 'informative',
 };
+
+function resultText(status: JobResult['status'], t: TFunction<'jobs'>): string {
+  switch (status) {
+    case 'succeeded':
+      return t('result.succeeded');
+    case 'failed':
+      return t('result.failed');
+    case 'cancelled':
+      return t('result.cancelled');
+    case 'pending':
+      return t('result.pending');
+  }
+}
 
 function ResultRow({ result, names }: { result: JobResult; names: ReadonlyMap<string, string> }) {
   const styles = useStyles();
-  const badge = statusBadge[result.status];
+  const { t } = useTranslation('jobs');
+  const { t: tc } = useTranslation();
+  const errors = useErrorTexts();
   return (
     <TableRow>
       <TableCell>
@@ -231,25 +259,28 @@ function ResultRow({ result, names }: { result: JobResult; names: ReadonlyMap<st
         <span className={styles.upn}>{result.userPrincipalName}</span>
       </TableCell>
       <TableCell>
-        <Badge appearance="tint" color={badge.color}>
-          {badge.text}
+        <Badge appearance="tint" color={resultColors[result.status]}>
+          {resultText(result.status, t)}
         </Badge>
       </TableCell>
       <TableCell>
         <ul className={styles.changes}>
           {result.changes.map((change) => (
             <li key={`${change.action}-${change.productId}`}>
-              {names.get(change.productId) ?? change.productId}: {outcomeWords[change.outcome]}
+              {t('report.change', {
+                product: names.get(change.productId) ?? change.productId,
+                outcome: errors.outcome(change.outcome),
+              })}
               {change.error && (
                 <>
                   {' — '}
-                  <span className={styles.error}>{describeError(change, change.error, names)}</span>{' '}
-                  <span className={styles.code}>({change.error.code})</span>
+                  <span className={styles.error}>{errors.explain(change, change.error, names)}</span>{' '}
+                  <span className={styles.code}>{tc('problem.codeOnly', { code: change.error.code })}</span>
                 </>
               )}
             </li>
           ))}
-          {result.status === 'cancelled' && result.changes.length === 0 && <li>Not changed: the job was cancelled.</li>}
+          {result.status === 'cancelled' && result.changes.length === 0 && <li>{t('report.notChanged')}</li>}
         </ul>
       </TableCell>
     </TableRow>

@@ -1,32 +1,57 @@
 import { Badge } from '@fluentui/react-components';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import type { Job, JobStatus } from '../../api/types.ts';
+import type { Format } from '../../i18n/format.ts';
 
-const badges: Record<JobStatus, { text: string; color: 'success' | 'danger' | 'warning' | 'informative' | 'brand' }> = {
-  queued: { text: 'Queued', color: 'informative' },
-  running: { text: 'Running', color: 'brand' },
-  completed: { text: 'Completed', color: 'success' },
-  completed_with_errors: { text: 'Completed with errors', color: 'warning' },
-  failed: { text: 'Failed', color: 'danger' },
-  cancelled: { text: 'Cancelled', color: 'warning' },
+const colors: Record<JobStatus, 'success' | 'danger' | 'warning' | 'informative' | 'brand'> = {
+  queued: 'informative',
+  running: 'brand',
+  completed: 'success',
+  completed_with_errors: 'warning',
+  failed: 'danger',
+  cancelled: 'warning',
 };
 
+function statusText(status: JobStatus, t: TFunction<'jobs'>): string {
+  switch (status) {
+    case 'queued':
+      return t('status.queued');
+    case 'running':
+      return t('status.running');
+    case 'completed':
+      return t('status.completed');
+    case 'completed_with_errors':
+      return t('status.completedWithErrors');
+    case 'failed':
+      return t('status.failed');
+    case 'cancelled':
+      return t('status.cancelled');
+  }
+}
+
 export function JobStatusBadge({ status }: { status: JobStatus }) {
-  const badge = badges[status];
+  const { t } = useTranslation('jobs');
   return (
-    <Badge appearance="filled" color={badge.color}>
-      {badge.text}
+    <Badge appearance="filled" color={colors[status]}>
+      {statusText(status, t)}
     </Badge>
   );
 }
 
 /** "Assign Microsoft 365 E3, remove Visio Plan 2 for 3 users". */
-export function describeRequest(job: Job, names: ReadonlyMap<string, string>): string {
+export function describeRequest(
+  job: Job,
+  names: ReadonlyMap<string, string>,
+  t: TFunction<'jobs'>,
+  format: Format,
+): string {
   const name = (id: string) => names.get(id) ?? id;
-  const parts = [
-    job.request.assign.length ? `Assign ${job.request.assign.map((a) => name(a.productId)).join(', ')}` : '',
-    job.request.revoke.length ? `remove ${job.request.revoke.map(name).join(', ')}` : '',
-  ].filter(Boolean);
-  const text = parts.join(', ');
-  const users = `${job.request.userCount.toLocaleString('en-US')} ${job.request.userCount === 1 ? 'user' : 'users'}`;
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)} for ${users}`;
+  const assign = format.list(job.request.assign.map((a) => name(a.productId)));
+  const revoke = format.list(job.request.revoke.map(name));
+  const count = job.request.userCount;
+  if (job.request.assign.length && job.request.revoke.length)
+    return t('request.assignAndRevoke', { assign, revoke, count });
+  if (job.request.assign.length) return t('request.assign', { assign, count });
+  return t('request.revoke', { revoke, count });
 }

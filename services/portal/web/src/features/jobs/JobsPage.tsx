@@ -10,14 +10,20 @@ import {
   Text,
   Title2,
 } from '@fluentui/react-components';
+import { useTranslation } from 'react-i18next';
 import { Link, paths } from '../../app/router.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
+import { usePageTitle } from '../../components/usePageTitle.ts';
+import { useFormat } from '../../i18n/format.ts';
 import { useProducts } from '../customers/api.ts';
 import { useJobs } from './api.ts';
 import { JobStatusBadge, describeRequest } from './JobStatusBadge.tsx';
 
 export function JobsPage({ customerId }: { customerId: string }) {
+  const { t } = useTranslation('jobs');
+  const format = useFormat();
+  usePageTitle(t('title'));
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(25);
   const jobs = useJobs(customerId, page, pageSize);
@@ -28,19 +34,19 @@ export function JobsPage({ customerId }: { customerId: string }) {
   );
   return (
     <>
-      <Title2 as="h1">Jobs</Title2>
+      <Title2 as="h1">{t('title')}</Title2>
       {jobs.error && <ProblemMessage error={jobs.error} />}
-      {jobs.isPending && <Spinner label="Loading jobs…" />}
-      {jobs.data && jobs.data.total === 0 && <Text>No license changes yet for this customer.</Text>}
+      {jobs.isPending && <Spinner label={t('loading')} />}
+      {jobs.data && jobs.data.total === 0 && <Text>{t('empty')}</Text>}
       {jobs.data && jobs.data.total > 0 && (
         <>
-          <Table aria-label="Recent jobs" size="small">
+          <Table aria-label={t('recent')} size="small">
             <TableHeader>
               <TableRow>
-                <TableHeaderCell>Started</TableHeaderCell>
-                <TableHeaderCell>Changes</TableHeaderCell>
-                <TableHeaderCell>Status</TableHeaderCell>
-                <TableHeaderCell>Outcome</TableHeaderCell>
+                <TableHeaderCell>{t('started')}</TableHeaderCell>
+                <TableHeaderCell>{t('changes')}</TableHeaderCell>
+                <TableHeaderCell>{t('statusColumn')}</TableHeaderCell>
+                <TableHeaderCell>{t('outcome')}</TableHeaderCell>
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -49,28 +55,33 @@ export function JobsPage({ customerId }: { customerId: string }) {
                   <TableCell>
                     <Link
                       href={paths.job(customerId, job.id)}
-                      aria-label={`Report of ${describeRequest(job, names)}, started ${new Date(job.createdAt).toLocaleString('en-US')}`}
+                      aria-label={t('reportOf', {
+                        request: describeRequest(job, names, t, format),
+                        started: new Date(job.createdAt),
+                      })}
                     >
-                      {new Date(job.createdAt).toLocaleString('en-US')}
+                      {format.dateTime(job.createdAt)}
                     </Link>
                   </TableCell>
-                  <TableCell>{describeRequest(job, names)}</TableCell>
+                  <TableCell>{describeRequest(job, names, t, format)}</TableCell>
                   <TableCell>
                     <JobStatusBadge status={job.status} />
                   </TableCell>
                   <TableCell>
-                    {job.progress.succeeded.toLocaleString('en-US')} succeeded,{' '}
-                    {job.progress.failed.toLocaleString('en-US')} failed
-                    {job.progress.cancelled ? `, ${job.progress.cancelled.toLocaleString('en-US')} cancelled` : ''}
-                    {job.progress.pending ? `, ${job.progress.pending.toLocaleString('en-US')} pending` : ''}
+                    {[
+                      t('progress.succeeded', { count: job.progress.succeeded }),
+                      t('progress.failed', { count: job.progress.failed }),
+                      ...(job.progress.cancelled ? [t('progress.cancelled', { count: job.progress.cancelled })] : []),
+                      ...(job.progress.pending ? [t('progress.pending', { count: job.progress.pending })] : []),
+                    ].join(', ')}
                   </TableCell>
                 </TableRow>
               ))}
             </TableBody>
           </Table>
           <Pager
-            label="Job pages"
-            noun="jobs"
+            label={t('pages')}
+            count={(count) => t('count', { count })}
             list={jobs.data}
             pageSize={pageSize}
             onPage={setPage}

@@ -1,59 +1,108 @@
-// Reasons in the words a partner uses. The API's codes stay visible next to them (support asks
-// for them), but the sentence says what to do about it.
+// The one place where an error `code` becomes words. Codes are the API's contract and stay visible
+// next to the words (support asks for them); the words are translations (locales/*/errors.json)
+// that say what to do about it. A code the portal does not know shows the API's own message,
+// which the API words in the language the portal asked for.
+import { useMemo } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import type { ChangeError, ResultChange } from '../../api/types.ts';
+import { useFormat, type Format } from '../../i18n/format.ts';
 
 type Names = ReadonlyMap<string, string>;
 
-const list = (ids: string[] | undefined, names: Names) =>
-  (ids ?? []).map((id) => names.get(id) ?? id).join(' or ') || 'another product';
+interface Words {
+  t: TFunction<'errors'>;
+  format: Format;
+}
+
+function productList(ids: string[] | undefined, names: Names, { t, format }: Words): string {
+  const list = (ids ?? []).map((id) => names.get(id) ?? id);
+  return list.length ? format.orList(list) : t('anotherProduct');
+}
 
 /** What a failure code means, without the specifics of one user. */
-export const reasonSummary: Record<string, string> = {
-  ProhibitedInUsageLocationViolation: "The product isn't sold in the user's country or region (usage location)",
-  MutuallyExclusiveViolation: "The user would hold two products that can't be combined",
-  DependencyViolation: 'A required base product or service plan is missing',
-  CountViolation: 'No license was available (buy more seats)',
-  UserNotFound: 'The user was deleted',
-  cancelled: 'The job was cancelled before this user was changed',
-};
-
-export function summaryOf(code: string): string {
-  return reasonSummary[code] ?? `The change could not be made`;
+function summary(code: string, t: TFunction<'errors'>): string {
+  switch (code) {
+    case 'ProhibitedInUsageLocationViolation':
+      return t('summary.ProhibitedInUsageLocationViolation');
+    case 'MutuallyExclusiveViolation':
+      return t('summary.MutuallyExclusiveViolation');
+    case 'DependencyViolation':
+      return t('summary.DependencyViolation');
+    case 'CountViolation':
+      return t('summary.CountViolation');
+    case 'UserNotFound':
+      return t('summary.UserNotFound');
+    case 'cancelled':
+      return t('summary.cancelled');
+    default:
+      return t('summary.other');
+  }
 }
 
 /** One failed change of one user, in a sentence. */
-export function describeError(change: ResultChange, error: ChangeError, names: Names): string {
+function explain(change: ResultChange, error: ChangeError, names: Names, words: Words): string {
+  const { t, format } = words;
   const product = names.get(change.productId) ?? change.productId;
   switch (error.code) {
     case 'ProhibitedInUsageLocationViolation':
-      return `${product} isn't available in this user's country or region. Change the user's usage location or pick another product.`;
+      return t('explain.ProhibitedInUsageLocationViolation', { product });
     case 'MutuallyExclusiveViolation':
-      return `${product} can't be held together with ${list(
-        error.productIds?.filter((id) => id !== change.productId),
-        names,
-      )}. Remove one of them first.`;
+      return t('explain.MutuallyExclusiveViolation', {
+        product,
+        others: productList(
+          error.productIds?.filter((id) => id !== change.productId),
+          names,
+          words,
+        ),
+      });
     case 'DependencyViolation':
       if (error.servicePlanIds?.length)
-        return `A service plan of ${product} needs ${error.servicePlanIds.join(', ')} turned on.`;
+        return t('explain.DependencyViolationPlans', { product, plans: format.list(error.servicePlanIds) });
       return change.action === 'revoke'
-        ? `Other licenses of this user need ${product}; remove ${list(error.productIds, names)} first.`
-        : `${product} needs ${list(error.productIds, names)} first. Assign a base product too.`;
+        ? t('explain.DependencyViolationRevoke', { product, others: productList(error.productIds, names, words) })
+        : t('explain.DependencyViolationAssign', { product, others: productList(error.productIds, names, words) });
     case 'CountViolation':
-      return `No ${product} license was free. Buy more seats, then retry.`;
+      return t('explain.CountViolation', { product });
     case 'UserNotFound':
-      return 'The user was deleted before the change was made.';
+      return t('explain.UserNotFound');
     default:
       return error.message;
   }
 }
 
-export const outcomeWords: Record<ResultChange['outcome'] | 'cancelled', string> = {
-  assigned: 'assigned',
-  updated: 'updated',
-  unchanged: 'already assigned, unchanged',
-  revoked: 'removed',
-  not_assigned: 'was not assigned',
-  skipped: 'not changed (another change of this user failed)',
-  failed: 'failed',
-  cancelled: 'cancelled',
-};
+/** What happened to one change of one user. */
+function outcome(value: ResultChange['outcome'], t: TFunction<'errors'>): string {
+  switch (value) {
+    case 'assigned':
+      return t('outcome.assigned');
+    case 'updated':
+      return t('outcome.updated');
+    case 'unchanged':
+      return t('outcome.unchanged');
+    case 'revoked':
+      return t('outcome.revoked');
+    case 'not_assigned':
+      return t('outcome.notAssigned');
+    case 'skipped':
+      return t('outcome.skipped');
+    case 'failed':
+      return t('outcome.failed');
+    default:
+      return value;
+  }
+}
+
+/** The error texts in the chosen language. */
+export function useErrorTexts() {
+  const { t } = useTranslation('errors');
+  const format = useFormat();
+  return useMemo(
+    () => ({
+      summary: (code: string) => summary(code, t),
+      explain: (change: ResultChange, error: ChangeError, names: Names) => explain(change, error, names, { t, format }),
+      outcome: (value: ResultChange['outcome']) => outcome(value, t),
+    }),
+    [t, format],
+  );
+}

@@ -12,6 +12,7 @@ import {
   SpinButton,
   Text,
 } from '@fluentui/react-components';
+import { useTranslation } from 'react-i18next';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
 import type { OverviewProduct } from '../../api/types.ts';
 import { useSetQuantity } from './api.ts';
@@ -28,6 +29,8 @@ export function BuyMoreDialog({
   suggested: number;
   onBought: (added: number) => void;
 }) {
+  const { t } = useTranslation('licenses');
+  const { t: tc } = useTranslation();
   const [open, setOpen] = useState(false);
   const [seats, setSeats] = useState(Math.max(1, suggested));
   const setQuantity = useSetQuantity(customerId);
@@ -43,19 +46,19 @@ export function BuyMoreDialog({
       }}
     >
       <DialogTrigger disableButtonEnhancement>
-        <Button size="small" aria-label={`Buy more ${product.name}`}>
-          Buy more
+        <Button size="small" aria-label={t('buyMore.named', { product: product.name })}>
+          {t('buyMore.button')}
         </Button>
       </DialogTrigger>
       <DialogSurface>
         <DialogBody>
-          <DialogTitle>Buy more {product.name}</DialogTitle>
+          <DialogTitle>{t('buyMore.named', { product: product.name })}</DialogTitle>
           <DialogContent>
-            <Text block>
-              You have {product.quantity} {product.quantity === 1 ? 'seat' : 'seats'}, {product.available} available.
-            </Text>
-            <Field label="Seats to add">
+            <Text block>{t('buyMore.current', { count: product.quantity, available: product.available })}</Text>
+            <Field label={t('buyMore.seatsToAdd')}>
               <SpinButton
+                incrementButton={{ 'aria-label': tc('spinButton.increment') }}
+                decrementButton={{ 'aria-label': tc('spinButton.decrement') }}
                 min={1}
                 max={100_000}
                 value={seats}
@@ -65,14 +68,12 @@ export function BuyMoreDialog({
                 }}
               />
             </Field>
-            <Text block>
-              The subscription will have {product.quantity + seats} seats in all. Your billing changes accordingly.
-            </Text>
+            <Text block>{t('buyMore.newTotal', { count: product.quantity + seats })}</Text>
             {setQuantity.error && <ProblemMessage error={setQuantity.error} />}
           </DialogContent>
           <DialogActions>
             <DialogTrigger disableButtonEnhancement>
-              <Button>Cancel</Button>
+              <Button>{tc('cancel')}</Button>
             </DialogTrigger>
             <Button
               appearance="primary"
@@ -89,7 +90,7 @@ export function BuyMoreDialog({
                 )
               }
             >
-              Buy {seats} {seats === 1 ? 'seat' : 'seats'}
+              {t('buyMore.confirm', { count: seats })}
             </Button>
           </DialogActions>
         </DialogBody>

@@ -14,11 +14,15 @@ import {
   mergeClasses,
   tokens,
 } from '@fluentui/react-components';
+import { useTranslation } from 'react-i18next';
 import { ApiProblem } from '../../api/http.ts';
 import type { OverviewProduct } from '../../api/types.ts';
 import { Link, navigate, paths } from '../../app/router.tsx';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
+import { usePageTitle } from '../../components/usePageTitle.ts';
+import { useFormat } from '../../i18n/format.ts';
 import { useProducts } from '../customers/api.ts';
+import { describeFilter } from '../users/describe-filter.ts';
 import { selectionRequest, useSelection } from '../users/selection.tsx';
 import { useLicenseOverview, usePreview, useStartJob } from './api.ts';
 import { BuyMoreDialog } from './BuyMoreDialog.tsx';
@@ -52,11 +56,13 @@ const useStyles = makeStyles({
   actions: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
 });
 
-const names = (list: string[], more: number) =>
-  list.join(', ') + (more > 0 ? ` and ${more.toLocaleString('en-US')} more` : '');
-
 export function ManageLicensesPage({ customerId }: { customerId: string }) {
   const styles = useStyles();
+  const { t } = useTranslation('licenses');
+  const { t: tUsers } = useTranslation('users');
+  const { t: tc } = useTranslation();
+  const format = useFormat();
+  usePageTitle(t('title'));
   const { selection, count } = useSelection(customerId);
   const request = useMemo(() => selectionRequest(selection), [selection]);
   const overview = useLicenseOverview(customerId, request, count > 0);
@@ -64,7 +70,7 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
   const preview = usePreview(customerId);
   const startJob = useStartJob(customerId);
   const [choices, setChoices] = useState<Map<string, ProductChoice>>(new Map());
-  const [bought, setBought] = useState<string>();
+  const [bought, setBought] = useState<{ count: number; product: string }>();
   const [idempotencyKey] = useState(() => crypto.randomUUID());
 
   // Choices start from what the selection holds; a refetch (after "Buy more") keeps what was chosen.
@@ -106,9 +112,9 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
   if (count === 0)
     return (
       <>
-        <Title2 as="h1">Manage licenses</Title2>
+        <Title2 as="h1">{t('title')}</Title2>
         <Text>
-          Nobody is selected. <Link href={paths.users(customerId)}>Select users</Link> first.
+          {t('nobodySelected')} <Link href={paths.users(customerId)}>{t('selectUsers')}</Link>
         </Text>
       </>
     );
@@ -135,16 +141,18 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
             relationship="description"
             content={
               held === 0
-                ? 'None of the selected users holds it.'
-                : `Assigned to ${names(holderNames, held - holderNames.length)}`
+                ? t('heldByNone')
+                : held > holderNames.length
+                  ? t('heldByMany', { names: holderNames.join(', '), count: held - holderNames.length })
+                  : t('heldBy', { names: format.list(holderNames) })
             }
           >
             <Button appearance="subtle" size="small">
-              Assigned: {held.toLocaleString('en-US')} of {count.toLocaleString('en-US')}
+              {t('assigned', { held, total: count })}
             </Button>
           </Tooltip>
           <Text className={mergeClasses(styles.seats, (product.available === 0 || short) && styles.noSeats)}>
-            {product.available.toLocaleString('en-US')} of {product.quantity.toLocaleString('en-US')} available
+            {t('available', { available: product.available, total: product.quantity })}
           </Text>
           {(product.buyMore || short) && (
             <BuyMoreDialog
@@ -153,19 +161,19 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
               suggested={Math.max(1, needed - product.available)}
               onBought={(added) => {
                 startJob.reset(); // a refusal for want of seats no longer holds
-                setBought(`Bought ${added} more ${added === 1 ? 'seat' : 'seats'} of ${product.name}.`);
+                setBought({ count: added, product: product.name });
               }}
             />
           )}
         </div>
         {product.servicePlans.length > 0 && choice.desired === 'all' && (
           <fieldset className={styles.plans}>
-            <legend className={styles.legend}>Service plans of {product.name}</legend>
+            <legend className={styles.legend}>{t('plansOf', { product: product.name })}</legend>
             {product.servicePlans.map((plan) => (
               <Checkbox
                 key={plan.id}
                 label={plan.name}
-                aria-label={`${plan.name} (service plan of ${product.name})`}
+                aria-label={t('planOf', { plan: plan.name, product: product.name })}
                 checked={!choice.disabledPlans.has(plan.id)}
                 onChange={(_, data) =>
                   update(product.productId, (c) => ({
@@ -189,53 +197,55 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
 
   return (
     <>
-      <Title2 as="h1">Manage licenses</Title2>
+      <Title2 as="h1">{t('title')}</Title2>
       <Text>
-        For {selection.kind === 'matching' ? selection.description.toLowerCase() : 'the selected users'} (
-        {count.toLocaleString('en-US')} {count === 1 ? 'user' : 'users'}).{' '}
-        <Link href={paths.users(customerId)}>Change the selection</Link>
+        {selection.kind === 'matching'
+          ? t('forMatching', {
+              description: describeFilter(selection.filter, selection.productNames, tUsers),
+              count,
+            })
+          : t('forSelected', { count })}{' '}
+        <Link href={paths.users(customerId)}>{t('changeSelection')}</Link>
       </Text>
-      {overview.isPending && <Spinner label="Loading licenses…" />}
+      {overview.isPending && <Spinner label={t('loading')} />}
       {overview.error && <ProblemMessage error={overview.error} />}
       {bought && (
         <MessageBar intent="success">
-          <MessageBarBody>{bought}</MessageBarBody>
+          <MessageBarBody>{t('bought', bought)}</MessageBarBody>
         </MessageBar>
       )}
-      {overview.data && overview.data.products.length === 0 && (
-        <Text>
-          This customer has no subscriptions yet. Add one through the API (PUT …/subscriptions/&#123;productId&#125;).
-        </Text>
-      )}
+      {overview.data && overview.data.products.length === 0 && <Text>{t('noSubscriptions')}</Text>}
       {overview.data && (
         <section className={styles.products} aria-labelledby="products-title">
           <Subtitle2 as="h2" id="products-title">
-            Products
+            {t('products')}
           </Subtitle2>
           {overview.data.products.map(renderProduct)}
         </section>
       )}
       {preview.data && <PreviewPanel preview={preview.data} names={productNames} />}
-      {preview.error && <ProblemMessage error={preview.error} title="The preview failed" />}
+      {preview.error && <ProblemMessage error={preview.error} title={t('previewFailed')} />}
       {startJob.error && (
-        <ProblemMessage
-          error={startJob.error}
-          title={shortages.length ? 'Not enough licenses' : 'The changes were not saved'}
-        />
+        <ProblemMessage error={startJob.error} title={shortages.length ? t('notEnough') : t('notSaved')} />
       )}
       {shortages.length > 0 && (
         <Text>
-          {shortages
-            .map(
-              (s) => `${productNames.get(s.productId) ?? s.productId}: ${s.required} needed, ${s.available} available`,
-            )
-            .join('; ')}
-          . Use “Buy more”, then save again.
+          {t('shortages', {
+            list: shortages
+              .map((s) =>
+                t('shortage', {
+                  product: productNames.get(s.productId) ?? s.productId,
+                  count: s.required,
+                  available: s.available,
+                }),
+              )
+              .join('; '),
+          })}
         </Text>
       )}
       <div className={styles.actions}>
         <Button disabled={!hasChanges || preview.isPending} onClick={() => preview.mutate(body)}>
-          Preview
+          {t('preview.title')}
         </Button>
         <Button
           appearance="primary"
@@ -250,10 +260,10 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
             )
           }
         >
-          {startJob.isPending ? 'Saving…' : 'Save'}
+          {startJob.isPending ? t('saving') : t('save')}
         </Button>
-        <Button onClick={() => navigate(paths.users(customerId))}>Cancel</Button>
-        {!hasChanges && overview.data && <Text>Tick or clear a product (or change its plans) to make a change.</Text>}
+        <Button onClick={() => navigate(paths.users(customerId))}>{tc('cancel')}</Button>
+        {!hasChanges && overview.data && <Text>{t('noChanges')}</Text>}
       </div>
     </>
   );

@@ -1,4 +1,6 @@
 import { Button, Card, Text, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
+import { useTranslation } from 'react-i18next';
+import { describeFilter } from './describe-filter.ts';
 import { useSelection } from './selection.tsx';
 
 const useStyles = makeStyles({
@@ -20,21 +22,29 @@ const shown = 200;
 
 export function SelectedUsersPanel({ customerId }: { customerId: string }) {
   const styles = useStyles();
+  const { t } = useTranslation('users');
   const { selection, count, setUsers, clear } = useSelection(customerId);
   return (
     <Card className={styles.panel} role="region" aria-labelledby="selected-users-title">
       <Subtitle2 as="h2" id="selected-users-title">
-        Selected users
+        {t('selectedUsers')}
       </Subtitle2>
-      {count === 0 && <Text>Nobody yet. Tick users in the table.</Text>}
+      {count === 0 && <Text>{t('nobodySelected')}</Text>}
       {selection.kind === 'matching' && (
         <ul className={styles.list}>
           <li className={styles.item}>
             <Text>
-              {selection.description} ({selection.total.toLocaleString('en-US')})
+              {t('matchingWithTotal', {
+                description: describeFilter(selection.filter, selection.productNames, t),
+                total: selection.total,
+              })}
             </Text>
-            <Button size="small" onClick={clear} aria-label={`Remove ${selection.description}`}>
-              Remove
+            <Button
+              size="small"
+              onClick={clear}
+              aria-label={t('removeNamed', { name: describeFilter(selection.filter, selection.productNames, t) })}
+            >
+              {t('remove')}
             </Button>
           </li>
         </ul>
@@ -47,12 +57,16 @@ export function SelectedUsersPanel({ customerId }: { customerId: string }) {
                 {user.displayName}
                 <span className={styles.upn}>{user.userPrincipalName}</span>
               </Text>
-              <Button size="small" onClick={() => setUsers([user], false)} aria-label={`Remove ${user.displayName}`}>
-                Remove
+              <Button
+                size="small"
+                onClick={() => setUsers([user], false)}
+                aria-label={t('removeNamed', { name: user.displayName })}
+              >
+                {t('remove')}
               </Button>
             </li>
           ))}
-          {count > shown && <li>and {(count - shown).toLocaleString('en-US')} more</li>}
+          {count > shown && <li>{t('andMore', { count: count - shown })}</li>}
         </ul>
       )}
     </Card>

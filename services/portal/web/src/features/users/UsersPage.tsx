@@ -17,10 +17,13 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
+import { useTranslation } from 'react-i18next';
 import type { UserFilter } from '../../api/types.ts';
 import { navigate, paths } from '../../app/router.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
+import { usePageTitle } from '../../components/usePageTitle.ts';
+import { useFormat } from '../../i18n/format.ts';
 import { useSubscriptions } from '../customers/api.ts';
 import { useUsers } from './api.ts';
 import { SelectedUsersPanel } from './SelectedUsersPanel.tsx';
@@ -45,6 +48,10 @@ type LicenseState = 'all' | 'licensed' | 'unlicensed' | 'has' | 'lacks';
 
 export function UsersPage({ customerId }: { customerId: string }) {
   const styles = useStyles();
+  const { t } = useTranslation('users');
+  const { t: tc } = useTranslation();
+  const format = useFormat();
+  usePageTitle(t('title'));
   const [searchText, setSearchText] = useState('');
   const [search, setSearch] = useState('');
   const [licenseState, setLicenseState] = useState<LicenseState>('all');
@@ -88,28 +95,19 @@ export function UsersPage({ customerId }: { customerId: string }) {
   const total = users.data?.total ?? 0;
   const matchingSelected = selection.kind === 'matching';
 
-  function describeFilter(): string {
-    const parts: string[] = [];
-    if (filter.search) parts.push(`matching “${filter.search}”`);
-    if (filter.licensed === true) parts.push('with any license');
-    if (filter.licensed === false) parts.push('without licenses');
-    if (filter.hasProduct) parts.push(`holding ${productNames.get(filter.hasProduct) ?? filter.hasProduct}`);
-    if (filter.lacksProduct) parts.push(`not holding ${productNames.get(filter.lacksProduct) ?? filter.lacksProduct}`);
-    return parts.length ? `All users ${parts.join(', ')}` : 'All users of this customer';
-  }
-
   return (
     <>
-      <Title2 as="h1">Users</Title2>
+      <Title2 as="h1">{t('title')}</Title2>
       <search className={styles.toolbar}>
-        <Field label="Search">
+        <Field label={t('search')}>
           <SearchBox
-            placeholder="Name or user principal name"
+            placeholder={t('searchPlaceholder')}
+            dismiss={{ 'aria-label': tc('clearSearch') }}
             value={searchText}
             onChange={(_, data) => setSearchText(data.value)}
           />
         </Field>
-        <Field label="License filter">
+        <Field label={t('licenseFilter')}>
           <Select
             value={licenseState}
             onChange={(_, data) => {
@@ -117,15 +115,15 @@ export function UsersPage({ customerId }: { customerId: string }) {
               setPage(1);
             }}
           >
-            <option value="all">All users</option>
-            <option value="licensed">Licensed</option>
-            <option value="unlicensed">Unlicensed</option>
-            <option value="has">Has product</option>
-            <option value="lacks">Lacks product</option>
+            <option value="all">{t('licenseState.all')}</option>
+            <option value="licensed">{t('licenseState.licensed')}</option>
+            <option value="unlicensed">{t('licenseState.unlicensed')}</option>
+            <option value="has">{t('licenseState.has')}</option>
+            <option value="lacks">{t('licenseState.lacks')}</option>
           </Select>
         </Field>
         {(licenseState === 'has' || licenseState === 'lacks') && (
-          <Field label="Product">
+          <Field label={t('product')}>
             <Select
               id={productSelectId}
               value={productId}
@@ -134,7 +132,7 @@ export function UsersPage({ customerId }: { customerId: string }) {
                 setPage(1);
               }}
             >
-              <option value="">Choose a product</option>
+              <option value="">{t('chooseProduct')}</option>
               {(subscriptions.data?.items ?? []).map((s) => (
                 <option key={s.productId} value={s.productId}>
                   {s.productName}
@@ -147,40 +145,40 @@ export function UsersPage({ customerId }: { customerId: string }) {
 
       <div className={styles.selectionBar}>
         <Text weight="semibold" role="status" aria-live="polite">
-          {count.toLocaleString('en-US')} selected
+          {t('selected', { count })}
         </Text>
         {total > 0 && !matchingSelected && (
-          <Button onClick={() => selectMatching(filter, total, describeFilter())}>
-            Select all {total.toLocaleString('en-US')} matching
+          <Button onClick={() => selectMatching(filter, total, Object.fromEntries(productNames))}>
+            {t('selectAllMatching', { count: total })}
           </Button>
         )}
-        {count > 0 && <Button onClick={clear}>Clear selection</Button>}
+        {count > 0 && <Button onClick={clear}>{t('clearSelection')}</Button>}
         <Button appearance="primary" disabled={count === 0} onClick={() => navigate(paths.licenses(customerId))}>
-          Manage licenses
+          {t('manageLicenses')}
         </Button>
       </div>
 
       {users.error && <ProblemMessage error={users.error} />}
       <div className={styles.body}>
         <div className={styles.tableColumn}>
-          {users.isPending && <Spinner label="Loading users…" />}
+          {users.isPending && <Spinner label={t('loading')} />}
           {users.data && (
             <>
-              <Table aria-label="Users" size="small">
+              <Table aria-label={t('title')} size="small">
                 <TableHeader>
                   <TableRow>
                     <TableHeaderCell className={styles.checkboxCell}>
                       <Checkbox
-                        aria-label="Select all on this page"
+                        aria-label={t('selectPage')}
                         checked={pageState}
                         disabled={items.length === 0 || matchingSelected}
                         onChange={(_, data) => setUsers(items, data.checked === true)}
                       />
                     </TableHeaderCell>
-                    <TableHeaderCell>Name</TableHeaderCell>
-                    <TableHeaderCell>User principal name</TableHeaderCell>
-                    <TableHeaderCell>Usage location</TableHeaderCell>
-                    <TableHeaderCell>Licenses</TableHeaderCell>
+                    <TableHeaderCell>{t('name')}</TableHeaderCell>
+                    <TableHeaderCell>{t('userPrincipalName')}</TableHeaderCell>
+                    <TableHeaderCell>{t('usageLocation')}</TableHeaderCell>
+                    <TableHeaderCell>{t('licenses')}</TableHeaderCell>
                   </TableRow>
                 </TableHeader>
                 <TableBody>
@@ -197,27 +195,31 @@ export function UsersPage({ customerId }: { customerId: string }) {
                       <TableCell>{user.displayName}</TableCell>
                       <TableCell>{user.userPrincipalName}</TableCell>
                       <TableCell>
-                        {user.usageLocation ?? <span className={styles.muted}>customer's country</span>}
+                        {user.usageLocation ? (
+                          format.region(user.usageLocation)
+                        ) : (
+                          <span className={styles.muted}>{t('customersCountry')}</span>
+                        )}
                       </TableCell>
                       <TableCell>
                         {user.licenses.length === 0 ? (
-                          <span className={styles.muted}>Unlicensed</span>
+                          <span className={styles.muted}>{t('unlicensed')}</span>
                         ) : (
-                          user.licenses.map((l) => productNames.get(l.productId) ?? l.productId).join(', ')
+                          format.list(user.licenses.map((l) => productNames.get(l.productId) ?? l.productId))
                         )}
                       </TableCell>
                     </TableRow>
                   ))}
                   {items.length === 0 && (
                     <TableRow>
-                      <TableCell colSpan={5}>No users match.</TableCell>
+                      <TableCell colSpan={5}>{t('noMatch')}</TableCell>
                     </TableRow>
                   )}
                 </TableBody>
               </Table>
               <Pager
-                label="User pages"
-                noun="users"
+                label={t('pages')}
+                count={(count) => t('count', { count })}
                 list={users.data}
                 pageSize={pageSize}
                 onPage={setPage}

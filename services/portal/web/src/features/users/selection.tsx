@@ -12,7 +12,7 @@ export interface SelectedUser {
 
 export type Selection =
   | { kind: 'users'; users: ReadonlyMap<string, SelectedUser> }
-  | { kind: 'matching'; filter: UserFilter; total: number; description: string };
+  | { kind: 'matching'; filter: UserFilter; total: number; productNames: Readonly<Record<string, string>> };
 
 const empty: Selection = { kind: 'users', users: new Map() };
 
@@ -71,8 +71,8 @@ export function useSelection(customerId: string) {
     count: selectionCount(selection),
     isSelected: (userId: string) => selection.kind === 'matching' || selection.users.has(userId),
     setUsers,
-    selectMatching: (filter: UserFilter, total: number, description: string) =>
-      set(() => ({ kind: 'matching', filter, total, description })),
+    selectMatching: (filter: UserFilter, total: number, productNames: Readonly<Record<string, string>>) =>
+      set(() => ({ kind: 'matching', filter, total, productNames })),
     clear: () => set(() => empty),
   };
 }

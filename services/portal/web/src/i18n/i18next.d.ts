@@ -1,0 +1,24 @@
+// Typed keys: t('…') accepts only keys of the English texts, per namespace.
+import 'i18next';
+import type auth from '../locales/en/auth.json';
+import type common from '../locales/en/common.json';
+import type customers from '../locales/en/customers.json';
+import type errors from '../locales/en/errors.json';
+import type jobs from '../locales/en/jobs.json';
+import type licenses from '../locales/en/licenses.json';
+import type users from '../locales/en/users.json';
+
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    defaultNS: 'common';
+    resources: {
+      auth: typeof auth;
+      common: typeof common;
+      customers: typeof customers;
+      errors: typeof errors;
+      jobs: typeof jobs;
+      licenses: typeof licenses;
+      users: typeof users;
+    };
+  }
+}
