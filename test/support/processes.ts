@@ -28,8 +28,9 @@ export interface ServiceProcess {
 export async function spawnService(
   name: 'api' | 'worker' | 'catalog' | 'portal',
   env: Record<string, string>,
+  port?: number,
 ): Promise<ServiceProcess> {
-  const port = await freePort();
+  port ??= await freePort();
   const portVar = { api: 'API_PORT', worker: 'WORKER_PORT', catalog: 'CATALOG_PORT', portal: 'PORTAL_PORT' }[name];
   let output = '';
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--import', 'tsx', `services/${name}/src/main.ts`], {
