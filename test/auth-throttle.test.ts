@@ -1,5 +1,6 @@
-// Failed authentication is throttled per client address and per presented key prefix, on partner
-// routes, operator routes and the queue dashboard, across API processes (the counts live in Redis).
+// Failed authentication is throttled per client address (a revoked key per key and address), on
+// partner routes, operator routes and the queue dashboard, across API processes (the counts live in
+// Redis); nobody can throttle a key or an address but its own users.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
@@ -138,26 +139,37 @@ describe('failed authentication', () => {
     }
   });
 
-  it('throttles a key prefix tried from many addresses', async () => {
+  it('cannot be turned against a key: wrong keys with its prefix from other addresses never stop it', async () => {
     const api = await buildTestApi(env, { authFailuresPerMinute: 3 });
     try {
-      const stem = `lsk_${randomBytes(4).toString('hex').slice(0, 6)}`;
-      const statuses: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const key = stem + randomBytes(32).toString('base64url');
-        statuses.push((await get(api, '/v1/customers', nextAddress(), { authorization: `Bearer ${key}` })).status);
-      }
-      expect(statuses).toEqual([401, 401, 401, 429, 429]);
-      // The partner's own key (another prefix) from a fresh address is unaffected.
+      // Strangers who know the partner key's prefix (operators see it) guess from many addresses,
+      // ten times in all against a limit of three.
+      const prefix = partner.apiKey.slice(0, 10);
+      const guess = () =>
+        prefix +
+        randomBytes(32)
+          .toString('base64url')
+          .slice(0, partner.apiKey.length - 10);
+      const strangers = Array.from({ length: 5 }, nextAddress);
+      for (const from of strangers)
+        for (let i = 0; i < 2; i++)
+          expect((await get(api, '/v1/customers', from, { authorization: `Bearer ${guess()}` })).status).toBe(401);
+      // One that goes on is throttled itself, by its address.
+      const persistent = strangers[0]!;
+      expect((await get(api, '/v1/customers', persistent, { authorization: `Bearer ${guess()}` })).status).toBe(401);
+      expect((await get(api, '/v1/customers', persistent, { authorization: `Bearer ${guess()}` })).status).toBe(429);
+      // The key keeps working from the partner's addresses, new or old.
+      for (const from of [nextAddress(), nextAddress()])
+        expect((await get(api, '/v1/customers', from, { authorization: `Bearer ${partner.apiKey}` })).status).toBe(200);
       expect(
-        (await get(api, '/v1/customers', nextAddress(), { authorization: `Bearer ${partner.apiKey}` })).status,
+        (await get(api, '/v1/customers', strangers[1]!, { authorization: `Bearer ${partner.apiKey}` })).status,
       ).toBe(200);
     } finally {
       await api.close();
     }
   });
 
-  it('counts a revoked key against its prefix only: a partner still sending it after a rotation keeps its address', async () => {
+  it('counts a revoked key against that key at that address only: a partner still sending it after a rotation keeps its address', async () => {
     const api = await buildTestApi(env, { authFailuresPerMinute: 3 });
     try {
       const operator = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) =>
@@ -182,11 +194,15 @@ describe('failed authentication', () => {
           });
         expect((await withKey(newKey)).status).toBe(200);
       }
-      // The revoked key is throttled itself (its prefix), the new key never is.
+      // The revoked key is throttled itself at that address, the new key never is.
       expect(statuses).toEqual([401, 401, 401, 429, 429, 429]);
-      expect(
-        (await get(api, '/v1/customers', nextAddress(), { authorization: `Bearer ${created.apiKey}` })).status,
-      ).toBe(429);
+      // Elsewhere the revoked key is counted afresh: a stale key at one address throttles nobody else.
+      const elsewhere = nextAddress();
+      const there: number[] = [];
+      for (let i = 0; i < 4; i++)
+        there.push((await get(api, '/v1/customers', elsewhere, { authorization: `Bearer ${created.apiKey}` })).status);
+      expect(there).toEqual([401, 401, 401, 429]);
+      expect((await get(api, '/v1/customers', elsewhere, { authorization: `Bearer ${newKey}` })).status).toBe(200);
       // Guesses from that address still count against it as before.
       for (let i = 0; i < 3; i++) expect((await withKey(wrongKey())).status).toBe(401);
       expect((await withKey(wrongKey())).status).toBe(429);

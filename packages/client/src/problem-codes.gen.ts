@@ -57,7 +57,7 @@ export const PROBLEM_CODES = [
   "unsupported_media_type",
   /** more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds */
   "rate_limited",
-  /** too many failed authentications from this address or with this key prefix (AUTH_FAILURES_PER_MINUTE); every credential is refused for `Retry-After` seconds */
+  /** too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is */
   "authentication_throttled",
   /** Postgres or Redis is unreachable for now; retry after `Retry-After` seconds */
   "service_unavailable",

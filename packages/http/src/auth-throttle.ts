@@ -8,10 +8,10 @@ export interface ScriptRunner {
 
 export interface FailedAuthThrottleOptions {
   redis: ScriptRunner;
-  /** Failed authentications allowed per client address (and per presented key prefix) per window; 0 turns throttling off. */
+  /** Failed authentications allowed per client address (a revoked key: per key and address) per window; 0 turns throttling off. */
   maxFailures: number;
   windowMs?: number;
-  /** Prefix of the Redis keys (one counter per address or key prefix, expiring with its window). */
+  /** Prefix of the Redis keys (one counter per address, or per revoked key and address, expiring with its window). */
   namespace: string;
   log?: { warn: (obj: object, msg: string) => void };
 }
@@ -24,20 +24,26 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {n, ttl}`;
 
-/** Bound on the in-memory list of throttled addresses and key prefixes (expired ones are dropped first). */
+/** Bound on the in-memory list of throttled subjects (expired ones are dropped first). */
 const MAX_BLOCKED = 50_000;
 
 /**
  * Throttles failed authentication (a wrong or missing partner key, a wrong operator token) per
- * client address and per presented key prefix, so credentials cannot be guessed online. A revoked
- * key counts against its prefix only (the caller decides, see `failure`).
+ * client address, so credentials cannot be guessed online: each address (IPv6: each /64) gets
+ * `maxFailures` guesses per window, whatever it presents. A revoked key is not a guess; it counts
+ * against that key at that address only (the caller decides, see `failure`), so a process still
+ * sending it after a rotation throttles neither its address nor anyone else.
+ *
+ * Nothing is counted per key across addresses: such a count could be raised by anyone who knows a
+ * key's prefix (operators see it) and would lock the key out for its partner. Keys are 256 random
+ * bits; what bounds guessing is the count per address.
  *
  * Failures are counted in Redis, so the limit holds across API processes. Once a counter passes the
- * limit, the process that saw it remembers the address (or prefix) in memory until the window ends:
- * every later request from it is answered 429 before any credential is checked, so a throttled
- * guess costs no Postgres query and no Redis command. Another process learns of it on its own next
- * failure, whose count is already past the limit. Successful authentication touches neither Redis
- * nor the memory beyond one map lookup.
+ * limit, the process that saw it remembers the subject in memory until the window ends: every later
+ * request from it is answered 429 before any credential is checked, so a throttled guess costs no
+ * Postgres query and no Redis command. Another process learns of it on its own next failure, whose
+ * count is already past the limit. Successful authentication touches neither Redis nor the memory
+ * beyond a map lookup or two.
  */
 export class FailedAuthThrottle {
   readonly #redis: ScriptRunner;
@@ -45,7 +51,7 @@ export class FailedAuthThrottle {
   readonly #windowMs: number;
   readonly #namespace: string;
   readonly #log?: FailedAuthThrottleOptions['log'];
-  /** Throttled subject (address or key prefix) → the time its window ends. */
+  /** Throttled subject (an address, or a revoked key at an address) → the time its window ends. */
   readonly #blockedUntil = new Map<string, number>();
 
   constructor(options: FailedAuthThrottleOptions) {
@@ -60,14 +66,15 @@ export class FailedAuthThrottle {
     return this.#max > 0;
   }
 
-  /** Throws 429 while the caller's address or the presented key prefix is throttled. */
+  /** Throws 429 while the caller's address, or the presented key at that address, is throttled. */
   assertAllowed(request: FastifyRequest, keyPrefix?: string): void {
     if (!this.enabled || this.#blockedUntil.size === 0) return;
     const now = Date.now();
-    for (const subject of this.#subjects(request, keyPrefix)) {
+    const address = addressSubject(request);
+    for (const subject of keyPrefix ? [address, keyAtAddress(keyPrefix, address)] : [address]) {
       const until = this.#blockedUntil.get(subject);
       if (until === undefined) continue;
-      if (until > now) throw throttled(until - now);
+      if (until > now) throw throttled(subject, until - now);
       this.#blockedUntil.delete(subject);
     }
   }
@@ -75,7 +82,8 @@ export class FailedAuthThrottle {
   /**
    * Counts a failed authentication and returns the error to answer it with: `unauthorized` while
    * the caller is within the limit, 429 once past it. Redis being away never turns a 401 into a 5xx.
-   * `byAddress: false` counts it against the key prefix only (a key that exists but was revoked).
+   * `byAddress: false` counts it against the presented key (its prefix) at the caller's address
+   * instead of against the address: a key that exists but was revoked.
    */
   async failure(
     request: FastifyRequest,
@@ -84,33 +92,20 @@ export class FailedAuthThrottle {
     options: { byAddress?: boolean } = {},
   ): Promise<ProblemError> {
     if (!this.enabled) return unauthorized;
-    const subjects = this.#subjects(request, keyPrefix).filter(
-      (subject) => options.byAddress !== false || !subject.startsWith('ip:'),
-    );
-    let worst: number | undefined;
+    const address = addressSubject(request);
+    const subject = options.byAddress === false && keyPrefix ? keyAtAddress(keyPrefix, address) : address;
     try {
-      const counts = await Promise.all(
-        subjects.map(async (subject) => {
-          const [count, ttl] = (await this.#redis.eval(
-            COUNT_FAILURE,
-            1,
-            this.#namespace + subject,
-            this.#windowMs,
-          )) as [number, number];
-          if (count > this.#max) this.#block(subject, ttl);
-          return count > this.#max ? ttl : undefined;
-        }),
-      );
-      for (const ttl of counts) if (ttl !== undefined) worst = Math.max(worst ?? 0, ttl);
+      const [count, ttl] = (await this.#redis.eval(COUNT_FAILURE, 1, this.#namespace + subject, this.#windowMs)) as [
+        number,
+        number,
+      ];
+      if (count <= this.#max) return unauthorized;
+      this.#block(subject, ttl);
+      return throttled(subject, ttl);
     } catch (err) {
       this.#log?.warn({ err }, 'could not count a failed authentication');
+      return unauthorized;
     }
-    return worst === undefined ? unauthorized : throttled(worst);
-  }
-
-  #subjects(request: FastifyRequest, keyPrefix: string | undefined): string[] {
-    const address = `ip:${clientNetwork(request.ip)}`;
-    return keyPrefix ? [address, `key:${keyPrefix}`] : [address];
   }
 
   #block(subject: string, ttlMs: number): void {
@@ -128,12 +123,20 @@ export class FailedAuthThrottle {
   }
 }
 
-function throttled(ttlMs: number): ProblemError {
+/** The counter of every failure from the caller's address (network). */
+const addressSubject = (request: FastifyRequest) => `ip:${clientNetwork(request.ip)}`;
+
+/** The counter of one revoked key presented from one address: `@` is in neither part. */
+const keyAtAddress = (keyPrefix: string, address: string) => `key:${keyPrefix}@${address}`;
+
+function throttled(subject: string, ttlMs: number): ProblemError {
   const seconds = Math.max(1, Math.ceil(ttlMs / 1000));
   return new ProblemError(
     429,
     'authentication_throttled',
-    `Too many failed authentications from this address or with this key; retry in ${seconds} s.`,
+    subject.startsWith('key:')
+      ? `This revoked API key was sent too often from this address; use the partner's current key (retry in ${seconds} s).`
+      : `Too many failed authentications from this address; retry in ${seconds} s.`,
     {},
     { 'retry-after': String(seconds) },
   );

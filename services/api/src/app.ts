@@ -45,7 +45,7 @@ export interface ApiAppDeps {
   queues: LicenseTaskQueues;
   operatorToken: string;
   rateLimitPerMinute: number;
-  /** Failed authentications per client address (and per key prefix) per minute (default 30); 0 turns throttling off. */
+  /** Failed authentications per client address per minute (default 30); 0 turns throttling off. */
   authFailuresPerMinute?: number;
   /** The window failed authentications are counted in (tests shorten it). */
   authFailureWindowMs?: number;

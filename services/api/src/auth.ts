@@ -11,8 +11,8 @@ declare module 'fastify' {
 
 /**
  * onRequest hook for partner routes: a live API key or 401. Sets request.partner. Failures count
- * towards the throttle (by address, and by the key's prefix); a throttled caller is answered 429
- * before its key is looked up. A revoked key is answered as such, and counted by its prefix only:
+ * towards the throttle by the caller's address; a throttled caller is answered 429 before its key is
+ * looked up. A revoked key is answered as such, and counted against that key at that address only:
  * it is a key the partner once held, not a guess, and a process still sending it after a rotation
  * must not throttle the address the partner's new key is used from.
  */

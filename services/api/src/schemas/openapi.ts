@@ -90,7 +90,7 @@ export const PROBLEM_CODES = {
   unsupported_media_type: 'the body is not application/json',
   rate_limited: 'more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds',
   authentication_throttled:
-    'too many failed authentications from this address or with this key prefix (AUTH_FAILURES_PER_MINUTE); every credential is refused for `Retry-After` seconds',
+    'too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is',
   service_unavailable: 'Postgres or Redis is unreachable for now; retry after `Retry-After` seconds',
   overloaded:
     'too many large selections of users, or results downloads as CSV, are being served at once (each waited a few seconds for room); retry after `Retry-After` seconds',
