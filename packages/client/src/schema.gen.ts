@@ -661,18 +661,22 @@ export interface components {
         /** @description Why a change failed, and what to act on. */
         ChangeError: {
             /** @enum {string} */
-            code: "ProhibitedInUsageLocationViolation" | "MutuallyExclusiveViolation" | "DependencyViolation" | "CountViolation" | "UserNotFound";
+            code: "ProhibitedInUsageLocationViolation" | "MutuallyExclusiveViolation" | "DependencyViolation" | "CountViolation" | "UserNotFound" | "LicenseInheritedFromGroup";
             message: string;
             productIds?: string[];
             servicePlanIds?: string[];
+            groupIds?: string[];
         };
         /** @description The outcome of one product change for one user. */
         ChangeResult: {
             productId: string;
             /** @enum {string} */
             action: "assign" | "revoke";
-            /** @enum {string} */
-            outcome: "assigned" | "updated" | "unchanged" | "revoked" | "not_assigned" | "skipped" | "failed";
+            /**
+             * @description `inherited`: a revoke removed the direct source of a license the user also holds through a group; the license stays and no seat changes.
+             * @enum {string}
+             */
+            outcome: "assigned" | "updated" | "unchanged" | "revoked" | "not_assigned" | "inherited" | "skipped" | "failed";
             error?: components["schemas"]["ChangeError"];
         };
         CreateCustomerRequest: {
@@ -850,8 +854,11 @@ export interface components {
             productId: string;
             /** @enum {string} */
             action: "assign" | "revoke";
-            /** @enum {string} */
-            outcome: "assigned" | "updated" | "unchanged" | "revoked" | "not_assigned" | "skipped" | "failed";
+            /**
+             * @description `inherited`: a revoke removed the direct source of a license the user also holds through a group; the license stays and no seat changes.
+             * @enum {string}
+             */
+            outcome: "assigned" | "updated" | "unchanged" | "revoked" | "not_assigned" | "inherited" | "skipped" | "failed";
             /** @description For an assign: the service plans the job asked to disable. */
             disabledServicePlans?: string[];
             error?: components["schemas"]["ChangeError"];

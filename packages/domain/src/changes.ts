@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.ts';
+import type { LicenseSources } from './license-sources.ts';
 
 export const VIOLATION_CODES = [
   'ProhibitedInUsageLocationViolation',
@@ -6,10 +7,23 @@ export const VIOLATION_CODES = [
   'DependencyViolation',
   'CountViolation',
   'UserNotFound',
+  'LicenseInheritedFromGroup',
 ] as const;
 export type ViolationCode = (typeof VIOLATION_CODES)[number];
 
-export type ChangeOutcome = 'assigned' | 'updated' | 'unchanged' | 'revoked' | 'not_assigned' | 'skipped' | 'failed';
+/**
+ * `inherited`: a revoke removed the user's direct source of a license it also holds through a group;
+ * the license stays (no seat changes).
+ */
+export type ChangeOutcome =
+  | 'assigned'
+  | 'updated'
+  | 'unchanged'
+  | 'revoked'
+  | 'not_assigned'
+  | 'inherited'
+  | 'skipped'
+  | 'failed';
 
 /** A license a user holds: the product and the service plans switched off inside it. */
 export interface License {
@@ -31,13 +45,15 @@ export interface RequestedChanges {
 /**
  * Why a change failed, naming what the partner must act on: for DependencyViolation the required
  * products (or service plans) that are missing, for MutuallyExclusiveViolation the products in
- * conflict, for ProhibitedInUsageLocationViolation and CountViolation the product itself.
+ * conflict, for ProhibitedInUsageLocationViolation and CountViolation the product itself, for
+ * LicenseInheritedFromGroup the groups the user holds the product through.
  */
 export interface ChangeError {
   code: ViolationCode;
   message: string;
   productIds?: string[];
   servicePlanIds?: string[];
+  groupIds?: string[];
 }
 
 export interface ChangeResult {
@@ -60,6 +76,11 @@ export interface EvaluateUserChangesInput {
   user: UserState | null;
   changes: RequestedChanges;
   /**
+   * The sources of the licenses the user holds (see license-sources.ts); a license missing here
+   * (or every license, when omitted) has the direct source only, with the license's plans.
+   */
+  sources?: ReadonlyMap<string, LicenseSources>;
+  /**
    * Whether a seat can be had for a product the user would newly hold
    * (a seat reserved for this user by the job, or a free one). Only consulted for
    * products the user does not hold yet, and only once every other rule has passed.
@@ -77,6 +98,8 @@ export interface UserEvaluation {
   newlyAssigned: string[];
   /** Products the user held before but not after (each frees a seat). Empty when failed. */
   revoked: string[];
+  /** The sources of every license held after the job (the input's when failed). */
+  sources: Map<string, LicenseSources>;
   /** Distinct error codes of the failing changes, for the job's errorsByCode. */
   errorCodes: ViolationCode[];
 }

@@ -6,3 +6,5 @@ export * from './service-plans.ts';
 export * from './preview-job.ts';
 export * from './webhooks.ts';
 export * from './user-principal-name.ts';
+export * from './license-sources.ts';
+export * from './evaluate-group-sources.ts';

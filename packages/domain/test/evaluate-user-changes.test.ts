@@ -450,6 +450,10 @@ describe('evaluateUserChanges: interpretations and edge cases', () => {
       newlyAssigned: [],
       revoked: [],
       errorCodes: ['DependencyViolation'],
+      sources: new Map([
+        ['E3', { direct: [], groups: [] }],
+        ['PHONE', { direct: [], groups: [] }],
+      ]),
     });
     expect(licenses).toEqual([lic('E3'), lic('PHONE')]);
   });

@@ -141,6 +141,8 @@ export const changeErrorSchema = z
     productIds: z.array(z.string()).optional(),
     /** For a plan dependency: the required plans that would be disabled. */
     servicePlanIds: z.array(z.string()).optional(),
+    /** For LicenseInheritedFromGroup: the groups the user holds the product through. */
+    groupIds: z.array(z.string()).optional(),
   })
   .meta({ id: 'ChangeError', description: 'Why a change failed, and what to act on.' });
 
@@ -148,7 +150,13 @@ export const changeResultSchema = z
   .object({
     productId: z.string(),
     action: z.enum(['assign', 'revoke']),
-    outcome: z.enum(['assigned', 'updated', 'unchanged', 'revoked', 'not_assigned', 'skipped', 'failed']),
+    outcome: z
+      .enum(['assigned', 'updated', 'unchanged', 'revoked', 'not_assigned', 'inherited', 'skipped', 'failed'])
+      .meta({
+        description:
+          '`inherited`: a revoke removed the direct source of a license the user also holds through a group; ' +
+          'the license stays and no seat changes.',
+      }),
     error: changeErrorSchema.optional(),
   })
   .meta({ id: 'ChangeResult', description: 'The outcome of one product change for one user.' });
