@@ -33,6 +33,8 @@ function summary(code: string, t: TFunction<'errors'>): string {
       return t('summary.CountViolation');
     case 'UserNotFound':
       return t('summary.UserNotFound');
+    case 'LicenseInheritedFromGroup':
+      return t('summary.LicenseInheritedFromGroup');
     case 'cancelled':
       return t('summary.cancelled');
     default:
@@ -66,6 +68,8 @@ function explain(change: ResultChange, error: ChangeError, names: Names, words: 
       return t('explain.CountViolation', { product });
     case 'UserNotFound':
       return t('explain.UserNotFound');
+    case 'LicenseInheritedFromGroup':
+      return t('explain.LicenseInheritedFromGroup', { product });
     default:
       return error.message;
   }
@@ -84,6 +88,8 @@ function outcome(value: ResultChange['outcome'], t: TFunction<'errors'>): string
       return t('outcome.revoked');
     case 'not_assigned':
       return t('outcome.notAssigned');
+    case 'inherited':
+      return t('outcome.inherited');
     case 'skipped':
       return t('outcome.skipped');
     case 'failed':
