@@ -47,6 +47,29 @@ describe('which addresses are public', () => {
       'not an address',
     ])
       expect(isPublicAddress(address), address).toBe(false);
+  });
+
+  it('refuses every IPv6 form that carries an IPv4 address or lies outside global unicast', () => {
+    for (const address of [
+      '::127.0.0.1', // IPv4-compatible (::/96)
+      '::7f00:1',
+      '::10.0.0.1',
+      '::8.8.8.8',
+      '::ffff:0:127.0.0.1', // IPv4-translated (RFC 6145)
+      '64:ff9b::127.0.0.1', // NAT64, well-known and local-use prefixes
+      '64:ff9b:1::a00:1',
+      '2002:7f00:1::1', // 6to4
+      '2001::1', // Teredo, and the rest of the IETF protocol block 2001::/23
+      '2001:2::1',
+      '2001:20::1',
+      '100::1', // discard
+      'fec0::1', // site-local
+      '2001:db8::1', // documentation
+      '3fff::1',
+      '4000::1', // unassigned, outside 2000::/3
+    ])
+      expect(isPublicAddress(address), address).toBe(false);
+    expect(isPublicAddress('2a00:1450:4001:800::200e')).toBe(true);
     for (const address of ['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])
       expect(isPublicAddress(address), address).toBe(true);
   });
@@ -74,6 +97,9 @@ describe('the webhook resource', () => {
       'https://127.0.0.1/hook',
       'https://[::1]/hook',
       'https://[::ffff:127.0.0.1]/hook',
+      'https://[::127.0.0.1]/hook',
+      'https://[64:ff9b::a9fe:a9fe]/latest/meta-data',
+      'https://[2002:a00:1::1]/hook',
       'https://localhost/hook',
       'https://10.0.0.8/hook',
       'https://169.254.169.254/latest/meta-data',
@@ -87,6 +113,20 @@ describe('the webhook resource', () => {
       expect(res.body.code, url).toBe('invalid_webhook_url');
     }
     expect((await partner.call('GET', '/v1/webhook')).status).toBe(404);
+  });
+
+  it('does not tell what a host name resolves to, nor whether it resolves at all', async () => {
+    const partner = await PartnerClient.create(strictApi);
+    const internal = await partner.call('PUT', '/v1/webhook', { url: 'https://localhost/hook' });
+    const unknown = await partner.call('PUT', '/v1/webhook', { url: 'https://nothing-here.invalid/hook' });
+    for (const res of [internal, unknown]) {
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe('invalid_webhook_url');
+    }
+    expect(internal.body.detail).not.toMatch(/127\.0\.0\.1|::1/);
+    expect(internal.body.detail.replace('localhost', 'HOST')).toBe(
+      unknown.body.detail.replace('nothing-here.invalid', 'HOST'),
+    );
   });
 
   it('shows the secret on creation and rotation only, and keeps each partner to its own', async () => {

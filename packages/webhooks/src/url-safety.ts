@@ -11,16 +11,42 @@ export interface WebhookTargetPolicy {
   allowHttp: boolean;
 }
 
+/** IPv6 global unicast, the only IPv6 space with public hosts. */
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
+/** IETF protocol assignments (Teredo, benchmarking, ORCHID, AMT, anycast services): no webhook receivers. */
+const IETF_PROTOCOL_V6 = ipaddr.parseCIDR('2001::/23');
+
 /**
- * Whether an address is a public unicast one. ipaddr.js classifies it; an IPv4-mapped IPv6 address
- * (::ffff:10.0.0.1) is judged as the IPv4 address it carries. Everything but `unicast` is refused:
+ * Whether an address (IPv4 in dotted decimal, or IPv6) is a public unicast one. ipaddr.js classifies
+ * it; an IPv4-mapped IPv6 address (::ffff:10.0.0.1) is judged as the IPv4 address it carries. Everything but `unicast` is refused:
  * loopback, private (RFC 1918, fc00::/7), link-local, carrier-grade NAT (100.64/10), multicast,
  * unspecified, broadcast, reserved and documentation ranges, and IPv6 translation prefixes (6to4,
- * Teredo, NAT64), which can lead to any IPv4 address.
+ * Teredo, NAT64), which can lead to any IPv4 address. An IPv6 address must moreover lie in global
+ * unicast (2000::/3) outside the IETF protocol block (2001::/23): that refuses every other form that
+ * embeds an IPv4 address (IPv4-compatible ::a.b.c.d, IPv4-translated ::ffff:0:a.b.c.d, NAT64's
+ * local-use 64:ff9b:1::/48) and whatever ipaddr.js does not name.
  */
 export function isPublicAddress(address: string): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  return ipaddr.process(address).range() === 'unicast';
+  if (ipaddr.IPv4.isValidFourPartDecimal(address)) return ipaddr.IPv4.parse(address).range() === 'unicast';
+  const hex = ipv6InHex(address);
+  if (!hex) return false;
+  const v6 = ipaddr.IPv6.parse(hex);
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().range() === 'unicast';
+  return v6.range() === 'unicast' && v6.match(GLOBAL_UNICAST_V6) && !v6.match(IETF_PROTOCOL_V6);
+}
+
+/**
+ * An IPv6 address written in hexadecimal groups only (as WHATWG URLs serialise it), or undefined.
+ * ipaddr.js reads a dotted tail after `::` (`::8.8.8.8`, the form inet_ntop gives IPv4-compatible
+ * addresses) as IPv4-mapped; in hex it is judged as the IPv6 address it is.
+ */
+function ipv6InHex(address: string): string | undefined {
+  if (!address.includes(':')) return undefined;
+  try {
+    return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  } catch {
+    return undefined;
+  }
 }
 
 export class UnsafeWebhookTarget extends Error {
@@ -60,23 +86,20 @@ async function resolveAll(host: string): Promise<LookupAddress[]> {
 
 /**
  * The whole check, as done when a URL is saved: its shape, then every address its host resolves
- * to must be allowed. Throws UnsafeWebhookTarget with the reason.
+ * to must be allowed. Throws UnsafeWebhookTarget with the reason. For a host name the reason is the
+ * same whether it does not resolve or resolves to an address that is refused, and names no address:
+ * the answer must not tell a caller what names resolve to inside the service's network.
  */
 export async function checkWebhookUrl(raw: string, policy: WebhookTargetPolicy): Promise<URL> {
   const url = parseWebhookUrl(raw, policy);
   const host = hostOf(url);
-  let addresses: LookupAddress[];
-  try {
-    addresses = await resolveAll(host);
-  } catch (error) {
-    throw new UnsafeWebhookTarget(`the host "${host}" does not resolve (${(error as NodeJS.ErrnoException).code})`);
+  if (isIP(host)) {
+    if (!addressAllowed(host, policy)) throw new UnsafeWebhookTarget(`the address ${host} is not public`);
+    return url;
   }
-  if (addresses.length === 0) throw new UnsafeWebhookTarget(`the host "${host}" does not resolve`);
-  const refused = addresses.filter((a) => !addressAllowed(a.address, policy));
-  if (refused.length)
-    throw new UnsafeWebhookTarget(
-      `the host "${host}" resolves to an address that is not public (${refused.map((a) => a.address).join(', ')})`,
-    );
+  const addresses = await resolveAll(host).catch(() => [] as LookupAddress[]);
+  if (addresses.length === 0 || addresses.some((a) => !addressAllowed(a.address, policy)))
+    throw new UnsafeWebhookTarget(`the host "${host}" does not resolve, or resolves to an address that is not public`);
   return url;
 }
 
@@ -91,10 +114,10 @@ export function checkedLookup(policy: WebhookTargetPolicy) {
   return (hostname: string, options: { all?: boolean; family?: number | string }, callback: LookupCallback) => {
     resolveAll(hostname).then(
       (addresses) => {
-        const refused = addresses.filter((a) => !addressAllowed(a.address, policy));
-        if (addresses.length === 0 || refused.length) {
+        if (addresses.length === 0 || addresses.some((a) => !addressAllowed(a.address, policy))) {
+          // Recorded as the attempt's lastError, which the partner reads: no address is named.
           const error: NodeJS.ErrnoException = new UnsafeWebhookTarget(
-            `"${hostname}" resolves to an address that is not public (${refused.map((a) => a.address).join(', ')})`,
+            `"${hostname}" resolves to an address that is not public`,
           );
           error.code = 'EWEBHOOKTARGET';
           callback(error, '');
