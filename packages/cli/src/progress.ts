@@ -53,3 +53,26 @@ export function summary(job: Job): string {
     .join(', ');
   return `Job ${job.id} ${job.status}: ${progressText(job)}${codes ? `; errors: ${codes}` : ''}`;
 }
+
+/** A progress bar for work measured in parts of a whole (bytes of a file, pages): redrawn in place on a terminal. */
+export function barDisplay(out: Output): { update(ratio: number | undefined, text: string): void; finish(): void } {
+  let last = '';
+  let drawn = false;
+  return {
+    update(ratio, text) {
+      if (!out.isTTY) return;
+      const width = 30;
+      const line =
+        ratio === undefined
+          ? text
+          : `[${'#'.repeat(Math.round(Math.min(1, ratio) * width)).padEnd(width, '.')}] ${String(Math.floor(Math.min(1, ratio) * 100)).padStart(3)}% ${text}`;
+      if (line !== last) out.write(`\r\x1b[2K${line}`);
+      last = line;
+      drawn = true;
+    },
+    finish() {
+      if (drawn) out.write('\n');
+      drawn = false;
+    },
+  };
+}
