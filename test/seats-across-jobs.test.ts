@@ -216,7 +216,9 @@ describe('cancel racing the end of a job', () => {
     await env.queue.pause();
     const job = await partner.startJob(customer, { userIds: [user], assign: [{ productId: SUITE.id }] });
     // The worker's batch has committed; its finishing of the job has not run yet.
-    expect(await applyUserChanges(env.db, customer, [{ userId: user! }])).toMatchObject([{ status: 'succeeded' }]);
+    expect((await applyUserChanges(env.db, customer, [{ userId: user! }])).applied).toMatchObject([
+      { status: 'succeeded' },
+    ]);
 
     const cancel = await partner.call('POST', `/v1/customers/${customer}/license-jobs/${job.body.id}/cancel`);
     expect(cancel.status).toBe(409);

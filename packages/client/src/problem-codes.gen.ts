@@ -57,6 +57,8 @@ export const PROBLEM_CODES = [
   "unsupported_media_type",
   /** more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds */
   "rate_limited",
+  /** some of the selected users already have MAX_PENDING_JOBS_PER_USER unfinished jobs (`userIds`: up to 100 of them, `limit`); nothing was created: wait for `Retry-After` seconds, or for those jobs to finish */
+  "too_many_pending_jobs",
   /** too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is */
   "authentication_throttled",
   /** Postgres or Redis is unreachable for now; retry after `Retry-After` seconds */

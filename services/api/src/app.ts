@@ -63,6 +63,8 @@ export interface ApiAppDeps {
   webhookPolicy?: WebhookTargetPolicy;
   /** WEBHOOK_SECRET_KEY (base64): seals stored webhook secrets. */
   webhookSecretKey?: string;
+  /** Unfinished jobs a user may have before another job for it is refused (default 5). */
+  pendingJobsPerUser?: number;
   /** Users that answers about large selections may hold at once (see SelectionBudget). */
   selectionBudgetUsers?: number;
   /** Bounds on results downloads as CSV (see DEFAULT_CSV_EXPORTS in csv.ts); tests shorten the waits. */
@@ -178,6 +180,7 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
         readDb: deps.readDb,
         budget: selectionBudget,
         csvExports,
+        pendingJobsPerUser: deps.pendingJobsPerUser ?? 5,
         events: jobEvents,
         enqueuer,
         metrics,

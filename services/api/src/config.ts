@@ -17,6 +17,7 @@ export const apiEnv = {
   API_PORT: port(3000),
   OPERATOR_TOKEN: z.string().min(1).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
+  MAX_PENDING_JOBS_PER_USER: z.coerce.number().int().min(1).default(5),
   BULLMQ_PREFIX: z.string().min(1).default('bull'),
 };
 

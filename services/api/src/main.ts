@@ -37,6 +37,7 @@ const app = await buildApiApp({
   queues,
   operatorToken: config.OPERATOR_TOKEN,
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+  pendingJobsPerUser: config.MAX_PENDING_JOBS_PER_USER,
   authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
   trustProxy: config.TRUST_PROXY,
   logLevel: config.LOG_LEVEL,

@@ -21,7 +21,7 @@ import {
   type LicenseTaskData,
 } from '@licensing/queue';
 import { enqueueDeliveries, type WebhookQueue } from '@licensing/webhooks';
-import { applyUserChanges, type AppliedItem } from './apply-user-changes.ts';
+import { applyUserChanges, type AppliedItem, type BatchBounds } from './apply-user-changes.ts';
 import { groupTasksByCustomer, JobCustomers } from './job-customers.ts';
 
 import { UserTaskBatcher } from './user-task-batcher.ts';
@@ -44,7 +44,11 @@ export interface LicenseWorkerOptions {
   expressConcurrency?: number;
   batchSize: number;
   batchParallelism: number;
-  /** A batch still running after this is given back to the queue (default 60 s). */
+  /**
+   * A batch still running after this is given up: its transaction is ended and its tasks are
+   * retried (default 30 s). Its locks are waited for at most a sixth of it, its statements last at
+   * most a third.
+   */
   batchTimeoutMs?: number;
   stalledIntervalMs: number;
   log: Logger;
@@ -69,12 +73,16 @@ export interface LicenseWorkerOptions {
 export async function applyTasks(
   options: Pick<LicenseWorkerOptions, 'db' | 'log' | 'onApplied' | 'onJobFinished' | 'webhookQueue'> & {
     jobCustomers: JobCustomers;
+    bounds?: BatchBounds;
   },
   tasks: LicenseTask[],
+  signal?: AbortSignal,
 ): Promise<(unknown | undefined)[]> {
+  const busyUsers = new Set<string>();
   const run = async (customerId: string, batch: LicenseTask[]) => {
     const started = performance.now();
-    const applied = await applyUserChanges(options.db, customerId, batch);
+    const { applied, busy } = await applyUserChanges(options.db, customerId, batch, { ...options.bounds, signal });
+    for (const userId of busy) busyUsers.add(userId);
     options.onApplied?.(applied, (performance.now() - started) / 1000);
     const finished = await finalizeJobsIfDone(
       options.db,
@@ -119,10 +127,23 @@ export async function applyTasks(
       }
     }
   }
+  for (const [i, task] of tasks.entries())
+    if (busyUsers.has(task.userId) && !errors[i]) errors[i] = new UserBusyError();
   return errors;
 }
 
+/** The task's user was held by another batch: nothing was applied for it; it comes back later. */
+export class UserBusyError extends Error {
+  constructor() {
+    super("the user's changes are being applied by another batch");
+    this.name = 'UserBusyError';
+  }
+}
+
 type TaskWorker = Worker<LicenseTaskData, void, typeof LICENSE_TASK_NAME>;
+
+/** A batch still running after this is given up (its transaction ended) and its tasks retried. */
+const DEFAULT_BATCH_TIMEOUT_MS = 30_000;
 
 /** How often the worker's slots are shared out again between shards (with several shards). */
 const SHARE_SLOTS_EVERY_MS = 1000;
@@ -191,11 +212,18 @@ export class LicenseWorker {
 
 export function createLicenseWorker(options: LicenseWorkerOptions): LicenseWorker {
   const jobCustomers = new JobCustomers(options.db);
-  const batcher = new UserTaskBatcher((tasks) => applyTasks({ ...options, jobCustomers }, tasks), {
-    maxBatch: options.batchSize,
-    parallelism: options.batchParallelism,
-    timeoutMs: options.batchTimeoutMs,
-  });
+  const timeoutMs = options.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS;
+  // The transaction gives up on a lock, or a statement, well before the batch gives up on it.
+  const bounds = { lockTimeoutMs: Math.round(timeoutMs / 6), statementTimeoutMs: Math.round(timeoutMs / 3) };
+  const batcher = new UserTaskBatcher(
+    (tasks, signal) => applyTasks({ ...options, jobCustomers, bounds }, tasks, signal),
+    {
+      maxBatch: options.batchSize,
+      parallelism: options.batchParallelism,
+      timeoutMs,
+      isBusy: (error) => error instanceof UserBusyError,
+    },
+  );
   const shards = options.shards ?? [{ name: LICENSE_TASK_QUEUE, prefix: options.prefix }];
   const initial = shareSlots(
     options.concurrency,

@@ -5,7 +5,17 @@ interface Waiting {
   task: LicenseTask;
   resolve: () => void;
   reject: (error: unknown) => void;
+  /** Times the task came back because another batch held its user. */
+  deferrals: number;
 }
+
+/**
+ * Times a task whose user another batch holds is put back for a later batch before it is handed to
+ * BullMQ's retries (and their backoff) instead.
+ */
+const MAX_DEFERRALS = 50;
+/** A deferred task waits for a batch in flight to finish, or this long when none is. */
+const DEFERRAL_MS = 20;
 
 /**
  * Group commit for per-user tasks: BullMQ hands over one task per user, and each call waits here
@@ -17,24 +27,45 @@ interface Waiting {
  * Express tasks (interactive jobs: someone waits for them) go ahead of the others in the next batch,
  * and when every slot is taken they get one more slot of their own: a batch of express tasks only,
  * so a 5-user job never waits for a bulk batch to commit first.
+ *
+ * A task whose user another batch holds (`isBusy` of its error) is put back and joins a later batch,
+ * once a batch in flight has finished; a batch that does not finish in time is given up: its signal
+ * is aborted (which ends its transaction) and its tasks fail, to be retried by BullMQ.
  */
 export class UserTaskBatcher {
   private readonly waiting: Waiting[] = [];
   private readonly express: Waiting[] = [];
+  /** Tasks put back because another batch held their users, with whether they are express. */
+  private readonly deferred: [Waiting, boolean][] = [];
+  private deferralTimer: NodeJS.Timeout | undefined;
   private inFlight = 0;
   private expressInFlight = false;
 
   constructor(
-    /** Applies a batch and answers, per task, its error or undefined. */
-    private readonly applyBatch: (tasks: LicenseTask[]) => Promise<(unknown | undefined)[]>,
-    private readonly options: { maxBatch: number; parallelism: number; timeoutMs?: number; minBatch?: number },
+    /** Applies a batch and answers, per task, its error or undefined; `signal` aborts when it is given up. */
+    private readonly applyBatch: (tasks: LicenseTask[], signal: AbortSignal) => Promise<(unknown | undefined)[]>,
+    private readonly options: {
+      maxBatch: number;
+      parallelism: number;
+      timeoutMs?: number;
+      minBatch?: number;
+      /** Whether a task's error says its user was held by another batch (it is put back, not failed). */
+      isBusy?: (error: unknown) => boolean;
+    },
   ) {}
 
   submit(task: LicenseTask, express = false): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      (express ? this.express : this.waiting).push({ task, resolve, reject });
+      (express ? this.express : this.waiting).push({ task, resolve, reject, deferrals: 0 });
       this.flush();
     });
+  }
+
+  /** Puts the deferred tasks back in line (after a batch finished, or after a short wait). */
+  private requeueDeferred(): void {
+    clearTimeout(this.deferralTimer);
+    this.deferralTimer = undefined;
+    for (const [w, express] of this.deferred.splice(0)) (express ? this.express : this.waiting).push(w);
   }
 
   private flush(): void {
@@ -45,39 +76,57 @@ export class UserTaskBatcher {
       // flight is done. When nothing is in flight, whatever is waiting goes at once.
       if (this.inFlight > 0 && this.express.length === 0 && this.waiting.length < minBatch) break;
       const batch = this.express.splice(0, this.options.maxBatch);
+      const expressCount = batch.length;
       batch.push(...this.waiting.splice(0, this.options.maxBatch - batch.length));
       this.inFlight += 1;
-      this.apply(batch).finally(() => {
+      this.apply(batch, expressCount).finally(() => {
         this.inFlight -= 1;
+        this.requeueDeferred();
         this.flush();
       });
     }
     if (this.express.length > 0 && !this.expressInFlight) {
       const batch = this.express.splice(0, this.options.maxBatch);
       this.expressInFlight = true;
-      this.apply(batch).finally(() => {
+      this.apply(batch, batch.length).finally(() => {
         this.expressInFlight = false;
+        this.requeueDeferred();
         this.flush();
       });
     }
+    if (this.deferred.length > 0 && !this.deferralTimer && this.inFlight === 0 && !this.expressInFlight) {
+      this.deferralTimer = setTimeout(() => {
+        this.requeueDeferred();
+        this.flush();
+      }, DEFERRAL_MS);
+    }
   }
 
-  private apply(batch: Waiting[]): Promise<void> {
-    // A batch that neither commits nor fails in time (a connection lost mid-transaction can leave a
-    // query hanging) gives its tasks back to BullMQ for a retry instead of holding its slot forever.
-    // If it does commit later, the retried tasks find their users done and change nothing.
+  /** `expressCount`: how many of the batch's first tasks are express (they keep their place if put back). */
+  private apply(batch: Waiting[], expressCount: number): Promise<void> {
+    // A batch that neither commits nor fails in time is given up: its signal ends its transaction
+    // (so it holds no locks while its tasks are retried) and its tasks go back to BullMQ for a retry.
+    const giveUp = new AbortController();
     return withTimeout(
-      this.applyBatch(batch.map((w) => w.task)),
+      this.applyBatch(
+        batch.map((w) => w.task),
+        giveUp.signal,
+      ),
       this.options.timeoutMs ?? 60_000,
       'batch did not finish',
     ).then(
       (errors) => {
         for (const [i, w] of batch.entries()) {
-          if (errors[i] === undefined) w.resolve();
-          else w.reject(errors[i]);
+          const error = errors[i];
+          if (error === undefined) w.resolve();
+          else if (this.options.isBusy?.(error) && w.deferrals < MAX_DEFERRALS) {
+            w.deferrals += 1;
+            this.deferred.push([w, i < expressCount]);
+          } else w.reject(error);
         }
       },
       (error: unknown) => {
+        giveUp.abort(error);
         for (const w of batch) w.reject(error);
       },
     );

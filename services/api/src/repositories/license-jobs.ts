@@ -17,7 +17,7 @@ import {
   recordJobFinished,
   type postgresClientOf,
 } from '@licensing/db';
-import { conflict, unprocessable } from '@licensing/http';
+import { conflict, ProblemError, unprocessable } from '@licensing/http';
 import type { AssignChange, ChangeResult, JobResultStatus } from '@licensing/domain';
 import type { PageQuery } from '../schemas/common.ts';
 import type { ListJobsQuery } from '../schemas/license-jobs.ts';
@@ -34,6 +34,8 @@ export interface NewLicenseJob {
   clientReference?: string;
   /** The finished job whose failed and cancelled users this one retries. */
   retryOf?: string;
+  /** Refuse the job if any of its users already has this many unfinished jobs (see `refuseBusyUsers`). */
+  pendingJobsPerUser?: number;
 }
 
 /**
@@ -65,6 +67,9 @@ export async function createJobWithReservations(
       { productIds: unsubscribed },
     );
   }
+
+  if (input.pendingJobsPerUser !== undefined)
+    await refuseBusyUsers(tx, input.customerId, input.userIds, input.pendingJobsPerUser);
 
   const [job] = await tx
     .insert(tables.licenseJobs)
@@ -138,6 +143,41 @@ export async function createJobWithReservations(
     );
   }
   return { job: job!, reserved: mine };
+}
+
+/** Seconds a client refused for its users' unfinished jobs should wait before trying again. */
+const BUSY_USERS_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Bounded work per user: a job is refused (429 `too_many_pending_jobs`, nothing created) when any
+ * of its users already has `limit` unfinished jobs, so that jobs piled on the same users (a script
+ * re-posting in a loop) cannot grow a queue of changes nobody waits for. Most customers have fewer
+ * unfinished jobs than the limit, and then no user can be at it: the users are looked at only when
+ * the customer has at least `limit` unfinished jobs, each by its own short index range (its pending
+ * items of those jobs, at most `limit` of them).
+ */
+async function refuseBusyUsers(tx: DbOrTx, customerId: string, userIds: string[], limit: number): Promise<void> {
+  const [unfinished] = await tx.execute<{ n: number; first: string | null }>(sql`
+    SELECT count(*)::int AS n, min(seq)::text AS first FROM license_jobs
+    WHERE customer_id = ${customerId} AND finished_at IS NULL`);
+  if (!unfinished || unfinished.n < limit) return;
+  const busy = await tx.execute<{ user_id: string }>(sql`
+    SELECT q.user_id FROM unnest(${sql.param(userIds)}::uuid[]) AS q(user_id)
+    WHERE (SELECT count(*) FROM (
+             SELECT 1 FROM license_job_items i
+             WHERE i.customer_id = ${customerId} AND i.user_id = q.user_id AND i.status = 'pending'
+               AND i.job_seq >= ${unfinished.first}::bigint
+             LIMIT ${limit}) AS x) >= ${limit}
+    LIMIT 100`);
+  if (busy.length === 0) return;
+  throw new ProblemError(
+    429,
+    'too_many_pending_jobs',
+    `${busy.length === 100 ? 'At least 100' : busy.length} of the selected users already have ${limit} unfinished jobs; ` +
+      'wait for them to finish (or cancel them) before starting another for these users.',
+    { userIds: busy.map((b) => b.user_id), limit },
+    { 'retry-after': String(BUSY_USERS_RETRY_AFTER_SECONDS) },
+  );
 }
 
 const jobOfCustomer = preparedQuery((db) =>

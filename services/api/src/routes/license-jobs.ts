@@ -85,6 +85,8 @@ export interface LicenseJobDeps {
   onDeliveriesRecorded?: (refs: DeliveryRef[], log: FastifyBaseLogger) => Promise<void>;
   /** Bounds the users that previews (which read every selected user's licenses) hold at once. */
   budget: SelectionBudget;
+  /** Unfinished jobs a user may have before another job for it is refused (429 too_many_pending_jobs). */
+  pendingJobsPerUser: number;
   /** Results downloads as CSV: one slot each while it is served, and how long a client may read nothing. */
   csvExports: { slots: SelectionBudget; idleMs: number };
 }
@@ -250,6 +252,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             idempotencyKey: key,
             clientReference: spec.clientReference,
             retryOf: spec.retryOf,
+            pendingJobsPerUser: deps.pendingJobsPerUser,
           });
           if (keyRef) await completeIdempotencyKey(tx, keyRef, created.job.id);
           await auditChange(tx, request, customerId, spec.retryOf ? 'license_job.retried' : 'license_job.accepted', {
@@ -321,6 +324,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             ...problemResponses(JSON_BODY_PROBLEMS, 404, {
               400: ['invalid_idempotency_key'],
               409: ['insufficient_licenses', 'idempotency_key_in_use'],
+              429: ['too_many_pending_jobs'],
               422: [
                 'unknown_users',
                 'unknown_product',
@@ -593,6 +597,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             ...problemResponses(404, {
               400: ['invalid_idempotency_key'],
               409: ['job_not_finished', 'insufficient_licenses', 'idempotency_key_in_use'],
+              429: ['too_many_pending_jobs'],
               422: [
                 'nothing_to_retry',
                 'unknown_product',

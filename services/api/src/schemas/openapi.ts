@@ -89,6 +89,9 @@ export const PROBLEM_CODES = {
   payload_too_large: 'the body exceeds the route’s size limit',
   unsupported_media_type: 'the body is not application/json',
   rate_limited: 'more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds',
+  too_many_pending_jobs:
+    'some of the selected users already have MAX_PENDING_JOBS_PER_USER unfinished jobs (`userIds`: up to 100 of them, ' +
+    '`limit`); nothing was created: wait for `Retry-After` seconds, or for those jobs to finish',
   authentication_throttled:
     'too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is',
   service_unavailable: 'Postgres or Redis is unreachable for now; retry after `Retry-After` seconds',
