@@ -3,11 +3,11 @@
 
 /** Every problem `code` the API answers (the framework may add a few of its own, in lower case). */
 export const PROBLEM_CODES = [
-  /** the path, query string or body does not match the schema; `errors` lists each issue */
+  /** the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue */
   "validation_error",
   /** a query parameter the route does not take; `parameters` names them */
   "invalid_request",
-  /** the body is not valid JSON */
+  /** the body is not valid JSON, or its bytes are not UTF-8 */
   "malformed_json",
   /** the Idempotency-Key header is empty or longer than 255 characters */
   "invalid_idempotency_key",

@@ -1206,7 +1206,7 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
              */
             400: {
@@ -1298,9 +1298,9 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
-             *     - `malformed_json`: the body is not valid JSON
+             *     - `malformed_json`: the body is not valid JSON, or its bytes are not UTF-8
              */
             400: {
                 headers: {
@@ -1777,7 +1777,7 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
              */
             400: {
@@ -1868,7 +1868,7 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
              */
             400: {
@@ -1977,7 +1977,7 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
              */
             400: {
@@ -2082,7 +2082,7 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
              */
             400: {
@@ -2176,9 +2176,9 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
-             *     - `malformed_json`: the body is not valid JSON
+             *     - `malformed_json`: the body is not valid JSON, or its bytes are not UTF-8
              */
             400: {
                 headers: {
@@ -2292,7 +2292,7 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
              */
             400: {
@@ -2410,7 +2410,7 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
              */
             400: {
@@ -2531,9 +2531,9 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
-             *     - `malformed_json`: the body is not valid JSON
+             *     - `malformed_json`: the body is not valid JSON, or its bytes are not UTF-8
              */
             400: {
                 headers: {
@@ -2687,9 +2687,9 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
-             *     - `malformed_json`: the body is not valid JSON
+             *     - `malformed_json`: the body is not valid JSON, or its bytes are not UTF-8
              */
             400: {
                 headers: {
@@ -2841,7 +2841,7 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
              */
             400: {
@@ -2938,7 +2938,7 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
              */
             400: {
@@ -3047,9 +3047,9 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
-             *     - `malformed_json`: the body is not valid JSON
+             *     - `malformed_json`: the body is not valid JSON, or its bytes are not UTF-8
              */
             400: {
                 headers: {
@@ -3182,7 +3182,7 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
              */
             400: {
@@ -3290,9 +3290,9 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
-             *     - `malformed_json`: the body is not valid JSON
+             *     - `malformed_json`: the body is not valid JSON, or its bytes are not UTF-8
              */
             400: {
                 headers: {
@@ -3430,7 +3430,7 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
              */
             400: {
@@ -3537,9 +3537,9 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
-             *     - `malformed_json`: the body is not valid JSON
+             *     - `malformed_json`: the body is not valid JSON, or its bytes are not UTF-8
              */
             400: {
                 headers: {
@@ -3687,7 +3687,7 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
              */
             400: {
@@ -3801,9 +3801,9 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
-             *     - `malformed_json`: the body is not valid JSON
+             *     - `malformed_json`: the body is not valid JSON, or its bytes are not UTF-8
              *     - `invalid_idempotency_key`: the Idempotency-Key header is empty or longer than 255 characters
              */
             400: {
@@ -3967,9 +3967,9 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
-             *     - `malformed_json`: the body is not valid JSON
+             *     - `malformed_json`: the body is not valid JSON, or its bytes are not UTF-8
              */
             400: {
                 headers: {
@@ -4130,7 +4130,7 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
              */
             400: {
@@ -4235,7 +4235,7 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
              */
             400: {
@@ -4340,7 +4340,7 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
              */
             400: {
@@ -4464,7 +4464,7 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
              *     - `invalid_idempotency_key`: the Idempotency-Key header is empty or longer than 255 characters
              */
@@ -4614,7 +4614,7 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
              */
             400: {
@@ -4806,9 +4806,9 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
-             *     - `malformed_json`: the body is not valid JSON
+             *     - `malformed_json`: the body is not valid JSON, or its bytes are not UTF-8
              */
             400: {
                 headers: {
@@ -5191,7 +5191,7 @@ export interface operations {
             };
             /**
              * @description The request is malformed. Problem codes:
-             *     - `validation_error`: the path, query string or body does not match the schema; `errors` lists each issue
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
              */
             400: {

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ProblemError, problemDocument, rootCause } from './problem.ts';
+import { parseWellFormedJson } from './well-formed-json.ts';
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
@@ -98,8 +99,10 @@ export const problemErrorHandler = fp(
         .type(PROBLEM_JSON)
         .send(problemDocument(500, 'internal_error', 'An unexpected error occurred.'));
     });
-    // A JSON API: bodies in any other media type are answered 415, not parsed as text.
+    // A JSON API: bodies in any other media type are answered 415, not parsed as text; JSON bodies
+    // must be well-formed text.
     app.removeContentTypeParser(['text/plain']);
+    parseWellFormedJson(app);
     app.setNotFoundHandler((request, reply) => {
       reply
         .status(404)

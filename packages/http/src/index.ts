@@ -1,5 +1,6 @@
 export * from './problem.ts';
 export * from './error-handler.ts';
+export * from './well-formed-json.ts';
 export * from './logger.ts';
 export * from './openapi.ts';
 export * from './strict-query.ts';

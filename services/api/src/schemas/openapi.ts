@@ -55,9 +55,10 @@ export const OPERATOR_SECURITY = [{ [OPERATOR_SECURITY_SCHEME]: [] }];
  * codes it can give per status; the descriptions come from here.
  */
 export const PROBLEM_CODES = {
-  validation_error: 'the path, query string or body does not match the schema; `errors` lists each issue',
+  validation_error:
+    'the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue',
   invalid_request: 'a query parameter the route does not take; `parameters` names them',
-  malformed_json: 'the body is not valid JSON',
+  malformed_json: 'the body is not valid JSON, or its bytes are not UTF-8',
   invalid_idempotency_key: 'the Idempotency-Key header is empty or longer than 255 characters',
   unauthorized: 'the Bearer credential is missing or wrong',
   not_found: 'the resource does not exist or belongs to another partner (a malformed id answers the same)',
