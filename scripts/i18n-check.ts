@@ -1,4 +1,6 @@
-// `pnpm i18n:check` (part of `pnpm lint`): the portal's translation keys against its texts.
+// `pnpm i18n:check` (part of `pnpm lint`): every problem `code` the API declares (PROBLEM_CODES)
+// and every per-user error code (VIOLATION_CODES) has its texts in every language the API speaks
+// (packages/i18n); and the portal's translation keys against its texts.
 // Every t('key') call of services/portal/web/src is found through TypeScript's type checker (the
 // namespace comes from the call's TFunction type, so a `t` passed to a helper counts too), and
 // fails the check when:
@@ -12,6 +14,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { VIOLATION_CODES } from '@licensing/domain';
+import { CHANGE_ERROR_MESSAGES, LANGUAGES, PROBLEM_TEXTS } from '@licensing/i18n';
+import { PROBLEM_CODES } from '../services/api/src/schemas/openapi.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const web = join(root, 'services/portal/web');
@@ -54,6 +59,18 @@ const program = ts.createProgram(config.fileNames, config.options);
 const checker = program.getTypeChecker();
 
 const problems: string[] = [];
+
+// The API's words: a code without texts in a language would answer in English only.
+const apiTexts: [string, Record<string, Record<string, unknown>>, readonly string[]][] = [
+  ['problem', PROBLEM_TEXTS, Object.keys(PROBLEM_CODES)],
+  ['per-user error', CHANGE_ERROR_MESSAGES, VIOLATION_CODES],
+];
+for (const [kind, catalog, codes] of apiTexts)
+  for (const code of codes)
+    for (const language of LANGUAGES)
+      if (typeof catalog[code]?.[language] !== 'function')
+        problems.push(`packages/i18n: the ${kind} code "${code}" has no ${language} text`);
+
 /** "namespace:key" → called with a count (plural) or not */
 const used = new Map<string, { plural: boolean; where: string }>();
 
@@ -121,4 +138,6 @@ if (problems.length) {
   console.error(`i18n check: ${problems.length} problem(s)\n${problems.map((p) => `  ${p}`).join('\n')}`);
   process.exit(1);
 }
-console.log(`i18n check: ${used.size} keys used, all present in ${languages.join(', ')}, none unused`);
+console.log(
+  `i18n check: API codes worded in ${LANGUAGES.join(', ')}; portal: ${used.size} keys used, all present in ${languages.join(', ')}, none unused`,
+);

@@ -1,7 +1,8 @@
 /**
  * `licenses`: the command-line client of the bulk license API, on top of @licensing/client.
  * The API key comes only from LICENSES_API_KEY (a flag would show in `ps`), the address from
- * LICENSES_API_URL. Exit status: 0 done, 1 some items failed (users of a job, lines of an import,
+ * LICENSES_API_URL. The API's messages come in the language of --lang, else of the locale (LC_ALL,
+ * LC_MESSAGES, LANG), sent as Accept-Language (English where the API has no such language). Exit status: 0 done, 1 some items failed (users of a job, lines of an import,
  * or a preview predicts failures), 2 a usage or API error.
  */
 import { parseArgs } from 'node:util';
@@ -23,7 +24,8 @@ function mainHelp(): string {
 
 The bulk license API from the command line. The API key is read from LICENSES_API_KEY (never a
 flag), the API's address from LICENSES_API_URL (default http://127.0.0.1:3000). Every command
-prints readable tables, or JSON for scripts with --json.
+prints readable tables, or JSON for scripts with --json. The API's messages (problems, per-user
+errors) come in the language of --lang <en|ru>, else of LC_ALL, LC_MESSAGES or LANG.
 
 Groups:
 ${groups}
@@ -105,6 +107,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   const apiKey = io.env.LICENSES_API_KEY;
   if (!apiKey) throw new UsageError('set LICENSES_API_KEY to your partner API key (it is never taken as a flag)');
   const baseUrl = (io.env.LICENSES_API_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+  const language = languageTag(parsed.values.lang as string | undefined, io.env);
   const ctx: Context = {
     io,
     apiKey,
@@ -113,6 +116,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     api: createLicensingClient({
       baseUrl,
       apiKey,
+      ...(language ? { headers: { 'accept-language': language } } : {}),
       ...(io.fetch ? { fetch: io.fetch } : {}),
       retry: {
         onRetry: ({ status, delayMs }) =>
@@ -123,10 +127,30 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   return command.run(ctx, parsed);
 }
 
+const LANGUAGE_TAG = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;
+
+/**
+ * The language tag for Accept-Language: --lang, else the POSIX locale (LC_ALL, then LC_MESSAGES,
+ * then LANG; "ru_RU.UTF-8" → "ru-RU"). The C and POSIX locales name no language: nothing is sent.
+ */
+export function languageTag(flag: string | undefined, env: Record<string, string | undefined>): string | undefined {
+  if (flag !== undefined) {
+    if (!LANGUAGE_TAG.test(flag)) throw new UsageError(`--lang takes a language tag such as en or ru, not "${flag}"`);
+    return flag;
+  }
+  const tag = (env.LC_ALL || env.LC_MESSAGES || env.LANG)?.split(/[.@]/)[0]?.replaceAll('_', '-');
+  return tag && tag !== 'C' && tag !== 'POSIX' && LANGUAGE_TAG.test(tag) ? tag : undefined;
+}
+
 function parse(command: Command, args: string[]): Parsed {
   const { values, positionals, tokens } = parseArgs({
     args,
-    options: { ...command.options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      ...command.options,
+      json: { type: 'boolean' },
+      lang: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     allowPositionals: true,
     strict: true,
     tokens: true,

@@ -143,6 +143,34 @@ describe('licenses jobs', () => {
     expect(lines).toHaveLength(10);
     expect(lines[0]).toMatch(/^User2\d@Fabrikam\.example\tfailed\tPHONE_ADDON assign failed DependencyViolation: /);
 
+    // The API's words in the language asked for: --lang, else the locale.
+    const russian = await cli([
+      'jobs',
+      'results',
+      jobId,
+      '--customer',
+      customerId,
+      '--status',
+      'failed',
+      '--lang',
+      'ru',
+    ]);
+    expect(russian.stdout.trim().split('\n')[0]).toMatch(
+      /\tPHONE_ADDON assign failed DependencyViolation: Продукту «Phone add-on» нужен один из продуктов: «Suite E3»$/,
+    );
+    const byLocale = await cli(['jobs', 'results', jobId, '--customer', customerId, '--status', 'failed', '--csv'], {
+      env: { LICENSES_API_KEY: apiKey, LICENSES_API_URL: baseUrl, LANG: 'ru_RU.UTF-8' },
+    });
+    expect(byLocale.stdout).toContain('Продукту «Phone add-on» нужен один из продуктов');
+    const missing = await cli(['jobs', 'watch', jobId, '--customer', '00000000-0000-4000-8000-000000000000'], {
+      env: { LICENSES_API_KEY: apiKey, LICENSES_API_URL: baseUrl, LC_ALL: 'ru_RU.UTF-8', LANG: 'en_US.UTF-8' },
+    });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('404 not_found: Клиент не найден.');
+    const badLang = await cli(['jobs', 'results', jobId, '--customer', customerId, '--lang', 'ru RU']);
+    expect(badLang.status).toBe(2);
+    expect(badLang.stderr).toContain('--lang takes a language tag');
+
     const preview = await cli(['jobs', 'preview', '--customer', customerId, '--users', '-', '--assign', ADDON.id], {
       stdin: ids.join('\n'),
     });

@@ -666,6 +666,10 @@ export interface components {
             productIds?: string[];
             servicePlanIds?: string[];
             groupIds?: string[];
+            /** @description ProhibitedInUsageLocationViolation: the usage location the product is not sold in. */
+            usageLocation?: string;
+            /** @description DependencyViolation of a revoke: the held products that need this one; remove them first. */
+            requiredBy?: string[];
         };
         /** @description The outcome of one product change for one user. */
         ChangeResult: {

@@ -46,7 +46,9 @@ export interface RequestedChanges {
  * Why a change failed, naming what the partner must act on: for DependencyViolation the required
  * products (or service plans) that are missing, for MutuallyExclusiveViolation the products in
  * conflict, for ProhibitedInUsageLocationViolation and CountViolation the product itself, for
- * LicenseInheritedFromGroup the groups the user holds the product through.
+ * LicenseInheritedFromGroup the groups the user holds the product through. The `message` is
+ * English here; readers word it in their language from the other fields (changeErrorMessage of
+ * packages/i18n), so every field a message names is kept.
  */
 export interface ChangeError {
   code: ViolationCode;
@@ -54,6 +56,10 @@ export interface ChangeError {
   productIds?: string[];
   servicePlanIds?: string[];
   groupIds?: string[];
+  /** ProhibitedInUsageLocationViolation: the usage location the product is not sold in. */
+  usageLocation?: string;
+  /** DependencyViolation of a revoke: the held products that need the revoked one (remove them first). */
+  requiredBy?: string[];
 }
 
 export interface ChangeResult {

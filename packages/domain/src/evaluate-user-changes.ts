@@ -1,3 +1,4 @@
+import { changeErrorMessage } from '@licensing/i18n';
 import type { Catalog, Product } from './catalog.ts';
 import {
   normalizePlans,
@@ -14,7 +15,10 @@ import { type LicenseSources, removeSource, unionOfPlans } from './license-sourc
 
 type Violation = ChangeError;
 
-const quote = (ids: readonly string[]) => ids.map((id) => `"${id}"`).join(', ');
+/** The error with its English message (readers word it again in their own language). */
+function violation(change: { productId: string; action: 'assign' | 'revoke' }, error: Omit<Violation, 'message'>) {
+  return { ...error, message: changeErrorMessage(change, error, 'en') } as Violation;
+}
 
 export function excludesEachOther(catalog: Catalog, a: string, b: string): boolean {
   return Boolean(catalog.get(a)?.excludes?.includes(b) || catalog.get(b)?.excludes?.includes(a));
@@ -29,11 +33,10 @@ export function locationViolation(
   const refused =
     (product.availableIn && !product.availableIn.includes(country)) || product.unavailableIn?.includes(country);
   return refused
-    ? {
-        code: 'ProhibitedInUsageLocationViolation',
-        message: `Product "${productId}" is not available in usage location "${country}"`,
-        productIds: [productId],
-      }
+    ? violation(
+        { productId, action: 'assign' },
+        { code: 'ProhibitedInUsageLocationViolation', productIds: [productId], usageLocation: country },
+      )
     : undefined;
 }
 
@@ -46,11 +49,10 @@ export function planViolation(
   const conflicts = servicePlanConflicts(product, disabled);
   const first = conflicts[0];
   if (!first) return undefined;
-  return {
-    code: 'DependencyViolation',
-    message: `Service plan "${first.servicePlanId}" of "${productId}" requires ${quote(first.disabledRequirements)}, which would be disabled`,
-    servicePlanIds: requiredDisabledPlans(conflicts),
-  };
+  return violation(
+    { productId, action: 'assign' },
+    { code: 'DependencyViolation', servicePlanIds: requiredDisabledPlans(conflicts) },
+  );
 }
 
 /**
@@ -83,21 +85,14 @@ export function assignViolation(
   const rivals = [...after.keys()].filter(
     (other) => other !== productId && excludesEachOther(catalog, productId, other),
   );
-  if (rivals.length) {
-    return {
-      code: 'MutuallyExclusiveViolation',
-      message: `Product "${productId}" cannot be held together with ${quote(rivals)}`,
-      productIds: [productId, ...rivals],
-    };
-  }
+  if (rivals.length)
+    return violation(
+      { productId, action: 'assign' },
+      { code: 'MutuallyExclusiveViolation', productIds: [productId, ...rivals] },
+    );
   const requires = product?.requiresAnyOf ?? [];
-  if (requires.length && !requires.some((p) => after.has(p))) {
-    return {
-      code: 'DependencyViolation',
-      message: `Product "${productId}" requires one of ${quote(requires)}`,
-      productIds: [...requires],
-    };
-  }
+  if (requires.length && !requires.some((p) => after.has(p)))
+    return violation({ productId, action: 'assign' }, { code: 'DependencyViolation', productIds: [...requires] });
   const held = after.get(productId);
   return held ? planViolation(product, productId, held.disabledServicePlans) : undefined;
 }
@@ -114,27 +109,26 @@ export function revokeViolation(
   after: ReadonlyMap<string, License>,
   ignore: ReadonlySet<string>,
 ): Violation | undefined {
-  const orphan = [...after.keys()].find((held) => {
+  const orphans = [...after.keys()].filter((held) => {
     if (!before.has(held) || ignore.has(held)) return false;
     const requires = catalog.get(held)?.requiresAnyOf ?? [];
     return requires.includes(productId) && !requires.some((p) => after.has(p));
   });
-  if (!orphan) return undefined;
-  const requires = catalog.get(orphan)?.requiresAnyOf ?? [];
-  return {
-    code: 'DependencyViolation',
-    message: `Product "${orphan}" requires "${productId}" (or another of ${quote(requires)}), so it cannot be revoked`,
-    // Every product the kept one requires is missing after the change: keeping any one of them would do.
-    productIds: [...requires],
-  };
+  if (!orphans.length) return undefined;
+  return violation(
+    { productId, action: 'revoke' },
+    {
+      code: 'DependencyViolation',
+      // Every product the kept ones require is missing after the change: keeping any one of them would do.
+      productIds: [...new Set(orphans.flatMap((orphan) => catalog.get(orphan)?.requiresAnyOf ?? []))],
+      // What the partner removes first to revoke this one.
+      requiredBy: orphans,
+    },
+  );
 }
 
 export function countViolation(productId: string): Violation {
-  return {
-    code: 'CountViolation',
-    message: `No license of "${productId}" is available`,
-    productIds: [productId],
-  };
+  return violation({ productId, action: 'assign' }, { code: 'CountViolation', productIds: [productId] });
 }
 
 /**
@@ -150,9 +144,8 @@ export const evaluateUserChanges: EvaluateUserChanges = ({ catalog, user, change
   ];
 
   if (user === null) {
-    const error = { code: 'UserNotFound' as const, message: 'The user no longer exists' };
     return failed(
-      planned.map((c) => ({ ...c, outcome: 'failed', error })),
+      planned.map((c) => ({ ...c, outcome: 'failed', error: violation(c, { code: 'UserNotFound' }) })),
       [],
       ['UserNotFound'],
       new Map(),
@@ -225,12 +218,7 @@ export const evaluateUserChanges: EvaluateUserChanges = ({ catalog, user, change
   });
   for (const change of results) {
     const groupIds = change.action === 'revoke' ? inheritedOnly.get(change.productId) : undefined;
-    if (groupIds)
-      errors.set(change, {
-        code: 'LicenseInheritedFromGroup',
-        message: `Product "${change.productId}" is assigned through ${groupIds.length === 1 ? 'a group' : 'groups'} (${quote(groupIds)}); remove the user from the group or the product from the group instead`,
-        groupIds,
-      });
+    if (groupIds) errors.set(change, violation(change, { code: 'LicenseInheritedFromGroup', groupIds }));
   }
 
   for (const change of results) {

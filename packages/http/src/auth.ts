@@ -21,15 +21,12 @@ export function secretsEqual(given: string, expected: string): boolean {
  * onRequest hook for operator routes: the operator token as Bearer, or 401 (partner keys too).
  * With a throttle, failures count towards it and a throttled caller is answered 429 unchecked.
  */
-export function requireOperator(
-  operatorToken: string,
-  options: { detail?: string; throttle?: FailedAuthThrottle } = {},
-) {
-  const { detail = 'The operator token is required.', throttle } = options;
+export function requireOperator(operatorToken: string, options: { throttle?: FailedAuthThrottle } = {}) {
+  const { throttle } = options;
   return async (request: FastifyRequest) => {
     throttle?.assertAllowed(request);
     const token = bearerToken(request.headers.authorization);
     if (token && secretsEqual(token, operatorToken)) return;
-    throw throttle ? await throttle.failure(request, undefined, unauthorized(detail)) : unauthorized(detail);
+    throw throttle ? await throttle.failure(request, undefined, unauthorized('operator')) : unauthorized('operator');
   };
 }

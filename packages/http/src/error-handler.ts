@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { requestLanguage, setLanguageHeaders } from './language.ts';
 import { ProblemError, problemDocument, rootCause } from './problem.ts';
 import { parseWellFormedJson } from './well-formed-json.ts';
 
@@ -47,24 +48,37 @@ function validationErrors(error: FastifyError): { path: string; message: string 
 }
 
 /**
- * The one error handler: problem documents for every error, the full error logged with the
- * request's context for 5xx, and a generic message to the client.
+ * The one error handler: problem documents for every error, worded in the request's language
+ * (Accept-Language), the full error logged with the request's context for 5xx, and a generic
+ * message to the client. Every answer carries Content-Language and `Vary: Accept-Language`.
  */
 export const problemErrorHandler = fp(
   async (app: FastifyInstance) => {
+    app.addHook('onSend', async (request, reply) => {
+      setLanguageHeaders(request, reply);
+    });
     app.setErrorHandler((error: FastifyError, request, reply) => {
+      const language = requestLanguage(request);
       if (error instanceof ProblemError) {
         if (error.status >= 500) request.log.error({ err: error }, 'request failed');
-        return reply.status(error.status).headers(error.headers).type(PROBLEM_JSON).send(error.toDocument());
+        return reply.status(error.status).headers(error.headers).type(PROBLEM_JSON).send(error.toDocument(language));
       }
       if (error.validation) {
         const errors = validationErrors(error);
         const where = error.validationContext ?? 'request';
-        const detail = `Invalid ${where}: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`.slice(0, 2000);
+        const issues = errors
+          .map((e) => `${e.path} ${e.message}`)
+          .join('; ')
+          .slice(0, 2000);
         return reply
           .status(400)
           .type(PROBLEM_JSON)
-          .send(problemDocument(400, 'validation_error', detail, { errors }));
+          .send(
+            problemDocument(400, 'validation_error', `Invalid ${where}: ${issues}`, { errors }, language, {
+              where,
+              issues,
+            }),
+          );
       }
       if (isDependencyUnavailable(error)) {
         request.log.warn({ err: error }, 'dependency unavailable');
@@ -73,7 +87,13 @@ export const problemErrorHandler = fp(
           .header('retry-after', '5')
           .type(PROBLEM_JSON)
           .send(
-            problemDocument(503, 'service_unavailable', 'A backing service is temporarily unavailable; retry shortly.'),
+            problemDocument(
+              503,
+              'service_unavailable',
+              'A backing service is temporarily unavailable; retry shortly.',
+              {},
+              language,
+            ),
           );
       }
       const status = error.statusCode ?? 500;
@@ -91,13 +111,13 @@ export const problemErrorHandler = fp(
         return reply
           .status(status)
           .type(PROBLEM_JSON)
-          .send(problemDocument(status, code, error.message));
+          .send(problemDocument(status, code, error.message, {}, language));
       }
       request.log.error({ err: error }, 'unhandled error');
       return reply
         .status(500)
         .type(PROBLEM_JSON)
-        .send(problemDocument(500, 'internal_error', 'An unexpected error occurred.'));
+        .send(problemDocument(500, 'internal_error', 'An unexpected error occurred.', {}, language));
     });
     // A JSON API: bodies in any other media type are answered 415, not parsed as text; JSON bodies
     // must be well-formed text.
@@ -107,7 +127,16 @@ export const problemErrorHandler = fp(
       reply
         .status(404)
         .type(PROBLEM_JSON)
-        .send(problemDocument(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`));
+        .send(
+          problemDocument(
+            404,
+            'not_found',
+            `No route for ${request.method} ${request.url.split('?')[0]}.`,
+            {},
+            requestLanguage(request),
+            { resource: 'route', method: request.method, path: request.url.split('?')[0] },
+          ),
+        );
     });
   },
   { name: 'problem-error-handler' },

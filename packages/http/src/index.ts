@@ -1,4 +1,5 @@
 export * from './problem.ts';
+export * from './language.ts';
 export * from './error-handler.ts';
 export * from './well-formed-json.ts';
 export * from './logger.ts';

@@ -1,6 +1,13 @@
 /**
  * RFC 9457 problem documents. Every error a client sees is one of these, with a stable `code`.
+ * The `title` and `detail` are worded in the request's language from packages/i18n's catalog
+ * (PROBLEM_TEXTS, by code, built from the problem's extensions and params); the detail given
+ * where a problem is thrown is the English fallback for a code the catalog does not word.
  */
+import { DEFAULT_LANGUAGE, problemDetail, problemTitle, type Language, type NotFoundResource } from '@licensing/i18n';
+
+export type { NotFoundResource };
+
 export interface ProblemDocument {
   type: string;
   title: string;
@@ -10,27 +17,13 @@ export interface ProblemDocument {
   [extension: string]: unknown;
 }
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  406: 'Not Acceptable',
-  409: 'Conflict',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
-
 export class ProblemError extends Error {
   readonly status: number;
   readonly code: string;
   readonly extensions: Record<string, unknown>;
   readonly headers: Record<string, string>;
+  /** Values the catalog's texts use beyond the extensions; not sent to the client. */
+  readonly params: Record<string, unknown>;
 
   constructor(
     status: number,
@@ -38,6 +31,7 @@ export class ProblemError extends Error {
     detail: string,
     extensions: Record<string, unknown> = {},
     headers: Record<string, string> = {},
+    params: Record<string, unknown> = {},
   ) {
     super(detail);
     this.name = 'ProblemError';
@@ -45,10 +39,11 @@ export class ProblemError extends Error {
     this.code = code;
     this.extensions = extensions;
     this.headers = headers;
+    this.params = params;
   }
 
-  toDocument(): ProblemDocument {
-    return problemDocument(this.status, this.code, this.message, this.extensions);
+  toDocument(language: Language = DEFAULT_LANGUAGE): ProblemDocument {
+    return problemDocument(this.status, this.code, this.message, this.extensions, language, this.params);
   }
 }
 
@@ -57,26 +52,52 @@ export function problemDocument(
   code: string,
   detail: string,
   extensions: Record<string, unknown> = {},
+  language: Language = DEFAULT_LANGUAGE,
+  params: Record<string, unknown> = {},
 ): ProblemDocument {
   return {
     type: `https://licensing.example.com/problems/${code.replaceAll('_', '-')}`,
-    title: TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error'),
+    title: problemTitle(status, language),
     status,
-    detail,
+    detail: problemDetail(code, language, { ...extensions, ...params }) ?? detail,
     code,
     ...extensions,
   };
 }
 
-export const notFound = (what: string) => new ProblemError(404, 'not_found', `${what} was not found.`);
-export const unauthorized = (detail = 'A valid Bearer credential is required.') =>
-  new ProblemError(401, 'unauthorized', detail, {}, { 'www-authenticate': 'Bearer' });
-export const badRequest = (code: string, detail: string, extensions?: Record<string, unknown>) =>
-  new ProblemError(400, code, detail, extensions);
-export const conflict = (code: string, detail: string, extensions?: Record<string, unknown>) =>
-  new ProblemError(409, code, detail, extensions);
-export const unprocessable = (code: string, detail: string, extensions?: Record<string, unknown>) =>
-  new ProblemError(422, code, detail, extensions);
+/** 404 `not_found` for a resource (worded by the catalog), with the id asked for when it helps. */
+export const notFound = (resource: NotFoundResource, id?: string) =>
+  new ProblemError(404, 'not_found', `${resource} was not found.`, {}, {}, { resource, id });
+/** 401 `unauthorized`; `reason` picks the catalog's sentence (revoked, partner, operator, queues). */
+export const unauthorized = (reason?: 'revoked' | 'partner' | 'operator' | 'queues') =>
+  new ProblemError(
+    401,
+    'unauthorized',
+    'A valid Bearer credential is required.',
+    {},
+    { 'www-authenticate': 'Bearer' },
+    {
+      reason,
+    },
+  );
+export const badRequest = (
+  code: string,
+  detail: string,
+  extensions?: Record<string, unknown>,
+  params?: Record<string, unknown>,
+) => new ProblemError(400, code, detail, extensions, {}, params);
+export const conflict = (
+  code: string,
+  detail: string,
+  extensions?: Record<string, unknown>,
+  params?: Record<string, unknown>,
+) => new ProblemError(409, code, detail, extensions, {}, params);
+export const unprocessable = (
+  code: string,
+  detail: string,
+  extensions?: Record<string, unknown>,
+  params?: Record<string, unknown>,
+) => new ProblemError(422, code, detail, extensions, {}, params);
 
 /** The driver error under a query error: drizzle wraps postgres.js errors in `cause`. */
 export function rootCause(error: unknown): unknown {

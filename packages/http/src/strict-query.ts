@@ -46,6 +46,7 @@ export function rejectUnknownQueryParameters(app: FastifyInstance): void {
           allowed.size ? `this route takes ${[...allowed].join(', ')}` : 'this route takes none'
         }.`,
         { parameters: names.map((n) => n.slice(0, 100)) },
+        { allowed: [...allowed] },
       );
     };
     const existing = route.preValidation;

@@ -151,6 +151,9 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
           429,
           'rate_limited',
           `Rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s.`,
+          {},
+          {},
+          { max: context.max, retryAfter: Math.ceil(context.ttl / 1000) },
         ),
     });
   }

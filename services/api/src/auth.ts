@@ -23,9 +23,7 @@ export function requirePartner(db: Db, throttle?: FailedAuthThrottle) {
     throttle?.assertAllowed(request, prefix);
     const match = token ? await findApiKey(db, token, request.log) : undefined;
     if (!match?.live) {
-      const denied = match
-        ? unauthorized("This API key has been revoked; use the partner's current key.")
-        : unauthorized('A valid partner API key is required as a Bearer token.');
+      const denied = match ? unauthorized('revoked') : unauthorized('partner');
       throw throttle ? await throttle.failure(request, prefix, denied, { byAddress: !match }) : denied;
     }
     request.partner = match.partner;

@@ -3,7 +3,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
-import { bearerToken, type FailedAuthThrottle, ProblemError, secretsEqual } from '@licensing/http';
+import { bearerToken, type FailedAuthThrottle, ProblemError, requestLanguage, secretsEqual } from '@licensing/http';
 
 export const DASHBOARD_PATH = '/admin/queues';
 
@@ -57,6 +57,7 @@ export async function registerQueueDashboard(
           'The operator token is required (Bearer, or as the basic-auth password).',
           {},
           { 'www-authenticate': 'Basic realm="queues", charset="UTF-8"' },
+          { reason: 'queues' },
         );
         denied = throttle ? await throttle.failure(request, undefined, unauthorized) : unauthorized;
       }
@@ -64,7 +65,7 @@ export async function registerQueueDashboard(
         .status(denied.status)
         .headers(denied.headers)
         .type('application/problem+json; charset=utf-8')
-        .send(denied.toDocument());
+        .send(denied.toDocument(requestLanguage(request)));
     });
     await scope.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
   });

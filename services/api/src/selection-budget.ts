@@ -106,6 +106,7 @@ export class SelectionBudget {
       `${this.options.overloadedDetail ?? 'Too many large selections are being answered at once'}; retry in ${this.retryAfterSeconds} s.`,
       {},
       { 'retry-after': String(this.retryAfterSeconds) },
+      { what: this.options.overloadedDetail ? 'csv' : 'selections', retryAfter: this.retryAfterSeconds },
     );
   }
 }

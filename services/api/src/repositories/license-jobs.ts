@@ -19,6 +19,7 @@ import {
 } from '@licensing/db';
 import { conflict, ProblemError, unprocessable } from '@licensing/http';
 import type { AssignChange, ChangeResult, JobResultStatus } from '@licensing/domain';
+import type { ChangeErrorFields } from '@licensing/i18n';
 import type { PageQuery } from '../schemas/common.ts';
 import type { ListJobsQuery } from '../schemas/license-jobs.ts';
 import { seatUsage } from './seats.ts';
@@ -290,6 +291,7 @@ export interface JobResultCsvRow {
   outcome: string | null;
   error_code: string | null;
   error_message: string | null;
+  error: (ChangeErrorFields & { message: string }) | null;
 }
 
 /**
@@ -308,7 +310,8 @@ export function jobResultRowsCursor(
   return pg<JobResultCsvRow[]>`
     SELECT i.user_principal_name, i.display_name, i.user_id::text AS user_id, i.status,
            c.change ->> 'productId' AS product_id, c.change ->> 'action' AS action, c.change ->> 'outcome' AS outcome,
-           c.change #>> '{error,code}' AS error_code, c.change #>> '{error,message}' AS error_message
+           c.change #>> '{error,code}' AS error_code, c.change #>> '{error,message}' AS error_message,
+           c.change -> 'error' AS error
     FROM license_job_items i
     LEFT JOIN LATERAL jsonb_array_elements(coalesce(i.changes, '[]'::jsonb)) WITH ORDINALITY AS c(change, n) ON true
     WHERE i.customer_id = ${job.customerId} AND i.job_id = ${job.id} ${status ? pg`AND i.status = ${status}` : pg``}

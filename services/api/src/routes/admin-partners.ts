@@ -49,8 +49,8 @@ const partnerJson = (p: PartnerRow, keys: ApiKeyInfo[]) => ({
 export function adminPartnerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
   const { db } = deps;
   const partnerInPath = async (param: string) => {
-    const partner = await getPartner(db, pathId(param, 'Partner'));
-    if (!partner) throw notFound('Partner');
+    const partner = await getPartner(db, pathId(param, 'partner'));
+    if (!partner) throw notFound('partner');
     return partner;
   };
 
@@ -164,9 +164,9 @@ export function adminPartnerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const partnerId = pathId(request.params.partnerId, 'Partner');
+        const partnerId = pathId(request.params.partnerId, 'partner');
         const key = await db.transaction((tx) => issueApiKey(tx, partnerId));
-        if (!key) throw notFound('Partner');
+        if (!key) throw notFound('partner');
         request.log.info({ partnerId, keyId: key.id }, 'API key issued');
         return reply.status(201).send({ id: key.id, apiKey: key.apiKey, createdAt: key.createdAt.toISOString() });
       },
@@ -188,9 +188,9 @@ export function adminPartnerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const partnerId = pathId(request.params.partnerId, 'Partner');
-        const keyId = pathId(request.params.keyId, 'API key');
-        if (!(await revokeApiKey(db, partnerId, keyId))) throw notFound('API key');
+        const partnerId = pathId(request.params.partnerId, 'partner');
+        const keyId = pathId(request.params.keyId, 'apiKey');
+        if (!(await revokeApiKey(db, partnerId, keyId))) throw notFound('apiKey');
         request.log.info({ partnerId, keyId }, 'API key revoked');
         return reply.status(204).send();
       },

@@ -48,9 +48,9 @@ import {
 
 /** The customer named in the path, if it belongs to the caller's partner; otherwise 404. */
 export async function customerInScope(db: Db, request: FastifyRequest, customerIdParam: string): Promise<CustomerRow> {
-  const customerId = pathId(customerIdParam, 'Customer');
+  const customerId = pathId(customerIdParam, 'customer');
   const customer = await getCustomer(db, partnerOf(request).id, customerId);
-  if (!customer) throw notFound('Customer');
+  if (!customer) throw notFound('customer');
   return customer;
 }
 
@@ -145,6 +145,12 @@ export function customerRoutes(deps: {
             .map((u) => `${JSON.stringify(u.userPrincipalName)} (${u.characters.join(', ')})`)
             .join('; ')}.`,
           { userPrincipalNames: invisible.map((u) => u.userPrincipalName) },
+          {
+            examples: invisible
+              .slice(0, 10)
+              .map((u) => `${JSON.stringify(u.userPrincipalName)} (${u.characters.join(', ')})`)
+              .join('; '),
+          },
         );
       const seen = new Set<string>();
       const duplicates = users
@@ -176,6 +182,7 @@ export function customerRoutes(deps: {
           'duplicate_user_principal_name',
           `The customer already has ${taken.slice(0, 10).join(', ') || 'one of these users'}.`,
           { userPrincipalNames: taken },
+          { taken: true },
         );
       }
     };
@@ -295,8 +302,8 @@ export function customerRoutes(deps: {
       },
       async (request) => {
         const customer = await customerInScope(db, request, request.params.customerId);
-        const user = await getUser(db, customer.id, pathId(request.params.userId, 'User'));
-        if (!user) throw notFound('User');
+        const user = await getUser(db, customer.id, pathId(request.params.userId, 'user'));
+        if (!user) throw notFound('user');
         return user;
       },
     );
@@ -328,13 +335,13 @@ export function customerRoutes(deps: {
       },
       async (request) => {
         const customer = await customerInScope(db, request, request.params.customerId);
-        const userId = pathId(request.params.userId, 'User');
+        const userId = pathId(request.params.userId, 'user');
         const user = await db.transaction(async (tx) => {
           const updated = await updateUser(tx, customer.id, userId, request.body);
           if (updated) await auditChange(tx, request, customer.id, 'user.updated', { userId, changes: request.body });
           return updated;
         });
-        if (!user) throw notFound('User');
+        if (!user) throw notFound('user');
         return user;
       },
     );
@@ -363,8 +370,8 @@ export function customerRoutes(deps: {
       },
       async (request) => {
         const customer = await customerInScope(db, request, request.params.customerId);
-        const user = await getUser(db, customer.id, pathId(request.params.userId, 'User'));
-        if (!user) throw notFound('User');
+        const user = await getUser(db, customer.id, pathId(request.params.userId, 'user'));
+        if (!user) throw notFound('user');
         const { items, total } = await listLicenseHistory(db, customer.id, user.id, request.query);
         return paged(items, request.query, total);
       },
@@ -386,7 +393,7 @@ export function customerRoutes(deps: {
       },
       async (request, reply) => {
         const customer = await customerInScope(db, request, request.params.customerId);
-        const userId = pathId(request.params.userId, 'User');
+        const userId = pathId(request.params.userId, 'user');
         const deleted = await retryOnConflict(() =>
           db.transaction(async (tx) => {
             const gone = await deleteUser(tx, customer.id, userId);
@@ -394,7 +401,7 @@ export function customerRoutes(deps: {
             return gone;
           }),
         );
-        if (!deleted) throw notFound('User');
+        if (!deleted) throw notFound('user');
         // A job whose last pending user this was is finished now, not when a worker comes by.
         const finished = await finalizeJobsIfDone(
           db,
@@ -428,7 +435,7 @@ export function customerRoutes(deps: {
       async (request) => {
         const customer = await customerInScope(db, request, request.params.customerId);
         const product = await getProduct(db, request.params.productId);
-        if (!product) throw notFound(`Product "${request.params.productId}"`);
+        if (!product) throw notFound('product', request.params.productId);
         return retryOnConflict(() =>
           db.transaction(async (tx) => {
             // Locked first, so the old quantity recorded is the one this change replaces.

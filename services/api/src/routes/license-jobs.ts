@@ -12,7 +12,9 @@ import {
 import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { z } from 'zod';
-import { badRequest, conflict, notFound, ProblemError, unprocessable } from '@licensing/http';
+import { badRequest, conflict, notFound, ProblemError, requestLanguage, unprocessable } from '@licensing/http';
+import type { Language, Names } from '@licensing/i18n';
+import { catalogNames, errorMessage, wordChanges } from '../change-messages.ts';
 import { normalizePlans, previewJob, requiredDisabledPlans, servicePlanConflicts } from '@licensing/domain';
 import { partnerOf } from '../auth.ts';
 import { auditChange } from '../audit.ts';
@@ -121,6 +123,7 @@ async function validateProducts(db: Db, body: Pick<CreateLicenseJob, 'assign' | 
         'invalid_service_plans',
         `"${a.productId}": ${conflicts.map((c) => `plan "${c.servicePlanId}" requires ${c.disabledRequirements.map((p) => `"${p}"`).join(', ')}`).join('; ')}; enable ${required.map((p) => `"${p}"`).join(', ')} or disable the plans that require them.`,
         { productId: a.productId, servicePlanIds: required },
+        { conflicts: conflicts.map((c) => ({ plan: c.servicePlanId, requires: c.disabledRequirements })) },
       );
     }
   }
@@ -166,8 +169,12 @@ function wantsCsv(format: 'json' | 'csv' | undefined, accept: string | undefined
   return csv >= 0 && (json < 0 || csv < json);
 }
 
-/** The CSV file, one chunk per batch of rows read from the cursor. */
-async function* resultsCsv(batches: AsyncIterable<JobResultCsvRow[]>): AsyncGenerator<string> {
+/** The CSV file, one chunk per batch of rows read from the cursor; error messages in the language. */
+async function* resultsCsv(
+  batches: AsyncIterable<JobResultCsvRow[]>,
+  language: Language,
+  names: Names,
+): AsyncGenerator<string> {
   yield csvRecord(RESULTS_CSV_HEADER);
   for await (const rows of batches) {
     let chunk = '';
@@ -181,7 +188,13 @@ async function* resultsCsv(batches: AsyncIterable<JobResultCsvRow[]>): AsyncGene
         r.action,
         r.outcome,
         r.error_code,
-        r.error_message,
+        r.error && r.product_id && r.action
+          ? errorMessage(
+              { productId: r.product_id, action: r.action as 'assign' | 'revoke', error: r.error },
+              language,
+              names,
+            )
+          : r.error_message,
       ]);
     }
     yield chunk;
@@ -194,7 +207,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
   /** Answers 202 with the job, as created or as found again under its Idempotency-Key. */
   async function respondAccepted(reply: FastifyReply, customerId: string, jobId: string) {
     const row = await getJobRow(db, customerId, jobId);
-    if (!row) throw notFound('License job');
+    if (!row) throw notFound('licenseJob');
     const [job] = await jobsWithProgress(db, [row]);
     return reply
       .status(202)
@@ -206,8 +219,8 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
   /** The job of the path, of a customer of the caller's partner; 404 problem otherwise. */
   async function jobInScope(request: FastifyRequest, params: { customerId: string; jobId: string }) {
     const customer = await customerInScope(db, request, params.customerId);
-    const row = await getJobRow(db, customer.id, pathId(params.jobId, 'License job'));
-    if (!row) throw notFound('License job');
+    const row = await getJobRow(db, customer.id, pathId(params.jobId, 'licenseJob'));
+    if (!row) throw notFound('licenseJob');
     return row;
   }
 
@@ -232,7 +245,12 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
     const rawKey = request.headers['idempotency-key'];
     const key = Array.isArray(rawKey) ? rawKey[0] : rawKey;
     if (key !== undefined && (key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX)) {
-      throw badRequest('invalid_idempotency_key', `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} characters.`);
+      throw badRequest(
+        'invalid_idempotency_key',
+        `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} characters.`,
+        {},
+        { maxLength: IDEMPOTENCY_KEY_MAX },
+      );
     }
     const keyRef = key === undefined ? undefined : { partnerId: partner.id, customerId, key };
     if (keyRef) {
@@ -398,7 +416,21 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         // Room for the selection is taken before the transaction, so no connection waits for it.
         const release = await deps.budget.acquire(await selectionSize(db, customer.id, selection));
         try {
-          return await previewSelection(customer, selection, changes, assigned);
+          const [preview, names] = await Promise.all([
+            previewSelection(customer, selection, changes, assigned),
+            catalogNames(db),
+          ]);
+          const language = requestLanguage(request);
+          return {
+            ...preview,
+            failures: {
+              ...preview.failures,
+              users: preview.failures.users.map((user) => ({
+                ...user,
+                changes: wordChanges(user.changes, language, names),
+              })),
+            },
+          };
         } finally {
           release();
         }
@@ -558,7 +590,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const customer = await customerInScope(db, request, request.params.customerId);
-        const jobId = pathId(request.params.jobId, 'License job');
+        const jobId = pathId(request.params.jobId, 'licenseJob');
         const cancel = await retryOnConflict(() =>
           db.transaction((tx) =>
             cancelJob(tx, customer.id, jobId, () =>
@@ -566,7 +598,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             ),
           ),
         );
-        if (cancel.outcome === 'not_found') throw notFound('License job');
+        if (cancel.outcome === 'not_found') throw notFound('licenseJob');
         if ('delivery' in cancel && cancel.delivery) await deps.onDeliveriesRecorded?.([cancel.delivery], request.log);
         if (cancel.outcome === 'finished')
           throw conflict('job_finished', 'The job has already finished; there is nothing left to cancel.');
@@ -612,9 +644,9 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const customer = await customerInScope(db, request, request.params.customerId);
-        const jobId = pathId(request.params.jobId, 'License job');
+        const jobId = pathId(request.params.jobId, 'licenseJob');
         const original = await getJobRow(db, customer.id, jobId);
-        if (!original) throw notFound('License job');
+        if (!original) throw notFound('licenseJob');
         return acceptJob(request, reply, customer.id, {
           fingerprint: { customerId: customer.id, path: `license-jobs/${jobId}/retry` },
           changes: async () => {
@@ -675,9 +707,14 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         if (wantsCsv(request.query.format, request.headers.accept)) {
           // The cursor holds a pool connection until the file is read: a bounded number of downloads
           // at once, or a 503 once the wait for a slot is over (see DEFAULT_CSV_EXPORTS).
+          const names = await catalogNames(deps.readDb ?? db);
           const release = await deps.csvExports.slots.acquire(1);
           const file = Readable.from(
-            resultsCsv(jobResultRowsCursor(postgresClientOf(deps.readDb ?? db), row, request.query.status)),
+            resultsCsv(
+              jobResultRowsCursor(postgresClientOf(deps.readDb ?? db), row, request.query.status),
+              requestLanguage(request),
+              names,
+            ),
           );
           // 'close' comes once the cursor is returned, whether the file was read to its end or the
           // stream destroyed.
@@ -692,8 +729,17 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             .header('content-disposition', `attachment; filename="license-job-${row.id}-results.csv"`)
             .send(file as unknown as string);
         }
-        const { items, total } = await listJobResults(deps.readDb ?? db, row, request.query);
-        return paged(items, request.query, total);
+        const reads = deps.readDb ?? db;
+        const [{ items, total }, names] = await Promise.all([
+          listJobResults(reads, row, request.query),
+          catalogNames(reads),
+        ]);
+        const language = requestLanguage(request);
+        return paged(
+          items.map((item) => ({ ...item, changes: wordChanges(item.changes, language, names) })),
+          request.query,
+          total,
+        );
       },
     );
   };

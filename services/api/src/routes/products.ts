@@ -43,7 +43,7 @@ export function productRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
       },
       async (request) => {
         const product = await getProduct(deps.db, request.params.productId);
-        if (!product) throw notFound(`Product "${request.params.productId}"`);
+        if (!product) throw notFound('product', request.params.productId);
         return product;
       },
     );

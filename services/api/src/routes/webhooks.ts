@@ -55,7 +55,7 @@ export async function enqueueRecorded(queue: WebhookQueue, refs: DeliveryRef[], 
 
 export function webhookRoutes(deps: WebhookRouteDeps): FastifyPluginAsyncZod {
   const { db } = deps;
-  const noWebhook = () => notFound('Webhook');
+  const noWebhook = () => notFound('webhook');
 
   return async (app) => {
     app.put(
@@ -88,7 +88,12 @@ export function webhookRoutes(deps: WebhookRouteDeps): FastifyPluginAsyncZod {
           await checkWebhookUrl(request.body.url, deps.policy);
         } catch (error) {
           if (error instanceof UnsafeWebhookTarget)
-            throw unprocessable('invalid_webhook_url', `The webhook URL is refused: ${error.message}.`);
+            throw unprocessable(
+              'invalid_webhook_url',
+              `The webhook URL is refused: ${error.message}.`,
+              {},
+              { reason: error.message },
+            );
           throw error;
         }
         const { row, secret } = await putWebhook(db, partner.id, request.body, deps.secretKey);
@@ -220,10 +225,10 @@ export function webhookRoutes(deps: WebhookRouteDeps): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const partner = partnerOf(request);
-        const id = pathId(request.params.deliveryId, 'Delivery');
+        const id = pathId(request.params.deliveryId, 'delivery');
         if (!(await getWebhook(db, partner.id))) throw noWebhook();
         const row = await redeliver(db, partner.id, id);
-        if (!row) throw notFound('Delivery');
+        if (!row) throw notFound('delivery');
         // Postgres has it due now: if Redis is away, the reconciler queues it.
         await attemptNow(deps.queue, deliveryRef(row)).catch((err: unknown) =>
           request.log.warn({ err, delivery: row.id }, 'redelivery not enqueued; the reconciler will'),

@@ -143,6 +143,12 @@ export const changeErrorSchema = z
     servicePlanIds: z.array(z.string()).optional(),
     /** For LicenseInheritedFromGroup: the groups the user holds the product through. */
     groupIds: z.array(z.string()).optional(),
+    usageLocation: z.string().optional().meta({
+      description: 'ProhibitedInUsageLocationViolation: the usage location the product is not sold in.',
+    }),
+    requiredBy: z.array(z.string()).optional().meta({
+      description: 'DependencyViolation of a revoke: the held products that need this one; remove them first.',
+    }),
   })
   .meta({ id: 'ChangeError', description: 'Why a change failed, and what to act on.' });
 

@@ -41,7 +41,7 @@ export function productRoutes(deps: {
       },
       async (request) => {
         const product = await getProduct(deps.db, request.params.productId);
-        if (!product) throw notFound(`Product "${request.params.productId}"`);
+        if (!product) throw notFound('product', request.params.productId);
         return product;
       },
     );
@@ -56,10 +56,7 @@ export function productRoutes(deps: {
           body: productBody,
           response: { 200: productSchema, 201: productSchema },
         },
-        onRequest: requireOperator(deps.operatorToken, {
-          detail: 'The operator token is required to write the catalog.',
-          throttle: deps.throttle,
-        }),
+        onRequest: requireOperator(deps.operatorToken, { throttle: deps.throttle }),
       },
       async (request, reply) => {
         const { productId } = request.params;
