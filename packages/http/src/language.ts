@@ -8,7 +8,10 @@ const chosen = new WeakMap<FastifyRequest, Language>();
 
 export function requestLanguage(request: FastifyRequest): Language {
   let language = chosen.get(request);
-  if (!language) chosen.set(request, (language = negotiateLanguage(request.headers['accept-language'])));
+  if (!language) {
+    language = negotiateLanguage(request.headers['accept-language']);
+    chosen.set(request, language);
+  }
   return language;
 }
 

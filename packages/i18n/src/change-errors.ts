@@ -32,7 +32,10 @@ const regionNames = new Map<Language, Intl.DisplayNames>();
 function region(language: Language, code: string | undefined): string {
   if (!code) return '';
   let names = regionNames.get(language);
-  if (!names) regionNames.set(language, (names = new Intl.DisplayNames([language], { type: 'region' })));
+  if (!names) {
+    names = new Intl.DisplayNames([language], { type: 'region' });
+    regionNames.set(language, names);
+  }
   try {
     return names.of(code) ?? code;
   } catch {

@@ -221,6 +221,16 @@ export const PROBLEM_TEXTS = {
         ? `Превышен предел в ${int(p.max)} запросов в минуту; повторите через ${int(p.retryAfter)} с.`
         : 'Слишком много запросов; повторите чуть позже.',
   },
+  too_many_pending_jobs: {
+    en: (p) => {
+      const n = strings(p.userIds).length;
+      return `${n >= 100 ? 'At least 100' : n} of the selected users already have ${int(p.limit)} unfinished jobs; wait for them to finish (or cancel them) before starting another for these users.`;
+    },
+    ru: (p) => {
+      const n = strings(p.userIds).length;
+      return `${n >= 100 ? 'Не менее 100' : n} из выбранных пользователей уже имеют по ${int(p.limit)} незавершенных заданий; дождитесь их завершения (или отмените их), прежде чем запускать для этих пользователей новое.`;
+    },
+  },
   authentication_throttled: {
     en: (p) => `Too many failed authentications from this address or with this key; retry in ${int(p.retryAfter)} s.`,
     ru: (p) =>

@@ -7,14 +7,20 @@ const numberFormats = new Map<Language, Intl.NumberFormat>();
 /** The number in the language's format: 50,000 / 50 000. */
 export function number(language: Language, value: number): string {
   let format = numberFormats.get(language);
-  if (!format) numberFormats.set(language, (format = new Intl.NumberFormat(language)));
+  if (!format) {
+    format = new Intl.NumberFormat(language);
+    numberFormats.set(language, format);
+  }
   return format.format(value);
 }
 
 /** The form of a counted noun: forms by Intl.PluralRules category (en one/other, ru one/few/many/other). */
 export function plural(language: Language, count: number, forms: Partial<Record<Intl.LDMLPluralRule, string>>): string {
   let rules = pluralRules.get(language);
-  if (!rules) pluralRules.set(language, (rules = new Intl.PluralRules(language)));
+  if (!rules) {
+    rules = new Intl.PluralRules(language);
+    pluralRules.set(language, rules);
+  }
   return forms[rules.select(count)] ?? forms.other ?? '';
 }
 
