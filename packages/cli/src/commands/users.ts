@@ -94,9 +94,19 @@ function parseRow(fields: string[], columns: Map<string, number>, line: number):
 
 /**
  * Creates one batch of users; the lines the API refuses (names taken, invisible characters, fields
- * out of the schema) become line errors and the rest is sent again. Answers the users created.
+ * out of the schema) become line errors, reported in line order, and the rest is sent again.
+ * Answers the number of users created.
  */
 async function createBatch(ctx: Context, customerId: string, batch: Row[], report: (e: LineError) => void) {
+  const refusedLines: LineError[] = [];
+  try {
+    return await sendBatch(ctx, customerId, batch, (error) => refusedLines.push(error));
+  } finally {
+    for (const error of refusedLines.sort((a, b) => a.line - b.line)) report(error);
+  }
+}
+
+async function sendBatch(ctx: Context, customerId: string, batch: Row[], report: (e: LineError) => void) {
   let rows = batch;
   while (rows.length) {
     const answer = await ctx.api.POST('/v1/customers/{customerId}/users/batch', {
