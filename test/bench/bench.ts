@@ -8,6 +8,7 @@
 //   BENCH_TIMELINE=1 (how busy the machine is in each 100 ms of every job)
 //   BENCH_REDIS_CLUSTER=1 (a local Redis Cluster, BENCH_QUEUE_SHARDS=3)
 //   BENCH_INTERACTIVE=0 skips the interactive-latency phases (see interactive.ts for their settings)
+//   BENCH_ABUSE=0 skips the abuse phases: one partner floods, another is timed (see abuse.ts)
 //   BENCH_EVENT_STREAMS (1000): clients following a BENCH_USERS job's event stream, comma-separated for several phases
 //   BENCH_PREVIEW_ROUNDS (5, 0 to skip): previews alternated with the POST of the same job
 //   BENCH_AB="KEY=value KEY2=value" and/or BENCH_AB_NODE_FLAGS="--flag" and/or BENCH_AB_WORKERS=2
@@ -25,6 +26,7 @@ import { startRedisCluster } from '../support/redis-cluster.ts';
 import postgres from 'postgres';
 import { SERVICE_NODE_FLAGS } from '../../scripts/service-flags.ts';
 import { freePort } from '../support/processes.ts';
+import { abusePhases } from './abuse.ts';
 import { interactivePhases } from './interactive.ts';
 import { cpuSeconds, postgresCpuSeconds } from './proc.ts';
 
@@ -888,6 +890,14 @@ async function main() {
             runJob: (customerId, body) => runJob(apiKey, customerId, body),
             productId: 'BENCH_SUITE',
           });
+    results.abuse =
+      process.env.BENCH_ABUSE === '0'
+        ? 'skipped'
+        : await abusePhases({
+            baseUrl: `http://127.0.0.1:${PORTS.api}`,
+            operatorToken: OPERATOR,
+            productId: 'BENCH_SUITE',
+          });
     const rss = { apiMb: peakRssMb(api.pid), workerMb: peakRssMb(workers[0]!.pid) };
     for (const child of [...workers, api, catalog]) await stopService(child);
 
@@ -945,6 +955,9 @@ async function main() {
   const interactive = results.interactive as
     | Record<string, { smallJobs?: unknown; bigJobs?: unknown; slowestSmallJobs?: unknown }>
     | string;
+  if (typeof results.abuse === 'object')
+    for (const [phase, figures] of Object.entries(results.abuse as Record<string, unknown>))
+      console.log(`abuse ${phase}: ${JSON.stringify(figures)}`);
   if (typeof interactive === 'object') {
     for (const [phase, figures] of Object.entries(interactive))
       console.log(

@@ -33,7 +33,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SMALL_JOB_USERS = 5;
 const SMALL_JOB_EVERY_MS = 250;
 
-function percentiles(ms: number[]) {
+export function percentiles(ms: number[]) {
   const sorted = [...ms].sort((a, b) => a - b);
   const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0);
   return { count: sorted.length, p50Ms: at(0.5), p95Ms: at(0.95), maxMs: at(1) };

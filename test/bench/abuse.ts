@@ -1,0 +1,243 @@
+// The abuse phases of `pnpm bench`: one partner (the flooder) sends as fast as the default rate
+// limit allows (6,000 requests a minute, kept by the flooder's own clients: the bench's API runs
+// without a limit), and another partner (the victim) is timed: its 5-user jobs (every 250 ms) and
+// one 10,000-user job, against the same job alone. After each flood the victim's small jobs are
+// probed until their latency is back to normal, and the flooder's backlog until it has drained.
+//   BENCH_ABUSE_SECONDS (30: each flood's length)  BENCH_ABUSE_BIG (10000: the victim's big job; 0 skips it)
+//   BENCH_ABUSE_PREVIEW_USERS (50000: the customer the flooder previews; 0 skips that flood)
+//   BENCH_ABUSE_CLIENTS (8: the flooder's concurrent clients)
+
+import { percentiles } from './interactive.ts';
+
+export interface AbuseDeps {
+  baseUrl: string;
+  operatorToken: string;
+  productId: string;
+}
+
+interface Partner {
+  key: string;
+  call: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any; headers: Headers }>;
+  customer: (users: number, seats?: number) => Promise<{ id: string; ids: string[] }>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function newPartner(deps: AbuseDeps, name: string): Promise<Partner> {
+  const raw = async (token: string, method: string, path: string, body?: unknown) => {
+    const res = await fetch(deps.baseUrl + path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = text;
+    }
+    return { status: res.status, body: json as any, headers: res.headers };
+  };
+  const created = await raw(deps.operatorToken, 'POST', '/v1/admin/partners', { name });
+  if (created.status !== 201) throw new Error(`partner: ${created.status}`);
+  const key = created.body.apiKey as string;
+  const call = (method: string, path: string, body?: unknown) => raw(key, method, path, body);
+  const customer = async (users: number, seats = users) => {
+    const c = await call('POST', '/v1/customers', { name: `${name} customer`, country: 'US' });
+    const ids: string[] = [];
+    for (let i = 0; i < users; i += 10_000) {
+      const batch = Array.from({ length: Math.min(10_000, users - i) }, (_, k) => ({
+        userPrincipalName: `a${i + k}@${c.body.id.slice(0, 8)}.example`,
+        displayName: `User ${i + k}`,
+      }));
+      const res = await call('POST', `/v1/customers/${c.body.id}/users/batch`, { users: batch });
+      if (res.status !== 201) throw new Error(`users: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+      ids.push(...res.body.items.map((u: { id: string }) => u.id));
+    }
+    await call('PUT', `/v1/customers/${c.body.id}/subscriptions/${deps.productId}`, { quantity: seats });
+    return { id: c.body.id as string, ids };
+  };
+  return { key, call, customer };
+}
+
+/** POSTs a job and polls it every 50 ms until finished: seconds from the POST, or undefined if refused. */
+async function timedJob(p: Partner, customerId: string, body: unknown): Promise<number | undefined> {
+  const started = performance.now();
+  const res = await p.call('POST', `/v1/customers/${customerId}/license-jobs`, body);
+  if (res.status !== 202) return undefined;
+  for (;;) {
+    const job = await p.call('GET', `/v1/customers/${customerId}/license-jobs/${res.body.id}`);
+    if (job.body?.finishedAt) return (performance.now() - started) / 1000;
+    await sleep(50);
+  }
+}
+
+/**
+ * Keeps `clients` loops calling `request` until `stop()` is true, at most `perSecond` calls a second
+ * in all (the rate limit); a 429 with Retry-After makes that loop wait as told. Counts answers by status.
+ */
+function flood(clients: number, perSecond: number, request: (i: number) => Promise<number>) {
+  const statuses: Record<string, number> = {};
+  let running = true;
+  let sent = 0;
+  const started = performance.now();
+  const loops = Array.from({ length: clients }, async (_, c) => {
+    for (let i = c; running; i += clients) {
+      // Pace: the n-th call of the flood is not sent before n / perSecond seconds.
+      const due = started + (sent * 1000) / perSecond;
+      sent += 1;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      if (!running) break;
+      const status = await request(i).catch(() => 0);
+      statuses[status] = (statuses[status] ?? 0) + 1;
+    }
+  });
+  return {
+    statuses,
+    stop: async () => {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
+}
+
+export async function abusePhases(deps: AbuseDeps) {
+  const seconds = Number(process.env.BENCH_ABUSE_SECONDS ?? 30);
+  const bigUsers = Number(process.env.BENCH_ABUSE_BIG ?? 10_000);
+  const previewUsers = Number(process.env.BENCH_ABUSE_PREVIEW_USERS ?? 50_000);
+  const clients = Number(process.env.BENCH_ABUSE_CLIENTS ?? 8);
+  const PER_SECOND = 100; // 6,000 requests a minute, the default RATE_LIMIT_PER_MINUTE
+  const assign = [{ productId: deps.productId }];
+
+  const victim = await newPartner(deps, 'Victim');
+  const flooder = await newPartner(deps, 'Flooder');
+  const big = bigUsers > 0 ? await victim.customer(bigUsers) : undefined;
+  const small = await victim.customer(5 * 2000);
+  let nextSmall = 0;
+  const smallJob = () => {
+    const userIds = small.ids.slice((nextSmall % 2000) * 5, (nextSmall % 2000) * 5 + 5);
+    const body = Math.floor(nextSmall / 2000) % 2 === 0 ? { userIds, assign } : { userIds, revoke: [deps.productId] };
+    nextSmall += 1;
+    return timedJob(victim, small.id, body);
+  };
+  let bigAssigned = false;
+  const bigJob = async () => {
+    if (!big) return undefined;
+    const body = bigAssigned ? { userIds: big.ids, revoke: [deps.productId] } : { userIds: big.ids, assign };
+    bigAssigned = !bigAssigned;
+    return timedJob(victim, big.id, body);
+  };
+
+  /** The victim's small jobs every 250 ms (and its big job once) while `during` runs. */
+  const measure = async (during: Promise<unknown>) => {
+    let done = false;
+    void during.finally(() => (done = true));
+    const bigRun = bigJob();
+    const runs: Promise<number | undefined>[] = [];
+    while (!done) {
+      runs.push(smallJob());
+      await sleep(250);
+    }
+    const latencies = (await Promise.all(runs)).filter((s): s is number => s !== undefined).map((s) => s * 1000);
+    return { smallJobs: percentiles(latencies), bigJobSeconds: await bigRun };
+  };
+
+  const results: Record<string, unknown> = {};
+  const alone = await measure(sleep(Math.min(seconds, 10) * 1000));
+  results.alone = alone;
+  const normalMs = Math.max(1000, 2 * alone.smallJobs.p95Ms);
+
+  /** After a flood: seconds until three small jobs in a row are normal again, and until the flooder's jobs are done. */
+  const recovery = async (flooderCustomers: string[]) => {
+    const stopped = performance.now();
+    let normalAfter: number | undefined;
+    let streak = 0;
+    while (performance.now() - stopped < 120_000 && normalAfter === undefined) {
+      const s = await smallJob();
+      streak = s !== undefined && s * 1000 <= normalMs ? streak + 1 : 0;
+      if (streak === 3) normalAfter = (performance.now() - stopped) / 1000;
+      await sleep(200);
+    }
+    let drainedAfter: number | undefined;
+    while (performance.now() - stopped < 180_000 && drainedAfter === undefined) {
+      let open = 0;
+      for (const id of flooderCustomers) {
+        const list = await flooder.call('GET', `/v1/customers/${id}/license-jobs?pageSize=500`);
+        open += (list.body?.items ?? []).filter((j: { finishedAt: string | null }) => !j.finishedAt).length;
+      }
+      if (open === 0) drainedAfter = (performance.now() - stopped) / 1000;
+      else await sleep(500);
+    }
+    return { victimNormalAfterSeconds: normalAfter, flooderDrainedAfterSeconds: drainedAfter };
+  };
+
+  const run = async (name: string, customers: string[], request: (i: number) => Promise<number>) => {
+    const f = flood(clients, PER_SECOND, request);
+    const figures = await measure(sleep(seconds * 1000));
+    await f.stop();
+    results[name] = {
+      ...figures,
+      bigJobRatioToAlone:
+        figures.bigJobSeconds && alone.bigJobSeconds ? +(figures.bigJobSeconds / alone.bigJobSeconds).toFixed(2) : null,
+      flooderAnswers: f.statuses,
+      ...(await recovery(customers)),
+    };
+    console.log(name, JSON.stringify(results[name]));
+  };
+
+  // Small jobs across many customers: 100-user jobs over twenty customers, assign and revoke in turn.
+  const many: { id: string; ids: string[] }[] = [];
+  for (let i = 0; i < 20; i++) many.push(await flooder.customer(200, 400));
+  await run(
+    'smallJobsAcrossCustomers',
+    many.map((c) => c.id),
+    async (i) => {
+      const c = many[i % many.length]!;
+      const half = Math.floor(i / many.length) % 2;
+      const userIds = c.ids.slice(half * 100, half * 100 + 100);
+      const body =
+        Math.floor(i / (2 * many.length)) % 2 === 0 ? { userIds, assign } : { userIds, revoke: [deps.productId] };
+      return (await flooder.call('POST', `/v1/customers/${c.id}/license-jobs`, body)).status;
+    },
+  );
+
+  // Jobs piled on the same 100 users.
+  const same = await flooder.customer(100, 1000);
+  await run('jobsOnTheSameUsers', [same.id], async (i) => {
+    const body = i % 2 === 0 ? { userIds: same.ids, assign } : { userIds: same.ids, revoke: [deps.productId] };
+    return (await flooder.call('POST', `/v1/customers/${same.id}/license-jobs`, body)).status;
+  });
+
+  // Previews and overviews of a 50,000-user customer, and results downloads that read nothing.
+  if (previewUsers > 0) {
+    const wide = await flooder.customer(previewUsers);
+    const finished = await flooder.call('POST', `/v1/customers/${wide.id}/license-jobs`, {
+      userIds: wide.ids.slice(0, 1000),
+      assign,
+    });
+    await sleep(3000);
+    const stalled: AbortController[] = [];
+    await run('previewsAndDownloads', [wide.id], async (i) => {
+      if (i % 10 === 9 && stalled.length < 20) {
+        // A download whose client never reads: it holds what the server gives a download.
+        const abort = new AbortController();
+        stalled.push(abort);
+        const res = await fetch(
+          `${deps.baseUrl}/v1/customers/${wide.id}/license-jobs/${finished.body.id}/results?format=csv`,
+          { headers: { authorization: `Bearer ${flooder.key}`, accept: 'text/csv' }, signal: abort.signal },
+        ).catch(() => undefined);
+        return res?.status ?? 0;
+      }
+      const filter = { userFilter: { search: 'User' } };
+      const res =
+        i % 2 === 0
+          ? await flooder.call('POST', `/v1/customers/${wide.id}/license-overview`, filter)
+          : await flooder.call('POST', `/v1/customers/${wide.id}/license-jobs/preview`, { ...filter, assign });
+      return res.status;
+    });
+    for (const abort of stalled) abort.abort();
+  }
+  return results;
+}
