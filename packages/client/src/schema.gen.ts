@@ -701,7 +701,7 @@ export interface components {
             name: string;
         };
         CreateUserRequest: {
-            /** @description name@domain, stored in Unicode NFKC. Unique within the customer regardless of case and Unicode form (full-width or decomposed look-alikes are the same name); invisible characters are refused. */
+            /** @description name@domain, stored in Unicode NFKC. Unique within the customer regardless of case, Unicode form and look-alike letters of other scripts (full-width, decomposed, or Cyrillic "а" for Latin "a": the same name); invisible characters are refused. */
             userPrincipalName: string;
             displayName: string;
             /** @description An assigned ISO 3166-1 alpha-2 code; without one, the customer's country applies. */

@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   customType,
   integer,
   json,
@@ -72,8 +73,18 @@ export const users = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     /** Free text (at most 64 characters) or null; dynamic group rules select by it (migration 0011). */
     department: text('department'),
-    /** The name's uniqueness key (Unicode form and case aside), computed by Postgres; see migration 0007. */
-    upnKey: text('upn_key').generatedAlwaysAs(sql`normalize(lower(upper(normalize(user_principal_name, NFKC))), NFKC)`),
+    /**
+     * Created before look-alike names were refused, and looks like an older user of the customer: kept,
+     * keyed by its id as well (migration 0012).
+     */
+    lookAlikeKept: boolean('look_alike_kept').notNull().default(false),
+    /**
+     * The name's uniqueness key (Unicode form, case and cross-script look-alikes aside), computed by
+     * Postgres; see migrations 0007 and 0012.
+     */
+    upnKey: text('upn_key').generatedAlwaysAs(
+      sql`CASE WHEN look_alike_kept THEN user_principal_name_key(user_principal_name) || ' ' || id::text ELSE user_principal_name_key(user_principal_name) END`,
+    ),
   },
   (t) => [primaryKey({ columns: [t.customerId, t.id] })],
 );

@@ -78,7 +78,8 @@ beforeAll(async () => {
     -- A customer deleted under the previous version: its jobs went with it, its items and progress did not.
     DELETE FROM customers WHERE id = '${gone}';
   `);
-  expect(await migrate(url.toString())).toEqual([MIGRATION]);
+  // This migration first, then any later ones.
+  expect((await migrate(url.toString()))[0]).toBe(MIGRATION);
 });
 
 afterAll(async () => {

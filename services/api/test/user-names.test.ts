@@ -1,5 +1,6 @@
 // Look-alike user principal names are one name; invisible characters and unassigned countries are refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { confusablePrototypes, userPrincipalNameKey } from '@licensing/domain';
 import { startTestSystem, OPERATOR_TOKEN, type TestEnv, type TestSystem } from '../../../test/support/test-env.ts';
 import { call, PartnerClient } from '../../../test/support/client.ts';
 
@@ -61,12 +62,61 @@ describe('user principal names', () => {
     expect(row).toEqual({ user_principal_name: 'Marie.josé@fabrikam.example', upn_key: 'marie.josé@fabrikam.example' });
   });
 
+  it('treats cross-script look-alikes as the same name: Cyrillic, Greek and other letters that look Latin', async () => {
+    const customer = await partner.customer();
+    const users = `/v1/customers/${customer}/users`;
+    for (const [first, lookAlike] of [
+      ['adam@fabrikam.example', '\u0430dam@fabrikam.example'], // Cyrillic а
+      ['ace@fabrikam.example', '\u0430\u0441\u0435@fabrikam.example'], // all Cyrillic: асе
+      ['paypal@fabrikam.example', 'p\u0430yp\u0430l@fabrikam.example'],
+      ['ivan@fabrikam.example', '\u0456v\u0430n@fabrikam.example'], // Ukrainian і
+      ['olga@fabrikam.example', '\u03bflga@fabrikam.example'], // Greek ο
+      ['eve@fabrikam.example', 'eve@f\u0430brikam.example'], // in the domain
+      ['yuri@fabrikam.example', '\u0423URI@FABRIKAM.EXAMPLE'], // Cyrillic У, upper case
+    ] as const) {
+      const created = await partner.call('POST', users, user(first));
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const again = await partner.call('POST', users, user(lookAlike));
+      expect(again.status, lookAlike).toBe(409);
+      expect(again.body.code).toBe('duplicate_user_principal_name');
+      expect(again.body.userPrincipalNames).toEqual([first]);
+    }
+    const batch = await partner.call('POST', `${users}/batch`, {
+      users: [user('new@fabrikam.example'), user('n\u0435w@fabrikam.example')],
+    });
+    expect(batch.status).toBe(409);
+    expect(batch.body.userPrincipalNames).toEqual(['n\u0435w@fabrikam.example']);
+    // Names in another script that do not look Latin, and ASCII names that merely resemble each
+    // other (1 and l, rn and m), stay distinct names.
+    for (const name of [
+      '\u0438\u0432\u0430\u043d@fabrikam.example', // иван
+      'user1@fabrikam.example',
+      'userl@fabrikam.example',
+      'amie@fabrikam.example',
+      'arnie@fabrikam.example',
+      'muller@fabrikam.example',
+      'm\u00fcller@fabrikam.example',
+    ])
+      expect((await partner.call('POST', users, user(name))).status, name).toBe(201);
+  });
+
+  it('computes the same key in Postgres as the API does, for every confusable character', async () => {
+    const names = [...confusablePrototypes().keys()].map((c) => `x${c}y@fabrikam.example`);
+    names.push('Ａdam@fabrikam.example', 'STRAẞE@x.example', 'jose\u0301@x.example', '\u0430dam@x.example');
+    const rows = await env.sql<{ n: string; key: string }[]>`
+      SELECT n, user_principal_name_key(n) AS key FROM unnest(${names}::text[]) AS n`;
+    const differing = rows.filter((r) => r.key !== userPrincipalNameKey(r.n));
+    expect(differing.slice(0, 5)).toEqual([]);
+    expect(rows).toHaveLength(names.length);
+  });
+
   it('is enforced by Postgres whatever writes the row', async () => {
     const customer = await partner.customer();
     await env.sql`INSERT INTO users (customer_id, user_principal_name, display_name) VALUES (${customer}, 'john@x.example', 'J')`;
-    await expect(
-      env.sql`INSERT INTO users (customer_id, user_principal_name, display_name) VALUES (${customer}, 'ＪＯＨＮ@x.example', 'J')`,
-    ).rejects.toMatchObject({ code: '23505' });
+    for (const lookAlike of ['ＪＯＨＮ@x.example', 'j\u043ehn@x.example'])
+      await expect(
+        env.sql`INSERT INTO users (customer_id, user_principal_name, display_name) VALUES (${customer}, ${lookAlike}, 'J')`,
+      ).rejects.toMatchObject({ code: '23505' });
   });
 
   it('refuses invisible and format characters with 422 invisible_characters, creating nothing', async () => {

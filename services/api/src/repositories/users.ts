@@ -56,15 +56,15 @@ export async function insertUsers(db: DbOrTx, customerId: string, input: CreateU
 }
 
 /**
- * Which of these user principal names the customer already has under the same key (Unicode form
- * and case aside); the key is computed by the same expression as the `users.upn_key` column.
+ * Which of these user principal names the customer already has under the same key (Unicode form,
+ * case and cross-script look-alikes aside); the key is computed by the function the `users.upn_key`
+ * column is (migration 0012).
  */
 export async function existingPrincipalNames(db: DbOrTx, customerId: string, names: string[]): Promise<string[]> {
   const rows = await db.execute<{ upn: string }>(sql`
     SELECT user_principal_name AS upn FROM users
     WHERE customer_id = ${customerId}
-      AND upn_key = ANY (SELECT normalize(lower(upper(normalize(n COLLATE "und-x-icu", NFKC))), NFKC)
-                         FROM unnest(${sql.param(names)}::text[]) AS n)`);
+      AND upn_key = ANY (SELECT user_principal_name_key(n) FROM unnest(${sql.param(names)}::text[]) AS n)`);
   return rows.map((r) => r.upn);
 }
 

@@ -7,7 +7,7 @@ import { changeResultSchema } from './license-jobs.ts';
 
 /**
  * Stored in Unicode normalisation form NFKC, case as given: "ｊｏｈｎ@x" is stored as "john@x".
- * Uniqueness goes by a key that also ignores case (see userPrincipalNameKey).
+ * Uniqueness goes by a key that also ignores case and cross-script look-alikes (see userPrincipalNameKey).
  */
 export const userPrincipalNameSchema = text(256)
   .transform((s) => s.normalize('NFKC'))
@@ -22,8 +22,9 @@ export const createUserBody = z
   .strictObject({
     userPrincipalName: userPrincipalNameSchema.meta({
       description:
-        'name@domain, stored in Unicode NFKC. Unique within the customer regardless of case and Unicode form ' +
-        '(full-width or decomposed look-alikes are the same name); invisible characters are refused.',
+        'name@domain, stored in Unicode NFKC. Unique within the customer regardless of case, Unicode form and ' +
+        'look-alike letters of other scripts (full-width, decomposed, or Cyrillic "а" for Latin "a": the same name); ' +
+        'invisible characters are refused.',
     }),
     displayName: text(256),
     usageLocation: usageLocationSchema
