@@ -203,7 +203,7 @@ export interface paths {
         };
         /**
          * List users, sorted by displayName then userPrincipalName
-         * @description The customer's users with their licenses. The filters `search`, `hasProduct`, `lacksProduct`, `licensed` and `department` (exact match) combine (every one given must hold) and select exactly as the same `userFilter` does in a body. A product the catalog does not have → 422 `unknown_product`.
+         * @description The customer's users with their licenses. The filters `search`, `hasProduct`, `lacksProduct`, `licensed` and `department` (exact match) combine (every one given must hold) and select exactly as the same `userFilter` does in a body. `search` matches any part of the display name or the user principal name, regardless of case, accents and Unicode form. A product the catalog does not have → 422 `unknown_product`. Where a filter matches many of a large customer's users, `total` is estimated from a sample (`totalIsEstimate: true`).
          */
         get: operations["listUsers"];
         put?: never;
@@ -1082,7 +1082,7 @@ export interface components {
         };
         /** @description Selects the users of the customer that match every condition given; {} selects all of them */
         UserFilter: {
-            /** @description Part of the display name or user principal name, any case */
+            /** @description Part of the display name or user principal name, regardless of case and accents */
             search?: string;
             /** @description Users who hold this product */
             hasProduct?: string;
@@ -1102,6 +1102,8 @@ export interface components {
             /** @description Items in all pages. */
             total: number;
             totalPages: number;
+            /** @description true when `total` (and so `totalPages`) is an estimate: a filter matching many of a large customer's users is counted from a sample of them rather than by reading every match. The pages themselves are exact. */
+            totalIsEstimate: boolean;
         };
         /** @description The partner's webhook (its secret is never shown again). */
         Webhook: {
@@ -2377,7 +2379,7 @@ export interface operations {
                 page?: number;
                 /** @description Items per page, at most 500. */
                 pageSize?: number;
-                /** @description Matches displayName or userPrincipalName, case-insensitively. */
+                /** @description Matches any part of displayName or userPrincipalName, case- and accent-insensitively ("muller" finds "Müller"). */
                 search?: string;
                 /** @description Only users who hold this product. */
                 hasProduct?: string;

@@ -11,3 +11,4 @@ export * from './jobs.ts';
 export * from './webhooks.ts';
 export * from './audit.ts';
 export { postgresClientOf } from './drizzle-internals.ts';
+export * from './table-maintenance.ts';

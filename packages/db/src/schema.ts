@@ -85,6 +85,10 @@ export const users = pgTable(
     upnKey: text('upn_key').generatedAlwaysAs(
       sql`CASE WHEN look_alike_kept THEN user_principal_name_key(user_principal_name) || ' ' || id::text ELSE user_principal_name_key(user_principal_name) END`,
     ),
+    /** Both names as searches compare them (Unicode form, case and accents aside); see migration 0013. */
+    searchText: text('search_text').generatedAlwaysAs(
+      sql`user_search_key(display_name) || E'\\x01' || user_search_key(user_principal_name)`,
+    ),
   },
   (t) => [primaryKey({ columns: [t.customerId, t.id] })],
 );

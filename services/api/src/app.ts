@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { RedisClient } from '@licensing/redis';
 import type { TrustProxy } from '@licensing/config';
-import type { Db, Sql } from '@licensing/db';
+import { type Db, type Sql, TableMaintenance } from '@licensing/db';
 import {
   bearerToken,
   FailedAuthThrottle,
@@ -67,6 +67,8 @@ export interface ApiAppDeps {
   pendingJobsPerUser?: number;
   /** Users that answers about large selections may hold at once (see SelectionBudget). */
   selectionBudgetUsers?: number;
+  /** Vacuum and analyse what the process bulk-loads (default true; benchmarks turn it off to show the plans without). */
+  tableMaintenance?: boolean;
   /** Bounds on results downloads as CSV (see DEFAULT_CSV_EXPORTS in csv.ts); tests shorten the waits. */
   csvExports?: { concurrent?: number; maxWaitMs?: number; idleMs?: number };
 }
@@ -114,9 +116,12 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
   // Cluster its keys share that shard's hash tag, as BullMQ needs).
   const webhookQueue = createWebhookQueue(deps.redis, deps.queues.all[0]!.opts.prefix);
   webhookQueue.on('error', (err) => app.log.warn({ err }, 'webhook queue error'));
+  // Vacuums and analyses what this process bulk-loads (user imports, job items), once the writes pause.
+  const maintenance = deps.tableMaintenance === false ? undefined : new TableMaintenance(deps.sql, { log: app.log });
   app.addHook('onClose', async () => {
     await enqueuer.drain();
     await webhookQueue.close();
+    await maintenance?.close();
   });
   const namespace = deps.rateLimitNamespace ?? 'licensing-';
   const throttle = new FailedAuthThrottle({
@@ -174,6 +179,7 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
         db: deps.db,
         readDb: deps.readDb,
         onDeliveriesRecorded: (refs, log) => enqueueRecorded(webhookQueue, refs, log),
+        maintenance,
       }),
     );
     await partnerScope.register(licenseOverviewRoutes({ db: deps.db, budget: selectionBudget }));
@@ -187,6 +193,7 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
         events: jobEvents,
         enqueuer,
         metrics,
+        maintenance,
         onDeliveriesRecorded: (refs, log) => enqueueRecorded(webhookQueue, refs, log),
       }),
     );

@@ -1,5 +1,5 @@
 import closeWithGrace from 'close-with-grace';
-import { createDb, prepareDatabase } from '@licensing/db';
+import { checkAutovacuum, createDb, prepareDatabase } from '@licensing/db';
 import { checkRedisEvictionPolicy, createRedisClient } from '@licensing/redis';
 import { startTracing } from '@licensing/telemetry';
 import { createLicenseTaskQueues } from '@licensing/queue';
@@ -48,6 +48,7 @@ const app = await buildApiApp({
 });
 redis.on('error', (err) => app.log.warn({ err }, 'redis error'));
 await checkRedisEvictionPolicy(redis, app.log, config.production);
+await checkAutovacuum(sql, app.log);
 for (const queue of queues.all) queue.on('error', (err) => app.log.warn({ err }, 'queue error'));
 
 closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ signal, err }) => {

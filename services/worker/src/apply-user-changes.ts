@@ -412,3 +412,12 @@ async function writeLicenseChanges(
       ),
   ]);
 }
+
+/** How many user_licenses rows the applied items wrote: every assign, update and revoke that took effect. */
+export function licenseRowsChanged(items: AppliedItem[]): number {
+  let rows = 0;
+  for (const item of items)
+    for (const change of item.changes)
+      if (change.outcome === 'assigned' || change.outcome === 'updated' || change.outcome === 'revoked') rows++;
+  return rows;
+}

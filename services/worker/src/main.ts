@@ -1,10 +1,11 @@
 import closeWithGrace from 'close-with-grace';
-import { createDb, prepareDatabase } from '@licensing/db';
+import { checkAutovacuum, createDb, prepareDatabase, TableMaintenance } from '@licensing/db';
 import { listenOnPortOrFree } from '@licensing/http';
 import { checkRedisEvictionPolicy, createRedisClient } from '@licensing/redis';
 import { createMetricsRegistry, startTracing } from '@licensing/telemetry';
 import { createWorkerMetrics } from './metrics.ts';
 import { createLicenseTaskQueues, licenseTaskShards, registerQueueDepthGauge } from '@licensing/queue';
+import { licenseRowsChanged } from './apply-user-changes.ts';
 import { buildWorkerApp } from './app.ts';
 import { loadWorkerConfig } from './config.ts';
 import { createLicenseWorker } from './license-worker.ts';
@@ -48,6 +49,8 @@ const app = await buildWorkerApp({
   registry,
 });
 const log = app.log as unknown as import('pino').Logger;
+// Vacuums and analyses the job items and licenses that large jobs change, once the writes pause.
+const maintenance = new TableMaintenance(sql, { log });
 const worker = createLicenseWorker({
   db,
   connection: workerRedis,
@@ -61,7 +64,11 @@ const worker = createLicenseWorker({
   batchTimeoutMs: config.WORKER_BATCH_TIMEOUT_MS,
   stalledIntervalMs: config.STALLED_INTERVAL_MS,
   log,
-  onApplied: metrics.onApplied,
+  onApplied: (items, seconds) => {
+    metrics.onApplied(items, seconds);
+    maintenance.noteWrites('license_job_items', items.length);
+    maintenance.noteWrites('user_licenses', licenseRowsChanged(items));
+  },
   onJobFinished: metrics.onJobFinished,
   onTaskDone: (seconds) => metrics.taskDuration.observe(seconds),
   tracing: config.tracing,
@@ -101,6 +108,7 @@ for (const conn of [redis, workerRedis, expressRedis, webhookRedis])
 for (const queue of queues.all) queue.on('error', (err) => log.warn({ err }, 'queue error'));
 webhookQueue.on('error', (err) => log.warn({ err }, 'webhook queue error'));
 await checkRedisEvictionPolicy(redis, log, config.production);
+await checkAutovacuum(sql, log);
 await checkWebhookSecretKey(db, webhookSecretKey, log).catch((err: unknown) =>
   log.warn({ err }, 'could not check WEBHOOK_SECRET_KEY against the stored webhook secrets'),
 );
@@ -114,6 +122,7 @@ closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ 
   await Promise.all([worker.close(), webhookWorker.close()]);
   await webhookWorker.closeSender();
   await app.close();
+  await maintenance.close();
   await Promise.all([...queues.all, webhookQueue].map((queue) => queue.close()));
   await Promise.allSettled([
     closeDb(),

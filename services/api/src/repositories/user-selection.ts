@@ -1,46 +1,308 @@
 // Which users a request selects: a list of ids, or a filter resolved to ids once, when the request
 // is answered. Every query is scoped by the customer, which the caller has already scoped to its
 // partner (so another partner's customer is 404 before any filter is looked at).
-import { and, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
-import { getProducts, tables, type DbOrTx } from '@licensing/db';
+//
+// A customer may have hundreds of thousands of users, and Postgres's statistics about them may be
+// missing or old (right after an import, or wherever autovacuum is off). So how a filter is
+// evaluated is decided here, from exact counts that cost an index range each and from a sample of
+// the customer's users, and every statement is written in a form that leaves the planner one
+// sensible plan whatever its statistics say:
+// - a condition on a user is a test of one row: a license is looked up by its key in a subquery
+//   the planner cannot turn into a join (`OFFSET 0`), so it never picks a join that only pays off
+//   for the few rows it wrongly expects (a nested loop over 150,000 users took 98 s that way);
+// - a small set of candidates (at most `smallSet` users: a narrow search, the holders of a rarely
+//   held product, the few who lack a product most hold) is listed first, from the trigram index or
+//   the licenses' index, each candidate's row is looked up by its key, and the set is sorted in
+//   memory; "lacks" is a set difference (EXCEPT), which has no nested-loop plan;
+// - otherwise the users are read in list order from the sort index, tested row by row, until the
+//   page is full. These statements run with `enable_sort` off, so that no plan sorts every user of
+//   the customer to show 50 of them (a sort the planner would choose if it believed the customer
+//   had a thousand users); where a sort is the only way (a small set), it is still used.
+import { sql, type SQL } from 'drizzle-orm';
+import { getProducts, type DbOrTx } from '@licensing/db';
+import type { License } from '@licensing/domain';
 import { unprocessable } from '@licensing/http';
 import { MAX_SELECTED_USERS, type UserFilter, type UserSelection } from '../schemas/user-selection.ts';
+
+/**
+ * The sizes that decide how a filter is evaluated. `smallCustomer`: customers with at most this many
+ * users are filtered by reading all of them (it costs less than deciding). `smallSet`: a set of
+ * candidates this small is listed first, sorted in memory and counted exactly. `sampleSize`: users
+ * read (the first by id, which is random) to estimate how many match. Tests lower them to take every
+ * way on a few thousand users.
+ */
+export const userFilterTuning = { smallCustomer: 10_000, smallSet: 10_000, sampleSize: 2_000 };
+/** Searches shorter than this (once normalised) cannot use the trigram index. */
+const TRIGRAM = 3;
 
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-// Scoped to the customer so the holders come from user_licenses' (customer_id, product_id, user_id)
-// index, never from other customers' licenses.
-const holds = (customerId: string, productId: string) =>
-  sql`exists (select 1 from user_licenses l where l.customer_id = ${customerId} and l.product_id = ${productId} and l.user_id = ${tables.users.id})`;
-const holdsAny = (customerId: string) =>
-  sql`exists (select 1 from user_licenses l where l.customer_id = ${customerId} and l.user_id = ${tables.users.id})`;
+/** One condition of a filter, as decided for this customer. */
+interface Condition {
+  /** Whether the users row `u` meets it, evaluated row by row. */
+  test: SQL;
+  /** The users rows (as `u`) that meet it, listed without reading every user, when that pays. */
+  rows?: SQL;
+  /** How many users meet it, when known exactly (cheaply). */
+  size?: number;
+}
+
+/** A filter as it will be evaluated for one customer. */
+export interface FilterPlan {
+  customerId: string;
+  /** The customer's users, counted exactly. */
+  users: number;
+  conditions: Condition[];
+  /** How many users match: exactly, or estimated from the sample (`estimated`). */
+  total: number;
+  estimated: boolean;
+}
+
+const userColumns = sql`u.id, u.customer_id, u.user_principal_name, u.display_name, u.usage_location, u.department, u.search_text`;
 
 /**
- * The WHERE condition over `users` for a customer's users matching the filter (all of them for
- * `{}`). Shared by the user list and every body that selects users by filter, so both select alike.
- * The product conditions are (anti-)semi-joins with the customer's licenses (see migration 0004).
+ * Turns `enable_sort` off for the rest of the caller's transaction (see the top of this file). The
+ * statement is sent now, ahead of whatever the caller sends next on the same connection, so it
+ * costs no round trip of its own.
  */
-export function userFilterCondition(customerId: string, filter: UserFilter): SQL {
-  const search = filter.search?.trim();
-  return and(
-    eq(tables.users.customerId, customerId),
-    search
-      ? or(
-          ilike(tables.users.displayName, `%${escapeLike(search)}%`),
-          ilike(tables.users.userPrincipalName, `%${escapeLike(search)}%`),
-        )
-      : undefined,
-    filter.hasProduct !== undefined ? holds(customerId, filter.hasProduct) : undefined,
-    filter.lacksProduct !== undefined ? sql`not ${holds(customerId, filter.lacksProduct)}` : undefined,
-    filter.department !== undefined ? eq(tables.users.department, filter.department) : undefined,
-    filter.licensed === true
-      ? holdsAny(customerId)
-      : filter.licensed === false
-        ? sql`not ${holdsAny(customerId)}`
-        : undefined,
-  )!;
+export function sortsOff(tx: DbOrTx): Promise<unknown> {
+  return tx.execute(sql`SELECT set_config('enable_sort', 'off', true)`).then(() => undefined);
+}
+
+/**
+ * Decides how to evaluate `filter` for the customer, in one statement: the customer's users and the
+ * filter's product conditions counted (an index range each), and, for a large customer, a sample
+ * of its users tested against the filter. Run with `enable_sort` off (`sortsOff`). A narrow search
+ * of a large customer is listed from the trigram index; `smallSet` bounds what it reads from it.
+ */
+export async function planUserFilter(tx: DbOrTx, customerId: string, filter: UserFilter): Promise<FilterPlan> {
+  const search = filter.search?.trim() ?? '';
+  const holds = (productId: string) =>
+    sql`exists (select 1 from user_licenses l where l.customer_id = ${customerId} and l.product_id = ${productId} and l.user_id = u.id offset 0)`;
+  const holdsAny = sql`exists (select 1 from user_licenses l where l.customer_id = ${customerId} and l.user_id = u.id offset 0)`;
+  const holders = (productId: string) =>
+    sql`select l.user_id as id from user_licenses l where l.customer_id = ${customerId} and l.product_id = ${productId}`;
+  const everyone = sql`select u.id from users u where u.customer_id = ${customerId}`;
+  const licensed = sql`select distinct l.user_id as id from user_licenses l where l.customer_id = ${customerId}`;
+  /** The users rows of a set of ids, each looked up by its key. */
+  const rowsOf = (ids: SQL) =>
+    sql`select ${userColumns} from (${ids}) d cross join lateral (select * from users u where u.customer_id = ${customerId} and u.id = d.id offset 0) u`;
+
+  const searchTest = sql`strpos(u.search_text, user_search_key(${search}::text)) > 0`;
+  const productTests: SQL[] = [];
+  if (filter.hasProduct !== undefined) productTests.push(holds(filter.hasProduct));
+  if (filter.lacksProduct !== undefined) productTests.push(sql`not ${holds(filter.lacksProduct)}`);
+  if (filter.licensed !== undefined) productTests.push(filter.licensed ? holdsAny : sql`not ${holdsAny}`);
+  const inDepartment = sql`u.department = ${filter.department ?? null}::text`;
+  if (filter.department !== undefined) productTests.push(inDepartment);
+  const tests = [...(search ? [searchTest] : []), ...productTests];
+  const count = (set: SQL) => sql`(select count(*) from (${set}) s)::int`;
+  // The sample: the customer's first users by id (ids are random), only for a large customer.
+  const sample =
+    tests.length > 0
+      ? sql`case when n.users > ${userFilterTuning.smallCustomer} then (
+          select array[count(*) filter (where ${search ? searchTest : sql`true`}), count(*) filter (where ${sql.join(tests, sql` and `)}), count(*)]::int[]
+          from (select u.id, u.search_text, u.department from users u where u.customer_id = ${customerId} order by u.id limit ${userFilterTuning.sampleSize}) u) end`
+      : sql`null::int[]`;
+  const [counts] = (await tx.execute(sql`
+    WITH n AS (SELECT count(*)::int AS users FROM users u WHERE u.customer_id = ${customerId})
+    SELECT n.users,
+      ${search ? sql`user_search_key(${search}::text)` : sql`null::text`} AS key,
+      ${filter.hasProduct !== undefined ? count(holders(filter.hasProduct)) : sql`null::int`} AS has,
+      ${filter.lacksProduct !== undefined ? count(holders(filter.lacksProduct)) : sql`null::int`} AS lacks,
+      ${filter.licensed !== undefined ? count(licensed) : sql`null::int`} AS licensed,
+      ${filter.department !== undefined ? sql`(SELECT count(*) FROM users u WHERE u.customer_id = ${customerId} AND ${inDepartment})::int` : sql`null::int`} AS department,
+      ${sample} AS sample
+    FROM n`)) as unknown as [
+    {
+      users: number;
+      key: string | null;
+      has: number | null;
+      lacks: number | null;
+      licensed: number | null;
+      department: number | null;
+      sample: [number, number, number] | null;
+    },
+  ];
+  const users = counts.users;
+  const conditions: Condition[] = [];
+  if (filter.hasProduct !== undefined)
+    conditions.push({ test: holds(filter.hasProduct), rows: rowsOf(holders(filter.hasProduct)), size: counts.has! });
+  if (filter.lacksProduct !== undefined)
+    conditions.push({
+      test: sql`not ${holds(filter.lacksProduct)}`,
+      rows: rowsOf(sql`${everyone} except ${holders(filter.lacksProduct)}`),
+      size: users - counts.lacks!,
+    });
+  if (filter.licensed === true) conditions.push({ test: holdsAny, rows: rowsOf(licensed), size: counts.licensed! });
+  if (filter.licensed === false)
+    conditions.push({
+      test: sql`not ${holdsAny}`,
+      rows: rowsOf(sql`${everyone} except ${licensed}`),
+      size: users - counts.licensed!,
+    });
+  if (filter.department !== undefined)
+    conditions.push({
+      test: inDepartment,
+      rows: sql`select ${userColumns} from users u where u.customer_id = ${customerId} and ${inDepartment}`,
+      size: counts.department!,
+    });
+  const key = counts.key ?? '';
+  const [searchHits, allHits, sampled] = counts.sample ?? [0, 0, 0];
+  const estimateOf = (hits: number) => Math.round((hits / Math.max(sampled, 1)) * users);
+  if (key !== '') {
+    const test = sql`strpos(u.search_text, ${key}) > 0`;
+    // Few matches (a name, part of an address): the trigram index lists them. Many ("contoso", a
+    // common syllable): the index's posting lists cost more than reading the customer's users in
+    // list order, so they are read and tested instead. The customer's condition is kept away from
+    // the btree indexes (IS TRUE): the trigram index finds the candidates, and AND-ing them with
+    // the ids of every user of a large customer would cost more than checking each candidate's.
+    const narrow = users > userFilterTuning.smallCustomer && key.length >= TRIGRAM;
+    conditions.unshift(
+      narrow && estimateOf(searchHits) <= userFilterTuning.smallSet
+        ? {
+            test,
+            rows: sql`select ${userColumns} from users u where (u.customer_id = ${customerId}) is true and u.search_text like ${`%${escapeLike(key)}%`}`,
+          }
+        : { test },
+    );
+  }
+  // Exact when it is one condition of a known size (or nobody can match); else the sample's estimate
+  // (a small customer's users are counted as they are read, see pageOfUsers; until then, all of them).
+  const exact =
+    conditions.length === 0
+      ? users
+      : conditions.some((c) => c.size === 0)
+        ? 0
+        : conditions.length === 1
+          ? conditions[0]!.size
+          : undefined;
+  return {
+    customerId,
+    users,
+    conditions,
+    total: exact ?? (counts.sample ? estimateOf(allHits) : users),
+    estimated: exact === undefined,
+  };
+}
+
+/** The tests of every condition, AND-ed (true for none). */
+function allTests(conditions: Condition[]): SQL {
+  return conditions.length
+    ? sql.join(
+        conditions.map((c) => c.test),
+        sql` AND `,
+      )
+    : sql`true`;
+}
+
+/**
+ * The condition whose users are listed first, if one costs less than `limit` rows: the smallest of
+ * known size, or a narrow search (whose size is known once read).
+ */
+function driverOf(plan: FilterPlan, limit: number): Condition | undefined {
+  let best: Condition | undefined;
+  for (const c of plan.conditions) {
+    if (!c.rows) continue;
+    const size = c.size ?? userFilterTuning.smallSet;
+    if (size <= limit && (!best || size < (best.size ?? userFilterTuning.smallSet))) best = c;
+  }
+  return best;
+}
+
+export type UserListRow = {
+  id: string;
+  customerId: string;
+  userPrincipalName: string;
+  displayName: string;
+  usageLocation: string | null;
+  department: string | null;
+  licenses: License[];
+};
+const listOrder = (t: string) => sql.raw(`${t}.display_name, ${t}.user_principal_name, ${t}.id`);
+/** A page's rows (as `p`) as the API shows them, their licenses included. */
+const shown = (customerId: string) => sql`
+  p.id, p.customer_id AS "customerId", p.user_principal_name AS "userPrincipalName", p.display_name AS "displayName",
+  p.usage_location AS "usageLocation", p.department,
+  (SELECT coalesce(json_agg(json_build_object('productId', l.product_id, 'disabledServicePlans', l.disabled_service_plans)
+                            ORDER BY l.assigned_at, l.product_id), '[]'::json)
+   FROM user_licenses l WHERE l.customer_id = ${customerId} AND l.user_id = p.id) AS licenses`;
+
+/**
+ * One page of the customer's users matching the plan, sorted as the user list is (display name,
+ * principal name, id), with their licenses, in one statement, and how many match in all: exactly,
+ * or (`estimated`) from the plan's sample where counting would mean reading most of a large
+ * customer's users. Run it in the plan's transaction (read-only, repeatable read, sorts off).
+ */
+export async function pageOfUsers(
+  tx: DbOrTx,
+  plan: FilterPlan,
+  page: { offset: number; limit: number },
+): Promise<{ rows: UserListRow[]; total: number; estimated: boolean }> {
+  const { customerId } = plan;
+  if (plan.conditions.length === 0)
+    return { rows: await unfilteredPage(tx, plan, page), total: plan.users, estimated: false };
+  if (plan.users <= userFilterTuning.smallCustomer) {
+    const rows = await tx.execute<UserListRow & { total: number }>(sql`
+      WITH m AS MATERIALIZED (SELECT ${userColumns} FROM users u WHERE u.customer_id = ${customerId} AND ${allTests(plan.conditions)})
+      SELECT (SELECT count(*) FROM m)::int AS total, ${shown(customerId)}
+      FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT * FROM m ORDER BY ${listOrder('m')} LIMIT ${page.limit} OFFSET ${page.offset}) p ON true
+      ORDER BY ${listOrder('p')}`);
+    return { rows: pageRows(rows), total: rows[0]!.total, estimated: false };
+  }
+  // Listing a set of candidates first costs about its size; reading in list order costs the rows
+  // read until the page is full, about (offset + limit) / the share of users that match.
+  const share = Math.max(plan.total, 1) / Math.max(plan.users, 1);
+  const walked = (page.offset + page.limit) / share;
+  const driver = driverOf(plan, Math.max(userFilterTuning.smallSet, walked / 2));
+  if (driver) {
+    const others = plan.conditions.filter((c) => c !== driver);
+    // The candidates are read up to one past smallSet where their number is not known beforehand
+    // (a narrow search); past it, they are too many to sort, and the users are read in list order.
+    const cap = driver.size === undefined ? sql`LIMIT ${userFilterTuning.smallSet + 1}` : sql``;
+    const rows = await tx.execute<UserListRow & { total: number; candidates: number }>(sql`
+      WITH d AS MATERIALIZED (SELECT u.*, ${allTests(others)} AS passes FROM (${driver.rows!} ${cap}) u)
+      SELECT c.candidates, c.total, ${shown(customerId)}
+      FROM (SELECT count(*)::int AS candidates, (count(*) FILTER (WHERE passes))::int AS total FROM d) c
+      LEFT JOIN LATERAL (SELECT * FROM d WHERE passes ORDER BY ${listOrder('d')} LIMIT ${page.limit} OFFSET ${page.offset}) p ON true
+      ORDER BY ${listOrder('p')}`);
+    const first = rows[0]!;
+    if (driver.size !== undefined || first.candidates <= userFilterTuning.smallSet)
+      return { rows: pageRows(rows), total: first.total, estimated: false };
+    driver.rows = undefined;
+  }
+  const rows = await tx.execute<UserListRow>(sql`
+    SELECT ${shown(customerId)} FROM (
+      SELECT ${userColumns} FROM users u WHERE u.customer_id = ${customerId} AND ${allTests(plan.conditions)}
+      ORDER BY ${listOrder('u')} LIMIT ${page.limit} OFFSET ${page.offset}) p
+    ORDER BY ${listOrder('p')}`);
+  return { rows: [...rows], total: plan.total, estimated: plan.estimated };
+}
+
+/** The rows of a page read with a one-row total beside it (no rows: one row of nulls). */
+function pageRows(rows: (UserListRow & { total: number; candidates?: number })[]): UserListRow[] {
+  return rows.filter((r) => r.id !== null).map(({ total: _, candidates: __, ...row }) => row);
+}
+
+/**
+ * A page of all the customer's users: the page's keys from the sort index alone (an index-only scan
+ * where the visibility map is fresh), read from whichever end of the list is nearer, then their rows.
+ */
+async function unfilteredPage(tx: DbOrTx, plan: FilterPlan, page: { offset: number; limit: number }) {
+  const { customerId } = plan;
+  if (page.offset >= plan.users) return [];
+  const fromEnd = page.offset > plan.users / 2;
+  const limit = Math.min(page.limit, plan.users - page.offset);
+  const offset = fromEnd ? plan.users - page.offset - limit : page.offset;
+  const order = fromEnd ? sql`k.display_name DESC, k.user_principal_name DESC, k.id DESC` : listOrder('k');
+  const rows = await tx.execute<UserListRow>(sql`
+    SELECT ${shown(customerId)} FROM (
+      SELECT k.id FROM users k WHERE k.customer_id = ${customerId} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}) k
+    CROSS JOIN LATERAL (SELECT * FROM users u WHERE u.customer_id = ${customerId} AND u.id = k.id OFFSET 0) p
+    ORDER BY ${listOrder('p')}`);
+  return [...rows];
 }
 
 /**
@@ -57,6 +319,40 @@ export async function checkFilterProducts(db: DbOrTx, filter: UserFilter): Promi
     throw unprocessable('unknown_product', `Unknown product ${unknown.map((p) => `"${p}"`).join(', ')}.`, {
       productIds: unknown,
     });
+}
+
+/**
+ * Runs `fn` with `enable_sort` off in a subtransaction of `db` (a savepoint inside the caller's
+ * transaction), and turns it back on before that ends, so that the caller's later statements plan as
+ * usual.
+ */
+async function withSortsOff<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    const [before] = (await tx.execute(
+      sql`SELECT current_setting('enable_sort') AS setting, set_config('enable_sort', 'off', true)`,
+    )) as unknown as [{ setting: string }];
+    try {
+      return await fn(tx);
+    } finally {
+      await tx.execute(sql`SELECT set_config('enable_sort', ${before.setting}, true)`);
+    }
+  });
+}
+
+/** The ids of up to `limit` users of the customer matching the plan, in no particular order. */
+async function matchingIds(tx: DbOrTx, plan: FilterPlan, limit: number): Promise<string[]> {
+  const { customerId } = plan;
+  if (plan.conditions.length === 0)
+    return (
+      await tx.execute<{ id: string }>(sql`SELECT u.id FROM users u WHERE u.customer_id = ${customerId} LIMIT ${limit}`)
+    ).map((r) => r.id);
+  const driver = driverOf(plan, Number.POSITIVE_INFINITY);
+  const rows = driver
+    ? await tx.execute<{ id: string }>(sql`
+        SELECT u.id FROM (${driver.rows!}) u WHERE ${allTests(plan.conditions.filter((c) => c !== driver))} LIMIT ${limit}`)
+    : await tx.execute<{ id: string }>(sql`
+        SELECT u.id FROM users u WHERE u.customer_id = ${customerId} AND ${allTests(plan.conditions)} LIMIT ${limit}`);
+  return rows.map((r) => r.id);
 }
 
 /**
@@ -79,32 +375,28 @@ export async function resolveUserSelection(
   if (selection.userFilter === undefined) return [...new Set(selection.userIds.map((id) => id.toLowerCase()))];
   const filter = selection.userFilter;
   await checkFilterProducts(db, filter);
-  const rows = await db
-    .select({ id: tables.users.id })
-    .from(tables.users)
-    .where(userFilterCondition(customerId, filter))
-    .limit(MAX_SELECTED_USERS + 1);
-  if (rows.length > MAX_SELECTED_USERS)
+  const ids = await withSortsOff(db, async (tx) =>
+    matchingIds(tx, await planUserFilter(tx, customerId, filter), MAX_SELECTED_USERS + 1),
+  );
+  if (ids.length > MAX_SELECTED_USERS)
     throw unprocessable(
       'too_many_users',
       `The filter matches more than ${MAX_SELECTED_USERS} users; narrow it down, or split the work into several requests.`,
       { maxUsers: MAX_SELECTED_USERS },
     );
-  return rows.map((r) => r.id);
+  return ids;
 }
 
 /**
  * How many users a selection names, for sizing work before it is done (see SelectionBudget): the
- * distinct ids given, or the users the filter matches now, counted up to one past the limit. Not a
- * resolution: the request still resolves its selection once, where its answer is decided.
+ * distinct ids given, or the users the filter matches now, up to one past the limit (exactly where
+ * cheap, else estimated). Not a resolution: the request still resolves its selection once, where
+ * its answer is decided.
  */
 export async function selectionSize(db: DbOrTx, customerId: string, selection: UserSelection): Promise<number> {
-  if (selection.userFilter === undefined) return new Set(selection.userIds.map((id) => id.toLowerCase())).size;
-  await checkFilterProducts(db, selection.userFilter);
-  const [row] = (await db.execute<{ n: number }>(sql`
-    SELECT count(*)::int AS n FROM (
-      SELECT 1 FROM users WHERE ${userFilterCondition(customerId, selection.userFilter)} LIMIT ${MAX_SELECTED_USERS + 1}) s`)) as unknown as [
-    { n: number },
-  ];
-  return row.n;
+  if (selection.userIds !== undefined) return new Set(selection.userIds.map((id) => id.toLowerCase())).size;
+  const filter = selection.userFilter;
+  await checkFilterProducts(db, filter);
+  const plan = await withSortsOff(db, (tx) => planUserFilter(tx, customerId, filter));
+  return Math.min(plan.total, MAX_SELECTED_USERS + 1);
 }

@@ -1,11 +1,11 @@
 // Users are always addressed through their customer, which the caller has already scoped to its partner.
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
-import { addJobProgress, countSeats, releaseReservedSeats, tables, type DbOrTx } from '@licensing/db';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { addJobProgress, countSeats, releaseReservedSeats, tables, type Db, type DbOrTx } from '@licensing/db';
 import { evaluateUserChanges, progressDeltas, type AssignChange, type License } from '@licensing/domain';
 import type { PageQuery } from '../schemas/common.ts';
 import type { CreateUser, UpdateUser, User } from '../schemas/users.ts';
 import type { UserFilter } from '../schemas/user-selection.ts';
-import { userFilterCondition } from './user-selection.ts';
+import { pageOfUsers, planUserFilter, sortsOff } from './user-selection.ts';
 
 const userColumns = {
   id: tables.users.id,
@@ -96,28 +96,26 @@ export async function getUser(db: DbOrTx, customerId: string, userId: string): P
   return { ...row, licenses: licenses.get(row.id) ?? [] };
 }
 
+/**
+ * A page of the customer's users matching the filter, sorted by display name, principal name and id,
+ * with how many match in all; `totalIsEstimate` when that number is estimated (see pageOfUsers).
+ * Read in one snapshot.
+ */
 export async function listUsers(
-  db: DbOrTx,
+  db: Db,
   customerId: string,
   query: PageQuery & UserFilter,
-): Promise<{ items: User[]; total: number }> {
-  const where = userFilterCondition(customerId, query);
-  const [rows, [totals]] = await Promise.all([
-    db
-      .select(userColumns)
-      .from(tables.users)
-      .where(where)
-      .orderBy(asc(tables.users.displayName), asc(tables.users.userPrincipalName), asc(tables.users.id))
-      .limit(query.pageSize)
-      .offset((query.page - 1) * query.pageSize),
-    db.select({ total: count() }).from(tables.users).where(where),
-  ]);
-  const licenses = await licensesOf(
-    db,
-    customerId,
-    rows.map((r) => r.id),
+): Promise<{ items: User[]; total: number; totalIsEstimate: boolean }> {
+  return db.transaction(
+    async (tx) => {
+      const off = sortsOff(tx);
+      const plan = await planUserFilter(tx, customerId, query);
+      await off;
+      const page = await pageOfUsers(tx, plan, { offset: (query.page - 1) * query.pageSize, limit: query.pageSize });
+      return { items: page.rows, total: page.total, totalIsEstimate: page.estimated };
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
-  return { items: rows.map((r) => ({ ...r, licenses: licenses.get(r.id) ?? [] })), total: totals?.total ?? 0 };
 }
 
 /**

@@ -1,7 +1,15 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
-import { type DeliveryRef, finalizeJobsIfDone, getProduct, retryOnConflict, sqlState, type Db } from '@licensing/db';
+import {
+  type DeliveryRef,
+  finalizeJobsIfDone,
+  getProduct,
+  retryOnConflict,
+  sqlState,
+  type Db,
+  type TableMaintenance,
+} from '@licensing/db';
 import { conflict, notFound, unprocessable } from '@licensing/http';
 import { invisibleCharacters, userPrincipalNameKey } from '@licensing/domain';
 import { partnerOf } from '../auth.ts';
@@ -35,6 +43,7 @@ import {
   licenseHistoryEntrySchema,
   listUsersQuery,
   updateUserBody,
+  userPageSchema,
   userParams,
   userSchema,
   type CreateUser,
@@ -62,6 +71,8 @@ export function customerRoutes(deps: {
   readDb?: Db;
   /** Where the webhook events of jobs finished by a user's deletion are handed to the delivery worker. */
   onDeliveriesRecorded?: (refs: DeliveryRef[], log: FastifyBaseLogger) => Promise<void>;
+  /** Told how many users each import wrote (they are analysed after bulk loads). */
+  maintenance?: TableMaintenance;
 }): FastifyPluginAsyncZod {
   const { db } = deps;
   const readDb = deps.readDb ?? db;
@@ -161,7 +172,7 @@ export function customerRoutes(deps: {
           userPrincipalNames: duplicates,
         });
       try {
-        return await db.transaction(async (tx) => {
+        const created = await db.transaction(async (tx) => {
           const created = await insertUsers(tx, customerId, users);
           await auditChange(tx, request, customerId, 'user.created', {
             count: created.length,
@@ -171,6 +182,8 @@ export function customerRoutes(deps: {
           });
           return created;
         });
+        deps.maintenance?.noteWrites('users', created.length);
+        return created;
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         const taken = await existingPrincipalNames(
@@ -270,12 +283,15 @@ export function customerRoutes(deps: {
           summary: 'List users, sorted by displayName then userPrincipalName',
           description:
             "The customer's users with their licenses. The filters `search`, `hasProduct`, `lacksProduct`, " +
-            '`licensed` and `department` (exact match) combine (every one given must hold) and select exactly as the same `userFilter` does in a ' +
-            'body. A product the catalog does not have → 422 `unknown_product`.',
+            '`licensed` and `department` (exact match) combine (every one given must hold) and select exactly as the ' +
+            'same `userFilter` does in a body. `search` matches any part of the display name or the user principal ' +
+            'name, regardless of case, accents and Unicode form. A product the catalog does not have → 422 ' +
+            "`unknown_product`. Where a filter matches many of a large customer's users, `total` is estimated from a " +
+            'sample (`totalIsEstimate: true`).',
           params: customerParams,
           querystring: listUsersQuery,
           response: {
-            200: jsonResponse(pagedSchema(userSchema, 'UserPage'), 'A page of users.'),
+            200: jsonResponse(userPageSchema, 'A page of users.'),
             ...problemResponses(400, 404, { 422: ['unknown_product'] }),
           },
         },
@@ -283,8 +299,8 @@ export function customerRoutes(deps: {
       async (request) => {
         const customer = await customerInScope(db, request, request.params.customerId);
         await checkFilterProducts(db, request.query);
-        const { items, total } = await listUsers(readDb, customer.id, request.query);
-        return paged(items, request.query, total);
+        const { items, total, totalIsEstimate } = await listUsers(readDb, customer.id, request.query);
+        return { ...paged(items, request.query, total), totalIsEstimate };
       },
     );
 

@@ -8,6 +8,7 @@ import {
   type Db,
   type DbOrTx,
   postgresClientOf,
+  type TableMaintenance,
 } from '@licensing/db';
 import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
@@ -91,6 +92,8 @@ export interface LicenseJobDeps {
   pendingJobsPerUser: number;
   /** Results downloads as CSV: one slot each while it is served, and how long a client may read nothing. */
   csvExports: { slots: SelectionBudget; idleMs: number };
+  /** Told how many job items each accepted job wrote (they are analysed after bulk loads). */
+  maintenance?: TableMaintenance;
 }
 
 /**
@@ -286,6 +289,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       deps.metrics.jobUsers.inc(userIds.length);
       for (const [product, seats] of reserved) deps.metrics.seatsReserved.inc({ product }, seats);
       deps.enqueuer.enqueue({ id: job.id, partnerId: partner.id, customerId, userCount: userIds.length }, userIds);
+      deps.maintenance?.noteWrites('license_job_items', userIds.length);
       return respondAccepted(reply, customerId, job.id);
     } catch (error) {
       if (error instanceof ProblemError) deps.metrics.jobsRefused.inc({ code: error.code });

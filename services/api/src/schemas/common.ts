@@ -9,8 +9,12 @@ export const pageQuery = z.object({
 });
 export type PageQuery = z.infer<typeof pageQuery>;
 
-/** A page of a list; `id` names the component (`JobPage`). */
-export function pagedSchema<T extends z.ZodType>(item: T, id: string) {
+/** A page of a list; `id` names the component (`JobPage`); `extra` adds fields of that list's pages. */
+export function pagedSchema<T extends z.ZodType, E extends z.ZodRawShape = Record<never, never>>(
+  item: T,
+  id: string,
+  extra?: E,
+) {
   return z
     .object({
       items: z.array(item),
@@ -18,6 +22,7 @@ export function pagedSchema<T extends z.ZodType>(item: T, id: string) {
       pageSize: z.number().int(),
       total: z.number().int().meta({ description: 'Items in all pages.' }),
       totalPages: z.number().int(),
+      ...(extra ?? ({} as E)),
     })
     .meta({ id, description: 'One page of a list.' });
 }

@@ -5,7 +5,7 @@ import { text, uuidSchema } from './common.ts';
 /** The most users one request may select, by ids or by filter (a job's, an overview's, a preview's). */
 export const MAX_SELECTED_USERS = 50_000;
 
-/** Text searched for in display names and user principal names, case-insensitively. */
+/** Text searched for in display names and user principal names, regardless of case and accents. */
 export const userSearchSchema = z
   .string()
   .max(256)
@@ -18,7 +18,9 @@ export const departmentSchema = text(DEPARTMENT_MAX);
 /** Every condition given must hold; `{}` selects every user of the customer. */
 export const userFilterSchema = z
   .strictObject({
-    search: userSearchSchema.optional().describe('Part of the display name or user principal name, any case'),
+    search: userSearchSchema
+      .optional()
+      .describe('Part of the display name or user principal name, regardless of case and accents'),
     hasProduct: catalogIdSchema.optional().describe('Users who hold this product'),
     lacksProduct: catalogIdSchema.optional().describe('Users who do not hold this product'),
     licensed: z.boolean().optional().describe('true: users who hold any product; false: users who hold none'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { catalogIdSchema, countrySchema, invisibleCharacters } from '@licensing/domain';
-import { pageQuery, text, uuidSchema } from './common.ts';
+import { pagedSchema, pageQuery, text, uuidSchema } from './common.ts';
 import { idParam } from './openapi.ts';
 import { departmentSchema, userSearchSchema } from './user-selection.ts';
 import { changeResultSchema } from './license-jobs.ts';
@@ -86,9 +86,10 @@ export const updateUserBody = z
 export type UpdateUser = z.infer<typeof updateUserBody>;
 
 export const listUsersQuery = pageQuery.extend({
-  search: userSearchSchema
-    .optional()
-    .meta({ description: 'Matches displayName or userPrincipalName, case-insensitively.' }),
+  search: userSearchSchema.optional().meta({
+    description:
+      'Matches any part of displayName or userPrincipalName, case- and accent-insensitively ("muller" finds "Müller").',
+  }),
   hasProduct: catalogIdSchema.optional().meta({ description: 'Only users who hold this product.' }),
   lacksProduct: catalogIdSchema.optional().meta({ description: 'Only users who do not hold this product.' }),
   licensed: z
@@ -120,3 +121,12 @@ export const licenseHistoryEntrySchema = z
     description: 'One change a job applied to a user, or refused for it (`outcome: failed` with `error`).',
   });
 export type LicenseHistoryEntry = z.infer<typeof licenseHistoryEntrySchema>;
+
+/** The user list's page: the common page fields, and whether `total` is an estimate. */
+export const userPageSchema = pagedSchema(userSchema, 'UserPage', {
+  totalIsEstimate: z.boolean().meta({
+    description:
+      "true when `total` (and so `totalPages`) is an estimate: a filter matching many of a large customer's users " +
+      'is counted from a sample of them rather than by reading every match. The pages themselves are exact.',
+  }),
+});

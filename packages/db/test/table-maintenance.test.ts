@@ -1,0 +1,126 @@
+// What the product does for the statistics of what it bulk-loads (issue 27), against the real
+// Postgres: a bulk load noted is vacuumed and analysed once the writes pause (statistics gathered,
+// visibility map set), a trickle is left to autovacuum, and the start-up check says when autovacuum
+// is off for the server or for a table.
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { analysisDue, checkAutovacuum, TableMaintenance } from '../src/table-maintenance.ts';
+
+const name = `licensing_maintenance_${randomUUID().replaceAll('-', '')}`;
+const server = inject('pgServerUrl');
+const url = new URL(server);
+url.pathname = `/${name}`;
+let sql: postgres.Sql;
+
+beforeAll(async () => {
+  const admin = postgres(server, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}`);
+  await admin.end();
+  sql = postgres(url.toString(), { max: 3, onnotice: () => {} });
+});
+afterAll(async () => {
+  await sql?.end();
+  const admin = postgres(server, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
+});
+
+const logged = () => {
+  const lines: { level: 'info' | 'warn'; obj: object; msg: string }[] = [];
+  return {
+    lines,
+    log: {
+      info: (obj: object, msg: string) => lines.push({ level: 'info', obj, msg }),
+      warn: (obj: object, msg: string) => lines.push({ level: 'warn', obj, msg }),
+    },
+  };
+};
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('analysisDue', () => {
+  it('wants 10 % of the table changed, and at least 1,000 rows', () => {
+    expect(analysisDue(999, -1)).toBe(false);
+    expect(analysisDue(1000, -1)).toBe(true);
+    expect(analysisDue(1000, 5000)).toBe(true);
+    expect(analysisDue(19_999, 200_000)).toBe(false);
+    expect(analysisDue(20_050, 200_000)).toBe(true);
+  });
+});
+
+describe('TableMaintenance', () => {
+  it('vacuums and analyses a table once a bulk load noted on it pauses', async () => {
+    const [partner] = await sql`INSERT INTO partners (name) VALUES ('Bulk') RETURNING id`;
+    const [customer] =
+      await sql`INSERT INTO customers (partner_id, name, country) VALUES (${partner!.id}, 'Bulk', 'US') RETURNING id`;
+    await sql`INSERT INTO users (customer_id, user_principal_name, display_name)
+      SELECT ${customer!.id}, 'u' || g || '@bulk.example', 'User ' || g FROM generate_series(1, 3000) g`;
+    const { lines, log } = logged();
+    const maintenance = new TableMaintenance(sql, { log, quietMs: 50 });
+    try {
+      maintenance.noteWrites('users', 3000);
+      const stats = await until(
+        async () =>
+          (
+            await sql<{ analysed: boolean; vacuumed: boolean; reltuples: number; allVisible: number }[]>`
+            SELECT s.last_analyze IS NOT NULL AS analysed, s.last_vacuum IS NOT NULL AS vacuumed,
+                   c.reltuples::int AS reltuples, c.relallvisible AS "allVisible"
+            FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.relname = 'users'`
+          )[0]!,
+        (s) => s.analysed && s.vacuumed,
+      );
+      expect(stats).toMatchObject({ analysed: true, vacuumed: true, reltuples: 3000 });
+      // The visibility map is set: index-only scans need not visit the table.
+      expect(stats.allVisible).toBeGreaterThan(0);
+      await until(
+        async () => lines.length,
+        (n) => n > 0,
+      );
+      expect(lines).toEqual([
+        expect.objectContaining({ level: 'info', msg: 'table vacuumed and analysed after a bulk load' }),
+      ]);
+      expect(lines[0]!.obj).toMatchObject({ table: 'users', changedRows: 3000 });
+    } finally {
+      await maintenance.close();
+    }
+  });
+
+  it('stops on close, and notes nothing after it', async () => {
+    const { lines, log } = logged();
+    const maintenance = new TableMaintenance(sql, { log, quietMs: 60_000 });
+    maintenance.noteWrites('license_job_items', 50_000);
+    await maintenance.close();
+    maintenance.noteWrites('license_job_items', 50_000);
+    await maintenance.close();
+    expect(lines).toEqual([]);
+  });
+});
+
+describe('checkAutovacuum', () => {
+  it('warns when autovacuum is off for the server or for a table', async () => {
+    const [setting] = await sql<{ autovacuum: string }[]>`SELECT current_setting('autovacuum') AS autovacuum`;
+    await sql`ALTER TABLE webhooks SET (autovacuum_enabled = false)`;
+    try {
+      const { lines, log } = logged();
+      await checkAutovacuum(sql, log);
+      const serverWide = lines.filter((l) => l.msg.includes('autovacuum is off'));
+      expect(serverWide.length).toBe(setting!.autovacuum === 'off' ? 1 : 0);
+      expect(lines.filter((l) => l.msg.includes('disabled for some tables'))).toEqual([
+        expect.objectContaining({ level: 'warn', obj: { tables: ['webhooks'] } }),
+      ]);
+    } finally {
+      await sql`ALTER TABLE webhooks RESET (autovacuum_enabled)`;
+    }
+    const { lines, log } = logged();
+    await checkAutovacuum(sql, log);
+    expect(lines.filter((l) => l.msg.includes('disabled for some tables'))).toEqual([]);
+  });
+});
