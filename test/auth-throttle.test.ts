@@ -202,6 +202,12 @@ describe('failed authentication', () => {
       for (let i = 0; i < 4; i++)
         there.push((await get(api, '/v1/customers', elsewhere, { authorization: `Bearer ${created.apiKey}` })).status);
       expect(there).toEqual([401, 401, 401, 429]);
+      expect(
+        (await get(api, '/v1/customers', elsewhere, { authorization: `Bearer ${created.apiKey}` })).body.detail,
+      ).toMatch(/^This revoked API key was sent too often from this address/);
+      expect(
+        (await get(api, '/v1/customers', elsewhere, { authorization: `Bearer ${created.apiKey}` })).body.detail,
+      ).toMatch(/^This revoked API key was sent too often from this address/);
       expect((await get(api, '/v1/customers', elsewhere, { authorization: `Bearer ${newKey}` })).status).toBe(200);
       // Guesses from that address still count against it as before.
       for (let i = 0; i < 3; i++) expect((await withKey(wrongKey())).status).toBe(401);

@@ -139,7 +139,7 @@ function throttled(subject: string, ttlMs: number): ProblemError {
       : `Too many failed authentications from this address; retry in ${seconds} s.`,
     {},
     { 'retry-after': String(seconds) },
-    { retryAfter: seconds },
+    { retryAfter: seconds, revokedKey: subject.startsWith('key:') },
   );
 }
 

@@ -41,17 +41,27 @@ export function parseWellFormedJson(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const bytes = body as Buffer;
-    if (!isUtf8(bytes)) return done(new ProblemError(400, 'malformed_json', 'The body is not valid UTF-8.'), undefined);
+    if (!isUtf8(bytes))
+      return done(
+        new ProblemError(400, 'malformed_json', 'The body is not valid UTF-8.', {}, {}, { notUtf8: true }),
+        undefined,
+      );
     parseJson(request, bytes.toString('utf8'), (error, value) => {
       if (error) return done(error, undefined);
       const where = illFormedStringPath(value);
       if (!where) return done(null, value);
       const path = where.length ? where.map((part) => String(part).toWellFormed()).join('.') : '(root)';
       const message = 'must be well-formed Unicode text: it holds a lone UTF-16 surrogate';
+      const issues = `${path} ${message}`;
       done(
-        new ProblemError(400, 'validation_error', `Invalid body: ${path} ${message}`, {
-          errors: [{ path, message }],
-        }),
+        new ProblemError(
+          400,
+          'validation_error',
+          `Invalid body: ${issues}`,
+          { errors: [{ path, message }] },
+          {},
+          { where: 'body', issues },
+        ),
         undefined,
       );
     });

@@ -60,8 +60,8 @@ export const PROBLEM_TEXTS = {
     },
   },
   malformed_json: {
-    en: () => 'The body is not valid JSON.',
-    ru: () => 'Тело запроса — недопустимый JSON.',
+    en: (p) => (p.notUtf8 ? 'The body is not valid UTF-8.' : 'The body is not valid JSON.'),
+    ru: (p) => (p.notUtf8 ? 'Тело запроса — недопустимый UTF-8.' : 'Тело запроса — недопустимый JSON.'),
   },
   invalid_idempotency_key: {
     en: (p) => `Idempotency-Key must be 1 to ${int(p.maxLength)} characters.`,
@@ -232,9 +232,14 @@ export const PROBLEM_TEXTS = {
     },
   },
   authentication_throttled: {
-    en: (p) => `Too many failed authentications from this address or with this key; retry in ${int(p.retryAfter)} s.`,
+    en: (p) =>
+      p.revokedKey
+        ? `This revoked API key was sent too often from this address; use the partner's current key (retry in ${int(p.retryAfter)} s).`
+        : `Too many failed authentications from this address; retry in ${int(p.retryAfter)} s.`,
     ru: (p) =>
-      `Слишком много неудачных попыток проверки подлинности с этого адреса или с этим ключом; повторите через ${int(p.retryAfter)} с.`,
+      p.revokedKey
+        ? `Этот отозванный ключ API слишком часто отправлялся с этого адреса; используйте текущий ключ партнера (повторите через ${int(p.retryAfter)} с).`
+        : `Слишком много неудачных попыток проверки подлинности с этого адреса; повторите через ${int(p.retryAfter)} с.`,
   },
   service_unavailable: {
     en: () => 'A backing service is temporarily unavailable; retry shortly.',
