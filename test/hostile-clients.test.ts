@@ -331,6 +331,7 @@ describe('hostile input', () => {
     const user = await owner.call('GET', `/v1/customers/${ids.customerId}/users/${ids.userId}`);
     expect(Object.keys(user.body).sort()).toEqual([
       'customerId',
+      'department',
       'displayName',
       'id',
       'licenses',
