@@ -50,8 +50,8 @@ export interface ConsoleCommand {
 }
 
 /**
- * The commands of a `console` block (lines starting with `$ `, continued by a trailing `\`) with
- * the output shown under each.
+ * The commands of a `console` block (lines starting with `$ `, continued by a trailing `\` or by
+ * the lines of a here-document) with the output shown under each.
  */
 export function consoleCommands(example: DocExample): ConsoleCommand[] {
   const commands: ConsoleCommand[] = [];
@@ -62,6 +62,12 @@ export function consoleCommands(example: DocExample): ConsoleCommand[] {
       let command = line.slice(2);
       const first = i;
       while (command.endsWith('\\') && i + 1 < lines.length) command = `${command}\n${lines[++i]}`;
+      const heredoc = /<<-?'?(\w+)'?/.exec(command);
+      if (heredoc)
+        while (i + 1 < lines.length) {
+          command = `${command}\n${lines[++i]}`;
+          if (lines[i] === heredoc[1]) break;
+        }
       commands.push({ command, shown: [], line: example.line + 1 + first });
     } else if (commands.length && line.trim() !== '') commands.at(-1)!.shown.push(line);
   }

@@ -241,7 +241,7 @@ Exit 0 when every line was imported, 1 when some were not, 2 on a usage or API e
     if (ctx.json) printJson(ctx.io.stdout, { created, lines: read, errors });
     else
       err.write(
-        `Imported ${n(created)} of ${n(read)} users${errors.length ? `; ${n(errors.length)} lines with errors (above)` : ''}.\n`,
+        `Imported ${n(created)} of ${n(read)} users${errors.length ? `; ${n(errors.length)} line${errors.length === 1 ? '' : 's'} with errors (above)` : ''}.\n`,
       );
     return errors.length ? EXIT.itemsFailed : EXIT.ok;
   },
