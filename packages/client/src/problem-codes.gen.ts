@@ -11,8 +11,18 @@ export const PROBLEM_CODES = [
   "malformed_json",
   /** the Idempotency-Key header is empty or longer than 255 characters */
   "invalid_idempotency_key",
-  /** the Bearer credential is missing or wrong */
+  /** the Bearer credential is missing or wrong (or the API key was revoked) */
   "unauthorized",
+  /** the API key has expired (its `expiresAt` has passed); use another key */
+  "key_expired",
+  /** the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them */
+  "insufficient_scope",
+  /** a key cannot be issued to expire later than the key that issues it (`expiresAt` of the caller) */
+  "key_outlives_issuer",
+  /** some `customerIds` are not customers of the partner; `customerIds` lists them */
+  "unknown_customers",
+  /** `expiresAt` is not in the future */
+  "invalid_expiry",
   /** the resource does not exist or belongs to another partner (a malformed id answers the same) */
   "not_found",
   /** a userPrincipalName contains invisible or format characters (zero-width, bidirectional controls…); `userPrincipalNames` lists them */
@@ -27,7 +37,7 @@ export const PROBLEM_CODES = [
   "idempotency_key_in_use",
   /** the job has already finished */
   "job_finished",
-  /** the partner already has 2 live API keys; revoke one first (`maxLiveKeys`) */
+  /** the partner already has as many live API keys as allowed (2 operator-issued, 25 of its own); revoke one first (`maxLiveKeys`) */
   "too_many_api_keys",
   /** the job has not finished yet; wait for it (or cancel it) before retrying */
   "job_not_finished",

@@ -55,13 +55,13 @@ export interface paths {
         };
         /**
          * List a partner's live API keys
-         * @description The live keys, oldest first: id, prefix, when created and when last used (to the minute).
+         * @description The live keys, oldest first: id, name, prefix, scopes, customers, expiry, when created and when last used (to the minute); the keys the partner issued itself too.
          */
         get: operations["listPartnerApiKeys"];
         put?: never;
         /**
          * Issue another API key to a partner (rotation); shown once
-         * @description Answers a new key that works at once, beside the existing one: hand it to the partner, let it switch, then revoke the old key. A partner has at most 2 live keys; a third is 409 `too_many_api_keys`.
+         * @description Answers a new key that works at once, beside the existing one: hand it to the partner, let it switch, then revoke the old key. An operator-issued key has every scope and reaches every customer. A partner has at most 2 live operator-issued keys (those it issues itself do not count); a third is 409 `too_many_api_keys`.
          */
         post: operations["createPartnerApiKey"];
         delete?: never;
@@ -90,6 +90,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The partner's live API keys
+         * @description Every live key of the partner (issued by an operator or by the partner), oldest first, without the keys themselves. A key limited to some customers sees only the keys limited to customers it reaches.
+         *
+         *     Needs scope `keys:manage`.
+         */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Issue an API key with chosen scopes, customers and expiry; shown once
+         * @description Issues a key of the partner that grants only `scopes`, optionally only for `customerIds` and until `expiresAt`. A key grants nothing it lacks itself: a scope the calling key does not hold, or a customer it may not reach, is 403 `insufficient_scope`; a key cannot outlive its issuer (403 `key_outlives_issuer`). At most 25 live keys issued by the partner (409 `too_many_api_keys`). The key is stored only as a hash: this answer is the only place it is shown.
+         *
+         *     Needs scope `keys:manage`.
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/keys/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The API key of this request: its name, scopes, customers and expiry
+         * @description Who is calling: what a client shows as signed in, and what it offers the key to do.
+         *
+         *     Needs scope `read`.
+         */
+        get: operations["getCurrentApiKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key; it stops working at once on every API process
+         * @description Keys are looked up on every request, never cached: the key is refused (401) from the next request on, its open event streams and CSV downloads end. A key may revoke itself, and any key it could have issued (scopes and customers it holds itself); others are 403 `insufficient_scope`.
+         *
+         *     Needs scope `keys:manage`.
+         */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/products": {
         parameters: {
             query?: never;
@@ -100,6 +172,8 @@ export interface paths {
         /**
          * List products
          * @description Every product of the catalog with its service plans and assignment rules.
+         *
+         *     Needs scope `read`.
          */
         get: operations["listProducts"];
         put?: never;
@@ -120,6 +194,8 @@ export interface paths {
         /**
          * Get a product
          * @description One product of the catalog.
+         *
+         *     Needs scope `read`.
          */
         get: operations["getProduct"];
         put?: never;
@@ -139,7 +215,9 @@ export interface paths {
         };
         /**
          * The customer's audit trail, newest first
-         * @description Every change made to the customer and what hangs below it, each recorded in the transaction of the change: who (partner, API key), when, the request id and what changed. `type` filters.
+         * @description Every change made to the customer and what hangs below it, each recorded in the transaction of the change: who (partner, API key and its name), when, the request id and what changed. `type` filters.
+         *
+         *     Needs scope `read`.
          */
         get: operations["listAuditEvents"];
         put?: never;
@@ -159,13 +237,17 @@ export interface paths {
         };
         /**
          * List customers
-         * @description The calling partner's customers, oldest first.
+         * @description The calling partner's customers, oldest first; with a key limited to some customers, only those.
+         *
+         *     Needs scope `read`.
          */
         get: operations["listCustomers"];
         put?: never;
         /**
          * Create a customer
          * @description Creates a customer of the calling partner.
+         *
+         *     Needs scope `users:write` and a key for every customer (a key limited to some customers: 403).
          */
         post: operations["createCustomer"];
         delete?: never;
@@ -184,6 +266,8 @@ export interface paths {
         /**
          * Get a customer
          * @description One of the calling partner's customers.
+         *
+         *     Needs scope `read`.
          */
         get: operations["getCustomer"];
         put?: never;
@@ -204,12 +288,16 @@ export interface paths {
         /**
          * List users, sorted by displayName then userPrincipalName
          * @description The customer's users with their licenses. The filters `search`, `hasProduct`, `lacksProduct`, `licensed` and `department` (exact match) combine (every one given must hold) and select exactly as the same `userFilter` does in a body. `search` matches any part of the display name or the user principal name, regardless of case, accents and Unicode form. A product the catalog does not have → 422 `unknown_product`. Where a filter matches many of a large customer's users, `total` is estimated from a sample (`totalIsEstimate: true`).
+         *
+         *     Needs scope `read`.
          */
         get: operations["listUsers"];
         put?: never;
         /**
          * Create a user
          * @description Creates a user of the customer, holding no licenses.
+         *
+         *     Needs scope `users:write`.
          */
         post: operations["createUser"];
         delete?: never;
@@ -230,6 +318,8 @@ export interface paths {
         /**
          * Create up to 10,000 users, all or nothing
          * @description Creates every user of the request in one transaction, or none of them.
+         *
+         *     Needs scope `users:write`.
          */
         post: operations["createUsersBatch"];
         delete?: never;
@@ -248,6 +338,8 @@ export interface paths {
         /**
          * Get a user
          * @description One user of the customer with its licenses.
+         *
+         *     Needs scope `read`.
          */
         get: operations["getUser"];
         put?: never;
@@ -255,6 +347,8 @@ export interface paths {
         /**
          * Delete a user and free its seats
          * @description Deletes the user; the seats of the licenses it held, and those that unfinished jobs reserved for it, are free at once. Its users still pending in those jobs end `failed` with `UserNotFound`.
+         *
+         *     Needs scope `users:write`.
          */
         delete: operations["deleteUser"];
         options?: never;
@@ -262,6 +356,8 @@ export interface paths {
         /**
          * Change a user's display name, usage location or department
          * @description Only the fields given change; `usageLocation: null` clears it, and the customer's country applies again; `department: null` clears the department. The user keeps its licenses as they are (jobs check usage-location rules when they apply).
+         *
+         *     Needs scope `users:write`.
          */
         patch: operations["updateUser"];
         trace?: never;
@@ -276,6 +372,8 @@ export interface paths {
         /**
          * A user's license history, newest first
          * @description Every change a job applied to the user, or refused for it (`outcome: failed` with `error`), one item per product and action, newest job first. Users a cancelled job never reached had nothing applied and are not listed. Kept as long as the jobs themselves (the worker's JOB_RETENTION_DAYS).
+         *
+         *     Needs scope `read`.
          */
         get: operations["listUserLicenseHistory"];
         put?: never;
@@ -297,6 +395,8 @@ export interface paths {
         /**
          * Create a subscription or set its quantity
          * @description Creates the subscription, or sets its quantity ("buy more" is a higher quantity). The quantity can never fall below the seats assigned and reserved.
+         *
+         *     Needs scope `subscriptions:write`.
          */
         put: operations["putSubscription"];
         post?: never;
@@ -316,6 +416,8 @@ export interface paths {
         /**
          * List the customer's subscriptions with seat counts
          * @description Every subscription of the customer: quantity, assigned, reserved and available seats.
+         *
+         *     Needs scope `read`.
          */
         get: operations["listSubscriptions"];
         put?: never;
@@ -338,6 +440,8 @@ export interface paths {
         /**
          * Seats and holders of every subscribed product for a selection of users
          * @description The "manage licenses" page for a selection: one row per subscription of the customer. Reads only. Selects users by `userIds` or by `userFilter` (exactly one; `{}` selects every user of the customer). Per product, `assignedCount` selected users hold it; `assignedUserIds` lists at most 1000 of them in user-list order (`assignedUserIdsTruncated: true` when there are more). Large selections share a per-process budget: when too many are being answered, a request waits up to 5 s for room, then answers 503 `overloaded` with `Retry-After`.
+         *
+         *     Needs scope `read`.
          */
         post: operations["getLicenseOverview"];
         delete?: never;
@@ -356,12 +460,16 @@ export interface paths {
         /**
          * List jobs, newest first, optionally by status and client reference
          * @description The customer's license jobs with their progress; `status` and `clientReference` narrow the list.
+         *
+         *     Needs scope `read`.
          */
         get: operations["listLicenseJobs"];
         put?: never;
         /**
          * Assign and/or revoke products for up to 50,000 users; seats are reserved before answering
          * @description Accepts a job that applies the same changes to every selected user, in the background. Selects users by `userIds` or by `userFilter` (exactly one); a filter is resolved once, in the transaction that reserves the seats. Before answering, one seat per user who does not hold an assigned product yet is reserved, atomically for all products: if any lacks seats nothing is reserved and no job is created (409 `insufficient_licenses`). Poll the job at `Location`, honouring `Retry-After`.
+         *
+         *     Needs scope `licenses:write`.
          */
         post: operations["createLicenseJob"];
         delete?: never;
@@ -382,6 +490,8 @@ export interface paths {
         /**
          * Dry run of a job: predicted seats, outcomes and failures; reserves and changes nothing
          * @description Takes the body of a job and answers what that job would do now, by the rules the worker applies, on the state at the time of the request. `seats` tells whether the job would get its seats (`shortfall` above 0: it would be refused with 409 `insufficient_licenses`); users are evaluated in user-list order against the seats free now. Answers the same 4xx problems as creating the job. Previews share the license overview's budget of selected users: when it is full, 503 `overloaded` after up to 5 s.
+         *
+         *     Needs scope `read`.
          */
         post: operations["previewLicenseJob"];
         delete?: never;
@@ -400,6 +510,8 @@ export interface paths {
         /**
          * Get a job; Retry-After is set while it is not finished
          * @description The job with its progress. While it is not finished, `Retry-After` says when to poll again. The `ETag` changes whenever the job does: send it back in `If-None-Match` to get 304 while nothing changed. To follow a job without polling, see `GET …/events`.
+         *
+         *     Needs scope `read`.
          */
         get: operations["getLicenseJob"];
         put?: never;
@@ -419,7 +531,9 @@ export interface paths {
         };
         /**
          * A job's progress as server-sent events, until it finishes
-         * @description A `text/event-stream`: a `progress` event (data: the Job) at once and whenever the progress changes, at most every 250 ms, then one `finished` event (data: the final Job), then the stream ends; close the EventSource on `finished`, or it reconnects. Quiet streams get a comment line every 15 s. A server shutting down ends its streams (reconnect to continue).
+         * @description A `text/event-stream`: a `progress` event (data: the Job) at once and whenever the progress changes, at most every 250 ms, then one `finished` event (data: the final Job), then the stream ends; close the EventSource on `finished`, or it reconnects. Quiet streams get a comment line every 15 s. A server shutting down ends its streams (reconnect to continue); a stream whose API key is revoked or expires ends without another event.
+         *
+         *     Needs scope `read`.
          */
         get: operations["streamLicenseJobEvents"];
         put?: never;
@@ -442,6 +556,8 @@ export interface paths {
         /**
          * Cancel an unfinished job
          * @description Stops an unfinished job: users not applied yet become `cancelled` and their reserved seats are released; users already applied keep their changes.
+         *
+         *     Needs scope `licenses:write`.
          */
         post: operations["cancelLicenseJob"];
         delete?: never;
@@ -462,6 +578,8 @@ export interface paths {
         /**
          * Retry a finished job's failed and cancelled users as a new job
          * @description Creates a new job (`retryOf` names this one) with the same changes and client reference, for the users of this job whose result is `failed` or `cancelled` and who still exist, under the same seat rules as any job (409 `insufficient_licenses`, nothing reserved). Honours `Idempotency-Key`.
+         *
+         *     Needs scope `licenses:write`.
          */
         post: operations["retryLicenseJob"];
         delete?: never;
@@ -479,7 +597,9 @@ export interface paths {
         };
         /**
          * Per-user results of a job, in user-list order; as JSON pages or one CSV file
-         * @description One item per user of the job: its status and the outcome of each change. With `Accept: text/csv` or `format=csv` the whole result (paging aside, `status` applied) is streamed as one CSV file: a header row, then one row per user and change (one row for a user without changes), RFC 4180 quoting, and cells that start with =, +, -, @, tab or CR prefixed with ' so spreadsheets do not run them. An API process serves 3 CSV downloads at once; another waits up to 5 s for one to end, then is answered 503 `overloaded` with `Retry-After`. A download whose client reads nothing for 60 s is cut off.
+         * @description One item per user of the job: its status and the outcome of each change. With `Accept: text/csv` or `format=csv` the whole result (paging aside, `status` applied) is streamed as one CSV file: a header row, then one row per user and change (one row for a user without changes), RFC 4180 quoting, and cells that start with =, +, -, @, tab or CR prefixed with ' so spreadsheets do not run them. An API process serves 3 CSV downloads at once; another waits up to 5 s for one to end, then is answered 503 `overloaded` with `Retry-After`. A download whose client reads nothing for 60 s is cut off, as is one whose API key is revoked or expires while it is read.
+         *
+         *     Needs scope `read`.
          */
         get: operations["listLicenseJobResults"];
         put?: never;
@@ -500,17 +620,23 @@ export interface paths {
         /**
          * The partner's webhook, without its secret
          * @description The URL and events of the webhook; 404 when the partner has none.
+         *
+         *     Needs scope `read`.
          */
         get: operations["getWebhook"];
         /**
          * Create or update the partner's webhook; a new one answers its signing secret once
          * @description One webhook per partner. The URL must be https (http outside production), carry no credentials and resolve only to public addresses (checked now and again before every delivery). Creating the webhook answers its signing secret, the only time it is shown; updating keeps the secret.
+         *
+         *     Needs scope `webhooks:manage` and a key for every customer (a key limited to some customers: 403).
          */
         put: operations["putWebhook"];
         post?: never;
         /**
          * Delete the partner's webhook
          * @description No event is sent any more; deliveries still pending are marked failed.
+         *
+         *     Needs scope `webhooks:manage` and a key for every customer (a key limited to some customers: 403).
          */
         delete: operations["deleteWebhook"];
         options?: never;
@@ -530,6 +656,8 @@ export interface paths {
         /**
          * Replace the signing secret; the new one is answered once
          * @description Every attempt from now on, including retries of earlier events, is signed with the new secret.
+         *
+         *     Needs scope `webhooks:manage` and a key for every customer (a key limited to some customers: 403).
          */
         post: operations["rotateWebhookSecret"];
         delete?: never;
@@ -550,6 +678,8 @@ export interface paths {
         /**
          * Send a `ping` event to the webhook
          * @description Queues a `ping` event, delivered and retried like any other; follow it in the deliveries.
+         *
+         *     Needs scope `webhooks:manage` and a key for every customer (a key limited to some customers: 403).
          */
         post: operations["testWebhook"];
         delete?: never;
@@ -567,7 +697,9 @@ export interface paths {
         };
         /**
          * Events sent or to send to the webhook, newest first
-         * @description Every event recorded for the partner, with its delivery status and its last attempt.
+         * @description Every event recorded for the partner, with its delivery status and its last attempt. With a key limited to some customers, only the events about those customers.
+         *
+         *     Needs scope `read`.
          */
         get: operations["listWebhookDeliveries"];
         put?: never;
@@ -590,6 +722,8 @@ export interface paths {
         /**
          * Send an event again
          * @description The delivery becomes pending and is attempted now, with the same `webhook-id` and a fresh retry schedule, whatever its status was.
+         *
+         *     Needs scope `webhooks:manage`.
          */
         post: operations["redeliverWebhookDelivery"];
         delete?: never;
@@ -606,8 +740,30 @@ export interface components {
         ApiKey: {
             /** Format: uuid */
             id: string;
+            /** @description What the key is for, as its issuer named it. */
+            name: string;
             /** @description The first characters of the key, to recognise it. */
             prefix: string;
+            /**
+             * @description `operator`: issued by an operator (every scope; at most 2 live); `partner`: under /v1/keys.
+             * @enum {string}
+             */
+            issuedBy: "operator" | "partner";
+            /**
+             * @description The scopes the key grants: `read`, `users:write`, `licenses:write`, `subscriptions:write`, `webhooks:manage`, `keys:manage`; `["*"]` is every scope.
+             * @example [
+             *       "read",
+             *       "licenses:write"
+             *     ]
+             */
+            scopes: string[];
+            /** @description The only customers the key may reach; null: every customer of the partner. */
+            customerIds: string[] | null;
+            /**
+             * Format: date-time
+             * @description When the key stops working (401 `key_expired`); null: never.
+             */
+            expiresAt: string | null;
             /** Format: date-time */
             createdAt: string;
             /**
@@ -632,6 +788,8 @@ export interface components {
              * @description The API key used; null for the service itself.
              */
             keyId: string | null;
+            /** @description The API key's name (as it is now); null for the service itself. */
+            keyName: string | null;
         };
         /** @description One change a partner made (or a job finishing). */
         AuditEvent: {
@@ -682,6 +840,20 @@ export interface components {
              */
             outcome: "assigned" | "updated" | "unchanged" | "revoked" | "not_assigned" | "inherited" | "skipped" | "failed";
             error?: components["schemas"]["ChangeError"];
+        };
+        /** @description A key the partner issues itself. */
+        CreateApiKeyRequest: {
+            /** @description What the key is for (shown in lists and in the audit trail). */
+            name: string;
+            /** @description The scopes to grant: each one the calling key holds itself. */
+            scopes: ("read" | "users:write" | "licenses:write" | "subscriptions:write" | "webhooks:manage" | "keys:manage")[];
+            /** @description Limits the key to these customers (others answer 404 and are left out of lists); omitted or null: every customer, which only a key for every customer may grant. */
+            customerIds?: string[] | null;
+            /**
+             * Format: date-time
+             * @description When the key stops working (RFC 3339, in the future); omitted: never, or when the calling key expires if it does (a key cannot outlive the key that issues it).
+             */
+            expiresAt?: string;
         };
         CreateCustomerRequest: {
             name: string;
@@ -751,6 +923,44 @@ export interface components {
             /** @description Items in all pages. */
             total: number;
             totalPages: number;
+        };
+        /** @description A key the partner issued itself, with the key (shown only here). */
+        IssuedApiKey: {
+            /** Format: uuid */
+            id: string;
+            /** @description What the key is for, as its issuer named it. */
+            name: string;
+            /** @description The first characters of the key, to recognise it. */
+            prefix: string;
+            /**
+             * @description `operator`: issued by an operator (every scope; at most 2 live); `partner`: under /v1/keys.
+             * @enum {string}
+             */
+            issuedBy: "operator" | "partner";
+            /**
+             * @description The scopes the key grants: `read`, `users:write`, `licenses:write`, `subscriptions:write`, `webhooks:manage`, `keys:manage`; `["*"]` is every scope.
+             * @example [
+             *       "read",
+             *       "licenses:write"
+             *     ]
+             */
+            scopes: string[];
+            /** @description The only customers the key may reach; null: every customer of the partner. */
+            customerIds: string[] | null;
+            /**
+             * Format: date-time
+             * @description When the key stops working (401 `key_expired`); null: never.
+             */
+            expiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the key last authenticated a request (recorded to the minute); null if never.
+             */
+            lastUsedAt: string | null;
+            /** @description The new Bearer credential; shown only in this answer. */
+            apiKey: string;
         };
         /** @description A bulk license job: its request, status and progress. */
         Job: {
@@ -924,7 +1134,7 @@ export interface components {
             name: string;
             /** Format: date-time */
             createdAt: string;
-            /** @description The live keys, oldest first (at most 2). */
+            /** @description The live keys, oldest first: at most 2 operator-issued ones and 25 of its own. */
             keys: components["schemas"]["ApiKey"][];
         };
         /** @description One page of a list. */
@@ -998,6 +1208,15 @@ export interface components {
             }[];
             /** @description unknown_users: the users that do not exist. */
             userIds?: string[];
+            /**
+             * @description insufficient_scope: the scope the request needs.
+             * @example licenses:write
+             */
+            requiredScope?: string;
+            /** @description unknown_customers, insufficient_scope: the customers refused. */
+            customerIds?: string[];
+            /** @description insufficient_scope: the scopes refused. */
+            scopes?: string[];
             /** @description duplicate_user_principal_name: the names repeated or taken; invisible_characters: the names refused. */
             userPrincipalNames?: string[];
             productId?: string;
@@ -1123,6 +1342,11 @@ export interface components {
             id: string;
             /** @description `license_job.finished` or `ping`. */
             type: string;
+            /**
+             * Format: uuid
+             * @description The customer the event is about; null for partner-wide events (`ping`).
+             */
+            customerId: string | null;
             /** Format: uuid */
             jobId: string | null;
             /**
@@ -1225,7 +1449,7 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
              */
             401: {
                 headers: {
@@ -1318,7 +1542,7 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
              */
             401: {
                 headers: {
@@ -1420,7 +1644,7 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
              */
             401: {
                 headers: {
@@ -1510,7 +1734,7 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
              */
             401: {
                 headers: {
@@ -1600,7 +1824,7 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
              */
             401: {
                 headers: {
@@ -1626,7 +1850,7 @@ export interface operations {
             };
             /**
              * @description Conflicts with the current state. Problem codes:
-             *     - `too_many_api_keys`: the partner already has 2 live API keys; revoke one first (`maxLiveKeys`)
+             *     - `too_many_api_keys`: the partner already has as many live API keys as allowed (2 operator-issued, 25 of its own); revoke one first (`maxLiveKeys`)
              */
             409: {
                 headers: {
@@ -1696,12 +1920,439 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The live keys. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The key was issued; keep it, it is shown only here. */
+            201: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedApiKey"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             *     - `malformed_json`: the body is not valid JSON, or its bytes are not UTF-8
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             *     - `key_outlives_issuer`: a key cannot be issued to expire later than the key that issues it (`expiresAt` of the caller)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Conflicts with the current state. Problem codes:
+             *     - `too_many_api_keys`: the partner already has as many live API keys as allowed (2 operator-issued, 25 of its own); revoke one first (`maxLiveKeys`)
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is too large. Problem codes:
+             *     - `payload_too_large`: the body exceeds the route’s size limit
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is not JSON. Problem codes:
+             *     - `unsupported_media_type`: the body is not application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well-formed but cannot be carried out. Problem codes:
+             *     - `unknown_customers`: some `customerIds` are not customers of the partner; `customerIds` lists them
+             *     - `invalid_expiry`: `expiresAt` is not in the future
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCurrentApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calling key. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The api key's id (a UUID). */
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key was revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1796,12 +2447,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1887,12 +2551,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1996,12 +2673,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2101,12 +2791,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2196,12 +2899,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2311,12 +3027,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2429,12 +3158,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2551,12 +3293,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2707,12 +3462,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2860,12 +3628,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2957,12 +3738,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3067,12 +3861,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3201,12 +4008,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3310,12 +4130,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3449,12 +4282,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3557,12 +4403,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3706,12 +4565,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3822,12 +4694,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3987,12 +4872,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4149,12 +5047,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4254,12 +5165,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4359,12 +5283,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4484,12 +5421,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4633,12 +5583,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4721,12 +5684,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4826,12 +5802,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4929,12 +5918,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -5016,12 +6018,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -5103,12 +6118,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -5210,12 +6238,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -5288,12 +6329,25 @@ export interface operations {
             };
             /**
              * @description Not authenticated. Problem codes:
-             *     - `unauthorized`: the Bearer credential is missing or wrong
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
              */
             401: {
                 headers: {
                     /** @description The authentication scheme expected (Bearer). */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -64,6 +64,7 @@ export async function recordJobFinished(
   return recordWebhookEvent(tx, {
     partnerId: row.partnerId,
     type: 'license_job.finished',
+    customerId: row.customerId,
     jobId: row.id,
     data: toJob(row, summary),
   });

@@ -41,7 +41,7 @@ export const partners = pgTable('partners', {
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
-/** A partner's API keys (migration 0008): at most two live (revokedAt null) at once. */
+/** A partner's API keys (migrations 0008, 0012): operator-issued ones (two live at most) and its own (25). */
 export const partnerApiKeys = pgTable('partner_api_keys', {
   id: uuid('id').primaryKey().defaultRandom(),
   partnerId: uuid('partner_id').notNull(),
@@ -50,6 +50,16 @@ export const partnerApiKeys = pgTable('partner_api_keys', {
   createdAt: ts('created_at').notNull().defaultNow(),
   lastUsedAt: ts('last_used_at'),
   revokedAt: ts('revoked_at'),
+  // Migration 0012: what the key grants.
+  name: text('name').notNull(),
+  issuedBy: text('issued_by').$type<'operator' | 'partner'>().notNull(),
+  /** The scopes granted; `*` is every scope (operator-issued keys). */
+  scopes: text('scopes').array().notNull(),
+  /** The customers the key may reach; null: every customer of the partner. */
+  customerIds: uuid('customer_ids').array(),
+  expiresAt: ts('expires_at'),
+  /** The key that issued this one under /v1/keys; null for operator-issued keys. */
+  issuedByKeyId: uuid('issued_by_key_id'),
 });
 
 export const customers = pgTable('customers', {
@@ -235,6 +245,8 @@ export const webhookDeliveries = pgTable('webhook_deliveries', {
   partnerId: uuid('partner_id').notNull(),
   type: text('type').notNull(),
   jobId: uuid('job_id'),
+  /** The customer the event is about (migration 0012); null for partner-wide events such as `ping`. */
+  customerId: uuid('customer_id'),
   payload: json('payload').$type<unknown>().notNull(),
   status: text('status').notNull().default('pending'),
   attempts: integer('attempts').notNull().default(0),

@@ -17,14 +17,24 @@ export async function partnerSubscribes(db: DbOrTx, partnerId: string, type: Web
   return rows.length > 0;
 }
 
-/** Records an event for the partner's webhook, in the caller's transaction. */
+/**
+ * Records an event for the partner's webhook, in the caller's transaction. `customerId` names the
+ * customer the event is about: keys limited to some customers list only their customers' deliveries
+ * (an event without one is partner-wide, listed for unlimited keys only).
+ */
 export async function recordWebhookEvent(
   tx: DbOrTx,
-  event: { partnerId: string; type: string; jobId?: string; data: unknown },
+  event: { partnerId: string; type: string; customerId?: string; jobId?: string; data: unknown },
 ): Promise<DeliveryRef> {
   const [row] = await tx
     .insert(webhookDeliveries)
-    .values({ partnerId: event.partnerId, type: event.type, jobId: event.jobId ?? null, payload: event.data })
+    .values({
+      partnerId: event.partnerId,
+      type: event.type,
+      customerId: event.customerId ?? null,
+      jobId: event.jobId ?? null,
+      payload: event.data,
+    })
     .returning({ id: webhookDeliveries.id, attempts: webhookDeliveries.attempts });
   return row!;
 }

@@ -8,3 +8,4 @@ export * from './webhooks.ts';
 export * from './user-principal-name.ts';
 export * from './license-sources.ts';
 export * from './evaluate-group-sources.ts';
+export * from './scopes.ts';

@@ -138,8 +138,59 @@ export const PROBLEM_TEXTS = {
     ru: () => 'Задание уже завершено; отменять нечего.',
   },
   too_many_api_keys: {
-    en: (p) => `The partner already has ${int(p.maxLiveKeys)} live API keys; revoke one before issuing another.`,
-    ru: (p) => `У партнера уже ${int(p.maxLiveKeys)} действующих ключа API; отзовите один, прежде чем выпускать новый.`,
+    en: (p) =>
+      `The partner already has ${int(p.maxLiveKeys)} live ${p.issuedBy === 'partner' ? 'API keys of its own' : 'operator-issued API keys'}; revoke one before issuing another.`,
+    ru: (p) =>
+      `У партнера уже ${int(p.maxLiveKeys)} ${plural('ru', int(p.maxLiveKeys), { one: 'действующий', other: 'действующих' })} ${plural('ru', int(p.maxLiveKeys), { one: 'ключ', few: 'ключа', many: 'ключей', other: 'ключа' })} API ${p.issuedBy === 'partner' ? 'собственного выпуска' : 'от оператора'}; отзовите один, прежде чем выпускать новый.`,
+  },
+  key_expired: {
+    en: () => 'This API key has expired; use another key of the partner.',
+    ru: () => 'Срок действия этого ключа API истек; используйте другой ключ партнера.',
+  },
+  insufficient_scope: {
+    en: (p) => {
+      const verb = p.verb === 'revoke' ? 'revoke' : 'issue';
+      switch (p.reason) {
+        case 'allCustomers':
+          return 'This API key is limited to some customers; this request acts for every customer of the partner and needs a key that is not.';
+        case 'grantScopes':
+          return `This API key cannot ${verb} a key with scopes it does not hold itself: ${strings(p.scopes).join(', ')}.`;
+        case 'grantAllCustomers':
+          return `This API key is limited to some customers; it cannot ${verb} a key for every customer.`;
+        case 'grantCustomers':
+          return `This API key cannot ${verb} a key for customers it may not reach itself.`;
+        default:
+          return `This API key lacks the scope ${quote('en', str(p.requiredScope))} this request needs.`;
+      }
+    },
+    ru: (p) => {
+      const verb = p.verb === 'revoke' ? 'отозвать' : 'выпустить';
+      switch (p.reason) {
+        case 'allCustomers':
+          return 'Этот ключ API ограничен частью клиентов; запрос относится ко всем клиентам партнера и требует ключа без такого ограничения.';
+        case 'grantScopes':
+          return `Этот ключ API не может ${verb} ключ с разрешениями, которых у него самого нет: ${strings(p.scopes).join(', ')}.`;
+        case 'grantAllCustomers':
+          return `Этот ключ API ограничен частью клиентов; он не может ${verb} ключ для всех клиентов.`;
+        case 'grantCustomers':
+          return `Этот ключ API не может ${verb} ключ для клиентов, к которым у него самого нет доступа.`;
+        default:
+          return `У этого ключа API нет разрешения ${quote('ru', str(p.requiredScope))}, необходимого для запроса.`;
+      }
+    },
+  },
+  key_outlives_issuer: {
+    en: (p) => `This API key expires at ${str(p.expiresAt)}; a key it issues cannot expire later.`,
+    ru: (p) =>
+      `Срок действия этого ключа API истекает ${str(p.expiresAt)}; выпущенный им ключ не может действовать дольше.`,
+  },
+  unknown_customers: {
+    en: (p) => `The partner has no customer ${strings(p.customerIds).slice(0, 10).join(', ')}.`,
+    ru: (p) => `У партнера нет клиента ${strings(p.customerIds).slice(0, 10).join(', ')}.`,
+  },
+  invalid_expiry: {
+    en: () => '`expiresAt` must be in the future.',
+    ru: () => '`expiresAt` должно быть в будущем.',
   },
   job_not_finished: {
     en: () => 'The job has not finished yet; wait for it or cancel it first.',

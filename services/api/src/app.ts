@@ -23,7 +23,8 @@ import { registerQueueDashboard } from './queue-dashboard.ts';
 import { TaskEnqueuer } from './enqueue.ts';
 import { JobEventStreams } from './job-events.ts';
 import { type LicenseTaskQueues, registerQueueDepthGauge } from '@licensing/queue';
-import { requirePartner } from './auth.ts';
+import { declarePartnerScopes, type PartnerRoute, requirePartner } from './auth.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
 import { API_DOCUMENT_INFO } from './schemas/openapi.ts';
 import { adminPartnerRoutes } from './routes/admin-partners.ts';
 import { auditEventRoutes } from './routes/audit-events.ts';
@@ -170,8 +171,12 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
     await operatorScope.register(adminPartnerRoutes({ db: deps.db }));
   });
 
+  const partnerRoutes: PartnerRoute[] = [];
+  app.decorate('partnerRoutes', partnerRoutes);
   await app.register(async (partnerScope) => {
+    declarePartnerScopes(partnerScope, partnerRoutes);
     partnerScope.addHook('onRequest', requirePartner(deps.db, throttle));
+    await partnerScope.register(apiKeyRoutes({ db: deps.db }));
     await partnerScope.register(productRoutes({ db: deps.db }));
     await partnerScope.register(auditEventRoutes({ db: deps.db }));
     await partnerScope.register(

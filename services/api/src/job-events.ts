@@ -16,7 +16,7 @@ const MAX_UNREAD_BYTES = 1024 * 1024;
 /** One open `GET …/events` response. */
 interface EventStream {
   out: PassThrough;
-  /** The API key the stream was opened with: once it is revoked, the stream ends. */
+  /** The API key the stream was opened with: once it is revoked or expires, the stream ends. */
   keyId: string;
   /** The last Job sent on this stream, as JSON: an event is sent only when it changes. */
   lastSent: string;
@@ -37,8 +37,8 @@ export function formatEvent(event: 'progress' | 'finished', job: Job): string {
  * job that has any, in one round of statements per tick for all of them (not one per stream, nor
  * one per job), and fans each job's new state out to its streams. The loop runs only while some
  * stream is open, every EVENT_INTERVAL_MS at most (never two polls at once). The same round checks
- * the API keys the streams were opened with: a stream whose key was revoked since ends at that
- * tick without another event, as a revoked key must stop working at once (a reconnect gets 401).
+ * the API keys the streams were opened with: a stream whose key was revoked or expired since ends at that
+ * tick without another event, as such a key must stop working at once (a reconnect gets 401).
  */
 export class JobEventStreams {
   private readonly jobs = new Map<string, WatchedJob>();

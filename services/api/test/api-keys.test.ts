@@ -116,7 +116,18 @@ describe('API keys', () => {
     const listed = list.body.items.find((p: { name: string }) => p.name === 'Listed');
     expect(listed.keys).toHaveLength(1);
     expect(listed.keys[0].lastUsedAt).toBeNull();
-    expect(Object.keys(listed.keys[0]).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'prefix']);
+    expect(Object.keys(listed.keys[0]).sort()).toEqual([
+      'createdAt',
+      'customerIds',
+      'expiresAt',
+      'id',
+      'issuedBy',
+      'lastUsedAt',
+      'name',
+      'prefix',
+      'scopes',
+    ]);
+    expect(listed.keys[0]).toMatchObject({ issuedBy: 'operator', scopes: ['*'], customerIds: null, expiresAt: null });
 
     for (let i = 0; i < 20; i++) expect((await partner.call('GET', '/v1/customers')).status).toBe(200);
     await expect
@@ -157,11 +168,11 @@ describe('API keys', () => {
       .id as string;
     await keys.revoke();
     const document = (await a.inject({ method: 'GET', url: '/docs/json' })).json() as {
-      paths: Record<string, Record<string, { security?: unknown[] }>>;
+      paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
     };
     const routes = Object.entries(document.paths).flatMap(([path, operations]) =>
       Object.entries(operations)
-        .filter(([, operation]) => operation.security === undefined) // partner routes; operator routes name theirs
+        .filter(([, operation]) => operation.security?.some((s) => 'partnerApiKey' in s))
         .map(([method, operation]) => ({ method: method.toUpperCase(), path, operation })),
     );
     expect(routes.length).toBeGreaterThan(25);

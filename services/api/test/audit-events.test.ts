@@ -49,7 +49,7 @@ describe('audit events', () => {
     const [{ id: keyId }] = await env.sql`SELECT id FROM partner_api_keys WHERE partner_id = ${partnerId}`;
     const byType = Object.fromEntries(page.body.items.map((e: { type: string }) => [e.type, e]));
     expect(byType['user.created'].data).toEqual({ count: 3 });
-    expect(byType['user.created'].actor).toEqual({ partnerId, keyId });
+    expect(byType['user.created'].actor).toEqual({ partnerId, keyId, keyName: 'Operator-issued key' });
     expect(byType['user.created'].requestId).toEqual(expect.any(String));
     expect(page.body.items[3].data).toEqual({ productId: SUITE.id, oldQuantity: 3, newQuantity: 5 });
     expect(page.body.items[4].data).toEqual({ productId: SUITE.id, oldQuantity: null, newQuantity: 3 });
@@ -80,7 +80,7 @@ describe('audit events', () => {
     const requestIds = rows.filter((r) => r.request_id).map((r) => r.request_id);
     expect(new Set(requestIds).size).toBe(requestIds.length);
     expect(byType['license_job.finished']).toMatchObject({
-      actor: { partnerId, keyId: null },
+      actor: { partnerId, keyId: null, keyName: null },
       data: { jobId: job.body.id, status: 'completed' },
     });
     expect(byType['user.deleted'].data).toEqual({ userId: users[0] });
@@ -228,22 +228,22 @@ describe('audit events', () => {
       ]);
       const [retried, finished, cancelledEvent, , updated] = listed.body.items;
       expect(updated).toMatchObject({
-        actor: { partnerId, keyId: firstKeyId },
+        actor: { partnerId, keyId: firstKeyId, keyName: 'Operator-issued key' },
         requestId: renameId['x-request-id'],
         data: { userId: users[0], changes: { displayName: 'Adele Vance', usageLocation: null } },
       });
       expect(cancelledEvent).toMatchObject({
-        actor: { partnerId, keyId: issued.body.id },
+        actor: { partnerId, keyId: issued.body.id, keyName: 'Operator-issued key' },
         requestId: cancelId['x-request-id'],
         data: { jobId: job.body.id },
       });
       expect(finished).toMatchObject({
-        actor: { partnerId, keyId: null },
+        actor: { partnerId, keyId: null, keyName: null },
         requestId: null,
         data: { jobId: job.body.id, status: 'cancelled', progress: { cancelled: 2, pending: 0 } },
       });
       expect(retried).toMatchObject({
-        actor: { partnerId, keyId: issued.body.id },
+        actor: { partnerId, keyId: issued.body.id, keyName: 'Operator-issued key' },
         requestId: retryId['x-request-id'],
         data: { jobId: retry.body.id, retryOf: job.body.id, request: { userCount: 2 } },
       });

@@ -1,5 +1,5 @@
 // Every query here is scoped by partner: a partner never reads or writes another partner's customers.
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { preparedQuery, tables, type Db, type DbOrTx } from '@licensing/db';
 import type { PageQuery } from '../schemas/common.ts';
 
@@ -41,12 +41,17 @@ export async function getCustomer(db: Db, partnerId: string, customerId: string)
   return row;
 }
 
+/** The partner's customers, or only those of `customerIds` (the customers a limited key may reach). */
 export async function listCustomers(
   db: DbOrTx,
   partnerId: string,
   page: PageQuery,
+  customerIds: readonly string[] | null = null,
 ): Promise<{ items: CustomerRow[]; total: number }> {
-  const where = eq(tables.customers.partnerId, partnerId);
+  const where = and(
+    eq(tables.customers.partnerId, partnerId),
+    customerIds === null ? undefined : inArray(tables.customers.id, [...customerIds]),
+  );
   const [items, [totals]] = await Promise.all([
     db
       .select(columns)
@@ -61,3 +66,13 @@ export async function listCustomers(
 }
 
 export const customerJson = (c: CustomerRow) => ({ ...c, createdAt: c.createdAt.toISOString() });
+
+/** Which of these ids are customers of the partner. */
+export async function existingCustomerIds(db: DbOrTx, partnerId: string, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .select({ id: tables.customers.id })
+    .from(tables.customers)
+    .where(and(eq(tables.customers.partnerId, partnerId), inArray(tables.customers.id, [...ids])));
+  return new Set(rows.map((r) => r.id));
+}

@@ -1,15 +1,20 @@
 // Partners and their API keys. Operator routes read any partner; partner routes only ever reach
 // their own partner through the key they authenticated with.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { ALL_SCOPES } from '@licensing/domain';
 import { preparedQuery, tables, type Db, type DbOrTx } from '@licensing/db';
 import { conflict, sha256 } from '@licensing/http';
 import type { PageQuery } from '../schemas/common.ts';
 
 /** Keys carry 256 random bits behind a recognisable prefix, so leaked keys are easy to spot and scan for. */
 export const API_KEY_PREFIX = 'lsk_';
-/** Live keys a partner may hold at once: one in use and its replacement during a rotation. */
+/** Live operator-issued keys a partner may hold at once: one in use and its replacement during a rotation. */
 export const MAX_LIVE_KEYS = 2;
+/** Live keys a partner may issue itself under /v1/keys (expired and revoked ones do not count). */
+export const MAX_LIVE_PARTNER_KEYS = 25;
+/** The name of a key an operator issues without naming it. */
+export const OPERATOR_KEY_NAME = 'Operator-issued key';
 /** lastUsedAt is written at most this often per key, so authenticating is not a write per request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -22,18 +27,60 @@ export function generateApiKey(): string {
 
 export interface ApiKeyInfo {
   id: string;
+  name: string;
   prefix: string;
+  issuedBy: 'operator' | 'partner';
+  /** The scopes granted; `['*']` for every scope. */
+  scopes: string[];
+  /** The customers the key may reach; null: every customer of the partner. */
+  customerIds: string[] | null;
+  expiresAt: Date | null;
   createdAt: Date;
   lastUsedAt: Date | null;
 }
 
-async function insertKey(tx: DbOrTx, partnerId: string) {
+const k = tables.partnerApiKeys;
+const keyInfoColumns = {
+  id: k.id,
+  name: k.name,
+  prefix: k.prefix,
+  issuedBy: k.issuedBy,
+  scopes: k.scopes,
+  customerIds: k.customerIds,
+  expiresAt: k.expiresAt,
+  createdAt: k.createdAt,
+  lastUsedAt: k.lastUsedAt,
+};
+
+/** A key that works: not revoked, not expired (by the database's clock, the same for every process). */
+const isLive = () => and(isNull(k.revokedAt), or(isNull(k.expiresAt), sql`${k.expiresAt} > now()`));
+
+interface NewKey {
+  name: string;
+  issuedBy: 'operator' | 'partner';
+  scopes: string[];
+  customerIds?: string[] | null;
+  expiresAt?: Date | null;
+  issuedByKeyId?: string | null;
+}
+
+async function insertKey(tx: DbOrTx, partnerId: string, key: NewKey): Promise<ApiKeyInfo & { apiKey: string }> {
   const apiKey = generateApiKey();
   const [row] = await tx
-    .insert(tables.partnerApiKeys)
-    .values({ partnerId, prefix: apiKeyPrefix(apiKey), hash: sha256(apiKey) })
-    .returning({ id: tables.partnerApiKeys.id, createdAt: tables.partnerApiKeys.createdAt });
-  return { id: row!.id, apiKey, createdAt: row!.createdAt };
+    .insert(k)
+    .values({
+      partnerId,
+      prefix: apiKeyPrefix(apiKey),
+      hash: sha256(apiKey),
+      name: key.name,
+      issuedBy: key.issuedBy,
+      scopes: key.scopes,
+      customerIds: key.customerIds ?? null,
+      expiresAt: key.expiresAt ?? null,
+      issuedByKeyId: key.issuedByKeyId ?? null,
+    })
+    .returning(keyInfoColumns);
+  return { ...row!, apiKey };
 }
 
 export async function createPartner(db: Db, name: string): Promise<{ id: string; name: string; apiKey: string }> {
@@ -42,32 +89,73 @@ export async function createPartner(db: Db, name: string): Promise<{ id: string;
       .insert(tables.partners)
       .values({ name })
       .returning({ id: tables.partners.id, name: tables.partners.name });
-    const { apiKey } = await insertKey(tx, row!.id);
+    const { apiKey } = await insertKey(tx, row!.id, {
+      name: OPERATOR_KEY_NAME,
+      issuedBy: 'operator',
+      scopes: [ALL_SCOPES],
+    });
     return { id: row!.id, name: row!.name, apiKey };
   });
 }
 
 /**
- * Issues another key to a partner, for rotation. The partner's row lock serialises concurrent
- * issues, so no more than MAX_LIVE_KEYS are ever live. Undefined when the partner does not exist.
+ * Issues another operator key to a partner (every scope, every customer), for rotation. The
+ * partner's row lock serialises concurrent issues, so no more than MAX_LIVE_KEYS operator-issued keys
+ * are ever live. Undefined when the partner does not exist.
  */
 export async function issueApiKey(
   tx: DbOrTx,
   partnerId: string,
-): Promise<{ id: string; apiKey: string; createdAt: Date } | undefined> {
+  name = OPERATOR_KEY_NAME,
+): Promise<(ApiKeyInfo & { apiKey: string }) | undefined> {
   const locked = await tx.execute(sql`SELECT 1 FROM partners WHERE id = ${partnerId} FOR UPDATE`);
   if (locked.length === 0) return undefined;
   const [live] = await tx
     .select({ n: count() })
-    .from(tables.partnerApiKeys)
-    .where(and(eq(tables.partnerApiKeys.partnerId, partnerId), isNull(tables.partnerApiKeys.revokedAt)));
+    .from(k)
+    .where(and(eq(k.partnerId, partnerId), eq(k.issuedBy, 'operator'), isNull(k.revokedAt)));
   if ((live?.n ?? 0) >= MAX_LIVE_KEYS)
     throw conflict(
       'too_many_api_keys',
-      `The partner already has ${MAX_LIVE_KEYS} live API keys; revoke one before issuing another.`,
+      `The partner already has ${MAX_LIVE_KEYS} live operator-issued API keys; revoke one before issuing another.`,
       { maxLiveKeys: MAX_LIVE_KEYS },
+      { issuedBy: 'operator' },
     );
-  return insertKey(tx, partnerId);
+  return insertKey(tx, partnerId, { name, issuedBy: 'operator', scopes: [ALL_SCOPES] });
+}
+
+/**
+ * A key the partner issues itself (POST /v1/keys), checked by the caller against what the issuing
+ * key holds. The partner's row lock serialises concurrent issues, so no more than
+ * MAX_LIVE_PARTNER_KEYS partner-issued keys are ever live.
+ */
+export async function issuePartnerApiKey(
+  tx: DbOrTx,
+  partnerId: string,
+  key: Omit<NewKey, 'issuedBy'>,
+): Promise<ApiKeyInfo & { apiKey: string }> {
+  await tx.execute(sql`SELECT 1 FROM partners WHERE id = ${partnerId} FOR UPDATE`);
+  const [live] = await tx
+    .select({ n: count() })
+    .from(k)
+    .where(and(eq(k.partnerId, partnerId), eq(k.issuedBy, 'partner'), isLive()));
+  if ((live?.n ?? 0) >= MAX_LIVE_PARTNER_KEYS)
+    throw conflict(
+      'too_many_api_keys',
+      `The partner already has ${MAX_LIVE_PARTNER_KEYS} live API keys of its own; revoke one before issuing another.`,
+      { maxLiveKeys: MAX_LIVE_PARTNER_KEYS },
+      { issuedBy: 'partner' },
+    );
+  return insertKey(tx, partnerId, { ...key, issuedBy: 'partner' });
+}
+
+/** One key of the partner that is not revoked (it may have expired). */
+export async function getApiKey(db: DbOrTx, partnerId: string, keyId: string): Promise<ApiKeyInfo | undefined> {
+  const [row] = await db
+    .select(keyInfoColumns)
+    .from(k)
+    .where(and(eq(k.partnerId, partnerId), eq(k.id, keyId), isNull(k.revokedAt)));
+  return row;
 }
 
 /** Revokes a live key; it stops working with the next request on every process (nothing caches keys). */
@@ -86,21 +174,15 @@ export async function revokeApiKey(db: DbOrTx, partnerId: string, keyId: string)
   return rows.length > 0;
 }
 
-/** The live keys of partners, oldest first, by partner. */
+/** The live keys of partners (neither revoked nor expired), oldest first, by partner. */
 export async function liveApiKeys(db: DbOrTx, partnerIds: string[]): Promise<Map<string, ApiKeyInfo[]>> {
   const result = new Map<string, ApiKeyInfo[]>(partnerIds.map((id) => [id, []]));
   if (partnerIds.length === 0) return result;
   const rows = await db
-    .select({
-      partnerId: tables.partnerApiKeys.partnerId,
-      id: tables.partnerApiKeys.id,
-      prefix: tables.partnerApiKeys.prefix,
-      createdAt: tables.partnerApiKeys.createdAt,
-      lastUsedAt: tables.partnerApiKeys.lastUsedAt,
-    })
-    .from(tables.partnerApiKeys)
-    .where(and(inArray(tables.partnerApiKeys.partnerId, partnerIds), isNull(tables.partnerApiKeys.revokedAt)))
-    .orderBy(asc(tables.partnerApiKeys.createdAt), asc(tables.partnerApiKeys.id));
+    .select({ partnerId: k.partnerId, ...keyInfoColumns })
+    .from(k)
+    .where(and(inArray(k.partnerId, partnerIds), isLive()))
+    .orderBy(asc(k.createdAt), asc(k.id));
   for (const { partnerId, ...key } of rows) result.get(partnerId)?.push(key);
   return result;
 }
@@ -132,34 +214,51 @@ export async function listPartners(db: DbOrTx, page: PageQuery): Promise<{ items
 }
 
 /**
- * The key with this hash, live or revoked. Only the key's hash is stored or looked up, on every
- * request: there is no cache, so a revoked key fails at once on every API process.
+ * The key with this hash, live, revoked or expired. Only the key's hash is stored or looked up, on
+ * every request: there is no cache, so a revoked or expired key fails at once on every API process.
+ * Expiry is judged by the database's clock, the same for every process.
  */
 const apiKeyByHash = preparedQuery((db) =>
   db
     .select({
       id: tables.partners.id,
       name: tables.partners.name,
-      keyId: tables.partnerApiKeys.id,
-      hash: tables.partnerApiKeys.hash,
-      lastUsedAt: tables.partnerApiKeys.lastUsedAt,
-      revokedAt: tables.partnerApiKeys.revokedAt,
+      keyId: k.id,
+      keyName: k.name,
+      hash: k.hash,
+      scopes: k.scopes,
+      customerIds: k.customerIds,
+      expiresAt: k.expiresAt,
+      expired: sql<boolean>`(${k.expiresAt} IS NOT NULL AND ${k.expiresAt} <= now())`,
+      lastUsedAt: k.lastUsedAt,
+      revokedAt: k.revokedAt,
     })
-    .from(tables.partnerApiKeys)
-    .innerJoin(tables.partners, eq(tables.partners.id, tables.partnerApiKeys.partnerId))
-    .where(eq(tables.partnerApiKeys.hash, sql.placeholder('hash')))
+    .from(k)
+    .innerJoin(tables.partners, eq(tables.partners.id, k.partnerId))
+    .where(eq(k.hash, sql.placeholder('hash')))
     .prepare('api_key_by_hash'),
 );
 
 /** Keys whose lastUsedAt this process is writing or wrote recently (key id → when). */
 const lastUsedWrites = new Map<string, number>();
 
-/** A presented key that exists: live (with its partner), or revoked. */
-export type ApiKeyMatch =
-  | { live: true; partner: { id: string; name: string; keyId: string } }
-  | { live: false; keyId: string };
+/** The caller of a partner route: its partner and the key it authenticated with. */
+export interface PartnerCaller {
+  id: string;
+  name: string;
+  keyId: string;
+  keyName: string;
+  /** The scopes the key grants; `['*']` for every scope. */
+  scopes: string[];
+  /** The customers the key may reach; null: every customer of the partner. */
+  customerIds: string[] | null;
+  expiresAt: Date | null;
+}
 
-/** The key presented, if it exists (live or revoked); undefined for anything else. */
+/** A presented key that exists: live (with its partner), revoked, or expired. */
+export type ApiKeyMatch = { state: 'live'; partner: PartnerCaller } | { state: 'revoked' | 'expired'; keyId: string };
+
+/** The key presented, if it exists (live, revoked or expired); undefined for anything else. */
 export async function findApiKey(
   db: Db,
   apiKey: string,
@@ -169,18 +268,30 @@ export async function findApiKey(
   const hash = sha256(apiKey);
   const [row] = await apiKeyByHash(db).execute({ hash });
   if (!row || row.hash.length !== hash.length || !timingSafeEqual(row.hash, hash)) return undefined;
-  if (row.revokedAt) return { live: false, keyId: row.keyId };
+  if (row.revokedAt) return { state: 'revoked', keyId: row.keyId };
+  if (row.expired) return { state: 'expired', keyId: row.keyId };
   noteKeyUse(db, row.keyId, row.lastUsedAt, log);
-  return { live: true, partner: { id: row.id, name: row.name, keyId: row.keyId } };
+  return {
+    state: 'live',
+    partner: {
+      id: row.id,
+      name: row.name,
+      keyId: row.keyId,
+      keyName: row.keyName,
+      scopes: row.scopes,
+      customerIds: row.customerIds,
+      expiresAt: row.expiresAt,
+    },
+  };
 }
 
-/** Which of these keys are still live (not revoked). */
+/** Which of these keys still work (neither revoked nor expired). */
 export async function liveKeyIds(db: DbOrTx, keyIds: readonly string[]): Promise<Set<string>> {
   if (keyIds.length === 0) return new Set();
   const rows = await db
-    .select({ id: tables.partnerApiKeys.id })
-    .from(tables.partnerApiKeys)
-    .where(and(inArray(tables.partnerApiKeys.id, [...keyIds]), isNull(tables.partnerApiKeys.revokedAt)));
+    .select({ id: k.id })
+    .from(k)
+    .where(and(inArray(k.id, [...keyIds]), isLive()));
   return new Set(rows.map((r) => r.id));
 }
 

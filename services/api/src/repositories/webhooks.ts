@@ -1,5 +1,5 @@
 // The partner's webhook and its deliveries. Every query is scoped to the caller's partner.
-import { and, count, desc, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, count, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { recordWebhookEvent, tables, type Db, type DbOrTx, type DeliveryRef } from '@licensing/db';
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_PING, type WebhookEventType } from '@licensing/domain';
 import { generateWebhookSecret, sealSecret } from '@licensing/webhooks';
@@ -22,6 +22,7 @@ export function toDelivery(row: DeliveryRow): WebhookDelivery {
   return {
     id: row.id,
     type: row.type,
+    customerId: row.customerId,
     jobId: row.jobId,
     status: row.status as WebhookDelivery['status'],
     attempts: row.attempts,
@@ -109,9 +110,22 @@ export async function getDelivery(db: DbOrTx, partnerId: string, id: string): Pr
   return row;
 }
 
-export async function listDeliveries(db: DbOrTx, partnerId: string, query: ListDeliveriesQuery) {
+/**
+ * The partner's deliveries, newest first. `customerIds` (a limited key's customers) keeps only the
+ * events about those customers: partner-wide events (`ping`) and other customers' are left out.
+ */
+export async function listDeliveries(
+  db: DbOrTx,
+  partnerId: string,
+  query: ListDeliveriesQuery,
+  customerIds: readonly string[] | null = null,
+) {
   const d = tables.webhookDeliveries;
-  const where = and(eq(d.partnerId, partnerId), query.status ? eq(d.status, query.status) : undefined);
+  const where = and(
+    eq(d.partnerId, partnerId),
+    customerIds === null ? undefined : inArray(d.customerId, [...customerIds]),
+    query.status ? eq(d.status, query.status) : undefined,
+  );
   const [rows, [totals]] = await Promise.all([
     db
       .select()
@@ -129,12 +143,23 @@ export async function listDeliveries(db: DbOrTx, partnerId: string, query: ListD
  * Sends a delivery again, whatever its status: it becomes pending and due now, with a fresh retry
  * schedule and the same `webhook-id`. Undefined when the partner has no such delivery.
  */
-export async function redeliver(db: Db, partnerId: string, id: string): Promise<DeliveryRow | undefined> {
+export async function redeliver(
+  db: Db,
+  partnerId: string,
+  id: string,
+  customerIds: readonly string[] | null = null,
+): Promise<DeliveryRow | undefined> {
   const d = tables.webhookDeliveries;
   const [row] = await db
     .update(d)
     .set({ status: 'pending', roundAttempts: 0, nextAttemptAt: sql`now()`, deliveredAt: null })
-    .where(and(eq(d.partnerId, partnerId), eq(d.id, id)))
+    .where(
+      and(
+        eq(d.partnerId, partnerId),
+        eq(d.id, id),
+        customerIds === null ? undefined : inArray(d.customerId, [...customerIds]),
+      ),
+    )
     .returning();
   return row;
 }

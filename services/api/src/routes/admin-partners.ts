@@ -15,6 +15,7 @@ import {
 } from '../repositories/partners.ts';
 import { paged, pagedSchema, pageQuery } from '../schemas/common.ts';
 import {
+  apiKeyJson,
   apiKeyListSchema,
   createdApiKeySchema,
   createdPartnerSchema,
@@ -33,12 +34,7 @@ import {
 const partnerParams = z.object({ partnerId: idParam('Partner') });
 const keyParams = z.object({ partnerId: idParam('Partner'), keyId: idParam('API key') });
 
-const keyJson = (k: ApiKeyInfo) => ({
-  id: k.id,
-  prefix: k.prefix,
-  createdAt: k.createdAt.toISOString(),
-  lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
-});
+const keyJson = apiKeyJson;
 const partnerJson = (p: PartnerRow, keys: ApiKeyInfo[]) => ({
   id: p.id,
   name: p.name,
@@ -133,7 +129,9 @@ export function adminPartnerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
           operationId: 'listPartnerApiKeys',
           tags: ['operators'],
           summary: "List a partner's live API keys",
-          description: 'The live keys, oldest first: id, prefix, when created and when last used (to the minute).',
+          description:
+            'The live keys, oldest first: id, name, prefix, scopes, customers, expiry, when created and when last ' +
+            'used (to the minute); the keys the partner issued itself too.',
           security: OPERATOR_SECURITY,
           params: partnerParams,
           response: { 200: jsonResponse(apiKeyListSchema, 'The live keys.'), ...problemResponses(404) },
@@ -154,7 +152,9 @@ export function adminPartnerRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
           summary: 'Issue another API key to a partner (rotation); shown once',
           description:
             'Answers a new key that works at once, beside the existing one: hand it to the partner, let it switch, ' +
-            'then revoke the old key. A partner has at most 2 live keys; a third is 409 `too_many_api_keys`.',
+            'then revoke the old key. An operator-issued key has every scope and reaches every customer. A partner has ' +
+            'at most 2 live operator-issued keys (those it issues itself do not count); a third is 409 ' +
+            '`too_many_api_keys`.',
           security: OPERATOR_SECURITY,
           params: partnerParams,
           response: {

@@ -16,6 +16,10 @@ const auditEventSchema = z
       .object({
         partnerId: uuidSchema,
         keyId: uuidSchema.nullable().meta({ description: 'The API key used; null for the service itself.' }),
+        keyName: z
+          .string()
+          .nullable()
+          .meta({ description: "The API key's name (as it is now); null for the service itself." }),
       })
       .meta({ id: 'AuditActor' }),
     type: z.enum(AUDIT_EVENT_TYPES),
@@ -32,13 +36,14 @@ export function auditEventRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
     app.get(
       '/v1/customers/:customerId/audit-events',
       {
+        config: { scope: 'read' },
         schema: {
           operationId: 'listAuditEvents',
           tags: ['customers'],
           summary: "The customer's audit trail, newest first",
           description:
             'Every change made to the customer and what hangs below it, each recorded in the transaction of the ' +
-            'change: who (partner, API key), when, the request id and what changed. `type` filters.',
+            'change: who (partner, API key and its name), when, the request id and what changed. `type` filters.',
           params: customerParams,
           querystring: auditQuery,
           response: {
@@ -58,18 +63,22 @@ export function auditEventRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
         );
         const [rows, [totals]] = await Promise.all([
           db
-            .select()
+            .select({ event: e, keyName: tables.partnerApiKeys.name })
             .from(e)
+            .leftJoin(
+              tables.partnerApiKeys,
+              and(eq(tables.partnerApiKeys.id, e.keyId), eq(tables.partnerApiKeys.partnerId, e.partnerId)),
+            )
             .where(where)
             .orderBy(desc(e.seq))
             .limit(request.query.pageSize)
             .offset((request.query.page - 1) * request.query.pageSize),
           db.select({ total: count() }).from(e).where(where),
         ]);
-        const items = rows.map((r) => ({
+        const items = rows.map(({ event: r, keyName }) => ({
           id: r.id,
           at: r.at.toISOString(),
-          actor: { partnerId: r.partnerId, keyId: r.keyId },
+          actor: { partnerId: r.partnerId, keyId: r.keyId, keyName },
           type: r.type as (typeof AUDIT_EVENT_TYPES)[number],
           data: r.data,
           requestId: r.requestId,

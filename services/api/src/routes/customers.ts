@@ -12,7 +12,7 @@ import {
 } from '@licensing/db';
 import { conflict, notFound, unprocessable } from '@licensing/http';
 import { invisibleCharacters, userPrincipalNameKey } from '@licensing/domain';
-import { partnerOf } from '../auth.ts';
+import { callerReaches, partnerOf } from '../auth.ts';
 import { auditChange } from '../audit.ts';
 import { pathId } from '../ids.ts';
 import {
@@ -55,9 +55,13 @@ import {
   subscriptionSchema,
 } from '../schemas/subscriptions.ts';
 
-/** The customer named in the path, if it belongs to the caller's partner; otherwise 404. */
+/**
+ * The customer named in the path, if it belongs to the caller's partner and the caller's key may
+ * reach it (a key limited to other customers is answered as if it did not exist); otherwise 404.
+ */
 export async function customerInScope(db: Db, request: FastifyRequest, customerIdParam: string): Promise<CustomerRow> {
   const customerId = pathId(customerIdParam, 'customer');
+  if (!callerReaches(request, customerId)) throw notFound('customer');
   const customer = await getCustomer(db, partnerOf(request).id, customerId);
   if (!customer) throw notFound('customer');
   return customer;
@@ -80,6 +84,7 @@ export function customerRoutes(deps: {
     app.post(
       '/v1/customers',
       {
+        config: { scope: 'users:write', allCustomers: true },
         schema: {
           operationId: 'createCustomer',
           tags: ['customers'],
@@ -111,11 +116,13 @@ export function customerRoutes(deps: {
     app.get(
       '/v1/customers',
       {
+        config: { scope: 'read' },
         schema: {
           operationId: 'listCustomers',
           tags: ['customers'],
           summary: 'List customers',
-          description: "The calling partner's customers, oldest first.",
+          description:
+            "The calling partner's customers, oldest first; with a key limited to some customers, only those.",
           querystring: pageQuery,
           response: {
             200: jsonResponse(pagedSchema(customerSchema, 'CustomerPage'), 'A page of customers.'),
@@ -124,7 +131,8 @@ export function customerRoutes(deps: {
         },
       },
       async (request) => {
-        const { items, total } = await listCustomers(readDb, partnerOf(request).id, request.query);
+        const caller = partnerOf(request);
+        const { items, total } = await listCustomers(readDb, caller.id, request.query, caller.customerIds);
         return paged(items.map(customerJson), request.query, total);
       },
     );
@@ -132,6 +140,7 @@ export function customerRoutes(deps: {
     app.get(
       '/v1/customers/:customerId',
       {
+        config: { scope: 'read' },
         schema: {
           operationId: 'getCustomer',
           tags: ['customers'],
@@ -203,6 +212,7 @@ export function customerRoutes(deps: {
     app.post(
       '/v1/customers/:customerId/users',
       {
+        config: { scope: 'users:write' },
         schema: {
           operationId: 'createUser',
           tags: ['users'],
@@ -240,6 +250,7 @@ export function customerRoutes(deps: {
     app.post(
       '/v1/customers/:customerId/users/batch',
       {
+        config: { scope: 'users:write' },
         bodyLimit: 16 * 1024 * 1024,
         schema: {
           operationId: 'createUsersBatch',
@@ -277,6 +288,7 @@ export function customerRoutes(deps: {
     app.get(
       '/v1/customers/:customerId/users',
       {
+        config: { scope: 'read' },
         schema: {
           operationId: 'listUsers',
           tags: ['users'],
@@ -307,6 +319,7 @@ export function customerRoutes(deps: {
     app.get(
       '/v1/customers/:customerId/users/:userId',
       {
+        config: { scope: 'read' },
         schema: {
           operationId: 'getUser',
           tags: ['users'],
@@ -327,6 +340,7 @@ export function customerRoutes(deps: {
     app.patch(
       '/v1/customers/:customerId/users/:userId',
       {
+        config: { scope: 'users:write' },
         schema: {
           operationId: 'updateUser',
           tags: ['users'],
@@ -365,6 +379,7 @@ export function customerRoutes(deps: {
     app.get(
       '/v1/customers/:customerId/users/:userId/license-history',
       {
+        config: { scope: 'read' },
         schema: {
           operationId: 'listUserLicenseHistory',
           tags: ['users'],
@@ -396,6 +411,7 @@ export function customerRoutes(deps: {
     app.delete(
       '/v1/customers/:customerId/users/:userId',
       {
+        config: { scope: 'users:write' },
         schema: {
           operationId: 'deleteUser',
           tags: ['users'],
@@ -432,6 +448,7 @@ export function customerRoutes(deps: {
     app.put(
       '/v1/customers/:customerId/subscriptions/:productId',
       {
+        config: { scope: 'subscriptions:write' },
         schema: {
           operationId: 'putSubscription',
           tags: ['subscriptions'],
@@ -473,6 +490,7 @@ export function customerRoutes(deps: {
     app.get(
       '/v1/customers/:customerId/subscriptions',
       {
+        config: { scope: 'read' },
         schema: {
           operationId: 'listSubscriptions',
           tags: ['subscriptions'],

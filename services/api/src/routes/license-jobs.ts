@@ -40,6 +40,7 @@ import {
   type NewLicenseJob,
 } from '../repositories/license-jobs.ts';
 import { readPreviewState } from '../repositories/job-preview.ts';
+import { liveKeyIds } from '../repositories/partners.ts';
 import { paged, pagedSchema } from '../schemas/common.ts';
 import { CSV_EXPORT_IDLE_MS, CSV_EXPORT_MAX_WAIT_MS, csvRecord, DEFAULT_CSV_EXPORTS } from '../csv.ts';
 import { EVENT_INTERVAL_MS, type JobEventStreams } from '../job-events.ts';
@@ -172,6 +173,20 @@ function wantsCsv(format: 'json' | 'csv' | undefined, accept: string | undefined
   return csv >= 0 && (json < 0 || csv < json);
 }
 
+/**
+ * The cursor's batches for as long as the API key that opened the download works: the key is looked
+ * up again before each batch (on the primary, where keys are revoked), and once it is revoked or has
+ * expired the download ends with an error, so the client sees it cut short, never a file that looks
+ * complete.
+ */
+async function* whileKeyWorks<T>(db: Db, keyId: string, batches: AsyncIterable<T>): AsyncGenerator<T> {
+  for await (const batch of batches) {
+    if (!(await liveKeyIds(db, [keyId])).has(keyId))
+      throw new Error('the API key of this CSV download was revoked or has expired');
+    yield batch;
+  }
+}
+
 /** The CSV file, one chunk per batch of rows read from the cursor; error messages in the language. */
 async function* resultsCsv(
   batches: AsyncIterable<JobResultCsvRow[]>,
@@ -302,6 +317,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
     app.post(
       '/v1/customers/:customerId/license-jobs',
       {
+        config: { scope: 'licenses:write' },
         bodyLimit: 4 * 1024 * 1024,
         schema: {
           operationId: 'createLicenseJob',
@@ -382,6 +398,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
     app.post(
       '/v1/customers/:customerId/license-jobs/preview',
       {
+        config: { scope: 'read' },
         bodyLimit: 4 * 1024 * 1024,
         schema: {
           operationId: 'previewLicenseJob',
@@ -484,6 +501,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/customers/:customerId/license-jobs',
       {
+        config: { scope: 'read' },
         schema: {
           operationId: 'listLicenseJobs',
           tags: ['license jobs'],
@@ -509,6 +527,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/customers/:customerId/license-jobs/:jobId',
       {
+        config: { scope: 'read' },
         schema: {
           operationId: 'getLicenseJob',
           tags: ['license jobs'],
@@ -540,6 +559,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/customers/:customerId/license-jobs/:jobId/events',
       {
+        config: { scope: 'read' },
         schema: {
           operationId: 'streamLicenseJobEvents',
           tags: ['license jobs'],
@@ -548,7 +568,8 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             'A `text/event-stream`: a `progress` event (data: the Job) at once and whenever the progress changes, ' +
             `at most every ${EVENT_INTERVAL_MS} ms, then one \`finished\` event (data: the final Job), then the ` +
             'stream ends; close the EventSource on `finished`, or it reconnects. Quiet streams get a comment line ' +
-            'every 15 s. A server shutting down ends its streams (reconnect to continue).',
+            'every 15 s. A server shutting down ends its streams (reconnect to continue); a stream whose API key is ' +
+            'revoked or expires ends without another event.',
           params: jobParams,
           response: {
             200: declaredResponse('Server-sent events: `progress` ..., then `finished`.', {
@@ -578,6 +599,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
     app.post(
       '/v1/customers/:customerId/license-jobs/:jobId/cancel',
       {
+        config: { scope: 'licenses:write' },
         schema: {
           operationId: 'cancelLicenseJob',
           tags: ['license jobs'],
@@ -615,6 +637,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
     app.post(
       '/v1/customers/:customerId/license-jobs/:jobId/retry',
       {
+        config: { scope: 'licenses:write' },
         schema: {
           operationId: 'retryLicenseJob',
           tags: ['license jobs'],
@@ -676,6 +699,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/customers/:customerId/license-jobs/:jobId/results',
       {
+        config: { scope: 'read' },
         schema: {
           operationId: 'listLicenseJobResults',
           tags: ['license jobs'],
@@ -687,7 +711,8 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             "cells that start with =, +, -, @, tab or CR prefixed with ' so spreadsheets do not run them. An API " +
             `process serves ${DEFAULT_CSV_EXPORTS} CSV downloads at once; another waits up to ` +
             `${CSV_EXPORT_MAX_WAIT_MS / 1000} s for one to end, then is answered 503 \`overloaded\` with ` +
-            `\`Retry-After\`. A download whose client reads nothing for ${CSV_EXPORT_IDLE_MS / 1000} s is cut off.`,
+            `\`Retry-After\`. A download whose client reads nothing for ${CSV_EXPORT_IDLE_MS / 1000} s is cut off, ` +
+            'as is one whose API key is revoked or expires while it is read.',
           params: jobParams,
           querystring: resultsQuery,
           response: {
@@ -715,10 +740,16 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
           const release = await deps.csvExports.slots.acquire(1);
           const file = Readable.from(
             resultsCsv(
-              jobResultRowsCursor(postgresClientOf(deps.readDb ?? db), row, request.query.status),
+              whileKeyWorks(
+                db,
+                partnerOf(request).keyId,
+                jobResultRowsCursor(postgresClientOf(deps.readDb ?? db), row, request.query.status),
+              ),
               requestLanguage(request),
               names,
             ),
+            // One batch read ahead of the socket at most, so that a revoked key stops the file within a batch.
+            { highWaterMark: 1 },
           );
           // 'close' comes once the cursor is returned, whether the file was read to its end or the
           // stream destroyed.

@@ -23,6 +23,7 @@ export function licenseOverviewRoutes(deps: { db: Db; budget: SelectionBudget })
     app.post(
       '/v1/customers/:customerId/license-overview',
       {
+        config: { scope: 'read' },
         bodyLimit: 4 * 1024 * 1024,
         schema: {
           operationId: 'getLicenseOverview',

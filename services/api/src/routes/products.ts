@@ -12,6 +12,7 @@ export function productRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
     app.get(
       '/v1/products',
       {
+        config: { scope: 'read' },
         schema: {
           operationId: 'listProducts',
           tags: ['catalog'],
@@ -29,6 +30,7 @@ export function productRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
     app.get(
       '/v1/products/:productId',
       {
+        config: { scope: 'read' },
         schema: {
           operationId: 'getProduct',
           tags: ['catalog'],

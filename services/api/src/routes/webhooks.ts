@@ -61,6 +61,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): FastifyPluginAsyncZod {
     app.put(
       '/v1/webhook',
       {
+        config: { scope: 'webhooks:manage', allCustomers: true },
         schema: {
           operationId: 'putWebhook',
           tags: ['webhooks'],
@@ -105,6 +106,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/webhook',
       {
+        config: { scope: 'read' },
         schema: {
           operationId: 'getWebhook',
           tags: ['webhooks'],
@@ -126,6 +128,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): FastifyPluginAsyncZod {
     app.delete(
       '/v1/webhook',
       {
+        config: { scope: 'webhooks:manage', allCustomers: true },
         schema: {
           operationId: 'deleteWebhook',
           tags: ['webhooks'],
@@ -144,6 +147,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): FastifyPluginAsyncZod {
     app.post(
       '/v1/webhook/rotate-secret',
       {
+        config: { scope: 'webhooks:manage', allCustomers: true },
         schema: {
           operationId: 'rotateWebhookSecret',
           tags: ['webhooks'],
@@ -166,6 +170,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): FastifyPluginAsyncZod {
     app.post(
       '/v1/webhook/test',
       {
+        config: { scope: 'webhooks:manage', allCustomers: true },
         schema: {
           operationId: 'testWebhook',
           tags: ['webhooks'],
@@ -188,11 +193,14 @@ export function webhookRoutes(deps: WebhookRouteDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/webhook/deliveries',
       {
+        config: { scope: 'read' },
         schema: {
           operationId: 'listWebhookDeliveries',
           tags: ['webhooks'],
           summary: 'Events sent or to send to the webhook, newest first',
-          description: 'Every event recorded for the partner, with its delivery status and its last attempt.',
+          description:
+            'Every event recorded for the partner, with its delivery status and its last attempt. With a key limited ' +
+            'to some customers, only the events about those customers.',
           querystring: listDeliveriesQuery,
           response: {
             200: jsonResponse(pagedSchema(webhookDeliverySchema, 'WebhookDeliveryPage'), 'A page of deliveries.'),
@@ -201,7 +209,8 @@ export function webhookRoutes(deps: WebhookRouteDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const { items, total } = await listDeliveries(db, partnerOf(request).id, request.query);
+        const caller = partnerOf(request);
+        const { items, total } = await listDeliveries(db, caller.id, request.query, caller.customerIds);
         return paged(items, request.query, total);
       },
     );
@@ -209,6 +218,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): FastifyPluginAsyncZod {
     app.post(
       '/v1/webhook/deliveries/:deliveryId/redeliver',
       {
+        config: { scope: 'webhooks:manage' },
         schema: {
           operationId: 'redeliverWebhookDelivery',
           tags: ['webhooks'],
@@ -227,7 +237,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): FastifyPluginAsyncZod {
         const partner = partnerOf(request);
         const id = pathId(request.params.deliveryId, 'delivery');
         if (!(await getWebhook(db, partner.id))) throw noWebhook();
-        const row = await redeliver(db, partner.id, id);
+        const row = await redeliver(db, partner.id, id, partner.customerIds);
         if (!row) throw notFound('delivery');
         // Postgres has it due now: if Redis is away, the reconciler queues it.
         await attemptNow(deps.queue, deliveryRef(row)).catch((err: unknown) =>

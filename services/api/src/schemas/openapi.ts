@@ -23,7 +23,10 @@
  *   route; a new code gets a line in PROBLEM_CODES so that its description reads the same everywhere.
  * - `bodyExamples`: `{ name: { summary, value } }` for the main requests (shown in /docs and
  *   checked by the linter against the body's schema).
- * - Operator routes add `security: OPERATOR_SECURITY`; partner routes inherit the default.
+ * - Operator routes add `security: OPERATOR_SECURITY`. Partner routes declare the scope their key
+ *   needs beside the schema, as `config: { scope: 'read' }` (plus `allCustomers: true` when the route
+ *   acts for every customer); the partner scope turns that into the operation's `security` and its
+ *   401/403 responses, and refuses to register a partner route without one (see auth.ts).
  */
 import { z } from 'zod';
 import type { OpenApiInfo } from '@licensing/http';
@@ -43,6 +46,10 @@ export const API_TAGS = [
     name: 'webhooks',
     description: "The partner's webhook: signed `license_job.finished` events, and the record of their deliveries.",
   },
+  {
+    name: 'api keys',
+    description: "The partner's own API keys: each grants chosen scopes, for chosen customers, until it expires.",
+  },
   { name: 'operators', description: 'Administration with the operator token.' },
 ] as const;
 
@@ -60,7 +67,13 @@ export const PROBLEM_CODES = {
   invalid_request: 'a query parameter the route does not take; `parameters` names them',
   malformed_json: 'the body is not valid JSON, or its bytes are not UTF-8',
   invalid_idempotency_key: 'the Idempotency-Key header is empty or longer than 255 characters',
-  unauthorized: 'the Bearer credential is missing or wrong',
+  unauthorized: 'the Bearer credential is missing or wrong (or the API key was revoked)',
+  key_expired: 'the API key has expired (its `expiresAt` has passed); use another key',
+  insufficient_scope:
+    'the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them',
+  key_outlives_issuer: 'a key cannot be issued to expire later than the key that issues it (`expiresAt` of the caller)',
+  unknown_customers: 'some `customerIds` are not customers of the partner; `customerIds` lists them',
+  invalid_expiry: '`expiresAt` is not in the future',
   not_found: 'the resource does not exist or belongs to another partner (a malformed id answers the same)',
   invisible_characters:
     'a userPrincipalName contains invisible or format characters (zero-width, bidirectional controls…); `userPrincipalNames` lists them',
@@ -72,7 +85,8 @@ export const PROBLEM_CODES = {
     'a product lacks free seats for the selection; nothing was reserved; `shortages` lists `{productId, required, available}`',
   idempotency_key_in_use: 'a request with this Idempotency-Key is still being answered; retry shortly',
   job_finished: 'the job has already finished',
-  too_many_api_keys: 'the partner already has 2 live API keys; revoke one first (`maxLiveKeys`)',
+  too_many_api_keys:
+    'the partner already has as many live API keys as allowed (2 operator-issued, 25 of its own); revoke one first (`maxLiveKeys`)',
   job_not_finished: 'the job has not finished yet; wait for it (or cancel it) before retrying',
   nothing_to_retry: 'no user of the job failed or was cancelled (among those that still exist)',
   unknown_users: 'some selected users do not exist in the customer; `userIds` lists them',
@@ -113,6 +127,15 @@ export const problemSchema = z
       .optional()
       .meta({ description: 'validation_error: one entry per invalid field.' }),
     userIds: z.array(z.string()).optional().meta({ description: 'unknown_users: the users that do not exist.' }),
+    requiredScope: z
+      .string()
+      .optional()
+      .meta({ description: 'insufficient_scope: the scope the request needs.', example: 'licenses:write' }),
+    customerIds: z
+      .array(z.string())
+      .optional()
+      .meta({ description: 'unknown_customers, insufficient_scope: the customers refused.' }),
+    scopes: z.array(z.string()).optional().meta({ description: 'insufficient_scope: the scopes refused.' }),
     userPrincipalNames: z.array(z.string()).optional().meta({
       description:
         'duplicate_user_principal_name: the names repeated or taken; invisible_characters: the names refused.',
@@ -222,12 +245,13 @@ export const jsonResponse = <T extends z.ZodType>(
 /** A response without a body (204); the handler sends nothing (`reply.status(204).send()`). */
 export const noContent = (description: string) => z.undefined().describe(description);
 
-type ProblemStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
+type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 /** The codes a bare status stands for in `problemResponses(400, 404)`. */
 const USUAL_CODES: Record<ProblemStatus, ProblemCode[]> = {
   400: ['validation_error', 'invalid_request'],
   401: ['unauthorized'],
+  403: ['insufficient_scope'],
   404: ['not_found'],
   409: [],
   413: ['payload_too_large'],
@@ -240,6 +264,7 @@ const USUAL_CODES: Record<ProblemStatus, ProblemCode[]> = {
 const PROBLEM_TITLES: Record<ProblemStatus, string> = {
   400: 'The request is malformed.',
   401: 'Not authenticated.',
+  403: 'The API key may not do this.',
   404: 'Not found.',
   409: 'Conflicts with the current state.',
   413: 'The body is too large.',
@@ -284,6 +309,15 @@ export function problemResponses(
   );
 }
 
+/**
+ * What every partner route can answer because of its key: 401 also for an expired key, 403 when the
+ * key lacks the route's scope. A route that declares 403 itself (with more codes) keeps its own.
+ */
+export function partnerRouteProblems(declares403: boolean) {
+  const { 401: expired, 403: forbidden } = problemResponses({ 401: ['key_expired'] }, 403);
+  return declares403 ? { 401: expired! } : { 401: expired!, 403: forbidden! };
+}
+
 /** What any route with a JSON body can answer besides its own problems. */
 export const JSON_BODY_PROBLEMS = {
   400: ['validation_error', 'malformed_json'],
@@ -294,12 +328,16 @@ export const JSON_BODY_PROBLEMS = {
 /** The document's head: description, servers, license, security schemes and tags. */
 export const API_DOCUMENT_INFO: OpenApiInfo = {
   title: 'Bulk license service',
-  version: '1.1.0',
+  version: '1.2.0',
   description: [
     'Partners assign and revoke software licenses for many users of their customers at once.',
     '',
     '- **Authentication**: partner calls send `Authorization: Bearer <partner API key>`; operator calls send the ' +
       'operator token the same way. A partner sees only its own customers: anything else answers 404.',
+    '- **Scopes**: a partner key grants scopes (`read`, `users:write`, `licenses:write`, `subscriptions:write`, ' +
+      '`webhooks:manage`, `keys:manage`; `*` for keys an operator issues), may be limited to some customers and may ' +
+      "expire. Each operation's `security` names the scope it needs: without it 403 `insufficient_scope` " +
+      '(`requiredScope`); a customer outside a limited key answers 404; an expired key 401 `key_expired`.',
     '- **Errors** are RFC 9457 problem documents (`application/problem+json`) with a stable `code`; each response ' +
       'below lists the codes it can carry.',
     '- **Bulk jobs** reserve their seats before answering 202; poll the job at `Location`, honouring `Retry-After`, ' +
@@ -315,7 +353,9 @@ export const API_DOCUMENT_INFO: OpenApiInfo = {
     [PARTNER_SECURITY_SCHEME]: {
       type: 'http',
       scheme: 'bearer',
-      description: 'The API key of a partner, as created by an operator (POST /v1/admin/partners).',
+      description:
+        'An API key of a partner: issued by an operator (POST /v1/admin/partners, every scope) or by the partner ' +
+        "itself (POST /v1/keys). The scope listed in an operation's requirement is the one the key must hold.",
     },
     [OPERATOR_SECURITY_SCHEME]: {
       type: 'http',

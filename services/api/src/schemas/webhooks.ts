@@ -54,6 +54,9 @@ export const webhookDeliverySchema = z
   .object({
     id: uuidSchema.meta({ description: 'The event id: the `webhook-id` header of every attempt.' }),
     type: z.string().meta({ description: '`license_job.finished` or `ping`.' }),
+    customerId: uuidSchema
+      .nullable()
+      .meta({ description: 'The customer the event is about; null for partner-wide events (`ping`).' }),
     jobId: uuidSchema.nullable(),
     status: z.enum(WEBHOOK_DELIVERY_STATUSES).meta({
       description: '`pending` until an attempt succeeds (`delivered`) or the last retry fails (`failed`).',
