@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createDb, type DbHandle } from '@licensing/db';
 import { buildApiApp, DEFAULT_CSV_EXPORTS } from '@licensing/api';
-import { buildTestCatalog, createTestEnv, OPERATOR_TOKEN, type TestEnv } from './support/test-env.ts';
+import { buildTestApi, buildTestCatalog, createTestEnv, OPERATOR_TOKEN, type TestEnv } from './support/test-env.ts';
 import { call, PartnerClient, putProduct } from './support/client.ts';
 import { SUITE } from './fixtures.ts';
 
@@ -70,11 +70,11 @@ interface Download {
 }
 
 /** Starts a download and stops reading it once it has begun (a 200), or reads a refusal whole. */
-function startDownload(): Promise<Download> {
+function startDownload(apiKey = partner.apiKey): Promise<Download> {
   return new Promise((resolve, reject) => {
     const request = httpGet(
       `${address}/v1/customers/${customer}/license-jobs/${jobId}/results?format=csv`,
-      { headers: { authorization: `Bearer ${partner.apiKey}` }, agent: false },
+      { headers: { authorization: `Bearer ${apiKey}` }, agent: false },
       (response) => {
         const answer = { status: response.statusCode!, headers: response.headers, request, response };
         if (response.statusCode === 200) {
@@ -93,12 +93,21 @@ function startDownload(): Promise<Download> {
 
 /** Reads a download to its end; rejects if the server cuts it off. */
 function readToEnd(download: Download): Promise<string> {
-  return new Promise((resolve, reject) => {
+  return readAll(download).then(({ text, complete }) => {
+    if (!complete) throw new Error(`the download was cut off after ${text.length} characters`);
+    return text;
+  });
+}
+
+/** Reads a download until it ends or is cut off: what arrived, and whether it ended as complete. */
+function readAll(download: Download): Promise<{ text: string; complete: boolean }> {
+  return new Promise((resolve) => {
     let text = '';
     download.response.setEncoding('utf8');
     download.response.on('data', (c: string) => (text += c));
-    download.response.on('end', () => resolve(text));
-    download.response.on('error', reject);
+    download.response.on('end', () => resolve({ text, complete: download.response.complete }));
+    download.response.on('error', () => resolve({ text, complete: false }));
+    download.response.on('close', () => resolve({ text, complete: download.response.complete }));
     download.response.resume();
   });
 }
@@ -173,6 +182,30 @@ describe('results downloads as CSV', () => {
       'userPrincipalName,displayName,userId,status,productId,action,outcome,errorCode,errorMessage',
     );
     expect(lines.filter((l) => l.length > 0)).toHaveLength(USERS + 1);
+  });
+
+  it('cuts off a download whose API key is revoked or expires on another process while it is read', async () => {
+    const other = await buildTestApi(env);
+    try {
+      const [revoked, expiring, staying] = await Promise.all(
+        ['Revoked', 'Expiring', 'Staying'].map((name) => partner.issueKey({ name, scopes: ['read'] })),
+      );
+      const downloads = await Promise.all([revoked!, expiring!, staying!].map((k) => startDownload(k.apiKey)));
+      expect(downloads.map((d) => d.status)).toEqual([200, 200, 200]);
+      expect((await call(other, 'DELETE', `/v1/keys/${revoked!.keyId}`, partner.apiKey)).status).toBe(204);
+      await env.sql`UPDATE partner_api_keys SET expires_at = now() WHERE id = ${expiring!.keyId}`;
+      // All three paused alike; only the download whose key still works reads to its end.
+      const [cut1, cut2, whole] = await Promise.all(downloads.map(readAll));
+      for (const cut of [cut1!, cut2!]) {
+        expect(cut.complete).toBe(false);
+        expect(cut.text.split('\r\n').length).toBeLessThan(USERS);
+      }
+      expect(whole!.complete).toBe(true);
+      expect(whole!.text.split('\r\n').filter((l) => l.length > 0)).toHaveLength(USERS + 1);
+      await expect.poll(openCursors, { timeout: 10_000 }).toBe(0);
+    } finally {
+      await other.close();
+    }
   });
 
   it('cuts off a download whose client reads nothing, giving its slot and connection back', async () => {

@@ -1,4 +1,5 @@
-// Hostile clients: another partner's key on every partner route of the OpenAPI document, malformed
+// Hostile clients: another partner's key, and a key of the same partner limited to another customer, on
+// every partner route of the OpenAPI document; every scope a route does not take; malformed
 // and oversized input, rate limiting, and a property-based fuzzer. Nothing may answer 5xx, leak,
 // or change anything.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,12 +8,17 @@ import type { FastifyInstance } from 'fastify';
 import { buildTestApi, startTestSystem, type TestEnv, type TestSystem } from './support/test-env.ts';
 import { call, expectSeatInvariant, PartnerClient } from './support/client.ts';
 import { SUITE, TEST_PRODUCTS } from './fixtures.ts';
+import { SCOPES, type Scope } from '@licensing/domain';
 
 let system: TestSystem;
 let env: TestEnv;
 let api: FastifyInstance;
 let owner: PartnerClient;
 let intruder: PartnerClient;
+/** A key of the owner's own partner, with every scope, limited to another customer of it. */
+let limitedToOther: PartnerClient;
+/** A key of the owner with exactly one scope, for each scope. */
+let scoped: Record<Scope, PartnerClient>;
 let ids: { customerId: string; userId: string; jobId: string; productId: string; userIds: string[] };
 
 async function snapshot(): Promise<string> {
@@ -49,7 +55,31 @@ beforeAll(async () => {
   const job = await owner.startJob(customerId, { userIds, assign: [{ productId: SUITE.id }] });
   await owner.waitForJob(customerId, job.body.id);
   ids = { customerId, userId: userIds[0]!, jobId: job.body.id, productId: SUITE.id, userIds };
+  const other = await owner.customer('Other customer of the owner');
+  limitedToOther = await owner.issueKey({ name: 'Other only', scopes: [...SCOPES], customerIds: [other] });
+  scoped = Object.fromEntries(
+    await Promise.all(SCOPES.map(async (scope) => [scope, await owner.issueKey({ scopes: [scope] })])),
+  ) as Record<Scope, PartnerClient>;
 });
+
+/** Callers that must see nothing of the owner's customer: another partner, and a key of the owner limited to another customer. */
+const outsiders = () =>
+  [
+    ['another partner', intruder],
+    ['a key limited to another customer', limitedToOther],
+  ] as const;
+
+/** Every partner operation of the OpenAPI document with the scope its `security` names. */
+async function partnerOperations(): Promise<{ method: string; path: string; scope: Scope }[]> {
+  const doc = (await call(api, 'GET', '/docs/json')).body;
+  return Object.entries(doc.paths as Record<string, Record<string, { security?: Record<string, string[]>[] }>>).flatMap(
+    ([path, ops]) =>
+      Object.entries(ops).flatMap(([method, op]) => {
+        const scope = op.security?.find((r) => 'partnerApiKey' in r)?.partnerApiKey?.[0];
+        return scope ? [{ method: method.toUpperCase(), path, scope: scope as Scope }] : [];
+      }),
+  );
+}
 
 afterAll(async () => {
   await system?.close();
@@ -87,17 +117,51 @@ describe('tenant isolation', () => {
     const scoped = routes.filter((r) => r.path.includes('{customerId}'));
     expect(scoped.length).toBeGreaterThanOrEqual(12);
     const before = await snapshot();
-    for (const { method, path } of scoped) {
-      const url = path.replace(/\{(\w+)\}/g, (_, name: keyof typeof ids) => String(ids[name]));
-      const body = method === 'GET' || method === 'DELETE' ? undefined : bodyFor(method, path);
-      const res = await intruder.call(method as 'GET', url, body);
-      expect(res.status, `${method} ${path}`).toBe(404);
-      expect(res.body.code).toBe('not_found');
-      expect(JSON.stringify(res.body)).not.toContain(ids.userId);
-    }
+    for (const [who, outsider] of outsiders())
+      for (const { method, path } of scoped) {
+        const url = path.replace(/\{(\w+)\}/g, (_, name: keyof typeof ids) => String(ids[name]));
+        const body = method === 'GET' || method === 'DELETE' ? undefined : bodyFor(method, path);
+        const res = await outsider.call(method as 'GET', url, body);
+        expect(res.status, `${who}: ${method} ${path}`).toBe(404);
+        expect(res.body.code).toBe('not_found');
+        expect(JSON.stringify(res.body)).not.toContain(ids.userId);
+      }
     expect(await snapshot()).toBe(before);
     // Unscoped partner routes only ever show the caller's own data.
     expect((await intruder.call('GET', '/v1/customers')).body.total).toBe(0);
+    const listed = (await limitedToOther.call('GET', '/v1/customers')).body;
+    expect(listed.total).toBe(1);
+    expect(JSON.stringify(listed)).not.toContain(ids.customerId);
+  });
+
+  it('answers 403 insufficient_scope to every scope a route does not take, on every partner route, with valid requests, and changes nothing', async () => {
+    const routes = await partnerOperations();
+    expect(routes.length).toBeGreaterThanOrEqual(35);
+    const before = await snapshot();
+    let refused = 0;
+    for (const { method, path, scope: needed } of routes) {
+      const url = path.replace(/\{(\w+)\}/g, (_, name: keyof typeof ids) => String(ids[name] ?? ids.jobId));
+      // The request the owner's full key would have carried out, so only the scope stands in its way.
+      const body =
+        method === 'GET' || method === 'DELETE'
+          ? undefined
+          : path.includes('{customerId}')
+            ? bodyFor(method, path)
+            : {};
+      for (const scope of SCOPES) {
+        if (scope === needed) continue;
+        const res = await scoped[scope].call(method as 'GET', url, body);
+        expect(res.status, `${scope}: ${method} ${path}`).toBe(403);
+        expect(res.body, `${scope}: ${method} ${path}`).toMatchObject({
+          code: 'insufficient_scope',
+          requiredScope: needed,
+        });
+        expect(JSON.stringify(res.body)).not.toContain(ids.userId);
+        refused++;
+      }
+    }
+    expect(refused).toBe(routes.length * (SCOPES.length - 1));
+    expect(await snapshot()).toBe(before);
   });
 
   it("answers 404 to another partner's user filters, never a count, on every route that takes one", async () => {
@@ -135,7 +199,11 @@ describe('tenant isolation', () => {
       const url = path.replace(/\{(\w+)\}/g, (_, name: keyof typeof ids) => String(ids[name]));
       const { userIds: _ignored, ...rest } = bodyFor(method, path) as Record<string, unknown>;
       for (const userFilter of filters)
-        expectHidden(await intruder.call(method as 'POST', url, { ...rest, userFilter }), `${method} ${path}`);
+        for (const [who, outsider] of outsiders())
+          expectHidden(
+            await outsider.call(method as 'POST', url, { ...rest, userFilter }),
+            `${who}: ${method} ${path}`,
+          );
     }
     for (const query of [
       `hasProduct=${SUITE.id}`,
@@ -144,11 +212,13 @@ describe('tenant isolation', () => {
       'licensed=false&search=user',
       'hasProduct=NOPE',
     ])
-      expectHidden(await intruder.call('GET', `/v1/customers/${ids.customerId}/users?${query}`), query);
-    expectHidden(
-      await intruder.call('GET', `/v1/customers/${ids.customerId}/users/${ids.userId}/license-history`),
-      'license-history',
-    );
+      for (const [who, outsider] of outsiders())
+        expectHidden(await outsider.call('GET', `/v1/customers/${ids.customerId}/users?${query}`), `${who}: ${query}`);
+    for (const [who, outsider] of outsiders())
+      expectHidden(
+        await outsider.call('GET', `/v1/customers/${ids.customerId}/users/${ids.userId}/license-history`),
+        `${who}: license-history`,
+      );
     expect(await snapshot()).toBe(before);
   });
 });
@@ -169,14 +239,15 @@ describe('tenant isolation of the 1.1 job parameters', () => {
       ['POST', `${j}/retry`, { 'idempotency-key': 'intruder-retry' }],
       ['POST', `${c}/preview`],
     ];
-    for (const [method, url, headers] of cases) {
-      const body = url.endsWith('/preview') ? { userFilter: {}, revoke: [SUITE.id] } : undefined;
-      const res = await intruder.call(method as 'GET', url, body, headers);
-      expect(res.status, `${method} ${url}`).toBe(404);
-      expect(res.headers['content-type'], url).toMatch(/application\/problem\+json/);
-      expect(res.body.code).toBe('not_found');
-      expect(JSON.stringify(res.body)).not.toContain(ids.userId);
-    }
+    for (const [method, url, headers] of cases)
+      for (const [who, outsider] of outsiders()) {
+        const body = url.endsWith('/preview') ? { userFilter: {}, revoke: [SUITE.id] } : undefined;
+        const res = await outsider.call(method as 'GET', url, body, headers);
+        expect(res.status, `${who}: ${method} ${url}`).toBe(404);
+        expect(res.headers['content-type'], url).toMatch(/application\/problem\+json/);
+        expect(res.body.code).toBe('not_found');
+        expect(JSON.stringify(res.body)).not.toContain(ids.userId);
+      }
     expect(await snapshot()).toBe(before);
   });
 });
@@ -370,6 +441,7 @@ describe('rate limiting', () => {
 describe('fuzzing', () => {
   it('never answers 5xx to generated hostile requests, and seats stay consistent', async () => {
     const doc = (await call(api, 'GET', '/docs/json')).body;
+    const scopeOf = new Map((await partnerOperations()).map((r) => [`${r.method} ${r.path}`, r.scope]));
     const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
       .flatMap(([path, ops]) =>
         Object.keys(ops)
@@ -377,6 +449,14 @@ describe('fuzzing', () => {
           .map((m) => ({ method: m.toUpperCase(), path })),
       )
       .filter((r) => !r.path.startsWith('/docs') && !r.path.startsWith('/admin/queues'));
+    // Who calls: the owner's full key, another partner, the owner's key limited to another customer,
+    // and the owner's key of each single scope.
+    const callers: { name: string; client: PartnerClient; scope?: Scope }[] = [
+      { name: 'owner', client: owner },
+      { name: 'intruder', client: intruder },
+      { name: 'limited', client: limitedToOther },
+      ...SCOPES.map((scope) => ({ name: scope, client: scoped[scope], scope })),
+    ];
     const idValue = fc.oneof(
       fc.constantFrom(
         ids.customerId,
@@ -459,8 +539,8 @@ describe('fuzzing', () => {
         fc.array(idValue, { minLength: 4, maxLength: 4 }),
         jsonish,
         query,
-        fc.boolean(),
-        async (route, values, body, q, asOwner) => {
+        fc.constantFrom(...callers),
+        async (route, values, body, q, caller) => {
           let n = 0;
           const url =
             route.path.replace(/\{\w+\}/g, () => values[n++ % values.length]!) +
@@ -469,15 +549,22 @@ describe('fuzzing', () => {
             method: route.method as 'GET',
             url,
             headers: {
-              authorization: `Bearer ${asOwner ? owner.apiKey : intruder.apiKey}`,
+              authorization: `Bearer ${caller.client.apiKey}`,
               ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { 'content-type': 'application/json' }),
             },
             payload: route.method === 'GET' || route.method === 'DELETE' ? undefined : JSON.stringify(body),
           });
-          if (res.statusCode >= 500)
-            throw new Error(
-              `${route.method} ${url} ${JSON.stringify(body).slice(0, 300)} → ${res.statusCode} ${res.body}`,
-            );
+          const what = `${caller.name}: ${route.method} ${url} ${JSON.stringify(body).slice(0, 300)} → ${res.statusCode} ${res.body}`;
+          if (res.statusCode >= 500) throw new Error(what);
+          // A key without the route's scope is refused before anything else (or the path matched no route).
+          const needed = scopeOf.get(`${route.method} ${route.path}`);
+          if (caller.scope && needed && caller.scope !== needed) {
+            if (res.statusCode !== 403 && res.statusCode !== 404) throw new Error(what);
+            if (res.statusCode === 403 && res.json().requiredScope !== needed) throw new Error(what);
+          }
+          // Nothing of the owner's customer ever reaches a key limited to another one, nor another partner.
+          if ((caller.name === 'limited' || caller.name === 'intruder') && res.statusCode < 300)
+            for (const id of [ids.customerId, ids.userId, ids.jobId]) if (res.body.includes(id)) throw new Error(what);
         },
       ),
       { numRuns: 400, seed: 20261124 },

@@ -72,6 +72,18 @@ export class PartnerClient {
     return call<T>(this.api, method, url, this.apiKey, payload, headers);
   }
 
+  /** A key this one issues under /v1/keys (scopes, customers, expiry), as a client of its own, with its id. */
+  async issueKey(key: {
+    name?: string;
+    scopes: string[];
+    customerIds?: string[] | null;
+    expiresAt?: string;
+  }): Promise<PartnerClient & { keyId: string }> {
+    const res = await this.call('POST', '/v1/keys', { name: key.name ?? `Key ${key.scopes.join(' ')}`, ...key });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return Object.assign(new PartnerClient(this.api, res.body.apiKey), { keyId: res.body.id as string });
+  }
+
   async customer(name = 'Fabrikam', country = 'US'): Promise<string> {
     const res = await this.call('POST', '/v1/customers', { name, country });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
