@@ -41,7 +41,7 @@ export const partners = pgTable('partners', {
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
-/** A partner's API keys (migrations 0008, 0012): operator-issued ones (two live at most) and its own (25). */
+/** A partner's API keys (migrations 0008, 0014): operator-issued ones (two live at most) and its own (25). */
 export const partnerApiKeys = pgTable('partner_api_keys', {
   id: uuid('id').primaryKey().defaultRandom(),
   partnerId: uuid('partner_id').notNull(),
@@ -50,7 +50,7 @@ export const partnerApiKeys = pgTable('partner_api_keys', {
   createdAt: ts('created_at').notNull().defaultNow(),
   lastUsedAt: ts('last_used_at'),
   revokedAt: ts('revoked_at'),
-  // Migration 0012: what the key grants.
+  // Migration 0014: what the key grants.
   name: text('name').notNull(),
   issuedBy: text('issued_by').$type<'operator' | 'partner'>().notNull(),
   /** The scopes granted; `*` is every scope (operator-issued keys). */
@@ -245,7 +245,7 @@ export const webhookDeliveries = pgTable('webhook_deliveries', {
   partnerId: uuid('partner_id').notNull(),
   type: text('type').notNull(),
   jobId: uuid('job_id'),
-  /** The customer the event is about (migration 0012); null for partner-wide events such as `ping`. */
+  /** The customer the event is about (migration 0014); null for partner-wide events such as `ping`. */
   customerId: uuid('customer_id'),
   payload: json('payload').$type<unknown>().notNull(),
   status: text('status').notNull().default('pending'),

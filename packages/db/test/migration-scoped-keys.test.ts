@@ -1,4 +1,4 @@
-// Migration 0012 (scoped API keys) on a database that holds keys and webhook deliveries: every key
+// Migration 0014 (scoped API keys) on a database that holds keys and webhook deliveries: every key
 // that exists keeps working as it did (operator-issued, every scope, every customer, no expiry), and
 // every delivery of a job names the job's customer.
 import { randomUUID } from 'node:crypto';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { migrate } from '../src/migrate.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
-const MIGRATION = '0012_scoped_api_keys.sql';
+const MIGRATION = '0014_scoped_api_keys.sql';
 
 const name = `licensing_migration_${randomUUID().replaceAll('-', '')}`;
 const server = inject('pgServerUrl');
