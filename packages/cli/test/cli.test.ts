@@ -195,6 +195,17 @@ describe('licenses jobs', () => {
     expect(retried.stderr).toContain(`retries 10 users of job ${jobId}`);
     expect(retried.status).toBe(0);
     for (const id of ids) expect((await licensesOf(id)).map((l) => l.productId).sort()).toEqual([ADDON.id, SUITE.id]);
+
+    // Undo the retry: a preview first, then the revert itself.
+    const retriedId = retried.stdout.trim();
+    const undoPreview = await cli(['jobs', 'revert', retriedId, '--customer', customerId, '--preview']);
+    expect(undoPreview.status).toBe(0);
+    expect(undoPreview.stdout).toContain(`Undoing job ${retriedId} for 10 users (nothing was changed)`);
+    expect(undoPreview.stdout).toContain('outcomes: 0 assigned, 0 updated, 0 unchanged, 10 revoked');
+    const undone = await cli(['jobs', 'revert', retriedId, '--customer', customerId, '--watch']);
+    expect(undone.stderr).toContain(`puts back 10 users changed by job ${retriedId}`);
+    expect(undone.status).toBe(0);
+    for (const id of ids) expect((await licensesOf(id)).map((l) => l.productId)).toEqual([SUITE.id]);
     await expectSeatInvariant(system.env.sql);
   });
 
@@ -270,7 +281,7 @@ describe('licenses jobs', () => {
     expect(
       unwrap(await api.GET('/v1/customers/{customerId}/license-jobs', { params: { path: { customerId } } })).total,
     ).toBe(jobsBefore);
-    for (const command of ['create', 'preview', 'watch', 'results', 'retry', 'cancel']) {
+    for (const command of ['create', 'preview', 'watch', 'results', 'retry', 'revert', 'cancel']) {
       const help = await cli(['jobs', command, '--help'], { env: {} });
       expect(help.status, command).toBe(0);
       expect(help.stdout).toMatch(new RegExp(`^Usage: licenses jobs ${command}`));

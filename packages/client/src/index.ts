@@ -23,6 +23,7 @@ export type Subscription = Schemas['Subscription'];
 export type Product = Schemas['Product'];
 export type LicenseOverview = Schemas['LicenseOverview'];
 export type CreateLicenseJobRequest = Schemas['CreateLicenseJobRequest'];
+export type JobPreview = Schemas['JobPreview'];
 
 export { createLicensingClient, type JsonMedia, type LicensingClient, type LicensingClientOptions } from './client.ts';
 export {

@@ -39,10 +39,12 @@ export const PROBLEM_CODES = [
   "job_finished",
   /** the partner already has as many live API keys as allowed (2 operator-issued, 25 of its own); revoke one first (`maxLiveKeys`) */
   "too_many_api_keys",
-  /** the job has not finished yet; wait for it (or cancel it) before retrying */
+  /** the job has not finished yet; wait for it (or cancel it) before retrying or reverting it */
   "job_not_finished",
   /** no user of the job failed or was cancelled (among those that still exist) */
   "nothing_to_retry",
+  /** the job changed no license of a user that still exists (no user succeeded, or each change left the license as it was) */
+  "nothing_to_revert",
   /** some selected users do not exist in the customer; `userIds` lists them */
   "unknown_users",
   /** a product id is not in the catalog; `productIds` lists them */

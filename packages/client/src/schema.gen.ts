@@ -588,6 +588,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/{customerId}/license-jobs/{jobId}/revert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Undo a finished job: a new job that puts its succeeded users back as they were before it
+         * @description Creates a new job (`revertOf` names this one) that restores every user this job changed to its state just before the job, as the license history recorded it (not as the request asked): a license the job assigned is revoked, one it revoked is assigned again with the service plans the user had, one it updated gets its previous plans back. Users the job left as they were need no undoing. A user whose license of one of those products changed after the job (a later job, or by other means) is left alone: it fails with `ChangedSinceJob`, whose `jobIds` name the later jobs; this is decided when the revert is applied. Seats as for any job: a license assigned again needs a seat, reserved now (409 `insufficient_licenses`, nothing reserved). Reverting a revert redoes the job. Honours `Idempotency-Key`. Preview it with `POST …/revert/preview`.
+         *
+         *     Needs scope `licenses:write`.
+         */
+        post: operations["revertLicenseJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/license-jobs/{jobId}/revert/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dry run of a revert: what undoing the job would do now, and the users it would leave alone
+         * @description Answers what `POST …/revert` would do now, by the rules the worker applies, on the state at the time of the request; reserves and changes nothing. The users whose license changed since the job are among `failures` with `ChangedSinceJob` (and the later jobs in `jobIds`). Previews share the license overview's budget of selected users: when it is full, 503 `overloaded` after up to 5 s.
+         *
+         *     Needs scope `read`.
+         */
+        post: operations["previewLicenseJobRevert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/{customerId}/license-jobs/{jobId}/results": {
         parameters: {
             query?: never;
@@ -799,7 +843,7 @@ export interface components {
             at: string;
             actor: components["schemas"]["AuditActor"];
             /** @enum {string} */
-            type: "customer.created" | "user.created" | "user.updated" | "user.deleted" | "subscription.updated" | "license_job.accepted" | "license_job.cancelled" | "license_job.retried" | "license_job.finished";
+            type: "customer.created" | "user.created" | "user.updated" | "user.deleted" | "subscription.updated" | "license_job.accepted" | "license_job.cancelled" | "license_job.retried" | "license_job.reverted" | "license_job.finished";
             /** @description What changed; its fields depend on `type`. */
             data: {
                 [key: string]: unknown;
@@ -819,7 +863,7 @@ export interface components {
         /** @description Why a change failed, and what to act on. */
         ChangeError: {
             /** @enum {string} */
-            code: "ProhibitedInUsageLocationViolation" | "MutuallyExclusiveViolation" | "DependencyViolation" | "CountViolation" | "UserNotFound" | "LicenseInheritedFromGroup";
+            code: "ProhibitedInUsageLocationViolation" | "MutuallyExclusiveViolation" | "DependencyViolation" | "CountViolation" | "UserNotFound" | "LicenseInheritedFromGroup" | "ChangedSinceJob";
             message: string;
             productIds?: string[];
             servicePlanIds?: string[];
@@ -828,6 +872,8 @@ export interface components {
             usageLocation?: string;
             /** @description DependencyViolation of a revoke: the held products that need this one; remove them first. */
             requiredBy?: string[];
+            /** @description For `ChangedSinceJob`: the later jobs that changed the license since the job being reverted. */
+            jobIds?: string[];
         };
         /** @description The outcome of one product change for one user. */
         ChangeResult: {
@@ -988,6 +1034,11 @@ export interface components {
              * @description The job whose failed and cancelled users this job retries.
              */
             retryOf: string | null;
+            /**
+             * Format: uuid
+             * @description The job whose succeeded users this job puts back as they were just before it. Each user gets its own changes (see its results); `request` then lists the products the revert assigns or revokes for some of them.
+             */
+            revertOf: string | null;
         };
         /** @description One page of a list. */
         JobPage: {
@@ -2632,7 +2683,7 @@ export interface operations {
                 page?: number;
                 /** @description Items per page, at most 500. */
                 pageSize?: number;
-                type?: "customer.created" | "user.created" | "user.updated" | "user.deleted" | "subscription.updated" | "license_job.accepted" | "license_job.cancelled" | "license_job.retried" | "license_job.finished";
+                type?: "customer.created" | "user.created" | "user.updated" | "user.deleted" | "subscription.updated" | "license_job.accepted" | "license_job.cancelled" | "license_job.retried" | "license_job.reverted" | "license_job.finished";
             };
             header?: never;
             path: {
@@ -5460,7 +5511,7 @@ export interface operations {
             };
             /**
              * @description Conflicts with the current state. Problem codes:
-             *     - `job_not_finished`: the job has not finished yet; wait for it (or cancel it) before retrying
+             *     - `job_not_finished`: the job has not finished yet; wait for it (or cancel it) before retrying or reverting it
              *     - `insufficient_licenses`: a product lacks free seats for the selection; nothing was reserved; `shortages` lists `{productId, required, available}`
              *     - `idempotency_key_in_use`: a request with this Idempotency-Key is still being answered; retry shortly
              */
@@ -5514,6 +5565,307 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revertLicenseJob: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried request safe: per partner and kept at least 24 hours, the same key with the same body answers the same job again; with another body 422 `idempotency_key_reused`. 1 to 255 characters. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+                /** @description The license job's id (a UUID). */
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revert was accepted and its seats reserved. */
+            202: {
+                headers: {
+                    /** @description The URL of the created resource. */
+                    Location?: string;
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             *     - `invalid_idempotency_key`: the Idempotency-Key header is empty or longer than 255 characters
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Conflicts with the current state. Problem codes:
+             *     - `job_not_finished`: the job has not finished yet; wait for it (or cancel it) before retrying or reverting it
+             *     - `insufficient_licenses`: a product lacks free seats for the selection; nothing was reserved; `shortages` lists `{productId, required, available}`
+             *     - `idempotency_key_in_use`: a request with this Idempotency-Key is still being answered; retry shortly
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well-formed but cannot be carried out. Problem codes:
+             *     - `nothing_to_revert`: the job changed no license of a user that still exists (no user succeeded, or each change left the license as it was)
+             *     - `unknown_product`: a product id is not in the catalog; `productIds` lists them
+             *     - `no_subscription`: the customer has no subscription to an assigned product; `productIds` lists them
+             *     - `idempotency_key_reused`: this Idempotency-Key was used before with a different request
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             *     - `too_many_pending_jobs`: some of the selected users already have MAX_PENDING_JOBS_PER_USER unfinished jobs (`userIds`: up to 100 of them, `limit`); nothing was created: wait for `Retry-After` seconds, or for those jobs to finish
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    previewLicenseJobRevert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+                /** @description The license job's id (a UUID). */
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The predicted effect of the revert. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPreview"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Conflicts with the current state. Problem codes:
+             *     - `job_not_finished`: the job has not finished yet; wait for it (or cancel it) before retrying or reverting it
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well-formed but cannot be carried out. Problem codes:
+             *     - `nothing_to_revert`: the job changed no license of a user that still exists (no user succeeded, or each change left the license as it was)
+             *     - `unknown_product`: a product id is not in the catalog; `productIds` lists them
+             *     - `no_subscription`: the customer has no subscription to an assigned product; `productIds` lists them
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `overloaded`: too many large selections of users, or results downloads as CSV, are being served at once (each waited a few seconds for room); retry after `Retry-After` seconds
              */
             503: {
                 headers: {

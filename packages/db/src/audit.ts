@@ -10,6 +10,7 @@ export const AUDIT_EVENT_TYPES = [
   'license_job.accepted',
   'license_job.cancelled',
   'license_job.retried',
+  'license_job.reverted',
   'license_job.finished',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -12,3 +12,4 @@ export * from './webhooks.ts';
 export * from './audit.ts';
 export { postgresClientOf } from './drizzle-internals.ts';
 export * from './table-maintenance.ts';
+export * from './reverts.ts';

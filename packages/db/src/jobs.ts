@@ -23,6 +23,7 @@ export interface Job {
   errorsByCode: Record<string, number>;
   clientReference: string | null;
   retryOf: string | null;
+  revertOf: string | null;
 }
 
 /** Jobs with their progress: frozen in the row once finished, summed from the deltas before. */
@@ -59,5 +60,6 @@ export function toJob(row: JobRow, summary: JobSummary): Job {
     errorsByCode: summary.errorsByCode,
     clientReference: row.clientReference,
     retryOf: row.retryOf,
+    revertOf: row.revertOf,
   };
 }

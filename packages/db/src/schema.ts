@@ -15,7 +15,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { AssignChange, ChangeResult, Product } from '@licensing/domain';
+import type { AssignChange, ChangeResult, Product, RequestedChanges } from '@licensing/domain';
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -149,6 +149,10 @@ export const licenseJobs = pgTable(
     clientReference: text('client_reference'),
     /** The finished job whose failed and cancelled users this job retries (1.1). */
     retryOf: uuid('retry_of'),
+    /** The finished job whose succeeded users this job puts back as they were before it (1.2). */
+    revertOf: uuid('revert_of'),
+    /** The job is `scheduled` until then, and none of its users is applied before (1.2). */
+    notBefore: ts('not_before'),
   },
   (t) => [primaryKey({ columns: [t.customerId, t.id] })],
 );
@@ -175,6 +179,8 @@ export const licenseJobItems = pgTable(
     finishedAt: ts('finished_at'),
     /** Products a seat is reserved for while the item is pending (one seat each). */
     reservedProducts: text('reserved_products').array().notNull().default([]),
+    /** This user's own changes when they differ from the job's (a revert's users); null: the job's. */
+    request: jsonb('request').$type<RequestedChanges>(),
   },
   // Keyed by customer, user and job (migrations 0003, 0010); a job's items are found by
   // (customer_id, job_id, position).

@@ -8,6 +8,7 @@ export const VIOLATION_CODES = [
   'CountViolation',
   'UserNotFound',
   'LicenseInheritedFromGroup',
+  'ChangedSinceJob',
 ] as const;
 export type ViolationCode = (typeof VIOLATION_CODES)[number];
 
@@ -60,6 +61,8 @@ export interface ChangeError {
   usageLocation?: string;
   /** DependencyViolation of a revoke: the held products that need the revoked one (remove them first). */
   requiredBy?: string[];
+  /** For ChangedSinceJob: the later jobs that changed the license since the job being reverted. */
+  jobIds?: string[];
 }
 
 export interface ChangeResult {
@@ -67,6 +70,13 @@ export interface ChangeResult {
   action: 'assign' | 'revoke';
   outcome: ChangeOutcome;
   error?: ChangeError;
+  /**
+   * Recorded by the worker with an applied change (the license history), not part of a job's
+   * results: the plans disabled once an assign applied (`assigned`, `updated`, `unchanged`), and
+   * those disabled just before a license was `revoked` or `updated`, which a revert puts back.
+   */
+  disabledServicePlans?: string[];
+  previousDisabledServicePlans?: string[];
 }
 
 export interface UserState {

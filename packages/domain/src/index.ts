@@ -9,3 +9,4 @@ export * from './user-principal-name.ts';
 export * from './license-sources.ts';
 export * from './evaluate-group-sources.ts';
 export * from './scopes.ts';
+export * from './revert.ts';

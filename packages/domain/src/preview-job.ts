@@ -1,6 +1,7 @@
 import type { Catalog } from './catalog.ts';
 import type { ChangeResult, License, RequestedChanges, ViolationCode } from './changes.ts';
 import { evaluateUserChanges } from './evaluate-user-changes.ts';
+import { evaluateRevertUser, type LaterChanges } from './revert.ts';
 
 /** A selected user as it stands now, with what the rules need. */
 export interface PreviewUser {
@@ -10,6 +11,10 @@ export interface PreviewUser {
   /** The user's own usage location, or null (then the customer's country applies). */
   usageLocation: string | null;
   licenses: License[];
+  /** This user's own changes, when users differ (a revert's); otherwise the preview's `changes`. */
+  changes?: RequestedChanges;
+  /** For a revert's user: what the reverted job applied to it, and what changed since (see evaluateRevertUser). */
+  revert?: { done: readonly ChangeResult[]; later: readonly LaterChanges[] };
 }
 
 export interface PreviewJobInput {
@@ -53,7 +58,10 @@ export interface JobPreview {
 export function previewJob(input: PreviewJobInput): JobPreview {
   const { catalog, changes } = input;
   const sample = input.failureSample ?? 100;
-  const assigned = [...new Set(changes.assign.map((a) => a.productId))];
+  const changesOf = (user: PreviewUser) => user.changes ?? changes;
+  const assigned = [
+    ...new Set([...changes.assign, ...input.users.flatMap((u) => u.changes?.assign ?? [])].map((a) => a.productId)),
+  ];
   const free = new Map(assigned.map((p) => [p, Math.max(0, input.available.get(p) ?? 0)]));
   const required = new Map(assigned.map((p) => [p, 0]));
   const outcomes: Record<PredictedOutcome, number> = {
@@ -67,13 +75,17 @@ export function previewJob(input: PreviewJobInput): JobPreview {
 
   for (const user of input.users) {
     const held = new Set(user.licenses.map((l) => l.productId));
-    for (const p of assigned) if (!held.has(p)) required.set(p, required.get(p)! + 1);
-    const evaluation = evaluateUserChanges({
+    const own = changesOf(user);
+    for (const a of own.assign) if (!held.has(a.productId)) required.set(a.productId, required.get(a.productId)! + 1);
+    const evaluate = {
       catalog,
       user: { usageLocation: user.usageLocation, customerCountry: input.customerCountry, licenses: user.licenses },
-      changes,
-      hasSeat: (productId) => (free.get(productId) ?? 0) > 0,
-    });
+      changes: own,
+      hasSeat: (productId: string) => (free.get(productId) ?? 0) > 0,
+    };
+    const evaluation = user.revert
+      ? evaluateRevertUser({ ...evaluate, ...user.revert })
+      : evaluateUserChanges(evaluate);
     if (evaluation.status === 'succeeded') {
       for (const p of evaluation.newlyAssigned) free.set(p, free.get(p)! - 1);
       for (const c of evaluation.changes) outcomes[c.outcome as PredictedOutcome] += 1;

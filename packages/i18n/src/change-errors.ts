@@ -16,6 +16,8 @@ export interface ChangeErrorFields {
   requiredBy?: string[];
   /** LicenseInheritedFromGroup: the groups the user holds the product through. */
   groupIds?: string[];
+  /** ChangedSinceJob: the later jobs that changed the license since the job being reverted. */
+  jobIds?: string[];
 }
 
 export interface ChangeFields {
@@ -111,6 +113,20 @@ export const CHANGE_ERROR_MESSAGES: Record<string, Record<Language, Message>> = 
   UserNotFound: {
     en: () => 'The user no longer exists',
     ru: () => 'Пользователь больше не существует',
+  },
+  ChangedSinceJob: {
+    en: (change, error, name) => {
+      const jobs = error.jobIds ?? [];
+      return jobs.length
+        ? `The license of ${quote('en', name(change.productId))} was changed by a later job (${list('en', jobs)}); it is left as it is`
+        : `The license of ${quote('en', name(change.productId))} is no longer as the job left it; it is left as it is`;
+    },
+    ru: (change, error, name) => {
+      const jobs = error.jobIds ?? [];
+      return jobs.length
+        ? `Лицензию ${quote('ru', name(change.productId))} изменило более позднее задание (${list('ru', jobs)}); она оставлена как есть`
+        : `Лицензия ${quote('ru', name(change.productId))} уже не такая, какой ее оставило задание; она оставлена как есть`;
+    },
   },
   LicenseInheritedFromGroup: {
     en: (change, error, name) => {

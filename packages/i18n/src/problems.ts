@@ -196,6 +196,12 @@ export const PROBLEM_TEXTS = {
     en: () => 'The job has not finished yet; wait for it or cancel it first.',
     ru: () => 'Задание еще не завершено; дождитесь его завершения или сначала отмените его.',
   },
+  nothing_to_revert: {
+    en: () =>
+      'The job changed no license of a user that still exists (no user succeeded, or every change left the license as it was).',
+    ru: () =>
+      'Задание не изменило ни одной лицензии пользователей, которые еще существуют (ни один пользователь не обработан успешно, или каждое изменение оставило лицензию как была).',
+  },
   nothing_to_retry: {
     en: () => 'No user of this job failed or was cancelled (among the users that still exist).',
     ru: () =>

@@ -5,14 +5,18 @@ import {
   executePrepared,
   loadCatalog,
   releaseReservedSeatsStatement,
+  revertHistory,
   type Db,
   type DbOrTx,
 } from '@licensing/db';
 import {
+  evaluateRevertUser,
   evaluateUserChanges,
   progressDeltas,
+  recordLicenseStates,
   type AssignChange,
   type ChangeResult,
+  type LaterChanges,
   type License,
   type ViolationCode,
 } from '@licensing/domain';
@@ -69,6 +73,8 @@ type PendingItem = {
   revoke: string[];
   /** Products a seat was reserved for at acceptance; the reservation ends when the item is marked done. */
   reserved: ReadonlySet<string>;
+  /** For a revert's item: the job it puts back. */
+  revert_of: string | null;
 };
 
 /** A customer's ids as key rows (customer_id, id), for a join on a key led by the customer. */
@@ -191,19 +197,26 @@ export async function applyUserChanges(
           job_status: string;
           assign: Required<AssignChange>[];
           revoke: string[];
+          revert_of: string | null;
         }>(
           tx,
+          // A user's own changes (a revert's item) stand in for its job's. A scheduled job's items are
+          // not due before its notBefore (Postgres's clock decides): they stay pending, whichever task
+          // reached this batch, and are applied once due.
           sql`
-        SELECT i.job_id, i.job_seq, q.user_id, i.reserved_products, j.status AS job_status, j.assign, j.revoke
+        SELECT i.job_id, i.job_seq, q.user_id, i.reserved_products, j.status AS job_status,
+          coalesce(i.request -> 'assign', j.assign) AS assign, coalesce(i.request -> 'revoke', j.revoke) AS revoke, j.revert_of
         FROM unnest(${sql.param(userIds)}::uuid[]) WITH ORDINALITY AS q(user_id, n)
         CROSS JOIN LATERAL (
-          SELECT i.customer_id, i.job_id, i.job_seq, i.reserved_products FROM license_job_items i
+          SELECT i.customer_id, i.job_id, i.job_seq, i.reserved_products, i.request FROM license_job_items i
           WHERE i.customer_id = ${customerId} AND i.user_id = q.user_id AND i.status = 'pending'
             AND i.job_seq >= (SELECT min(seq) FROM license_jobs WHERE customer_id = ${customerId} AND finished_at IS NULL)
           OFFSET 0) i
         CROSS JOIN LATERAL (
-          SELECT j.status, j.assign, j.revoke FROM license_jobs j WHERE j.customer_id = i.customer_id AND j.id = i.job_id
+          SELECT j.status, j.assign, j.revoke, j.revert_of, j.not_before FROM license_jobs j
+          WHERE j.customer_id = i.customer_id AND j.id = i.job_id
           OFFSET 0) j
+        WHERE j.not_before IS NULL OR j.not_before <= now()
         ORDER BY q.n, i.job_seq`,
         ),
         executePrepared<{ user_id: string; product_id: string; disabled_service_plans: string[] }>(
@@ -224,7 +237,15 @@ export async function applyUserChanges(
         assign: p.assign,
         revoke: p.revoke,
         reserved: new Set(p.reserved_products),
+        revert_of: p.revert_of,
       }));
+      // A revert's users: what the reverted job did to each, and what changed since (one statement,
+      // none when the batch has no revert), read under the users' locks.
+      const reverts = await revertHistory(
+        tx,
+        customerId,
+        items.flatMap((i) => (i.revert_of ? [{ userId: i.user_id, jobId: i.revert_of }] : [])),
+      );
       const itemUsers = [...new Set(items.map((i) => i.user_id))];
       const before = new Map<string, License[]>(itemUsers.map((id) => [id, []]));
       for (const r of licenseRows)
@@ -248,6 +269,8 @@ export async function applyUserChanges(
       for (const productId of [...unreserved].sort()) await countFreeSeats(tx, freeSeats, customerId, productId);
 
       const applied: AppliedItem[] = [];
+      // What this batch applied to each user so far, in order (a revert's later changes).
+      const appliedHere = new Map<string, LaterChanges[]>();
       for (const item of items) {
         const user = usersById.get(item.user_id);
         const licenses = current.get(item.user_id)!;
@@ -259,30 +282,44 @@ export async function applyUserChanges(
               await countFreeSeats(tx, freeSeats, customerId, a.productId);
           }
         }
-        const evaluation = evaluateUserChanges({
+        const input = {
           catalog,
           user: user ? { usageLocation: user.usage_location, customerCountry: user.country, licenses } : null,
           changes: { assign: item.assign, revoke: item.revoke },
-          hasSeat: (productId) => {
+          hasSeat: (productId: string) => {
             if (reserved.has(productId)) return true;
             return (freeSeats.get(productId) ?? 0) + (seatDelta.get(productId) ?? 0) > 0;
           },
-        });
+        };
+        // A revert's item is left alone if the license changed after the reverted job (in Postgres's
+        // history, or by this batch's earlier items of the user).
+        const revert = item.revert_of ? reverts.get(item.user_id) : undefined;
+        const evaluation = item.revert_of
+          ? evaluateRevertUser({
+              ...input,
+              done: revert?.done ?? [],
+              later: [...(revert?.later ?? []), ...(appliedHere.get(item.user_id) ?? [])],
+            })
+          : evaluateUserChanges(input);
         // The item's reservations end with it: each becomes the license it was for, or is released.
         // A revoke frees a seat; a seat taken without a reservation comes out of the free ones.
         const took = new Set(evaluation.newlyAssigned);
         for (const productId of reserved) if (!took.has(productId)) addSeats(productId, 1);
+        let changes = evaluation.changes;
         if (evaluation.status === 'succeeded') {
           current.set(item.user_id, evaluation.licenses);
           for (const productId of evaluation.revoked) addSeats(productId, 1);
           for (const productId of took) if (!reserved.has(productId)) addSeats(productId, -1);
+          // The history keeps the plans each change left and found, which a revert puts back.
+          changes = recordLicenseStates(evaluation.changes, licenses, evaluation.licenses);
+          appliedHere.set(item.user_id, [...(appliedHere.get(item.user_id) ?? []), { jobId: item.job_id, changes }]);
         }
         applied.push({
           customerId,
           jobId: item.job_id,
           userId: item.user_id,
           status: evaluation.status,
-          changes: evaluation.changes,
+          changes,
           errorCodes: evaluation.errorCodes,
         });
       }
@@ -308,6 +345,8 @@ export async function applyUserChanges(
       const [, marked] = await Promise.all([
         addJobProgress(tx, customerId, progressDeltas(applied)),
         // An item's key is (customer_id, user_id, job_seq), the customer in every key row (see above);
+        // finished_at is taken once the users are locked, so a user's items are ordered by it as they
+        // were applied (a revert's "changed since" reads that order; scheduled jobs apply out of seq);
         // applied[k] is the outcome of items[k]. The reserved seats counters are updated by the same
         // statement, once every item is marked (the insert reads the count of marked items): they are
         // the last locks a transaction takes, as in a cancel, which also locks items before counters
@@ -317,7 +356,7 @@ export async function applyUserChanges(
           sql`
         WITH done AS (
           UPDATE license_job_items i
-          SET status = x.status, changes = x.changes, error_codes = x.error_codes, finished_at = now()
+          SET status = x.status, changes = x.changes, error_codes = x.error_codes, finished_at = statement_timestamp()
           FROM jsonb_to_recordset(${sql.param(JSON.stringify(applied.map((a, k) => ({ customer_id: customerId, user_id: a.userId, job_seq: items[k]!.job_seq, status: a.status, changes: a.changes, error_codes: a.errorCodes }))))}::jsonb)
             AS x(customer_id uuid, user_id uuid, job_seq bigint, status text, changes jsonb, error_codes text[])
           WHERE i.customer_id = x.customer_id AND i.user_id = x.user_id AND i.job_seq = x.job_seq AND i.status = 'pending'

@@ -1,7 +1,15 @@
 // `licenses jobs …`: bulk license jobs: create (from a file of users), preview, watch, list, results,
-// retry, cancel.
+// retry, revert, cancel.
 import { readFile } from 'node:fs/promises';
-import { allPages, type CreateLicenseJobRequest, type Job, paginate, unwrap, waitForJob } from '@licensing/client';
+import {
+  allPages,
+  type CreateLicenseJobRequest,
+  type Job,
+  type JobPreview,
+  paginate,
+  unwrap,
+  waitForJob,
+} from '@licensing/client';
 import {
   type Command,
   type CommandGroup,
@@ -195,36 +203,41 @@ product lacks seats. Options as for "jobs create"; --json prints the API's answe
     const result = unwrap(
       await ctx.api.POST('/v1/customers/{customerId}/license-jobs/preview', { params: { path: { customerId } }, body }),
     );
-    const out = ctx.io.stdout;
-    const short = result.seats.some((s) => s.shortfall > 0);
-    if (ctx.json) printJson(out, result);
-    else {
-      out.write(`Preview for ${n(result.userCount)} users (nothing was changed):\n`);
-      for (const s of result.seats)
-        out.write(
-          `  seats ${s.productId}: ${n(s.required)} needed, ${n(s.available)} available` +
-            `${s.shortfall > 0 ? `, SHORT by ${n(s.shortfall)}` : ''}\n`,
-        );
-      const o = result.outcomes;
-      out.write(
-        `  outcomes: ${n(o.assigned)} assigned, ${n(o.updated)} updated, ${n(o.unchanged)} unchanged, ` +
-          `${n(o.revoked)} revoked, ${n(o.not_assigned)} not assigned\n`,
-      );
-      const codes = Object.entries(result.failures.byCode)
-        .map(([code, c]) => `${code} ${n(c)}`)
-        .join(', ');
-      out.write(`  failures: ${n(result.failures.total)} users${codes ? ` (${codes})` : ''}\n`);
-      for (const user of result.failures.users) {
-        const reasons = user.changes
-          .filter((c) => c.error)
-          .map((c) => `${c.action} ${c.productId}: ${c.error!.code} ${c.error!.message}`)
-          .join('; ');
-        out.write(`    ${user.userPrincipalName}: ${reasons}\n`);
-      }
-    }
-    return result.failures.total > 0 || short ? EXIT.itemsFailed : EXIT.ok;
+    return printPreview(ctx, result, 'Preview');
   },
 };
+
+/** A preview (of a job or of a revert) on stdout; exit 1 when users would fail or seats lack. */
+function printPreview(ctx: Context, result: JobPreview, title: string): number {
+  const out = ctx.io.stdout;
+  const short = result.seats.some((s) => s.shortfall > 0);
+  if (ctx.json) printJson(out, result);
+  else {
+    out.write(`${title} for ${n(result.userCount)} users (nothing was changed):\n`);
+    for (const s of result.seats)
+      out.write(
+        `  seats ${s.productId}: ${n(s.required)} needed, ${n(s.available)} available` +
+          `${s.shortfall > 0 ? `, SHORT by ${n(s.shortfall)}` : ''}\n`,
+      );
+    const o = result.outcomes;
+    out.write(
+      `  outcomes: ${n(o.assigned)} assigned, ${n(o.updated)} updated, ${n(o.unchanged)} unchanged, ` +
+        `${n(o.revoked)} revoked, ${n(o.not_assigned)} not assigned\n`,
+    );
+    const codes = Object.entries(result.failures.byCode)
+      .map(([code, c]) => `${code} ${n(c)}`)
+      .join(', ');
+    out.write(`  failures: ${n(result.failures.total)} users${codes ? ` (${codes})` : ''}\n`);
+    for (const user of result.failures.users) {
+      const reasons = user.changes
+        .filter((c) => c.error)
+        .map((c) => `${c.action} ${c.productId}: ${c.error!.code} ${c.error!.message}`)
+        .join('; ');
+      out.write(`    ${user.userPrincipalName}: ${reasons}\n`);
+    }
+  }
+  return result.failures.total > 0 || short ? EXIT.itemsFailed : EXIT.ok;
+}
 
 const watch: Command = {
   summary: 'follow a job until it finishes',
@@ -379,6 +392,50 @@ rules) and prints the new job's id on stdout. --watch follows it; exit 1 if any 
   },
 };
 
+const revert: Command = {
+  summary: 'undo a finished job: put the users it changed back as they were (--preview first)',
+  usage: `Usage: licenses jobs revert <jobId> --customer <id> [--preview] [--idempotency-key <key>] [--watch] [--json]
+
+Undoes a finished job as a new job: every user it changed is put back as it was just before it
+(licenses it assigned revoked, licenses it revoked assigned again with the plans the user had, plan
+changes reversed). Users whose license changed since are left alone (ChangedSinceJob). Prints the
+new job's id on stdout; --watch follows it (exit 1 if any user failed).
+  --preview  only show what the revert would do now and whom it would leave alone (exit 1 if
+             users would fail or seats lack); nothing is changed`,
+  options: {
+    customer: { type: 'string' },
+    'idempotency-key': { type: 'string' },
+    watch: { type: 'boolean' },
+    preview: { type: 'boolean' },
+  },
+  args: ['jobId'],
+  required: ['customer'],
+  async run(ctx, parsed) {
+    const customerId = customerOf(parsed);
+    const jobId = parsed.args[0]!;
+    if (parsed.values.preview === true) {
+      const result = unwrap(
+        await ctx.api.POST('/v1/customers/{customerId}/license-jobs/{jobId}/revert/preview', {
+          params: { path: { customerId, jobId } },
+        }),
+      );
+      return printPreview(ctx, result, `Undoing job ${jobId}`);
+    }
+    const job = unwrap(
+      await ctx.api.POST('/v1/customers/{customerId}/license-jobs/{jobId}/revert', {
+        params: { path: { customerId, jobId }, ...idempotencyHeader(parsed) },
+      }),
+    );
+    return accepted(
+      ctx,
+      customerId,
+      job,
+      `Job ${job.id} puts back ${n(job.request.userCount)} users changed by job ${jobId}.`,
+      parsed.values.watch === true,
+    );
+  },
+};
+
 const cancel: Command = {
   summary: 'cancel an unfinished job',
   usage: `Usage: licenses jobs cancel <jobId> --customer <id> [--json]
@@ -401,6 +458,6 @@ Cancels an unfinished job: users not applied yet are cancelled and their reserve
 };
 
 export const jobs: CommandGroup = {
-  summary: 'bulk license jobs: create, preview, watch, list, results, retry, cancel',
-  commands: { create, preview, watch, list: jobsList, results, retry, cancel },
+  summary: 'bulk license jobs: create, preview, watch, list, results, retry, revert, cancel',
+  commands: { create, preview, watch, list: jobsList, results, retry, revert, cancel },
 };

@@ -13,9 +13,10 @@ import type { LicenseHistoryEntry } from '../schemas/users.ts';
 const decided = sql`i.status IN ('succeeded', 'failed') AND NOT coalesce('JobCancelled' = ANY (i.error_codes), false)`;
 
 /**
- * Newest first: a user's items are applied in job acceptance order, and read backwards along the
- * item key (customer_id, user_id, job_seq); within a job, its changes in the order the result lists
- * them.
+ * Newest first, in the order the user's items were applied (job acceptance order, except that a
+ * scheduled job applies at its time): by when each was finished, then backwards along the item key
+ * (customer_id, user_id, job_seq); within a job, its changes in the order the result lists them. An
+ * assign's plans are those the worker recorded with it, or else those the job asked for the user.
  */
 export async function listLicenseHistory(
   db: DbOrTx,
@@ -25,12 +26,12 @@ export async function listLicenseHistory(
 ): Promise<{ items: LicenseHistoryEntry[]; total: number }> {
   const [rows, [totals]] = await Promise.all([
     db.execute<{ job_id: string; at: Date | string; change: ChangeResult; assign: AssignChange[] }>(sql`
-      SELECT i.job_id, i.finished_at AS at, c.change, j.assign
+      SELECT i.job_id, i.finished_at AS at, c.change, coalesce(i.request -> 'assign', j.assign) AS assign
       FROM license_job_items i
       JOIN license_jobs j ON j.customer_id = i.customer_id AND j.id = i.job_id
       CROSS JOIN LATERAL jsonb_array_elements(i.changes) WITH ORDINALITY AS c(change, n)
       WHERE i.customer_id = ${customerId} AND i.user_id = ${userId} AND ${decided}
-      ORDER BY i.job_seq DESC, c.n
+      ORDER BY i.finished_at DESC, i.job_seq DESC, c.n
       LIMIT ${page.pageSize} OFFSET ${(page.page - 1) * page.pageSize}`),
     db.execute<{ total: number }>(sql`
       SELECT coalesce(sum(jsonb_array_length(i.changes)), 0)::int AS total
@@ -41,7 +42,8 @@ export async function listLicenseHistory(
     items: rows.map((r) => {
       const plans =
         r.change.action === 'assign'
-          ? r.assign.find((a) => a.productId === r.change.productId)?.disabledServicePlans
+          ? (r.change.disabledServicePlans ??
+            r.assign.find((a) => a.productId === r.change.productId)?.disabledServicePlans)
           : undefined;
       return {
         jobId: r.job_id,

@@ -18,7 +18,7 @@ import {
   type postgresClientOf,
 } from '@licensing/db';
 import { conflict, ProblemError, unprocessable } from '@licensing/http';
-import type { AssignChange, ChangeResult, JobResultStatus } from '@licensing/domain';
+import type { AssignChange, ChangeResult, JobResultStatus, RequestedChanges } from '@licensing/domain';
 import type { ChangeErrorFields } from '@licensing/i18n';
 import type { PageQuery } from '../schemas/common.ts';
 import type { ListJobsQuery } from '../schemas/license-jobs.ts';
@@ -37,6 +37,13 @@ export interface NewLicenseJob {
   retryOf?: string;
   /** Refuse the job if any of its users already has this many unfinished jobs (see `refuseBusyUsers`). */
   pendingJobsPerUser?: number;
+  /** The finished job whose succeeded users this one puts back (with `requests`). */
+  revertOf?: string;
+  /**
+   * Each user's own changes, when they differ from user to user (a revert): `userIds` are then
+   * these users, and `assign` and `revoke` list every product some of them get assigned or revoked.
+   */
+  requests?: ReadonlyMap<string, RequestedChanges>;
 }
 
 /**
@@ -84,6 +91,7 @@ export async function createJobWithReservations(
       idempotencyKey: input.idempotencyKey ?? null,
       clientReference: input.clientReference ?? null,
       retryOf: input.retryOf ?? null,
+      revertOf: input.revertOf ?? null,
     })
     .returning();
 
@@ -93,7 +101,10 @@ export async function createJobWithReservations(
   // pass (set-based, not one lookup per user); most users hold none of the products and get the
   // assigned list as it is (sorted in JS).
   // Answers counts, not 50,000 rows: how many users were found, and the seats reserved per product.
-  const [inserted] = (await tx.execute<{ users: number; reserved: Record<string, number> | null }>(sql`
+  const [inserted] = (await tx.execute<{ users: number; reserved: Record<string, number> | null }>(
+    input.requests
+      ? insertItemsWithRequests(input, job!, assignedProducts)
+      : sql`
     WITH held AS (
       SELECT l.user_id, array_agg(l.product_id) AS products FROM user_licenses l
       WHERE l.customer_id = ${input.customerId} AND l.product_id = any(${sql.param(assignedProducts)}::text[])
@@ -111,9 +122,8 @@ export async function createJobWithReservations(
       RETURNING reserved_products)
     SELECT (SELECT count(*)::int FROM items) AS users,
            (SELECT jsonb_object_agg(p, (SELECT count(*)::int FROM items WHERE p = any(items.reserved_products)))
-            FROM unnest(${sql.param(assignedProducts)}::text[]) AS p) AS reserved`)) as unknown as [
-    { users: number; reserved: Record<string, number> | null },
-  ];
+            FROM unnest(${sql.param(assignedProducts)}::text[]) AS p) AS reserved`,
+  )) as unknown as [{ users: number; reserved: Record<string, number> | null }];
   if (inserted.users !== input.userIds.length) {
     const found = new Set((await findCustomerUsers(tx, input.customerId, input.userIds)).map((u) => u.id));
     const unknown = input.userIds.filter((id) => !found.has(id));
@@ -179,6 +189,41 @@ async function refuseBusyUsers(tx: DbOrTx, customerId: string, userIds: string[]
     { userIds: busy.map((b) => b.user_id), limit },
     { 'retry-after': String(BUSY_USERS_RETRY_AFTER_SECONDS) },
   );
+}
+
+/**
+ * The items of a job whose users each have their own changes: as createJobWithReservations inserts
+ * them, each with its `request`, and a seat reserved for every product the user is assigned and does
+ * not hold yet.
+ */
+function insertItemsWithRequests(input: NewLicenseJob, job: JobRow, assignedProducts: string[]) {
+  const requests = [...input.requests!].map(([userId, r]) => ({
+    user_id: userId,
+    request: r,
+    products: [...new Set(r.assign.map((a) => a.productId))].sort(),
+  }));
+  return sql`
+    WITH req AS (
+      SELECT x.user_id, x.request, x.products
+      FROM jsonb_to_recordset(${sql.param(JSON.stringify(requests))}::jsonb) AS x(user_id uuid, request jsonb, products text[])),
+    held AS (
+      SELECT l.user_id, array_agg(l.product_id) AS products FROM user_licenses l
+      WHERE l.customer_id = ${input.customerId} AND l.product_id = any(${sql.param(assignedProducts)}::text[])
+        AND l.user_id = any(${sql.param(requests.map((r) => r.user_id))}::uuid[])
+      GROUP BY l.user_id),
+    items AS (
+      INSERT INTO license_job_items (customer_id, job_id, user_id, job_seq, position, user_principal_name, display_name, reserved_products, request)
+      SELECT ${input.customerId}::uuid, ${job.id}, u.id, ${job.seq},
+             row_number() OVER (ORDER BY u.display_name, u.user_principal_name, u.id),
+             u.user_principal_name, u.display_name,
+             array(SELECT p FROM unnest(r.products) AS p WHERE h.products IS NULL OR p <> ALL (h.products) ORDER BY p),
+             r.request
+      FROM req r JOIN users u ON u.customer_id = ${input.customerId} AND u.id = r.user_id
+      LEFT JOIN held h ON h.user_id = u.id
+      RETURNING reserved_products)
+    SELECT (SELECT count(*)::int FROM items) AS users,
+           (SELECT jsonb_object_agg(p, (SELECT count(*)::int FROM items WHERE p = any(items.reserved_products)))
+            FROM unnest(${sql.param(assignedProducts)}::text[]) AS p) AS reserved`;
 }
 
 const jobOfCustomer = preparedQuery((db) =>
@@ -281,6 +326,59 @@ export async function retryableUserIds(tx: DbOrTx, customerId: string, jobId: st
   return rows.map((r) => r.user_id);
 }
 
+/** A succeeded user of a job, with what the job applied to it. */
+export interface RevertableUser {
+  userId: string;
+  done: ChangeResult[];
+}
+
+/**
+ * The users a revert of a finished job is about: those whose result was succeeded and who are still
+ * users of the customer, in the job's user-list order, each with the changes the job applied (with
+ * the plan states the worker recorded). A revoke or update recorded without the plans the user had
+ * before (applied by an older version) gets them from the user's earlier history where it has them:
+ * the plans its latest earlier assign of the product left.
+ */
+export async function revertableUsers(tx: DbOrTx, customerId: string, job: JobRow): Promise<RevertableUser[]> {
+  const rows = await tx.execute<{ user_id: string; changes: ChangeResult[] | null }>(sql`
+    SELECT i.user_id, i.changes FROM license_job_items i JOIN users u ON u.customer_id = i.customer_id AND u.id = i.user_id
+    WHERE i.customer_id = ${customerId} AND i.job_id = ${job.id} AND i.status = 'succeeded'
+    ORDER BY i.position`);
+  const users = rows.map((r) => ({ userId: r.user_id, done: r.changes ?? [] }));
+  const missing = users.flatMap((u) =>
+    u.done
+      .filter(
+        (c) => (c.outcome === 'revoked' || c.outcome === 'updated') && c.previousDisabledServicePlans === undefined,
+      )
+      .map((c) => ({ user_id: u.userId, product_id: c.productId })),
+  );
+  if (missing.length === 0) return users;
+  const found = await tx.execute<{ user_id: string; product_id: string; plans: string[] | null }>(sql`
+    SELECT q.user_id, q.product_id, (
+      SELECT coalesce(c.change -> 'disabledServicePlans', a.change -> 'disabledServicePlans', '[]'::jsonb)
+      FROM license_job_items p
+      JOIN license_jobs pj ON pj.customer_id = p.customer_id AND pj.id = p.job_id
+      CROSS JOIN LATERAL jsonb_array_elements(p.changes) AS c(change)
+      LEFT JOIN LATERAL (
+        SELECT x AS change FROM jsonb_array_elements(coalesce(p.request -> 'assign', pj.assign)) AS x
+        WHERE x ->> 'productId' = q.product_id LIMIT 1) a ON true
+      WHERE p.customer_id = ${customerId} AND p.user_id = q.user_id AND p.status = 'succeeded'
+        AND (p.finished_at, p.job_seq) < (o.finished_at, o.job_seq) AND c.change ->> 'productId' = q.product_id
+        AND c.change ->> 'action' = 'assign' AND c.change ->> 'outcome' IN ('assigned', 'updated')
+      ORDER BY p.finished_at DESC, p.job_seq DESC LIMIT 1) AS plans
+    FROM jsonb_to_recordset(${sql.param(JSON.stringify(missing))}::jsonb) AS q(user_id uuid, product_id text)
+    JOIN license_job_items o ON o.customer_id = ${customerId} AND o.user_id = q.user_id AND o.job_seq = ${job.seq}`);
+  const plans = new Map(found.map((f) => [`${f.user_id}/${f.product_id}`, f.plans ?? []]));
+  return users.map((u) => ({
+    ...u,
+    done: u.done.map((c) =>
+      (c.outcome === 'revoked' || c.outcome === 'updated') && c.previousDisabledServicePlans === undefined
+        ? { ...c, previousDisabledServicePlans: [...(plans.get(`${u.userId}/${c.productId}`) ?? [])].sort() }
+        : c,
+    ),
+  }));
+}
+
 export interface JobResultCsvRow {
   user_principal_name: string;
   display_name: string;
@@ -318,6 +416,15 @@ export function jobResultRowsCursor(
     ORDER BY i.position, c.n`.cursor(batchSize);
 }
 
+/** An item's own request (a revert's user) as its changes, every one skipped: revokes first, then assigns. */
+const skippedChangesOfRequest = sql`(
+  SELECT coalesce(jsonb_agg(jsonb_build_object('productId', c.product_id, 'action', c.action, 'outcome', 'skipped') ORDER BY c.k, c.n), '[]'::jsonb)
+  FROM (SELECT r.product_id, 'revoke' AS action, 0 AS k, r.n
+        FROM jsonb_array_elements_text(request -> 'revoke') WITH ORDINALITY AS r(product_id, n)
+        UNION ALL
+        SELECT a.change ->> 'productId', 'assign', 1, a.n
+        FROM jsonb_array_elements(request -> 'assign') WITH ORDINALITY AS a(change, n)) c)`;
+
 /**
  * Cancels an unfinished job: its still-pending users become `cancelled` (every change `skipped`,
  * nothing applied) and their reserved seats are released, in one transaction. Users already applied
@@ -353,7 +460,9 @@ export async function cancelJob(
     released: Record<string, number> | null;
   }>(sql`
     WITH c AS (
-      UPDATE license_job_items SET status = 'cancelled', changes = ${sql.param(JSON.stringify(changes))}::jsonb, finished_at = now()
+      UPDATE license_job_items
+      SET status = 'cancelled', finished_at = now(),
+        changes = CASE WHEN request IS NULL THEN ${sql.param(JSON.stringify(changes))}::jsonb ELSE ${skippedChangesOfRequest} END
       WHERE customer_id = ${customerId} AND job_id = ${jobId} AND status = 'pending'
       RETURNING reserved_products)
     SELECT (SELECT count(*)::int FROM c) AS cancelled,

@@ -177,7 +177,8 @@ export async function deleteUser(
     .where(and(eq(tables.userLicenses.customerId, customerId), eq(tables.userLicenses.userId, userId)));
   // Pending items belong to the customer's unfinished jobs: the index range skips the user's history.
   const pending = await tx.execute<{ job_id: string; job_seq: string; assign: AssignChange[]; revoke: string[] }>(sql`
-    SELECT i.job_id, i.job_seq, j.assign, j.revoke
+    SELECT i.job_id, i.job_seq, coalesce(i.request -> 'assign', j.assign) AS assign,
+      coalesce(i.request -> 'revoke', j.revoke) AS revoke
     FROM license_job_items i JOIN license_jobs j ON j.customer_id = i.customer_id AND j.id = i.job_id
     WHERE i.customer_id = ${customerId} AND i.user_id = ${userId} AND i.status = 'pending'
       AND i.job_seq >= (SELECT min(seq) FROM license_jobs WHERE customer_id = ${customerId} AND finished_at IS NULL)

@@ -5,6 +5,7 @@ import {
   getProducts,
   jobsWithProgress,
   retryOnConflict,
+  revertHistory,
   type Db,
   type DbOrTx,
   postgresClientOf,
@@ -16,7 +17,14 @@ import { z } from 'zod';
 import { badRequest, conflict, notFound, ProblemError, requestLanguage, unprocessable } from '@licensing/http';
 import type { Language, Names } from '@licensing/i18n';
 import { catalogNames, errorMessage, wordChanges } from '../change-messages.ts';
-import { normalizePlans, previewJob, requiredDisabledPlans, servicePlanConflicts } from '@licensing/domain';
+import {
+  normalizePlans,
+  previewJob,
+  requiredDisabledPlans,
+  revertChanges,
+  servicePlanConflicts,
+  type RequestedChanges,
+} from '@licensing/domain';
 import { partnerOf } from '../auth.ts';
 import { auditChange } from '../audit.ts';
 import { pathId } from '../ids.ts';
@@ -36,7 +44,9 @@ import {
   listJobRows,
   jobResultRowsCursor,
   retryableUserIds,
+  revertableUsers,
   type JobResultCsvRow,
+  type RevertableUser,
   type NewLicenseJob,
 } from '../repositories/license-jobs.ts';
 import { readPreviewState } from '../repositories/job-preview.ts';
@@ -219,6 +229,45 @@ async function* resultsCsv(
   }
 }
 
+/**
+ * A job whose users each have their own changes lists every product some of them get assigned (with
+ * no plans of its own: each user's are in its request) or revoked. Products must still be in the
+ * catalog (422 `unknown_product`); plans are the user's own and checked by the worker's rules.
+ */
+async function unionOfRequests(
+  requests: ReadonlyMap<string, RequestedChanges>,
+): Promise<Pick<NewLicenseJob, 'assign' | 'revoke'>> {
+  const assign = new Set<string>();
+  const revoke = new Set<string>();
+  for (const r of requests.values()) {
+    for (const a of r.assign) assign.add(a.productId);
+    for (const p of r.revoke) revoke.add(p);
+  }
+  return {
+    assign: [...assign].sort().map((productId) => ({ productId, disabledServicePlans: [] })),
+    revoke: [...revoke].sort(),
+  };
+}
+
+/** What puts each succeeded user of a job back as it was before it; users with nothing to undo are left out. */
+function revertRequests(users: readonly RevertableUser[]): Map<string, RequestedChanges> {
+  const requests = new Map<string, RequestedChanges>();
+  for (const u of users) {
+    const changes = revertChanges(u.done);
+    if (changes) requests.set(u.userId, changes);
+  }
+  return requests;
+}
+
+const nothingToRevert = () =>
+  unprocessable(
+    'nothing_to_revert',
+    'The job changed no license of a user that still exists (no user succeeded, or every change left the license as it was).',
+  );
+
+const jobNotFinished = (what: string) =>
+  conflict('job_not_finished', `The job has not finished yet; wait for it or cancel it before ${what} it.`);
+
 export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
   const { db } = deps;
 
@@ -254,9 +303,11 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
     spec: {
       fingerprint: unknown;
       changes: () => Promise<Pick<NewLicenseJob, 'assign' | 'revoke'>>;
-      users: (tx: DbOrTx) => Promise<string[]>;
+      /** The users, or each user with its own changes (a revert: the job's changes are then their union). */
+      users: (tx: DbOrTx) => Promise<string[] | ReadonlyMap<string, RequestedChanges>>;
       clientReference?: string;
       retryOf?: string;
+      revertOf?: string;
     },
   ) {
     const partner = partnerOf(request);
@@ -276,10 +327,13 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       if (claim.state === 'completed') return respondAccepted(reply, customerId, claim.jobId);
     }
     try {
-      const changes = await spec.changes();
+      const jobChanges = await spec.changes();
       const { job, reserved, userIds } = await retryOnConflict(() =>
         db.transaction(async (tx) => {
-          const userIds = await spec.users(tx);
+          const selected = await spec.users(tx);
+          const requests = Array.isArray(selected) ? undefined : (selected as ReadonlyMap<string, RequestedChanges>);
+          const userIds = requests ? [...requests.keys()] : (selected as string[]);
+          const changes = requests ? await unionOfRequests(requests) : jobChanges;
           const created = await createJobWithReservations(tx, {
             partnerId: partner.id,
             customerId,
@@ -289,17 +343,28 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             clientReference: spec.clientReference,
             retryOf: spec.retryOf,
             pendingJobsPerUser: deps.pendingJobsPerUser,
+            revertOf: spec.revertOf,
+            requests,
           });
           if (keyRef) await completeIdempotencyKey(tx, keyRef, created.job.id);
-          await auditChange(tx, request, customerId, spec.retryOf ? 'license_job.retried' : 'license_job.accepted', {
+          const type = spec.retryOf
+            ? 'license_job.retried'
+            : spec.revertOf
+              ? 'license_job.reverted'
+              : 'license_job.accepted';
+          await auditChange(tx, request, customerId, type, {
             jobId: created.job.id,
             ...(spec.retryOf ? { retryOf: spec.retryOf } : {}),
+            ...(spec.revertOf ? { revertOf: spec.revertOf } : {}),
             request: { ...changes, userCount: userIds.length, clientReference: spec.clientReference ?? null },
           });
           return { ...created, userIds };
         }),
       );
-      request.log.info({ jobId: job.id, users: userIds.length, retryOf: spec.retryOf }, 'license job accepted');
+      request.log.info(
+        { jobId: job.id, users: userIds.length, retryOf: spec.retryOf, revertOf: spec.revertOf },
+        'license job accepted',
+      );
       deps.metrics.jobsAccepted.inc();
       deps.metrics.jobUsers.inc(userIds.length);
       for (const [product, seats] of reserved) deps.metrics.seatsReserved.inc({ product }, seats);
@@ -677,8 +742,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         return acceptJob(request, reply, customer.id, {
           fingerprint: { customerId: customer.id, path: `license-jobs/${jobId}/retry` },
           changes: async () => {
-            if (!original.finishedAt)
-              throw conflict('job_not_finished', 'The job has not finished yet; wait for it or cancel it first.');
+            if (!original.finishedAt) throw jobNotFinished('retrying');
             return validateProducts(db, { assign: original.assign, revoke: original.revoke });
           },
           users: async (tx) => {
@@ -693,6 +757,153 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
           clientReference: original.clientReference ?? undefined,
           retryOf: jobId,
         });
+      },
+    );
+
+    app.post(
+      '/v1/customers/:customerId/license-jobs/:jobId/revert',
+      {
+        config: { scope: 'licenses:write' },
+        schema: {
+          operationId: 'revertLicenseJob',
+          tags: ['license jobs'],
+          summary: 'Undo a finished job: a new job that puts its succeeded users back as they were before it',
+          description:
+            'Creates a new job (`revertOf` names this one) that restores every user this job changed to its ' +
+            'state just before the job, as the license history recorded it (not as the request asked): a ' +
+            'license the job assigned is revoked, one it revoked is assigned again with the service plans the ' +
+            'user had, one it updated gets its previous plans back. Users the job left as they were need no ' +
+            'undoing. A user whose license of one of those products changed after the job (a later job, or by ' +
+            'other means) is left alone: it fails with `ChangedSinceJob`, whose `jobIds` name the later jobs; ' +
+            'this is decided when the revert is applied. Seats as for any job: a license assigned again needs ' +
+            'a seat, reserved now (409 `insufficient_licenses`, nothing reserved). Reverting a revert redoes the ' +
+            'job. Honours `Idempotency-Key`. Preview it with `POST …/revert/preview`.',
+          params: jobParams,
+          headers: requestHeaders({ 'idempotency-key': IDEMPOTENCY_KEY }),
+          response: {
+            202: jsonResponse(jobSchema, 'The revert was accepted and its seats reserved.', {
+              Location: HEADERS.location,
+              'Retry-After': HEADERS.retryAfter,
+            }),
+            ...problemResponses(404, {
+              400: ['invalid_idempotency_key'],
+              409: ['job_not_finished', 'insufficient_licenses', 'idempotency_key_in_use'],
+              422: ['nothing_to_revert', 'unknown_product', 'no_subscription', 'idempotency_key_reused'],
+              429: ['too_many_pending_jobs'],
+            }),
+          },
+        },
+      },
+      async (request, reply) => {
+        const customer = await customerInScope(db, request, request.params.customerId);
+        const jobId = pathId(request.params.jobId, 'License job');
+        const original = await getJobRow(db, customer.id, jobId);
+        if (!original) throw notFound('License job');
+        return acceptJob(request, reply, customer.id, {
+          fingerprint: { customerId: customer.id, path: `license-jobs/${jobId}/revert` },
+          changes: async () => {
+            if (!original.finishedAt) throw jobNotFinished('reverting');
+            return { assign: [], revoke: [] };
+          },
+          users: async (tx) => {
+            const requests = revertRequests(await revertableUsers(tx, customer.id, original));
+            if (requests.size === 0) throw nothingToRevert();
+            await validateProducts(db, await unionOfRequests(requests));
+            return requests;
+          },
+          clientReference: original.clientReference ?? undefined,
+          revertOf: jobId,
+        });
+      },
+    );
+
+    app.post(
+      '/v1/customers/:customerId/license-jobs/:jobId/revert/preview',
+      {
+        config: { scope: 'read' },
+        schema: {
+          operationId: 'previewLicenseJobRevert',
+          tags: ['license jobs'],
+          summary: 'Dry run of a revert: what undoing the job would do now, and the users it would leave alone',
+          description:
+            'Answers what `POST …/revert` would do now, by the rules the worker applies, on the state at the ' +
+            'time of the request; reserves and changes nothing. The users whose license changed since the job ' +
+            'are among `failures` with `ChangedSinceJob` (and the later jobs in `jobIds`). Previews share the ' +
+            "license overview's budget of selected users: when it is full, 503 `overloaded` after up to 5 s.",
+          params: jobParams,
+          response: {
+            200: jsonResponse(jobPreviewSchema, 'The predicted effect of the revert.'),
+            ...problemResponses(400, 404, {
+              409: ['job_not_finished'],
+              422: ['nothing_to_revert', 'unknown_product', 'no_subscription'],
+              503: ['overloaded'],
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const customer = await customerInScope(db, request, request.params.customerId);
+        const jobId = pathId(request.params.jobId, 'License job');
+        const original = await getJobRow(db, customer.id, jobId);
+        if (!original) throw notFound('License job');
+        if (!original.finishedAt) throw jobNotFinished('reverting');
+        const release = await deps.budget.acquire(original.userCount);
+        try {
+          const read = await db.transaction(
+            async (tx) => {
+              const users = await revertableUsers(tx, customer.id, original);
+              const requests = revertRequests(users);
+              if (requests.size === 0) throw nothingToRevert();
+              const changes = await unionOfRequests(requests);
+              const history = await revertHistory(
+                tx,
+                customer.id,
+                [...requests.keys()].map((userId) => ({ userId, jobId })),
+              );
+              const state = await readPreviewState(
+                tx,
+                customer.id,
+                [...requests.keys()],
+                changes.assign.map((a) => a.productId),
+              );
+              return { requests, changes, history, state };
+            },
+            { isolationLevel: 'repeatable read', accessMode: 'read only' },
+          );
+          await validateProducts(db, read.changes);
+          const unsubscribed = read.changes.assign.map((a) => a.productId).filter((p) => !read.state.available.has(p));
+          if (unsubscribed.length) {
+            throw unprocessable(
+              'no_subscription',
+              `The customer has no subscription to ${unsubscribed.map((p) => `"${p}"`).join(', ')}.`,
+              { productIds: unsubscribed },
+            );
+          }
+          const preview = previewJob({
+            catalog: read.state.catalog,
+            customerCountry: customer.country,
+            users: read.state.users.map((u) => ({
+              ...u,
+              changes: read.requests.get(u.id),
+              revert: read.history.get(u.id) ?? { done: [], later: [] },
+            })),
+            changes: { assign: [], revoke: [] },
+            available: read.state.available,
+          });
+          const [names, language] = [await catalogNames(db), requestLanguage(request)];
+          return {
+            ...preview,
+            failures: {
+              ...preview.failures,
+              users: preview.failures.users.map((user) => ({
+                ...user,
+                changes: wordChanges(user.changes, language, names),
+              })),
+            },
+          };
+        } finally {
+          release();
+        }
       },
     );
 

@@ -101,6 +101,11 @@ export const jobSchema = z
       .meta({ description: 'Failed changes per error code (see the worker rules in the API documentation).' }),
     clientReference: z.string().nullable().meta({ description: "The client's own reference, as given." }),
     retryOf: uuidSchema.nullable().meta({ description: 'The job whose failed and cancelled users this job retries.' }),
+    revertOf: uuidSchema.nullable().meta({
+      description:
+        'The job whose succeeded users this job puts back as they were just before it. Each user gets its own ' +
+        'changes (see its results); `request` then lists the products the revert assigns or revokes for some of them.',
+    }),
   })
   .meta({ id: 'Job', description: 'A bulk license job: its request, status and progress.' });
 export type Job = z.infer<typeof jobSchema>;
@@ -148,6 +153,9 @@ export const changeErrorSchema = z
     }),
     requiredBy: z.array(z.string()).optional().meta({
       description: 'DependencyViolation of a revoke: the held products that need this one; remove them first.',
+    }),
+    jobIds: z.array(uuidSchema).optional().meta({
+      description: 'For `ChangedSinceJob`: the later jobs that changed the license since the job being reverted.',
     }),
   })
   .meta({ id: 'ChangeError', description: 'Why a change failed, and what to act on.' });

@@ -87,8 +87,10 @@ export const PROBLEM_CODES = {
   job_finished: 'the job has already finished',
   too_many_api_keys:
     'the partner already has as many live API keys as allowed (2 operator-issued, 25 of its own); revoke one first (`maxLiveKeys`)',
-  job_not_finished: 'the job has not finished yet; wait for it (or cancel it) before retrying',
+  job_not_finished: 'the job has not finished yet; wait for it (or cancel it) before retrying or reverting it',
   nothing_to_retry: 'no user of the job failed or was cancelled (among those that still exist)',
+  nothing_to_revert:
+    'the job changed no license of a user that still exists (no user succeeded, or each change left the license as it was)',
   unknown_users: 'some selected users do not exist in the customer; `userIds` lists them',
   unknown_product: 'a product id is not in the catalog; `productIds` lists them',
   unknown_service_plan:
