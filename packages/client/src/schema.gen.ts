@@ -641,7 +641,7 @@ export interface paths {
         };
         /**
          * Per-user results of a job, in user-list order; as JSON pages or one CSV file
-         * @description One item per user of the job: its status and the outcome of each change. With `Accept: text/csv` or `format=csv` the whole result (paging aside, `status` applied) is streamed as one CSV file: a header row, then one row per user and change (one row for a user without changes), RFC 4180 quoting, and cells that start with =, +, -, @, tab or CR prefixed with ' so spreadsheets do not run them. An API process serves 3 CSV downloads at once; another waits up to 5 s for one to end, then is answered 503 `overloaded` with `Retry-After`. A download whose client reads nothing for 60 s is cut off, as is one whose API key is revoked or expires while it is read.
+         * @description One item per user of the job: its status and the outcome of each change. With `Accept: text/csv` or `format=csv` the whole result (paging aside, `status` applied) is streamed as one CSV file: a header row, then one row per user and change (one row for a user without changes), RFC 4180 quoting, and cells that start with =, +, -, @, tab or CR prefixed with ' so spreadsheets do not run them. An API process serves 3 CSV downloads at once, at most 1 of one partner (by default): past its share a partner is answered 429 `partner_concurrency_limit` at once, with `Retry-After`; past the process's, a download waits up to 5 s for one to end, then is answered 503 `overloaded` with `Retry-After`. A download whose client reads nothing for 60 s, or reads slower than 16 KiB/s on average, is cut off, as is one whose API key is revoked or expires while it is read.
          *
          *     Needs scope `read`.
          */
@@ -1273,6 +1273,8 @@ export interface components {
             productId?: string;
             productIds?: string[];
             servicePlanIds?: string[];
+            /** @description partner_concurrency_limit: the partner's share, held in full. */
+            limit?: number;
             /** @description insufficient_licenses: the products short of seats. */
             shortages?: {
                 productId: string;
@@ -5976,6 +5978,7 @@ export interface operations {
              * @description Too many requests. Problem codes:
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
              *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             *     - `partner_concurrency_limit`: the partner already holds its share of this resource in this API process (results downloads as CSV); `limit` is the share; retry after `Retry-After` seconds, once one of its own requests has ended
              */
             429: {
                 headers: {

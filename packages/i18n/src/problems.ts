@@ -38,6 +38,13 @@ const RESOURCES: Record<string, Record<Language, string>> = {
 };
 export type NotFoundResource = keyof typeof RESOURCES | (string & {});
 
+/** What a `partner_concurrency_limit` problem says the partner holds its share of. */
+const SHARED: Record<string, Record<Language, string>> = {
+  csv: { en: 'results downloads as CSV', ru: 'выгрузок результатов в CSV' },
+  selections: { en: 'large previews or license overviews', ru: 'больших предпросмотров или обзоров лицензий' },
+  events: { en: 'job event streams', ru: 'потоков событий заданий' },
+};
+
 export const PROBLEM_TEXTS = {
   validation_error: {
     en: (p) => `Invalid ${str(p.where) || 'request'}: ${str(p.issues)}`,
@@ -287,6 +294,12 @@ export const PROBLEM_TEXTS = {
       const n = strings(p.userIds).length;
       return `${n >= 100 ? 'Не менее 100' : n} из выбранных пользователей уже имеют по ${int(p.limit)} незавершенных заданий; дождитесь их завершения (или отмените их), прежде чем запускать для этих пользователей новое.`;
     },
+  },
+  partner_concurrency_limit: {
+    en: (p) =>
+      `Your partner already has ${int(p.limit)} ${SHARED[str(p.resource)]?.en ?? 'requests of this kind'} in progress on this server, its share; retry in ${int(p.retryAfter)} s, once one of them has ended.`,
+    ru: (p) =>
+      `У вашего партнера уже выполняется ${SHARED[str(p.resource)]?.ru ?? 'запросов этого вида'} на этом сервере: ${int(p.limit)}, это его доля; повторите через ${int(p.retryAfter)} с, когда один из них завершится.`,
   },
   authentication_throttled: {
     en: (p) =>

@@ -32,7 +32,15 @@ import { customerRoutes } from './routes/customers.ts';
 import { licenseJobRoutes } from './routes/license-jobs.ts';
 import { licenseOverviewRoutes } from './routes/license-overview.ts';
 import { SelectionBudget } from './selection-budget.ts';
-import { CSV_EXPORT_IDLE_MS, CSV_EXPORT_MAX_WAIT_MS, DEFAULT_CSV_EXPORTS } from './csv.ts';
+import {
+  CSV_EXPORT_MAX_WAIT_MS,
+  CSV_EXPORT_RETRY_AFTER_SECONDS,
+  CSV_EXPORT_IDLE_MS,
+  DEFAULT_CSV_EXPORT_MIN_BYTES_PER_SECOND,
+  DEFAULT_CSV_EXPORTS,
+  DEFAULT_CSV_EXPORTS_PER_PARTNER,
+} from './csv.ts';
+import { PartnerShares } from './partner-shares.ts';
 import { productRoutes } from './routes/products.ts';
 import { enqueueRecorded, webhookRoutes } from './routes/webhooks.ts';
 import { createWebhookQueue, parseSecretKey, type WebhookTargetPolicy } from '@licensing/webhooks';
@@ -70,8 +78,18 @@ export interface ApiAppDeps {
   selectionBudgetUsers?: number;
   /** Vacuum and analyse what the process bulk-loads (default true; benchmarks turn it off to show the plans without). */
   tableMaintenance?: boolean;
-  /** Bounds on results downloads as CSV (see DEFAULT_CSV_EXPORTS in csv.ts); tests shorten the waits. */
-  csvExports?: { concurrent?: number; maxWaitMs?: number; idleMs?: number };
+  /**
+   * Bounds on results downloads as CSV (see csv.ts): at once per process and per partner, the wait
+   * for a slot, how long a client may read nothing, and the slowest pace it may read at on average
+   * (tests shorten the waits).
+   */
+  csvExports?: {
+    concurrent?: number;
+    perPartner?: number;
+    maxWaitMs?: number;
+    idleMs?: number;
+    minBytesPerSecond?: number;
+  };
 }
 
 /**
@@ -104,13 +122,23 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
     capacity: deps.selectionBudgetUsers ?? DEFAULT_SELECTION_BUDGET_USERS,
   });
   const csvExports = {
+    shares: new PartnerShares({
+      perPartner: deps.csvExports?.perPartner ?? DEFAULT_CSV_EXPORTS_PER_PARTNER,
+      resource: 'csv',
+      what: 'results downloads as CSV',
+      setting: 'CSV_EXPORTS_PER_PARTNER',
+      retryAfterSeconds: CSV_EXPORT_RETRY_AFTER_SECONDS,
+    }),
     slots: new SelectionBudget({
       capacity: deps.csvExports?.concurrent ?? DEFAULT_CSV_EXPORTS,
       alwaysAdmitted: 0,
       maxWaitMs: deps.csvExports?.maxWaitMs ?? CSV_EXPORT_MAX_WAIT_MS,
       overloadedDetail: 'Too many results downloads as CSV are being served at once',
     }),
-    idleMs: deps.csvExports?.idleMs ?? CSV_EXPORT_IDLE_MS,
+    slowReaders: {
+      idleMs: deps.csvExports?.idleMs ?? CSV_EXPORT_IDLE_MS,
+      minBytesPerSecond: deps.csvExports?.minBytesPerSecond ?? DEFAULT_CSV_EXPORT_MIN_BYTES_PER_SECOND,
+    },
   };
   const enqueuer = new TaskEnqueuer(deps.queues, deps.redis, deps.db, app.log);
   // The delivery worker's queue, beside the license tasks' first shard (same prefix, so on a Redis

@@ -9,6 +9,11 @@ import {
   queueLayout,
   webhookEnv,
 } from '@licensing/config';
+import {
+  DEFAULT_CSV_EXPORT_MIN_BYTES_PER_SECOND,
+  DEFAULT_CSV_EXPORTS,
+  DEFAULT_CSV_EXPORTS_PER_PARTNER,
+} from './csv.ts';
 
 export const apiEnv = {
   ...commonEnv,
@@ -19,6 +24,12 @@ export const apiEnv = {
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   MAX_PENDING_JOBS_PER_USER: z.coerce.number().int().min(1).default(5),
   BULLMQ_PREFIX: z.string().min(1).default('bull'),
+  /** Results downloads as CSV one API process serves at once (each holds a pool connection). */
+  CSV_EXPORTS_PER_PROCESS: z.coerce.number().int().min(1).default(DEFAULT_CSV_EXPORTS),
+  /** Of those, what one partner may hold at once; one more is answered 429. */
+  CSV_EXPORTS_PER_PARTNER: z.coerce.number().int().min(1).default(DEFAULT_CSV_EXPORTS_PER_PARTNER),
+  /** A download whose client reads slower than this on average (bytes per second) is cut off. */
+  CSV_EXPORT_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(1).default(DEFAULT_CSV_EXPORT_MIN_BYTES_PER_SECOND),
 };
 
 export type ApiConfig = ReturnType<typeof loadApiConfig>;

@@ -45,6 +45,11 @@ const app = await buildApiApp({
   isShuttingDown: () => shuttingDown,
   webhookPolicy: { allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS, allowHttp: !config.production },
   webhookSecretKey: config.WEBHOOK_SECRET_KEY,
+  csvExports: {
+    concurrent: config.CSV_EXPORTS_PER_PROCESS,
+    perPartner: config.CSV_EXPORTS_PER_PARTNER,
+    minBytesPerSecond: config.CSV_EXPORT_MIN_BYTES_PER_SECOND,
+  },
 });
 redis.on('error', (err) => app.log.warn({ err }, 'redis error'));
 await checkRedisEvictionPolicy(redis, app.log, config.production);

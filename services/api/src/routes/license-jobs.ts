@@ -52,7 +52,18 @@ import {
 import { readPreviewState } from '../repositories/job-preview.ts';
 import { liveKeyIds } from '../repositories/partners.ts';
 import { paged, pagedSchema } from '../schemas/common.ts';
-import { CSV_EXPORT_IDLE_MS, CSV_EXPORT_MAX_WAIT_MS, csvRecord, DEFAULT_CSV_EXPORTS } from '../csv.ts';
+import {
+  CSV_CHUNK_CHARACTERS,
+  CSV_EXPORT_MAX_WAIT_MS,
+  CSV_EXPORT_IDLE_MS,
+  csvRecord,
+  cutOffSlowReaders,
+  DEFAULT_CSV_EXPORT_MIN_BYTES_PER_SECOND,
+  DEFAULT_CSV_EXPORTS,
+  DEFAULT_CSV_EXPORTS_PER_PARTNER,
+  type SlowReaderLimits,
+} from '../csv.ts';
+import type { PartnerShares } from '../partner-shares.ts';
 import { EVENT_INTERVAL_MS, type JobEventStreams } from '../job-events.ts';
 import {
   declaredResponse,
@@ -101,10 +112,13 @@ export interface LicenseJobDeps {
   budget: SelectionBudget;
   /** Unfinished jobs a user may have before another job for it is refused (429 too_many_pending_jobs). */
   pendingJobsPerUser: number;
-  /** Results downloads as CSV: one slot each while it is served, and how long a client may read nothing. */
-  csvExports: { slots: SelectionBudget; idleMs: number };
   /** Told how many job items each accepted job wrote (they are analysed after bulk loads). */
   maintenance?: TableMaintenance;
+  /**
+   * Results downloads as CSV: one unit of the partner's share and one slot of the process each while
+   * it is served, and the slowest pace its client may read at.
+   */
+  csvExports: { shares: PartnerShares; slots: SelectionBudget; slowReaders: SlowReaderLimits };
 }
 
 /**
@@ -197,15 +211,18 @@ async function* whileKeyWorks<T>(db: Db, keyId: string, batches: AsyncIterable<T
   }
 }
 
-/** The CSV file, one chunk per batch of rows read from the cursor; error messages in the language. */
+/**
+ * The CSV file in chunks of about CSV_CHUNK_CHARACTERS, read from the cursor a batch of rows at a
+ * time, error messages in the language; `onChunk` is told the bytes of each chunk as it is taken.
+ */
 async function* resultsCsv(
   batches: AsyncIterable<JobResultCsvRow[]>,
   language: Language,
   names: Names,
+  onChunk: (bytes: number) => void,
 ): AsyncGenerator<string> {
-  yield csvRecord(RESULTS_CSV_HEADER);
+  let chunk = csvRecord(RESULTS_CSV_HEADER);
   for await (const rows of batches) {
-    let chunk = '';
     for (const r of rows) {
       chunk += csvRecord([
         r.user_principal_name,
@@ -224,7 +241,15 @@ async function* resultsCsv(
             )
           : r.error_message,
       ]);
+      if (chunk.length >= CSV_CHUNK_CHARACTERS) {
+        onChunk(Buffer.byteLength(chunk));
+        yield chunk;
+        chunk = '';
+      }
     }
+  }
+  if (chunk) {
+    onChunk(Buffer.byteLength(chunk));
     yield chunk;
   }
 }
@@ -920,10 +945,12 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             '`format=csv` the whole result (paging aside, `status` applied) is streamed as one CSV file: a header ' +
             'row, then one row per user and change (one row for a user without changes), RFC 4180 quoting, and ' +
             "cells that start with =, +, -, @, tab or CR prefixed with ' so spreadsheets do not run them. An API " +
-            `process serves ${DEFAULT_CSV_EXPORTS} CSV downloads at once; another waits up to ` +
-            `${CSV_EXPORT_MAX_WAIT_MS / 1000} s for one to end, then is answered 503 \`overloaded\` with ` +
-            `\`Retry-After\`. A download whose client reads nothing for ${CSV_EXPORT_IDLE_MS / 1000} s is cut off, ` +
-            'as is one whose API key is revoked or expires while it is read.',
+            `process serves ${DEFAULT_CSV_EXPORTS} CSV downloads at once, at most ${DEFAULT_CSV_EXPORTS_PER_PARTNER} of ` +
+            'one partner (by default): past its share a partner is answered 429 `partner_concurrency_limit` at once, ' +
+            `with \`Retry-After\`; past the process's, a download waits up to ${CSV_EXPORT_MAX_WAIT_MS / 1000} s for ` +
+            'one to end, then is answered 503 `overloaded` with `Retry-After`. A download whose client reads nothing ' +
+            `for ${CSV_EXPORT_IDLE_MS / 1000} s, or reads slower than ${DEFAULT_CSV_EXPORT_MIN_BYTES_PER_SECOND / 1024} ` +
+            'KiB/s on average, is cut off, as is one whose API key is revoked or expires while it is read.',
           params: jobParams,
           querystring: resultsQuery,
           response: {
@@ -938,17 +965,28 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
               },
               { 'Content-Disposition': HEADERS.contentDisposition },
             ),
-            ...problemResponses(400, 404, { 503: ['overloaded'] }),
+            ...problemResponses(400, 404, { 429: ['partner_concurrency_limit'], 503: ['overloaded'] }),
           },
         },
       },
       async (request, reply) => {
         const row = await jobInScope(request, request.params);
         if (wantsCsv(request.query.format, request.headers.accept)) {
-          // The cursor holds a pool connection until the file is read: a bounded number of downloads
-          // at once, or a 503 once the wait for a slot is over (see DEFAULT_CSV_EXPORTS).
+          // The cursor holds a pool connection until the file is read: the partner's share first
+          // (429 at once past it), then a slot of the process (503 once the wait for one is over).
           const names = await catalogNames(deps.readDb ?? db);
-          const release = await deps.csvExports.slots.acquire(1);
+          const releaseShare = deps.csvExports.shares.take(partnerOf(request).id);
+          let releaseSlot: () => void;
+          try {
+            releaseSlot = await deps.csvExports.slots.acquire(1);
+          } catch (error) {
+            releaseShare();
+            throw error;
+          }
+          let taken = 0;
+          // One chunk read ahead of the socket at most, so that what the file has given is close to
+          // what the client has taken (see cutOffSlowReaders), a revoked key stops the file within a
+          // batch, and a download holds little memory.
           const file = Readable.from(
             resultsCsv(
               whileKeyWorks(
@@ -958,16 +996,17 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
               ),
               requestLanguage(request),
               names,
+              (bytes) => (taken += bytes),
             ),
-            // One batch read ahead of the socket at most, so that a revoked key stops the file within a batch.
             { highWaterMark: 1 },
           );
           // 'close' comes once the cursor is returned, whether the file was read to its end or the
           // stream destroyed.
-          file.once('close', release);
-          // A client that reads nothing for idleMs is cut off: the socket times out only while nothing
-          // is written to it, that is while the client does not read.
-          reply.raw.setTimeout(deps.csvExports.idleMs, () => reply.raw.destroy());
+          file.once('close', () => {
+            releaseSlot();
+            releaseShare();
+          });
+          cutOffSlowReaders(reply.raw, file, () => taken, deps.csvExports.slowReaders);
           // A stream is piped to the client as it is read (no serializer, no buffering of the file); if
           // the client goes away, fastify destroys it, which returns the cursor and frees its connection.
           return reply

@@ -109,6 +109,8 @@ export const PROBLEM_CODES = {
   too_many_pending_jobs:
     'some of the selected users already have MAX_PENDING_JOBS_PER_USER unfinished jobs (`userIds`: up to 100 of them, ' +
     '`limit`); nothing was created: wait for `Retry-After` seconds, or for those jobs to finish',
+  partner_concurrency_limit:
+    'the partner already holds its share of this resource in this API process (results downloads as CSV); `limit` is the share; retry after `Retry-After` seconds, once one of its own requests has ended',
   authentication_throttled:
     'too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is',
   service_unavailable: 'Postgres or Redis is unreachable for now; retry after `Retry-After` seconds',
@@ -145,6 +147,11 @@ export const problemSchema = z
     productId: z.string().optional(),
     productIds: z.array(z.string()).optional(),
     servicePlanIds: z.array(z.string()).optional(),
+    limit: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: "partner_concurrency_limit: the partner's share, held in full." }),
     shortages: z
       .array(z.object({ productId: z.string(), required: z.number().int(), available: z.number().int() }))
       .optional()
