@@ -4,7 +4,7 @@ export { type AppliedItem, applyUserChanges, licenseRowsChanged } from './apply-
 export { groupTasksByCustomer, JobCustomers } from './job-customers.ts';
 export { loadWorkerConfig, type WorkerConfig } from './config.ts';
 export { applyTasks, createLicenseWorker, LicenseWorker, type LicenseWorkerOptions } from './license-worker.ts';
-export { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';
+export { createWorkerMetrics, registerJobGauges, type WorkerMetrics } from './metrics.ts';
 export { Reconciler } from './reconciler.ts';
 export { pruneExpired, type RetentionPolicy } from './retention.ts';
 export {

@@ -3,7 +3,7 @@ import { checkAutovacuum, createDb, prepareDatabase, TableMaintenance } from '@l
 import { listenOnPortOrFree } from '@licensing/http';
 import { checkRedisEvictionPolicy, createRedisClient } from '@licensing/redis';
 import { createMetricsRegistry, startTracing } from '@licensing/telemetry';
-import { createWorkerMetrics } from './metrics.ts';
+import { createWorkerMetrics, registerJobGauges } from './metrics.ts';
 import { createLicenseTaskQueues, licenseTaskShards, registerQueueDepthGauge } from '@licensing/queue';
 import { licenseRowsChanged } from './apply-user-changes.ts';
 import { buildWorkerApp } from './app.ts';
@@ -38,6 +38,7 @@ const metrics = createWorkerMetrics(registry);
 // Beside the first shard of license tasks (its prefix, so its hash tag on a Redis Cluster).
 const webhookQueue = createWebhookQueue(redis, queues.all[0]!.opts.prefix);
 registerQueueDepthGauge(registry, Object.fromEntries([...queues.all, webhookQueue].map((q) => [q.name, q])));
+registerJobGauges(registry, db);
 
 const app = await buildWorkerApp({
   sql,

@@ -1,4 +1,6 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Db } from '@licensing/db';
+import { sql } from 'drizzle-orm';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { AppliedItem } from './apply-user-changes.ts';
 
 /** Business metrics of the worker: per-user tasks by outcome and error code, batches, finished jobs. */
@@ -55,3 +57,32 @@ export function createWorkerMetrics(registry: Registry) {
   };
 }
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
+
+/**
+ * Unfinished bulk jobs, read from Postgres (the partial index on unfinished jobs) when Prometheus
+ * scrapes. With the tasks-processed counter they tell a stuck job (unfinished, nothing applied for a
+ * while) from a busy one.
+ */
+export function registerJobGauges(registry: Registry, db: Db): void {
+  new Gauge({
+    name: 'license_jobs_unfinished',
+    help: 'Bulk license jobs not yet finished (queued or running)',
+    registers: [registry],
+    async collect() {
+      const [row] = await db.execute<{ count: number }>(
+        sql`SELECT count(*)::int AS count FROM license_jobs WHERE finished_at IS NULL`,
+      );
+      this.set(row?.count ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'license_jobs_oldest_unfinished_age_seconds',
+    help: 'Age of the oldest unfinished bulk license job, 0 when none',
+    registers: [registry],
+    async collect() {
+      const [row] = await db.execute<{ age: number | null }>(sql`
+        SELECT extract(epoch FROM now() - min(created_at))::float8 AS age FROM license_jobs WHERE finished_at IS NULL`);
+      this.set(row?.age ?? 0);
+    },
+  });
+}
