@@ -1,11 +1,11 @@
-// The client as someone outside the repository gets it: `pnpm pack` (which builds dist/), the tarball
-// installed with plain npm into a project under the system's temporary directory (no workspace above
-// it), the README's example type-checked against the package's declarations with TypeScript from the
+// The client as someone outside the repository gets it: the README's install (`pnpm pack`, which
+// builds dist/, and plain npm installing the tarball into a new project), run in a directory under
+// the system's temporary directory (no workspace above it), the README's example type-checked against the package's declarations with TypeScript from the
 // registry, then run against a started system (catalog, API, worker, demo catalog) with this Node
 // (20) and with Node 24 (the registry's node-<platform>-<arch> package, kept between runs).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,12 +16,12 @@ import { docExamples } from './support/doc-examples.ts';
 import { type StartedSystem, startSystem } from './support/started-system.ts';
 
 const run = promisify(execFile);
-const clientDir = fileURLToPath(new URL('../packages/client', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
+const clientDir = join(root, 'packages/client');
 const NODE_24 = '24';
 
 let scratch: string;
 let system: StartedSystem;
-let tarball: string;
 
 const npm = (args: string[], cwd: string) =>
   run('npm', ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...args], {
@@ -59,10 +59,6 @@ async function newPartnerKey(name: string): Promise<string> {
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'licensing-client-scratch-'));
-  const { stdout } = await run('pnpm', ['pack', '--pack-destination', scratch], { cwd: clientDir });
-  const manifest = JSON.parse(await readFile(join(clientDir, 'package.json'), 'utf8'));
-  tarball = join(scratch, `licensing-client-${manifest.version}.tgz`);
-  expect(existsSync(tarball), stdout).toBe(true);
   system = await startSystem({ how: 'services' });
 }, 240_000);
 
@@ -73,19 +69,29 @@ afterAll(async () => {
 
 describe('the packed @licensing/client', () => {
   it('installs with npm outside the workspace; its README example type-checks and runs on Node 20 and 24', async () => {
-    const project = join(scratch, 'automation');
-    await mkdir(project);
-    await writeFile(join(project, 'package.json'), '{"name":"automation","private":true,"type":"module"}\n');
+    // The README's install, with its /tmp and project in the scratch directory.
+    const [install, ...programs] = docExamples('packages/client/README.md');
+    expect(install!.lang).toBe('sh');
+    const project = join(scratch, 'my-automation');
+    await run('bash', ['-ec', install!.code.replaceAll('/tmp', scratch).replaceAll('my-automation', project)], {
+      cwd: root,
+      env: { ...process.env, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' },
+    }).catch((error) => {
+      throw new Error(`the README's install: ${error.stdout}${error.stderr}`);
+    });
+    const manifest = JSON.parse(await readFile(join(clientDir, 'package.json'), 'utf8'));
+    expect(existsSync(join(scratch, `licensing-client-${manifest.version}.tgz`))).toBe(true);
     const typescript = JSON.parse(
       await readFile(fileURLToPath(import.meta.resolve('typescript/package.json')), 'utf8'),
     ).version;
-    await npm(['install', tarball, `typescript@${typescript}`, '@types/node@20'], project);
+    await npm(['install', `typescript@${typescript}`, '@types/node@20'], project);
     const installed = JSON.parse(await readFile(join(project, 'node_modules/@licensing/client/package.json'), 'utf8'));
+    expect(installed.version).toBe(manifest.version);
     expect(Object.keys(installed.dependencies)).toEqual(['openapi-fetch']);
     expect(existsSync(join(project, 'node_modules/@licensing/client/dist/index.d.ts'))).toBe(true);
     expect(existsSync(join(project, 'node_modules/@licensing/client/src'))).toBe(false);
 
-    const examples = docExamples('packages/client/README.md');
+    const examples = programs;
     expect(examples.map((e) => e.file)).toEqual(['example.mjs']);
     for (const example of examples) await writeFile(join(project, example.file!), example.code);
 
