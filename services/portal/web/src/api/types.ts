@@ -6,6 +6,7 @@ type Schemas = components['schemas'];
 
 export type Customer = Schemas['Customer'];
 export type User = Schemas['User'];
+export type UpdateUser = Schemas['UpdateUserRequest'];
 export type Product = Schemas['Product'];
 export type ServicePlan = Schemas['ServicePlan'];
 export type Subscription = Schemas['Subscription'];

@@ -1,17 +1,19 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { Button, Text, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { storeApiKey } from '../features/auth/session.ts';
 import { useCustomer } from '../features/customers/api.ts';
-import { Link, paths, type Route } from './router.tsx';
+import { Link, paths, usePath, type Route } from './router.tsx';
 
 const useStyles = makeStyles({
   header: {
     display: 'flex',
     alignItems: 'center',
+    flexWrap: 'wrap',
     gap: tokens.spacingHorizontalL,
     padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalXL}`,
+    '@media (max-width: 600px)': { padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}` },
     backgroundColor: tokens.colorBrandBackground,
     color: tokens.colorNeutralForegroundOnBrand,
   },
@@ -25,6 +27,7 @@ const useStyles = makeStyles({
     flexDirection: 'column',
     gap: tokens.spacingVerticalM,
     maxWidth: '1400px',
+    '@media (max-width: 600px)': { padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalM}` },
   },
   customerBar: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
   section: {
@@ -32,7 +35,43 @@ const useStyles = makeStyles({
     borderBottom: `${tokens.strokeWidthThick} solid transparent`,
   },
   current: { borderBottomColor: tokens.colorBrandStroke1, fontWeight: tokens.fontWeightSemibold },
+  // Off screen until focused: the first Tab stop of every page.
+  skip: {
+    position: 'absolute',
+    left: '-10000px',
+    top: 'auto',
+    padding: tokens.spacingHorizontalS,
+    backgroundColor: tokens.colorNeutralBackground1,
+    color: tokens.colorBrandForeground1,
+    ':focus': { left: tokens.spacingHorizontalS, top: tokens.spacingVerticalS, zIndex: 1 },
+  },
 });
+
+/**
+ * After an in-app navigation, focus moves to the new page's heading (as a page load would start a
+ * screen reader at the top); the heading appears once the page has its data, so it is waited for.
+ */
+function useFocusHeadingOnNavigation() {
+  const path = usePath();
+  // The page as loaded keeps the browser's own focus; only a navigation inside the app moves it.
+  const loaded = useRef(path);
+  const navigated = useRef(false);
+  useEffect(() => {
+    if (!navigated.current && path === loaded.current) return;
+    navigated.current = true;
+    let tries = 0;
+    const timer = setInterval(() => {
+      const heading = document.querySelector<HTMLElement>('main h1');
+      if (heading || ++tries > 50) {
+        clearInterval(timer);
+        if (!heading) return;
+        heading.tabIndex = -1;
+        heading.focus();
+      }
+    }, 50);
+    return () => clearInterval(timer);
+  }, [path]);
+}
 
 function CustomerNav({ customerId, current }: { customerId: string; current: 'users' | 'jobs' }) {
   const styles = useStyles();
@@ -60,8 +99,12 @@ function CustomerNav({ customerId, current }: { customerId: string; current: 'us
 export function Layout({ route, children }: { route: Route; children: ReactNode }) {
   const styles = useStyles();
   const { t } = useTranslation();
+  useFocusHeadingOnNavigation();
   return (
     <>
+      <a href="#main" className={styles.skip}>
+        {t('skipToContent')}
+      </a>
       <header className={styles.header}>
         <Text as="span" className={styles.brand}>
           {t('appName')}
@@ -72,7 +115,7 @@ export function Layout({ route, children }: { route: Route; children: ReactNode 
           {t('signOut')}
         </Button>
       </header>
-      <main className={styles.main}>
+      <main className={styles.main} id="main" tabIndex={-1}>
         {'customerId' in route && (
           <CustomerNav
             customerId={route.customerId}

@@ -37,12 +37,18 @@ import { useJobProgress } from './useJobProgress.ts';
 const useStyles = makeStyles({
   progress: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, maxWidth: '720px' },
   actions: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
-  changes: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
+  // Long product names, codes and user principal names wrap anywhere rather than widen a phone's page.
+  changes: { margin: 0, paddingLeft: tokens.spacingHorizontalL, overflowWrap: 'anywhere' },
   error: { color: tokens.colorPaletteRedForeground1 },
-  upn: { display: 'block', color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
+  upn: {
+    display: 'block',
+    color: tokens.colorNeutralForeground3,
+    fontSize: tokens.fontSizeBase200,
+    overflowWrap: 'anywhere',
+  },
   code: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
   userColumn: { width: '28%' },
-  resultColumn: { width: '120px' },
+  resultColumn: { width: '120px', '@media (max-width: 600px)': { width: '88px' } },
 });
 
 export function JobPage({ customerId, jobId }: { customerId: string; jobId: string }) {

@@ -41,7 +41,7 @@ const useStyles = makeStyles({
   products: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
   product: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
   productLine: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalL, flexWrap: 'wrap' },
-  productName: { minWidth: '320px', flexGrow: 1 },
+  productName: { minWidth: '320px', flexGrow: 1, '@media (max-width: 600px)': { minWidth: 'auto', flexBasis: '100%' } },
   seats: { minWidth: '150px' },
   noSeats: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
   plans: {
@@ -71,6 +71,8 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
   const startJob = useStartJob(customerId);
   const [choices, setChoices] = useState<Map<string, ProductChoice>>(new Map());
   const [bought, setBought] = useState<{ count: number; product: string }>();
+  // A product's plans show once it is ticked for everyone, or when asked for ("View service plans").
+  const [plansShown, setPlansShown] = useState<ReadonlyMap<string, boolean>>(new Map());
   const [idempotencyKey] = useState(() => crypto.randomUUID());
 
   // Choices start from what the selection holds; a refetch (after "Buy more") keeps what was chosen.
@@ -126,6 +128,8 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
     const needed = seatsNeeded(product, choice, count);
     const short = needed > product.available;
     const catalogProduct = products.data?.get(product.productId);
+    const showPlans = plansShown.get(product.productId) ?? choice.desired === 'all';
+    const plansId = `plans-${product.productId}`;
     return (
       <Card key={product.productId} className={styles.product} role="group" aria-label={product.name}>
         <div className={styles.productLine}>
@@ -154,6 +158,17 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
           <Text className={mergeClasses(styles.seats, (product.available === 0 || short) && styles.noSeats)}>
             {t('available', { available: product.available, total: product.quantity })}
           </Text>
+          {product.servicePlans.length > 0 && (
+            <Button
+              appearance="transparent"
+              size="small"
+              aria-expanded={showPlans}
+              aria-controls={showPlans ? plansId : undefined}
+              onClick={() => setPlansShown((shown) => new Map(shown).set(product.productId, !showPlans))}
+            >
+              {showPlans ? t('hidePlans') : t('viewPlans')}
+            </Button>
+          )}
           {(product.buyMore || short) && (
             <BuyMoreDialog
               customerId={customerId}
@@ -166,15 +181,20 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
             />
           )}
         </div>
-        {product.servicePlans.length > 0 && choice.desired === 'all' && (
-          <fieldset className={styles.plans}>
-            <legend className={styles.legend}>{t('plansOf', { product: product.name })}</legend>
+        {product.servicePlans.length > 0 && showPlans && (
+          <fieldset className={styles.plans} id={plansId} disabled={choice.desired !== 'all'}>
+            <legend className={styles.legend}>
+              {choice.desired === 'all'
+                ? t('plansOf', { product: product.name })
+                : t('plansOfUnticked', { product: product.name })}
+            </legend>
             {product.servicePlans.map((plan) => (
               <Checkbox
                 key={plan.id}
                 label={plan.name}
                 aria-label={t('planOf', { plan: plan.name, product: product.name })}
-                checked={!choice.disabledPlans.has(plan.id)}
+                checked={choice.desired === 'all' && !choice.disabledPlans.has(plan.id)}
+                disabled={choice.desired !== 'all'}
                 onChange={(_, data) =>
                   update(product.productId, (c) => ({
                     ...c,

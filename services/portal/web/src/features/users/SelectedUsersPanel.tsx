@@ -4,7 +4,13 @@ import { describeFilter } from './describe-filter.ts';
 import { useSelection } from './selection.tsx';
 
 const useStyles = makeStyles({
-  panel: { width: '300px', flexShrink: 0, maxHeight: '70vh', overflowY: 'auto' },
+  panel: {
+    width: '300px',
+    flexShrink: 0,
+    maxHeight: '70vh',
+    overflowY: 'auto',
+    '@media (max-width: 900px)': { width: 'auto', maxHeight: 'none' },
+  },
   list: {
     listStyleType: 'none',
     margin: 0,

@@ -14,11 +14,12 @@ import {
   TableRow,
   Text,
   Title2,
+  ToggleButton,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
 import { useTranslation } from 'react-i18next';
-import type { UserFilter } from '../../api/types.ts';
+import type { User, UserFilter } from '../../api/types.ts';
 import { navigate, paths } from '../../app/router.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
@@ -26,6 +27,7 @@ import { usePageTitle } from '../../components/usePageTitle.ts';
 import { useFormat } from '../../i18n/format.ts';
 import { useSubscriptions } from '../customers/api.ts';
 import { useUsers } from './api.ts';
+import { EditUserDialog } from './EditUserDialog.tsx';
 import { SelectedUsersPanel } from './SelectedUsersPanel.tsx';
 import { useSelection } from './selection.tsx';
 
@@ -38,10 +40,18 @@ const useStyles = makeStyles({
     flexWrap: 'wrap',
     minHeight: '32px',
   },
-  body: { display: 'flex', gap: tokens.spacingHorizontalXL, alignItems: 'flex-start' },
+  body: {
+    display: 'flex',
+    gap: tokens.spacingHorizontalXL,
+    alignItems: 'flex-start',
+    '@media (max-width: 900px)': { flexDirection: 'column', alignItems: 'stretch' },
+  },
+  // On a phone the table keeps the name and licenses; the rest is on the user's row in wider screens.
+  wideOnly: { '@media (max-width: 600px)': { display: 'none' } },
   tableColumn: { flexGrow: 1, minWidth: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   checkboxCell: { width: '44px' },
   muted: { color: tokens.colorNeutralForeground3 },
+  name: { display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: tokens.spacingHorizontalXS },
 });
 
 type LicenseState = 'all' | 'licensed' | 'unlicensed' | 'has' | 'lacks';
@@ -87,12 +97,30 @@ export function UsersPage({ customerId }: { customerId: string }) {
     return result;
   }, [search, licenseState, productId]);
 
-  const users = useUsers(customerId, { filter, page, pageSize });
   const { selection, count, isSelected, setUsers, selectMatching, clear } = useSelection(customerId);
-  const items = users.data?.items ?? [];
+  // "Selected users": the table shows the selection instead of the search (the filter itself when
+  // every matching user is selected; otherwise the picks, paged here).
+  const [onlySelected, setOnlySelected] = useState(false);
+  const showSelected = onlySelected && count > 0;
+  const users = useUsers(customerId, {
+    filter: showSelected && selection.kind === 'matching' ? selection.filter : filter,
+    page,
+    pageSize,
+  });
+  const picked = useMemo(() => (selection.kind === 'users' ? [...selection.users.values()] : []), [selection]);
+  const list =
+    showSelected && selection.kind === 'users'
+      ? {
+          items: picked.slice((page - 1) * pageSize, page * pageSize),
+          page,
+          total: picked.length,
+          totalPages: Math.ceil(picked.length / pageSize),
+        }
+      : users.data;
+  const items = list?.items ?? [];
   const selectedOnPage = items.filter((user) => isSelected(user.id)).length;
   const pageState = items.length > 0 && selectedOnPage === items.length ? true : selectedOnPage > 0 ? 'mixed' : false;
-  const total = users.data?.total ?? 0;
+  const total = showSelected ? 0 : (users.data?.total ?? 0);
   const matchingSelected = selection.kind === 'matching';
 
   return (
@@ -103,12 +131,14 @@ export function UsersPage({ customerId }: { customerId: string }) {
           <SearchBox
             placeholder={t('searchPlaceholder')}
             dismiss={{ 'aria-label': tc('clearSearch') }}
+            disabled={showSelected}
             value={searchText}
             onChange={(_, data) => setSearchText(data.value)}
           />
         </Field>
         <Field label={t('licenseFilter')}>
           <Select
+            disabled={showSelected}
             value={licenseState}
             onChange={(_, data) => {
               setLicenseState(data.value as LicenseState);
@@ -125,6 +155,7 @@ export function UsersPage({ customerId }: { customerId: string }) {
         {(licenseState === 'has' || licenseState === 'lacks') && (
           <Field label={t('product')}>
             <Select
+              disabled={showSelected}
               id={productSelectId}
               value={productId}
               onChange={(_, data) => {
@@ -152,6 +183,16 @@ export function UsersPage({ customerId }: { customerId: string }) {
             {t('selectAllMatching', { count: total })}
           </Button>
         )}
+        <ToggleButton
+          checked={showSelected}
+          disabled={count === 0}
+          onClick={() => {
+            setOnlySelected(!showSelected);
+            setPage(1);
+          }}
+        >
+          {t('selectedUsers')}
+        </ToggleButton>
         {count > 0 && <Button onClick={clear}>{t('clearSelection')}</Button>}
         <Button appearance="primary" disabled={count === 0} onClick={() => navigate(paths.licenses(customerId))}>
           {t('manageLicenses')}
@@ -161,8 +202,8 @@ export function UsersPage({ customerId }: { customerId: string }) {
       {users.error && <ProblemMessage error={users.error} />}
       <div className={styles.body}>
         <div className={styles.tableColumn}>
-          {users.isPending && <Spinner label={t('loading')} />}
-          {users.data && (
+          {users.isPending && !list && <Spinner label={t('loading')} />}
+          {list && (
             <>
               <Table aria-label={t('title')} size="small">
                 <TableHeader>
@@ -176,8 +217,9 @@ export function UsersPage({ customerId }: { customerId: string }) {
                       />
                     </TableHeaderCell>
                     <TableHeaderCell>{t('name')}</TableHeaderCell>
-                    <TableHeaderCell>{t('userPrincipalName')}</TableHeaderCell>
-                    <TableHeaderCell>{t('usageLocation')}</TableHeaderCell>
+                    <TableHeaderCell className={styles.wideOnly}>{t('userPrincipalName')}</TableHeaderCell>
+                    <TableHeaderCell className={styles.wideOnly}>{t('usageLocation')}</TableHeaderCell>
+                    <TableHeaderCell className={styles.wideOnly}>{t('department')}</TableHeaderCell>
                     <TableHeaderCell>{t('licenses')}</TableHeaderCell>
                   </TableRow>
                 </TableHeader>
@@ -192,17 +234,23 @@ export function UsersPage({ customerId }: { customerId: string }) {
                           onChange={(_, data) => setUsers([user], data.checked === true)}
                         />
                       </TableCell>
-                      <TableCell>{user.displayName}</TableCell>
-                      <TableCell>{user.userPrincipalName}</TableCell>
                       <TableCell>
+                        <span className={styles.name}>
+                          {user.displayName}
+                          {user.licenses && <EditUserDialog customerId={customerId} user={user as User} />}
+                        </span>
+                      </TableCell>
+                      <TableCell className={styles.wideOnly}>{user.userPrincipalName}</TableCell>
+                      <TableCell className={styles.wideOnly}>
                         {user.usageLocation ? (
                           format.region(user.usageLocation)
                         ) : (
                           <span className={styles.muted}>{t('customersCountry')}</span>
                         )}
                       </TableCell>
+                      <TableCell className={styles.wideOnly}>{user.department ?? ''}</TableCell>
                       <TableCell>
-                        {user.licenses.length === 0 ? (
+                        {!user.licenses ? null : user.licenses.length === 0 ? (
                           <span className={styles.muted}>{t('unlicensed')}</span>
                         ) : (
                           format.list(user.licenses.map((l) => productNames.get(l.productId) ?? l.productId))
@@ -212,7 +260,7 @@ export function UsersPage({ customerId }: { customerId: string }) {
                   ))}
                   {items.length === 0 && (
                     <TableRow>
-                      <TableCell colSpan={5}>{t('noMatch')}</TableCell>
+                      <TableCell colSpan={6}>{t('noMatch')}</TableCell>
                     </TableRow>
                   )}
                 </TableBody>
@@ -220,7 +268,7 @@ export function UsersPage({ customerId }: { customerId: string }) {
               <Pager
                 label={t('pages')}
                 count={(count) => t('count', { count })}
-                list={users.data}
+                list={list}
                 pageSize={pageSize}
                 onPage={setPage}
                 onPageSize={setPageSize}

@@ -1,6 +1,6 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, data } from '../../api/http.ts';
-import type { UserFilter } from '../../api/types.ts';
+import type { UpdateUser, UserFilter } from '../../api/types.ts';
 
 export interface UserListParams {
   filter: UserFilter;
@@ -35,5 +35,20 @@ export function useUsers(customerId: string, { filter, page, pageSize }: UserLis
         }),
       ),
     placeholderData: keepPreviousData,
+  });
+}
+
+/** PATCH a user's display name, usage location or department; the lists showing it are read again. */
+export function useUpdateUser(customerId: string, userId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: UpdateUser) =>
+      data(
+        api().PATCH('/v1/customers/{customerId}/users/{userId}', {
+          params: { path: { customerId, userId } },
+          body,
+        }),
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: userKeys.all(customerId) }),
   });
 }

@@ -2,13 +2,10 @@
 // list of users picked one by one, or "every user matching this filter" — which the API resolves
 // itself (userFilter), so a selection of 50,000 users never travels to the browser.
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
-import type { UserFilter, UserSelection } from '../../api/types.ts';
+import type { User, UserFilter, UserSelection } from '../../api/types.ts';
 
-export interface SelectedUser {
-  id: string;
-  displayName: string;
-  userPrincipalName: string;
-}
+/** A picked user as the table showed it (the rest of its row is kept for the "Selected users" view). */
+export type SelectedUser = Pick<User, 'id' | 'displayName' | 'userPrincipalName'> & Partial<User>;
 
 export type Selection =
   | { kind: 'users'; users: ReadonlyMap<string, SelectedUser> }
