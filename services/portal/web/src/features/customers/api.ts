@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, data } from '../../api/http.ts';
 
@@ -40,4 +41,17 @@ export function useProducts() {
     staleTime: 5 * 60_000,
     select: (data) => new Map(data.items.map((product) => [product.id, product])),
   });
+}
+
+/** Names of the catalog's products and service plans by id: messages name them, never by id. */
+export function useCatalogNames(): ReadonlyMap<string, string> {
+  const products = useProducts();
+  return useMemo(() => {
+    const names = new Map<string, string>();
+    for (const product of products.data?.values() ?? []) {
+      names.set(product.id, product.name);
+      for (const plan of product.servicePlans) if (!names.has(plan.id)) names.set(plan.id, plan.name);
+    }
+    return names;
+  }, [products.data]);
 }

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import {
   Badge,
   Button,
@@ -28,7 +28,7 @@ import { Pager } from '../../components/Pager.tsx';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
 import { usePageTitle } from '../../components/usePageTitle.ts';
 import { useFormat } from '../../i18n/format.ts';
-import { useProducts } from '../customers/api.ts';
+import { useCatalogNames } from '../customers/api.ts';
 import { downloadResultsCsv, isFinished, useCancelJob, useJob, useJobResults, useRetryJob } from './api.ts';
 import { JobStatusBadge, describeRequest } from './JobStatusBadge.tsx';
 import { useErrorTexts } from './reasons.ts';
@@ -110,11 +110,7 @@ function JobReport({ customerId, job }: { customerId: string; job: Job }) {
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(50);
   const [downloadError, setDownloadError] = useState<unknown>();
-  const products = useProducts();
-  const names = useMemo(
-    () => new Map([...(products.data?.values() ?? [])].map((p) => [p.id, p.name])),
-    [products.data],
-  );
+  const names = useCatalogNames();
   const results = useJobResults(
     customerId,
     job.id,

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import {
   Spinner,
   Table,
@@ -16,7 +16,7 @@ import { Pager } from '../../components/Pager.tsx';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
 import { usePageTitle } from '../../components/usePageTitle.ts';
 import { useFormat } from '../../i18n/format.ts';
-import { useProducts } from '../customers/api.ts';
+import { useCatalogNames } from '../customers/api.ts';
 import { useJobs } from './api.ts';
 import { JobStatusBadge, describeRequest } from './JobStatusBadge.tsx';
 
@@ -27,11 +27,7 @@ export function JobsPage({ customerId }: { customerId: string }) {
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(25);
   const jobs = useJobs(customerId, page, pageSize);
-  const products = useProducts();
-  const names = useMemo(
-    () => new Map([...(products.data?.values() ?? [])].map((p) => [p.id, p.name])),
-    [products.data],
-  );
+  const names = useCatalogNames();
   return (
     <>
       <Title2 as="h1">{t('title')}</Title2>

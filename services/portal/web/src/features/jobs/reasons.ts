@@ -60,9 +60,17 @@ function explain(change: ResultChange, error: ChangeError, names: Names, words: 
       });
     case 'DependencyViolation':
       if (error.servicePlanIds?.length)
-        return t('explain.DependencyViolationPlans', { product, plans: format.list(error.servicePlanIds) });
+        return t('explain.DependencyViolationPlans', {
+          product,
+          plans: format.list(error.servicePlanIds.map((id) => names.get(id) ?? id)),
+        });
       return change.action === 'revoke'
-        ? t('explain.DependencyViolationRevoke', { product, others: productList(error.productIds, names, words) })
+        ? t('explain.DependencyViolationRevoke', {
+            product,
+            others: error.requiredBy?.length
+              ? format.list(error.requiredBy.map((id) => names.get(id) ?? id))
+              : t('productsNeedingIt'),
+          })
         : t('explain.DependencyViolationAssign', { product, others: productList(error.productIds, names, words) });
     case 'CountViolation':
       return t('explain.CountViolation', { product });

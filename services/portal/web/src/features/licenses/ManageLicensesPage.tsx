@@ -21,7 +21,7 @@ import { Link, navigate, paths } from '../../app/router.tsx';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
 import { usePageTitle } from '../../components/usePageTitle.ts';
 import { useFormat } from '../../i18n/format.ts';
-import { useProducts } from '../customers/api.ts';
+import { useCatalogNames, useProducts } from '../customers/api.ts';
 import { describeFilter } from '../users/describe-filter.ts';
 import { selectionRequest, useSelection } from '../users/selection.tsx';
 import { useLicenseOverview, usePreview, useStartJob } from './api.ts';
@@ -67,6 +67,7 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
   const request = useMemo(() => selectionRequest(selection), [selection]);
   const overview = useLicenseOverview(customerId, request, count > 0);
   const products = useProducts();
+  const catalogNames = useCatalogNames();
   const preview = usePreview(customerId);
   const startJob = useStartJob(customerId);
   const [choices, setChoices] = useState<Map<string, ProductChoice>>(new Map());
@@ -243,7 +244,7 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
           {overview.data.products.map(renderProduct)}
         </section>
       )}
-      {preview.data && <PreviewPanel preview={preview.data} names={productNames} />}
+      {preview.data && <PreviewPanel preview={preview.data} names={catalogNames} />}
       {preview.error && <ProblemMessage error={preview.error} title={t('previewFailed')} />}
       {startJob.error && (
         <ProblemMessage error={startJob.error} title={shortages.length ? t('notEnough') : t('notSaved')} />
