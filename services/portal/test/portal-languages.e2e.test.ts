@@ -1,3 +1,6 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// Callbacks of page.evaluate run in the browser: they see the DOM's globals.
 // The portal in Russian and English, in a real headless Chromium against the real services: the
 // seed's flow with the browser set to ru-RU (sign in, customers, users across pages, the selected
 // users, manage licenses, service plans, buy more, save, "Лицензии обновлены" with a Russian error
@@ -349,7 +352,7 @@ run(`partner portal in Russian and English (${chromiumPath})`, () => {
     await expect.poll(() => selected(page)).toBe('Выбрано 2 пользователя');
     await expectNoSidewaysScroll(page, 'ru users, phone');
     await expectAccessible(page, 'ru users, phone');
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: `${docsDir}portal-ru-users-phone.png` });
     await page.getByRole('button', { name: 'Управление лицензиями' }).click();
     const ems = page.getByRole('group', { name: 'Enterprise Mobility + Security E3' });
@@ -361,7 +364,7 @@ run(`partner portal in Russian and English (${chromiumPath})`, () => {
     await page.getByText('Обновлен 1 пользователь, с ошибкой: 1.').waitFor();
     await expectNoSidewaysScroll(page, 'ru report, phone');
     await expectAccessible(page, 'ru report, phone');
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: `${docsDir}portal-ru-report-phone.png` });
 
     await page.getByLabel('Язык').selectOption('en');
@@ -369,7 +372,7 @@ run(`partner portal in Russian and English (${chromiumPath})`, () => {
     await page.getByText('1 user was updated, 1 failed.').waitFor();
     await expectNoSidewaysScroll(page, 'en report, phone');
     await expectAccessible(page, 'en report, phone');
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: `${docsDir}portal-en-report-phone.png` });
     expect(problems).toEqual([]);
     await page.context().close();
