@@ -71,7 +71,8 @@ describe('a batch holding users of two customers', () => {
   it("commits one customer's users while another customer's users wait for a lock", async () => {
     const { jobs, tasks } = await twoCustomersWithJobs(3);
     const [alpha, beta] = jobs as [(typeof jobs)[0], (typeof jobs)[0]];
-    // Beta's part comes first in the batch; alpha's waits behind a lock on one of its users.
+    // Beta's part comes first in the batch; alpha's waits behind a lock on its job's row (which the
+    // first batch of a job takes to mark it running).
     const batch = [...tasks.filter((t) => t.jobId === beta.jobId), ...tasks.filter((t) => t.jobId === alpha.jobId)];
     let locked!: () => void;
     let release!: () => void;
@@ -79,7 +80,7 @@ describe('a batch holding users of two customers', () => {
       locked = resolve;
     });
     const holder = env.sql.begin(async (tx) => {
-      await tx`SELECT 1 FROM users WHERE customer_id = ${alpha.customer} AND id = ${alpha.users[0]!} FOR UPDATE`;
+      await tx`SELECT 1 FROM license_jobs WHERE customer_id = ${alpha.customer} AND id = ${alpha.jobId} FOR UPDATE`;
       locked();
       await new Promise<void>((resolve) => {
         release = resolve;

@@ -169,10 +169,10 @@ describe('bounded batches', () => {
         lockTimeoutMs: 120_000,
         statementTimeoutMs: 120_000,
       });
-      await expect.poll(() => waitingOnLock('UPDATE license_jobs'), { timeout: 10_000 }).toBe(1);
+      await expect.poll(() => waitingOnLock('UPDATE license_jobs'), { timeout: 30_000 }).toBe(1);
       giveUp.abort();
       await expect(applying).rejects.toThrow();
-      await expect.poll(() => waitingOnLock('UPDATE license_jobs'), { timeout: 10_000 }).toBe(0);
+      await expect.poll(() => waitingOnLock('UPDATE license_jobs'), { timeout: 30_000 }).toBe(0);
     } finally {
       release();
       await holder;
