@@ -29,12 +29,14 @@ export async function spawnService(
   name: 'api' | 'worker' | 'catalog' | 'portal',
   env: Record<string, string>,
   port?: number,
+  /** The checkout to run the service from (another release's, for upgrade tests). */
+  cwd = root,
 ): Promise<ServiceProcess> {
   port ??= await freePort();
   const portVar = { api: 'API_PORT', worker: 'WORKER_PORT', catalog: 'CATALOG_PORT', portal: 'PORTAL_PORT' }[name];
   let output = '';
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--import', 'tsx', `services/${name}/src/main.ts`], {
-    cwd: root,
+    cwd,
     env: { ...process.env, LOG_LEVEL: 'warn', [portVar]: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

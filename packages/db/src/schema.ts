@@ -51,10 +51,11 @@ export const partnerApiKeys = pgTable('partner_api_keys', {
   lastUsedAt: ts('last_used_at'),
   revokedAt: ts('revoked_at'),
   // Migration 0014: what the key grants.
-  name: text('name').notNull(),
-  issuedBy: text('issued_by').$type<'operator' | 'partner'>().notNull(),
+  /** The defaults serve the previous release's inserts during a rolling upgrade (migration 0016). */
+  name: text('name').notNull().default('Operator-issued key'),
+  issuedBy: text('issued_by').$type<'operator' | 'partner'>().notNull().default('operator'),
   /** The scopes granted; `*` is every scope (operator-issued keys). */
-  scopes: text('scopes').array().notNull(),
+  scopes: text('scopes').array().notNull().default(['*']),
   /** The customers the key may reach; null: every customer of the partner. */
   customerIds: uuid('customer_ids').array(),
   expiresAt: ts('expires_at'),
