@@ -20,7 +20,7 @@ export type GrantedScope = Scope | typeof ALL_SCOPES;
 export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   read: 'every read: lists, details, the license overview, job previews, results and their CSV, event streams',
   'users:write': 'customers and users: create, change, delete (creating a customer needs a key for every customer)',
-  'licenses:write': 'license jobs: start, cancel, retry',
+  'licenses:write': 'license jobs: start, cancel, retry, revert',
   'subscriptions:write': 'subscription quantities ("buy more")',
   'webhooks:manage': "the partner's webhook: set, delete, rotate its secret, test, redeliver",
   'keys:manage': "the partner's own API keys: issue, list, revoke",
@@ -53,3 +53,15 @@ export function missingCustomers(granted: readonly string[] | null, wanted: read
 export function reachesCustomer(customerIds: readonly string[] | null, customerId: string): boolean {
   return customerIds === null || customerIds.includes(customerId);
 }
+
+/**
+ * Keys named after Partner Center's agent roles: what the portal offers when a key is created, and
+ * what `licenses keys create --role` takes.
+ */
+export const KEY_ROLES = {
+  'admin-agent': [...SCOPES],
+  'helpdesk-agent': ['read', 'licenses:write'],
+  'sales-agent': ['read', 'subscriptions:write'],
+  'read-only': ['read'],
+} as const satisfies Record<string, readonly Scope[]>;
+export type KeyRole = keyof typeof KEY_ROLES;

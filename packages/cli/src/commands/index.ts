@@ -4,6 +4,7 @@ import type { CommandGroup } from '../command.ts';
 import { audit } from './audit.ts';
 import { customers } from './customers.ts';
 import { jobs } from './jobs.ts';
+import { keys } from './keys.ts';
 import { subscriptions } from './subscriptions.ts';
 import { users } from './users.ts';
 import { webhooks } from './webhooks.ts';
@@ -15,4 +16,5 @@ export const GROUPS: Record<string, CommandGroup> = {
   jobs,
   webhooks,
   audit,
+  keys,
 };

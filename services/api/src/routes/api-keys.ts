@@ -91,7 +91,7 @@ export function apiKeyRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
                 name: 'Helpdesk',
                 scopes: ['read', 'licenses:write'],
                 customerIds: ['7d4c1a52-0c39-4a83-9d39-6a4b7e1f0a11'],
-                expiresAt: '2026-12-31T23:59:59Z',
+                expiresAt: '2027-12-31T23:59:59Z',
               },
             },
             reporting: { summary: 'A read-only reporting key', value: { name: 'Nightly report', scopes: ['read'] } },
