@@ -100,6 +100,8 @@ function bodyFor(method: string, path: string): unknown {
     'POST /v1/customers/{customerId}/license-jobs/{jobId}/cancel': {},
     'POST /v1/customers/{customerId}/license-jobs/preview': { userIds: ids.userIds, assign: [{ productId: SUITE.id }] },
     'POST /v1/customers/{customerId}/license-jobs/{jobId}/retry': {},
+    'POST /v1/customers/{customerId}/license-jobs/{jobId}/revert': {},
+    'POST /v1/customers/{customerId}/license-jobs/{jobId}/revert/preview': {},
   };
   const key = `${method} ${path}`;
   if (!(key in bodies)) throw new Error(`no isolation case for ${key}: add one`);
