@@ -6,6 +6,7 @@ import openapiTS, { astToString } from 'openapi-typescript';
 const clientRoot = new URL('../packages/client/', import.meta.url);
 export const SCHEMA_FILE = new URL('src/schema.gen.ts', clientRoot);
 export const PROBLEM_CODES_FILE = new URL('src/problem-codes.gen.ts', clientRoot);
+export const IDEMPOTENT_ROUTES_FILE = new URL('src/idempotent-routes.gen.ts', clientRoot);
 export const CLIENT_PACKAGE_FILE = new URL('package.json', clientRoot);
 
 const HEADER =
@@ -31,6 +32,28 @@ export function generateProblemCodesSource(codes: Record<string, string>): strin
     '/** Every problem `code` the API answers (the framework may add a few of its own, in lower case). */\n' +
     `export const PROBLEM_CODES = [\n${entries}\n] as const;\n\n` +
     'export type KnownProblemCode = (typeof PROBLEM_CODES)[number];\n'
+  );
+}
+
+/**
+ * The TypeScript source of `idempotent-routes.gen.ts`: the path of every POST operation of the
+ * document that takes an `Idempotency-Key` header (the client gives those a key by default).
+ */
+export function generateIdempotentRoutesSource(document: Record<string, unknown>): string {
+  const paths = (document.paths ?? {}) as Record<
+    string,
+    Record<string, { parameters?: { in: string; name: string }[] }>
+  >;
+  const routes = Object.entries(paths)
+    .filter(([, item]) =>
+      (item.post?.parameters ?? []).some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key'),
+    )
+    .map(([path]) => `  ${JSON.stringify(path)},`)
+    .join('\n');
+  return (
+    HEADER +
+    '/** The POST routes that take an Idempotency-Key header (path templates of the OpenAPI document). */\n' +
+    `export const IDEMPOTENT_ROUTES = [\n${routes}\n] as const;\n`
   );
 }
 

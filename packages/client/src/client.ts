@@ -14,7 +14,8 @@ export interface LicensingClientOptions {
   /** Retrying of 429 and 503 answers after their Retry-After (default: on, 4 attempts); `false` turns it off. */
   retry?: RetryOptions | false;
   /**
-   * Whether job creations (POST …/license-jobs, …/retry) without an Idempotency-Key get a random one
+   * Whether job creations (the POST routes that take an Idempotency-Key: …/license-jobs, …/retry,
+   * …/revert) without one get a random one
    * (default true), so that the client's own retries never create a second job. Pass your own key
    * (`params.header['idempotency-key']`) to make a re-run of your script answer the same job.
    */

@@ -1,4 +1,5 @@
 import { retryAfterSeconds } from './errors.ts';
+import { IDEMPOTENT_ROUTES } from './idempotent-routes.gen.ts';
 
 export type FetchLike = (request: Request) => Promise<Response>;
 
@@ -13,14 +14,19 @@ export interface RetryOptions {
   onRetry?: (info: { attempt: number; delayMs: number; status: number; url: string }) => void;
 }
 
-/** Where the API creates a job: a POST here gets an Idempotency-Key unless it has one. */
-const JOB_CREATION = [/\/v1\/customers\/[^/]+\/license-jobs$/, /\/v1\/customers\/[^/]+\/license-jobs\/[^/]+\/retry$/];
+/** The POST routes that take an Idempotency-Key, as patterns of a URL's path. */
+const KEYED = IDEMPOTENT_ROUTES.map(
+  (route) => new RegExp(`${route.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+);
 
-/** Whether a POST to `url` creates a job (and so carries an Idempotency-Key by default). */
+/**
+ * Whether a request is a POST to a route that takes an Idempotency-Key: the ones that create a job
+ * (…/license-jobs, …/retry, …/revert, as the OpenAPI document declares them).
+ */
 export function createsJob(method: string, url: string): boolean {
   if (method !== 'POST') return false;
   const { pathname } = new URL(url);
-  return JOB_CREATION.some((pattern) => pattern.test(pathname));
+  return KEYED.some((pattern) => pattern.test(pathname));
 }
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
@@ -41,7 +47,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 /**
- * A fetch that (1) gives every job creation (POST …/license-jobs and …/retry) an `Idempotency-Key`
+ * A fetch that (1) gives every job creation (a POST to a route that takes one) an `Idempotency-Key`
  * unless the request has one, so that a retried creation answers the same job instead of a second
  * one; and (2) retries answers 429 and 503 after their `Retry-After` (or a growing wait when a 503
  * has none). A 429 was refused before anything was done, so any request is retried; a 503 only for

@@ -35,6 +35,7 @@ export {
   unwrap,
 } from './errors.ts';
 export { createsJob, type FetchLike, licensingFetch, type RetryOptions } from './fetch.ts';
+export { IDEMPOTENT_ROUTES } from './idempotent-routes.gen.ts';
 export { followJobEvents, type WaitOptions, waitForJob } from './jobs.ts';
 export { allPages, type PageResult, paginate } from './paging.ts';
 export { type KnownProblemCode, PROBLEM_CODES } from './problem-codes.gen.ts';
