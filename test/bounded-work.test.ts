@@ -170,9 +170,23 @@ describe('bounded batches', () => {
         statementTimeoutMs: 120_000,
       });
       await expect.poll(() => waitingOnLock('UPDATE license_jobs'), { timeout: 30_000 }).toBe(1);
+      const [waiter] = await system.env.sql<{ pid: number }[]>`
+        SELECT pid FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%UPDATE license_jobs%'`;
       giveUp.abort();
       await expect(applying).rejects.toThrow();
-      await expect.poll(() => waitingOnLock('UPDATE license_jobs'), { timeout: 30_000 }).toBe(0);
+      // The transaction's backend is gone, and its locks with it.
+      await expect
+        .poll(
+          async () =>
+            (
+              await system.env.sql<
+                { n: number }[]
+              >`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ${waiter!.pid}`
+            )[0]!.n,
+          { timeout: 30_000 },
+        )
+        .toBe(0);
     } finally {
       release();
       await holder;
