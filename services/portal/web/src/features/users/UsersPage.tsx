@@ -3,6 +3,8 @@ import {
   Button,
   Checkbox,
   Field,
+  MessageBar,
+  MessageBarBody,
   SearchBox,
   Select,
   Spinner,
@@ -30,6 +32,9 @@ import { useUsers } from './api.ts';
 import { EditUserDialog } from './EditUserDialog.tsx';
 import { SelectedUsersPanel } from './SelectedUsersPanel.tsx';
 import { useSelection } from './selection.tsx';
+
+/** The most users one job (or overview, or preview) takes, as the API says (`too_many_users`). */
+const MAX_USERS_PER_JOB = 50_000;
 
 const useStyles = makeStyles({
   toolbar: { display: 'flex', gap: tokens.spacingHorizontalL, alignItems: 'end', flexWrap: 'wrap' },
@@ -121,7 +126,12 @@ export function UsersPage({ customerId }: { customerId: string }) {
   const selectedOnPage = items.filter((user) => isSelected(user.id)).length;
   const pageState = items.length > 0 && selectedOnPage === items.length ? true : selectedOnPage > 0 ? 'mixed' : false;
   const total = showSelected ? 0 : (users.data?.total ?? 0);
+  // A large customer's broad filter is counted from a sample: its total is "about" so many.
+  const estimated = list === users.data && users.data?.totalIsEstimate === true;
   const matchingSelected = selection.kind === 'matching';
+  // A job (like an overview or a preview) takes at most this many users; a larger selection is kept
+  // but cannot be managed until it is narrowed.
+  const tooMany = matchingSelected && count > MAX_USERS_PER_JOB;
 
   return (
     <>
@@ -180,7 +190,7 @@ export function UsersPage({ customerId }: { customerId: string }) {
         </Text>
         {total > 0 && !matchingSelected && (
           <Button onClick={() => selectMatching(filter, total, Object.fromEntries(productNames))}>
-            {t('selectAllMatching', { count: total })}
+            {estimated ? t('selectAllMatchingAbout', { count: total }) : t('selectAllMatching', { count: total })}
           </Button>
         )}
         <ToggleButton
@@ -194,10 +204,19 @@ export function UsersPage({ customerId }: { customerId: string }) {
           {t('selectedUsers')}
         </ToggleButton>
         {count > 0 && <Button onClick={clear}>{t('clearSelection')}</Button>}
-        <Button appearance="primary" disabled={count === 0} onClick={() => navigate(paths.licenses(customerId))}>
+        <Button
+          appearance="primary"
+          disabled={count === 0 || tooMany}
+          onClick={() => navigate(paths.licenses(customerId))}
+        >
           {t('manageLicenses')}
         </Button>
       </div>
+      {tooMany && (
+        <MessageBar intent="warning">
+          <MessageBarBody>{t('tooManySelected', { selected: count, max: MAX_USERS_PER_JOB })}</MessageBarBody>
+        </MessageBar>
+      )}
 
       {users.error && <ProblemMessage error={users.error} />}
       <div className={styles.body}>
@@ -267,7 +286,7 @@ export function UsersPage({ customerId }: { customerId: string }) {
               </Table>
               <Pager
                 label={t('pages')}
-                count={(count) => t('count', { count })}
+                count={(count) => (estimated ? t('countAbout', { count }) : t('count', { count }))}
                 list={list}
                 pageSize={pageSize}
                 onPage={setPage}
