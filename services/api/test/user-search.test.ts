@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { startTestSystem, type TestEnv, type TestSystem } from '../../../test/support/test-env.ts';
 import { PartnerClient } from '../../../test/support/client.ts';
-import { ADDON, SUITE, TEST_PRODUCTS } from '../../../test/fixtures.ts';
+import { ADDON, REFUSED_IN_FR, SUITE, TEST_PRODUCTS } from '../../../test/fixtures.ts';
 import { userFilterTuning } from '../src/repositories/user-selection.ts';
 
 let system: TestSystem;
@@ -112,7 +112,7 @@ describe('search', () => {
 describe('a large customer', () => {
   it('answers every filter and page as a plain query does, whichever way it is evaluated', async () => {
     const tuning = { ...userFilterTuning };
-    Object.assign(userFilterTuning, { smallCustomer: 100, smallSet: 500, sampleSize: 1000 });
+    Object.assign(userFilterTuning, { smallCustomer: 100, smallSet: 500, sampleSize: 1000, listOrderFrom: 100 });
     try {
       const customer = await partner.customer('Large');
       const n = 3000;
@@ -227,6 +227,21 @@ describe('a large customer', () => {
           query,
         ).toEqual(want);
       }
+      // A job selected by filter numbers its items in list order (read from the sort index).
+      await partner.subscribe(customer, REFUSED_IN_FR.id, 3000);
+      const want = await reference({ hasProduct: SUITE.id });
+      const job = await partner.startJob(customer, {
+        userFilter: { hasProduct: SUITE.id },
+        assign: [{ productId: REFUSED_IN_FR.id }],
+      });
+      expect(job.status, JSON.stringify(job.body)).toBe(202);
+      const items = await env.sql<{ user_id: string }[]>`
+        SELECT user_id FROM license_job_items WHERE customer_id = ${customer} AND job_id = ${job.body.id} ORDER BY position`;
+      expect(items.map((i) => i.user_id)).toEqual(want);
+      const [reserved] = await env.sql<{ reserved: number }[]>`
+        SELECT reserved FROM reserved_seats WHERE customer_id = ${customer} AND product_id = ${REFUSED_IN_FR.id}`;
+      expect(reserved?.reserved).toBe(want.length);
+      await partner.waitForJob(customer, job.body.id);
     } finally {
       Object.assign(userFilterTuning, tuning);
     }

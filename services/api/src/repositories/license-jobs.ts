@@ -24,6 +24,7 @@ import type { PageQuery } from '../schemas/common.ts';
 import type { ListJobsQuery } from '../schemas/license-jobs.ts';
 import { seatUsage } from './seats.ts';
 import { findCustomerUsers } from './users.ts';
+import { userFilterTuning, withSortsOff } from './user-selection.ts';
 
 export interface NewLicenseJob {
   partnerId: string;
@@ -101,29 +102,39 @@ export async function createJobWithReservations(
   // pass (set-based, not one lookup per user); most users hold none of the products and get the
   // assigned list as it is (sorted in JS).
   // Answers counts, not 50,000 rows: how many users were found, and the seats reserved per product.
-  const [inserted] = (await tx.execute<{ users: number; reserved: Record<string, number> | null }>(
-    input.requests
-      ? insertItemsWithRequests(input, job!, assignedProducts)
-      : sql`
-    WITH held AS (
+  // A large job's users are read in list order from the sort index, each tested against the ids
+  // through a hash table (see selectedUsersWithProducts): sorting 50,000 users by name costs more.
+  const large = input.userIds.length > userFilterTuning.listOrderFrom;
+  const selected = large
+    ? sql`(u.id IN (SELECT id FROM sel)) IS TRUE`
+    : sql`u.id = any(${sql.param(input.userIds)}::uuid[])`;
+  const statement = sql`
+    WITH sel AS MATERIALIZED (SELECT unnest(${sql.param(large ? input.userIds : [])}::uuid[]) AS id),
+    held AS (
       SELECT l.user_id, array_agg(l.product_id) AS products FROM user_licenses l
       WHERE l.customer_id = ${input.customerId} AND l.product_id = any(${sql.param(assignedProducts)}::text[])
-        AND l.user_id = any(${sql.param(input.userIds)}::uuid[])
+        AND ${large ? sql`(l.user_id IN (SELECT id FROM sel)) IS TRUE` : sql`l.user_id = any(${sql.param(input.userIds)}::uuid[])`}
       GROUP BY l.user_id),
+    ordered AS MATERIALIZED (
+      SELECT u.id, u.user_principal_name, u.display_name,
+             row_number() OVER (ORDER BY u.display_name, u.user_principal_name, u.id) AS position
+      FROM users u WHERE u.customer_id = ${input.customerId} AND ${selected}),
     items AS (
       INSERT INTO license_job_items (customer_id, job_id, user_id, job_seq, position, user_principal_name, display_name, reserved_products)
-      SELECT ${input.customerId}::uuid, ${job!.id}, u.id, ${job!.seq},
-             row_number() OVER (ORDER BY u.display_name, u.user_principal_name, u.id),
-             u.user_principal_name, u.display_name,
+      SELECT ${input.customerId}::uuid, ${job!.id}, u.id, ${job!.seq}, u.position, u.user_principal_name, u.display_name,
              CASE WHEN h.products IS NULL THEN ${sql.param(assignedProducts)}::text[]
                   ELSE array(SELECT p FROM unnest(${sql.param(assignedProducts)}::text[]) AS p WHERE p <> ALL (h.products) ORDER BY p) END
-      FROM users u LEFT JOIN held h ON h.user_id = u.id
-      WHERE u.customer_id = ${input.customerId} AND u.id = any(${sql.param(input.userIds)}::uuid[])
+      FROM ordered u LEFT JOIN held h ON h.user_id = u.id
       RETURNING reserved_products)
     SELECT (SELECT count(*)::int FROM items) AS users,
            (SELECT jsonb_object_agg(p, (SELECT count(*)::int FROM items WHERE p = any(items.reserved_products)))
-            FROM unnest(${sql.param(assignedProducts)}::text[]) AS p) AS reserved`,
-  )) as unknown as [{ users: number; reserved: Record<string, number> | null }];
+            FROM unnest(${sql.param(assignedProducts)}::text[]) AS p) AS reserved`;
+  type Inserted = { users: number; reserved: Record<string, number> | null };
+  const [inserted] = (input.requests
+    ? await tx.execute<Inserted>(insertItemsWithRequests(input, job!, assignedProducts))
+    : large
+      ? await withSortsOff(tx, (sp) => sp.execute<Inserted>(statement))
+      : await tx.execute<Inserted>(statement)) as unknown as [Inserted];
   if (inserted.users !== input.userIds.length) {
     const found = new Set((await findCustomerUsers(tx, input.customerId, input.userIds)).map((u) => u.id));
     const unknown = input.userIds.filter((id) => !found.has(id));

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { and, asc, eq, sql } from 'drizzle-orm';
-import { getProducts, tables, type Db } from '@licensing/db';
+import { getProducts, type Db } from '@licensing/db';
 import { unprocessable } from '@licensing/http';
 import { customerInScope } from './customers.ts';
 import { listSubscriptions } from '../repositories/subscriptions.ts';
-import { resolveUserSelection } from '../repositories/user-selection.ts';
+import { resolveUserSelection, selectedUsersWithProducts } from '../repositories/user-selection.ts';
 import { customerParams } from '../schemas/customers.ts';
 import {
   type LicenseOverview,
@@ -66,58 +65,46 @@ export function licenseOverviewRoutes(deps: { db: Db; budget: SelectionBudget })
       },
     );
 
-    /** The selected users' rows, sorted as in the user list: only what the answer shows. */
-    function selectedUsers(customerId: string, userIds: string[]) {
-      return db
-        .select({
-          id: tables.users.id,
-          displayName: tables.users.displayName,
-          userPrincipalName: tables.users.userPrincipalName,
-        })
-        .from(tables.users)
-        .where(
-          and(eq(tables.users.customerId, customerId), sql`${tables.users.id} = any(${sql.param(userIds)}::uuid[])`),
-        )
-        .orderBy(asc(tables.users.displayName), asc(tables.users.userPrincipalName), asc(tables.users.id));
-    }
-
     async function overviewOf(
       customerId: string,
       selection: UserSelection,
       selected: string[],
     ): Promise<LicenseOverview> {
-      const users = selected.length ? await selectedUsers(customerId, selected) : [];
+      const [rows, subscriptions] = await Promise.all([
+        selected.length ? selectedUsersWithProducts(db, customerId, selected) : Promise.resolve([]),
+        listSubscriptions(db, customerId),
+      ]);
       // A filter's users exist by construction (one deleted since is simply no longer shown).
-      if (selection.userIds !== undefined && users.length !== selected.length) {
-        const found = new Set(users.map((u) => u.id));
+      if (selection.userIds !== undefined && rows.length !== selected.length) {
+        const found = new Set(rows.map((u) => u.id));
         const unknown = selected.filter((id) => !found.has(id));
         throw unprocessable('unknown_users', `${unknown.length} of the selected users do not exist in this customer.`, {
           userIds: unknown,
         });
       }
-      // Holders are counted in Postgres and listed up to the cap there, in user-list order: an
-      // answer never carries (nor does the API hold) every holder of every product.
-      const [subscriptions, holders] = await Promise.all([
-        listSubscriptions(db, customerId),
-        selected.length
-          ? db.execute<{ product_id: string; assigned_count: number; user_ids: string[] }>(sql`
-          SELECT l.product_id, count(*)::int AS assigned_count,
-                 (array_agg(l.user_id ORDER BY u.display_name, u.user_principal_name, u.id))[1:${MAX_LISTED_HOLDERS}] AS user_ids
-          FROM user_licenses l JOIN users u ON u.customer_id = l.customer_id AND u.id = l.user_id
-          WHERE l.customer_id = ${customerId} AND l.user_id = any(${sql.param(selected)}::uuid[])
-          GROUP BY l.product_id`)
-          : Promise.resolve([]),
-      ]);
+      // Per product: how many of the selected users hold it, and the first MAX_LISTED_HOLDERS of
+      // them in user-list order (the rows come in that order), so no answer carries every holder.
+      const users = rows.map((r) => ({ id: r.id, displayName: r.displayName, userPrincipalName: r.userPrincipalName }));
+      const holdersOf = new Map<string, { assignedCount: number; userIds: string[] }>();
+      for (const row of rows)
+        for (const productId of row.products ?? []) {
+          let held = holdersOf.get(productId);
+          if (!held) {
+            held = { assignedCount: 0, userIds: [] };
+            holdersOf.set(productId, held);
+          }
+          held.assignedCount++;
+          if (held.userIds.length < MAX_LISTED_HOLDERS) held.userIds.push(row.id);
+        }
       const products = await getProducts(
         db,
         subscriptions.map((s) => s.productId),
       );
-      const holdersOf = new Map(holders.map((h) => [h.product_id, h]));
       return {
         users,
         products: subscriptions.map((s) => {
           const held = holdersOf.get(s.productId);
-          const assignedCount = held?.assigned_count ?? 0;
+          const assignedCount = held?.assignedCount ?? 0;
           return {
             productId: s.productId,
             name: s.productName,
@@ -131,7 +118,7 @@ export function licenseOverviewRoutes(deps: { db: Db; budget: SelectionBudget })
                   ? ('all' as const)
                   : ('some' as const),
             assignedCount,
-            assignedUserIds: held?.user_ids ?? [],
+            assignedUserIds: held?.userIds ?? [],
             assignedUserIdsTruncated: assignedCount > MAX_LISTED_HOLDERS,
             buyMore: s.available <= 0,
             servicePlans: (products.get(s.productId)?.servicePlans ?? []).map((p) => ({ id: p.id, name: p.name })),
