@@ -113,6 +113,42 @@ describe('a batch holding users of two customers', () => {
     await expectSeatInvariant(env.sql);
   });
 
+  it("does not hold one customer's users behind another customer's part that waits for a lock", async () => {
+    const { jobs, tasks } = await twoCustomersWithJobs(3);
+    const [alpha, beta] = jobs as [(typeof jobs)[0], (typeof jobs)[0]];
+    // Alpha's part comes FIRST in the batch and waits for a lock on its job's row (a customer of
+    // another partner, say, whose job acceptance holds its rows); beta's must not wait behind it.
+    const batch = [...tasks.filter((t) => t.jobId === alpha.jobId), ...tasks.filter((t) => t.jobId === beta.jobId)];
+    let locked!: () => void;
+    let release!: () => void;
+    const isLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const holder = env.sql.begin(async (tx) => {
+      await tx`SELECT 1 FROM license_jobs WHERE customer_id = ${alpha.customer} AND id = ${alpha.jobId} FOR UPDATE`;
+      locked();
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    });
+    await isLocked;
+    const applying = applyTasks(options(), batch);
+    const done = async (customer: string) =>
+      (
+        await env.sql`SELECT count(*)::int AS n FROM license_job_items WHERE customer_id = ${customer} AND status = 'succeeded'`
+      )[0]!.n as number;
+    try {
+      await expect.poll(() => done(beta.customer), { timeout: 5_000 }).toBe(3);
+      expect(await done(alpha.customer)).toBe(0);
+    } finally {
+      release();
+      await holder;
+    }
+    expect(await applying).toEqual(batch.map(() => undefined));
+    expect(await done(alpha.customer)).toBe(3);
+    await expectSeatInvariant(env.sql);
+  });
+
   it("one customer's part failing on a real constraint rolls back nothing of the other's, which still commits as one transaction", async () => {
     const { jobs, tasks } = await twoCustomersWithJobs(4);
     const [alpha, beta] = jobs as [(typeof jobs)[0], (typeof jobs)[0]];

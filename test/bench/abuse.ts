@@ -8,11 +8,14 @@
 //   BENCH_ABUSE_CLIENTS (8: the flooder's concurrent clients)
 
 import { percentiles } from './interactive.ts';
+import { cpuSeconds, postgresCpuSeconds } from './proc.ts';
 
 export interface AbuseDeps {
   baseUrl: string;
   operatorToken: string;
   productId: string;
+  /** The services' processes, for the CPU each flood costs them. */
+  pids: { api: number; workers: number[]; redis?: number };
 }
 
 interface Partner {
@@ -61,11 +64,15 @@ async function newPartner(deps: AbuseDeps, name: string): Promise<Partner> {
   return { key, call, customer };
 }
 
+/** Milliseconds the victim's accepted job POSTs took (the API's share of a small job's latency). */
+const postMs: number[] = [];
+
 /** POSTs a job and polls it every 50 ms until finished: seconds from the POST, or undefined if refused. */
 async function timedJob(p: Partner, customerId: string, body: unknown): Promise<number | undefined> {
   const started = performance.now();
   const res = await p.call('POST', `/v1/customers/${customerId}/license-jobs`, body);
   if (res.status !== 202) return undefined;
+  postMs.push(performance.now() - started);
   for (;;) {
     const job = await p.call('GET', `/v1/customers/${customerId}/license-jobs/${res.body.id}`);
     if (job.body?.finishedAt) return (performance.now() - started) / 1000;
@@ -111,6 +118,14 @@ export async function abusePhases(deps: AbuseDeps) {
   const PER_SECOND = 100; // 6,000 requests a minute, the default RATE_LIMIT_PER_MINUTE
   const assign = [{ productId: deps.productId }];
 
+  /** CPU seconds used so far by each service (cores used = its growth per second). */
+  const cpuNow = () => ({
+    api: cpuSeconds(deps.pids.api),
+    workers: deps.pids.workers.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+    redis: deps.pids.redis ? cpuSeconds(deps.pids.redis) : 0,
+    postgres: postgresCpuSeconds(),
+    bench: cpuSeconds(process.pid),
+  });
   const victim = await newPartner(deps, 'Victim');
   const flooder = await newPartner(deps, 'Flooder');
   const big = bigUsers > 0 ? await victim.customer(bigUsers) : undefined;
@@ -132,6 +147,9 @@ export async function abusePhases(deps: AbuseDeps) {
 
   /** The victim's small jobs every 250 ms (and its big job once) while `during` runs. */
   const measure = async (during: Promise<unknown>) => {
+    postMs.length = 0;
+    const cpuBefore = cpuNow();
+    const startedAt = performance.now();
     let done = false;
     void during.finally(() => (done = true));
     const bigRun = bigJob();
@@ -141,7 +159,20 @@ export async function abusePhases(deps: AbuseDeps) {
       await sleep(250);
     }
     const latencies = (await Promise.all(runs)).filter((s): s is number => s !== undefined).map((s) => s * 1000);
-    return { smallJobs: percentiles(latencies), bigJobSeconds: await bigRun };
+    const seconds = (performance.now() - startedAt) / 1000;
+    const cpuAfter = cpuNow();
+    const cpuShare = Object.fromEntries(
+      Object.entries(cpuAfter).map(([k, v]) => [
+        k,
+        +((v - cpuBefore[k as keyof typeof cpuAfter]) / seconds).toFixed(2),
+      ]),
+    );
+    return {
+      smallJobs: percentiles(latencies),
+      smallJobPosts: percentiles([...postMs]),
+      bigJobSeconds: await bigRun,
+      coresUsed: cpuShare,
+    };
   };
 
   const results: Record<string, unknown> = {};

@@ -897,6 +897,7 @@ async function main() {
             baseUrl: `http://127.0.0.1:${PORTS.api}`,
             operatorToken: OPERATOR,
             productId: 'BENCH_SUITE',
+            pids: { api: api.pid!, workers: workers.map((w) => w.pid!), redis: (await redisPids())[0] },
           });
     const rss = { apiMb: peakRssMb(api.pid), workerMb: peakRssMb(workers[0]!.pid) };
     for (const child of [...workers, api, catalog]) await stopService(child);

@@ -63,10 +63,13 @@ export interface LicenseWorkerOptions {
   webhookQueue?: WebhookQueue;
 }
 
+/** How many customers' parts of one batch are applied at once, each in its own transaction. */
+export const PARTS_AT_ONCE = 4;
+
 /**
  * Applies a batch, one transaction per customer whose users it holds (no transaction spans two
- * customers: on a Postgres sharded by customer each stays on one shard), one after another on the
- * batch's connection. If a customer's part fails as a whole (a deadlock, one poisoned user), each of
+ * customers: on a Postgres sharded by customer each stays on one shard), up to PARTS_AT_ONCE of
+ * them at once. If a customer's part fails as a whole (a deadlock, one poisoned user), each of
  * its tasks is retried alone so one bad user cannot hold back the others; the other customers' parts
  * are not affected. Returns an error per task or undefined.
  */
@@ -106,13 +109,13 @@ export async function applyTasks(
     return tasks.map(() => error);
   }
   const errors: (unknown | undefined)[] = tasks.map(() => undefined);
-  for (const group of groupTasksByCustomer(tasks, customers)) {
+  const applyGroup = async (group: { customerId: string; tasks: LicenseTask[]; places: number[] }) => {
     try {
       await run(group.customerId, group.tasks);
     } catch (error) {
       if (group.tasks.length === 1) {
         errors[group.places[0]!] = error;
-        continue;
+        return;
       }
       options.log.warn(
         { err: error, customerId: group.customerId, tasks: group.tasks.length },
@@ -126,7 +129,17 @@ export async function applyTasks(
         }
       }
     }
-  }
+  };
+  // Customers' parts run side by side (PARTS_AT_ONCE at most): one customer's part that waits (a
+  // lock its own job acceptance holds, a slow commit) must not hold up the other customers' users
+  // in the same batch, which may be another partner's.
+  const groups = groupTasksByCustomer(tasks, customers);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(PARTS_AT_ONCE, groups.length) }, async () => {
+      while (next < groups.length) await applyGroup(groups[next++]!);
+    }),
+  );
   for (const [i, task] of tasks.entries())
     if (busyUsers.has(task.userId) && !errors[i]) errors[i] = new UserBusyError();
   return errors;

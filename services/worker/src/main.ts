@@ -8,7 +8,7 @@ import { createLicenseTaskQueues, licenseTaskShards, registerQueueDepthGauge } f
 import { licenseRowsChanged } from './apply-user-changes.ts';
 import { buildWorkerApp } from './app.ts';
 import { loadWorkerConfig } from './config.ts';
-import { createLicenseWorker } from './license-worker.ts';
+import { createLicenseWorker, PARTS_AT_ONCE } from './license-worker.ts';
 import { Reconciler } from './reconciler.ts';
 import { checkWebhookSecretKey, createWebhookMetrics, createWebhookWorker } from './webhook-worker.ts';
 import { createWebhookQueue, parseSecretKey } from '@licensing/webhooks';
@@ -21,8 +21,9 @@ const {
   sql,
   close: closeDb,
 } = createDb(config.DATABASE_URL, {
-  // The batches, the express batch, and finishing jobs, the reconciler and webhook deliveries.
-  max: config.WORKER_BATCH_PARALLELISM + 4,
+  // The batches and the express batch (each up to PARTS_AT_ONCE customers at once), and finishing
+  // jobs, the reconciler and webhook deliveries.
+  max: (config.WORKER_BATCH_PARALLELISM + 1) * PARTS_AT_ONCE + 3,
   applicationName: 'worker',
   prepare: config.DATABASE_PREPARED_STATEMENTS,
 });

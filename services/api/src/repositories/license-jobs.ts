@@ -1,4 +1,5 @@
 // Bulk license jobs. Every query is scoped by customer, which the caller has scoped to its partner.
+import type { RecentlyBusyUsers } from '../recently-busy-users.ts';
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import {
   addJobProgress,
@@ -38,6 +39,8 @@ export interface NewLicenseJob {
   retryOf?: string;
   /** Refuse the job if any of its users already has this many unfinished jobs (see `refuseBusyUsers`). */
   pendingJobsPerUser?: number;
+  /** Users refused moments ago for their unfinished jobs: refused again without asking Postgres. */
+  recentlyBusy?: RecentlyBusyUsers;
   /** The finished job whose succeeded users this one puts back (with `requests`). */
   revertOf?: string;
   /**
@@ -61,6 +64,10 @@ export async function createJobWithReservations(
   input: NewLicenseJob,
 ): Promise<{ job: JobRow; reserved: Map<string, number> }> {
   const assignedProducts = input.assign.map((a) => a.productId).sort();
+  // Before any lock is taken: a refusal must not hold the subscriptions that the customer's other
+  // job acceptances and its workers wait for.
+  if (input.pendingJobsPerUser !== undefined)
+    await refuseBusyUsers(tx, input.customerId, input.userIds, input.pendingJobsPerUser, input.recentlyBusy);
   const locked = assignedProducts.length
     ? await tx.execute<{ product_id: string; quantity: number }>(sql`
         SELECT product_id, quantity FROM subscriptions
@@ -76,9 +83,6 @@ export async function createJobWithReservations(
       { productIds: unsubscribed },
     );
   }
-
-  if (input.pendingJobsPerUser !== undefined)
-    await refuseBusyUsers(tx, input.customerId, input.userIds, input.pendingJobsPerUser);
 
   const [job] = await tx
     .insert(tables.licenseJobs)
@@ -178,11 +182,19 @@ const BUSY_USERS_RETRY_AFTER_SECONDS = 5;
  * the customer has at least `limit` unfinished jobs, each by its own short index range (its pending
  * items of those jobs, at most `limit` of them).
  */
-async function refuseBusyUsers(tx: DbOrTx, customerId: string, userIds: string[], limit: number): Promise<void> {
+async function refuseBusyUsers(
+  tx: DbOrTx,
+  customerId: string,
+  userIds: string[],
+  limit: number,
+  recentlyBusy?: RecentlyBusyUsers,
+): Promise<void> {
   const [unfinished] = await tx.execute<{ n: number; first: string | null }>(sql`
     SELECT count(*)::int AS n, min(seq)::text AS first FROM license_jobs
     WHERE customer_id = ${customerId} AND finished_at IS NULL`);
   if (!unfinished || unfinished.n < limit) return;
+  const known = recentlyBusy?.busyAmong(customerId, userIds) ?? [];
+  if (known.length > 0) throw busyUsersProblem(known, limit);
   const busy = await tx.execute<{ user_id: string }>(sql`
     SELECT q.user_id FROM unnest(${sql.param(userIds)}::uuid[]) AS q(user_id)
     WHERE (SELECT count(*) FROM (
@@ -192,12 +204,18 @@ async function refuseBusyUsers(tx: DbOrTx, customerId: string, userIds: string[]
              LIMIT ${limit}) AS x) >= ${limit}
     LIMIT 100`);
   if (busy.length === 0) return;
-  throw new ProblemError(
+  const userIdsBusy = busy.map((b) => b.user_id);
+  recentlyBusy?.remember(customerId, userIdsBusy);
+  throw busyUsersProblem(userIdsBusy, limit);
+}
+
+function busyUsersProblem(userIds: string[], limit: number): ProblemError {
+  return new ProblemError(
     429,
     'too_many_pending_jobs',
-    `${busy.length === 100 ? 'At least 100' : busy.length} of the selected users already have ${limit} unfinished jobs; ` +
+    `${userIds.length === 100 ? 'At least 100' : userIds.length} of the selected users already have ${limit} unfinished jobs; ` +
       'wait for them to finish (or cancel them) before starting another for these users.',
-    { userIds: busy.map((b) => b.user_id), limit },
+    { userIds, limit },
     { 'retry-after': String(BUSY_USERS_RETRY_AFTER_SECONDS) },
   );
 }

@@ -1,3 +1,4 @@
+import { RecentlyBusyUsers } from '../recently-busy-users.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -294,6 +295,7 @@ const jobNotFinished = (what: string) =>
   conflict('job_not_finished', `The job has not finished yet; wait for it or cancel it before ${what} it.`);
 
 export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
+  const recentlyBusy = new RecentlyBusyUsers();
   const { db } = deps;
 
   /** Answers 202 with the job, as created or as found again under its Idempotency-Key. */
@@ -368,6 +370,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             clientReference: spec.clientReference,
             retryOf: spec.retryOf,
             pendingJobsPerUser: deps.pendingJobsPerUser,
+            recentlyBusy,
             revertOf: spec.revertOf,
             requests,
           });
