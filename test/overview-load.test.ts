@@ -53,6 +53,9 @@ beforeAll(async () => {
     REDIS_URL: env.redisUrl,
     BULLMQ_PREFIX: env.prefix,
     RATE_LIMIT_PER_MINUTE: '0',
+    // The process-wide budget is what this test is about: as if 16 partners asked at once.
+    LARGE_SELECTIONS_PER_PARTNER: String(CONCURRENT),
+    LARGE_SELECTIONS_BUSY_SHARE: '1',
   });
 }, 300_000);
 
@@ -112,4 +115,16 @@ describe('heavy license overviews', () => {
     expect((await fetch(`${base}/livez`)).status).toBe(200);
     expect((await overview({ userFilter: { licensed: true } })).status).toBe(200);
   }, 180_000);
+
+  it("answers a partner's large overview 429 with Retry-After while its share is taken, before reading the selection", async () => {
+    // The in-process API runs with the default share: one large selection per partner at once.
+    const call = (body: unknown) => partner.call('POST', `/v1/customers/${customer}/license-overview`, body);
+    const answers = await Promise.all([call({ userIds }), call({ userFilter: {} }), call({ userIds })]);
+    const refused = answers.filter((a) => a.status === 429);
+    expect(answers.some((a) => a.status === 200)).toBe(true);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const a of refused) expect(a.body).toMatchObject({ code: 'partner_concurrency_limit', status: 429 });
+    // A small selection is never refused for the share.
+    expect((await call({ userIds: userIds.slice(0, 10) })).status).toBe(200);
+  }, 60_000);
 });

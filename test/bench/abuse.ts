@@ -6,6 +6,7 @@
 //   BENCH_ABUSE_SECONDS (30: each flood's length)  BENCH_ABUSE_BIG (10000: the victim's big job; 0 skips it)
 //   BENCH_ABUSE_PREVIEW_USERS (50000: the customer the flooder previews; 0 skips that flood)
 //   BENCH_ABUSE_CLIENTS (8: the flooder's concurrent clients)
+//   BENCH_ABUSE_PHASES (all: comma-separated names of the floods to run, e.g. previewsAndDownloads)
 
 import { percentiles } from './interactive.ts';
 import { cpuSeconds, postgresCpuSeconds } from './proc.ts';
@@ -204,7 +205,9 @@ export async function abusePhases(deps: AbuseDeps) {
     return { victimNormalAfterSeconds: normalAfter, flooderDrainedAfterSeconds: drainedAfter };
   };
 
+  const only = process.env.BENCH_ABUSE_PHASES?.split(',');
   const run = async (name: string, customers: string[], request: (i: number) => Promise<number>) => {
+    if (only && !only.includes(name)) return;
     const f = flood(clients, PER_SECOND, request);
     const figures = await measure(sleep(seconds * 1000));
     await f.stop();

@@ -439,7 +439,7 @@ export interface paths {
         put?: never;
         /**
          * Seats and holders of every subscribed product for a selection of users
-         * @description The "manage licenses" page for a selection: one row per subscription of the customer. Reads only. Selects users by `userIds` or by `userFilter` (exactly one; `{}` selects every user of the customer). Per product, `assignedCount` selected users hold it; `assignedUserIds` lists at most 1000 of them in user-list order (`assignedUserIdsTruncated: true` when there are more). Large selections share a per-process budget: when too many are being answered, a request waits up to 5 s for room, then answers 503 `overloaded` with `Retry-After`.
+         * @description The "manage licenses" page for a selection: one row per subscription of the customer. Reads only. Selects users by `userIds` or by `userFilter` (exactly one; `{}` selects every user of the customer). Per product, `assignedCount` selected users hold it; `assignedUserIds` lists at most 1000 of them in user-list order (`assignedUserIdsTruncated: true` when there are more). Large selections share a per-process budget: when too many are being answered, a request waits up to 5 s for room, then answers 503 `overloaded` with `Retry-After`. A partner has one large selection (over 1,000 users) in progress at a time, for at most a quarter of the time: past that, 429 `partner_concurrency_limit` with `Retry-After`, before the selection is read.
          *
          *     Needs scope `read`.
          */
@@ -489,7 +489,7 @@ export interface paths {
         put?: never;
         /**
          * Dry run of a job: predicted seats, outcomes and failures; reserves and changes nothing
-         * @description Takes the body of a job and answers what that job would do now, by the rules the worker applies, on the state at the time of the request. `seats` tells whether the job would get its seats (`shortfall` above 0: it would be refused with 409 `insufficient_licenses`); users are evaluated in user-list order against the seats free now. Answers the same 4xx problems as creating the job. Previews share the license overview's budget of selected users: when it is full, 503 `overloaded` after up to 5 s.
+         * @description Takes the body of a job and answers what that job would do now, by the rules the worker applies, on the state at the time of the request. `seats` tells whether the job would get its seats (`shortfall` above 0: it would be refused with 409 `insufficient_licenses`); users are evaluated in user-list order against the seats free now. Answers the same 4xx problems as creating the job. Previews share the license overview's budget of selected users: when it is full, 503 `overloaded` after up to 5 s; a partner has one large selection (over 1,000 users) in progress at a time, for at most a quarter of the time, past which it is answered 429 `partner_concurrency_limit` with `Retry-After`.
          *
          *     Needs scope `read`.
          */
@@ -621,7 +621,7 @@ export interface paths {
         put?: never;
         /**
          * Dry run of a revert: what undoing the job would do now, and the users it would leave alone
-         * @description Answers what `POST …/revert` would do now, by the rules the worker applies, on the state at the time of the request; reserves and changes nothing. The users whose license changed since the job are among `failures` with `ChangedSinceJob` (and the later jobs in `jobIds`). Previews share the license overview's budget of selected users: when it is full, 503 `overloaded` after up to 5 s.
+         * @description Answers what `POST …/revert` would do now, by the rules the worker applies, on the state at the time of the request; reserves and changes nothing. The users whose license changed since the job are among `failures` with `ChangedSinceJob` (and the later jobs in `jobIds`). Previews share the license overview's budget of selected users: when it is full, 503 `overloaded` after up to 5 s; a partner has one large selection (over 1,000 users) in progress at a time, for at most a quarter of the time, past which it is answered 429 `partner_concurrency_limit` with `Retry-After`.
          *
          *     Needs scope `read`.
          */
@@ -4535,6 +4535,7 @@ export interface operations {
              * @description Too many requests. Problem codes:
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
              *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             *     - `partner_concurrency_limit`: the partner already holds its share of this resource in this API process (results downloads as CSV); `limit` is the share; retry after `Retry-After` seconds, once one of its own requests has ended
              */
             429: {
                 headers: {
@@ -5008,6 +5009,7 @@ export interface operations {
              * @description Too many requests. Problem codes:
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
              *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             *     - `partner_concurrency_limit`: the partner already holds its share of this resource in this API process (results downloads as CSV); `limit` is the share; retry after `Retry-After` seconds, once one of its own requests has ended
              */
             429: {
                 headers: {
@@ -5847,6 +5849,7 @@ export interface operations {
              * @description Too many requests. Problem codes:
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
              *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             *     - `partner_concurrency_limit`: the partner already holds its share of this resource in this API process (results downloads as CSV); `limit` is the share; retry after `Retry-After` seconds, once one of its own requests has ended
              */
             429: {
                 headers: {

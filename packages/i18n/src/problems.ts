@@ -297,9 +297,13 @@ export const PROBLEM_TEXTS = {
   },
   partner_concurrency_limit: {
     en: (p) =>
-      `Your partner already has ${int(p.limit)} ${SHARED[str(p.resource)]?.en ?? 'requests of this kind'} in progress on this server, its share; retry in ${int(p.retryAfter)} s, once one of them has ended.`,
+      p.busy
+        ? `Your partner's share of this server's time for ${SHARED[str(p.resource)]?.en ?? 'requests of this kind'} (${int(p.busyPercent)} %) is used up; retry in ${int(p.retryAfter)} s.`
+        : `Your partner already has ${int(p.limit)} ${SHARED[str(p.resource)]?.en ?? 'requests of this kind'} in progress on this server, its share; retry in ${int(p.retryAfter)} s, once one of them has ended.`,
     ru: (p) =>
-      `У вашего партнера уже выполняется ${SHARED[str(p.resource)]?.ru ?? 'запросов этого вида'} на этом сервере: ${int(p.limit)}, это его доля; повторите через ${int(p.retryAfter)} с, когда один из них завершится.`,
+      p.busy
+        ? `Доля времени этого сервера для ${SHARED[str(p.resource)]?.ru ?? 'запросов этого вида'} вашего партнера исчерпана (${int(p.busyPercent)} %); повторите через ${int(p.retryAfter)} с.`
+        : `У вашего партнера уже выполняется ${SHARED[str(p.resource)]?.ru ?? 'запросов этого вида'} на этом сервере: ${int(p.limit)}, это его доля; повторите через ${int(p.retryAfter)} с, когда один из них завершится.`,
   },
   authentication_throttled: {
     en: (p) =>

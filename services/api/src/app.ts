@@ -31,7 +31,11 @@ import { auditEventRoutes } from './routes/audit-events.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { licenseJobRoutes } from './routes/license-jobs.ts';
 import { licenseOverviewRoutes } from './routes/license-overview.ts';
-import { SelectionBudget } from './selection-budget.ts';
+import {
+  DEFAULT_LARGE_SELECTIONS_PER_PARTNER,
+  LARGE_SELECTIONS_BUSY_SHARE,
+  SelectionBudget,
+} from './selection-budget.ts';
 import {
   CSV_EXPORT_MAX_WAIT_MS,
   CSV_EXPORT_RETRY_AFTER_SECONDS,
@@ -76,6 +80,10 @@ export interface ApiAppDeps {
   pendingJobsPerUser?: number;
   /** Users that answers about large selections may hold at once (see SelectionBudget). */
   selectionBudgetUsers?: number;
+  /** Answers about more than 1,000 selected users one partner may have in progress at once. */
+  largeSelectionsPerPartner?: number;
+  /** The share of the process's time one partner's large selections may take (see PartnerShares). */
+  largeSelectionsBusyShare?: number;
   /** Vacuum and analyse what the process bulk-loads (default true; benchmarks turn it off to show the plans without). */
   tableMaintenance?: boolean;
   /**
@@ -120,6 +128,18 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
   const metrics = createApiMetrics(registry);
   const selectionBudget = new SelectionBudget({
     capacity: deps.selectionBudgetUsers ?? DEFAULT_SELECTION_BUDGET_USERS,
+    shares: new PartnerShares({
+      perPartner: deps.largeSelectionsPerPartner ?? DEFAULT_LARGE_SELECTIONS_PER_PARTNER,
+      resource: 'selections',
+      what: 'large previews or license overviews',
+      setting: 'LARGE_SELECTIONS_PER_PARTNER',
+      retryAfterSeconds: 1,
+      // 1: the whole of the time, so no bound but the share of concurrent ones.
+      busyShare:
+        (deps.largeSelectionsBusyShare ?? LARGE_SELECTIONS_BUSY_SHARE) < 1
+          ? (deps.largeSelectionsBusyShare ?? LARGE_SELECTIONS_BUSY_SHARE)
+          : undefined,
+    }),
   });
   const csvExports = {
     shares: new PartnerShares({

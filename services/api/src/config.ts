@@ -14,6 +14,7 @@ import {
   DEFAULT_CSV_EXPORTS,
   DEFAULT_CSV_EXPORTS_PER_PARTNER,
 } from './csv.ts';
+import { DEFAULT_LARGE_SELECTIONS_PER_PARTNER, LARGE_SELECTIONS_BUSY_SHARE } from './selection-budget.ts';
 
 export const apiEnv = {
   ...commonEnv,
@@ -28,6 +29,10 @@ export const apiEnv = {
   CSV_EXPORTS_PER_PROCESS: z.coerce.number().int().min(1).default(DEFAULT_CSV_EXPORTS),
   /** Of those, what one partner may hold at once; one more is answered 429. */
   CSV_EXPORTS_PER_PARTNER: z.coerce.number().int().min(1).default(DEFAULT_CSV_EXPORTS_PER_PARTNER),
+  /** Previews, overviews and reverts of more than 1,000 users one partner may have in progress at once. */
+  LARGE_SELECTIONS_PER_PARTNER: z.coerce.number().int().min(1).default(DEFAULT_LARGE_SELECTIONS_PER_PARTNER),
+  /** The share of the process's time (over 10 s) one partner's large selections may take (1: no bound). */
+  LARGE_SELECTIONS_BUSY_SHARE: z.coerce.number().gt(0).max(1).default(LARGE_SELECTIONS_BUSY_SHARE),
   /** A download whose client reads slower than this on average (bytes per second) is cut off. */
   CSV_EXPORT_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(1).default(DEFAULT_CSV_EXPORT_MIN_BYTES_PER_SECOND),
 };

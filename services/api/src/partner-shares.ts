@@ -11,6 +11,14 @@ export interface PartnerSharesOptions {
   setting: string;
   /** The Retry-After of the 429 answer. */
   retryAfterSeconds: number;
+  /**
+   * At most this fraction of the process's time may be spent holding the partner's units, averaged
+   * over `busyWindowMs` (a leaky bucket of held milliseconds that drains at this rate): for what
+   * costs the event loop, one at a time back to back would still take it all.
+   */
+  busyShare?: number;
+  /** The window of `busyShare` (10 s): the longest a partner may hold the resource in one burst is its share of it. */
+  busyWindowMs?: number;
 }
 
 /**
@@ -23,14 +31,22 @@ export interface PartnerSharesOptions {
  */
 export class PartnerShares {
   private readonly held = new Map<string, number>();
+  /** Per partner: milliseconds held not yet drained by `busyShare`, as of `at`. */
+  private readonly busy = new Map<string, { ms: number; at: number }>();
 
-  constructor(private readonly options: PartnerSharesOptions) {}
+  constructor(
+    private readonly options: PartnerSharesOptions,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   /** Takes one unit of the partner's share: the function that gives it back (idempotent), or 429. */
   take(partnerId: string): () => void {
     const held = this.held.get(partnerId) ?? 0;
-    if (held >= this.options.perPartner) throw this.overShare();
+    if (held >= this.options.perPartner) throw this.overShare(this.options.retryAfterSeconds);
+    const over = this.busyOver(partnerId);
+    if (over > 0) throw this.overBusyShare(Math.max(1, Math.ceil(over / this.options.busyShare! / 1000)));
     this.held.set(partnerId, held + 1);
+    const takenAt = this.now();
     let released = false;
     return () => {
       if (released) return;
@@ -38,7 +54,25 @@ export class PartnerShares {
       const left = (this.held.get(partnerId) ?? 1) - 1;
       if (left > 0) this.held.set(partnerId, left);
       else this.held.delete(partnerId);
+      if (this.options.busyShare !== undefined) {
+        this.busyOver(partnerId);
+        const bucket = this.busy.get(partnerId) ?? { ms: 0, at: this.now() };
+        bucket.ms += this.now() - takenAt;
+        this.busy.set(partnerId, bucket);
+      }
     };
+  }
+
+  /** Milliseconds the partner's held time is over its allowance now (drained first), or 0. */
+  private busyOver(partnerId: string): number {
+    const share = this.options.busyShare;
+    const bucket = this.busy.get(partnerId);
+    if (share === undefined || !bucket) return 0;
+    const now = this.now();
+    bucket.ms = Math.max(0, bucket.ms - (now - bucket.at) * share);
+    bucket.at = now;
+    if (bucket.ms === 0) this.busy.delete(partnerId);
+    return Math.max(0, bucket.ms - share * (this.options.busyWindowMs ?? 10_000));
   }
 
   /** What the partner holds now. */
@@ -46,8 +80,22 @@ export class PartnerShares {
     return this.held.get(partnerId) ?? 0;
   }
 
-  private overShare(): ProblemError {
-    const { perPartner, resource, what, setting, retryAfterSeconds } = this.options;
+  private overBusyShare(retryAfterSeconds: number): ProblemError {
+    const { resource, what, setting } = this.options;
+    const busyPercent = Math.round(this.options.busyShare! * 100);
+    return new ProblemError(
+      429,
+      'partner_concurrency_limit',
+      `Your partner's share of this server's time for ${what} (${busyPercent} %, ${setting}) is used up; ` +
+        `retry in ${retryAfterSeconds} s.`,
+      { limit: this.options.perPartner },
+      { 'retry-after': String(retryAfterSeconds) },
+      { resource, retryAfter: retryAfterSeconds, busy: true, busyPercent },
+    );
+  }
+
+  private overShare(retryAfterSeconds: number): ProblemError {
+    const { perPartner, resource, what, setting } = this.options;
     return new ProblemError(
       429,
       'partner_concurrency_limit',

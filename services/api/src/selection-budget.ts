@@ -1,4 +1,5 @@
 import { ProblemError } from '@licensing/http';
+import type { PartnerShares } from './partner-shares.ts';
 
 interface Waiter {
   users: number;
@@ -18,7 +19,23 @@ export interface SelectionBudgetOptions {
   retryAfterSeconds?: number;
   /** The `detail` of the 503 answer: what there is too much of. */
   overloadedDetail?: string;
+  /**
+   * Each partner's share of the requests larger than `alwaysAdmitted` (answers about them hold the
+   * event loop for hundreds of milliseconds): past it, 429 at once, before waiting for room.
+   */
+  shares?: PartnerShares;
 }
+
+/**
+ * One at a time: an answer about 50,000 users keeps the event loop busy for hundreds of
+ * milliseconds, so a partner running several at once would take the process from everybody else.
+ */
+export const DEFAULT_LARGE_SELECTIONS_PER_PARTNER = 1;
+/**
+ * And one at a time back to back would still take it: a partner's large selections may be in
+ * progress a quarter of the time (over 10 s), leaving the process to the others the rest of it.
+ */
+export const LARGE_SELECTIONS_BUSY_SHARE = 0.25;
 
 /**
  * Bounds the memory that answers about large selections of users hold at once. What such an
@@ -54,6 +71,36 @@ export class SelectionBudget {
    * them back (idempotent), or rejects with 503 `overloaded`.
    */
   async acquire(users: number): Promise<() => void> {
+    return this.acquireRoom(users);
+  }
+
+  /**
+   * For a partner's request whose size is not known yet (a filter) or is large: its share is taken
+   * first (429 at once past it, before anything is read), then `size` is worked out and room taken
+   * for it. A request that is surely small (`mayBeLarge` false) only takes room.
+   */
+  async acquireFor(partnerId: string, mayBeLarge: boolean, size: () => Promise<number>): Promise<() => void> {
+    const shares = this.options.shares;
+    if (!shares || !mayBeLarge) return this.acquireRoom(await size());
+    const releaseShare = shares.take(partnerId);
+    try {
+      const release = await this.acquireRoom(await size());
+      return () => {
+        release();
+        releaseShare();
+      };
+    } catch (error) {
+      releaseShare();
+      throw error;
+    }
+  }
+
+  /** Whether a selection of `users` (by filter, not known yet: undefined) may be larger than what is always admitted. */
+  mayBeLarge(users: number | undefined): boolean {
+    return users === undefined || users > this.alwaysAdmitted;
+  }
+
+  private async acquireRoom(users: number): Promise<() => void> {
     if (users <= this.alwaysAdmitted || (this.waiting.length === 0 && this.fits(users))) return this.take(users);
     if (this.waiting.length >= this.maxWaiting) throw this.overloaded();
     await new Promise<void>((resolve, reject) => {

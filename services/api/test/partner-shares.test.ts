@@ -43,4 +43,43 @@ describe('PartnerShares', () => {
     expect(shares.heldBy('a')).toBe(0);
     expect(shares.heldBy('b')).toBe(0);
   });
+
+  it('holds a partner to its share of the time (a leaky bucket of held milliseconds), with Retry-After until it drains', () => {
+    let now = 0;
+    const shares = new PartnerShares(
+      {
+        perPartner: 1,
+        resource: 'selections',
+        what: 'large previews',
+        setting: 'X',
+        retryAfterSeconds: 1,
+        busyShare: 0.25,
+        busyWindowMs: 10_000,
+      },
+      () => now,
+    );
+    // Back to back, 1 s each: the allowance is 2.5 s of held time, draining 250 ms a second.
+    for (let i = 0; i < 3; i++) {
+      const release = shares.take('a');
+      now += 1000;
+      release();
+    }
+    // 3 s held, 0.5 s drained since the first release: 2.5 s, not yet over.
+    const fourth = shares.take('a');
+    now += 1000;
+    fourth();
+    // 4 s held, 0.75 s drained: 3.25 s, 0.75 s over: retry after 0.75 / 0.25 = 3 s.
+    let refused: any;
+    try {
+      shares.take('a');
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({ status: 429, code: 'partner_concurrency_limit', headers: { 'retry-after': '3' } });
+    expect(refused.params).toMatchObject({ busy: true, busyPercent: 25 });
+    // Another partner is not affected.
+    shares.take('b')();
+    now += 3000;
+    shares.take('a')();
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProblemError } from '@licensing/http';
+import { PartnerShares } from '../src/partner-shares.ts';
 import { SelectionBudget } from '../src/selection-budget.ts';
 
 describe('SelectionBudget', () => {
@@ -39,5 +40,48 @@ describe('SelectionBudget', () => {
     // Larger than the whole budget: admitted alone.
     const huge = await budget.acquire(500);
     huge();
+  });
+
+  it("takes a partner's share for a large request: one more is 429 at once, small ones and other partners go on", async () => {
+    const budget = new SelectionBudget({
+      capacity: 1_000_000,
+      alwaysAdmitted: 1000,
+      shares: new PartnerShares({
+        perPartner: 1,
+        resource: 'selections',
+        what: 'large previews',
+        setting: 'X',
+        retryAfterSeconds: 1,
+      }),
+    });
+    const big = await budget.acquireFor('p1', true, async () => 50_000);
+    await expect(budget.acquireFor('p1', true, async () => 50_000)).rejects.toMatchObject({
+      status: 429,
+      code: 'partner_concurrency_limit',
+      headers: { 'retry-after': '1' },
+    });
+    const small = await budget.acquireFor('p1', budget.mayBeLarge(1000), async () => 1000);
+    const other = await budget.acquireFor('p2', true, async () => 50_000);
+    big();
+    big();
+    const again = await budget.acquireFor('p1', true, async () => 50_000);
+    for (const release of [small, other, again]) release();
+    expect(budget.usersInFlight).toBe(0);
+  });
+
+  it('gives the share back when the request is shed for want of room', async () => {
+    const shares = new PartnerShares({
+      perPartner: 1,
+      resource: 'selections',
+      what: 'large previews',
+      setting: 'X',
+      retryAfterSeconds: 1,
+    });
+    const budget = new SelectionBudget({ capacity: 60_000, alwaysAdmitted: 1000, maxWaitMs: 50, shares });
+    const held = await budget.acquireFor('p1', true, async () => 50_000);
+    await expect(budget.acquireFor('p2', true, async () => 50_000)).rejects.toMatchObject({ status: 503 });
+    expect(shares.heldBy('p2')).toBe(0);
+    held();
+    expect(shares.heldBy('p1')).toBe(0);
   });
 });

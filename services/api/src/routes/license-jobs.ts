@@ -502,7 +502,9 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             'on the state at the time of the request. `seats` tells whether the job would get its seats ' +
             '(`shortfall` above 0: it would be refused with 409 `insufficient_licenses`); users are evaluated in ' +
             'user-list order against the seats free now. Answers the same 4xx problems as creating the job. Previews ' +
-            "share the license overview's budget of selected users: when it is full, 503 `overloaded` after up to 5 s.",
+            "share the license overview's budget of selected users: when it is full, 503 `overloaded` after up to 5 s; a partner " +
+            'has one large selection (over 1,000 users) in progress at a time, for at most a quarter of the time, ' +
+            'past which it is answered 429 `partner_concurrency_limit` with `Retry-After`.',
           params: customerParams,
           body: createLicenseJobBody,
           response: {
@@ -517,6 +519,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
                 'too_many_users',
                 'no_matching_users',
               ],
+              429: ['partner_concurrency_limit'],
               503: ['overloaded'],
             }),
           },
@@ -528,7 +531,11 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         const changes = await validateProducts(db, request.body);
         const assigned = changes.assign.map((a) => a.productId);
         // Room for the selection is taken before the transaction, so no connection waits for it.
-        const release = await deps.budget.acquire(await selectionSize(db, customer.id, selection));
+        const release = await deps.budget.acquireFor(
+          partnerOf(request).id,
+          deps.budget.mayBeLarge(selection.userIds?.length),
+          () => selectionSize(db, customer.id, selection),
+        );
         try {
           const [preview, names] = await Promise.all([
             previewSelection(customer, selection, changes, assigned),
@@ -857,13 +864,16 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             'Answers what `POST …/revert` would do now, by the rules the worker applies, on the state at the ' +
             'time of the request; reserves and changes nothing. The users whose license changed since the job ' +
             'are among `failures` with `ChangedSinceJob` (and the later jobs in `jobIds`). Previews share the ' +
-            "license overview's budget of selected users: when it is full, 503 `overloaded` after up to 5 s.",
+            "license overview's budget of selected users: when it is full, 503 `overloaded` after up to 5 s; a partner " +
+            'has one large selection (over 1,000 users) in progress at a time, for at most a quarter of the time, ' +
+            'past which it is answered 429 `partner_concurrency_limit` with `Retry-After`.',
           params: jobParams,
           response: {
             200: jsonResponse(jobPreviewSchema, 'The predicted effect of the revert.'),
             ...problemResponses(400, 404, {
               409: ['job_not_finished'],
               422: ['nothing_to_revert', 'unknown_product', 'no_subscription'],
+              429: ['partner_concurrency_limit'],
               503: ['overloaded'],
             }),
           },
@@ -875,7 +885,11 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         const original = await getJobRow(db, customer.id, jobId);
         if (!original) throw notFound('License job');
         if (!original.finishedAt) throw jobNotFinished('reverting');
-        const release = await deps.budget.acquire(original.userCount);
+        const release = await deps.budget.acquireFor(
+          partnerOf(request).id,
+          deps.budget.mayBeLarge(original.userCount),
+          async () => original.userCount,
+        );
         try {
           const read = await db.transaction(
             async (tx) => {

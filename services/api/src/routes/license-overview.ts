@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { getProducts, type Db } from '@licensing/db';
 import { unprocessable } from '@licensing/http';
+import { partnerOf } from '../auth.ts';
 import { customerInScope } from './customers.ts';
 import { listSubscriptions } from '../repositories/subscriptions.ts';
 import { resolveUserSelection, selectedUsersWithProducts } from '../repositories/user-selection.ts';
@@ -34,7 +35,9 @@ export function licenseOverviewRoutes(deps: { db: Db; budget: SelectionBudget })
             `Per product, \`assignedCount\` selected users hold it; \`assignedUserIds\` lists at most ${MAX_LISTED_HOLDERS} ` +
             'of them in user-list order (`assignedUserIdsTruncated: true` when there are more). Large selections ' +
             'share a per-process budget: when too many are being answered, a request waits up to 5 s for room, then ' +
-            'answers 503 `overloaded` with `Retry-After`.',
+            'answers 503 `overloaded` with `Retry-After`. A partner has one large selection (over 1,000 users) in ' +
+            'progress at a time, for at most a quarter of the time: past that, 429 `partner_concurrency_limit` with ' +
+            '`Retry-After`, before the selection is read.',
           params: customerParams,
           body: licenseOverviewBody,
           bodyExamples: {
@@ -48,6 +51,7 @@ export function licenseOverviewRoutes(deps: { db: Db; budget: SelectionBudget })
             200: jsonResponse(licenseOverviewSchema, 'The overview of the selection.'),
             ...problemResponses(JSON_BODY_PROBLEMS, 404, {
               422: ['unknown_users', 'unknown_product', 'too_many_users'],
+              429: ['partner_concurrency_limit'],
               503: ['overloaded'],
             }),
           },
@@ -56,10 +60,18 @@ export function licenseOverviewRoutes(deps: { db: Db; budget: SelectionBudget })
       async (request, reply) => {
         const customer = await customerInScope(db, request, request.params.customerId);
         const selection = selectionOf(request.body);
-        const selected = await resolveUserSelection(db, customer.id, selection);
+        let selected: string[] = [];
         // Held until the answer has been written (or the connection is gone): serialising it is
-        // part of what it costs. Waits a few seconds for room, then 503 overloaded.
-        const release = await budget.acquire(selected.length);
+        // part of what it costs. A partner's share is taken before the selection is read (429 past
+        // it); then it waits a few seconds for room, or 503 overloaded.
+        const release = await budget.acquireFor(
+          partnerOf(request).id,
+          budget.mayBeLarge(selection.userIds?.length),
+          async () => {
+            selected = await resolveUserSelection(db, customer.id, selection);
+            return selected.length;
+          },
+        );
         for (const event of ['finish', 'close', 'error']) reply.raw.once(event, release);
         return overviewOf(customer.id, selection, selected);
       },
