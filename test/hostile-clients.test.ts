@@ -1,6 +1,7 @@
 // Hostile clients: another partner's key, and a key of the same partner limited to another customer, on
 // every partner route of the OpenAPI document; every scope a route does not take; malformed
-// and oversized input, rate limiting, and a property-based fuzzer. Nothing may answer 5xx, leak,
+// and oversized input, rate limiting, and a property-based fuzzer (every caller, expired and revoked
+// keys among them, on every route, then random ones). Nothing may answer 5xx, leak,
 // or change anything.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -19,6 +20,9 @@ let intruder: PartnerClient;
 let limitedToOther: PartnerClient;
 /** A key of the owner with exactly one scope, for each scope. */
 let scoped: Record<Scope, PartnerClient>;
+/** Keys of the owner with every scope that no longer work: one expired, one revoked. */
+let expired: PartnerClient;
+let revoked: PartnerClient;
 let ids: { customerId: string; userId: string; jobId: string; productId: string; userIds: string[] };
 
 async function snapshot(): Promise<string> {
@@ -60,6 +64,13 @@ beforeAll(async () => {
   scoped = Object.fromEntries(
     await Promise.all(SCOPES.map(async (scope) => [scope, await owner.issueKey({ scopes: [scope] })])),
   ) as Record<Scope, PartnerClient>;
+  const [expiring, revoking] = await Promise.all([
+    owner.issueKey({ name: 'Expired', scopes: [...SCOPES] }),
+    owner.issueKey({ name: 'Revoked', scopes: [...SCOPES] }),
+  ]);
+  await env.sql`UPDATE partner_api_keys SET expires_at = now() WHERE id = ${expiring.keyId}`;
+  expect((await owner.call('DELETE', `/v1/keys/${revoking.keyId}`)).status).toBe(204);
+  [expired, revoked] = [expiring, revoking];
 });
 
 /** Callers that must see nothing of the owner's customer: another partner, and a key of the owner limited to another customer. */
@@ -452,12 +463,14 @@ describe('fuzzing', () => {
       )
       .filter((r) => !r.path.startsWith('/docs') && !r.path.startsWith('/admin/queues'));
     // Who calls: the owner's full key, another partner, the owner's key limited to another customer,
-    // and the owner's key of each single scope.
-    const callers: { name: string; client: PartnerClient; scope?: Scope }[] = [
+    // the owner's key of each single scope, and its keys that expired or were revoked.
+    const callers: { name: string; client: PartnerClient; scope?: Scope; refused?: string }[] = [
       { name: 'owner', client: owner },
       { name: 'intruder', client: intruder },
       { name: 'limited', client: limitedToOther },
       ...SCOPES.map((scope) => ({ name: scope, client: scoped[scope], scope })),
+      { name: 'expired', client: expired, refused: 'key_expired' },
+      { name: 'revoked', client: revoked, refused: 'unauthorized' },
     ];
     const idValue = fc.oneof(
       fc.constantFrom(
@@ -535,6 +548,56 @@ describe('fuzzing', () => {
     );
     const before = await expectSeatInvariant(env.sql);
     void before;
+    const hostileRequest = async (
+      route: (typeof routes)[number],
+      values: string[],
+      body: unknown,
+      q: Record<string, string>,
+      caller: (typeof callers)[number],
+    ) => {
+      let n = 0;
+      const url =
+        route.path.replace(/\{\w+\}/g, () => values[n++ % values.length]!) +
+        (Object.keys(q).length ? `?${new URLSearchParams(q)}` : '');
+      const res = await api.inject({
+        method: route.method as 'GET',
+        url,
+        headers: {
+          authorization: `Bearer ${caller.client.apiKey}`,
+          ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { 'content-type': 'application/json' }),
+        },
+        payload: route.method === 'GET' || route.method === 'DELETE' ? undefined : JSON.stringify(body),
+      });
+      const what = `${caller.name}: ${route.method} ${url} ${JSON.stringify(body).slice(0, 300)} → ${res.statusCode} ${res.body}`;
+      if (res.statusCode >= 500) throw new Error(what);
+      // A key without the route's scope is refused before anything else (or the path matched no route).
+      const needed = scopeOf.get(`${route.method} ${route.path}`);
+      if (caller.scope && needed && caller.scope !== needed) {
+        if (res.statusCode !== 403 && res.statusCode !== 404) throw new Error(what);
+        if (res.statusCode === 403 && res.json().requiredScope !== needed) throw new Error(what);
+      }
+      // A key that expired or was revoked gets nothing from any partner route (or the path matched no route).
+      if (caller.refused && needed) {
+        if (res.statusCode !== 401 && res.statusCode !== 404) throw new Error(what);
+        if (res.statusCode === 401 && res.json().code !== caller.refused) throw new Error(what);
+      }
+      // Nothing of the owner's customer ever reaches a key limited to another one, nor another partner.
+      if ((caller.name === 'limited' || caller.name === 'intruder') && res.statusCode < 300)
+        for (const id of [ids.customerId, ids.userId, ids.jobId]) if (res.body.includes(id)) throw new Error(what);
+    };
+    // Every caller (each single scope among them) on every route: generated requests for each pair,
+    // so no scope × route combination is left to chance.
+    const request = fc.tuple(fc.array(idValue, { minLength: 4, maxLength: 4 }), jsonish, query);
+    const pairs = new Set<string>();
+    for (const [r, route] of routes.entries())
+      for (const [c, caller] of callers.entries())
+        for (const [values, body, q] of fc.sample(request, { numRuns: 2, seed: 20261206 + r * callers.length + c })) {
+          await hostileRequest(route, values, body, q, caller);
+          pairs.add(`${caller.name} ${route.method} ${route.path}`);
+        }
+    expect(pairs.size).toBe(routes.length * callers.length);
+    expect(callers.filter((c) => c.scope).map((c) => c.scope)).toEqual([...SCOPES]);
+    // Then random ones across all of them.
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...routes),
@@ -542,32 +605,7 @@ describe('fuzzing', () => {
         jsonish,
         query,
         fc.constantFrom(...callers),
-        async (route, values, body, q, caller) => {
-          let n = 0;
-          const url =
-            route.path.replace(/\{\w+\}/g, () => values[n++ % values.length]!) +
-            (Object.keys(q).length ? `?${new URLSearchParams(q)}` : '');
-          const res = await api.inject({
-            method: route.method as 'GET',
-            url,
-            headers: {
-              authorization: `Bearer ${caller.client.apiKey}`,
-              ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { 'content-type': 'application/json' }),
-            },
-            payload: route.method === 'GET' || route.method === 'DELETE' ? undefined : JSON.stringify(body),
-          });
-          const what = `${caller.name}: ${route.method} ${url} ${JSON.stringify(body).slice(0, 300)} → ${res.statusCode} ${res.body}`;
-          if (res.statusCode >= 500) throw new Error(what);
-          // A key without the route's scope is refused before anything else (or the path matched no route).
-          const needed = scopeOf.get(`${route.method} ${route.path}`);
-          if (caller.scope && needed && caller.scope !== needed) {
-            if (res.statusCode !== 403 && res.statusCode !== 404) throw new Error(what);
-            if (res.statusCode === 403 && res.json().requiredScope !== needed) throw new Error(what);
-          }
-          // Nothing of the owner's customer ever reaches a key limited to another one, nor another partner.
-          if ((caller.name === 'limited' || caller.name === 'intruder') && res.statusCode < 300)
-            for (const id of [ids.customerId, ids.userId, ids.jobId]) if (res.body.includes(id)) throw new Error(what);
-        },
+        hostileRequest,
       ),
       { numRuns: 400, seed: 20261124 },
     );
