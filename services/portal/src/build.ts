@@ -16,6 +16,8 @@ export const webRoot = join(portalRoot, 'web');
 export const distRoot = join(portalRoot, 'dist', 'web');
 /** The typed client's sources, which the front end bundles. */
 export const clientSourceRoot = join(portalRoot, '..', '..', 'packages', 'client', 'src');
+/** The scopes of API keys and the roles named after Partner Center's, which the front end bundles. */
+export const domainScopesSource = join(portalRoot, '..', '..', 'packages', 'domain', 'src', 'scopes.ts');
 const hashFile = '.build-hash';
 const lockDir = join(portalRoot, '.build-lock');
 const staleLockMs = 5 * 60_000;
@@ -40,6 +42,7 @@ export async function sourceHash(): Promise<string> {
   const files = [
     ...(await listFiles(webRoot)),
     ...(await listFiles(clientSourceRoot)),
+    domainScopesSource,
     join(portalRoot, 'package.json'),
     join(portalRoot, 'src', 'build.ts'),
     join(portalRoot, 'src', 'vite-config.ts'),

@@ -1,6 +1,6 @@
 import react from '@vitejs/plugin-react';
 import type { InlineConfig } from 'vite';
-import { clientSourceRoot, webRoot } from './build.ts';
+import { clientSourceRoot, domainScopesSource, webRoot } from './build.ts';
 
 /** The production build of web/ into `outDir`: hashed file names under /assets, no inline scripts. */
 export function portalViteConfig(outDir: string): InlineConfig {
@@ -10,8 +10,14 @@ export function portalViteConfig(outDir: string): InlineConfig {
     base: '/',
     logLevel: 'warn',
     plugins: [react()],
-    // The typed client from its sources, as the rest of the workspace uses it (its package exports its build).
-    resolve: { alias: [{ find: /^@licensing\/client$/, replacement: `${clientSourceRoot}/index.ts` }] },
+    // The typed client from its sources, as the rest of the workspace uses it (its package exports its build);
+    // the domain's scope rules alone (pure, no imports), so the portal offers what the API allows.
+    resolve: {
+      alias: [
+        { find: /^@licensing\/client$/, replacement: `${clientSourceRoot}/index.ts` },
+        { find: /^@licensing\/domain\/scopes$/, replacement: domainScopesSource },
+      ],
+    },
     build: {
       outDir,
       emptyOutDir: true,

@@ -8,6 +8,7 @@ import { storeApiKey, useApiKey } from '../features/auth/session.ts';
 import { CustomersPage } from '../features/customers/CustomersPage.tsx';
 import { JobPage } from '../features/jobs/JobPage.tsx';
 import { JobsPage } from '../features/jobs/JobsPage.tsx';
+import { KeysPage } from '../features/keys/KeysPage.tsx';
 import { ManageLicensesPage } from '../features/licenses/ManageLicensesPage.tsx';
 import { SelectionProvider } from '../features/users/selection.tsx';
 import { UsersPage } from '../features/users/UsersPage.tsx';
@@ -33,6 +34,7 @@ export function App() {
     <SelectionProvider>
       <Layout route={route}>
         {route.name === 'customers' && <CustomersPage />}
+        {route.name === 'keys' && <KeysPage />}
         {route.name === 'users' && <UsersPage customerId={route.customerId} />}
         {route.name === 'licenses' && <ManageLicensesPage customerId={route.customerId} />}
         {route.name === 'jobs' && <JobsPage customerId={route.customerId} />}

@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { storeApiKey } from '../features/auth/session.ts';
 import { useCustomer } from '../features/customers/api.ts';
+import { useAccess } from '../features/keys/access.tsx';
+import { SignedInAs } from '../features/keys/SignedInAs.tsx';
 import { Link, paths, usePath, type Route } from './router.tsx';
 
 const useStyles = makeStyles({
@@ -20,6 +22,12 @@ const useStyles = makeStyles({
   brand: { fontWeight: tokens.fontWeightSemibold, fontSize: tokens.fontSizeBase400, color: 'inherit' },
   spacer: { flexGrow: 1 },
   signOut: { color: tokens.colorNeutralForegroundOnBrand },
+  headerNav: { display: 'flex', gap: tokens.spacingHorizontalL, alignItems: 'center' },
+  headerLink: {
+    color: tokens.colorNeutralForegroundOnBrand,
+    ':hover': { color: tokens.colorNeutralForegroundOnBrand },
+    ':hover:active': { color: tokens.colorNeutralForegroundOnBrand },
+  },
   language: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXS },
   main: {
     padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalXL}`,
@@ -96,6 +104,30 @@ function CustomerNav({ customerId, current }: { customerId: string; current: 'us
   );
 }
 
+/** The partner's sections: customers, and its API keys for a key that may manage them. */
+function HeaderNav() {
+  const styles = useStyles();
+  const { t } = useTranslation();
+  const keys = useAccess('keys:manage');
+  const path = usePath();
+  return (
+    <nav className={styles.headerNav} aria-label={t('nav.main')}>
+      <Link
+        href={paths.customers()}
+        className={styles.headerLink}
+        aria-current={path === '/customers' ? 'page' : undefined}
+      >
+        {t('nav.customers')}
+      </Link>
+      {keys.allowed && (
+        <Link href={paths.keys()} className={styles.headerLink} aria-current={path === '/keys' ? 'page' : undefined}>
+          {t('nav.keys')}
+        </Link>
+      )}
+    </nav>
+  );
+}
+
 export function Layout({ route, children }: { route: Route; children: ReactNode }) {
   const styles = useStyles();
   const { t } = useTranslation();
@@ -109,7 +141,9 @@ export function Layout({ route, children }: { route: Route; children: ReactNode 
         <Text as="span" className={styles.brand}>
           {t('appName')}
         </Text>
+        <HeaderNav />
         <span className={styles.spacer} />
+        <SignedInAs />
         <LanguageSwitch className={styles.language} />
         <Button appearance="transparent" className={styles.signOut} onClick={() => storeApiKey(null)}>
           {t('signOut')}

@@ -1,4 +1,4 @@
-// A small history-API router: the app has a handful of routes, all under /customers.
+// A small history-API router: the app has a handful of routes, under /customers and /keys.
 import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 import { Link as FluentLink } from '@fluentui/react-components';
 
@@ -26,6 +26,7 @@ export function usePath(): string {
 
 export type Route =
   | { name: 'customers' }
+  | { name: 'keys' }
   | { name: 'users'; customerId: string }
   | { name: 'licenses'; customerId: string }
   | { name: 'jobs'; customerId: string }
@@ -34,6 +35,7 @@ export type Route =
 
 export function matchRoute(path: string): Route {
   if (path === '/' || path === '/customers') return { name: 'customers' };
+  if (path === '/keys') return { name: 'keys' };
   const parts = path.split('/').filter(Boolean);
   if (parts[0] !== 'customers' || !parts[1]) return { name: 'notFound' };
   const customerId = decodeURIComponent(parts[1]);
@@ -47,6 +49,7 @@ export function matchRoute(path: string): Route {
 
 export const paths = {
   customers: () => '/customers',
+  keys: () => '/keys',
   users: (customerId: string) => `/customers/${encodeURIComponent(customerId)}/users`,
   licenses: (customerId: string) => `/customers/${encodeURIComponent(customerId)}/licenses`,
   jobs: (customerId: string) => `/customers/${encodeURIComponent(customerId)}/jobs`,

@@ -5,6 +5,7 @@ import type common from '../locales/en/common.json';
 import type customers from '../locales/en/customers.json';
 import type errors from '../locales/en/errors.json';
 import type jobs from '../locales/en/jobs.json';
+import type keys from '../locales/en/keys.json';
 import type licenses from '../locales/en/licenses.json';
 import type users from '../locales/en/users.json';
 
@@ -17,6 +18,7 @@ declare module 'i18next' {
       customers: typeof customers;
       errors: typeof errors;
       jobs: typeof jobs;
+      keys: typeof keys;
       licenses: typeof licenses;
       users: typeof users;
     };

@@ -22,6 +22,7 @@ import {
 } from '@fluentui/react-components';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { NeedsScope } from '../keys/access.tsx';
 import type { Job, JobResult } from '../../api/types.ts';
 import { Link, navigate, paths } from '../../app/router.tsx';
 import { Pager } from '../../components/Pager.tsx';
@@ -92,9 +93,17 @@ export function JobPage({ customerId, jobId }: { customerId: string; jobId: stri
         )}
         {cancel.error && <ProblemMessage error={cancel.error} />}
         <div className={styles.actions}>
-          <Button disabled={cancel.isPending} onClick={() => cancel.mutate()}>
-            {t('cancel')}
-          </Button>
+          <NeedsScope scope="licenses:write">
+            {(allowed) => (
+              <Button
+                disabled={allowed && cancel.isPending}
+                disabledFocusable={!allowed}
+                onClick={() => cancel.mutate()}
+              >
+                {t('cancel')}
+              </Button>
+            )}
+          </NeedsScope>
           <Text size={200}>{t('cancelHint')}</Text>
         </div>
       </section>
@@ -174,13 +183,20 @@ function JobReport({ customerId, job }: { customerId: string; job: Job }) {
           }}
         />
         {unsuccessful > 0 && (
-          <Button
-            appearance="primary"
-            disabled={retry.isPending}
-            onClick={() => retry.mutate(retryKey, { onSuccess: (next) => navigate(paths.job(customerId, next.id)) })}
-          >
-            {t('report.retry')}
-          </Button>
+          <NeedsScope scope="licenses:write">
+            {(allowed) => (
+              <Button
+                appearance="primary"
+                disabled={allowed && retry.isPending}
+                disabledFocusable={!allowed}
+                onClick={() =>
+                  retry.mutate(retryKey, { onSuccess: (next) => navigate(paths.job(customerId, next.id)) })
+                }
+              >
+                {t('report.retry')}
+              </Button>
+            )}
+          </NeedsScope>
         )}
         <Button
           onClick={() => {

@@ -13,6 +13,7 @@ import {
   Text,
 } from '@fluentui/react-components';
 import { useTranslation } from 'react-i18next';
+import { NeedsScope, useAccess } from '../keys/access.tsx';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
 import type { OverviewProduct } from '../../api/types.ts';
 import { useSetQuantity } from './api.ts';
@@ -34,6 +35,17 @@ export function BuyMoreDialog({
   const [open, setOpen] = useState(false);
   const [seats, setSeats] = useState(Math.max(1, suggested));
   const setQuantity = useSetQuantity(customerId);
+  const buying = useAccess('subscriptions:write');
+  if (!buying.allowed)
+    return (
+      <NeedsScope scope="subscriptions:write">
+        {() => (
+          <Button size="small" disabledFocusable aria-label={t('buyMore.named', { product: product.name })}>
+            {t('buyMore.button')}
+          </Button>
+        )}
+      </NeedsScope>
+    );
   return (
     <Dialog
       open={open}

@@ -22,6 +22,7 @@ import { ProblemMessage } from '../../components/ProblemMessage.tsx';
 import { usePageTitle } from '../../components/usePageTitle.ts';
 import { useFormat } from '../../i18n/format.ts';
 import { useCatalogNames, useProducts } from '../customers/api.ts';
+import { NeedsScope, useAccess } from '../keys/access.tsx';
 import { describeFilter } from '../users/describe-filter.ts';
 import { selectionRequest, useSelection } from '../users/selection.tsx';
 import { useLicenseOverview, usePreview, useStartJob } from './api.ts';
@@ -75,6 +76,8 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
   // A product's plans show once it is ticked for everyone, or when asked for ("View service plans").
   const [plansShown, setPlansShown] = useState<ReadonlyMap<string, boolean>>(new Map());
   const [idempotencyKey] = useState(() => crypto.randomUUID());
+  // A key without licenses:write looks at everything and previews, but may not save.
+  const saving = useAccess('licenses:write');
 
   // Choices start from what the selection holds; a refetch (after "Buy more") keeps what was chosen.
   useEffect(() => {
@@ -264,25 +267,35 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
           })}
         </Text>
       )}
+      {saving.reason && (
+        <MessageBar intent="info">
+          <MessageBarBody>{saving.reason}</MessageBarBody>
+        </MessageBar>
+      )}
       <div className={styles.actions}>
         <Button disabled={!hasChanges || preview.isPending} onClick={() => preview.mutate(body)}>
           {t('preview.title')}
         </Button>
-        <Button
-          appearance="primary"
-          disabled={!hasChanges || startJob.isPending}
-          onClick={() =>
-            startJob.mutate(
-              {
-                body,
-                idempotencyKey: `${idempotencyKey}-${JSON.stringify(body).length}-${hash(JSON.stringify(body))}`,
-              },
-              { onSuccess: (job) => navigate(paths.job(customerId, job.id)) },
-            )
-          }
-        >
-          {startJob.isPending ? t('saving') : t('save')}
-        </Button>
+        <NeedsScope scope="licenses:write">
+          {(allowed) => (
+            <Button
+              appearance="primary"
+              disabled={allowed && (!hasChanges || startJob.isPending)}
+              disabledFocusable={!allowed}
+              onClick={() =>
+                startJob.mutate(
+                  {
+                    body,
+                    idempotencyKey: `${idempotencyKey}-${JSON.stringify(body).length}-${hash(JSON.stringify(body))}`,
+                  },
+                  { onSuccess: (job) => navigate(paths.job(customerId, job.id)) },
+                )
+              }
+            >
+              {startJob.isPending ? t('saving') : t('save')}
+            </Button>
+          )}
+        </NeedsScope>
         <Button onClick={() => navigate(paths.users(customerId))}>{tc('cancel')}</Button>
         {!hasChanges && overview.data && <Text>{t('noChanges')}</Text>}
       </div>

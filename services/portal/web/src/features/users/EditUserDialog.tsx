@@ -14,6 +14,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useTranslation } from 'react-i18next';
+import { NeedsScope, useAccess } from '../keys/access.tsx';
 import type { User } from '../../api/types.ts';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
 import { useFormat } from '../../i18n/format.ts';
@@ -41,6 +42,22 @@ export function EditUserDialog({ customerId, user }: { customerId: string; user:
   const location = usageLocation.trim().toUpperCase();
   const locationName = /^[A-Z]{2}$/.test(location) ? format.region(location) : '';
 
+  const editing = useAccess('users:write');
+  if (!editing.allowed)
+    return (
+      <NeedsScope scope="users:write">
+        {() => (
+          <Button
+            size="small"
+            appearance="subtle"
+            disabledFocusable
+            aria-label={t('edit.named', { name: user.displayName })}
+          >
+            {t('edit.button')}
+          </Button>
+        )}
+      </NeedsScope>
+    );
   return (
     <Dialog
       open={open}
