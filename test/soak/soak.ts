@@ -1,0 +1,58 @@
+// `pnpm soak`: the chaos soak. Flags: --duration <seconds> (600), --seed <n> (random, printed),
+// --intensity <1..5> (2), --cluster (a Redis Cluster instead of one Redis), --logs <dir> (keep the
+// services' logs), --json <file> (the report as JSON). Exits 1 when any invariant was violated.
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatReport, runSoak } from './run.ts';
+
+const { values } = parseArgs({
+  // pnpm may pass a lone `--` before the flags.
+  allowPositionals: true,
+  options: {
+    duration: { type: 'string', default: '600' },
+    seed: { type: 'string' },
+    intensity: { type: 'string', default: '2' },
+    cluster: { type: 'boolean', default: false },
+    logs: { type: 'string' },
+    json: { type: 'string' },
+  },
+});
+const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
+const durationSeconds = Number(values.duration);
+const intensity = Number(values.intensity);
+if (
+  !Number.isInteger(seed) ||
+  !(durationSeconds > 0) ||
+  !Number.isInteger(intensity) ||
+  intensity < 1 ||
+  intensity > 5
+) {
+  console.error(
+    'usage: pnpm soak [--duration seconds] [--seed n] [--intensity 1..5] [--cluster] [--logs dir] [--json file]',
+  );
+  process.exit(2);
+}
+// Ctrl-C ends the traffic early; the checks and the clean-up (every process by pid, the temporary
+// directories) still run. A second Ctrl-C exits at once.
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.on(signal, () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    console.log('soak: stopping the traffic; checking and cleaning up (again to exit at once)');
+  });
+const report = await runSoak({
+  durationSeconds,
+  seed,
+  intensity,
+  cluster: values.cluster,
+  logDir: values.logs,
+  interrupted: () => interrupted,
+});
+console.log(formatReport(report));
+if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2));
+if (report.violations.length)
+  console.log(
+    `\nReplay with: pnpm soak --seed ${seed} --duration ${durationSeconds} --intensity ${intensity}${values.cluster ? ' --cluster' : ''}`,
+  );
+process.exit(report.violations.length ? 1 : 0);
