@@ -18,6 +18,9 @@ const CUSTOMER_LEVEL: Record<string, string> = {
   'public.license_job_progress': 'customer_id',
   'public.idempotency_keys': 'customer_id',
   'public.audit_events': 'customer_id',
+  'public.groups': 'customer_id',
+  'public.group_members': 'customer_id',
+  'public.group_license_states': 'customer_id',
 };
 
 /** Tables of a partner, or of the whole service (the catalog, migrations): kept whole on every shard or by partner. */

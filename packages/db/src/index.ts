@@ -13,3 +13,4 @@ export * from './audit.ts';
 export { postgresClientOf } from './drizzle-internals.ts';
 export * from './table-maintenance.ts';
 export * from './reverts.ts';
+export * from './groups.ts';

@@ -15,7 +15,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { AssignChange, ChangeResult, Product, RequestedChanges } from '@licensing/domain';
+import type { AssignChange, ChangeError, ChangeResult, Product, RequestedChanges } from '@licensing/domain';
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -112,6 +112,10 @@ export const userLicenses = pgTable(
     customerId: uuid('customer_id').notNull(),
     disabledServicePlans: text('disabled_service_plans').array().notNull().default([]),
     assignedAt: ts('assigned_at').notNull().defaultNow(),
+    /** Whether the license has the direct source (license jobs); see migration 0017. */
+    direct: boolean('direct').notNull().default(true),
+    /** The direct source's disabled plans; null: those of the license (no group source, or none written). */
+    directDisabledServicePlans: text('direct_disabled_service_plans').array(),
   },
   (t) => [primaryKey({ columns: [t.customerId, t.userId, t.productId] })],
 );
@@ -154,6 +158,8 @@ export const licenseJobs = pgTable(
     revertOf: uuid('revert_of'),
     /** The job is `scheduled` until then, and none of its users is applied before (1.2). */
     notBefore: ts('not_before'),
+    /** The group whose change this job processes (1.2); null for a license job. */
+    sourceGroupId: uuid('source_group_id'),
   },
   (t) => [primaryKey({ columns: [t.customerId, t.id] })],
 );
@@ -294,4 +300,62 @@ export const auditEvents = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>().notNull(),
   },
   (t) => [primaryKey({ columns: [t.customerId, t.id] })],
+);
+
+/** What a group grants every member: a product and the plans it disables. */
+export interface GroupLicense {
+  productId: string;
+  disabledServicePlans: string[];
+}
+
+/** A dynamic group's rule: every present condition must hold (see migration 0017, packages/domain). */
+export interface MembershipRuleDocument {
+  departments?: string[];
+  usageLocations?: string[];
+  userPrincipalNameSuffixes?: string[];
+}
+
+/** License groups (migration 0017): static (no rule) or dynamic. */
+export const groups = pgTable(
+  'groups',
+  {
+    customerId: uuid('customer_id').notNull(),
+    id: uuid('id').notNull().defaultRandom(),
+    name: text('name').notNull(),
+    description: text('description'),
+    membershipRule: jsonb('membership_rule').$type<MembershipRuleDocument>(),
+    licenses: jsonb('licenses').$type<GroupLicense[]>().notNull().default([]),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.id] })],
+);
+
+export const groupMembers = pgTable(
+  'group_members',
+  {
+    customerId: uuid('customer_id').notNull(),
+    groupId: uuid('group_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    addedAt: ts('added_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.groupId, t.userId] })],
+);
+
+/** One row per (user, group, product) a group grants the user or still holds: see GroupLicenseRow. */
+export const groupLicenseStates = pgTable(
+  'group_license_states',
+  {
+    customerId: uuid('customer_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    groupId: uuid('group_id').notNull(),
+    productId: text('product_id').notNull(),
+    state: text('state').$type<'active' | 'waiting' | 'error'>().notNull(),
+    applied: boolean('applied').notNull(),
+    disabledServicePlans: text('disabled_service_plans').array().notNull().default([]),
+    since: ts('since').notNull().defaultNow(),
+    waitingFor: text('waiting_for'),
+    error: jsonb('error').$type<ChangeError>(),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.userId, t.groupId, t.productId] })],
 );

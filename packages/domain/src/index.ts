@@ -10,3 +10,5 @@ export * from './license-sources.ts';
 export * from './evaluate-group-sources.ts';
 export * from './scopes.ts';
 export * from './revert.ts';
+export * from './membership-rule.ts';
+export * from './group-impact.ts';
