@@ -37,7 +37,8 @@ const RULES: MembershipRule[] = [
 
 it('selects the same users in Postgres as in the domain', async () => {
   const [customer] = await env.sql<{ id: string }[]>`
-    INSERT INTO customers (partner_id, name, country) VALUES (gen_random_uuid(), 'Rules', 'DE') RETURNING id`;
+    WITH p AS (INSERT INTO partners (name) VALUES ('Rules') RETURNING id)
+    INSERT INTO customers (partner_id, name, country) SELECT id, 'Rules', 'DE' FROM p RETURNING id`;
   const inserted = await env.sql<{ id: string; user_principal_name: string }[]>`
     INSERT INTO users ${env.sql(
       USERS.map((u) => ({

@@ -288,7 +288,9 @@ describe('a catalog change after a job was accepted', () => {
 
     expect(await partner.waitForJob(customer, job.body.id)).toMatchObject({ status: 'completed' });
     const res = await partner.call('GET', `/v1/customers/${customer}/users/${user}`);
-    expect(res.body.licenses).toEqual([{ productId: product.id, disabledServicePlans: [] }]);
+    expect(res.body.licenses).toEqual([
+      { productId: product.id, disabledServicePlans: [], assignedBy: { direct: true, groupIds: [] } },
+    ]);
   });
 
   it('a user whose change the product no longer allows fails with the rule it breaks, and its seat is released', async () => {

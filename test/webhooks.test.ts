@@ -134,7 +134,10 @@ describe('the webhook resource', () => {
     const other = await PartnerClient.create(api, 'Other Partner');
     const created = await partner.call('PUT', '/v1/webhook', { url: 'http://127.0.0.1:9/hook' });
     expect(created.status).toBe(200);
-    expect(created.body).toMatchObject({ url: 'http://127.0.0.1:9/hook', events: ['license_job.finished'] });
+    expect(created.body).toMatchObject({
+      url: 'http://127.0.0.1:9/hook',
+      events: ['license_job.finished', 'group.processed', 'subscription.seats_exhausted'],
+    });
     expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
 
     const read = await partner.call('GET', '/v1/webhook');

@@ -24,6 +24,7 @@ export type Product = Schemas['Product'];
 export type LicenseOverview = Schemas['LicenseOverview'];
 export type CreateLicenseJobRequest = Schemas['CreateLicenseJobRequest'];
 export type JobPreview = Schemas['JobPreview'];
+export type Group = Schemas['Group'];
 
 export { createLicensingClient, type JsonMedia, type LicensingClient, type LicensingClientOptions } from './client.ts';
 export {

@@ -77,6 +77,18 @@ export const PROBLEM_CODES = [
   "authentication_throttled",
   /** Postgres or Redis is unreachable for now; retry after `Retry-After` seconds */
   "service_unavailable",
+  /** the customer already has a group of this name (case aside); `name` repeats it */
+  "group_name_taken",
+  /** a static group cannot take a membership rule, nor a dynamic group lose its rule */
+  "group_type_fixed",
+  /** the group still grants licenses (`productIds`); set its licenses to [] first */
+  "group_has_licenses",
+  /** the change would remove licenses from more than 100 users (`usersLosing`; `impact` says who and what): send `confirmRemovals` of at least that number */
+  "confirmation_required",
+  /** the job processes a change of a group: it is not cancelled, retried or reverted (change the group, or reprocess it) */
+  "group_job",
+  /** a dynamic group's members are the users its rule selects; they cannot be added or removed */
+  "group_is_dynamic",
   /** too many large selections of users, or results downloads as CSV, are being served at once (each waited a few seconds for room); retry after `Retry-After` seconds */
   "overloaded",
 ] as const;

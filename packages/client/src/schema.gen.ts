@@ -428,6 +428,174 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/{customerId}/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the customer's license groups, by name
+         * @description Needs scope `read`.
+         */
+        get: operations["listGroups"];
+        put?: never;
+        /**
+         * Create a license group: static (members added explicitly) or dynamic (a membership rule)
+         * @description Without `membershipRule` the group is static; with one it is dynamic and its members are, from now on, exactly the customer's users the rule selects. A new group grants nothing: give it products with `PUT …/groups/{groupId}/licenses`.
+         *
+         *     Needs scope `users:write`.
+         */
+        post: operations["createGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/groups/{groupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a group with its member count, members waiting or in error, and processing state
+         * @description Needs scope `read`.
+         */
+        get: operations["getGroup"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a group that grants no licenses
+         * @description A group that still grants products is refused (409 `group_has_licenses`): set its licenses to `[]` first, which removes them from the members in the background.
+         *
+         *     Needs scope `users:write`.
+         */
+        delete: operations["deleteGroup"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename a group, change its description, or change a dynamic group's rule
+         * @description A new rule takes effect at once: users who now match join, members who no longer match leave, and their licenses follow in the background (a job with `source: {type: "group"}`). A static group cannot take a rule, nor a dynamic one lose it (422 `group_type_fixed`).
+         *
+         *     Needs scope `users:write`.
+         */
+        patch: operations["updateGroup"];
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/groups/{groupId}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A group's members, each with its licenses and license states; filter by state
+         * @description Needs scope `read`.
+         */
+        get: operations["listGroupMembers"];
+        put?: never;
+        /**
+         * Add users to a static group; they gain its licenses in the background
+         * @description By `userIds` or `userFilter` (at most 50,000 users). Answers at once; the licenses follow as a job with `source: {type: "group"}`. A dynamic group takes no explicit members (422 `group_is_dynamic`).
+         *
+         *     Needs scope `users:write`.
+         */
+        post: operations["addGroupMembers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/groups/{groupId}/members/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove users from a static group; they lose its licenses in the background
+         * @description By `userIds` or `userFilter` (at most 50,000 users). Answers at once; the licenses follow as a job with `source: {type: "group"}`. A dynamic group takes no explicit members (422 `group_is_dynamic`).
+         *
+         *     Needs scope `users:write`.
+         */
+        post: operations["removeGroupMembers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/groups/{groupId}/licenses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the products every member of the group should hold; applied in the background
+         * @description Replaces what the group grants (`[]` removes everything). Answers 202 at once; every member (and every user still holding something through the group) is brought in line by a job with `source: {type: "group"}`. A member who needs a seat when none is free waits for one (`waiting`) and is licensed, oldest first, as seats free up. Unknown products, missing subscriptions and invalid plans are refused as for jobs.
+         *
+         *     Needs scope `licenses:write`.
+         */
+        put: operations["setGroupLicenses"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/groups/{groupId}/reprocess": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Evaluate again the members of the group that are waiting or in error
+         * @description Needs scope `licenses:write`.
+         */
+        post: operations["reprocessGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/users/{userId}/reprocess-licenses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Evaluate again the user's licenses in each of its groups
+         * @description Needs scope `licenses:write`.
+         */
+        post: operations["reprocessUserLicenses"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/{customerId}/license-overview": {
         parameters: {
             query?: never;
@@ -843,7 +1011,7 @@ export interface components {
             at: string;
             actor: components["schemas"]["AuditActor"];
             /** @enum {string} */
-            type: "customer.created" | "user.created" | "user.updated" | "user.deleted" | "subscription.updated" | "license_job.accepted" | "license_job.cancelled" | "license_job.retried" | "license_job.reverted" | "license_job.finished";
+            type: "customer.created" | "user.created" | "user.updated" | "user.deleted" | "subscription.updated" | "license_job.accepted" | "license_job.cancelled" | "license_job.retried" | "license_job.reverted" | "license_job.finished" | "group.created" | "group.updated" | "group.deleted" | "group.members_added" | "group.members_removed" | "group.licenses_updated";
             /** @description What changed; its fields depend on `type`. */
             data: {
                 [key: string]: unknown;
@@ -905,6 +1073,13 @@ export interface components {
             name: string;
             /** @description ISO 3166-1 alpha-2; the usage location of users that have none. */
             country: string;
+        };
+        CreateGroupRequest: {
+            /** @description Unique within the customer (case aside). */
+            name: string;
+            description?: string;
+            /** @description With a rule the group is dynamic. */
+            membershipRule?: components["schemas"]["MembershipRule"];
         };
         /** @description The users (`userIds`, 1 to 50,000, duplicates ignored; or `userFilter`) and the products to assign and/or revoke for each of them. */
         CreateLicenseJobRequest: {
@@ -969,6 +1144,120 @@ export interface components {
             /** @description Items in all pages. */
             total: number;
             totalPages: number;
+        };
+        /** @description A license group: members, and the products every member should hold. */
+        Group: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            customerId: string;
+            name: string;
+            description: string | null;
+            /** @description null: a static group. Stored sorted, countries upper case, suffixes lower case. */
+            membershipRule: {
+                departments?: string[];
+                usageLocations?: string[];
+                userPrincipalNameSuffixes?: string[];
+            } | null;
+            memberCount: number;
+            licenses: {
+                productId: string;
+                disabledServicePlans: string[];
+            }[];
+            processing: components["schemas"]["GroupProcessing"];
+            /** @description Members with a license state `error`. */
+            membersWithErrors: number;
+            /** @description Members waiting for a seat. */
+            membersWaiting: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description What a group change would do, computed over every affected member by the rules the worker applies. */
+        GroupChangeImpact: {
+            /** @description Users who would newly hold a product. */
+            usersGaining: number;
+            /** @description Users who would lose a product (its last source goes). */
+            usersLosing: number;
+            seats: components["schemas"]["ImpactSeats"][];
+            losing: {
+                total: number;
+                byProduct: {
+                    [key: string]: number;
+                };
+                /** @description The first 100, in user-list order. */
+                users: components["schemas"]["ImpactUser"][];
+            };
+            failures: {
+                /** @description Users the rules would refuse (or leave waiting for a seat). */
+                total: number;
+                byCode: {
+                    [key: string]: number;
+                };
+                /** @description The first 100, in user-list order. */
+                users: components["schemas"]["ImpactUser"][];
+            };
+        };
+        /** @description One page of a list. */
+        GroupMemberPage: {
+            items: components["schemas"]["User"][];
+            /** @description The page number, from 1. */
+            page: number;
+            pageSize: number;
+            /** @description Items in all pages. */
+            total: number;
+            totalPages: number;
+        };
+        GroupMembersAdded: {
+            /** @description Users who were not members before. */
+            added: number;
+        };
+        GroupMembersRemoved: {
+            /** @description Users who were members. */
+            removed: number;
+        };
+        /** @description The users to add or remove: `userIds` (1 to 50,000) or `userFilter` (at most 50,000 matching users). */
+        GroupMembersRequest: {
+            /** @description Ids of users of the customer (1 to 50000; duplicates are ignored) */
+            userIds?: string[];
+            userFilter?: components["schemas"]["UserFilter"];
+            /** @description Needed when the change would remove licenses from more than 100 users: at least the number of users who would lose one (else 409 `confirmation_required` with the Impact). */
+            confirmRemovals?: number;
+        };
+        /** @description One page of a list. */
+        GroupPage: {
+            items: components["schemas"]["Group"][];
+            /** @description The page number, from 1. */
+            page: number;
+            pageSize: number;
+            /** @description Items in all pages. */
+            total: number;
+            totalPages: number;
+        };
+        /** @description Whether changes of the group are still being applied to members. */
+        GroupProcessing: {
+            /** @enum {string} */
+            state: "idle" | "queued" | "processing";
+            /** @description Users of the group's unfinished jobs not applied yet. */
+            pendingUsers: number;
+        };
+        ImpactSeats: {
+            productId: string;
+            /** @description Users who would need a new seat. */
+            required: number;
+            /** @description Seats free now. */
+            available: number;
+            /** @description Users who would wait for a seat. */
+            shortfall: number;
+        };
+        /** @description A user the change would affect, with the changes predicted for it. */
+        ImpactUser: {
+            /** Format: uuid */
+            userId: string;
+            userPrincipalName: string;
+            displayName: string;
+            changes: components["schemas"]["ChangeResult"][];
         };
         /** @description A key the partner issued itself, with the key (shown only here). */
         IssuedApiKey: {
@@ -1039,6 +1328,7 @@ export interface components {
              * @description The job whose succeeded users this job puts back as they were just before it. Each user gets its own changes (see its results); `request` then lists the products the revert assigns or revokes for some of them.
              */
             revertOf: string | null;
+            source: components["schemas"]["JobSource"];
         };
         /** @description One page of a list. */
         JobPage: {
@@ -1097,6 +1387,16 @@ export interface components {
             total: number;
             totalPages: number;
         };
+        /** @description `direct`: a license job someone asked for. `group`: the processing of a change of that group for the affected users (`request.assign` lists what the group grants, `request.revoke` what it stopped granting); each user is brought in line with the group as it is when the user is applied. */
+        JobSource: {
+            /** @enum {string} */
+            type: "direct";
+        } | {
+            /** @enum {string} */
+            type: "group";
+            /** Format: uuid */
+            groupId: string;
+        };
         /**
          * @description `completed`: every user succeeded; `completed_with_errors`: some did; `failed`: none did; `cancelled`: stopped by a cancel.
          * @enum {string}
@@ -1106,6 +1406,14 @@ export interface components {
         License: {
             productId: string;
             disabledServicePlans: string[];
+            assignedBy: components["schemas"]["LicenseAssignedBy"];
+        };
+        /** @description The license's sources. However many, it takes one seat; its enabled plans are the union of theirs. */
+        LicenseAssignedBy: {
+            /** @description Assigned by a license job (revocable by one). */
+            direct: boolean;
+            /** @description The groups the user holds the product through. */
+            groupIds: string[];
         };
         /** @description One change a job applied to a user, or refused for it (`outcome: failed` with `error`). */
         LicenseHistoryEntry: {
@@ -1177,6 +1485,32 @@ export interface components {
             /** @description Ids of users of the customer (1 to 50000; duplicates are ignored) */
             userIds?: string[];
             userFilter?: components["schemas"]["UserFilter"];
+        };
+        /** @description A product the user should hold through a group, and where that stands. */
+        LicenseState: {
+            productId: string;
+            /** Format: uuid */
+            groupId: string;
+            /**
+             * @description `active`: held through the group. `waiting`: no seat was free; licensed automatically, oldest first, as seats free up. `error`: a rule refused it (see `error`); re-evaluated when the user, the group or the catalog changes, and on reprocess.
+             * @enum {string}
+             */
+            state: "active" | "waiting" | "error";
+            /**
+             * Format: date-time
+             * @description When the state began.
+             */
+            since: string;
+            error?: components["schemas"]["ChangeError"];
+        };
+        /** @description A dynamic group's rule: its members are exactly the customer's users for whom every condition given holds (a list matches any of its values). Re-evaluated whenever a user is created, updated or deleted, or the rule changes. */
+        MembershipRule: {
+            /** @description The user's department is one of these (exact match, case included). */
+            departments?: string[];
+            /** @description The user's usage location, or else its customer's country, is one of these. */
+            usageLocations?: string[];
+            /** @description The user principal name ends with one of these, case aside (`@contoso.com`). */
+            userPrincipalNameSuffixes?: string[];
         };
         /** @description A partner and its live API keys. */
         Partner: {
@@ -1318,6 +1652,12 @@ export interface components {
             name: string;
             requires?: string[];
         };
+        /** @description The products (and disabled service plans) every member should hold; `[]` removes them all. */
+        SetGroupLicensesRequest: {
+            licenses: components["schemas"]["AssignChange"][];
+            /** @description Needed when the change would remove licenses from more than 100 users: at least the number of users who would lose one (else 409 `confirmation_required` with the Impact). */
+            confirmRemovals?: number;
+        };
         /** @description A customer's seats of one product. */
         Subscription: {
             productId: string;
@@ -1327,10 +1667,21 @@ export interface components {
             reserved: number;
             /** @description quantity − assigned − reserved */
             available: number;
+            /** @description Group members waiting for a seat of this product; licensed automatically, oldest first, as seats free up. */
+            waiting: number;
         };
         /** @description The customer's subscriptions. */
         SubscriptionList: {
             items: components["schemas"]["Subscription"][];
+        };
+        UpdateGroupRequest: {
+            name?: string;
+            /** @description `null` clears it. */
+            description?: string | null;
+            /** @description A dynamic group's new rule (a static group cannot take one: 422 `group_type_fixed`). */
+            membershipRule?: components["schemas"]["MembershipRule"];
+            /** @description Needed when the change would remove licenses from more than 100 users: at least the number of users who would lose one (else 409 `confirmation_required` with the Impact). */
+            confirmRemovals?: number;
         };
         /** @description The fields to change; those left out stay as they are. The licenses are not touched. */
         UpdateUserRequest: {
@@ -1351,6 +1702,8 @@ export interface components {
             usageLocation: string | null;
             department: string | null;
             licenses: components["schemas"]["License"][];
+            /** @description One row per (group, product) the user should hold through a group. */
+            licenseStates: components["schemas"]["LicenseState"][];
         };
         /** @description Selects the users of the customer that match every condition given; {} selects all of them */
         UserFilter: {
@@ -1393,7 +1746,7 @@ export interface components {
              * @description The event id: the `webhook-id` header of every attempt.
              */
             id: string;
-            /** @description `license_job.finished` or `ping`. */
+            /** @description An event type (`license_job.finished`, `group.processed`, …) or `ping`. */
             type: string;
             /**
              * Format: uuid
@@ -1434,10 +1787,10 @@ export interface components {
             totalPages: number;
         };
         /**
-         * @description `license_job.finished`: a license job finished (any final status).
+         * @description `license_job.finished`: a license job finished (any final status). `group.processed`: a change of a group has been applied to every affected member (the group and the counts). `subscription.seats_exhausted`: a group member started waiting for a seat of a subscription nobody was waiting for (`{customerId, productId, waiting}`).
          * @enum {string}
          */
-        WebhookEventType: "license_job.finished";
+        WebhookEventType: "license_job.finished" | "group.processed" | "subscription.seats_exhausted";
         /** @description The webhook as saved, with its secret when it was just created. */
         WebhookWithSecret: {
             url: string;
@@ -2685,7 +3038,7 @@ export interface operations {
                 page?: number;
                 /** @description Items per page, at most 500. */
                 pageSize?: number;
-                type?: "customer.created" | "user.created" | "user.updated" | "user.deleted" | "subscription.updated" | "license_job.accepted" | "license_job.cancelled" | "license_job.retried" | "license_job.reverted" | "license_job.finished";
+                type?: "customer.created" | "user.created" | "user.updated" | "user.deleted" | "subscription.updated" | "license_job.accepted" | "license_job.cancelled" | "license_job.retried" | "license_job.reverted" | "license_job.finished" | "group.created" | "group.updated" | "group.deleted" | "group.members_added" | "group.members_removed" | "group.licenses_updated";
             };
             header?: never;
             path: {
@@ -4409,6 +4762,1594 @@ export interface operations {
             };
         };
     };
+    listGroups: {
+        parameters: {
+            query?: {
+                /** @description The page, from 1. */
+                page?: number;
+                /** @description Items per page, at most 500. */
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of groups. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupPage"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGroupRequest"];
+            };
+        };
+        responses: {
+            /** @description The group was created. */
+            201: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             *     - `malformed_json`: the body is not valid JSON, or its bytes are not UTF-8
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Conflicts with the current state. Problem codes:
+             *     - `group_name_taken`: the customer already has a group of this name (case aside); `name` repeats it
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is too large. Problem codes:
+             *     - `payload_too_large`: the body exceeds the route’s size limit
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is not JSON. Problem codes:
+             *     - `unsupported_media_type`: the body is not application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+                /** @description The group's id (a UUID). */
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+                /** @description The group's id (a UUID). */
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Conflicts with the current state. Problem codes:
+             *     - `group_has_licenses`: the group still grants licenses (`productIds`); set its licenses to [] first
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateGroup: {
+        parameters: {
+            query?: {
+                /** @description `true`: answer 200 with the Impact of the change, computed over every member; change nothing. */
+                dryRun?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+                /** @description The group's id (a UUID). */
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGroupRequest"];
+            };
+        };
+        responses: {
+            /** @description The group as changed; with `dryRun=true`, the Impact of the new rule instead. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"] | components["schemas"]["GroupChangeImpact"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             *     - `malformed_json`: the body is not valid JSON, or its bytes are not UTF-8
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Conflicts with the current state. Problem codes:
+             *     - `group_name_taken`: the customer already has a group of this name (case aside); `name` repeats it
+             *     - `confirmation_required`: the change would remove licenses from more than 100 users (`usersLosing`; `impact` says who and what): send `confirmRemovals` of at least that number
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is too large. Problem codes:
+             *     - `payload_too_large`: the body exceeds the route’s size limit
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is not JSON. Problem codes:
+             *     - `unsupported_media_type`: the body is not application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well-formed but cannot be carried out. Problem codes:
+             *     - `group_type_fixed`: a static group cannot take a membership rule, nor a dynamic group lose its rule
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listGroupMembers: {
+        parameters: {
+            query?: {
+                /** @description The page, from 1. */
+                page?: number;
+                /** @description Items per page, at most 500. */
+                pageSize?: number;
+                /** @description Members with at least one license state of the group in this state. */
+                state?: "active" | "waiting" | "error";
+            };
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+                /** @description The group's id (a UUID). */
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of members. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupMemberPage"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addGroupMembers: {
+        parameters: {
+            query?: {
+                /** @description `true`: answer 200 with the Impact of the change, computed over every member; change nothing. */
+                dryRun?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+                /** @description The group's id (a UUID). */
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupMembersRequest"];
+            };
+        };
+        responses: {
+            /** @description How many users joined; with `dryRun=true`, the Impact instead. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupMembersAdded"] | components["schemas"]["GroupChangeImpact"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             *     - `malformed_json`: the body is not valid JSON, or its bytes are not UTF-8
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is too large. Problem codes:
+             *     - `payload_too_large`: the body exceeds the route’s size limit
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is not JSON. Problem codes:
+             *     - `unsupported_media_type`: the body is not application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well-formed but cannot be carried out. Problem codes:
+             *     - `group_is_dynamic`: a dynamic group's members are the users its rule selects; they cannot be added or removed
+             *     - `unknown_users`: some selected users do not exist in the customer; `userIds` lists them
+             *     - `too_many_users`: the filter matches more than 50,000 users; `maxUsers` is the limit
+             *     - `unknown_product`: a product id is not in the catalog; `productIds` lists them
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeGroupMembers: {
+        parameters: {
+            query?: {
+                /** @description `true`: answer 200 with the Impact of the change, computed over every member; change nothing. */
+                dryRun?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+                /** @description The group's id (a UUID). */
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupMembersRequest"];
+            };
+        };
+        responses: {
+            /** @description How many users left; with `dryRun=true`, the Impact instead. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupMembersRemoved"] | components["schemas"]["GroupChangeImpact"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             *     - `malformed_json`: the body is not valid JSON, or its bytes are not UTF-8
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Conflicts with the current state. Problem codes:
+             *     - `confirmation_required`: the change would remove licenses from more than 100 users (`usersLosing`; `impact` says who and what): send `confirmRemovals` of at least that number
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is too large. Problem codes:
+             *     - `payload_too_large`: the body exceeds the route’s size limit
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is not JSON. Problem codes:
+             *     - `unsupported_media_type`: the body is not application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well-formed but cannot be carried out. Problem codes:
+             *     - `group_is_dynamic`: a dynamic group's members are the users its rule selects; they cannot be added or removed
+             *     - `unknown_users`: some selected users do not exist in the customer; `userIds` lists them
+             *     - `too_many_users`: the filter matches more than 50,000 users; `maxUsers` is the limit
+             *     - `unknown_product`: a product id is not in the catalog; `productIds` lists them
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setGroupLicenses: {
+        parameters: {
+            query?: {
+                /** @description `true`: answer 200 with the Impact of the change, computed over every member; change nothing. */
+                dryRun?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+                /** @description The group's id (a UUID). */
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetGroupLicensesRequest"];
+            };
+        };
+        responses: {
+            /** @description With `dryRun=true`: what the change would do; nothing changed. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupChangeImpact"];
+                };
+            };
+            /** @description The change was accepted; `processing` tells how far it is. */
+            202: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             *     - `malformed_json`: the body is not valid JSON, or its bytes are not UTF-8
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Conflicts with the current state. Problem codes:
+             *     - `confirmation_required`: the change would remove licenses from more than 100 users (`usersLosing`; `impact` says who and what): send `confirmRemovals` of at least that number
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is too large. Problem codes:
+             *     - `payload_too_large`: the body exceeds the route’s size limit
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is not JSON. Problem codes:
+             *     - `unsupported_media_type`: the body is not application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well-formed but cannot be carried out. Problem codes:
+             *     - `unknown_product`: a product id is not in the catalog; `productIds` lists them
+             *     - `unknown_service_plan`: a disabled service plan is not a plan of its product; `productId` and `servicePlanIds` name them
+             *     - `invalid_service_plans`: the disabled service plans break a plan dependency of the product itself; `productId` and `servicePlanIds` name them
+             *     - `no_subscription`: the customer has no subscription to an assigned product; `productIds` lists them
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reprocessGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+                /** @description The group's id (a UUID). */
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The members are being evaluated again. */
+            202: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reprocessUserLicenses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's id (a UUID). */
+                customerId: string;
+                /** @description The user's id (a UUID). */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user is being evaluated again. */
+            202: {
+                headers: {
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /**
+             * @description The request is malformed. Problem codes:
+             *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
+             *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not authenticated. Problem codes:
+             *     - `unauthorized`: the Bearer credential is missing or wrong (or the API key was revoked)
+             *     - `key_expired`: the API key has expired (its `expiresAt` has passed); use another key
+             */
+            401: {
+                headers: {
+                    /** @description The authentication scheme expected (Bearer). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The API key may not do this. Problem codes:
+             *     - `insufficient_scope`: the API key lacks the scope the request needs (`requiredScope`), or is limited to some customers and the request acts for all of them
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not found. Problem codes:
+             *     - `not_found`: the resource does not exist or belongs to another partner (a malformed id answers the same)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests. Problem codes:
+             *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
+             *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute for this API key (when rate limiting is on). */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute (when rate limiting is on). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window ends (when rate limiting is on). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A backing service is unavailable. Problem codes:
+             *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before polling again (or before retrying). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getLicenseOverview: {
         parameters: {
             query?: never;
@@ -5388,6 +7329,18 @@ export interface operations {
                 };
             };
             /**
+             * @description The request is well-formed but cannot be carried out. Problem codes:
+             *     - `group_job`: the job processes a change of a group: it is not cancelled, retried or reverted (change the group, or reprocess it)
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
              * @description Too many requests. Problem codes:
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
              *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
@@ -5529,6 +7482,7 @@ export interface operations {
             };
             /**
              * @description The request is well-formed but cannot be carried out. Problem codes:
+             *     - `group_job`: the job processes a change of a group: it is not cancelled, retried or reverted (change the group, or reprocess it)
              *     - `nothing_to_retry`: no user of the job failed or was cancelled (among those that still exist)
              *     - `unknown_product`: a product id is not in the catalog; `productIds` lists them
              *     - `unknown_service_plan`: a disabled service plan is not a plan of its product; `productId` and `servicePlanIds` name them
@@ -5687,6 +7641,7 @@ export interface operations {
             };
             /**
              * @description The request is well-formed but cannot be carried out. Problem codes:
+             *     - `group_job`: the job processes a change of a group: it is not cancelled, retried or reverted (change the group, or reprocess it)
              *     - `nothing_to_revert`: the job changed no license of a user that still exists (no user succeeded, or each change left the license as it was)
              *     - `unknown_product`: a product id is not in the catalog; `productIds` lists them
              *     - `no_subscription`: the customer has no subscription to an assigned product; `productIds` lists them

@@ -88,7 +88,9 @@ describe('@licensing/client', () => {
         params: { path: { customerId, userId: userIds[0]! } },
       }),
     );
-    expect(user.licenses).toEqual([{ productId: SUITE.id, disabledServicePlans: ['TEAMS'] }]);
+    expect(user.licenses).toEqual([
+      { productId: SUITE.id, disabledServicePlans: ['TEAMS'], assignedBy: { direct: true, groupIds: [] } },
+    ]);
     const [subscription] = unwrap(
       await client.GET('/v1/customers/{customerId}/subscriptions', { params: { path: { customerId } } }),
     ).items;

@@ -12,6 +12,12 @@ export const AUDIT_EVENT_TYPES = [
   'license_job.retried',
   'license_job.reverted',
   'license_job.finished',
+  'group.created',
+  'group.updated',
+  'group.deleted',
+  'group.members_added',
+  'group.members_removed',
+  'group.licenses_updated',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -12,6 +12,8 @@ export interface FinishedJob {
   status: string;
   /** The `license_job.finished` event recorded with the finish, when the partner subscribes to it. */
   delivery?: DeliveryRef;
+  /** A group's job: the `group.processed` event recorded with the finish, when the partner subscribes to it. */
+  groupDelivery?: DeliveryRef;
 }
 
 /**
@@ -38,7 +40,8 @@ export async function finishJobIfDone(tx: DbOrTx, job: JobRef): Promise<Finished
     .returning();
   if (!row) return undefined;
   const delivery = await recordJobFinished(tx, row, summary);
-  return { id: row.id, status: row.status, delivery };
+  const groupDelivery = row.sourceGroupId ? await recordGroupProcessed(tx, row, summary) : undefined;
+  return { id: row.id, status: row.status, delivery, groupDelivery };
 }
 
 /**
@@ -67,6 +70,49 @@ export async function recordJobFinished(
     customerId: row.customerId,
     jobId: row.id,
     data: toJob(row, summary),
+  });
+}
+
+/**
+ * A group's job finished: its change has been applied to every affected member. The event carries
+ * the group as it is now and the job's counts (members left waiting for a seat under `waiting`).
+ */
+async function recordGroupProcessed(tx: DbOrTx, row: JobRow, summary: JobSummary): Promise<DeliveryRef | undefined> {
+  if (!(await partnerSubscribes(tx, row.partnerId, 'group.processed'))) return undefined;
+  const [group] = await tx.execute<{
+    id: string;
+    name: string;
+    membership_rule: unknown;
+    licenses: unknown;
+    members: number;
+  }>(sql`
+    SELECT g.id, g.name, g.membership_rule, g.licenses,
+      (SELECT count(*)::int FROM group_members m WHERE m.customer_id = g.customer_id AND m.group_id = g.id) AS members
+    FROM groups g WHERE g.customer_id = ${row.customerId} AND g.id = ${row.sourceGroupId}`);
+  return recordWebhookEvent(tx, {
+    partnerId: row.partnerId,
+    type: 'group.processed',
+    customerId: row.customerId,
+    jobId: row.id,
+    data: {
+      group: group
+        ? {
+            id: group.id,
+            customerId: row.customerId,
+            name: group.name,
+            membershipRule: group.membership_rule,
+            licenses: group.licenses,
+            memberCount: group.members,
+          }
+        : { id: row.sourceGroupId, customerId: row.customerId, deleted: true },
+      jobId: row.id,
+      counts: {
+        users: summary.progress.total,
+        succeeded: summary.progress.succeeded,
+        failed: summary.progress.failed,
+        waiting: summary.errorsByCode.CountViolation ?? 0,
+      },
+    },
   });
 }
 

@@ -16,8 +16,7 @@ import { type GroupLicense, licenseJobs } from './schema.ts';
  */
 export function membershipRuleCondition(rule: MembershipRule, country: string): SQL {
   const conditions: SQL[] = [];
-  if (rule.departments !== undefined)
-    conditions.push(sql`u.department = any(${sql.param(rule.departments)}::text[])`);
+  if (rule.departments !== undefined) conditions.push(sql`u.department = any(${sql.param(rule.departments)}::text[])`);
   if (rule.usageLocations !== undefined)
     conditions.push(
       sql`upper(coalesce(u.usage_location, ${country}::text)) = any(${sql.param(rule.usageLocations.map((c) => c.toUpperCase()))}::text[])`,
@@ -89,7 +88,6 @@ export async function createGroupJob(
     await addReservedSeats(tx, [{ customerId: input.customerId, productId: input.reserve, seats: users }]);
   return { id: job!.id, userCount: users };
 }
-
 
 /** A job a drain created, for the caller to enqueue once committed. */
 export interface DrainedJob {

@@ -5,7 +5,7 @@ export * from './job-summaries.ts';
 export * from './reserved-seats.ts';
 export * from './finalize-jobs.ts';
 export * as tables from './schema.ts';
-export type { JobSummary } from './schema.ts';
+export type { GroupLicense, JobSummary, MembershipRuleDocument } from './schema.ts';
 export * from './prepared.ts';
 export * from './jobs.ts';
 export * from './webhooks.ts';

@@ -24,6 +24,8 @@ export interface Job {
   clientReference: string | null;
   retryOf: string | null;
   revertOf: string | null;
+  /** What started the job: a license job request, or a change of a group (processed for its members). */
+  source: { type: 'direct' } | { type: 'group'; groupId: string };
 }
 
 /** Jobs with their progress: frozen in the row once finished, summed from the deltas before. */
@@ -61,5 +63,6 @@ export function toJob(row: JobRow, summary: JobSummary): Job {
     clientReference: row.clientReference,
     retryOf: row.retryOf,
     revertOf: row.revertOf,
+    source: row.sourceGroupId ? { type: 'group', groupId: row.sourceGroupId } : { type: 'direct' },
   };
 }

@@ -50,8 +50,7 @@ export class GroupImpactCounter {
       this.failures.total++;
       for (const code of evaluation.errorCodes) this.failures.byCode[code] = (this.failures.byCode[code] ?? 0) + 1;
       if (this.failures.users.length < IMPACT_LISTED_USERS) this.failures.users.push(listed());
-      for (const change of evaluation.changes)
-        if (change.error?.code === 'CountViolation') this.need(change.productId);
+      for (const change of evaluation.changes) if (change.error?.code === 'CountViolation') this.need(change.productId);
       return;
     }
     for (const productId of evaluation.newlyAssigned) {
@@ -76,10 +75,12 @@ export class GroupImpactCounter {
     return {
       usersGaining: this.gaining,
       usersLosing: this.losing.total,
-      seats: [...this.required].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([productId, required]) => {
-        const available = Math.max(0, this.available.get(productId) ?? 0);
-        return { productId, required, available, shortfall: Math.max(0, required - available) };
-      }),
+      seats: [...this.required]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([productId, required]) => {
+          const available = Math.max(0, this.available.get(productId) ?? 0);
+          return { productId, required, available, shortfall: Math.max(0, required - available) };
+        }),
       losing: this.losing,
       failures: this.failures,
     };

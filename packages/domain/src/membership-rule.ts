@@ -37,7 +37,8 @@ export function normalizeMembershipRule(rule: MembershipRule): MembershipRule {
   const out: MembershipRule = {};
   const uniqueSorted = (values: string[]) => [...new Set(values)].sort();
   if (rule.departments !== undefined) out.departments = uniqueSorted(rule.departments);
-  if (rule.usageLocations !== undefined) out.usageLocations = uniqueSorted(rule.usageLocations.map((c) => c.toUpperCase()));
+  if (rule.usageLocations !== undefined)
+    out.usageLocations = uniqueSorted(rule.usageLocations.map((c) => c.toUpperCase()));
   if (rule.userPrincipalNameSuffixes !== undefined)
     out.userPrincipalNameSuffixes = uniqueSorted(rule.userPrincipalNameSuffixes.map((s) => s.toLowerCase()));
   return out;

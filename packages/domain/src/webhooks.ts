@@ -1,5 +1,5 @@
 /** Events a webhook can subscribe to; `ping` is sent on request (POST /v1/webhook/test) only. */
-export const WEBHOOK_EVENT_TYPES = ['license_job.finished'] as const;
+export const WEBHOOK_EVENT_TYPES = ['license_job.finished', 'group.processed', 'subscription.seats_exhausted'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 export const WEBHOOK_PING = 'ping';
 

@@ -30,7 +30,12 @@ describe('matchesMembershipRule: every present condition holds, a list matches a
     ['own usage location listed', { usageLocations: ['FR', 'US'] }, user({ usageLocation: 'FR' }), true],
     ['suffix, case aside', { userPrincipalNameSuffixes: ['@contoso.COM'] }, user(), true],
     ['suffix not at the end', { userPrincipalNameSuffixes: ['@contoso'] }, user(), false],
-    ['all conditions hold', { departments: ['Sales'], usageLocations: ['DE'], userPrincipalNameSuffixes: ['.com'] }, user(), true],
+    [
+      'all conditions hold',
+      { departments: ['Sales'], usageLocations: ['DE'], userPrincipalNameSuffixes: ['.com'] },
+      user(),
+      true,
+    ],
     ['one condition fails: no match', { departments: ['Sales'], usageLocations: ['US'] }, user(), false],
     ['empty list: nobody', { departments: [] }, user(), false],
     ['no condition: nobody', {}, user(), false],

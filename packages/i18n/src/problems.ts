@@ -35,6 +35,7 @@ const RESOURCES: Record<string, Record<Language, string>> = {
   apiKey: { en: 'The API key', ru: 'Ключ API не найден' },
   webhook: { en: 'The webhook', ru: 'Веб-перехватчик не найден' },
   delivery: { en: 'The delivery', ru: 'Доставка не найдена' },
+  group: { en: 'The group', ru: 'Группа не найдена' },
 };
 export type NotFoundResource = keyof typeof RESOURCES | (string & {});
 
@@ -318,6 +319,37 @@ export const PROBLEM_TEXTS = {
   service_unavailable: {
     en: () => 'A backing service is temporarily unavailable; retry shortly.',
     ru: () => 'Вспомогательная служба временно недоступна; повторите чуть позже.',
+  },
+  group_name_taken: {
+    en: (p) => `The customer already has a group named ${quote('en', str(p.name))}.`,
+    ru: (p) => `У клиента уже есть группа с именем ${quote('ru', str(p.name))}.`,
+  },
+  group_type_fixed: {
+    en: () => 'A static group cannot become dynamic (nor a dynamic one static); create a new group instead.',
+    ru: () => 'Статическая группа не может стать динамической (и наоборот); создайте новую группу.',
+  },
+  group_has_licenses: {
+    en: (p) =>
+      `The group still grants ${quoteAll('en', strings(p.productIds))}; set its licenses to [] before deleting it.`,
+    ru: (p) =>
+      `Группа еще назначает ${quoteAll('ru', strings(p.productIds))}; перед удалением задайте для нее пустой список лицензий.`,
+  },
+  confirmation_required: {
+    en: (p) =>
+      `The change would remove licenses from ${number('en', int(p.usersLosing))} users; send confirmRemovals: ${int(p.usersLosing)} (or more) to go ahead.`,
+    ru: (p) =>
+      `Изменение отзовет лицензии у ${number('ru', int(p.usersLosing))} пользователей; чтобы продолжить, передайте confirmRemovals: ${int(p.usersLosing)} (или больше).`,
+  },
+  group_job: {
+    en: () =>
+      'This job processes a change of a group; it is not cancelled, retried or reverted: change the group, or reprocess it.',
+    ru: () =>
+      'Это задание обрабатывает изменение группы; его нельзя отменить, повторить или откатить: измените группу или обработайте ее повторно.',
+  },
+  group_is_dynamic: {
+    en: () => "The group is dynamic: its members are the users its rule selects; change the rule or the users' fields.",
+    ru: () =>
+      'Группа динамическая: ее участники — пользователи, выбранные правилом; измените правило или свойства пользователей.',
   },
   overloaded: {
     en: (p) =>

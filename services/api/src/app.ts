@@ -29,6 +29,7 @@ import { API_DOCUMENT_INFO } from './schemas/openapi.ts';
 import { adminPartnerRoutes } from './routes/admin-partners.ts';
 import { auditEventRoutes } from './routes/audit-events.ts';
 import { customerRoutes } from './routes/customers.ts';
+import { groupRoutes } from './routes/groups.ts';
 import { licenseJobRoutes } from './routes/license-jobs.ts';
 import { licenseOverviewRoutes } from './routes/license-overview.ts';
 import {
@@ -233,8 +234,10 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
         readDb: deps.readDb,
         onDeliveriesRecorded: (refs, log) => enqueueRecorded(webhookQueue, refs, log),
         maintenance,
+        enqueuer,
       }),
     );
+    await partnerScope.register(groupRoutes({ db: deps.db, enqueuer }));
     await partnerScope.register(licenseOverviewRoutes({ db: deps.db, budget: selectionBudget }));
     await partnerScope.register(
       licenseJobRoutes({

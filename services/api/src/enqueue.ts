@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { sql } from 'drizzle-orm';
 import { markTasksEnqueued, type Db } from '@licensing/db';
 import type { RedisClient } from '@licensing/redis';
 import { type EnqueuedJob, enqueueLicenseTasks, type LicenseTaskQueues } from '@licensing/queue';
@@ -37,6 +38,27 @@ export class TaskEnqueuer {
       )
       .catch((err: unknown) =>
         this.log.warn({ err, jobId }, 'enqueueing failed; the reconciler will enqueue the pending users'),
+      )
+      .finally(() => this.inFlight.delete(work));
+    this.inFlight.add(work);
+  }
+
+  /**
+   * Enqueues a committed job's tasks from its items (a group's job: its users were selected by
+   * Postgres, set-based, and are read back in list order once committed, never held by the request).
+   */
+  enqueueJobItems(job: EnqueuedJob): void {
+    const work = this.db
+      .execute<{ user_id: string }>(sql`
+        SELECT user_id FROM license_job_items WHERE customer_id = ${job.customerId} AND job_id = ${job.id} ORDER BY position`)
+      .then((rows) =>
+        this.enqueue(
+          job,
+          rows.map((r) => r.user_id),
+        ),
+      )
+      .catch((err: unknown) =>
+        this.log.warn({ err, jobId: job.id }, 'reading the users to enqueue failed; the reconciler will enqueue them'),
       )
       .finally(() => this.inFlight.delete(work));
     this.inFlight.add(work);

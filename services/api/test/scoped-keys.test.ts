@@ -62,6 +62,9 @@ async function snapshot(): Promise<string> {
     'webhooks',
     'webhook_deliveries',
     'audit_events',
+    'groups',
+    'group_members',
+    'group_license_states',
     'partner_api_keys',
   ];
   const parts = await Promise.all(

@@ -108,7 +108,9 @@ describe('filtering the user list', () => {
     const page = await partner.call('GET', `/v1/customers/${customer}/users?hasProduct=${SUITE.id}&page=2&pageSize=4`);
     expect(page.body).toMatchObject({ page: 2, pageSize: 4, total: 6, totalPages: 2 });
     expect(page.body.items.map((u: any) => u.displayName)).toEqual(['Odd 3', 'Odd 5']);
-    expect(page.body.items[0].licenses).toEqual([{ productId: SUITE.id, disabledServicePlans: [] }]);
+    expect(page.body.items[0].licenses).toEqual([
+      { productId: SUITE.id, disabledServicePlans: [], assignedBy: { direct: true, groupIds: [] } },
+    ]);
     // The same filter in a body selects the same users.
     const overview = await partner.call('POST', `/v1/customers/${customer}/license-overview`, {
       userFilter: { hasProduct: SUITE.id, lacksProduct: ADDON.id },

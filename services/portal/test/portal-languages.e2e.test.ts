@@ -214,9 +214,9 @@ run(`partner portal in Russian and English (${chromiumPath})`, () => {
     const user004 = await system.api('GET', `/v1/customers/${customerId}/users/${ids.get('User 004')}`);
     expect(user004.body.licenses).toEqual(
       expect.arrayContaining([
-        { productId: 'SPE_E3', disabledServicePlans: ['TEAMS1'] },
-        { productId: 'EMS', disabledServicePlans: [] },
-        { productId: 'VISIOCLIENT', disabledServicePlans: [] },
+        { productId: 'SPE_E3', disabledServicePlans: ['TEAMS1'], assignedBy: { direct: true, groupIds: [] } },
+        { productId: 'EMS', disabledServicePlans: [], assignedBy: { direct: true, groupIds: [] } },
+        { productId: 'VISIOCLIENT', disabledServicePlans: [], assignedBy: { direct: true, groupIds: [] } },
       ]),
     );
 

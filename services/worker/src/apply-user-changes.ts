@@ -2,7 +2,10 @@ import { sql } from 'drizzle-orm';
 import {
   addJobProgress,
   countSeats,
+  type DeliveryRef,
   executePrepared,
+  partnerSubscribes,
+  recordWebhookEvent,
   loadCatalog,
   releaseReservedSeatsStatement,
   revertHistory,
@@ -10,14 +13,21 @@ import {
   type DbOrTx,
 } from '@licensing/db';
 import {
+  evaluateGroupSources,
   evaluateRevertUser,
   evaluateUserChanges,
   progressDeltas,
   recordLicenseStates,
+  sourcesOf,
   type AssignChange,
+  type ChangeError,
   type ChangeResult,
+  type GroupLicenseRow,
+  type GroupSourcesEvaluation,
+  type UserEvaluation,
   type LaterChanges,
   type License,
+  type LicenseSources,
   type ViolationCode,
 } from '@licensing/domain';
 
@@ -33,6 +43,10 @@ export class ItemsChangedError extends Error {
 export interface AppliedBatch {
   applied: AppliedItem[];
   busy: string[];
+  /** Webhook events the batch recorded (`subscription.seats_exhausted`), to enqueue once committed. */
+  deliveries: DeliveryRef[];
+  /** The batch left more seats of some product free than it found (revokes, reservations ended unused). */
+  freedSeats?: boolean;
 }
 
 /** Bounds on a batch's transaction, so that it never waits, or holds its locks, for long. */
@@ -75,6 +89,8 @@ type PendingItem = {
   reserved: ReadonlySet<string>;
   /** For a revert's item: the job it puts back. */
   revert_of: string | null;
+  /** For a group job's item: the group whose grants the user is brought in line with. */
+  group_id: string | null;
 };
 
 /** A customer's ids as key rows (customer_id, id), for a join on a key led by the customer. */
@@ -110,7 +126,7 @@ export async function applyUserChanges(
   tasks: UserTaskRef[],
   bounds: BatchBounds = {},
 ): Promise<AppliedBatch> {
-  if (tasks.length === 0) return { applied: [], busy: [] };
+  if (tasks.length === 0) return { applied: [], busy: [], deliveries: [] };
   bounds.signal?.throwIfAborted();
   const { lockTimeoutMs, statementTimeoutMs } = { ...DEFAULT_BATCH_BOUNDS, ...bounds };
   let endTransaction: (() => void) | undefined;
@@ -178,8 +194,8 @@ export async function applyUserChanges(
       const busyIds = new Set(busy);
       const userIds = requested.filter((id) => !busyIds.has(id));
       const users = locked;
-      if (userIds.length === 0) return { applied: [], busy };
-      const [pending, licenseRows, catalog] = await Promise.all([
+      if (userIds.length === 0) return { applied: [], busy, deliveries: [] };
+      const [pending, licenseRows, catalog, stateRows] = await Promise.all([
         // The users' pending items in acceptance order, with their job's changes: also those of jobs
         // other than the one a task names (an earlier job's item is applied before a later one's, and
         // a later job's item found here is simply applied now; its own task then finds nothing).
@@ -198,6 +214,7 @@ export async function applyUserChanges(
           assign: Required<AssignChange>[];
           revoke: string[];
           revert_of: string | null;
+          source_group_id: string | null;
         }>(
           tx,
           // A user's own changes (a revert's item) stand in for its job's. A scheduled job's items are
@@ -205,7 +222,7 @@ export async function applyUserChanges(
           // reached this batch, and are applied once due.
           sql`
         SELECT i.job_id, i.job_seq, q.user_id, i.reserved_products, j.status AS job_status,
-          coalesce(i.request -> 'assign', j.assign) AS assign, coalesce(i.request -> 'revoke', j.revoke) AS revoke, j.revert_of
+          coalesce(i.request -> 'assign', j.assign) AS assign, coalesce(i.request -> 'revoke', j.revoke) AS revoke, j.revert_of, j.source_group_id
         FROM unnest(${sql.param(userIds)}::uuid[]) WITH ORDINALITY AS q(user_id, n)
         CROSS JOIN LATERAL (
           SELECT i.customer_id, i.job_id, i.job_seq, i.reserved_products, i.request FROM license_job_items i
@@ -213,23 +230,38 @@ export async function applyUserChanges(
             AND i.job_seq >= (SELECT min(seq) FROM license_jobs WHERE customer_id = ${customerId} AND finished_at IS NULL)
           OFFSET 0) i
         CROSS JOIN LATERAL (
-          SELECT j.status, j.assign, j.revoke, j.revert_of, j.not_before FROM license_jobs j
+          SELECT j.status, j.assign, j.revoke, j.revert_of, j.not_before, j.source_group_id FROM license_jobs j
           WHERE j.customer_id = i.customer_id AND j.id = i.job_id
           OFFSET 0) j
         WHERE j.not_before IS NULL OR j.not_before <= now()
         ORDER BY q.n, i.job_seq`,
         ),
-        executePrepared<{ user_id: string; product_id: string; disabled_service_plans: string[] }>(
+        executePrepared<{
+          user_id: string;
+          product_id: string;
+          disabled_service_plans: string[];
+          direct: boolean;
+          direct_disabled_service_plans: string[] | null;
+        }>(
           tx,
           sql`
-        SELECT l.user_id, l.product_id, l.disabled_service_plans
+        SELECT l.user_id, l.product_id, l.disabled_service_plans, l.direct, l.direct_disabled_service_plans
         FROM ${customerKeys(customerId, userIds)} AS q(customer_id, user_id)
         JOIN user_licenses l ON l.customer_id = q.customer_id AND l.user_id = q.user_id
         ORDER BY l.assigned_at, l.product_id`,
         ),
         loadCatalog(tx),
+        // The users' rows of every group (the group sources of their licenses, and what waits or failed).
+        executePrepared<StateRow>(
+          tx,
+          sql`
+        SELECT s.user_id, s.group_id, s.product_id, s.state, s.applied, s.disabled_service_plans, s.waiting_for, s.error
+        FROM ${customerKeys(customerId, userIds)} AS q(customer_id, user_id)
+        JOIN group_license_states s ON s.customer_id = q.customer_id AND s.user_id = q.user_id
+        ORDER BY s.group_id, s.product_id`,
+        ),
       ]);
-      if (pending.length === 0) return { applied: [], busy };
+      if (pending.length === 0) return { applied: [], busy, deliveries: [] };
       const items: PendingItem[] = pending.map((p) => ({
         job_id: p.job_id,
         job_seq: p.job_seq,
@@ -238,7 +270,17 @@ export async function applyUserChanges(
         revoke: p.revoke,
         reserved: new Set(p.reserved_products),
         revert_of: p.revert_of,
+        group_id: p.source_group_id,
       }));
+      // What the groups of the batch's group items grant, and which of the users are their members,
+      // read after the pending items: a change of a group commits its members and its items together,
+      // so a group item seen here is applied with (at least) the membership and grants it was made for.
+      // Also those of the groups where a user has a row not settled (waiting, error): a change of its
+      // licenses may settle it (see settleOtherGroups).
+      const groupsHere = await readGroupGrants(tx, customerId, [
+        ...items.flatMap((i) => (i.group_id ? [{ groupId: i.group_id, userId: i.user_id }] : [])),
+        ...stateRows.flatMap((r) => (r.state !== 'active' ? [{ groupId: r.group_id, userId: r.user_id }] : [])),
+      ]);
       // A revert's users: what the reverted job did to each, and what changed since (one statement,
       // none when the batch has no revert), read under the users' locks.
       const reverts = await revertHistory(
@@ -248,9 +290,26 @@ export async function applyUserChanges(
       );
       const itemUsers = [...new Set(items.map((i) => i.user_id))];
       const before = new Map<string, License[]>(itemUsers.map((id) => [id, []]));
-      for (const r of licenseRows)
+      const directPlans = new Map<string, { productId: string; directDisabledServicePlans: string[] | null }[]>(
+        itemUsers.map((id) => [id, []]),
+      );
+      for (const r of licenseRows) {
         before.get(r.user_id)?.push({ productId: r.product_id, disabledServicePlans: r.disabled_service_plans });
+        directPlans.get(r.user_id)?.push({
+          productId: r.product_id,
+          directDisabledServicePlans: r.direct ? (r.direct_disabled_service_plans ?? r.disabled_service_plans) : null,
+        });
+      }
+      const rowsBefore = new Map<string, GroupLicenseRow[]>(itemUsers.map((id) => [id, []]));
+      for (const r of stateRows) rowsBefore.get(r.user_id)?.push(toGroupLicenseRow(r));
+      const sourcesBefore = new Map<string, Map<string, LicenseSources>>(
+        itemUsers.map((id) => [id, sourcesOf(directPlans.get(id)!, rowsBefore.get(id)!)]),
+      );
       const current = new Map(before);
+      const currentSources = new Map(sourcesBefore);
+      const currentRows = new Map(rowsBefore);
+      /** The (user, group) pairs whose rows this batch rewrites. */
+      const touchedGroups = new Map<string, Set<string>>();
       const usersById = new Map(users.map((u) => [u.id, u]));
       // Free seats per product of the customer, as Postgres counted them under the subscription's lock.
       const freeSeats = new Map<string, number>();
@@ -265,8 +324,42 @@ export async function applyUserChanges(
       const unreserved = new Set<string>();
       for (const item of items)
         if (usersById.has(item.user_id))
-          for (const a of item.assign) if (!item.reserved.has(a.productId)) unreserved.add(a.productId);
+          for (const a of assignsOf(item, groupsHere)) if (!item.reserved.has(a.productId)) unreserved.add(a.productId);
+      for (const r of stateRows)
+        if (r.state !== 'active' && usersById.has(r.user_id))
+          for (const a of grantsOf(r.group_id, r.user_id, groupsHere)) unreserved.add(a.productId);
       for (const productId of [...unreserved].sort()) await countFreeSeats(tx, freeSeats, customerId, productId);
+
+      /**
+       * After a change of a user's licenses, its other groups whose rows are not settled are evaluated
+       * again in the same transaction (a license that arrived by another source lets a waiting row become
+       * active without a seat; a revoked base lets an excluded product through; a removed add-on unblocks
+       * a removal). Free seats only: nothing was reserved for these.
+       */
+      const settleOtherGroups = (userId: string, except: string | null, user: (typeof users)[number]) => {
+        const rows = currentRows.get(userId)!;
+        const unsettled = [...new Set(rows.filter((r) => r.state !== 'active').map((r) => r.groupId))].filter(
+          (g) => g !== except,
+        );
+        for (const groupId of unsettled) {
+          const result = evaluateGroupSources({
+            catalog,
+            user: { usageLocation: user.usage_location, customerCountry: user.country, licenses: current.get(userId)! },
+            sources: currentSources.get(userId)!,
+            groupId,
+            desired: grantsOf(groupId, userId, groupsHere),
+            rows: currentRows.get(userId)!.filter((r) => r.groupId === groupId),
+            hasSeat: (productId) => (freeSeats.get(productId) ?? 0) + (seatDelta.get(productId) ?? 0) > 0,
+          });
+          currentRows.set(userId, [...currentRows.get(userId)!.filter((r) => r.groupId !== groupId), ...result.rows]);
+          touchedGroups.set(userId, (touchedGroups.get(userId) ?? new Set()).add(groupId));
+          if (result.status !== 'succeeded') continue;
+          current.set(userId, result.licenses);
+          currentSources.set(userId, result.sources);
+          for (const productId of result.newlyAssigned) addSeats(productId, -1);
+          for (const productId of result.revoked) addSeats(productId, 1);
+        }
+      };
 
       const applied: AppliedItem[] = [];
       // What this batch applied to each user so far, in order (a revert's later changes).
@@ -277,7 +370,7 @@ export async function applyUserChanges(
         const held = new Set(licenses.map((l) => l.productId));
         const reserved = item.reserved;
         if (user) {
-          for (const a of item.assign) {
+          for (const a of assignsOf(item, groupsHere)) {
             if (!held.has(a.productId) && !reserved.has(a.productId))
               await countFreeSeats(tx, freeSeats, customerId, a.productId);
           }
@@ -286,6 +379,7 @@ export async function applyUserChanges(
           catalog,
           user: user ? { usageLocation: user.usage_location, customerCountry: user.country, licenses } : null,
           changes: { assign: item.assign, revoke: item.revoke },
+          sources: currentSources.get(item.user_id)!,
           hasSeat: (productId: string) => {
             if (reserved.has(productId)) return true;
             return (freeSeats.get(productId) ?? 0) + (seatDelta.get(productId) ?? 0) > 0;
@@ -294,13 +388,30 @@ export async function applyUserChanges(
         // A revert's item is left alone if the license changed after the reverted job (in Postgres's
         // history, or by this batch's earlier items of the user).
         const revert = item.revert_of ? reverts.get(item.user_id) : undefined;
-        const evaluation = item.revert_of
-          ? evaluateRevertUser({
-              ...input,
-              done: revert?.done ?? [],
-              later: [...(revert?.later ?? []), ...(appliedHere.get(item.user_id) ?? [])],
-            })
-          : evaluateUserChanges(input);
+        let evaluation: UserEvaluation | GroupSourcesEvaluation;
+        if (item.group_id) {
+          // A group item brings the user in line with the group as it is now (its grants while the user
+          // is a member, nothing otherwise), whatever change of the group made the item.
+          const groupId = item.group_id;
+          const rows = currentRows.get(item.user_id)!;
+          const result = evaluateGroupSources({
+            ...input,
+            groupId,
+            desired: assignsOf(item, groupsHere),
+            rows: rows.filter((r) => r.groupId === groupId),
+          });
+          currentRows.set(item.user_id, [...rows.filter((r) => r.groupId !== groupId), ...result.rows]);
+          touchedGroups.set(item.user_id, (touchedGroups.get(item.user_id) ?? new Set()).add(groupId));
+          evaluation = result;
+        } else {
+          evaluation = item.revert_of
+            ? evaluateRevertUser({
+                ...input,
+                done: revert?.done ?? [],
+                later: [...(revert?.later ?? []), ...(appliedHere.get(item.user_id) ?? [])],
+              })
+            : evaluateUserChanges(input);
+        }
         // The item's reservations end with it: each becomes the license it was for, or is released.
         // A revoke frees a seat; a seat taken without a reservation comes out of the free ones.
         const took = new Set(evaluation.newlyAssigned);
@@ -308,11 +419,14 @@ export async function applyUserChanges(
         let changes = evaluation.changes;
         if (evaluation.status === 'succeeded') {
           current.set(item.user_id, evaluation.licenses);
+          currentSources.set(item.user_id, evaluation.sources);
           for (const productId of evaluation.revoked) addSeats(productId, 1);
           for (const productId of took) if (!reserved.has(productId)) addSeats(productId, -1);
           // The history keeps the plans each change left and found, which a revert puts back.
           changes = recordLicenseStates(evaluation.changes, licenses, evaluation.licenses);
           appliedHere.set(item.user_id, [...(appliedHere.get(item.user_id) ?? []), { jobId: item.job_id, changes }]);
+          if (user && (evaluation.newlyAssigned.length > 0 || evaluation.revoked.length > 0))
+            settleOtherGroups(item.user_id, item.group_id, user);
         }
         applied.push({
           customerId,
@@ -367,10 +481,17 @@ export async function applyUserChanges(
           RETURNING 1)
         SELECT n FROM marked`,
         ),
-        writeLicenseChanges(tx, customerId, before, current),
+        writeLicenseChanges(
+          tx,
+          customerId,
+          { licenses: before, sources: sourcesBefore },
+          { licenses: current, sources: currentSources },
+        ),
+        writeGroupRows(tx, customerId, touchedGroups, currentRows),
       ]);
       if (marked[0]!.n !== applied.length) throw new ItemsChangedError(applied.length - marked[0]!.n);
-      return { applied, busy };
+      const deliveries = await recordSeatsExhausted(tx, customerId, rowsBefore, currentRows);
+      return { applied, busy, deliveries, freedSeats: [...seatDelta.values()].some((n) => n > 0) };
     });
   } finally {
     endTransaction?.();
@@ -407,25 +528,57 @@ async function countFreeSeats(
   freeSeats.set(productId, sub.quantity - Number(usage!.used));
 }
 
-/** Writes the difference between the customer's users' licenses before and after the batch, set-based. */
+interface LicenseState {
+  licenses: Map<string, License[]>;
+  /** Each user's licenses' sources (only the direct one and whether it exists are stored with the license). */
+  sources: Map<string, Map<string, LicenseSources>>;
+}
+
+/** A license as stored: its plans, and its direct source's (null without one). */
+function storedForm(license: License, sources: ReadonlyMap<string, LicenseSources> | undefined): string {
+  const direct = sources?.get(license.productId)?.direct;
+  const directPlans = direct === undefined ? license.disabledServicePlans : direct;
+  return JSON.stringify([license.disabledServicePlans, directPlans === null ? null : [...directPlans].sort()]);
+}
+
+/**
+ * Writes the difference between the customer's users' licenses before and after the batch,
+ * set-based: the license rows (one seat each, whatever the sources) with their direct source.
+ */
 async function writeLicenseChanges(
   tx: DbOrTx,
   customerId: string,
-  before: Map<string, License[]>,
-  after: Map<string, License[]>,
+  before: LicenseState,
+  after: LicenseState,
 ): Promise<void> {
   const removed: { user_id: string; product_id: string }[] = [];
-  const upserted: { user_id: string; product_id: string; plans: string[] }[] = [];
-  for (const [userId, old] of before) {
-    const next = after.get(userId)!;
-    if (next === old) continue;
+  const upserted: {
+    user_id: string;
+    product_id: string;
+    plans: string[];
+    direct: boolean;
+    direct_plans: string[] | null;
+  }[] = [];
+  for (const [userId, old] of before.licenses) {
+    const next = after.licenses.get(userId)!;
+    const oldSources = before.sources.get(userId);
+    const nextSources = after.sources.get(userId);
+    if (next === old && oldSources === nextSources) continue;
     const nextById = new Map(next.map((l) => [l.productId, l]));
     const oldById = new Map(old.map((l) => [l.productId, l]));
     for (const l of old) if (!nextById.has(l.productId)) removed.push({ user_id: userId, product_id: l.productId });
     for (const l of next) {
       const was = oldById.get(l.productId);
-      if (!was || was.disabledServicePlans.join('\u0000') !== l.disabledServicePlans.join('\u0000')) {
-        upserted.push({ user_id: userId, product_id: l.productId, plans: l.disabledServicePlans });
+      if (!was || storedForm(was, oldSources) !== storedForm(l, nextSources)) {
+        const direct = nextSources?.get(l.productId)?.direct;
+        const directPlans = direct === undefined ? l.disabledServicePlans : direct;
+        upserted.push({
+          user_id: userId,
+          product_id: l.productId,
+          plans: l.disabledServicePlans,
+          direct: directPlans !== null,
+          direct_plans: directPlans === null ? null : [...directPlans].sort(),
+        });
       }
     }
   }
@@ -444,12 +597,177 @@ async function writeLicenseChanges(
       executePrepared(
         tx,
         sql`
-      INSERT INTO user_licenses (user_id, product_id, customer_id, disabled_service_plans)
-      SELECT x.user_id, x.product_id, ${customerId}::uuid, x.plans
-      FROM jsonb_to_recordset(${sql.param(JSON.stringify(upserted))}::jsonb) AS x(user_id uuid, product_id text, plans text[])
-      ON CONFLICT (customer_id, user_id, product_id) DO UPDATE SET disabled_service_plans = excluded.disabled_service_plans`,
+      INSERT INTO user_licenses (user_id, product_id, customer_id, disabled_service_plans, direct, direct_disabled_service_plans)
+      SELECT x.user_id, x.product_id, ${customerId}::uuid, x.plans, x.direct, x.direct_plans
+      FROM jsonb_to_recordset(${sql.param(JSON.stringify(upserted))}::jsonb)
+        AS x(user_id uuid, product_id text, plans text[], direct boolean, direct_plans text[])
+      ON CONFLICT (customer_id, user_id, product_id) DO UPDATE SET disabled_service_plans = excluded.disabled_service_plans,
+        direct = excluded.direct, direct_disabled_service_plans = excluded.direct_disabled_service_plans`,
       ),
   ]);
+}
+
+type StateRow = {
+  user_id: string;
+  group_id: string;
+  product_id: string;
+  state: GroupLicenseRow['state'];
+  applied: boolean;
+  disabled_service_plans: string[];
+  waiting_for: string | null;
+  error: ChangeError | null;
+};
+
+function toGroupLicenseRow(r: StateRow): GroupLicenseRow {
+  return {
+    groupId: r.group_id,
+    productId: r.product_id,
+    state: r.state,
+    applied: r.applied,
+    disabledServicePlans: r.disabled_service_plans,
+    ...(r.waiting_for ? { waitingFor: r.waiting_for } : {}),
+    ...(r.error ? { error: r.error } : {}),
+  };
+}
+
+/** What each group of the batch grants, and the (group, user) pairs that are memberships. */
+interface GroupGrants {
+  licenses: Map<string, Required<AssignChange>[]>;
+  members: Set<string>;
+}
+
+async function readGroupGrants(
+  tx: DbOrTx,
+  customerId: string,
+  pairs: { groupId: string; userId: string }[],
+): Promise<GroupGrants> {
+  if (pairs.length === 0) return { licenses: new Map(), members: new Set() };
+  const groupIds = [...new Set(pairs.map((p) => p.groupId))];
+  const [groups, members] = await Promise.all([
+    executePrepared<{ id: string; licenses: Required<AssignChange>[] }>(
+      tx,
+      sql`SELECT id, licenses FROM groups WHERE customer_id = ${customerId} AND id = any(${sql.param(groupIds)}::uuid[])`,
+    ),
+    executePrepared<{ group_id: string; user_id: string }>(
+      tx,
+      sql`
+      SELECT m.group_id, m.user_id
+      FROM unnest(${sql.param(pairs.map((p) => p.groupId))}::uuid[], ${sql.param(pairs.map((p) => p.userId))}::uuid[]) AS q(group_id, user_id)
+      JOIN group_members m ON m.customer_id = ${customerId} AND m.group_id = q.group_id AND m.user_id = q.user_id`,
+    ),
+  ]);
+  return {
+    licenses: new Map(groups.map((g) => [g.id, g.licenses])),
+    members: new Set(members.map((m) => `${m.group_id}/${m.user_id}`)),
+  };
+}
+
+/**
+ * The products an item may assign: a job's own, or for a group item what the group grants the user
+ * now (its licenses while the user is a member; nothing once it left, or the group is gone).
+ */
+function assignsOf(item: PendingItem, groups: GroupGrants): Required<AssignChange>[] {
+  return item.group_id ? grantsOf(item.group_id, item.user_id, groups) : item.assign;
+}
+
+/** What a group grants a user now: its licenses while the user is a member, nothing otherwise. */
+function grantsOf(groupId: string, userId: string, groups: GroupGrants): Required<AssignChange>[] {
+  if (!groups.members.has(`${groupId}/${userId}`)) return [];
+  return groups.licenses.get(groupId) ?? [];
+}
+
+/**
+ * Rewrites the rows of the (user, group) pairs the batch evaluated: rows the group no longer has for
+ * the user go, the others are upserted. `since` moves only when the state does (the waiting room is
+ * served oldest first).
+ */
+async function writeGroupRows(
+  tx: DbOrTx,
+  customerId: string,
+  touched: Map<string, Set<string>>,
+  rows: Map<string, GroupLicenseRow[]>,
+): Promise<void> {
+  if (touched.size === 0) return;
+  const pairs: { user_id: string; group_id: string }[] = [];
+  const input: Record<string, unknown>[] = [];
+  for (const [userId, groupIds] of touched) {
+    for (const groupId of groupIds) pairs.push({ user_id: userId, group_id: groupId });
+    for (const r of rows.get(userId) ?? [])
+      if (groupIds.has(r.groupId))
+        input.push({
+          user_id: userId,
+          group_id: r.groupId,
+          product_id: r.productId,
+          state: r.state,
+          applied: r.applied,
+          plans: r.disabledServicePlans,
+          waiting_for: r.state === 'waiting' ? (r.waitingFor ?? r.productId) : null,
+          error: r.state === 'active' ? null : (r.error ?? null),
+        });
+  }
+  await executePrepared(
+    tx,
+    sql`
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset(${sql.param(JSON.stringify(input))}::jsonb)
+        AS x(user_id uuid, group_id uuid, product_id text, state text, applied boolean, plans text[], waiting_for text, error jsonb)),
+    gone AS (
+      DELETE FROM group_license_states s
+      USING jsonb_to_recordset(${sql.param(JSON.stringify(pairs))}::jsonb) AS t(user_id uuid, group_id uuid)
+      WHERE s.customer_id = ${customerId} AND s.user_id = t.user_id AND s.group_id = t.group_id
+        AND NOT EXISTS (SELECT 1 FROM input x WHERE x.user_id = s.user_id AND x.group_id = s.group_id AND x.product_id = s.product_id))
+    INSERT INTO group_license_states AS s (customer_id, user_id, group_id, product_id, state, applied, disabled_service_plans, waiting_for, error)
+    SELECT ${customerId}::uuid, x.user_id, x.group_id, x.product_id, x.state, x.applied, x.plans, x.waiting_for, x.error FROM input x
+    ON CONFLICT (customer_id, user_id, group_id, product_id) DO UPDATE SET
+      state = excluded.state, applied = excluded.applied, disabled_service_plans = excluded.disabled_service_plans,
+      waiting_for = excluded.waiting_for, error = excluded.error,
+      since = CASE WHEN s.state = excluded.state THEN s.since ELSE now() END`,
+  );
+}
+
+/**
+ * `subscription.seats_exhausted`: for each product some of the batch's users started waiting for, when
+ * nobody else waits for it (the batch's rows are written; the subscription's row lock, taken by every
+ * seat check, is held), recorded in the batch's transaction for partners subscribed to it.
+ */
+async function recordSeatsExhausted(
+  tx: DbOrTx,
+  customerId: string,
+  before: Map<string, GroupLicenseRow[]>,
+  after: Map<string, GroupLicenseRow[]>,
+): Promise<DeliveryRef[]> {
+  const started = new Map<string, Set<string>>();
+  for (const [userId, rows] of after) {
+    const was = new Set((before.get(userId) ?? []).filter((r) => r.state === 'waiting').map((r) => r.waitingFor));
+    for (const r of rows)
+      if (r.state === 'waiting' && r.waitingFor && !was.has(r.waitingFor))
+        started.set(r.waitingFor, (started.get(r.waitingFor) ?? new Set()).add(userId));
+  }
+  if (started.size === 0) return [];
+  const [customer] = await executePrepared<{ partner_id: string }>(
+    tx,
+    sql`SELECT partner_id FROM customers WHERE id = ${customerId}`,
+  );
+  if (!customer || !(await partnerSubscribes(tx, customer.partner_id, 'subscription.seats_exhausted'))) return [];
+  const deliveries: DeliveryRef[] = [];
+  for (const [productId, users] of started) {
+    const [waiting] = await executePrepared<{ n: number }>(
+      tx,
+      sql`
+      SELECT count(DISTINCT user_id)::int AS n FROM group_license_states
+      WHERE customer_id = ${customerId} AND waiting_for = ${productId} AND state = 'waiting'`,
+    );
+    if (waiting!.n !== users.size) continue;
+    deliveries.push(
+      await recordWebhookEvent(tx, {
+        partnerId: customer.partner_id,
+        type: 'subscription.seats_exhausted',
+        customerId,
+        data: { customerId, productId, waiting: waiting!.n },
+      }),
+    );
+  }
+  return deliveries;
 }
 
 /** How many user_licenses rows the applied items wrote: every assign, update and revoke that took effect. */

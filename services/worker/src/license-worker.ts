@@ -61,6 +61,8 @@ export interface LicenseWorkerOptions {
   fairShare?: FairShareOptions;
   /** Where the webhook events recorded with a job's finish are handed to the delivery worker. */
   webhookQueue?: WebhookQueue;
+  /** Told, once committed, that a batch freed seats of the customer (its waiting room may be drained). */
+  onSeatsFreed?: (customerId: string) => void;
 }
 
 /** How many customers' parts of one batch are applied at once, each in its own transaction. */
@@ -74,7 +76,10 @@ export const PARTS_AT_ONCE = 4;
  * are not affected. Returns an error per task or undefined.
  */
 export async function applyTasks(
-  options: Pick<LicenseWorkerOptions, 'db' | 'log' | 'onApplied' | 'onJobFinished' | 'webhookQueue'> & {
+  options: Pick<
+    LicenseWorkerOptions,
+    'db' | 'log' | 'onApplied' | 'onJobFinished' | 'webhookQueue' | 'onSeatsFreed'
+  > & {
     jobCustomers: JobCustomers;
     bounds?: BatchBounds;
   },
@@ -84,7 +89,13 @@ export async function applyTasks(
   const busyUsers = new Set<string>();
   const run = async (customerId: string, batch: LicenseTask[]) => {
     const started = performance.now();
-    const { applied, busy } = await applyUserChanges(options.db, customerId, batch, { ...options.bounds, signal });
+    const {
+      applied,
+      busy,
+      deliveries: seatsExhausted,
+      freedSeats,
+    } = await applyUserChanges(options.db, customerId, batch, { ...options.bounds, signal });
+    if (freedSeats) options.onSeatsFreed?.(customerId);
     for (const userId of busy) busyUsers.add(userId);
     options.onApplied?.(applied, (performance.now() - started) / 1000);
     const finished = await finalizeJobsIfDone(
@@ -95,7 +106,10 @@ export async function applyTasks(
       options.log.info({ jobId: job.id, status: job.status }, 'license job finished');
       options.onJobFinished?.(job);
     }
-    const deliveries = finished.flatMap((job) => (job.delivery ? [job.delivery] : []));
+    const deliveries = [
+      ...seatsExhausted,
+      ...finished.flatMap((job) => [job.delivery, job.groupDelivery].filter((d) => d !== undefined)),
+    ];
     // Recorded with the finish: if Redis does not take them now, the reconciler queues them.
     if (deliveries.length && options.webhookQueue)
       await enqueueDeliveries(options.webhookQueue, deliveries).catch((err: unknown) =>

@@ -75,6 +75,11 @@ const worker = createLicenseWorker({
   onTaskDone: (seconds) => metrics.taskDuration.observe(seconds),
   tracing: config.tracing,
   webhookQueue,
+  // Seats a batch freed go to members waiting for them at once (the reconciler's tick catches the rest).
+  onSeatsFreed: (customerId) =>
+    void reconciler
+      .drainWaitingRoomOf(customerId)
+      .catch((err: unknown) => log.warn({ err, customerId }, 'draining the waiting room failed; the reconciler will')),
 });
 // Webhook deliveries: their own queue, connection and concurrency, so that a slow endpoint never
 // takes a license task's slot.

@@ -1,7 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { RedisClient } from '@licensing/redis';
 import type { Logger } from 'pino';
-import { finalizeJobsIfDone, markTasksEnqueued, type Db } from '@licensing/db';
+import {
+  customersWithWaitingMembers,
+  drainWaitingRoom,
+  finalizeJobsIfDone,
+  markTasksEnqueued,
+  type Db,
+} from '@licensing/db';
 import { decodeLicenseTask, enqueueLicenseTasks, type LicenseTaskQueues } from '@licensing/queue';
 import { pruneExpired, type RetentionPolicy } from './retention.ts';
 import type { WebhookQueue } from '@licensing/webhooks';
@@ -78,6 +84,7 @@ export class Reconciler {
     );
     if (!acquired) return;
     await this.reconcile();
+    await this.drainWaitingRooms();
     await this.reconcileWebhooks();
     const retention = this.deps.retention;
     if (retention && Date.now() - this.lastPruned >= retention.everyMs) {
@@ -98,6 +105,54 @@ export class Reconciler {
     const queued = await requeueDueDeliveries(this.deps.db, this.deps.webhookQueue);
     if (queued) this.deps.log.debug({ queued }, 'due webhook deliveries queued');
     return queued;
+  }
+
+  /**
+   * Every waiting room with free seats gets its oldest waiting members licensed (see
+   * drainWaitingRoom): a drain after a change that freed seats may have been lost with its process,
+   * and seats also free as reservations end unused. Answers how many jobs it created. Public for tests.
+   */
+  async drainWaitingRooms(): Promise<number> {
+    let created = 0;
+    for (const customerId of await customersWithWaitingMembers(this.deps.db))
+      created += await this.drainWaitingRoomOf(customerId);
+    return created;
+  }
+
+  private readonly draining = new Set<string>();
+
+  /**
+   * One customer's waiting room, drained now (a batch freed seats of it); a drain of the customer
+   * already running is not doubled (what it misses, the next tick drains). Answers the jobs created.
+   */
+  async drainWaitingRoomOf(customerId: string): Promise<number> {
+    if (this.draining.has(customerId)) return 0;
+    this.draining.add(customerId);
+    try {
+      return await this.drainAndEnqueue(customerId);
+    } finally {
+      this.draining.delete(customerId);
+    }
+  }
+
+  private async drainAndEnqueue(customerId: string): Promise<number> {
+    const { db, queues, redis } = this.deps;
+    let created = 0;
+    for (const job of await drainWaitingRoom(db, customerId)) {
+      const rows = await db.execute<{ user_id: string }>(sql`
+        SELECT user_id FROM license_job_items WHERE customer_id = ${customerId} AND job_id = ${job.id} ORDER BY position`);
+      await enqueueLicenseTasks(
+        queues.forCustomer(customerId),
+        redis,
+        job,
+        rows.map((r) => r.user_id),
+        { express: queues.expressFor(customerId) },
+      );
+      await markTasksEnqueued(db, { customerId, id: job.id });
+      created++;
+    }
+    if (created) this.deps.log.info({ customerId, jobs: created }, 'waiting members given free seats');
+    return created;
   }
 
   /** One pass: how many tasks it re-enqueued and how many jobs it finalised. Public for tests and operators. */

@@ -3,6 +3,7 @@
 import type { CommandGroup } from '../command.ts';
 import { audit } from './audit.ts';
 import { customers } from './customers.ts';
+import { groups } from './groups.ts';
 import { jobs } from './jobs.ts';
 import { keys } from './keys.ts';
 import { subscriptions } from './subscriptions.ts';
@@ -14,6 +15,7 @@ export const GROUPS: Record<string, CommandGroup> = {
   users,
   subscriptions,
   jobs,
+  groups,
   webhooks,
   audit,
   keys,

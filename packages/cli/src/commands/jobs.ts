@@ -90,7 +90,7 @@ export async function readAll(stream: AsyncIterable<string | Uint8Array>): Promi
 const SEARCH_LIMIT = 20;
 
 /** User ids for the references: ids as given, user principal names looked up in the customer. */
-async function resolveUsers(ctx: Context, customerId: string, refs: UserReferences): Promise<string[]> {
+export async function resolveUsers(ctx: Context, customerId: string, refs: UserReferences): Promise<string[]> {
   if (refs.principalNames.length === 0) return refs.ids;
   const idByName = new Map<string, string>();
   const usersPath = '/v1/customers/{customerId}/users' as const;

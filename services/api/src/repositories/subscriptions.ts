@@ -1,6 +1,6 @@
 // Subscriptions are addressed through their customer, already scoped to the caller's partner.
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { getProducts, tables, type DbOrTx } from '@licensing/db';
+import { getProducts, tables, type DbOrTx, waitingPerProduct } from '@licensing/db';
 import { conflict } from '@licensing/http';
 import type { Subscription } from '../schemas/subscriptions.ts';
 import { seatUsage } from './seats.ts';
@@ -12,9 +12,19 @@ export async function listSubscriptions(db: DbOrTx, customerId: string): Promise
     .where(eq(tables.subscriptions.customerId, customerId))
     .orderBy(asc(tables.subscriptions.productId));
   const productIds = subs.map((s) => s.productId);
-  const [usage, products] = await Promise.all([seatUsage(db, customerId, productIds), getProducts(db, productIds)]);
+  const [usage, products, waiting] = await Promise.all([
+    seatUsage(db, customerId, productIds),
+    getProducts(db, productIds),
+    waitingPerProduct(db, customerId),
+  ]);
   return subs.map((s) =>
-    toSubscription(s.productId, products.get(s.productId)?.name ?? s.productId, s.quantity, usage.get(s.productId)),
+    toSubscription(
+      s.productId,
+      products.get(s.productId)?.name ?? s.productId,
+      s.quantity,
+      usage.get(s.productId),
+      waiting.get(s.productId) ?? 0,
+    ),
   );
 }
 
@@ -23,8 +33,9 @@ function toSubscription(
   productName: string,
   quantity: number,
   usage = { assigned: 0, reserved: 0 },
+  waiting = 0,
 ): Subscription {
-  return { productId, productName, quantity, ...usage, available: quantity - usage.assigned - usage.reserved };
+  return { productId, productName, quantity, ...usage, available: quantity - usage.assigned - usage.reserved, waiting };
 }
 
 /**
@@ -62,5 +73,6 @@ export async function setSubscriptionQuantity(
     .update(tables.subscriptions)
     .set({ quantity, updatedAt: sql`now()` })
     .where(and(eq(tables.subscriptions.customerId, customerId), eq(tables.subscriptions.productId, product.id)));
-  return toSubscription(product.id, product.name, quantity, usage);
+  const waiting = (await waitingPerProduct(tx, customerId)).get(product.id) ?? 0;
+  return toSubscription(product.id, product.name, quantity, usage, waiting);
 }

@@ -20,9 +20,12 @@
 //   had a thousand users); where a sort is the only way (a small set), it is still used.
 import { sql, type SQL } from 'drizzle-orm';
 import { getProducts, type DbOrTx } from '@licensing/db';
-import type { License } from '@licensing/domain';
 import { unprocessable } from '@licensing/http';
 import { MAX_SELECTED_USERS, type UserFilter, type UserSelection } from '../schemas/user-selection.ts';
+import type { User } from '../schemas/users.ts';
+
+type UserLicense = User['licenses'][number];
+type LicenseStateView = User['licenseStates'][number];
 
 /**
  * The sizes that decide how a filter is evaluated. `smallCustomer`: customers with at most this many
@@ -220,16 +223,33 @@ export type UserListRow = {
   displayName: string;
   usageLocation: string | null;
   department: string | null;
-  licenses: License[];
+  licenses: UserLicense[];
+  licenseStates: LicenseStateView[];
 };
 const listOrder = (t: string) => sql.raw(`${t}.display_name, ${t}.user_principal_name, ${t}.id`);
 /** A page's rows (as `p`) as the API shows them, their licenses included. */
 const shown = (customerId: string) => sql`
   p.id, p.customer_id AS "customerId", p.user_principal_name AS "userPrincipalName", p.display_name AS "displayName",
   p.usage_location AS "usageLocation", p.department,
-  (SELECT coalesce(json_agg(json_build_object('productId', l.product_id, 'disabledServicePlans', l.disabled_service_plans)
+  ${licenseColumns(customerId, sql`p.id`)}`;
+
+/**
+ * A user's `licenses` (with their sources) and `licenseStates` as JSON columns, for a user row's id
+ * (`userId`) of the customer.
+ */
+export const licenseColumns = (customerId: string, userId: SQL) => sql`
+  (SELECT coalesce(json_agg(json_build_object('productId', l.product_id, 'disabledServicePlans', l.disabled_service_plans,
+                              'assignedBy', json_build_object('direct', l.direct, 'groupIds', coalesce(
+                                (SELECT json_agg(s.group_id ORDER BY s.group_id) FROM group_license_states s
+                                 WHERE s.customer_id = l.customer_id AND s.user_id = l.user_id AND s.product_id = l.product_id
+                                   AND s.applied), '[]'::json)))
                             ORDER BY l.assigned_at, l.product_id), '[]'::json)
-   FROM user_licenses l WHERE l.customer_id = ${customerId} AND l.user_id = p.id) AS licenses`;
+   FROM user_licenses l WHERE l.customer_id = ${customerId} AND l.user_id = ${userId}) AS licenses,
+  (SELECT coalesce(json_agg(json_strip_nulls(json_build_object('productId', s.product_id, 'groupId', s.group_id,
+                              'state', s.state, 'since', to_char(s.since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                              'error', s.error))
+                            ORDER BY s.group_id, s.product_id), '[]'::json)
+   FROM group_license_states s WHERE s.customer_id = ${customerId} AND s.user_id = ${userId}) AS "licenseStates"`;
 
 /**
  * One page of the customer's users matching the plan, sorted as the user list is (display name,

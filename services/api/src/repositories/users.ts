@@ -5,7 +5,7 @@ import { evaluateUserChanges, progressDeltas, type AssignChange, type License } 
 import type { PageQuery } from '../schemas/common.ts';
 import type { CreateUser, UpdateUser, User } from '../schemas/users.ts';
 import type { UserFilter } from '../schemas/user-selection.ts';
-import { pageOfUsers, planUserFilter, sortsOff } from './user-selection.ts';
+import { licenseColumns, pageOfUsers, planUserFilter, sortsOff } from './user-selection.ts';
 
 const userColumns = {
   id: tables.users.id,
@@ -15,7 +15,7 @@ const userColumns = {
   usageLocation: tables.users.usageLocation,
   department: tables.users.department,
 };
-type UserRow = Omit<User, 'licenses'>;
+type UserRow = Omit<User, 'licenses' | 'licenseStates'>;
 
 /**
  * Inserts users in one statement; all or nothing. Unique violations surface as Postgres 23505.
@@ -51,6 +51,7 @@ export async function insertUsers(db: DbOrTx, customerId: string, input: CreateU
       usageLocation: r.usage_location,
       department: r.department,
       licenses: [],
+      licenseStates: [],
     };
   });
 }
@@ -87,13 +88,12 @@ export async function licensesOf(db: DbOrTx, customerId: string, userIds: string
 }
 
 export async function getUser(db: DbOrTx, customerId: string, userId: string): Promise<User | undefined> {
-  const [row] = await db
-    .select(userColumns)
-    .from(tables.users)
-    .where(and(eq(tables.users.customerId, customerId), eq(tables.users.id, userId)));
-  if (!row) return undefined;
-  const licenses = await licensesOf(db, customerId, [row.id]);
-  return { ...row, licenses: licenses.get(row.id) ?? [] };
+  const [row] = await db.execute<User>(sql`
+    SELECT u.id, u.customer_id AS "customerId", u.user_principal_name AS "userPrincipalName",
+      u.display_name AS "displayName", u.usage_location AS "usageLocation", u.department,
+      ${licenseColumns(customerId, sql`u.id`)}
+    FROM users u WHERE u.customer_id = ${customerId} AND u.id = ${userId}`);
+  return row;
 }
 
 /**
@@ -140,8 +140,7 @@ export async function updateUser(
     .where(and(eq(tables.users.customerId, customerId), eq(tables.users.id, userId)))
     .returning(userColumns);
   if (!row) return undefined;
-  const licenses = await licensesOf(db, customerId, [row.id]);
-  return { ...row, licenses: licenses.get(row.id) ?? [] };
+  return getUser(db, customerId, row.id);
 }
 
 /** The users among `userIds` that belong to the customer, sorted as in the user list. */
@@ -175,6 +174,10 @@ export async function deleteUser(
   await tx
     .delete(tables.userLicenses)
     .where(and(eq(tables.userLicenses.customerId, customerId), eq(tables.userLicenses.userId, userId)));
+  // A deleted user leaves every group, and its rows of them (sources, waiting, errors) go with it.
+  await tx.execute(sql`
+    WITH m AS (DELETE FROM group_members WHERE customer_id = ${customerId} AND user_id = ${userId})
+    DELETE FROM group_license_states WHERE customer_id = ${customerId} AND user_id = ${userId}`);
   // Pending items belong to the customer's unfinished jobs: the index range skips the user's history.
   const pending = await tx.execute<{ job_id: string; job_seq: string; assign: AssignChange[]; revoke: string[] }>(sql`
     SELECT i.job_id, i.job_seq, coalesce(i.request -> 'assign', j.assign) AS assign,

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import {
   type DeliveryRef,
+  drainWaitingRoom,
   finalizeJobsIfDone,
   getProduct,
   retryOnConflict,
@@ -31,6 +32,8 @@ import {
   updateUser,
 } from '../repositories/users.ts';
 import { listSubscriptions, setSubscriptionQuantity } from '../repositories/subscriptions.ts';
+import { groupJobsForChangedUsers } from '../repositories/groups.ts';
+import type { TaskEnqueuer } from '../enqueue.ts';
 import { paged, pagedSchema, pageQuery } from '../schemas/common.ts';
 import { HEADERS, JSON_BODY_PROBLEMS, jsonResponse, noContent, problemResponses } from '../schemas/openapi.ts';
 import { checkFilterProducts } from '../repositories/user-selection.ts';
@@ -77,9 +80,30 @@ export function customerRoutes(deps: {
   onDeliveriesRecorded?: (refs: DeliveryRef[], log: FastifyBaseLogger) => Promise<void>;
   /** Told how many users each import wrote (they are analysed after bulk loads). */
   maintenance?: TableMaintenance;
+  /** Enqueues the tasks of group jobs that users' changes make (dynamic groups). */
+  enqueuer?: TaskEnqueuer;
 }): FastifyPluginAsyncZod {
   const { db } = deps;
   const readDb = deps.readDb ?? db;
+  /** Once committed: the tasks of the group jobs a change of users made go to the queue. */
+  const enqueueGroupJobs = (request: FastifyRequest, customerId: string, jobs: { id: string; userCount: number }[]) => {
+    for (const job of jobs)
+      deps.enqueuer?.enqueueJobItems({
+        id: job.id,
+        partnerId: partnerOf(request).id,
+        customerId,
+        userCount: job.userCount,
+      });
+  };
+  /** Gives free seats to waiting members once a change that frees seats has committed. */
+  const drainWaitingRoomOf = async (request: FastifyRequest, customerId: string) => {
+    const jobs = await drainWaitingRoom(db, customerId).catch((err: unknown) => {
+      // The worker's reconciler drains every waiting room on each tick: only late, never lost.
+      request.log.warn({ err }, 'draining the waiting room failed; the reconciler will');
+      return [];
+    });
+    for (const job of jobs) deps.enqueuer?.enqueueJobItems(job);
+  };
   return async (app) => {
     app.post(
       '/v1/customers',
@@ -153,7 +177,8 @@ export function customerRoutes(deps: {
       async (request) => customerJson(await customerInScope(db, request, request.params.customerId)),
     );
 
-    const createUsers = async (request: FastifyRequest, customerId: string, users: CreateUser[]) => {
+    const createUsers = async (request: FastifyRequest, customer: CustomerRow, users: CreateUser[]) => {
+      const customerId = customer.id;
       const invisible = users
         .map((u) => ({ userPrincipalName: u.userPrincipalName, characters: invisibleCharacters(u.userPrincipalName) }))
         .filter((u) => u.characters.length > 0);
@@ -180,6 +205,7 @@ export function customerRoutes(deps: {
         throw conflict('duplicate_user_principal_name', `The request repeats ${duplicates.slice(0, 10).join(', ')}.`, {
           userPrincipalNames: duplicates,
         });
+      let groupJobs: { id: string; userCount: number }[] = [];
       try {
         const created = await db.transaction(async (tx) => {
           const created = await insertUsers(tx, customerId, users);
@@ -189,8 +215,16 @@ export function customerRoutes(deps: {
               ? { userId: created[0]!.id, userPrincipalName: created[0]!.userPrincipalName }
               : {}),
           });
+          // New users join the dynamic groups whose rules select them, in the same transaction.
+          groupJobs = await groupJobsForChangedUsers(tx, {
+            partnerId: partnerOf(request).id,
+            customerId,
+            userIds: created.map((u) => u.id),
+            country: customer.country,
+          });
           return created;
         });
+        enqueueGroupJobs(request, customerId, groupJobs);
         deps.maintenance?.noteWrites('users', created.length);
         return created;
       } catch (error) {
@@ -242,7 +276,7 @@ export function customerRoutes(deps: {
       },
       async (request, reply) => {
         const customer = await customerInScope(db, request, request.params.customerId);
-        const [user] = await createUsers(request, customer.id, [request.body]);
+        const [user] = await createUsers(request, customer, [request.body]);
         return reply.status(201).header('location', `/v1/customers/${customer.id}/users/${user!.id}`).send(user!);
       },
     );
@@ -281,7 +315,7 @@ export function customerRoutes(deps: {
       },
       async (request, reply) => {
         const customer = await customerInScope(db, request, request.params.customerId);
-        return reply.status(201).send({ items: await createUsers(request, customer.id, request.body.users) });
+        return reply.status(201).send({ items: await createUsers(request, customer, request.body.users) });
       },
     );
 
@@ -366,12 +400,24 @@ export function customerRoutes(deps: {
       async (request) => {
         const customer = await customerInScope(db, request, request.params.customerId);
         const userId = pathId(request.params.userId, 'user');
-        const user = await db.transaction(async (tx) => {
-          const updated = await updateUser(tx, customer.id, userId, request.body);
-          if (updated) await auditChange(tx, request, customer.id, 'user.updated', { userId, changes: request.body });
-          return updated;
-        });
+        const { user, groupJobs } = await retryOnConflict(() =>
+          db.transaction(async (tx) => {
+            const updated = await updateUser(tx, customer.id, userId, request.body);
+            if (!updated) return { user: undefined, groupJobs: [] };
+            await auditChange(tx, request, customer.id, 'user.updated', { userId, changes: request.body });
+            // The user joins and leaves dynamic groups as its fields now say, and is evaluated again
+            // where it waits or failed (a new usage location may lift a refusal).
+            const groupJobs = await groupJobsForChangedUsers(tx, {
+              partnerId: partnerOf(request).id,
+              customerId: customer.id,
+              userIds: [userId],
+              country: customer.country,
+            });
+            return { user: updated, groupJobs };
+          }),
+        );
         if (!user) throw notFound('user');
+        enqueueGroupJobs(request, customer.id, groupJobs);
         return user;
       },
     );
@@ -434,12 +480,14 @@ export function customerRoutes(deps: {
           }),
         );
         if (!deleted) throw notFound('user');
+        // The user's seats are free: members waiting for one take them.
+        await drainWaitingRoomOf(request, customer.id);
         // A job whose last pending user this was is finished now, not when a worker comes by.
         const finished = await finalizeJobsIfDone(
           db,
           deleted.jobIds.map((id) => ({ customerId: customer.id, id })),
         );
-        const deliveries = finished.flatMap((job) => (job.delivery ? [job.delivery] : []));
+        const deliveries = finished.flatMap((job) => [job.delivery, job.groupDelivery].filter((d) => d !== undefined));
         if (deliveries.length > 0) await deps.onDeliveriesRecorded?.(deliveries, request.log);
         return reply.status(204).send();
       },
@@ -469,7 +517,7 @@ export function customerRoutes(deps: {
         const customer = await customerInScope(db, request, request.params.customerId);
         const product = await getProduct(db, request.params.productId);
         if (!product) throw notFound('product', request.params.productId);
-        return retryOnConflict(() =>
+        const subscription = await retryOnConflict(() =>
           db.transaction(async (tx) => {
             // Locked first, so the old quantity recorded is the one this change replaces.
             const [old] = await tx.execute<{ quantity: number }>(
@@ -484,6 +532,9 @@ export function customerRoutes(deps: {
             return subscription;
           }),
         );
+        // A quantity raised frees seats: members waiting for one are licensed now, oldest first.
+        if (subscription.waiting > 0) await drainWaitingRoomOf(request, customer.id);
+        return subscription;
       },
     );
 

@@ -126,7 +126,7 @@ export interface LicenseJobDeps {
  * Products must exist, disabled plans must be plans of their product, and must not break the
  * product's own plan dependencies (that would fail every user, so it is refused up front).
  */
-async function validateProducts(db: Db, body: Pick<CreateLicenseJob, 'assign' | 'revoke'>) {
+export async function validateProducts(db: Db, body: Pick<CreateLicenseJob, 'assign' | 'revoke'>) {
   const assign = body.assign ?? [];
   const revoke = body.revoke ?? [];
   const products = await getProducts(db, [...assign.map((a) => a.productId), ...revoke]);
@@ -289,6 +289,13 @@ const nothingToRevert = () =>
   unprocessable(
     'nothing_to_revert',
     'The job changed no license of a user that still exists (no user succeeded, or every change left the license as it was).',
+  );
+
+/** A group's job follows the group: the group is the record of what its members hold. */
+const groupJob = () =>
+  unprocessable(
+    'group_job',
+    'This job processes a change of a group; it is not cancelled, retried or reverted: change the group, or reprocess it.',
   );
 
 const jobNotFinished = (what: string) =>
@@ -710,13 +717,14 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
           params: jobParams,
           response: {
             200: jsonResponse(jobSchema, 'The job, finished as cancelled.'),
-            ...problemResponses(400, 404, { 409: ['job_finished'] }),
+            ...problemResponses(400, 404, { 409: ['job_finished'], 422: ['group_job'] }),
           },
         },
       },
       async (request) => {
         const customer = await customerInScope(db, request, request.params.customerId);
         const jobId = pathId(request.params.jobId, 'licenseJob');
+        if ((await getJobRow(db, customer.id, jobId))?.sourceGroupId) throw groupJob();
         const cancel = await retryOnConflict(() =>
           db.transaction((tx) =>
             cancelJob(tx, customer.id, jobId, () =>
@@ -758,6 +766,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
               409: ['job_not_finished', 'insufficient_licenses', 'idempotency_key_in_use'],
               429: ['too_many_pending_jobs'],
               422: [
+                'group_job',
                 'nothing_to_retry',
                 'unknown_product',
                 'unknown_service_plan',
@@ -774,6 +783,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         const jobId = pathId(request.params.jobId, 'licenseJob');
         const original = await getJobRow(db, customer.id, jobId);
         if (!original) throw notFound('licenseJob');
+        if (original.sourceGroupId) throw groupJob();
         return acceptJob(request, reply, customer.id, {
           fingerprint: { customerId: customer.id, path: `license-jobs/${jobId}/retry` },
           changes: async () => {
@@ -823,7 +833,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             ...problemResponses(404, {
               400: ['invalid_idempotency_key'],
               409: ['job_not_finished', 'insufficient_licenses', 'idempotency_key_in_use'],
-              422: ['nothing_to_revert', 'unknown_product', 'no_subscription', 'idempotency_key_reused'],
+              422: ['group_job', 'nothing_to_revert', 'unknown_product', 'no_subscription', 'idempotency_key_reused'],
               429: ['too_many_pending_jobs'],
             }),
           },
@@ -834,6 +844,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         const jobId = pathId(request.params.jobId, 'License job');
         const original = await getJobRow(db, customer.id, jobId);
         if (!original) throw notFound('License job');
+        if (original.sourceGroupId) throw groupJob();
         return acceptJob(request, reply, customer.id, {
           fingerprint: { customerId: customer.id, path: `license-jobs/${jobId}/revert` },
           changes: async () => {

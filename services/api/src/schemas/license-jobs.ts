@@ -106,6 +106,18 @@ export const jobSchema = z
         'The job whose succeeded users this job puts back as they were just before it. Each user gets its own ' +
         'changes (see its results); `request` then lists the products the revert assigns or revokes for some of them.',
     }),
+    source: z
+      .discriminatedUnion('type', [
+        z.object({ type: z.literal('direct') }),
+        z.object({ type: z.literal('group'), groupId: uuidSchema }),
+      ])
+      .meta({
+        id: 'JobSource',
+        description:
+          '`direct`: a license job someone asked for. `group`: the processing of a change of that group for the ' +
+          'affected users (`request.assign` lists what the group grants, `request.revoke` what it stopped granting); ' +
+          'each user is brought in line with the group as it is when the user is applied.',
+      }),
   })
   .meta({ id: 'Job', description: 'A bulk license job: its request, status and progress.' });
 export type Job = z.infer<typeof jobSchema>;

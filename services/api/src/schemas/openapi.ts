@@ -43,6 +43,12 @@ export const API_TAGS = [
   { name: 'licenses', description: 'The "manage licenses" view of a selection of users.' },
   { name: 'license jobs', description: 'Bulk assignment and revocation of products, run in the background.' },
   {
+    name: 'groups',
+    description:
+      'License groups: products every member holds, members listed (static) or selected by a rule (dynamic); ' +
+      'changes are applied in the background, members without a free seat wait for one.',
+  },
+  {
     name: 'webhooks',
     description: "The partner's webhook: signed `license_job.finished` events, and the record of their deliveries.",
   },
@@ -114,6 +120,14 @@ export const PROBLEM_CODES = {
   authentication_throttled:
     'too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is',
   service_unavailable: 'Postgres or Redis is unreachable for now; retry after `Retry-After` seconds',
+  group_name_taken: 'the customer already has a group of this name (case aside); `name` repeats it',
+  group_type_fixed: 'a static group cannot take a membership rule, nor a dynamic group lose its rule',
+  group_has_licenses: 'the group still grants licenses (`productIds`); set its licenses to [] first',
+  confirmation_required:
+    'the change would remove licenses from more than 100 users (`usersLosing`; `impact` says who and what): send `confirmRemovals` of at least that number',
+  group_job:
+    'the job processes a change of a group: it is not cancelled, retried or reverted (change the group, or reprocess it)',
+  group_is_dynamic: "a dynamic group's members are the users its rule selects; they cannot be added or removed",
   overloaded:
     'too many large selections of users, or results downloads as CSV, are being served at once (each waited a few seconds for room); retry after `Retry-After` seconds',
 } as const satisfies Record<string, string>;

@@ -24,6 +24,10 @@ export const subscriptionSchema = z
     assigned: z.number().int(),
     reserved: z.number().int(),
     available: z.number().int().meta({ description: 'quantity − assigned − reserved' }),
+    waiting: z.number().int().meta({
+      description:
+        'Group members waiting for a seat of this product; licensed automatically, oldest first, as seats free up.',
+    }),
   })
   .meta({ id: 'Subscription', description: "A customer's seats of one product." });
 export type Subscription = z.infer<typeof subscriptionSchema>;

@@ -3,7 +3,7 @@ import { catalogIdSchema, countrySchema, invisibleCharacters } from '@licensing/
 import { pagedSchema, pageQuery, text, uuidSchema } from './common.ts';
 import { idParam } from './openapi.ts';
 import { departmentSchema, userSearchSchema } from './user-selection.ts';
-import { changeResultSchema } from './license-jobs.ts';
+import { changeErrorSchema, changeResultSchema } from './license-jobs.ts';
 
 /**
  * Stored in Unicode normalisation form NFKC, case as given: "ｊｏｈｎ@x" is stored as "john@x".
@@ -48,8 +48,33 @@ export const licenseSchema = z
   .object({
     productId: catalogIdSchema,
     disabledServicePlans: z.array(z.string()),
+    assignedBy: z
+      .object({
+        direct: z.boolean().meta({ description: 'Assigned by a license job (revocable by one).' }),
+        groupIds: z.array(uuidSchema).meta({ description: 'The groups the user holds the product through.' }),
+      })
+      .meta({
+        id: 'LicenseAssignedBy',
+        description:
+          "The license's sources. However many, it takes one seat; its enabled plans are the union of theirs.",
+      }),
   })
   .meta({ id: 'License', description: 'A product a user holds, with the service plans turned off for them.' });
+
+export const licenseStateSchema = z
+  .object({
+    productId: catalogIdSchema,
+    groupId: uuidSchema,
+    state: z.enum(['active', 'waiting', 'error']).meta({
+      description:
+        '`active`: held through the group. `waiting`: no seat was free; licensed automatically, oldest first, ' +
+        'as seats free up. `error`: a rule refused it (see `error`); re-evaluated when the user, the group or the ' +
+        'catalog changes, and on reprocess.',
+    }),
+    since: z.string().meta({ format: 'date-time', description: 'When the state began.' }),
+    error: changeErrorSchema.optional(),
+  })
+  .meta({ id: 'LicenseState', description: 'A product the user should hold through a group, and where that stands.' });
 
 export const userSchema = z
   .object({
@@ -60,6 +85,9 @@ export const userSchema = z
     usageLocation: z.string().nullable(),
     department: z.string().nullable(),
     licenses: z.array(licenseSchema),
+    licenseStates: z
+      .array(licenseStateSchema)
+      .meta({ description: 'One row per (group, product) the user should hold through a group.' }),
   })
   .meta({ id: 'User', description: "A customer's user and the licenses it holds." });
 export type User = z.infer<typeof userSchema>;

@@ -5,9 +5,13 @@ import { idParam } from './openapi.ts';
 
 export const WEBHOOK_URL_MAX = 2000;
 
-export const webhookEventTypeSchema = z
-  .enum(WEBHOOK_EVENT_TYPES)
-  .meta({ id: 'WebhookEventType', description: '`license_job.finished`: a license job finished (any final status).' });
+export const webhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES).meta({
+  id: 'WebhookEventType',
+  description:
+    '`license_job.finished`: a license job finished (any final status). `group.processed`: a change of a group has ' +
+    'been applied to every affected member (the group and the counts). `subscription.seats_exhausted`: a group member ' +
+    'started waiting for a seat of a subscription nobody was waiting for (`{customerId, productId, waiting}`).',
+});
 
 export const putWebhookBody = z
   .strictObject({
@@ -53,7 +57,7 @@ export const webhookWithSecretSchema = z
 export const webhookDeliverySchema = z
   .object({
     id: uuidSchema.meta({ description: 'The event id: the `webhook-id` header of every attempt.' }),
-    type: z.string().meta({ description: '`license_job.finished` or `ping`.' }),
+    type: z.string().meta({ description: 'An event type (`license_job.finished`, `group.processed`, …) or `ping`.' }),
     customerId: uuidSchema
       .nullable()
       .meta({ description: 'The customer the event is about; null for partner-wide events (`ping`).' }),

@@ -1,0 +1,456 @@
+// License groups end to end (contract 1.2): the API, Postgres, BullMQ on the real Redis and the real
+// worker. Static and dynamic groups, license sources (one seat, plan union, inherited revokes), the
+// waiting room, and the seat invariant with groups and jobs changing the same users at once.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Reconciler } from '@licensing/worker';
+import { createTestReconciler, startTestSystem, type TestEnv, type TestSystem } from './support/test-env.ts';
+import { expectSeatInvariant, PartnerClient } from './support/client.ts';
+import { ADDON, SUITE, TEST_PRODUCTS } from './fixtures.ts';
+
+let system: TestSystem;
+let env: TestEnv;
+let partner: PartnerClient;
+
+beforeAll(async () => {
+  system = await startTestSystem({ products: TEST_PRODUCTS, worker: true });
+  env = system.env;
+  partner = await PartnerClient.create(system.api);
+}, 60_000);
+
+afterAll(async () => {
+  await system?.close();
+});
+
+afterEach(async () => {
+  await expectSeatInvariant(env.sql);
+});
+
+async function createGroup(customer: string, body: Record<string, unknown>): Promise<string> {
+  const res = await partner.call('POST', `/v1/customers/${customer}/groups`, body);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.id;
+}
+
+/** Waits until no job of the group is unfinished; answers the group. */
+async function waitForGroup(customer: string, group: string, timeoutMs = 30_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await partner.call('GET', `/v1/customers/${customer}/groups/${group}`);
+    expect(res.status).toBe(200);
+    if (res.body.processing.state === 'idle') return res.body;
+    if (Date.now() > deadline) throw new Error(`group ${group} still processing: ${JSON.stringify(res.body)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function user(customer: string, id: string): Promise<any> {
+  const res = await partner.call('GET', `/v1/customers/${customer}/users/${id}`);
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+async function licenseRows(customer: string) {
+  return env.sql<{ user_id: string; product_id: string; direct: boolean; disabled_service_plans: string[] }[]>`
+    SELECT user_id, product_id, direct, disabled_service_plans FROM user_licenses WHERE customer_id = ${customer}
+    ORDER BY user_id, product_id`;
+}
+
+describe('static groups', () => {
+  it('gives every member the group licenses in the background, one job with the group as source', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 5);
+    await partner.subscribe(customer, SUITE.id, 10);
+    const group = await createGroup(customer, { name: 'Pilot', description: 'Teams pilot' });
+
+    const added = await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members`, { userIds: users });
+    expect(added.body).toEqual({ added: 5 });
+    const put = await partner.call('PUT', `/v1/customers/${customer}/groups/${group}/licenses`, {
+      licenses: [{ productId: SUITE.id, disabledServicePlans: ['TEAMS'] }],
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(202);
+    expect(put.body).toMatchObject({ memberCount: 5, membershipRule: null, licenses: [{ productId: SUITE.id }] });
+    const done = await waitForGroup(customer, group);
+    expect(done).toMatchObject({ memberCount: 5, membersWaiting: 0, membersWithErrors: 0 });
+
+    const jobs = await partner.call('GET', `/v1/customers/${customer}/license-jobs`);
+    expect(jobs.body.items).toHaveLength(1);
+    expect(jobs.body.items[0]).toMatchObject({
+      source: { type: 'group', groupId: group },
+      status: 'completed',
+      progress: { total: 5, succeeded: 5 },
+    });
+    const u = await user(customer, users[0]!);
+    expect(u.licenses).toEqual([
+      { productId: SUITE.id, disabledServicePlans: ['TEAMS'], assignedBy: { direct: false, groupIds: [group] } },
+    ]);
+    expect(u.licenseStates).toEqual([
+      { productId: SUITE.id, groupId: group, state: 'active', since: expect.any(String) },
+    ]);
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 5, reserved: 0, waiting: 0 });
+    const members = await partner.call('GET', `/v1/customers/${customer}/groups/${group}/members?state=active`);
+    expect(members.body.total).toBe(5);
+
+    // Leaving the group removes its source, and with the last source the license and its seat.
+    const removed = await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members/remove`, {
+      userIds: users.slice(0, 2),
+    });
+    expect(removed.body).toEqual({ removed: 2 });
+    await waitForGroup(customer, group);
+    expect((await user(customer, users[0]!)).licenses).toEqual([]);
+    expect((await user(customer, users[0]!)).licenseStates).toEqual([]);
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 3 });
+
+    // A group that grants licenses is not deleted; once it grants none, it is.
+    const refused = await partner.call('DELETE', `/v1/customers/${customer}/groups/${group}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('group_has_licenses');
+    await partner.call('PUT', `/v1/customers/${customer}/groups/${group}/licenses`, { licenses: [] });
+    await waitForGroup(customer, group);
+    expect(await licenseRows(customer)).toEqual([]);
+    expect((await partner.call('DELETE', `/v1/customers/${customer}/groups/${group}`)).status).toBe(204);
+    expect((await partner.call('GET', `/v1/customers/${customer}/groups/${group}`)).status).toBe(404);
+    const audit = await partner.call('GET', `/v1/customers/${customer}/audit-events?pageSize=100`);
+    expect(audit.body.items.map((e: any) => e.type)).toEqual(
+      expect.arrayContaining([
+        'group.created',
+        'group.members_added',
+        'group.licenses_updated',
+        'group.members_removed',
+        'group.deleted',
+      ]),
+    );
+  });
+
+  it('refuses bad input with problems and changes nothing', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 2);
+    const group = await createGroup(customer, { name: 'Sales' });
+    const dup = await partner.call('POST', `/v1/customers/${customer}/groups`, { name: 'sales' });
+    expect(dup.status).toBe(409);
+    expect(dup.body.code).toBe('group_name_taken');
+    const noRule = await partner.call('POST', `/v1/customers/${customer}/groups`, { name: 'x', membershipRule: {} });
+    expect(noRule.status).toBe(400);
+    const fixed = await partner.call('PATCH', `/v1/customers/${customer}/groups/${group}`, {
+      membershipRule: { departments: ['Sales'] },
+    });
+    expect(fixed.status).toBe(422);
+    expect(fixed.body.code).toBe('group_type_fixed');
+    const noSub = await partner.call('PUT', `/v1/customers/${customer}/groups/${group}/licenses`, {
+      licenses: [{ productId: SUITE.id }],
+    });
+    expect(noSub.status).toBe(422);
+    expect(noSub.body.code).toBe('no_subscription');
+    const unknownProduct = await partner.call('PUT', `/v1/customers/${customer}/groups/${group}/licenses`, {
+      licenses: [{ productId: 'NOPE' }],
+    });
+    expect(unknownProduct.body.code).toBe('unknown_product');
+    const unknownUsers = await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members`, {
+      userIds: [...users, '00000000-0000-4000-8000-000000000000'],
+    });
+    expect(unknownUsers.status).toBe(422);
+    expect(unknownUsers.body.code).toBe('unknown_users');
+    expect((await partner.call('GET', `/v1/customers/${customer}/groups/${group}`)).body).toMatchObject({
+      memberCount: 0,
+      licenses: [],
+    });
+    // Another partner sees nothing of it.
+    const other = await PartnerClient.create(system.api, 'Other partner');
+    expect((await other.call('GET', `/v1/customers/${customer}/groups/${group}`)).status).toBe(404);
+    expect(
+      (await other.call('POST', `/v1/customers/${customer}/groups/${group}/members`, { userIds: users })).status,
+    ).toBe(404);
+    expect((await partner.call('GET', `/v1/customers/${customer}/groups/not-a-uuid`)).status).toBe(404);
+  });
+});
+
+describe('license sources', () => {
+  it('takes one seat for direct and group sources, unions plans, and refuses a direct revoke of an inherited license', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 2);
+    await partner.subscribe(customer, SUITE.id, 2);
+    const group = await createGroup(customer, { name: 'Suite' });
+    await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members`, { userIds: [users[0]] });
+    await partner.call('PUT', `/v1/customers/${customer}/groups/${group}/licenses`, {
+      licenses: [{ productId: SUITE.id, disabledServicePlans: ['TEAMS'] }],
+    });
+    await waitForGroup(customer, group);
+
+    // Revoking a license held through a group only fails, naming the group.
+    const revoke = await partner.startJob(customer, { userIds: [users[0]], revoke: [SUITE.id] });
+    const revoked = await partner.waitForJob(customer, revoke.body.id);
+    expect(revoked).toMatchObject({ status: 'failed', errorsByCode: { LicenseInheritedFromGroup: 1 } });
+    const [result] = await partner.results(customer, revoke.body.id);
+    expect(result.changes[0]).toMatchObject({
+      outcome: 'failed',
+      error: { code: 'LicenseInheritedFromGroup', groupIds: [group] },
+    });
+
+    // Assigning it directly adds the direct source: no seat; the plans are the union of the sources'.
+    const assign = await partner.startJob(customer, {
+      userIds: [users[0]],
+      assign: [{ productId: SUITE.id, disabledServicePlans: ['EXCHANGE'] }],
+    });
+    await partner.waitForJob(customer, assign.body.id);
+    expect((await user(customer, users[0]!)).licenses).toEqual([
+      { productId: SUITE.id, disabledServicePlans: [], assignedBy: { direct: true, groupIds: [group] } },
+    ]);
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 1, reserved: 0 });
+
+    // Revoking it directly now removes the direct source only: outcome inherited, the license stays.
+    const again = await partner.startJob(customer, { userIds: [users[0]], revoke: [SUITE.id] });
+    await partner.waitForJob(customer, again.body.id);
+    const [inherited] = await partner.results(customer, again.body.id);
+    expect(inherited.changes).toEqual([{ productId: SUITE.id, action: 'revoke', outcome: 'inherited' }]);
+    expect((await user(customer, users[0]!)).licenses).toEqual([
+      { productId: SUITE.id, disabledServicePlans: ['TEAMS'], assignedBy: { direct: false, groupIds: [group] } },
+    ]);
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 1 });
+
+    // A user holding the product directly who joins keeps one seat; leaving keeps the direct license.
+    const direct = await partner.startJob(customer, { userIds: [users[1]], assign: [{ productId: SUITE.id }] });
+    await partner.waitForJob(customer, direct.body.id);
+    await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members`, { userIds: [users[1]] });
+    await waitForGroup(customer, group);
+    expect((await user(customer, users[1]!)).licenses[0].assignedBy).toEqual({ direct: true, groupIds: [group] });
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 2, available: 0 });
+    await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members/remove`, { userIds: [users[1]] });
+    await waitForGroup(customer, group);
+    expect((await user(customer, users[1]!)).licenses).toEqual([
+      { productId: SUITE.id, disabledServicePlans: [], assignedBy: { direct: true, groupIds: [] } },
+    ]);
+  });
+
+  it('leaves a removal blocked by a product the user keeps in error (DependencyViolation)', async () => {
+    const customer = await partner.customer();
+    const [u] = await partner.users(customer, 1);
+    await partner.subscribe(customer, SUITE.id, 1);
+    await partner.subscribe(customer, ADDON.id, 1);
+    const group = await createGroup(customer, { name: 'Base' });
+    await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members`, { userIds: [u] });
+    await partner.call('PUT', `/v1/customers/${customer}/groups/${group}/licenses`, {
+      licenses: [{ productId: SUITE.id }],
+    });
+    await waitForGroup(customer, group);
+    const addon = await partner.startJob(customer, { userIds: [u], assign: [{ productId: ADDON.id }] });
+    await partner.waitForJob(customer, addon.body.id);
+    await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members/remove`, { userIds: [u] });
+    const after = await waitForGroup(customer, group);
+    // No longer a member, but the group still holds its license (the removal is blocked): counted.
+    expect(after).toMatchObject({ memberCount: 0, membersWithErrors: 1 });
+    const shown = await user(customer, u!);
+    expect(shown.licenses.map((l: any) => l.productId).sort()).toEqual([ADDON.id, SUITE.id].sort());
+    expect(shown.licenseStates).toEqual([
+      expect.objectContaining({
+        productId: SUITE.id,
+        groupId: group,
+        state: 'error',
+        error: expect.objectContaining({ code: 'DependencyViolation' }),
+      }),
+    ]);
+  });
+});
+
+describe('the waiting room', () => {
+  let reconciler: Reconciler;
+  beforeAll(() => {
+    reconciler = createTestReconciler(env);
+  });
+
+  it('leaves members without a seat waiting and licenses them, oldest first, when seats free up', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 4);
+    await partner.subscribe(customer, SUITE.id, 2);
+    const group = await createGroup(customer, { name: 'Everyone' });
+    await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members`, { userIds: users });
+    await partner.call('PUT', `/v1/customers/${customer}/groups/${group}/licenses`, {
+      licenses: [{ productId: SUITE.id }],
+    });
+    const done = await waitForGroup(customer, group);
+    expect(done).toMatchObject({ membersWaiting: 2, membersWithErrors: 0 });
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 2, waiting: 2, available: 0 });
+    const waiting = await partner.call('GET', `/v1/customers/${customer}/groups/${group}/members?state=waiting`);
+    expect(waiting.body.total).toBe(2);
+    expect(waiting.body.items[0].licenseStates[0]).toMatchObject({
+      state: 'waiting',
+      error: { code: 'CountViolation' },
+    });
+
+    // Buying one more seat licenses one waiting member at once, without a reprocess.
+    await partner.subscribe(customer, SUITE.id, 3);
+    await waitForGroup(customer, group);
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 3, waiting: 1 });
+
+    // A holder deleted frees its seat for the last one.
+    const holder = (await licenseRows(customer))[0]!.user_id;
+    expect((await partner.call('DELETE', `/v1/customers/${customer}/users/${holder}`)).status).toBe(204);
+    await waitForGroup(customer, group);
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 3, waiting: 0, available: 0 });
+
+    // A seat freed by a direct revoke is handed on by the reconciler's drain.
+    const other = await partner.users(customer, 1, () => ({
+      userPrincipalName: 'late@fabrikam.example',
+      displayName: 'Late joiner',
+    }));
+    await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members`, { userIds: other });
+    await waitForGroup(customer, group);
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ waiting: 1 });
+    const leaving = (await licenseRows(customer))[0]!.user_id;
+    await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members/remove`, { userIds: [leaving] });
+    await waitForGroup(customer, group);
+    expect(await reconciler.drainWaitingRooms()).toBe(1);
+    await waitForGroup(customer, group);
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 3, waiting: 0 });
+    expect((await user(customer, other[0]!)).licenses.map((l: any) => l.productId)).toEqual([SUITE.id]);
+  });
+});
+
+describe('dynamic groups', () => {
+  it('keeps members equal to the rule as users are created, changed and deleted, and licenses new hires', async () => {
+    const customer = await partner.customer('Dynamic', 'DE');
+    const users = await partner.users(customer, 6, (i) => ({ department: i < 3 ? 'Sales' : 'HR' }));
+    await partner.subscribe(customer, SUITE.id, 10);
+    const group = await createGroup(customer, {
+      name: 'Sales DE',
+      membershipRule: { departments: ['Sales'], usageLocations: ['de'] },
+    });
+    expect((await partner.call('GET', `/v1/customers/${customer}/groups/${group}`)).body).toMatchObject({
+      memberCount: 3,
+      membershipRule: { departments: ['Sales'], usageLocations: ['DE'] },
+    });
+    const explicit = await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members`, {
+      userIds: users,
+    });
+    expect(explicit.status).toBe(422);
+    expect(explicit.body.code).toBe('group_is_dynamic');
+    await partner.call('PUT', `/v1/customers/${customer}/groups/${group}/licenses`, {
+      licenses: [{ productId: SUITE.id }],
+    });
+    await waitForGroup(customer, group);
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 3 });
+
+    // A new hire in Sales holds the license within 2 s.
+    const started = Date.now();
+    const hire = await partner.call('POST', `/v1/customers/${customer}/users`, {
+      userPrincipalName: 'hire@fabrikam.example',
+      displayName: 'New hire',
+      department: 'Sales',
+    });
+    expect(hire.status).toBe(201);
+    for (;;) {
+      const shown = await user(customer, hire.body.id);
+      if (shown.licenses.length) break;
+      expect(Date.now() - started, 'new hire licensed within 2 s').toBeLessThan(2000);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // Moving to HR leaves the group and its license; moving abroad too.
+    await partner.call('PATCH', `/v1/customers/${customer}/users/${users[0]}`, { department: 'HR' });
+    await partner.call('PATCH', `/v1/customers/${customer}/users/${users[1]}`, { usageLocation: 'FR' });
+    await partner.call('PATCH', `/v1/customers/${customer}/users/${users[3]}`, { department: 'Sales' });
+    await waitForGroup(customer, group);
+    const holders = (await licenseRows(customer)).map((r) => r.user_id).sort();
+    expect(holders).toEqual([users[2]!, users[3]!, hire.body.id].sort());
+
+    // A rule change moves members in and out: now the HR department, wherever it is.
+    await partner.call('PATCH', `/v1/customers/${customer}/groups/${group}`, {
+      membershipRule: { departments: ['HR'] },
+    });
+    const after = await waitForGroup(customer, group);
+    expect(after.memberCount).toBe(3);
+    expect((await licenseRows(customer)).map((r) => r.user_id).sort()).toEqual(
+      [users[0]!, users[4]!, users[5]!].sort(),
+    );
+
+    // A deleted member leaves the group.
+    expect((await partner.call('DELETE', `/v1/customers/${customer}/users/${users[4]}`)).status).toBe(204);
+    expect((await partner.call('GET', `/v1/customers/${customer}/groups/${group}`)).body.memberCount).toBe(2);
+  });
+});
+
+describe('groups and jobs on the same users at once', () => {
+  it('keeps the seat invariant and converges', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 300);
+    await partner.subscribe(customer, SUITE.id, 200);
+    const group = await createGroup(customer, { name: 'Half' });
+    await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members`, { userIds: users.slice(0, 150) });
+    const [put, job, removal] = await Promise.all([
+      partner.call('PUT', `/v1/customers/${customer}/groups/${group}/licenses`, {
+        licenses: [{ productId: SUITE.id }],
+      }),
+      partner.startJob(customer, { userIds: users.slice(100, 150), assign: [{ productId: SUITE.id }] }),
+      partner.call('POST', `/v1/customers/${customer}/groups/${group}/members/remove`, {
+        userIds: users.slice(0, 25),
+      }),
+    ]);
+    expect(put.status).toBe(202);
+    expect(job.status).toBe(202);
+    expect(removal.status).toBe(200);
+    await partner.waitForJob(customer, job.body.id);
+    const grown = await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members`, {
+      userIds: users.slice(150),
+    });
+    expect(grown.body.added).toBe(150);
+    await waitForGroup(customer, group);
+    await expectSeatInvariant(env.sql);
+    // Seats a job reserved and did not need (its users held the product through the group by then)
+    // go to waiting members.
+    const reconciler = createTestReconciler(env);
+    while ((await reconciler.drainWaitingRooms()) > 0) await waitForGroup(customer, group);
+    const sub = (await partner.subscriptions(customer))[SUITE.id]!;
+    // 275 members and 50 of them also direct: 200 seats, the rest wait.
+    expect(sub.assigned).toBe(200);
+    expect((sub as any).waiting).toBe(75);
+    const [counts] = await env.sql<{ holders: number; members: number }[]>`
+      SELECT (SELECT count(*)::int FROM user_licenses WHERE customer_id = ${customer}) AS holders,
+             (SELECT count(*)::int FROM group_members WHERE customer_id = ${customer}) AS members`;
+    expect(counts).toEqual({ holders: 200, members: 275 });
+  });
+});
+
+describe('dry run and the removal guard', () => {
+  it('computes the impact over every member, changes nothing, and refuses large removals without confirmRemovals', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 130);
+    await partner.subscribe(customer, SUITE.id, 120);
+    const group = await createGroup(customer, { name: 'Large' });
+    const url = `/v1/customers/${customer}/groups/${group}`;
+
+    const preview = await partner.call('POST', `${url}/members?dryRun=true`, { userIds: users });
+    expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+    expect(preview.body).toMatchObject({ usersGaining: 0, usersLosing: 0 });
+    expect((await partner.call('GET', url)).body.memberCount).toBe(0);
+    await partner.call('POST', `${url}/members`, { userIds: users });
+
+    const grant = await partner.call('PUT', `${url}/licenses?dryRun=true`, { licenses: [{ productId: SUITE.id }] });
+    expect(grant.status).toBe(200);
+    expect(grant.body).toMatchObject({
+      usersGaining: 120,
+      usersLosing: 0,
+      seats: [{ productId: SUITE.id, required: 130, available: 120, shortfall: 10 }],
+      failures: { total: 10, byCode: { CountViolation: 10 } },
+    });
+    expect(grant.body.failures.users).toHaveLength(10);
+    expect((await partner.call('GET', url)).body.licenses).toEqual([]);
+    await partner.call('PUT', `${url}/licenses`, { licenses: [{ productId: SUITE.id }] });
+    await waitForGroup(customer, group);
+
+    const removeAll = await partner.call('PUT', `${url}/licenses?dryRun=true`, { licenses: [] });
+    expect(removeAll.body).toMatchObject({ usersLosing: 120, losing: { total: 120, byProduct: { [SUITE.id]: 120 } } });
+    expect(removeAll.body.losing.users).toHaveLength(100);
+    const refused = await partner.call('PUT', `${url}/licenses`, { licenses: [] });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'confirmation_required', usersLosing: 120 });
+    const tooFew = await partner.call('PUT', `${url}/licenses`, { licenses: [], confirmRemovals: 119 });
+    expect(tooFew.status).toBe(409);
+    expect((await partner.call('GET', url)).body.licenses).toEqual([{ productId: SUITE.id, disabledServicePlans: [] }]);
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 120 });
+
+    const removal = await partner.call('POST', `${url}/members/remove`, { userIds: users });
+    expect(removal.status).toBe(409);
+    expect(removal.body.code).toBe('confirmation_required');
+    const confirmed = await partner.call('PUT', `${url}/licenses`, { licenses: [], confirmRemovals: 120 });
+    expect(confirmed.status).toBe(202);
+    await waitForGroup(customer, group);
+    expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 0, waiting: 0 });
+  });
+});
