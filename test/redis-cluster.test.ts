@@ -222,8 +222,13 @@ describe('webhooks on the cluster', () => {
   it('retries a failed attempt after its delay (5 s), from the delayed set on the cluster', async () => {
     const partner = await PartnerClient.create(base, 'Cluster webhooks, flaky');
     expect((await partner.call('PUT', '/v1/webhook', { url: receiver.url('/flaky') })).status).toBe(200);
-    const ping = await partner.call('POST', '/v1/webhook/test');
-    expect(ping.status).toBe(202);
+    // A job's event (a test ping is attempted once, never retried).
+    const customer = await partner.customer('Cluster flaky customer');
+    const users = await partner.users(customer, 1);
+    await partner.subscribe(customer, SUITE.id, 1);
+    const job = await partner.startJob(customer, { userIds: users, assign: [{ productId: SUITE.id }] });
+    expect(job.status, JSON.stringify(job.body)).toBe(202);
+    await partner.waitForJob(customer, job.body.id, 60_000);
     // The worker's queue-depth gauge reads the webhook queue on the cluster: the retry, delayed.
     await until('the retry in the delayed set', async () => {
       const metrics = await (await fetch(`http://127.0.0.1:${services[1]!.port}/metrics`)).text();
@@ -231,12 +236,12 @@ describe('webhooks on the cluster', () => {
     });
     const delivery = await until('delivered on the second attempt', async () => {
       const list = await partner.call('GET', '/v1/webhook/deliveries');
-      const d = list.body.items.find((x: { id: string }) => x.id === ping.body.id);
+      const d = list.body.items.find((x: { jobId: string }) => x.jobId === job.body.id);
       return d?.status === 'delivered' ? d : undefined;
     });
     expect(delivery).toMatchObject({ attempts: 2, lastStatusCode: 204 });
     const requests = receiver.at('/flaky');
-    expect(requests.map((r) => r.headers['webhook-id'])).toEqual([ping.body.id, ping.body.id]);
+    expect(requests.map((r) => r.headers['webhook-id'])).toEqual([delivery.id, delivery.id]);
   }, 60_000);
 });
 

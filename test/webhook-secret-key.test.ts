@@ -152,7 +152,8 @@ describe('WEBHOOK_SECRET_KEY', () => {
         },
         20_000,
       );
-      expect(failed).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: null });
+      // A ping is attempted once: it fails, unsent (a job's event would be retried on its schedule).
+      expect(failed).toMatchObject({ status: 'failed', attempts: 1, lastStatusCode: null });
       expect(failed.lastError).toBe(UNREADABLE_SECRET_ERROR);
       const [attempt] = await env.sql`
         SELECT attempt, status_code, error FROM webhook_delivery_attempts WHERE delivery_id = ${pingId}`;

@@ -7,7 +7,9 @@
 //   BENCH_ABUSE_PREVIEW_USERS (50000: the customer the flooder previews; 0 skips that flood)
 //   BENCH_ABUSE_CLIENTS (8: the flooder's concurrent clients)
 //   BENCH_ABUSE_PHASES (all: comma-separated names of the floods to run, e.g. previewsAndDownloads)
+//   BENCH_ABUSE_WEBHOOKS (1: the flood of webhook test pings to a dead endpoint, webhookTests; 0 skips it)
 
+import { createServer, type Server } from 'node:http';
 import { percentiles } from './interactive.ts';
 import { cpuSeconds, postgresCpuSeconds } from './proc.ts';
 
@@ -67,6 +69,53 @@ async function newPartner(deps: AbuseDeps, name: string): Promise<Partner> {
 
 /** Milliseconds the victim's accepted job POSTs took (the API's share of a small job's latency). */
 const postMs: number[] = [];
+
+/**
+ * Two webhook endpoints on 127.0.0.1 (the bench's services allow private targets): the victim's,
+ * which answers 204 at once and notes each finished job's delay from its `finishedAt` to arrival, and
+ * a dead one, which takes connections and never answers (every attempt waits out its time limit).
+ */
+async function webhookEndpoints() {
+  let delaysMs: number[] = [];
+  const victim = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const arrived = Date.now();
+      res.writeHead(204).end();
+      try {
+        const event = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        if (event.type === 'license_job.finished' && event.data?.finishedAt)
+          delaysMs.push(arrived - Date.parse(event.data.finishedAt));
+      } catch {
+        // not an event: nothing to time
+      }
+    });
+  });
+  const dead = createServer(() => {
+    // Never answered.
+  });
+  const listen = async (server: Server) => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+  };
+  return {
+    victimUrl: await listen(victim),
+    deadUrl: await listen(dead),
+    /** The victim's delivery delays since the last call. */
+    take: () => {
+      const taken = delaysMs;
+      delaysMs = [];
+      return percentiles(taken);
+    },
+    close: async () => {
+      for (const server of [victim, dead]) {
+        server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+      }
+    },
+  };
+}
 
 /** POSTs a job and polls it every 50 ms until finished: seconds from the POST, or undefined if refused. */
 async function timedJob(p: Partner, customerId: string, body: unknown): Promise<number | undefined> {
@@ -206,13 +255,20 @@ export async function abusePhases(deps: AbuseDeps) {
   };
 
   const only = process.env.BENCH_ABUSE_PHASES?.split(',');
-  const run = async (name: string, customers: string[], request: (i: number) => Promise<number>) => {
+  const run = async (
+    name: string,
+    customers: string[],
+    request: (i: number) => Promise<number>,
+    /** More figures of the flood, taken as it stops. */
+    more: () => Record<string, unknown> = () => ({}),
+  ) => {
     if (only && !only.includes(name)) return;
     const f = flood(clients, PER_SECOND, request);
     const figures = await measure(sleep(seconds * 1000));
     await f.stop();
     results[name] = {
       ...figures,
+      ...more(),
       bigJobRatioToAlone:
         figures.bigJobSeconds && alone.bigJobSeconds ? +(figures.bigJobSeconds / alone.bigJobSeconds).toFixed(2) : null,
       flooderAnswers: f.statuses,
@@ -272,6 +328,36 @@ export async function abusePhases(deps: AbuseDeps) {
       return res.status;
     });
     for (const abort of stalled) abort.abort();
+  }
+
+  // Webhook test pings to a dead endpoint, as fast as the rate limit allows: the victim's job events
+  // are timed from each job's finish to its endpoint, quiet and during the flood.
+  if (process.env.BENCH_ABUSE_WEBHOOKS !== '0' && (!only || only.includes('webhookTests'))) {
+    const hooks = await webhookEndpoints();
+    try {
+      for (const [p, url] of [
+        [victim, hooks.victimUrl],
+        [flooder, hooks.deadUrl],
+      ] as const) {
+        const saved = await p.call('PUT', '/v1/webhook', { url });
+        if (saved.status !== 200)
+          throw new Error(`webhook: ${saved.status} ${JSON.stringify(saved.body).slice(0, 200)}`);
+      }
+      await measure(sleep(Math.min(seconds, 10) * 1000));
+      await sleep(1000);
+      const quiet = hooks.take();
+      console.log('webhooksQuiet', JSON.stringify({ victimDeliveries: quiet }));
+      await run(
+        'webhookTests',
+        [],
+        async () => (await flooder.call('POST', '/v1/webhook/test')).status,
+        () => ({ victimDeliveriesQuiet: quiet, victimDeliveries: hooks.take() }),
+      );
+    } finally {
+      await flooder.call('DELETE', '/v1/webhook');
+      await victim.call('DELETE', '/v1/webhook');
+      await hooks.close();
+    }
   }
   return results;
 }

@@ -85,6 +85,8 @@ function startService(
       API_PORT: String(PORTS.api),
       CATALOG_PORT: String(PORTS.catalog),
       RATE_LIMIT_PER_MINUTE: '0',
+      // The abuse phase's webhook endpoints listen on 127.0.0.1.
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
       CATALOG_SEED: 'false',
       ...extraEnv,
     },

@@ -88,6 +88,7 @@ export async function buildTestApi(
     rateLimitPerMinute?: number;
     webhookPolicy?: WebhookTargetPolicy;
     webhookSecretKey?: string;
+    webhookTestsPerMinute?: number;
     authFailuresPerMinute?: number;
     authFailureWindowMs?: number;
     trustProxy?: TrustProxy;
@@ -107,6 +108,7 @@ export async function buildTestApi(
     logLevel: 'silent',
     webhookPolicy: options.webhookPolicy,
     webhookSecretKey: options.webhookSecretKey,
+    webhookTestsPerMinute: options.webhookTestsPerMinute ?? 0,
   });
   await app.ready();
   return app;

@@ -5,10 +5,11 @@ import type { WebhookEventType } from '@licensing/domain';
 import type { DbOrTx } from './client.ts';
 import { webhookDeliveries } from './schema.ts';
 
-/** A delivery to enqueue: its id and the attempts made so far (see packages/webhooks' queue). */
+/** A delivery to enqueue: its id, the attempts made so far and its partner (see packages/webhooks' queue). */
 export interface DeliveryRef {
   id: string;
   attempts: number;
+  partnerId: string;
 }
 
 /** Whether the partner has a webhook subscribed to `type`. */
@@ -35,6 +36,10 @@ export async function recordWebhookEvent(
       jobId: event.jobId ?? null,
       payload: event.data,
     })
-    .returning({ id: webhookDeliveries.id, attempts: webhookDeliveries.attempts });
+    .returning({
+      id: webhookDeliveries.id,
+      attempts: webhookDeliveries.attempts,
+      partnerId: webhookDeliveries.partnerId,
+    });
   return row!;
 }

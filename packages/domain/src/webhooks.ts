@@ -20,6 +20,21 @@ export const WEBHOOK_RETRY_DELAYS_MS: readonly number[] = [
   10 * 3_600_000,
 ];
 
+/** Test pings one partner may send per minute unless configured (WEBHOOK_TESTS_PER_MINUTE). */
+export const DEFAULT_WEBHOOK_TESTS_PER_MINUTE = 5;
+
+/** A partner's finished pings kept: older ones are deleted as new ones are sent. */
+export const WEBHOOK_PINGS_KEPT = 20;
+
+/**
+ * Whether a failed attempt of an event of `type` is retried. A test ping is not: it is attempted
+ * once per request (the test, or a redelivery), and its delivery says whether the endpoint took it.
+ * Retrying it for a day would only pile attempts on an endpoint that is being set up or is gone.
+ */
+export function retriedAfterFailure(type: string): boolean {
+  return type !== WEBHOOK_PING;
+}
+
 /**
  * After the `roundAttempts`-th attempt of a delivery (since it was recorded or redelivered) failed:
  * how long until the next one, or undefined when that was the last and the delivery has failed.

@@ -268,6 +268,12 @@ export const PROBLEM_TEXTS = {
     en: (p) => `The webhook URL is refused: ${str(p.reason)}.`,
     ru: (p) => `URL-адрес веб-перехватчика отклонен: ${str(p.reason)}.`,
   },
+  webhook_test_rate_limited: {
+    en: (p) =>
+      `Your partner may send ${int(p.limit)} test pings per minute, and has sent them; retry in ${int(p.retryAfter)} s.`,
+    ru: (p) =>
+      `Ваш партнер может отправлять веб-перехватчику не более ${int(p.limit)} тестовых уведомлений (ping) в минуту и уже отправил их; повторите через ${int(p.retryAfter)} с.`,
+  },
   payload_too_large: {
     en: () => 'The request body is too large.',
     ru: () => 'Тело запроса слишком велико.',

@@ -1,3 +1,4 @@
+export * from './lanes.ts';
 export * from './queue.ts';
 export * from './secret.ts';
 export * from './send.ts';

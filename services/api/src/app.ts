@@ -48,6 +48,7 @@ import {
 import { PartnerShares } from './partner-shares.ts';
 import { productRoutes } from './routes/products.ts';
 import { enqueueRecorded, webhookRoutes } from './routes/webhooks.ts';
+import { DEFAULT_WEBHOOK_TESTS_PER_MINUTE } from '@licensing/domain';
 import { createWebhookQueue, parseSecretKey, type WebhookTargetPolicy } from '@licensing/webhooks';
 
 export interface ApiAppDeps {
@@ -77,6 +78,8 @@ export interface ApiAppDeps {
   webhookPolicy?: WebhookTargetPolicy;
   /** WEBHOOK_SECRET_KEY (base64): seals stored webhook secrets. */
   webhookSecretKey?: string;
+  /** Test pings a partner may send per minute (WEBHOOK_TESTS_PER_MINUTE, default 5); 0: any number. */
+  webhookTestsPerMinute?: number;
   /** Unfinished jobs a user may have before another job for it is refused (default 5). */
   pendingJobsPerUser?: number;
   /** Users that answers about large selections may hold at once (see SelectionBudget). */
@@ -259,6 +262,7 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
         queue: webhookQueue,
         policy: deps.webhookPolicy ?? { allowPrivateTargets: false, allowHttp: true },
         secretKey: parseSecretKey(deps.webhookSecretKey),
+        testsPerMinute: deps.webhookTestsPerMinute ?? DEFAULT_WEBHOOK_TESTS_PER_MINUTE,
       }),
     );
   });

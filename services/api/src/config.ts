@@ -15,6 +15,7 @@ import {
   DEFAULT_CSV_EXPORTS_PER_PARTNER,
 } from './csv.ts';
 import { DEFAULT_LARGE_SELECTIONS_PER_PARTNER, LARGE_SELECTIONS_BUSY_SHARE } from './selection-budget.ts';
+import { DEFAULT_WEBHOOK_TESTS_PER_MINUTE } from '@licensing/domain';
 
 export const apiEnv = {
   ...commonEnv,
@@ -35,6 +36,8 @@ export const apiEnv = {
   LARGE_SELECTIONS_BUSY_SHARE: z.coerce.number().gt(0).max(1).default(LARGE_SELECTIONS_BUSY_SHARE),
   /** A download whose client reads slower than this on average (bytes per second) is cut off. */
   CSV_EXPORT_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(1).default(DEFAULT_CSV_EXPORT_MIN_BYTES_PER_SECOND),
+  /** Test pings (POST /v1/webhook/test, redeliveries of pings) one partner may send per minute; 0: any number. */
+  WEBHOOK_TESTS_PER_MINUTE: z.coerce.number().int().min(0).default(DEFAULT_WEBHOOK_TESTS_PER_MINUTE),
 };
 
 export type ApiConfig = ReturnType<typeof loadApiConfig>;

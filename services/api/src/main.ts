@@ -47,6 +47,7 @@ const app = await buildApiApp({
   isShuttingDown: () => shuttingDown,
   webhookPolicy: { allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS, allowHttp: !config.production },
   webhookSecretKey: config.WEBHOOK_SECRET_KEY,
+  webhookTestsPerMinute: config.WEBHOOK_TESTS_PER_MINUTE,
   csvExports: {
     concurrent: config.CSV_EXPORTS_PER_PROCESS,
     perPartner: config.CSV_EXPORTS_PER_PARTNER,

@@ -39,8 +39,14 @@ export const workerEnv = {
    * of these for at most 10 s and never a license task's slot.
    */
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(32),
-  /** Of those, at most this many for one partner, so one dead endpoint cannot take them all. */
+  /**
+   * At most this many attempts of one partner in flight, over every worker process: more are parked
+   * (holding no slot) until one of them ends, so one dead or slow endpoint, or one partner's backlog,
+   * cannot take the slots. An endpoint whose last 3 attempts failed gets one at a time.
+   */
   WEBHOOK_PARTNER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(4),
+  /** An attempt without an answer within this is a failed one (at most the 10 s endpoints are promised). */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1000).max(10_000).default(10_000),
 };
 
 export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;

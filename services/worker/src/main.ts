@@ -91,6 +91,7 @@ const webhookWorker = createWebhookWorker({
   queue: webhookQueue,
   concurrency: config.WEBHOOK_CONCURRENCY,
   partnerConcurrency: config.WEBHOOK_PARTNER_CONCURRENCY,
+  timeoutMs: config.WEBHOOK_TIMEOUT_MS,
   policy: { allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS, allowHttp: !config.production },
   secretKey: webhookSecretKey,
   log,

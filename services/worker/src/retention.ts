@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@licensing/db';
+import { WEBHOOK_PING } from '@licensing/domain';
 
 export interface RetentionPolicy {
   /** Idempotency keys are honoured at least this long, then forgotten. */
@@ -38,14 +39,16 @@ export async function pruneExpired(
     jobs += deleted.length;
     if (deleted.length < PRUNE_BATCH) break;
   }
-  // Webhook deliveries that are over (delivered or failed) are kept as long as jobs are.
+  // Webhook deliveries that are over (delivered or failed) are kept as long as jobs are; test pings a day.
   let webhookDeliveries = 0;
   for (;;) {
     const deleted = await db.execute(sql`
       WITH gone AS (
         DELETE FROM webhook_deliveries WHERE id IN (
           SELECT id FROM webhook_deliveries
-          WHERE status <> 'pending' AND created_at < now() - make_interval(days => ${policy.jobRetentionDays})
+          WHERE status <> 'pending'
+            AND (created_at < now() - make_interval(days => ${policy.jobRetentionDays})
+                 OR (type = ${WEBHOOK_PING} AND created_at < now() - interval '1 day'))
           LIMIT ${PRUNE_BATCH})
         RETURNING id),
       attempts AS (DELETE FROM webhook_delivery_attempts WHERE delivery_id IN (SELECT id FROM gone))

@@ -1,15 +1,18 @@
 // The delivery worker: sends the events of the webhook outbox, one BullMQ task per attempt, on a
 // queue of its own. Postgres holds each delivery's state; Redis only says when to look at it.
-import { DelayedError, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Gauge, Counter, type Registry } from 'prom-client';
 import type { Db } from '@licensing/db';
-import { webhookRetryDelay, WEBHOOK_RETRY_DELAYS_MS } from '@licensing/domain';
+import { retriedAfterFailure, webhookRetryDelay, WEBHOOK_RETRY_DELAYS_MS } from '@licensing/domain';
 import {
   enqueueDeliveries,
   openSecret,
+  PARK_SECONDS,
+  partnerLanes,
+  requeueParked,
   WEBHOOK_QUEUE,
   type WEBHOOK_TASK_NAME,
   type WebhookQueue,
@@ -18,6 +21,7 @@ import {
   type WebhookTaskData,
   webhookTaskRetention,
   WebhookSecretUnreadableError,
+  WEBHOOK_TIMEOUT_MS,
 } from '@licensing/webhooks';
 
 /**
@@ -25,8 +29,8 @@ import {
  * dies mid-attempt, the reconciler finds it due afterwards and it is attempted again (at least once).
  */
 const ATTEMPT_LEASE_SECONDS = 60;
-/** A partner over its share of attempts in flight waits this long before its task is looked at again. */
-const PARTNER_BUSY_DELAY_MS = 1000;
+/** A partner's slot is held at most the attempt's time limit plus this (its statements), if its worker dies. */
+const SLOT_LEASE_MARGIN_MS = 30_000;
 /** The attempt's error, for the partner, when its secret cannot be opened: nothing was sent. */
 export const UNREADABLE_SECRET_ERROR =
   "not sent: the webhook's signing secret cannot be opened on the server (a configuration problem on our side); " +
@@ -44,7 +48,10 @@ export interface WebhookWorkerOptions {
   /** Where the next attempt of a failed delivery is queued. */
   queue: WebhookQueue;
   concurrency: number;
-  /** Attempts in flight for one partner in this process; more wait (see PARTNER_BUSY_DELAY_MS). */
+  /**
+   * Attempts in flight for one partner over every worker process; more are parked until one of
+   * them ends, holding no slot (see @licensing/webhooks' lanes.ts).
+   */
   partnerConcurrency: number;
   policy: WebhookTargetPolicy;
   secretKey: Buffer | undefined;
@@ -78,23 +85,42 @@ export function createWebhookWorker(
   const { db, log } = options;
   const sender = new WebhookSender(options.policy, options.timeoutMs);
   const delays = options.retryDelaysMs ?? WEBHOOK_RETRY_DELAYS_MS;
-  const inFlight = new Map<string, number>();
+  const lanes = partnerLanes(
+    options.queue,
+    options.partnerConcurrency,
+    (options.timeoutMs ?? WEBHOOK_TIMEOUT_MS) + SLOT_LEASE_MARGIN_MS,
+  );
 
-  async function attempt(
-    deliveryId: string,
-    expectedAttempts: number,
-    job: { moveToDelayed: (t: number, token?: string) => Promise<void> },
-    token?: string,
-  ) {
+  /** Gives the partner's slot back and queues the parked attempts that take the free slots. */
+  async function handOn(partner: string, token: string | null, outcome: 'ok' | 'failed' | 'none') {
+    try {
+      await requeueParked(options.queue, partner, await lanes.release(partner, token, outcome));
+    } catch (err) {
+      // The slot's lease runs out, and parked deliveries fall due in Postgres for the reconciler.
+      log.warn({ err, partnerId: partner }, 'webhook slot not handed on; its lease will run out');
+    }
+  }
+
+  async function attempt(task: WebhookTaskData, token: string) {
+    const { d: deliveryId, a: expectedAttempts } = task;
     const [current] = await db.execute<{ partner_id: string }>(sql`
       SELECT partner_id FROM webhook_deliveries WHERE id = ${deliveryId} AND status = 'pending' AND attempts = ${expectedAttempts}`);
-    if (!current) return; // made already, redelivered, or the delivery is over: nothing to do
-    const partner = current.partner_id;
-    if ((inFlight.get(partner) ?? 0) >= options.partnerConcurrency) {
-      await job.moveToDelayed(Date.now() + PARTNER_BUSY_DELAY_MS, token);
-      throw new DelayedError();
+    if (!current) {
+      // Made already, redelivered, or the delivery is over: nothing to send. A parked attempt handed
+      // a free slot passes it on to the next.
+      if (task.p) await handOn(task.p, null, 'none');
+      return;
     }
-    inFlight.set(partner, (inFlight.get(partner) ?? 0) + 1);
+    const partner = current.partner_id;
+    if (!(await lanes.acquire(partner, token, { d: deliveryId, a: expectedAttempts, t: task.t ?? 0 }))) {
+      // Parked: handed on when a slot of the partner frees; due in Postgres later in case Redis loses it.
+      options.metrics?.parked.inc();
+      await db.execute(sql`
+        UPDATE webhook_deliveries SET next_attempt_at = greatest(next_attempt_at, now() + make_interval(secs => ${PARK_SECONDS}))
+        WHERE id = ${deliveryId} AND status = 'pending' AND attempts = ${expectedAttempts}`);
+      return;
+    }
+    let outcome: 'ok' | 'failed' | 'none' = 'none';
     try {
       // Claim the attempt: of two tasks for it (a re-enqueue racing the original), one sends.
       const [claimed] = await db.execute<ClaimedDelivery>(sql`
@@ -133,11 +159,10 @@ export function createWebhookWorker(
         body: webhookBody({ ...claimed, created_at: new Date(claimed.created_at) }),
         secret,
       });
+      outcome = result.delivered ? 'ok' : 'failed';
       await record(claimed, result, false);
     } finally {
-      const left = (inFlight.get(partner) ?? 1) - 1;
-      if (left > 0) inFlight.set(partner, left);
-      else inFlight.delete(partner);
+      await handOn(partner, token, outcome);
     }
   }
 
@@ -147,7 +172,8 @@ export function createWebhookWorker(
     result: { delivered: boolean; statusCode: number | null; error: string | null; durationMs: number },
     final: boolean,
   ) {
-    const delay = result.delivered || final ? undefined : webhookRetryDelay(claimed.round_attempts, delays);
+    const retried = !result.delivered && !final && retriedAfterFailure(claimed.type);
+    const delay = retried ? webhookRetryDelay(claimed.round_attempts, delays) : undefined;
     const status = result.delivered ? 'delivered' : delay === undefined ? 'failed' : 'pending';
     await db.transaction(async (tx) => {
       await tx.execute(sql`
@@ -169,15 +195,16 @@ export function createWebhookWorker(
     else if (status === 'pending') {
       log.info({ ...context, error: result.error, retryInMs: delay }, 'webhook attempt failed; retrying later');
       // If this is lost, the reconciler queues the delivery once it is due.
-      await enqueueDeliveries(options.queue, [{ id: claimed.id, attempts: claimed.attempts }], delay).catch(
-        (err: unknown) => log.warn({ err, ...context }, 'next webhook attempt not queued; the reconciler will'),
+      const next = { id: claimed.id, attempts: claimed.attempts, partnerId: claimed.partner_id };
+      await enqueueDeliveries(options.queue, [next], delay).catch((err: unknown) =>
+        log.warn({ err, ...context }, 'next webhook attempt not queued; the reconciler will'),
       );
     }
   }
 
   const worker = new Worker<WebhookTaskData, void, typeof WEBHOOK_TASK_NAME>(
     WEBHOOK_QUEUE,
-    async (job, token) => attempt(job.data.d, job.data.a, job, token),
+    async (job) => attempt(job.data, job.id!),
     {
       connection: options.connection,
       prefix: options.prefix,
@@ -228,8 +255,8 @@ export async function checkWebhookSecretKey(db: Db, key: Buffer | undefined, log
 
 /** Deliveries due now whose task may be lost (Redis flushed, a worker that died mid-attempt): queued again. */
 export async function requeueDueDeliveries(db: Db, queue: WebhookQueue, limit = 1000): Promise<number> {
-  const due = await db.execute<{ id: string; attempts: number }>(sql`
-    SELECT id, attempts FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= now()
+  const due = await db.execute<{ id: string; attempts: number; partnerId: string }>(sql`
+    SELECT id, attempts, partner_id AS "partnerId" FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= now()
     ORDER BY next_attempt_at LIMIT ${limit}`);
   await enqueueDeliveries(queue, due);
   return due.length;
@@ -260,6 +287,11 @@ export function createWebhookMetrics(registry: Registry, db?: Db) {
       },
     });
   }
-  return { deliveries, attempts };
+  const parked = new Counter({
+    name: 'webhook_attempts_parked_total',
+    help: 'Webhook attempts parked because their partner had its share of attempts in flight',
+    registers: [registry],
+  });
+  return { deliveries, attempts, parked };
 }
 export type WebhookMetrics = ReturnType<typeof createWebhookMetrics>;

@@ -69,7 +69,8 @@ runs with WEBHOOK_ALLOW_PRIVATE_TARGETS=true). When the webhook is created its s
       summary: 'queue a ping event',
       usage: `Usage: licenses webhooks test [--json]
 
-Queues a "ping" event to the webhook; "licenses webhooks deliveries" shows how its delivery went.`,
+Queues a "ping" event to the webhook, attempted once (a few per minute); "licenses webhooks deliveries"
+shows how its delivery went.`,
       options: {},
       async run(ctx) {
         const answer = unwrap(await ctx.api.POST('/v1/webhook/test', {}));

@@ -1,7 +1,7 @@
 // The partner's webhook and its deliveries. Every query is scoped to the caller's partner.
 import { and, count, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { recordWebhookEvent, tables, type Db, type DbOrTx, type DeliveryRef } from '@licensing/db';
-import { WEBHOOK_EVENT_TYPES, WEBHOOK_PING, type WebhookEventType } from '@licensing/domain';
+import { WEBHOOK_EVENT_TYPES, WEBHOOK_PING, WEBHOOK_PINGS_KEPT, type WebhookEventType } from '@licensing/domain';
 import { generateWebhookSecret, sealSecret } from '@licensing/webhooks';
 import type { ListDeliveriesQuery, WebhookDelivery } from '../schemas/webhooks.ts';
 
@@ -87,11 +87,27 @@ export async function deleteWebhook(db: Db, partnerId: string): Promise<boolean>
   });
 }
 
-/** Records a `ping` for the partner's webhook; undefined when it has none. */
+/** How far back among a partner's deliveries a new ping looks for old ones to delete. */
+const RECENT_DELIVERIES_SCANNED = 1000;
+
+/**
+ * Records a `ping` for the partner's webhook; undefined when it has none. Of the partner's latest
+ * deliveries, only the newest WEBHOOK_PINGS_KEPT finished pings are kept: older ones go with their
+ * attempts (and pruning removes finished pings after a day).
+ */
 export async function recordPing(db: Db, partnerId: string): Promise<DeliveryRow | undefined> {
   return db.transaction(async (tx) => {
     const webhook = await getWebhook(tx, partnerId);
     if (!webhook) return undefined;
+    await tx.execute(sql`
+      WITH recent AS (
+        SELECT id, type, status, seq FROM webhook_deliveries WHERE partner_id = ${partnerId}
+        ORDER BY seq DESC LIMIT ${RECENT_DELIVERIES_SCANNED}),
+      old AS (
+        SELECT id FROM recent WHERE type = ${WEBHOOK_PING} AND status <> 'pending'
+        ORDER BY seq DESC OFFSET ${WEBHOOK_PINGS_KEPT}),
+      gone AS (DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM old) RETURNING id)
+      DELETE FROM webhook_delivery_attempts WHERE delivery_id IN (SELECT id FROM gone)`);
     const ref = await recordWebhookEvent(tx, {
       partnerId,
       type: WEBHOOK_PING,
@@ -164,4 +180,8 @@ export async function redeliver(
   return row;
 }
 
-export const deliveryRef = (row: DeliveryRow): DeliveryRef => ({ id: row.id, attempts: row.attempts });
+export const deliveryRef = (row: DeliveryRow): DeliveryRef => ({
+  id: row.id,
+  attempts: row.attempts,
+  partnerId: row.partnerId,
+});

@@ -1,11 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db, DeliveryRef } from '@licensing/db';
-import { notFound, unprocessable } from '@licensing/http';
+import { notFound, ProblemError, unprocessable } from '@licensing/http';
+import { WEBHOOK_PING } from '@licensing/domain';
 import {
   attemptNow,
   checkWebhookUrl,
   enqueueDeliveries,
+  takePingSlot,
   UnsafeWebhookTarget,
   type WebhookQueue,
   type WebhookTargetPolicy,
@@ -15,6 +17,7 @@ import { pathId } from '../ids.ts';
 import {
   deleteWebhook,
   deliveryRef,
+  getDelivery,
   getWebhook,
   listDeliveries,
   putWebhook,
@@ -41,6 +44,20 @@ export interface WebhookRouteDeps {
   policy: WebhookTargetPolicy;
   /** Seals stored secrets (WEBHOOK_SECRET_KEY); undefined stores them as they are. */
   secretKey: Buffer | undefined;
+  /** Test pings (and redeliveries of pings) a partner may send per minute (WEBHOOK_TESTS_PER_MINUTE); 0: any number. */
+  testsPerMinute: number;
+}
+
+/** 429 for a partner past its test pings of the minute, with the seconds until the next may be sent. */
+function testsRateLimited(limit: number, retryAfter: number): ProblemError {
+  return new ProblemError(
+    429,
+    'webhook_test_rate_limited',
+    `Your partner may send ${limit} test pings per minute (WEBHOOK_TESTS_PER_MINUTE); retry in ${retryAfter} s.`,
+    { limit },
+    { 'retry-after': String(retryAfter) },
+    { retryAfter },
+  );
 }
 
 /**
@@ -56,6 +73,12 @@ export async function enqueueRecorded(queue: WebhookQueue, refs: DeliveryRef[], 
 export function webhookRoutes(deps: WebhookRouteDeps): FastifyPluginAsyncZod {
   const { db } = deps;
   const noWebhook = () => notFound('webhook');
+  /** Counts a ping against the partner's minute, or refuses it with 429. */
+  async function takeTestSlot(partnerId: string) {
+    if (deps.testsPerMinute <= 0) return;
+    const retryAfter = await takePingSlot(deps.queue, partnerId, deps.testsPerMinute);
+    if (retryAfter > 0) throw testsRateLimited(deps.testsPerMinute, retryAfter);
+  }
 
   return async (app) => {
     app.put(
@@ -175,15 +198,23 @@ export function webhookRoutes(deps: WebhookRouteDeps): FastifyPluginAsyncZod {
           operationId: 'testWebhook',
           tags: ['webhooks'],
           summary: 'Send a `ping` event to the webhook',
-          description: 'Queues a `ping` event, delivered and retried like any other; follow it in the deliveries.',
+          description:
+            'Queues a `ping` event, attempted once (a ping is never retried): its delivery, in the answer and in the ' +
+            'deliveries, turns `delivered` or `failed` with the status code or error of that attempt. A partner may ' +
+            'send a few pings per minute (WEBHOOK_TESTS_PER_MINUTE, 5 by default; redeliveries of pings count too): ' +
+            'more are answered 429 `webhook_test_rate_limited` with `Retry-After`. The newest 20 finished pings are ' +
+            'kept.',
           response: {
             202: jsonResponse(webhookDeliverySchema, 'The ping was queued.'),
-            ...problemResponses(404),
+            ...problemResponses(404, { 429: ['webhook_test_rate_limited'] }),
           },
         },
       },
       async (request, reply) => {
-        const row = await recordPing(db, partnerOf(request).id);
+        const partner = partnerOf(request);
+        if (!(await getWebhook(db, partner.id))) throw noWebhook();
+        await takeTestSlot(partner.id);
+        const row = await recordPing(db, partner.id);
         if (!row) throw noWebhook();
         await enqueueRecorded(deps.queue, [deliveryRef(row)], request.log);
         return reply.status(202).send(toDelivery(row));
@@ -225,11 +256,12 @@ export function webhookRoutes(deps: WebhookRouteDeps): FastifyPluginAsyncZod {
           summary: 'Send an event again',
           description:
             'The delivery becomes pending and is attempted now, with the same `webhook-id` and a fresh retry ' +
-            'schedule, whatever its status was.',
+            'schedule, whatever its status was. A `ping` is attempted once, and counts as a test ping ' +
+            '(429 `webhook_test_rate_limited` past WEBHOOK_TESTS_PER_MINUTE).',
           params: deliveryParams,
           response: {
             202: jsonResponse(webhookDeliverySchema, 'The delivery was queued again.'),
-            ...problemResponses(404),
+            ...problemResponses(404, { 429: ['webhook_test_rate_limited'] }),
           },
         },
       },
@@ -237,6 +269,8 @@ export function webhookRoutes(deps: WebhookRouteDeps): FastifyPluginAsyncZod {
         const partner = partnerOf(request);
         const id = pathId(request.params.deliveryId, 'delivery');
         if (!(await getWebhook(db, partner.id))) throw noWebhook();
+        const existing = await getDelivery(db, partner.id, id);
+        if (existing?.type === WEBHOOK_PING) await takeTestSlot(partner.id);
         const row = await redeliver(db, partner.id, id, partner.customerIds);
         if (!row) throw notFound('delivery');
         // Postgres has it due now: if Redis is away, the reconciler queues it.

@@ -109,6 +109,8 @@ export const PROBLEM_CODES = {
   idempotency_key_reused: 'this Idempotency-Key was used before with a different request',
   invalid_webhook_url:
     'the webhook URL is not https (http outside production), carries credentials, or resolves to an address that is not public',
+  webhook_test_rate_limited:
+    'the partner has sent its WEBHOOK_TESTS_PER_MINUTE test pings (or redeliveries of pings) in the last minute; `limit` is that number; nothing was queued: retry after `Retry-After` seconds',
   payload_too_large: 'the body exceeds the route’s size limit',
   unsupported_media_type: 'the body is not application/json',
   rate_limited: 'more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds',
@@ -161,11 +163,10 @@ export const problemSchema = z
     productId: z.string().optional(),
     productIds: z.array(z.string()).optional(),
     servicePlanIds: z.array(z.string()).optional(),
-    limit: z
-      .number()
-      .int()
-      .optional()
-      .meta({ description: "partner_concurrency_limit: the partner's share, held in full." }),
+    limit: z.number().int().optional().meta({
+      description:
+        "partner_concurrency_limit: the partner's share, held in full; webhook_test_rate_limited: test pings per minute.",
+    }),
     shortages: z
       .array(z.object({ productId: z.string(), required: z.number().int(), available: z.number().int() }))
       .optional()
