@@ -63,6 +63,8 @@ export const PROBLEM_CODES = [
   "idempotency_key_reused",
   /** the webhook URL is not https (http outside production), carries credentials, or resolves to an address that is not public */
   "invalid_webhook_url",
+  /** the partner has sent its WEBHOOK_TESTS_PER_MINUTE test pings (or redeliveries of pings) in the last minute; `limit` is that number; nothing was queued: retry after `Retry-After` seconds */
+  "webhook_test_rate_limited",
   /** the body exceeds the route’s size limit */
   "payload_too_large",
   /** the body is not application/json */

@@ -889,7 +889,7 @@ export interface paths {
         put?: never;
         /**
          * Send a `ping` event to the webhook
-         * @description Queues a `ping` event, delivered and retried like any other; follow it in the deliveries.
+         * @description Queues a `ping` event, attempted once (a ping is never retried): its delivery, in the answer and in the deliveries, turns `delivered` or `failed` with the status code or error of that attempt. A partner may send a few pings per minute (WEBHOOK_TESTS_PER_MINUTE, 5 by default; redeliveries of pings count too): more are answered 429 `webhook_test_rate_limited` with `Retry-After`. The newest 20 finished pings are kept.
          *
          *     Needs scope `webhooks:manage` and a key for every customer (a key limited to some customers: 403).
          */
@@ -933,7 +933,7 @@ export interface paths {
         put?: never;
         /**
          * Send an event again
-         * @description The delivery becomes pending and is attempted now, with the same `webhook-id` and a fresh retry schedule, whatever its status was.
+         * @description The delivery becomes pending and is attempted now, with the same `webhook-id` and a fresh retry schedule, whatever its status was. A `ping` is attempted once, and counts as a test ping (429 `webhook_test_rate_limited` past WEBHOOK_TESTS_PER_MINUTE).
          *
          *     Needs scope `webhooks:manage`.
          */
@@ -1607,7 +1607,7 @@ export interface components {
             productId?: string;
             productIds?: string[];
             servicePlanIds?: string[];
-            /** @description partner_concurrency_limit: the partner's share, held in full. */
+            /** @description partner_concurrency_limit: the partner's share, held in full; webhook_test_rate_limited: test pings per minute. */
             limit?: number;
             /** @description insufficient_licenses: the products short of seats. */
             shortages?: {
@@ -8472,6 +8472,7 @@ export interface operations {
              * @description Too many requests. Problem codes:
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
              *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             *     - `webhook_test_rate_limited`: the partner has sent its WEBHOOK_TESTS_PER_MINUTE test pings (or redeliveries of pings) in the last minute; `limit` is that number; nothing was queued: retry after `Retry-After` seconds
              */
             429: {
                 headers: {
@@ -8683,6 +8684,7 @@ export interface operations {
              * @description Too many requests. Problem codes:
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
              *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             *     - `webhook_test_rate_limited`: the partner has sent its WEBHOOK_TESTS_PER_MINUTE test pings (or redeliveries of pings) in the last minute; `limit` is that number; nothing was queued: retry after `Retry-After` seconds
              */
             429: {
                 headers: {

@@ -13,7 +13,7 @@ import { type ParkedAttempt, priorityOfTag, tagAttempts } from './lanes.ts';
  * take turns (see lanes.ts): a task without a priority would be taken before all of them.
  */
 export const WEBHOOK_QUEUE = 'webhook-deliveries';
-export const WEBHOOK_TASK_NAME = 'deliver';
+export const WEBHOOK_TASK_NAME = 'deliver' as const;
 
 export interface WebhookTaskData {
   d: string;
