@@ -18,7 +18,7 @@ export const workerEnv = {
    * Tasks held at once from each shard's express queue (interactive jobs): their own slots, so an
    * interactive job never waits for bulk tasks to free one.
    */
-  WORKER_EXPRESS_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
+  WORKER_EXPRESS_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(200),
   /** Most users applied in one Postgres transaction. */
   WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(2000).default(300),
   /** Batch transactions in flight at once per process. */

@@ -288,7 +288,7 @@ function createShardWorker(
     {
       connection: expressQueue ? (options.expressConnection ?? options.connection) : options.connection,
       prefix: shard.prefix,
-      concurrency: expressQueue ? (options.expressConcurrency ?? 50) : concurrency,
+      concurrency: expressQueue ? (options.expressConcurrency ?? 200) : concurrency,
       // A task held by a worker that died is handed to another within seconds, not minutes.
       stalledInterval: options.stalledIntervalMs,
       lockDuration: Math.max(options.stalledIntervalMs * 2, 10_000),
