@@ -318,6 +318,39 @@ describe('results downloads as CSV', () => {
     }
   });
 
+  it('ends a download at once when its key is revoked or expires, while its client reads nothing', async () => {
+    const elsewhere = await buildTestApi(env);
+    try {
+      const [revoked, expiring, staying] = await Promise.all(
+        ['Revoked while idle', 'Expiring while idle', 'Staying while idle'].map((name) =>
+          owner.partner.issueKey({ name, scopes: ['read'] }),
+        ),
+      );
+      const downloads = await Promise.all(
+        [revoked!, expiring!, staying!].map((k) => startDownload(holding, owner, k.apiKey)),
+      );
+      expect(downloads.map((d) => d.status)).toEqual([200, 200, 200]);
+      await expect.poll(() => openCursors(holding), { timeout: 10_000 }).toBe(3);
+      // The socket buffers fill up within moments: then each file waits on its client, reading no
+      // further batch (and checking its key no more) until the client takes some.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect((await call(elsewhere, 'DELETE', `/v1/keys/${revoked!.keyId}`, owner.partner.apiKey)).status).toBe(204);
+      await env.sql`UPDATE partner_api_keys SET expires_at = now() WHERE id = ${expiring!.keyId}`;
+      // Nobody reads (holding cuts off no idle client for 10 minutes): the server ends the two
+      // downloads itself, their cursors returned, not when their clients come back for more.
+      await expect.poll(() => openCursors(holding), { timeout: 3_000, interval: 100 }).toBe(1);
+      const [cut1, cut2, whole] = await Promise.all(downloads.map(readAll));
+      for (const cut of [cut1!, cut2!]) {
+        expect(cut.complete).toBe(false);
+        expect(cut.text.split('\r\n').length).toBeLessThan(USERS);
+      }
+      expect(whole!.complete).toBe(true);
+      expect(whole!.text.split('\r\n').filter((l) => l.length > 0)).toHaveLength(USERS + 1);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it('cuts off a client that reads, but slower than the pace it must keep, and gives its share back', async () => {
     // 200 kB/s, a fifth of the pace this API asks for: the kernel takes a write every few seconds,
     // so the socket is never idle for long, yet the file would take this client a minute.

@@ -13,6 +13,7 @@ import {
   type TableMaintenance,
 } from '@licensing/db';
 import { createHash } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import { z } from 'zod';
 import { badRequest, conflict, notFound, ProblemError, requestLanguage, unprocessable } from '@licensing/http';
@@ -210,6 +211,42 @@ async function* whileKeyWorks<T>(db: Db, keyId: string, batches: AsyncIterable<T
       throw new Error('the API key of this CSV download was revoked or has expired');
     yield batch;
   }
+}
+
+/** How often an open CSV download checks that the API key it was opened with still works. */
+export const CSV_KEY_CHECK_MS = 500;
+
+/**
+ * Ends a download once its API key is revoked or has expired, whether or not its client is reading.
+ * whileKeyWorks checks before each batch, but a download waiting on a client that takes nothing
+ * reads no batch: left to that check, it would hold its cursor and connection, and hand over what
+ * it had buffered, until the client came back. So the key is also checked every CSV_KEY_CHECK_MS
+ * (one indexed lookup; a process serves a few downloads at most), and the response is destroyed,
+ * which ends the file and returns its cursor.
+ */
+function endWhenKeyStops(db: Db, keyId: string, res: ServerResponse, file: Readable, log: FastifyBaseLogger): void {
+  let checking = false;
+  const timer = setInterval(() => {
+    if (checking) return;
+    checking = true;
+    liveKeyIds(db, [keyId])
+      .then(
+        (live) => {
+          if (live.has(keyId)) return;
+          clearInterval(timer);
+          log.info({ keyId }, 'CSV download ended: its API key was revoked or has expired');
+          res.destroy();
+        },
+        // Postgres away for a moment: the next check (or the next batch's) decides.
+        (err: unknown) => log.warn({ err }, 'could not check the API key of a CSV download'),
+      )
+      .finally(() => {
+        checking = false;
+      });
+  }, CSV_KEY_CHECK_MS);
+  const stop = () => clearInterval(timer);
+  file.once('close', stop);
+  res.once('close', stop);
 }
 
 /**
@@ -1035,6 +1072,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             releaseShare();
           });
           cutOffSlowReaders(reply.raw, file, () => taken, deps.csvExports.slowReaders);
+          endWhenKeyStops(db, partnerOf(request).keyId, reply.raw, file, request.log);
           // A stream is piped to the client as it is read (no serializer, no buffering of the file); if
           // the client goes away, fastify destroys it, which returns the cursor and frees its connection.
           return reply
