@@ -17,7 +17,13 @@ import {
 } from '@licensing/queue';
 import { buildApiApp } from '@licensing/api';
 import { buildCatalogApp } from '@licensing/catalog';
-import { createLicenseWorker, type LicenseWorker, Reconciler, type WorkerMetrics } from '@licensing/worker';
+import {
+  createLicenseWorker,
+  JobScheduler,
+  type LicenseWorker,
+  Reconciler,
+  type WorkerMetrics,
+} from '@licensing/worker';
 import type { Redis } from 'ioredis';
 import type { Product } from '@licensing/domain';
 import type { TrustProxy } from '@licensing/config';
@@ -132,6 +138,8 @@ export const silentLog = pino({ level: 'silent' });
 
 export interface TestWorker {
   worker: LicenseWorker;
+  /** Starts the file's scheduled jobs on time (not with `redisUrl`: it enqueues to the env's queue). */
+  scheduler?: JobScheduler;
   close: () => Promise<void>;
 }
 
@@ -164,13 +172,20 @@ export async function startTestWorker(
   });
   void worker.run();
   await worker.waitUntilReady();
+  const scheduler =
+    options.redisUrl === undefined
+      ? new JobScheduler({ db: env.db, queues: env.queues, redis: env.redis, log: silentLog, intervalMs: 200 })
+      : undefined;
+  scheduler?.start();
   let closed = false;
   return {
     worker,
+    scheduler,
     // Idempotent: a test may stop the worker of its system before the system closes.
     close: async () => {
       if (closed) return;
       closed = true;
+      await scheduler?.stop();
       await worker.close();
       await connection.quit();
     },

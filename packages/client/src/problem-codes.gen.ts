@@ -43,6 +43,8 @@ export const PROBLEM_CODES = [
   "job_not_finished",
   /** no user of the job failed or was cancelled (among those that still exist) */
   "nothing_to_retry",
+  /** `notBefore` is more than 90 days ahead; `maxDays` is the limit and `latest` the last time accepted now */
+  "not_before_too_far",
   /** the job changed no license of a user that still exists (no user succeeded, or each change left the license as it was) */
   "nothing_to_revert",
   /** some selected users do not exist in the customer; `userIds` lists them */

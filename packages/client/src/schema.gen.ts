@@ -635,7 +635,7 @@ export interface paths {
         put?: never;
         /**
          * Assign and/or revoke products for up to 50,000 users; seats are reserved before answering
-         * @description Accepts a job that applies the same changes to every selected user, in the background. Selects users by `userIds` or by `userFilter` (exactly one); a filter is resolved once, in the transaction that reserves the seats. Before answering, one seat per user who does not hold an assigned product yet is reserved, atomically for all products: if any lacks seats nothing is reserved and no job is created (409 `insufficient_licenses`). Poll the job at `Location`, honouring `Retry-After`.
+         * @description Accepts a job that applies the same changes to every selected user, in the background. Selects users by `userIds` or by `userFilter` (exactly one); a filter is resolved once, in the transaction that reserves the seats. Before answering, one seat per user who does not hold an assigned product yet is reserved, atomically for all products: if any lacks seats nothing is reserved and no job is created (409 `insufficient_licenses`). Poll the job at `Location`, honouring `Retry-After`. With `notBefore` the job is `scheduled` until that time (at most 90 days ahead), its seats reserved now; it starts within a couple of seconds of it, and can be cancelled until then.
          *
          *     Needs scope `licenses:write`.
          */
@@ -657,7 +657,7 @@ export interface paths {
         put?: never;
         /**
          * Dry run of a job: predicted seats, outcomes and failures; reserves and changes nothing
-         * @description Takes the body of a job and answers what that job would do now, by the rules the worker applies, on the state at the time of the request. `seats` tells whether the job would get its seats (`shortfall` above 0: it would be refused with 409 `insufficient_licenses`); users are evaluated in user-list order against the seats free now. Answers the same 4xx problems as creating the job. Previews share the license overview's budget of selected users: when it is full, 503 `overloaded` after up to 5 s; a partner has one large selection (over 1,000 users) in progress at a time, for at most a quarter of the time, past which it is answered 429 `partner_concurrency_limit` with `Retry-After`.
+         * @description Takes the body of a job and answers what that job would do now, by the rules the worker applies, on the state at the time of the request. `seats` tells whether the job would get its seats (`shortfall` above 0: it would be refused with 409 `insufficient_licenses`); users are evaluated in user-list order against the seats free now. With `notBefore` the prediction is still made on the state now (`evaluatedAt`); a scheduled job is applied on the state at its time. Answers the same 4xx problems as creating the job. Previews share the license overview's budget of selected users: when it is full, 503 `overloaded` after up to 5 s; a partner has one large selection (over 1,000 users) in progress at a time, for at most a quarter of the time, past which it is answered 429 `partner_concurrency_limit` with `Retry-After`.
          *
          *     Needs scope `read`.
          */
@@ -745,7 +745,7 @@ export interface paths {
         put?: never;
         /**
          * Retry a finished job's failed and cancelled users as a new job
-         * @description Creates a new job (`retryOf` names this one) with the same changes and client reference, for the users of this job whose result is `failed` or `cancelled` and who still exist, under the same seat rules as any job (409 `insufficient_licenses`, nothing reserved). Honours `Idempotency-Key`.
+         * @description Creates a new job (`retryOf` names this one) with the same changes and client reference, for the users of this job whose result is `failed` or `cancelled` and who still exist, under the same seat rules as any job (409 `insufficient_licenses`, nothing reserved). Honours `Idempotency-Key`. An optional body `{notBefore}` schedules it, as for a new job.
          *
          *     Needs scope `licenses:write`.
          */
@@ -767,7 +767,7 @@ export interface paths {
         put?: never;
         /**
          * Undo a finished job: a new job that puts its succeeded users back as they were before it
-         * @description Creates a new job (`revertOf` names this one) that restores every user this job changed to its state just before the job, as the license history recorded it (not as the request asked): a license the job assigned is revoked, one it revoked is assigned again with the service plans the user had, one it updated gets its previous plans back. Users the job left as they were need no undoing. A user whose license of one of those products changed after the job (a later job, or by other means) is left alone: it fails with `ChangedSinceJob`, whose `jobIds` name the later jobs; this is decided when the revert is applied. Seats as for any job: a license assigned again needs a seat, reserved now (409 `insufficient_licenses`, nothing reserved). Reverting a revert redoes the job. Honours `Idempotency-Key`. Preview it with `POST …/revert/preview`.
+         * @description Creates a new job (`revertOf` names this one) that restores every user this job changed to its state just before the job, as the license history recorded it (not as the request asked): a license the job assigned is revoked, one it revoked is assigned again with the service plans the user had, one it updated gets its previous plans back. Users the job left as they were need no undoing. A user whose license of one of those products changed after the job (a later job, or by other means) is left alone: it fails with `ChangedSinceJob`, whose `jobIds` name the later jobs; this is decided when the revert is applied. Seats as for any job: a license assigned again needs a seat, reserved now (409 `insufficient_licenses`, nothing reserved). Reverting a revert redoes the job. Honours `Idempotency-Key`. An optional body `{notBefore}` schedules it, as for a new job (which users changed since is then decided at that time). Preview it with `POST …/revert/preview`.
          *
          *     Needs scope `licenses:write`.
          */
@@ -789,7 +789,7 @@ export interface paths {
         put?: never;
         /**
          * Dry run of a revert: what undoing the job would do now, and the users it would leave alone
-         * @description Answers what `POST …/revert` would do now, by the rules the worker applies, on the state at the time of the request; reserves and changes nothing. The users whose license changed since the job are among `failures` with `ChangedSinceJob` (and the later jobs in `jobIds`). Previews share the license overview's budget of selected users: when it is full, 503 `overloaded` after up to 5 s; a partner has one large selection (over 1,000 users) in progress at a time, for at most a quarter of the time, past which it is answered 429 `partner_concurrency_limit` with `Retry-After`.
+         * @description Answers what `POST …/revert` would do now, by the rules the worker applies, on the state at the time of the request; reserves and changes nothing. The users whose license changed since the job are among `failures` with `ChangedSinceJob` (and the later jobs in `jobIds`). With `notBefore` the prediction is still made on the state now (`evaluatedAt`). Previews share the license overview's budget of selected users: when it is full, 503 `overloaded` after up to 5 s; a partner has one large selection (over 1,000 users) in progress at a time, for at most a quarter of the time, past which it is answered 429 `partner_concurrency_limit` with `Retry-After`.
          *
          *     Needs scope `read`.
          */
@@ -1011,7 +1011,7 @@ export interface components {
             at: string;
             actor: components["schemas"]["AuditActor"];
             /** @enum {string} */
-            type: "customer.created" | "user.created" | "user.updated" | "user.deleted" | "subscription.updated" | "license_job.accepted" | "license_job.cancelled" | "license_job.retried" | "license_job.reverted" | "license_job.finished" | "group.created" | "group.updated" | "group.deleted" | "group.members_added" | "group.members_removed" | "group.licenses_updated";
+            type: "customer.created" | "user.created" | "user.updated" | "user.deleted" | "subscription.updated" | "license_job.accepted" | "license_job.cancelled" | "license_job.retried" | "license_job.reverted" | "license_job.scheduled" | "license_job.finished" | "group.created" | "group.updated" | "group.deleted" | "group.members_added" | "group.members_removed" | "group.licenses_updated";
             /** @description What changed; its fields depend on `type`. */
             data: {
                 [key: string]: unknown;
@@ -1089,6 +1089,12 @@ export interface components {
             assign?: components["schemas"]["AssignChange"][];
             revoke?: string[];
             clientReference?: string;
+            /**
+             * Format: date-time
+             * @description Start the job no earlier than this (RFC 3339, at most 90 days ahead, else 422 `not_before_too_far`): until then it is `scheduled`, its seats reserved now. A time that has come runs at once.
+             * @example 2026-07-01T06:00:00+02:00
+             */
+            notBefore?: string;
         };
         CreatePartnerRequest: {
             name: string;
@@ -1329,6 +1335,20 @@ export interface components {
              */
             revertOf: string | null;
             source: components["schemas"]["JobSource"];
+            /**
+             * Format: date-time
+             * @description When the job may start, as asked (`scheduled` until then); null: at once.
+             */
+            notBefore: string | null;
+        };
+        /** @description Optional: `notBefore` schedules the new job; without a body (or without it) it runs at once. */
+        JobFollowUpRequest: {
+            /**
+             * Format: date-time
+             * @description Start the job no earlier than this (RFC 3339, at most 90 days ahead, else 422 `not_before_too_far`): until then it is `scheduled`, its seats reserved now. A time that has come runs at once.
+             * @example 2026-07-01T06:00:00+02:00
+             */
+            notBefore?: string;
         };
         /** @description One page of a list. */
         JobPage: {
@@ -1342,6 +1362,16 @@ export interface components {
         };
         /** @description What a job with this body would do now, by the rules the worker applies; nothing is reserved. */
         JobPreview: {
+            /**
+             * Format: date-time
+             * @description The preview is made on the state at this time (seats, licenses, users); a scheduled job is applied on the state at its `notBefore`, which may differ.
+             */
+            evaluatedAt: string;
+            /**
+             * Format: date-time
+             * @description The `notBefore` given, as a UTC time; the prediction is still made on the state now.
+             */
+            notBefore: string | null;
             /** @description The users selected (each once). */
             userCount: number;
             /** @description One entry per assigned product, in request order. */
@@ -1398,10 +1428,10 @@ export interface components {
             groupId: string;
         };
         /**
-         * @description `completed`: every user succeeded; `completed_with_errors`: some did; `failed`: none did; `cancelled`: stopped by a cancel.
+         * @description `scheduled`: waiting for its `notBefore` (seats reserved); `queued`, `running`; then `completed`: every user succeeded; `completed_with_errors`: some did; `failed`: none did; `cancelled`: stopped by a cancel.
          * @enum {string}
          */
-        JobStatus: "queued" | "running" | "completed" | "completed_with_errors" | "failed" | "cancelled";
+        JobStatus: "scheduled" | "queued" | "running" | "completed" | "completed_with_errors" | "failed" | "cancelled";
         /** @description A product a user holds, with the service plans turned off for them. */
         License: {
             productId: string;
@@ -3038,7 +3068,7 @@ export interface operations {
                 page?: number;
                 /** @description Items per page, at most 500. */
                 pageSize?: number;
-                type?: "customer.created" | "user.created" | "user.updated" | "user.deleted" | "subscription.updated" | "license_job.accepted" | "license_job.cancelled" | "license_job.retried" | "license_job.reverted" | "license_job.finished" | "group.created" | "group.updated" | "group.deleted" | "group.members_added" | "group.members_removed" | "group.licenses_updated";
+                type?: "customer.created" | "user.created" | "user.updated" | "user.deleted" | "subscription.updated" | "license_job.accepted" | "license_job.cancelled" | "license_job.retried" | "license_job.reverted" | "license_job.scheduled" | "license_job.finished" | "group.created" | "group.updated" | "group.deleted" | "group.members_added" | "group.members_removed" | "group.licenses_updated";
             };
             header?: never;
             path: {
@@ -6773,6 +6803,7 @@ export interface operations {
              *     - `too_many_users`: the filter matches more than 50,000 users; `maxUsers` is the limit
              *     - `no_matching_users`: no user of the customer matches the filter
              *     - `idempotency_key_reused`: this Idempotency-Key was used before with a different request
+             *     - `not_before_too_far`: `notBefore` is more than 90 days ahead; `maxDays` is the limit and `latest` the last time accepted now
              */
             422: {
                 headers: {
@@ -6937,6 +6968,7 @@ export interface operations {
              *     - `no_subscription`: the customer has no subscription to an assigned product; `productIds` lists them
              *     - `too_many_users`: the filter matches more than 50,000 users; `maxUsers` is the limit
              *     - `no_matching_users`: no user of the customer matches the filter
+             *     - `not_before_too_far`: `notBefore` is more than 90 days ahead; `maxDays` is the limit and `latest` the last time accepted now
              */
             422: {
                 headers: {
@@ -7392,7 +7424,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["JobFollowUpRequest"];
+            };
+        };
         responses: {
             /** @description The new job was accepted and its seats reserved. */
             202: {
@@ -7417,6 +7453,7 @@ export interface operations {
              * @description The request is malformed. Problem codes:
              *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             *     - `malformed_json`: the body is not valid JSON, or its bytes are not UTF-8
              *     - `invalid_idempotency_key`: the Idempotency-Key header is empty or longer than 255 characters
              */
             400: {
@@ -7481,6 +7518,30 @@ export interface operations {
                 };
             };
             /**
+             * @description The body is too large. Problem codes:
+             *     - `payload_too_large`: the body exceeds the route’s size limit
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is not JSON. Problem codes:
+             *     - `unsupported_media_type`: the body is not application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
              * @description The request is well-formed but cannot be carried out. Problem codes:
              *     - `group_job`: the job processes a change of a group: it is not cancelled, retried or reverted (change the group, or reprocess it)
              *     - `nothing_to_retry`: no user of the job failed or was cancelled (among those that still exist)
@@ -7489,6 +7550,7 @@ export interface operations {
              *     - `invalid_service_plans`: the disabled service plans break a plan dependency of the product itself; `productId` and `servicePlanIds` name them
              *     - `no_subscription`: the customer has no subscription to an assigned product; `productIds` lists them
              *     - `idempotency_key_reused`: this Idempotency-Key was used before with a different request
+             *     - `not_before_too_far`: `notBefore` is more than 90 days ahead; `maxDays` is the limit and `latest` the last time accepted now
              */
             422: {
                 headers: {
@@ -7551,7 +7613,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["JobFollowUpRequest"];
+            };
+        };
         responses: {
             /** @description The revert was accepted and its seats reserved. */
             202: {
@@ -7576,6 +7642,7 @@ export interface operations {
              * @description The request is malformed. Problem codes:
              *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             *     - `malformed_json`: the body is not valid JSON, or its bytes are not UTF-8
              *     - `invalid_idempotency_key`: the Idempotency-Key header is empty or longer than 255 characters
              */
             400: {
@@ -7640,12 +7707,37 @@ export interface operations {
                 };
             };
             /**
+             * @description The body is too large. Problem codes:
+             *     - `payload_too_large`: the body exceeds the route’s size limit
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is not JSON. Problem codes:
+             *     - `unsupported_media_type`: the body is not application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
              * @description The request is well-formed but cannot be carried out. Problem codes:
              *     - `group_job`: the job processes a change of a group: it is not cancelled, retried or reverted (change the group, or reprocess it)
              *     - `nothing_to_revert`: the job changed no license of a user that still exists (no user succeeded, or each change left the license as it was)
              *     - `unknown_product`: a product id is not in the catalog; `productIds` lists them
              *     - `no_subscription`: the customer has no subscription to an assigned product; `productIds` lists them
              *     - `idempotency_key_reused`: this Idempotency-Key was used before with a different request
+             *     - `not_before_too_far`: `notBefore` is more than 90 days ahead; `maxDays` is the limit and `latest` the last time accepted now
              */
             422: {
                 headers: {
@@ -7705,7 +7797,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["JobFollowUpRequest"];
+            };
+        };
         responses: {
             /** @description The predicted effect of the revert. */
             200: {
@@ -7726,6 +7822,7 @@ export interface operations {
              * @description The request is malformed. Problem codes:
              *     - `validation_error`: the path, query string or body does not match the schema, or a string of the body is not well-formed Unicode (a lone UTF-16 surrogate); `errors` lists each issue
              *     - `invalid_request`: a query parameter the route does not take; `parameters` names them
+             *     - `malformed_json`: the body is not valid JSON, or its bytes are not UTF-8
              */
             400: {
                 headers: {
@@ -7787,10 +7884,35 @@ export interface operations {
                 };
             };
             /**
+             * @description The body is too large. Problem codes:
+             *     - `payload_too_large`: the body exceeds the route’s size limit
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is not JSON. Problem codes:
+             *     - `unsupported_media_type`: the body is not application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
              * @description The request is well-formed but cannot be carried out. Problem codes:
              *     - `nothing_to_revert`: the job changed no license of a user that still exists (no user succeeded, or each change left the license as it was)
              *     - `unknown_product`: a product id is not in the catalog; `productIds` lists them
              *     - `no_subscription`: the customer has no subscription to an assigned product; `productIds` lists them
+             *     - `not_before_too_far`: `notBefore` is more than 90 days ahead; `maxDays` is the limit and `latest` the last time accepted now
              */
             422: {
                 headers: {

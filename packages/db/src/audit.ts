@@ -11,6 +11,7 @@ export const AUDIT_EVENT_TYPES = [
   'license_job.cancelled',
   'license_job.retried',
   'license_job.reverted',
+  'license_job.scheduled',
   'license_job.finished',
   'group.created',
   'group.updated',

@@ -26,6 +26,7 @@ export interface Job {
   revertOf: string | null;
   /** What started the job: a license job request, or a change of a group (processed for its members). */
   source: { type: 'direct' } | { type: 'group'; groupId: string };
+  notBefore: string | null;
 }
 
 /** Jobs with their progress: frozen in the row once finished, summed from the deltas before. */
@@ -42,9 +43,10 @@ export function toJob(row: JobRow, summary: JobSummary): Job {
     id: row.id,
     customerId: row.customerId,
     // The row and the progress are read by two statements; a batch committing in between must not
-    // show a job with finished users as still queued.
+    // show a job with finished users as still queued (nor a scheduled one whose time came, applied
+    // before the scheduler queued it).
     status:
-      row.status === 'queued' && summary.progress.pending < summary.progress.total
+      (row.status === 'queued' || row.status === 'scheduled') && summary.progress.pending < summary.progress.total
         ? 'running'
         : (row.status as JobStatus),
     createdAt: row.createdAt.toISOString(),
@@ -64,5 +66,6 @@ export function toJob(row: JobRow, summary: JobSummary): Job {
     retryOf: row.retryOf,
     revertOf: row.revertOf,
     source: row.sourceGroupId ? { type: 'group', groupId: row.sourceGroupId } : { type: 'direct' },
+    notBefore: row.notBefore?.toISOString() ?? null,
   };
 }

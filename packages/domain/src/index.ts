@@ -12,3 +12,4 @@ export * from './scopes.ts';
 export * from './revert.ts';
 export * from './membership-rule.ts';
 export * from './group-impact.ts';
+export * from './schedule.ts';

@@ -1,4 +1,13 @@
-export const JOB_STATUSES = ['queued', 'running', 'completed', 'completed_with_errors', 'failed', 'cancelled'] as const;
+/** `scheduled`: accepted with a `notBefore` still ahead (seats reserved); it is queued at that time. */
+export const JOB_STATUSES = [
+  'scheduled',
+  'queued',
+  'running',
+  'completed',
+  'completed_with_errors',
+  'failed',
+  'cancelled',
+] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'completed_with_errors', 'failed', 'cancelled'];
 

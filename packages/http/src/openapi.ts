@@ -30,12 +30,13 @@ const zodTransform = createJsonSchemaTransform({ skipList: ['/docs', '/docs/', '
  * fastify-type-provider-zod turns zod schemas into JSON Schema but keeps only `description` and
  * `content` of a response declared per content type; this keeps its `headers` too (plain JSON
  * Schema objects with a `description`, which @fastify/swagger turns into response headers), and
- * moves a route's `bodyExamples` onto the request body's media type.
+ * moves a route's `bodyExamples` onto the request body's media type. A route whose body may be left
+ * out (`bodyOptional: true`, with an optional zod body) is marked for `optionalRequestBodies`.
  */
 function transform(document: Parameters<typeof zodTransform>[0]) {
   const schema = document.schema as Json | undefined;
   if (!schema) return zodTransform(document);
-  const { bodyExamples, response, ...rest } = schema;
+  const { bodyExamples, bodyOptional, response, ...rest } = schema;
   const headersByStatus = new Map<string, unknown>();
   let strippedResponse: Json | undefined;
   if (response && typeof response === 'object') {
@@ -61,7 +62,24 @@ function transform(document: Parameters<typeof zodTransform>[0]) {
     }
   }
   if (bodyExamples && out.body) out.body = { ...(out.body as Json), 'x-examples': bodyExamples };
+  if (bodyOptional === true && out.body) out[OPTIONAL_BODY] = true;
   return result;
+}
+
+const OPTIONAL_BODY = 'x-optional-body';
+
+/**
+ * @fastify/swagger declares every request body required; an operation marked by `transform` takes
+ * none as well (its zod body is optional), so its `requestBody.required` is false.
+ */
+function optionalRequestBodies(document: Json): Json {
+  for (const item of Object.values((document.paths ?? {}) as Record<string, Record<string, Json>>))
+    for (const operation of Object.values(item)) {
+      if (!operation || typeof operation !== 'object' || !(OPTIONAL_BODY in operation)) continue;
+      delete operation[OPTIONAL_BODY];
+      if (operation.requestBody) (operation.requestBody as Json).required = false;
+    }
+  return document;
 }
 
 /** Every `$ref` string below a value. */
@@ -174,7 +192,8 @@ export async function registerOpenApi(
       security: [{ [Object.keys(securitySchemes)[0]!]: [] }],
     },
     transform,
-    transformObject: (document) => tidyComponents(jsonSchemaTransformObject(document) as unknown as Json) as never,
+    transformObject: (document) =>
+      optionalRequestBodies(tidyComponents(jsonSchemaTransformObject(document) as unknown as Json)) as never,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 }

@@ -210,6 +210,16 @@ export const PROBLEM_TEXTS = {
     ru: () =>
       'Задание не изменило ни одной лицензии пользователей, которые еще существуют (ни один пользователь не обработан успешно, или каждое изменение оставило лицензию как была).',
   },
+  not_before_too_far: {
+    en: (p) => `A job can be scheduled at most ${int(p.maxDays)} days ahead (until ${str(p.latest)}).`,
+    ru: (p) =>
+      `Задание можно запланировать не более чем на ${plural('ru', int(p.maxDays), {
+        one: `${number('ru', int(p.maxDays))} день`,
+        few: `${number('ru', int(p.maxDays))} дня`,
+        many: `${number('ru', int(p.maxDays))} дней`,
+        other: `${number('ru', int(p.maxDays))} дня`,
+      })} вперед (до ${str(p.latest)}).`,
+  },
   nothing_to_retry: {
     en: () => 'No user of this job failed or was cancelled (among the users that still exist).',
     ru: () =>

@@ -27,6 +27,8 @@ export const workerEnv = {
   WORKER_BATCH_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
   /** How often Postgres is compared with the queue to re-enqueue lost tasks and finish stuck jobs. */
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
+  /** How often Postgres is asked for scheduled jobs whose time has come (they start within about this). */
+  SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(50).max(10_000).default(500),
   /** How soon a task held by a dead worker is handed to another. */
   STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(5_000),
   BULLMQ_PREFIX: z.string().min(1).default('bull'),

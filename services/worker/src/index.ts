@@ -5,6 +5,8 @@ export { groupTasksByCustomer, JobCustomers } from './job-customers.ts';
 export { loadWorkerConfig, type WorkerConfig } from './config.ts';
 export { applyTasks, createLicenseWorker, LicenseWorker, type LicenseWorkerOptions } from './license-worker.ts';
 export { createWorkerMetrics, registerJobGauges, type WorkerMetrics } from './metrics.ts';
+export { enqueuePendingUsers } from './enqueue-pending-users.ts';
+export { JobScheduler } from './job-scheduler.ts';
 export { Reconciler } from './reconciler.ts';
 export { pruneExpired, type RetentionPolicy } from './retention.ts';
 export {

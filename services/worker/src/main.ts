@@ -9,6 +9,7 @@ import { licenseRowsChanged } from './apply-user-changes.ts';
 import { buildWorkerApp } from './app.ts';
 import { loadWorkerConfig } from './config.ts';
 import { createLicenseWorker, PARTS_AT_ONCE } from './license-worker.ts';
+import { JobScheduler } from './job-scheduler.ts';
 import { Reconciler } from './reconciler.ts';
 import { checkWebhookSecretKey, createWebhookMetrics, createWebhookWorker } from './webhook-worker.ts';
 import { createWebhookQueue, parseSecretKey } from '@licensing/webhooks';
@@ -111,6 +112,8 @@ const reconciler = new Reconciler({
   },
   webhookQueue,
 });
+// Scheduled jobs start from Postgres: every worker process looks for due ones.
+const scheduler = new JobScheduler({ db, queues, redis, log, intervalMs: config.SCHEDULER_INTERVAL_MS });
 for (const conn of [redis, workerRedis, expressRedis, webhookRedis])
   conn.on('error', (err) => log.warn({ err }, 'redis error'));
 for (const queue of queues.all) queue.on('error', (err) => log.warn({ err }, 'queue error'));
@@ -125,7 +128,7 @@ closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ 
   shuttingDown = true;
   if (err) log.error({ err }, 'closing after error');
   else log.info({ signal }, 'shutting down: finishing the tasks in hand');
-  await reconciler.stop();
+  await Promise.all([reconciler.stop(), scheduler.stop()]);
   // Both take no new task and wait for those in hand; license batches commit first.
   await Promise.all([worker.close(), webhookWorker.close()]);
   await webhookWorker.closeSender();
@@ -155,6 +158,7 @@ if (listening.fallback)
 void worker.run().catch((err: unknown) => log.error({ err }, 'worker stopped'));
 void webhookWorker.run().catch((err: unknown) => log.error({ err }, 'webhook worker stopped'));
 reconciler.start();
+scheduler.start();
 log.info(
   { concurrency: config.WORKER_CONCURRENCY, batchSize: config.WORKER_BATCH_SIZE },
   'worker consuming license tasks',

@@ -61,7 +61,8 @@ export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
 /**
  * Unfinished bulk jobs, read from Postgres (the partial index on unfinished jobs) when Prometheus
  * scrapes. With the tasks-processed counter they tell a stuck job (unfinished, nothing applied for a
- * while) from a busy one.
+ * while) from a busy one. A scheduled job waiting for its time is neither: it is counted apart, and
+ * a job that was scheduled is as old as the time since it became due.
  */
 export function registerJobGauges(registry: Registry, db: Db): void {
   new Gauge({
@@ -70,7 +71,18 @@ export function registerJobGauges(registry: Registry, db: Db): void {
     registers: [registry],
     async collect() {
       const [row] = await db.execute<{ count: number }>(
-        sql`SELECT count(*)::int AS count FROM license_jobs WHERE finished_at IS NULL`,
+        sql`SELECT count(*)::int AS count FROM license_jobs WHERE finished_at IS NULL AND status <> 'scheduled'`,
+      );
+      this.set(row?.count ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'license_jobs_scheduled',
+    help: 'Bulk license jobs waiting for their notBefore',
+    registers: [registry],
+    async collect() {
+      const [row] = await db.execute<{ count: number }>(
+        sql`SELECT count(*)::int AS count FROM license_jobs WHERE status = 'scheduled'`,
       );
       this.set(row?.count ?? 0);
     },
@@ -81,7 +93,8 @@ export function registerJobGauges(registry: Registry, db: Db): void {
     registers: [registry],
     async collect() {
       const [row] = await db.execute<{ age: number | null }>(sql`
-        SELECT extract(epoch FROM now() - min(created_at))::float8 AS age FROM license_jobs WHERE finished_at IS NULL`);
+        SELECT extract(epoch FROM now() - min(greatest(created_at, not_before)))::float8 AS age FROM license_jobs
+        WHERE finished_at IS NULL AND status <> 'scheduled'`);
       this.set(row?.age ?? 0);
     },
   });

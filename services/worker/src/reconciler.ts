@@ -9,11 +9,10 @@ import {
   type Db,
 } from '@licensing/db';
 import { decodeLicenseTask, enqueueLicenseTasks, type LicenseTaskQueues } from '@licensing/queue';
+import { enqueuePendingUsers } from './enqueue-pending-users.ts';
 import { pruneExpired, type RetentionPolicy } from './retention.ts';
 import type { WebhookQueue } from '@licensing/webhooks';
 import { requeueDueDeliveries } from './webhook-worker.ts';
-
-const PAGE = 5000;
 
 /**
  * Postgres is the record of what is left to do; Redis may lose it (FLUSHDB, a restart with nothing
@@ -22,6 +21,8 @@ const PAGE = 5000;
  * the queue holds fewer, re-enqueues every pending item. A pending item whose task is still queued
  * then has two tasks: the first to run applies it, the second finds it done and changes nothing
  * (tasks are kept small, with BullMQ's own ids, rather than deduplicated by a long custom id).
+ * Scheduled jobs are the scheduler's until their time (see JobScheduler); a job it queued counts from
+ * then, as one the API accepted counts from its acceptance.
  * It also retries tasks that exhausted their attempts while their item is still pending,
  * finishes jobs whose items are all done but that no worker finalised (a crash between commit and
  * finalisation), and prunes what is past retention.
@@ -169,8 +170,10 @@ export class Reconciler {
              j.user_count - coalesce((SELECT sum(p.succeeded + p.failed) FROM license_job_progress p
                                       WHERE p.customer_id = j.customer_id AND p.job_id = j.id), 0)::int AS pending
       FROM license_jobs j
-      WHERE j.finished_at IS NULL AND j.created_at < now() - make_interval(secs => ${this.deps.graceSeconds ?? 5})
-        AND (j.tasks_enqueued_at IS NOT NULL OR j.created_at < now() - make_interval(secs => ${this.deps.enqueueTimeoutSeconds ?? 60}))
+      WHERE j.finished_at IS NULL AND j.status <> 'scheduled'
+        AND greatest(j.created_at, j.not_before) < now() - make_interval(secs => ${this.deps.graceSeconds ?? 5})
+        AND (j.tasks_enqueued_at IS NOT NULL
+             OR greatest(j.created_at, j.not_before) < now() - make_interval(secs => ${this.deps.enqueueTimeoutSeconds ?? 60}))
       ORDER BY j.seq`);
     const finished = await finalizeJobsIfDone(
       db,
@@ -194,26 +197,13 @@ export class Reconciler {
       if (jobId && open.some((j) => j.id === jobId)) await task!.retry().catch(() => undefined);
     }
     let requeued = 0;
-    for (const job of open) {
-      let after = -1;
-      for (;;) {
-        const rows = await db.execute<{ user_id: string; position: number }>(sql`
-          SELECT user_id, position FROM license_job_items
-          WHERE customer_id = ${job.customer_id} AND job_id = ${job.id} AND status = 'pending' AND position > ${after}
-          ORDER BY position LIMIT ${PAGE}`);
-        if (rows.length === 0) break;
-        await enqueueLicenseTasks(
-          queues.forCustomer(job.customer_id),
-          this.deps.redis,
-          { id: job.id, partnerId: job.partner_id, customerId: job.customer_id, userCount: job.user_count },
-          rows.map((r) => r.user_id),
-          { express: queues.expressFor(job.customer_id) },
-        );
-        requeued += rows.length;
-        after = rows[rows.length - 1]!.position;
-      }
-      await markTasksEnqueued(db, { customerId: job.customer_id, id: job.id });
-    }
+    for (const job of open)
+      requeued += await enqueuePendingUsers(this.deps, {
+        id: job.id,
+        partnerId: job.partner_id,
+        customerId: job.customer_id,
+        userCount: job.user_count,
+      });
     log.warn(
       { pendingTotal, queued, requeued },
       'queue held fewer tasks than Postgres has pending users; re-enqueued them',

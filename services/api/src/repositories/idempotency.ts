@@ -25,6 +25,7 @@ export function canonicalJobRequest(body: {
   assign?: readonly { productId: string; disabledServicePlans?: readonly string[] }[] | undefined;
   revoke?: readonly string[] | undefined;
   clientReference?: string | undefined;
+  notBefore?: string | undefined;
 }) {
   const filter = body.userFilter;
   return {
@@ -42,6 +43,9 @@ export function canonicalJobRequest(body: {
       .sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0)),
     revoke: sortedUnique(body.revoke ?? []),
     clientReference: body.clientReference ?? null,
+    // Only when given, so that the fingerprints of requests without it stay as they were; one instant
+    // written with another offset is the same request.
+    ...(body.notBefore !== undefined ? { notBefore: new Date(body.notBefore).toISOString() } : {}),
   };
 }
 

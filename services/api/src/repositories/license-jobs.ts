@@ -48,6 +48,11 @@ export interface NewLicenseJob {
    * these users, and `assign` and `revoke` list every product some of them get assigned or revoked.
    */
   requests?: ReadonlyMap<string, RequestedChanges>;
+  /**
+   * When the job may start. While it is ahead by Postgres's clock the job is `scheduled` (the worker's
+   * scheduler queues it at that time); a time that has come makes it `queued` as without one.
+   */
+  notBefore?: Date | null;
 }
 
 /**
@@ -89,7 +94,10 @@ export async function createJobWithReservations(
     .values({
       partnerId: input.partnerId,
       customerId: input.customerId,
-      status: 'queued',
+      status: input.notBefore
+        ? sql`CASE WHEN ${input.notBefore.toISOString()}::timestamptz > now() THEN 'scheduled' ELSE 'queued' END`
+        : 'queued',
+      notBefore: input.notBefore ?? null,
       assign: input.assign,
       revoke: input.revoke,
       userCount: input.userIds.length,

@@ -20,6 +20,8 @@ import { badRequest, conflict, notFound, ProblemError, requestLanguage, unproces
 import type { Language, Names } from '@licensing/i18n';
 import { catalogNames, errorMessage, wordChanges } from '../change-messages.ts';
 import {
+  jobStart,
+  MAX_SCHEDULE_DAYS,
   normalizePlans,
   previewJob,
   requiredDisabledPlans,
@@ -82,6 +84,7 @@ import { customerParams } from '../schemas/customers.ts';
 import {
   createLicenseJobBody,
   IDEMPOTENCY_KEY_MAX,
+  jobFollowUpBody,
   jobParams,
   jobPreviewSchema,
   jobResultSchema,
@@ -99,6 +102,15 @@ import type { ApiMetrics } from '../metrics.ts';
 
 /** Seconds a client should wait before polling an unfinished job again. */
 const POLL_AFTER_SECONDS = 1;
+/** A scheduled job is polled again at its time, but at least this often (it may be cancelled meanwhile). */
+const SCHEDULED_POLL_MAX_SECONDS = 300;
+
+/** Retry-After for an unfinished job: a second, or until a scheduled job's time (at most 5 minutes). */
+function pollAfterSeconds(row: { status: string; notBefore: Date | null }): number {
+  if (row.status !== 'scheduled' || !row.notBefore) return POLL_AFTER_SECONDS;
+  const seconds = Math.ceil((row.notBefore.getTime() - Date.now()) / 1000);
+  return Math.min(Math.max(seconds, POLL_AFTER_SECONDS), SCHEDULED_POLL_MAX_SECONDS);
+}
 
 export interface LicenseJobDeps {
   db: Db;
@@ -334,6 +346,38 @@ const groupJob = () =>
     'group_job',
     'This job processes a change of a group; it is not cancelled, retried or reverted: change the group, or reprocess it.',
   );
+/**
+ * When a job asked to start at `notBefore` may start: null (at once, also for a time that has come)
+ * or the time; more than MAX_SCHEDULE_DAYS ahead is refused (422 `not_before_too_far`).
+ */
+function scheduledStart(notBefore: string | undefined): Date | null {
+  const start = jobStart(notBefore, new Date());
+  if (start.kind === 'too_far')
+    throw unprocessable(
+      'not_before_too_far',
+      `A job can be scheduled at most ${MAX_SCHEDULE_DAYS} days ahead (until ${start.latest.toISOString()}).`,
+      { maxDays: MAX_SCHEDULE_DAYS, latest: start.latest.toISOString() },
+    );
+  return start.notBefore;
+}
+
+/** What a preview says besides its prediction: it is made on the state now, whatever `notBefore` says. */
+function previewBasis(notBefore: string | undefined) {
+  const at = scheduledStart(notBefore);
+  return { evaluatedAt: new Date().toISOString(), notBefore: at ? at.toISOString() : null };
+}
+
+/**
+ * A retry or revert may be sent without a body: it is then read as `{}` (fastify hands a missing
+ * body to validation as `null`, which the optional body schema would refuse).
+ */
+async function bodyMayBeLeftOut(request: FastifyRequest) {
+  if (request.body === null || request.body === undefined) request.body = {};
+}
+
+/** A retry's or revert's fingerprint gains its `notBefore` only when given (the same instant, however written). */
+const followUpFingerprint = (notBefore: string | undefined) =>
+  notBefore === undefined ? {} : { notBefore: new Date(notBefore).toISOString() };
 
 const jobNotFinished = (what: string) =>
   conflict('job_not_finished', `The job has not finished yet; wait for it or cancel it before ${what} it.`);
@@ -350,7 +394,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
     return reply
       .status(202)
       .header('location', `/v1/customers/${customerId}/license-jobs/${jobId}`)
-      .header('retry-after', POLL_AFTER_SECONDS)
+      .header('retry-after', pollAfterSeconds(row))
       .send(job!);
   }
 
@@ -379,9 +423,12 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       clientReference?: string;
       retryOf?: string;
       revertOf?: string;
+      /** RFC 3339, as the client gave it: the job is `scheduled` until then. */
+      notBefore?: string;
     },
   ) {
     const partner = partnerOf(request);
+    const notBefore = scheduledStart(spec.notBefore);
     const rawKey = request.headers['idempotency-key'];
     const key = Array.isArray(rawKey) ? rawKey[0] : rawKey;
     if (key !== undefined && (key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX)) {
@@ -417,6 +464,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             recentlyBusy,
             revertOf: spec.revertOf,
             requests,
+            notBefore,
           });
           if (keyRef) await completeIdempotencyKey(tx, keyRef, created.job.id);
           const type = spec.retryOf
@@ -429,18 +477,33 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             ...(spec.retryOf ? { retryOf: spec.retryOf } : {}),
             ...(spec.revertOf ? { revertOf: spec.revertOf } : {}),
             request: { ...changes, userCount: userIds.length, clientReference: spec.clientReference ?? null },
+            ...(notBefore ? { notBefore: notBefore.toISOString() } : {}),
           });
+          if (created.job.status === 'scheduled')
+            await auditChange(tx, request, customerId, 'license_job.scheduled', {
+              jobId: created.job.id,
+              notBefore: notBefore!.toISOString(),
+            });
           return { ...created, userIds };
         }),
       );
       request.log.info(
-        { jobId: job.id, users: userIds.length, retryOf: spec.retryOf, revertOf: spec.revertOf },
+        {
+          jobId: job.id,
+          users: userIds.length,
+          retryOf: spec.retryOf,
+          revertOf: spec.revertOf,
+          notBefore: job.status === 'scheduled' ? job.notBefore : undefined,
+        },
         'license job accepted',
       );
       deps.metrics.jobsAccepted.inc();
       deps.metrics.jobUsers.inc(userIds.length);
       for (const [product, seats] of reserved) deps.metrics.seatsReserved.inc({ product }, seats);
-      deps.enqueuer.enqueue({ id: job.id, partnerId: partner.id, customerId, userCount: userIds.length }, userIds);
+      // A scheduled job's tasks are added by the worker's scheduler once its time comes (the schedule
+      // is kept in Postgres only, so losing Redis loses no scheduled job).
+      if (job.status !== 'scheduled')
+        deps.enqueuer.enqueue({ id: job.id, partnerId: partner.id, customerId, userCount: userIds.length }, userIds);
       deps.maintenance?.noteWrites('license_job_items', userIds.length);
       return respondAccepted(reply, customerId, job.id);
     } catch (error) {
@@ -465,7 +528,9 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             '`userIds` or by `userFilter` (exactly one); a filter is resolved once, in the transaction that reserves ' +
             'the seats. Before answering, one seat per user who does not hold an assigned product yet is reserved, ' +
             'atomically for all products: if any lacks seats nothing is reserved and no job is created (409 ' +
-            '`insufficient_licenses`). Poll the job at `Location`, honouring `Retry-After`.',
+            '`insufficient_licenses`). Poll the job at `Location`, honouring `Retry-After`. With `notBefore` the job ' +
+            `is \`scheduled\` until that time (at most ${MAX_SCHEDULE_DAYS} days ahead), its seats reserved now; it ` +
+            'starts within a couple of seconds of it, and can be cancelled until then.',
           params: customerParams,
           headers: requestHeaders({ 'idempotency-key': IDEMPOTENCY_KEY }),
           body: createLicenseJobBody,
@@ -490,6 +555,14 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
               summary: 'Assign to every user who holds no product yet',
               value: { userFilter: { licensed: false }, assign: [{ productId: 'SPE_E3' }] },
             },
+            scheduled: {
+              summary: 'Revoke a product at the end of a contract',
+              value: {
+                userIds: ['7d4c1a52-0c39-4a83-9d39-6a4b7e1f0a11'],
+                revoke: ['SPE_E3'],
+                notBefore: '2026-07-01T00:00:00+02:00',
+              },
+            },
           },
           response: {
             202: jsonResponse(jobSchema, 'The job was accepted and its seats reserved.', {
@@ -509,6 +582,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
                 'too_many_users',
                 'no_matching_users',
                 'idempotency_key_reused',
+                'not_before_too_far',
               ],
             }),
           },
@@ -528,6 +602,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             return userIds;
           },
           clientReference: request.body.clientReference,
+          notBefore: request.body.notBefore,
         });
       },
     );
@@ -545,7 +620,9 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             'Takes the body of a job and answers what that job would do now, by the rules the worker applies, ' +
             'on the state at the time of the request. `seats` tells whether the job would get its seats ' +
             '(`shortfall` above 0: it would be refused with 409 `insufficient_licenses`); users are evaluated in ' +
-            'user-list order against the seats free now. Answers the same 4xx problems as creating the job. Previews ' +
+            'user-list order against the seats free now. With `notBefore` the prediction is still made on the state ' +
+            'now (`evaluatedAt`); a scheduled job is applied on the state at its time. Answers the same 4xx problems ' +
+            'as creating the job. Previews ' +
             "share the license overview's budget of selected users: when it is full, 503 `overloaded` after up to 5 s; a partner " +
             'has one large selection (over 1,000 users) in progress at a time, for at most a quarter of the time, ' +
             'past which it is answered 429 `partner_concurrency_limit` with `Retry-After`.',
@@ -562,6 +639,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
                 'no_subscription',
                 'too_many_users',
                 'no_matching_users',
+                'not_before_too_far',
               ],
               429: ['partner_concurrency_limit'],
               503: ['overloaded'],
@@ -572,6 +650,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       async (request) => {
         const customer = await customerInScope(db, request, request.params.customerId);
         const selection = selectionOf(request.body);
+        const basis = previewBasis(request.body.notBefore);
         const changes = await validateProducts(db, request.body);
         const assigned = changes.assign.map((a) => a.productId);
         // Room for the selection is taken before the transaction, so no connection waits for it.
@@ -587,6 +666,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
           ]);
           const language = requestLanguage(request);
           return {
+            ...basis,
             ...preview,
             failures: {
               ...preview.failures,
@@ -694,7 +774,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         const [job] = await jobsWithProgress(db, [row]);
         const etag = entityTag(job!);
         reply.header('etag', etag);
-        if (!row.finishedAt) reply.header('retry-after', POLL_AFTER_SECONDS);
+        if (!row.finishedAt) reply.header('retry-after', pollAfterSeconds(row));
         if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) return reply.status(304).send();
         return job!;
       },
@@ -783,6 +863,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       '/v1/customers/:customerId/license-jobs/:jobId/retry',
       {
         config: { scope: 'licenses:write' },
+        preValidation: bodyMayBeLeftOut,
         schema: {
           operationId: 'retryLicenseJob',
           tags: ['license jobs'],
@@ -790,15 +871,18 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
           description:
             'Creates a new job (`retryOf` names this one) with the same changes and client reference, for the ' +
             'users of this job whose result is `failed` or `cancelled` and who still exist, under the same seat ' +
-            'rules as any job (409 `insufficient_licenses`, nothing reserved). Honours `Idempotency-Key`.',
+            'rules as any job (409 `insufficient_licenses`, nothing reserved). Honours `Idempotency-Key`. An ' +
+            'optional body `{notBefore}` schedules it, as for a new job.',
           params: jobParams,
           headers: requestHeaders({ 'idempotency-key': IDEMPOTENCY_KEY }),
+          body: jobFollowUpBody,
+          bodyOptional: true,
           response: {
             202: jsonResponse(jobSchema, 'The new job was accepted and its seats reserved.', {
               Location: HEADERS.location,
               'Retry-After': HEADERS.retryAfter,
             }),
-            ...problemResponses(404, {
+            ...problemResponses(JSON_BODY_PROBLEMS, 404, {
               400: ['invalid_idempotency_key'],
               409: ['job_not_finished', 'insufficient_licenses', 'idempotency_key_in_use'],
               429: ['too_many_pending_jobs'],
@@ -810,6 +894,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
                 'invalid_service_plans',
                 'no_subscription',
                 'idempotency_key_reused',
+                'not_before_too_far',
               ],
             }),
           },
@@ -821,8 +906,13 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         const original = await getJobRow(db, customer.id, jobId);
         if (!original) throw notFound('licenseJob');
         if (original.sourceGroupId) throw groupJob();
+        const notBefore = request.body?.notBefore;
         return acceptJob(request, reply, customer.id, {
-          fingerprint: { customerId: customer.id, path: `license-jobs/${jobId}/retry` },
+          fingerprint: {
+            customerId: customer.id,
+            path: `license-jobs/${jobId}/retry`,
+            ...followUpFingerprint(notBefore),
+          },
           changes: async () => {
             if (!original.finishedAt) throw jobNotFinished('retrying');
             return validateProducts(db, { assign: original.assign, revoke: original.revoke });
@@ -838,6 +928,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
           },
           clientReference: original.clientReference ?? undefined,
           retryOf: jobId,
+          notBefore,
         });
       },
     );
@@ -846,6 +937,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       '/v1/customers/:customerId/license-jobs/:jobId/revert',
       {
         config: { scope: 'licenses:write' },
+        preValidation: bodyMayBeLeftOut,
         schema: {
           operationId: 'revertLicenseJob',
           tags: ['license jobs'],
@@ -859,18 +951,28 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             'other means) is left alone: it fails with `ChangedSinceJob`, whose `jobIds` name the later jobs; ' +
             'this is decided when the revert is applied. Seats as for any job: a license assigned again needs ' +
             'a seat, reserved now (409 `insufficient_licenses`, nothing reserved). Reverting a revert redoes the ' +
-            'job. Honours `Idempotency-Key`. Preview it with `POST …/revert/preview`.',
+            'job. Honours `Idempotency-Key`. An optional body `{notBefore}` schedules it, as for a new job (which ' +
+            'users changed since is then decided at that time). Preview it with `POST …/revert/preview`.',
           params: jobParams,
           headers: requestHeaders({ 'idempotency-key': IDEMPOTENCY_KEY }),
+          body: jobFollowUpBody,
+          bodyOptional: true,
           response: {
             202: jsonResponse(jobSchema, 'The revert was accepted and its seats reserved.', {
               Location: HEADERS.location,
               'Retry-After': HEADERS.retryAfter,
             }),
-            ...problemResponses(404, {
+            ...problemResponses(JSON_BODY_PROBLEMS, 404, {
               400: ['invalid_idempotency_key'],
               409: ['job_not_finished', 'insufficient_licenses', 'idempotency_key_in_use'],
-              422: ['group_job', 'nothing_to_revert', 'unknown_product', 'no_subscription', 'idempotency_key_reused'],
+              422: [
+                'group_job',
+                'nothing_to_revert',
+                'unknown_product',
+                'no_subscription',
+                'idempotency_key_reused',
+                'not_before_too_far',
+              ],
               429: ['too_many_pending_jobs'],
             }),
           },
@@ -882,8 +984,13 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         const original = await getJobRow(db, customer.id, jobId);
         if (!original) throw notFound('License job');
         if (original.sourceGroupId) throw groupJob();
+        const notBefore = request.body?.notBefore;
         return acceptJob(request, reply, customer.id, {
-          fingerprint: { customerId: customer.id, path: `license-jobs/${jobId}/revert` },
+          fingerprint: {
+            customerId: customer.id,
+            path: `license-jobs/${jobId}/revert`,
+            ...followUpFingerprint(notBefore),
+          },
           changes: async () => {
             if (!original.finishedAt) throw jobNotFinished('reverting');
             return { assign: [], revoke: [] };
@@ -896,6 +1003,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
           },
           clientReference: original.clientReference ?? undefined,
           revertOf: jobId,
+          notBefore,
         });
       },
     );
@@ -904,6 +1012,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       '/v1/customers/:customerId/license-jobs/:jobId/revert/preview',
       {
         config: { scope: 'read' },
+        preValidation: bodyMayBeLeftOut,
         schema: {
           operationId: 'previewLicenseJobRevert',
           tags: ['license jobs'],
@@ -911,16 +1020,19 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
           description:
             'Answers what `POST …/revert` would do now, by the rules the worker applies, on the state at the ' +
             'time of the request; reserves and changes nothing. The users whose license changed since the job ' +
-            'are among `failures` with `ChangedSinceJob` (and the later jobs in `jobIds`). Previews share the ' +
+            'are among `failures` with `ChangedSinceJob` (and the later jobs in `jobIds`). With `notBefore` the ' +
+            'prediction is still made on the state now (`evaluatedAt`). Previews share the ' +
             "license overview's budget of selected users: when it is full, 503 `overloaded` after up to 5 s; a partner " +
             'has one large selection (over 1,000 users) in progress at a time, for at most a quarter of the time, ' +
             'past which it is answered 429 `partner_concurrency_limit` with `Retry-After`.',
           params: jobParams,
+          body: jobFollowUpBody,
+          bodyOptional: true,
           response: {
             200: jsonResponse(jobPreviewSchema, 'The predicted effect of the revert.'),
-            ...problemResponses(400, 404, {
+            ...problemResponses(JSON_BODY_PROBLEMS, 404, {
               409: ['job_not_finished'],
-              422: ['nothing_to_revert', 'unknown_product', 'no_subscription'],
+              422: ['nothing_to_revert', 'unknown_product', 'no_subscription', 'not_before_too_far'],
               429: ['partner_concurrency_limit'],
               503: ['overloaded'],
             }),
@@ -933,6 +1045,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         const original = await getJobRow(db, customer.id, jobId);
         if (!original) throw notFound('License job');
         if (!original.finishedAt) throw jobNotFinished('reverting');
+        const basis = previewBasis(request.body?.notBefore);
         const release = await deps.budget.acquireFor(
           partnerOf(request).id,
           deps.budget.mayBeLarge(original.userCount),
@@ -982,6 +1095,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
           });
           const [names, language] = [await catalogNames(db), requestLanguage(request)];
           return {
+            ...basis,
             ...preview,
             failures: {
               ...preview.failures,

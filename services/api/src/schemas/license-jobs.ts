@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { catalogIdSchema, JOB_RESULT_STATUSES, JOB_STATUSES, VIOLATION_CODES } from '@licensing/domain';
+import {
+  catalogIdSchema,
+  JOB_RESULT_STATUSES,
+  JOB_STATUSES,
+  MAX_SCHEDULE_DAYS,
+  VIOLATION_CODES,
+} from '@licensing/domain';
 import { pageQuery, uuidSchema } from './common.ts';
 import { idParam } from './openapi.ts';
 import { MAX_SELECTED_USERS, requireOneSelection, userSelectionFields } from './user-selection.ts';
@@ -26,12 +32,21 @@ export const assignChangeSchema = z
   })
   .meta({ id: 'AssignChange', description: 'A product to assign.' });
 
+/** When a job may start: an RFC 3339 date-time with its offset (`Z` or `±hh:mm`). */
+export const notBeforeSchema = z.iso.datetime({ offset: true }).meta({
+  description:
+    `Start the job no earlier than this (RFC 3339, at most ${MAX_SCHEDULE_DAYS} days ahead, else 422 ` +
+    '`not_before_too_far`): until then it is `scheduled`, its seats reserved now. A time that has come runs at once.',
+  example: '2026-07-01T06:00:00+02:00',
+});
+
 export const createLicenseJobBody = z
   .strictObject({
     ...userSelectionFields,
     assign: z.array(assignChangeSchema).max(MAX_JOB_PRODUCTS).optional(),
     revoke: z.array(catalogIdSchema).max(MAX_JOB_PRODUCTS).optional(),
     clientReference: clientReferenceSchema.optional(),
+    notBefore: notBeforeSchema.optional(),
   })
   .superRefine((body, ctx) => {
     requireOneSelection(body, ctx);
@@ -66,10 +81,20 @@ export const createLicenseJobBody = z
   });
 export type CreateLicenseJob = z.infer<typeof createLicenseJobBody>;
 
+/** The optional body of a retry or a revert: when the new job may start. */
+export const jobFollowUpBody = z
+  .strictObject({ notBefore: notBeforeSchema.optional() })
+  .meta({
+    id: 'JobFollowUpRequest',
+    description: 'Optional: `notBefore` schedules the new job; without a body (or without it) it runs at once.',
+  })
+  .optional();
+
 export const jobStatusSchema = z.enum(JOB_STATUSES).meta({
   id: 'JobStatus',
   description:
-    '`completed`: every user succeeded; `completed_with_errors`: some did; `failed`: none did; `cancelled`: stopped by a cancel.',
+    '`scheduled`: waiting for its `notBefore` (seats reserved); `queued`, `running`; then `completed`: every user ' +
+    'succeeded; `completed_with_errors`: some did; `failed`: none did; `cancelled`: stopped by a cancel.',
 });
 
 export const jobSchema = z
@@ -118,6 +143,9 @@ export const jobSchema = z
           'affected users (`request.assign` lists what the group grants, `request.revoke` what it stopped granting); ' +
           'each user is brought in line with the group as it is when the user is applied.',
       }),
+    notBefore: z.iso.datetime().nullable().meta({
+      description: 'When the job may start, as asked (`scheduled` until then); null: at once.',
+    }),
   })
   .meta({ id: 'Job', description: 'A bulk license job: its request, status and progress.' });
 export type Job = z.infer<typeof jobSchema>;
@@ -203,6 +231,14 @@ const outcomeCount = (description: string) => z.number().int().min(0).meta({ des
 
 export const jobPreviewSchema = z
   .object({
+    evaluatedAt: z.iso.datetime().meta({
+      description:
+        'The preview is made on the state at this time (seats, licenses, users); a scheduled job is applied on ' +
+        'the state at its `notBefore`, which may differ.',
+    }),
+    notBefore: z.iso.datetime().nullable().meta({
+      description: 'The `notBefore` given, as a UTC time; the prediction is still made on the state now.',
+    }),
     userCount: z.number().int().meta({ description: 'The users selected (each once).' }),
     seats: z
       .array(

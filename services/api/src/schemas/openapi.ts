@@ -95,6 +95,8 @@ export const PROBLEM_CODES = {
     'the partner already has as many live API keys as allowed (2 operator-issued, 25 of its own); revoke one first (`maxLiveKeys`)',
   job_not_finished: 'the job has not finished yet; wait for it (or cancel it) before retrying or reverting it',
   nothing_to_retry: 'no user of the job failed or was cancelled (among those that still exist)',
+  not_before_too_far:
+    '`notBefore` is more than 90 days ahead; `maxDays` is the limit and `latest` the last time accepted now',
   nothing_to_revert:
     'the job changed no license of a user that still exists (no user succeeded, or each change left the license as it was)',
   unknown_users: 'some selected users do not exist in the customer; `userIds` lists them',

@@ -5,6 +5,7 @@ import type { Job, JobStatus } from '../../api/types.ts';
 import type { Format } from '../../i18n/format.ts';
 
 const colors: Record<JobStatus, 'success' | 'danger' | 'warning' | 'informative' | 'brand'> = {
+  scheduled: 'informative',
   queued: 'informative',
   running: 'brand',
   completed: 'success',
@@ -15,6 +16,8 @@ const colors: Record<JobStatus, 'success' | 'danger' | 'warning' | 'informative'
 
 function statusText(status: JobStatus, t: TFunction<'jobs'>): string {
   switch (status) {
+    case 'scheduled':
+      return t('status.scheduled');
     case 'queued':
       return t('status.queued');
     case 'running':
