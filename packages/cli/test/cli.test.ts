@@ -231,6 +231,39 @@ describe('licenses jobs', () => {
     await expectSeatInvariant(system.env.sql);
   });
 
+  it('schedules a job with --not-before, lists it as scheduled, cancels it; a retry can be scheduled too', async () => {
+    const ids = users.slice(30, 32).map((u) => u.id);
+    const at = new Date(Date.now() + 3_600_000);
+    const local = `${at.getFullYear()}-${String(at.getMonth() + 1).padStart(2, '0')}-${String(at.getDate()).padStart(2, '0')}T${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
+    const created = await cli(
+      ['jobs', 'create', '--customer', customerId, '--users', '-', '--revoke', ADDON.id, '--not-before', local],
+      { stdin: ids.join('\n') },
+    );
+    expect(created.status, created.stderr).toBe(0);
+    expect(created.stderr).toContain('Scheduled: it starts at');
+    const jobId = created.stdout.trim();
+    const job = unwrap(
+      await api.GET('/v1/customers/{customerId}/license-jobs/{jobId}', { params: { path: { customerId, jobId } } }),
+    );
+    expect(job).toMatchObject({ status: 'scheduled', notBefore: new Date(local).toISOString() });
+    const listed = await cli(['jobs', 'list', '--customer', customerId, '--status', 'scheduled', '--json']);
+    expect(JSON.parse(listed.stdout).map((j: { id: string }) => j.id)).toEqual([jobId]);
+    expect((await cli(['jobs', 'cancel', jobId, '--customer', customerId])).status).toBe(0);
+
+    const far = await cli(['jobs', 'retry', jobId, '--customer', customerId, '--not-before', '2099-01-01T00:00:00Z']);
+    expect(far.status).toBe(2);
+    expect(far.stderr).toContain('422 not_before_too_far');
+    const soon = new Date(Date.now() + 1500).toISOString();
+    const retried = await cli(['jobs', 'retry', jobId, '--customer', customerId, '--not-before', soon, '--watch']);
+    expect(retried.status, retried.stderr).toBe(0);
+    expect(retried.stderr).toContain('Scheduled: it starts at');
+    for (const id of ids) expect((await licensesOf(id)).map((l) => l.productId)).not.toContain(ADDON.id);
+    const bad = await cli(['jobs', 'revert', jobId, '--customer', customerId, '--not-before', 'soon']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--not-before takes a date and time');
+    await expectSeatInvariant(system.env.sql);
+  });
+
   it('exports the results as CSV', async (test) => {
     const created = await cli(
       ['jobs', 'create', '--customer', customerId, '--users', '-', '--assign', SUITE.id, '--watch'],

@@ -35,6 +35,27 @@ const CHANGE_OPTIONS = {
 
 const customerOf = (parsed: Parsed) => str(parsed, 'customer')!;
 
+const RFC3339_OFFSET = /(?:[Zz]|[+-]\d{2}:\d{2})$/;
+
+/**
+ * --not-before as the API takes it: an RFC 3339 time with its offset is sent as given; a date and
+ * time without one (`2026-07-01T06:00`, `2026-07-01 06:00`) is read in this machine's time zone.
+ */
+export function notBeforeOption(parsed: Parsed): { notBefore?: string } {
+  const value = str(parsed, 'not-before');
+  if (value === undefined) return {};
+  const text = value.trim().replace(' ', 'T');
+  const at = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text) || Number.isNaN(at.getTime()))
+    throw new UsageError(
+      `--not-before takes a date and time such as 2026-07-01T06:00 (local) or 2026-07-01T06:00:00+02:00, not "${value}"`,
+    );
+  return { notBefore: RFC3339_OFFSET.test(text) ? text : at.toISOString() };
+}
+
+const NOT_BEFORE_HELP = `  --not-before <time>     schedule it: start no earlier than this (RFC 3339, or a local date and time
+                          such as 2026-07-01T06:00; at most 90 days ahead); seats are reserved now`;
+
 /** The job's body: the users of --users (names resolved to ids) and the changes in flag order. */
 async function jobBody(ctx: Context, parsed: Parsed): Promise<CreateLicenseJobRequest> {
   const customerId = customerOf(parsed);
@@ -76,6 +97,7 @@ async function jobBody(ctx: Context, parsed: Parsed): Promise<CreateLicenseJobRe
       : {}),
     ...(revoke.length ? { revoke } : {}),
     ...(reference ? { clientReference: reference } : {}),
+    ...notBeforeOption(parsed),
   };
 }
 
@@ -135,10 +157,21 @@ async function watchJob(ctx: Context, customerId: string, jobId: string): Promis
 async function accepted(ctx: Context, customerId: string, job: Job, message: string, watch: boolean) {
   if (!ctx.json) ctx.io.stdout.write(`${job.id}\n`);
   ctx.io.stderr.write(`${message}\n`);
+  if (job.status === 'scheduled' && job.notBefore)
+    ctx.io.stderr.write(
+      `Scheduled: it starts at ${new Date(job.notBefore).toString()}; cancel it until then with ` +
+        `licenses jobs cancel ${job.id} --customer ${customerId}\n`,
+    );
   const final = watch ? await watchJob(ctx, customerId, job.id) : job;
   if (ctx.json) printJson(ctx.io.stdout, final);
   return watch ? exitFor(final) : EXIT.ok;
 }
+
+/** A retry's or revert's body: only with --not-before (without it, no body at all). */
+const followUpBody = (parsed: Parsed) => {
+  const start = notBeforeOption(parsed);
+  return start.notBefore ? { body: start } : {};
+};
 
 const idempotencyHeader = (parsed: Parsed) => {
   const key = str(parsed, 'idempotency-key');
@@ -148,7 +181,8 @@ const idempotencyHeader = (parsed: Parsed) => {
 const create: Command = {
   summary: 'assign and/or revoke products for users read from a file or stdin',
   usage: `Usage: licenses jobs create --customer <id> --users <file|-> [--assign <product> [--disable <plan>...]]...
-                            [--revoke <product>]... [--reference <text>] [--idempotency-key <key>] [--watch] [--json]
+                            [--revoke <product>]... [--reference <text>] [--not-before <time>]
+                            [--idempotency-key <key>] [--watch] [--json]
 
 Accepts a job and prints its id on stdout (the Job with --json). Seats are reserved before the API answers.
   --customer <id>         the customer (required)
@@ -158,12 +192,14 @@ Accepts a job and prints its id on stdout (the Job with --json). Seats are reser
   --disable <plan>        a service plan to turn off in the --assign before it (repeatable; "X,Y")
   --revoke <product>      a product to revoke (repeatable; "A,B")
   --reference <text>      your own reference, kept on the job (clientReference)
+${NOT_BEFORE_HELP}
   --idempotency-key <key> makes re-running the command safe: the same key answers the same job
                           (without one, the client's own retries still never create a second job)
   --watch                 follow the job until it finishes; exit 1 if any user failed`,
   options: {
     ...CHANGE_OPTIONS,
     reference: { type: 'string' },
+    'not-before': { type: 'string' },
     'idempotency-key': { type: 'string' },
     watch: { type: 'boolean' },
   },
@@ -367,11 +403,17 @@ Prints one line per user and change: user, status, product, action, outcome and 
 
 const retry: Command = {
   summary: "retry a finished job's failed and cancelled users as a new job",
-  usage: `Usage: licenses jobs retry <jobId> --customer <id> [--idempotency-key <key>] [--watch] [--json]
+  usage: `Usage: licenses jobs retry <jobId> --customer <id> [--not-before <time>] [--idempotency-key <key>] [--watch] [--json]
 
 Retries the failed and cancelled users of a finished job as a new job (same changes, same seat
-rules) and prints the new job's id on stdout. --watch follows it; exit 1 if any user failed.`,
-  options: { customer: { type: 'string' }, 'idempotency-key': { type: 'string' }, watch: { type: 'boolean' } },
+rules) and prints the new job's id on stdout. --watch follows it; exit 1 if any user failed.
+${NOT_BEFORE_HELP}`,
+  options: {
+    customer: { type: 'string' },
+    'not-before': { type: 'string' },
+    'idempotency-key': { type: 'string' },
+    watch: { type: 'boolean' },
+  },
   args: ['jobId'],
   required: ['customer'],
   async run(ctx, parsed) {
@@ -380,6 +422,7 @@ rules) and prints the new job's id on stdout. --watch follows it; exit 1 if any 
     const job = unwrap(
       await ctx.api.POST('/v1/customers/{customerId}/license-jobs/{jobId}/retry', {
         params: { path: { customerId, jobId }, ...idempotencyHeader(parsed) },
+        ...followUpBody(parsed),
       }),
     );
     return accepted(
@@ -394,16 +437,20 @@ rules) and prints the new job's id on stdout. --watch follows it; exit 1 if any 
 
 const revert: Command = {
   summary: 'undo a finished job: put the users it changed back as they were (--preview first)',
-  usage: `Usage: licenses jobs revert <jobId> --customer <id> [--preview] [--idempotency-key <key>] [--watch] [--json]
+  usage: `Usage: licenses jobs revert <jobId> --customer <id> [--preview] [--not-before <time>] [--idempotency-key <key>]
+                             [--watch] [--json]
 
 Undoes a finished job as a new job: every user it changed is put back as it was just before it
 (licenses it assigned revoked, licenses it revoked assigned again with the plans the user had, plan
 changes reversed). Users whose license changed since are left alone (ChangedSinceJob). Prints the
 new job's id on stdout; --watch follows it (exit 1 if any user failed).
-  --preview  only show what the revert would do now and whom it would leave alone (exit 1 if
-             users would fail or seats lack); nothing is changed`,
+  --preview               only show what the revert would do now and whom it would leave alone (exit
+                          1 if users would fail or seats lack); nothing is changed
+${NOT_BEFORE_HELP}
+                          (which users changed since is then decided at that time)`,
   options: {
     customer: { type: 'string' },
+    'not-before': { type: 'string' },
     'idempotency-key': { type: 'string' },
     watch: { type: 'boolean' },
     preview: { type: 'boolean' },
@@ -417,6 +464,7 @@ new job's id on stdout; --watch follows it (exit 1 if any user failed).
       const result = unwrap(
         await ctx.api.POST('/v1/customers/{customerId}/license-jobs/{jobId}/revert/preview', {
           params: { path: { customerId, jobId } },
+          ...followUpBody(parsed),
         }),
       );
       return printPreview(ctx, result, `Undoing job ${jobId}`);
@@ -424,6 +472,7 @@ new job's id on stdout; --watch follows it (exit 1 if any user failed).
     const job = unwrap(
       await ctx.api.POST('/v1/customers/{customerId}/license-jobs/{jobId}/revert', {
         params: { path: { customerId, jobId }, ...idempotencyHeader(parsed) },
+        ...followUpBody(parsed),
       }),
     );
     return accepted(
