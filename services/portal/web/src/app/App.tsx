@@ -5,12 +5,15 @@ import { setUnauthorizedHandler } from '../api/http.ts';
 import { usePageTitle } from '../components/usePageTitle.ts';
 import { SignInPage } from '../features/auth/SignInPage.tsx';
 import { storeApiKey, useApiKey } from '../features/auth/session.ts';
+import { AuditPage } from '../features/audit/AuditPage.tsx';
 import { CustomersPage } from '../features/customers/CustomersPage.tsx';
 import { JobPage } from '../features/jobs/JobPage.tsx';
 import { JobsPage } from '../features/jobs/JobsPage.tsx';
 import { KeysPage } from '../features/keys/KeysPage.tsx';
 import { ManageLicensesPage } from '../features/licenses/ManageLicensesPage.tsx';
+import { SubscriptionsPage } from '../features/subscriptions/SubscriptionsPage.tsx';
 import { SelectionProvider } from '../features/users/selection.tsx';
+import { UserPage } from '../features/users/UserPage.tsx';
 import { UsersPage } from '../features/users/UsersPage.tsx';
 import { Layout } from './Layout.tsx';
 import { matchRoute, usePath } from './router.tsx';
@@ -36,6 +39,9 @@ export function App() {
         {route.name === 'customers' && <CustomersPage />}
         {route.name === 'keys' && <KeysPage />}
         {route.name === 'users' && <UsersPage customerId={route.customerId} />}
+        {route.name === 'user' && <UserPage customerId={route.customerId} userId={route.userId} />}
+        {route.name === 'subscriptions' && <SubscriptionsPage customerId={route.customerId} />}
+        {route.name === 'audit' && <AuditPage customerId={route.customerId} />}
         {route.name === 'licenses' && <ManageLicensesPage customerId={route.customerId} />}
         {route.name === 'jobs' && <JobsPage customerId={route.customerId} />}
         {route.name === 'job' && <JobPage customerId={route.customerId} jobId={route.jobId} />}

@@ -81,23 +81,31 @@ function useFocusHeadingOnNavigation() {
   }, [path]);
 }
 
-function CustomerNav({ customerId, current }: { customerId: string; current: 'users' | 'jobs' }) {
+type Section = 'users' | 'subscriptions' | 'audit' | 'jobs';
+
+function CustomerNav({ customerId, current }: { customerId: string; current: Section }) {
   const styles = useStyles();
   const { t } = useTranslation();
   const customer = useCustomer(customerId);
+  const sections: { section: Section; href: string; label: string }[] = [
+    { section: 'users', href: paths.users(customerId), label: t('nav.users') },
+    { section: 'subscriptions', href: paths.subscriptions(customerId), label: t('nav.subscriptions') },
+    { section: 'jobs', href: paths.jobs(customerId), label: t('nav.jobs') },
+    { section: 'audit', href: paths.audit(customerId), label: t('nav.audit') },
+  ];
   return (
     <nav className={styles.customerBar} aria-label={t('nav.customer')}>
       <Link href={paths.customers()}>{t('nav.customers')}</Link>
       <Text aria-hidden>›</Text>
       <Text weight="semibold">{customer.data?.name ?? '…'}</Text>
-      {(['users', 'jobs'] as const).map((section) => (
+      {sections.map(({ section, href, label }) => (
         <Link
           key={section}
-          href={section === 'jobs' ? paths.jobs(customerId) : paths.users(customerId)}
+          href={href}
           className={mergeClasses(styles.section, current === section && styles.current)}
           aria-current={current === section ? 'page' : undefined}
         >
-          {section === 'jobs' ? t('nav.jobs') : t('nav.users')}
+          {label}
         </Link>
       ))}
     </nav>
@@ -128,6 +136,13 @@ function HeaderNav() {
   );
 }
 
+function sectionOf(route: Route): Section {
+  if (route.name === 'jobs' || route.name === 'job') return 'jobs';
+  if (route.name === 'subscriptions') return 'subscriptions';
+  if (route.name === 'audit') return 'audit';
+  return 'users';
+}
+
 export function Layout({ route, children }: { route: Route; children: ReactNode }) {
   const styles = useStyles();
   const { t } = useTranslation();
@@ -150,12 +165,7 @@ export function Layout({ route, children }: { route: Route; children: ReactNode 
         </Button>
       </header>
       <main className={styles.main} id="main" tabIndex={-1}>
-        {'customerId' in route && (
-          <CustomerNav
-            customerId={route.customerId}
-            current={route.name === 'jobs' || route.name === 'job' ? 'jobs' : 'users'}
-          />
-        )}
+        {'customerId' in route && <CustomerNav customerId={route.customerId} current={sectionOf(route)} />}
         {children}
       </main>
     </>

@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import {
+  MessageBar,
+  MessageBarBody,
   Spinner,
   Table,
   TableBody,
@@ -15,20 +17,33 @@ import { Link, paths } from '../../app/router.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
 import { usePageTitle } from '../../components/usePageTitle.ts';
+import { usePageParams } from '../../components/useListParams.ts';
 import { useFormat } from '../../i18n/format.ts';
+import type { Customer } from '../../api/types.ts';
+import { AddCustomerDialog } from './AddCustomerDialog.tsx';
 import { useCustomers } from './api.ts';
 
 export function CustomersPage() {
   const { t } = useTranslation('customers');
   const format = useFormat();
   usePageTitle(t('title'));
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(50);
+  const { page, pageSize, setPage, setPageSize } = usePageParams();
   const customers = useCustomers(page, pageSize);
+  const [added, setAdded] = useState<Customer>();
 
   return (
     <>
       <Title2 as="h1">{t('title')}</Title2>
+      <div>
+        <AddCustomerDialog onAdded={setAdded} />
+      </div>
+      {added && (
+        <MessageBar intent="success">
+          <MessageBarBody>
+            {t('add.added', { name: added.name })} <Link href={paths.users(added.id)}>{t('add.open')}</Link>
+          </MessageBarBody>
+        </MessageBar>
+      )}
       {customers.error && <ProblemMessage error={customers.error} />}
       {customers.isPending && <Spinner label={t('loading')} />}
       {customers.data && customers.data.total === 0 && <Text>{t('empty')}</Text>}

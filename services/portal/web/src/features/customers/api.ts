@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, data } from '../../api/http.ts';
+import type { CreateCustomer } from '../../api/types.ts';
 
 export const customerKeys = {
   list: (page: number, pageSize: number) => ['customers', { page, pageSize }] as const,
@@ -13,6 +14,15 @@ export function useCustomers(page: number, pageSize: number) {
     queryKey: customerKeys.list(page, pageSize),
     queryFn: ({ signal }) => data(api().GET('/v1/customers', { params: { query: { page, pageSize } }, signal })),
     placeholderData: keepPreviousData,
+  });
+}
+
+/** POST a customer; the customer list is read again. */
+export function useCreateCustomer() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateCustomer) => data(api().POST('/v1/customers', { body })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['customers'] }),
   });
 }
 

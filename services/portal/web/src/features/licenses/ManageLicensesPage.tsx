@@ -16,7 +16,7 @@ import {
 } from '@fluentui/react-components';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem } from '../../api/http.ts';
-import type { OverviewProduct } from '../../api/types.ts';
+import type { OverviewProduct, Product } from '../../api/types.ts';
 import { Link, navigate, paths } from '../../app/router.tsx';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
 import { usePageTitle } from '../../components/usePageTitle.ts';
@@ -24,7 +24,7 @@ import { useFormat } from '../../i18n/format.ts';
 import { useCatalogNames, useProducts } from '../customers/api.ts';
 import { NeedsScope, useAccess } from '../keys/access.tsx';
 import { describeFilter } from '../users/describe-filter.ts';
-import { selectionRequest, useSelection } from '../users/selection.tsx';
+import { selectionRequest, useSelection, useSelectionInUrl } from '../users/selection.tsx';
 import { useLicenseOverview, usePreview, useStartJob } from './api.ts';
 import { BuyMoreDialog } from './BuyMoreDialog.tsx';
 import {
@@ -53,6 +53,13 @@ const useStyles = makeStyles({
     border: 'none',
     margin: 0,
   },
+  plan: { display: 'flex', flexDirection: 'column', maxWidth: '320px' },
+  planHint: {
+    color: tokens.colorNeutralForeground3,
+    fontSize: tokens.fontSizeBase200,
+    paddingLeft: tokens.spacingHorizontalXXL,
+  },
+  cascade: { width: '100%', fontSize: tokens.fontSizeBase200 },
   legend: { padding: 0, color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200, width: '100%' },
   actions: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
 });
@@ -65,6 +72,7 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
   const format = useFormat();
   usePageTitle(t('title'));
   const { selection, count } = useSelection(customerId);
+  useSelectionInUrl(customerId);
   const request = useMemo(() => selectionRequest(selection), [selection]);
   const overview = useLicenseOverview(customerId, request, count > 0);
   const products = useProducts();
@@ -78,6 +86,23 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   // A key without licenses:write looks at everything and previews, but may not save.
   const saving = useAccess('licenses:write');
+  // Per product: which other plans the last click turned on or off with the one clicked.
+  const [cascades, setCascades] = useState<ReadonlyMap<string, string>>(new Map());
+
+  const planName = (product: Product | undefined, planId: string) =>
+    product?.servicePlans.find((plan) => plan.id === planId)?.name ?? catalogNames.get(planId) ?? planId;
+  /** What a plan's dependencies mean for a click: what it needs, and what needs it. */
+  const planHint = (product: Product | undefined, planId: string): string => {
+    const plans = product?.servicePlans ?? [];
+    const needs = (plans.find((plan) => plan.id === planId)?.requires ?? []).map((id) => planName(product, id));
+    const neededBy = plans.filter((plan) => plan.requires?.includes(planId)).map((plan) => plan.name);
+    return [
+      needs.length ? t('planNeeds', { plans: format.list(needs) }) : '',
+      neededBy.length ? t('planNeededBy', { plans: format.list(neededBy) }) : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+  };
 
   // Choices start from what the selection holds; a refetch (after "Buy more") keeps what was chosen.
   useEffect(() => {
@@ -192,22 +217,51 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
                 ? t('plansOf', { product: product.name })
                 : t('plansOfUnticked', { product: product.name })}
             </legend>
-            {product.servicePlans.map((plan) => (
-              <Checkbox
-                key={plan.id}
-                label={plan.name}
-                aria-label={t('planOf', { plan: plan.name, product: product.name })}
-                checked={choice.desired === 'all' && !choice.disabledPlans.has(plan.id)}
-                disabled={choice.desired !== 'all'}
-                onChange={(_, data) =>
-                  update(product.productId, (c) => ({
-                    ...c,
-                    plansTouched: true,
-                    disabledPlans: togglePlan(catalogProduct, c.disabledPlans, plan.id, data.checked === true),
-                  }))
-                }
-              />
-            ))}
+            {product.servicePlans.map((plan) => {
+              const hint = planHint(catalogProduct, plan.id);
+              const hintId = `${plansId}-${plan.id}-hint`;
+              return (
+                <div key={plan.id} className={styles.plan}>
+                  <Checkbox
+                    label={plan.name}
+                    aria-label={t('planOf', { plan: plan.name, product: product.name })}
+                    aria-describedby={hint ? hintId : undefined}
+                    checked={choice.desired === 'all' && !choice.disabledPlans.has(plan.id)}
+                    disabled={choice.desired !== 'all'}
+                    onChange={(_, data) => {
+                      const on = data.checked === true;
+                      const next = togglePlan(catalogProduct, choice.disabledPlans, plan.id, on);
+                      const also = [...(on ? choice.disabledPlans : next)]
+                        .filter((id) => id !== plan.id && !(on ? next : choice.disabledPlans).has(id))
+                        .map((id) => planName(catalogProduct, id));
+                      setCascades((all) =>
+                        new Map(all).set(
+                          product.productId,
+                          also.length === 0
+                            ? ''
+                            : on
+                              ? t('plansAlsoOn', { plan: plan.name, plans: format.list(also) })
+                              : t('plansAlsoOff', { plan: plan.name, plans: format.list(also) }),
+                        ),
+                      );
+                      update(product.productId, (c) => ({
+                        ...c,
+                        plansTouched: true,
+                        disabledPlans: togglePlan(catalogProduct, c.disabledPlans, plan.id, on),
+                      }));
+                    }}
+                  />
+                  {hint && (
+                    <Text id={hintId} className={styles.planHint}>
+                      {hint}
+                    </Text>
+                  )}
+                </div>
+              );
+            })}
+            <Text aria-live="polite" className={styles.cascade}>
+              {cascades.get(product.productId) ?? ''}
+            </Text>
           </fieldset>
         )}
       </Card>

@@ -29,7 +29,15 @@ const useStyles = makeStyles({
  * department clears it: the customer's country applies again. The region error of a job tells the
  * partner to change the usage location; this is where they do.
  */
-export function EditUserDialog({ customerId, user }: { customerId: string; user: User }) {
+export function EditUserDialog({
+  customerId,
+  user,
+  appearance = 'subtle',
+}: {
+  customerId: string;
+  user: User;
+  appearance?: 'subtle' | 'secondary';
+}) {
   const { t } = useTranslation('users');
   const { t: tc } = useTranslation();
   const styles = useStyles();
@@ -72,7 +80,11 @@ export function EditUserDialog({ customerId, user }: { customerId: string; user:
       }}
     >
       <DialogTrigger disableButtonEnhancement>
-        <Button size="small" appearance="subtle" aria-label={t('edit.named', { name: user.displayName })}>
+        <Button
+          size={appearance === 'subtle' ? 'small' : 'medium'}
+          appearance={appearance}
+          aria-label={t('edit.named', { name: user.displayName })}
+        >
           {t('edit.button')}
         </Button>
       </DialogTrigger>

@@ -22,21 +22,28 @@ import {
 } from '@fluentui/react-components';
 import { useTranslation } from 'react-i18next';
 import type { User, UserFilter } from '../../api/types.ts';
-import { navigate, paths } from '../../app/router.tsx';
+import { Link, navigate, paths, withSearch } from '../../app/router.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
+import { PHONE, useMediaQuery } from '../../components/useMediaQuery.ts';
 import { usePageTitle } from '../../components/usePageTitle.ts';
+import { setListParams, usePageParams } from '../../components/useListParams.ts';
 import { useFormat } from '../../i18n/format.ts';
 import { useSubscriptions } from '../customers/api.ts';
 import { useUsers } from './api.ts';
+import { AddUserDialog } from './AddUserDialog.tsx';
+import { DeleteUserDialog } from './DeleteUserDialog.tsx';
 import { EditUserDialog } from './EditUserDialog.tsx';
+import { ExportUsersButton } from './ExportUsersButton.tsx';
+import { ImportUsersDialog } from './ImportUsersDialog.tsx';
 import { SelectedUsersPanel } from './SelectedUsersPanel.tsx';
-import { useSelection } from './selection.tsx';
+import { type SelectedUser, selectionParams, useSelection, useSelectionInUrl } from './selection.tsx';
 
 /** The most users one job (or overview, or preview) takes, as the API says (`too_many_users`). */
 const MAX_USERS_PER_JOB = 50_000;
 
 const useStyles = makeStyles({
+  actions: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
   toolbar: { display: 'flex', gap: tokens.spacingHorizontalL, alignItems: 'end', flexWrap: 'wrap' },
   selectionBar: {
     display: 'flex',
@@ -51,15 +58,34 @@ const useStyles = makeStyles({
     alignItems: 'flex-start',
     '@media (max-width: 900px)': { flexDirection: 'column', alignItems: 'stretch' },
   },
-  // On a phone the table keeps the name and licenses; the rest is on the user's row in wider screens.
-  wideOnly: { '@media (max-width: 600px)': { display: 'none' } },
   tableColumn: { flexGrow: 1, minWidth: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   checkboxCell: { width: '44px' },
   muted: { color: tokens.colorNeutralForeground3 },
   name: { display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: tokens.spacingHorizontalXS },
+  // On a phone each user is an item of a list: the checkbox, then the user's lines.
+  list: { listStyleType: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column' },
+  listItem: {
+    display: 'flex',
+    alignItems: 'flex-start',
+    gap: tokens.spacingHorizontalS,
+    padding: `${tokens.spacingVerticalS} 0`,
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+  },
+  listText: { display: 'flex', flexDirection: 'column', minWidth: 0, flexGrow: 1, overflowWrap: 'anywhere' },
+  secondary: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
 });
 
-type LicenseState = 'all' | 'licensed' | 'unlicensed' | 'has' | 'lacks';
+/** The user's name, a link to the user's page. */
+function UserName({ customerId, user }: { customerId: string; user: SelectedUser }) {
+  return <Link href={paths.user(customerId, user.id)}>{user.displayName}</Link>;
+}
+
+const licenseStates = ['all', 'licensed', 'unlicensed', 'has', 'lacks'] as const;
+type LicenseState = (typeof licenseStates)[number];
+
+function parseLicenseState(value: string | null): LicenseState {
+  return licenseStates.find((state) => state === value) ?? 'all';
+}
 
 export function UsersPage({ customerId }: { customerId: string }) {
   const styles = useStyles();
@@ -67,12 +93,22 @@ export function UsersPage({ customerId }: { customerId: string }) {
   const { t: tc } = useTranslation();
   const format = useFormat();
   usePageTitle(t('title'));
-  const [searchText, setSearchText] = useState('');
-  const [search, setSearch] = useState('');
-  const [licenseState, setLicenseState] = useState<LicenseState>('all');
-  const [productId, setProductId] = useState('');
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(50);
+  // Page, search, filters and the "Selected users" view live in the URL (with the selection, see
+  // useSelectionInUrl): a reload keeps them and a link opens the same list.
+  const { params, page, pageSize, setPage, setPageSize } = usePageParams();
+  const search = params.get('search') ?? '';
+  const licenseState = parseLicenseState(params.get('license'));
+  const productId = params.get('product') ?? '';
+  const onlySelected = params.get('view') === 'selected';
+  const setOnlySelected = (next: boolean) => setListParams({ view: next ? 'selected' : undefined, page: 1 });
+  const [searchText, setSearchText] = useState(search);
+  const [notice, setNotice] = useState<string>();
+  // The URL's search changed from outside the box (a link, the users tab): the box shows it.
+  const [urlSearch, setUrlSearch] = useState(search);
+  if (search !== urlSearch) {
+    setUrlSearch(search);
+    if (search !== searchText.trim()) setSearchText(search);
+  }
   const productSelectId = useId();
   const subscriptions = useSubscriptions(customerId);
   const productNames = useMemo(
@@ -85,10 +121,7 @@ export function UsersPage({ customerId }: { customerId: string }) {
   useEffect(() => {
     const next = searchText.trim();
     if (next === search) return;
-    const timer = setTimeout(() => {
-      setSearch(next);
-      setPage(1);
-    }, 250);
+    const timer = setTimeout(() => setListParams({ search: next, page: 1 }), 250);
     return () => clearTimeout(timer);
   }, [searchText, search]);
 
@@ -103,9 +136,9 @@ export function UsersPage({ customerId }: { customerId: string }) {
   }, [search, licenseState, productId]);
 
   const { selection, count, isSelected, setUsers, selectMatching, clear } = useSelection(customerId);
+  useSelectionInUrl(customerId);
   // "Selected users": the table shows the selection instead of the search (the filter itself when
   // every matching user is selected; otherwise the picks, paged here).
-  const [onlySelected, setOnlySelected] = useState(false);
   const showSelected = onlySelected && count > 0;
   const users = useUsers(customerId, {
     filter: showSelected && selection.kind === 'matching' ? selection.filter : filter,
@@ -129,6 +162,13 @@ export function UsersPage({ customerId }: { customerId: string }) {
   // A large customer's broad filter is counted from a sample: its total is "about" so many.
   const estimated = list === users.data && users.data?.totalIsEstimate === true;
   const matchingSelected = selection.kind === 'matching';
+  const phone = useMediaQuery(PHONE);
+  const licenseText = (user: SelectedUser) =>
+    !user.licenses ? null : user.licenses.length === 0 ? (
+      <span className={styles.muted}>{t('unlicensed')}</span>
+    ) : (
+      format.list(user.licenses.map((l) => productNames.get(l.productId) ?? l.productId))
+    );
   // A job (like an overview or a preview) takes at most this many users; a larger selection is kept
   // but cannot be managed until it is narrowed.
   const tooMany = matchingSelected && count > MAX_USERS_PER_JOB;
@@ -136,6 +176,22 @@ export function UsersPage({ customerId }: { customerId: string }) {
   return (
     <>
       <Title2 as="h1">{t('title')}</Title2>
+      <div className={styles.actions}>
+        <AddUserDialog
+          customerId={customerId}
+          onAdded={(user) => setNotice(t('add.added', { name: user.displayName }))}
+        />
+        <ImportUsersDialog customerId={customerId} onImported={(count) => setNotice(t('import.imported', { count }))} />
+        <ExportUsersButton
+          customerId={customerId}
+          filter={showSelected && selection.kind === 'matching' ? selection.filter : filter}
+        />
+      </div>
+      {notice && (
+        <MessageBar intent="success">
+          <MessageBarBody>{notice}</MessageBarBody>
+        </MessageBar>
+      )}
       <search className={styles.toolbar}>
         <Field label={t('search')}>
           <SearchBox
@@ -150,10 +206,7 @@ export function UsersPage({ customerId }: { customerId: string }) {
           <Select
             disabled={showSelected}
             value={licenseState}
-            onChange={(_, data) => {
-              setLicenseState(data.value as LicenseState);
-              setPage(1);
-            }}
+            onChange={(_, data) => setListParams({ license: data.value === 'all' ? undefined : data.value, page: 1 })}
           >
             <option value="all">{t('licenseState.all')}</option>
             <option value="licensed">{t('licenseState.licensed')}</option>
@@ -168,10 +221,7 @@ export function UsersPage({ customerId }: { customerId: string }) {
               disabled={showSelected}
               id={productSelectId}
               value={productId}
-              onChange={(_, data) => {
-                setProductId(data.value);
-                setPage(1);
-              }}
+              onChange={(_, data) => setListParams({ product: data.value, page: 1 })}
             >
               <option value="">{t('chooseProduct')}</option>
               {(subscriptions.data?.items ?? []).map((s) => (
@@ -193,21 +243,14 @@ export function UsersPage({ customerId }: { customerId: string }) {
             {estimated ? t('selectAllMatchingAbout', { count: total }) : t('selectAllMatching', { count: total })}
           </Button>
         )}
-        <ToggleButton
-          checked={showSelected}
-          disabled={count === 0}
-          onClick={() => {
-            setOnlySelected(!showSelected);
-            setPage(1);
-          }}
-        >
+        <ToggleButton checked={showSelected} disabled={count === 0} onClick={() => setOnlySelected(!showSelected)}>
           {t('selectedUsers')}
         </ToggleButton>
         {count > 0 && <Button onClick={clear}>{t('clearSelection')}</Button>}
         <Button
           appearance="primary"
           disabled={count === 0 || tooMany}
-          onClick={() => navigate(paths.licenses(customerId))}
+          onClick={() => navigate(withSearch(paths.licenses(customerId), selectionParams(selection)))}
         >
           {t('manageLicenses')}
         </Button>
@@ -224,66 +267,124 @@ export function UsersPage({ customerId }: { customerId: string }) {
           {users.isPending && !list && <Spinner label={t('loading')} />}
           {list && (
             <>
-              <Table aria-label={t('title')} size="small">
-                <TableHeader>
-                  <TableRow>
-                    <TableHeaderCell className={styles.checkboxCell}>
-                      <Checkbox
-                        aria-label={t('selectPage')}
-                        checked={pageState}
-                        disabled={items.length === 0 || matchingSelected}
-                        onChange={(_, data) => setUsers(items, data.checked === true)}
-                      />
-                    </TableHeaderCell>
-                    <TableHeaderCell>{t('name')}</TableHeaderCell>
-                    <TableHeaderCell className={styles.wideOnly}>{t('userPrincipalName')}</TableHeaderCell>
-                    <TableHeaderCell className={styles.wideOnly}>{t('usageLocation')}</TableHeaderCell>
-                    <TableHeaderCell className={styles.wideOnly}>{t('department')}</TableHeaderCell>
-                    <TableHeaderCell>{t('licenses')}</TableHeaderCell>
-                  </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {items.map((user) => (
-                    <TableRow key={user.id} aria-selected={isSelected(user.id)}>
-                      <TableCell className={styles.checkboxCell}>
+              {phone ? (
+                <>
+                  <Checkbox
+                    label={t('selectPage')}
+                    checked={pageState}
+                    disabled={items.length === 0 || matchingSelected}
+                    onChange={(_, data) => setUsers(items, data.checked === true)}
+                  />
+                  <ul className={styles.list} aria-label={t('title')}>
+                    {items.map((user) => (
+                      <li key={user.id} className={styles.listItem}>
                         <Checkbox
                           aria-label={user.displayName}
                           checked={isSelected(user.id)}
                           disabled={matchingSelected}
                           onChange={(_, data) => setUsers([user], data.checked === true)}
                         />
-                      </TableCell>
-                      <TableCell>
-                        <span className={styles.name}>
-                          {user.displayName}
-                          {user.licenses && <EditUserDialog customerId={customerId} user={user as User} />}
-                        </span>
-                      </TableCell>
-                      <TableCell className={styles.wideOnly}>{user.userPrincipalName}</TableCell>
-                      <TableCell className={styles.wideOnly}>
-                        {user.usageLocation ? (
-                          format.region(user.usageLocation)
-                        ) : (
-                          <span className={styles.muted}>{t('customersCountry')}</span>
-                        )}
-                      </TableCell>
-                      <TableCell className={styles.wideOnly}>{user.department ?? ''}</TableCell>
-                      <TableCell>
-                        {!user.licenses ? null : user.licenses.length === 0 ? (
-                          <span className={styles.muted}>{t('unlicensed')}</span>
-                        ) : (
-                          format.list(user.licenses.map((l) => productNames.get(l.productId) ?? l.productId))
-                        )}
-                      </TableCell>
-                    </TableRow>
-                  ))}
-                  {items.length === 0 && (
+                        <div className={styles.listText}>
+                          <span className={styles.name}>
+                            <UserName customerId={customerId} user={user} />
+                            {user.licenses && (
+                              <span>
+                                <EditUserDialog customerId={customerId} user={user as User} />
+                                <DeleteUserDialog
+                                  customerId={customerId}
+                                  user={user}
+                                  onDeleted={() => {
+                                    setUsers([user], false);
+                                    setNotice(t('delete.deleted', { name: user.displayName }));
+                                  }}
+                                />
+                              </span>
+                            )}
+                          </span>
+                          <span className={styles.secondary}>{user.userPrincipalName}</span>
+                          <span className={styles.secondary}>
+                            {format.list(
+                              [
+                                user.usageLocation ? format.region(user.usageLocation) : t('customersCountry'),
+                                user.department ?? '',
+                              ].filter(Boolean),
+                            )}
+                          </span>
+                          <span>{licenseText(user)}</span>
+                        </div>
+                      </li>
+                    ))}
+                    {items.length === 0 && <li>{t('noMatch')}</li>}
+                  </ul>
+                </>
+              ) : (
+                <Table aria-label={t('title')} size="small">
+                  <TableHeader>
                     <TableRow>
-                      <TableCell colSpan={6}>{t('noMatch')}</TableCell>
+                      <TableHeaderCell className={styles.checkboxCell}>
+                        <Checkbox
+                          aria-label={t('selectPage')}
+                          checked={pageState}
+                          disabled={items.length === 0 || matchingSelected}
+                          onChange={(_, data) => setUsers(items, data.checked === true)}
+                        />
+                      </TableHeaderCell>
+                      <TableHeaderCell>{t('name')}</TableHeaderCell>
+                      <TableHeaderCell>{t('userPrincipalName')}</TableHeaderCell>
+                      <TableHeaderCell>{t('usageLocation')}</TableHeaderCell>
+                      <TableHeaderCell>{t('department')}</TableHeaderCell>
+                      <TableHeaderCell>{t('licenses')}</TableHeaderCell>
                     </TableRow>
-                  )}
-                </TableBody>
-              </Table>
+                  </TableHeader>
+                  <TableBody>
+                    {items.map((user) => (
+                      <TableRow key={user.id} aria-selected={isSelected(user.id)}>
+                        <TableCell className={styles.checkboxCell}>
+                          <Checkbox
+                            aria-label={user.displayName}
+                            checked={isSelected(user.id)}
+                            disabled={matchingSelected}
+                            onChange={(_, data) => setUsers([user], data.checked === true)}
+                          />
+                        </TableCell>
+                        <TableCell>
+                          <span className={styles.name}>
+                            <UserName customerId={customerId} user={user} />
+                            {user.licenses && (
+                              <span>
+                                <EditUserDialog customerId={customerId} user={user as User} />
+                                <DeleteUserDialog
+                                  customerId={customerId}
+                                  user={user}
+                                  onDeleted={() => {
+                                    setUsers([user], false);
+                                    setNotice(t('delete.deleted', { name: user.displayName }));
+                                  }}
+                                />
+                              </span>
+                            )}
+                          </span>
+                        </TableCell>
+                        <TableCell>{user.userPrincipalName}</TableCell>
+                        <TableCell>
+                          {user.usageLocation ? (
+                            format.region(user.usageLocation)
+                          ) : (
+                            <span className={styles.muted}>{t('customersCountry')}</span>
+                          )}
+                        </TableCell>
+                        <TableCell>{user.department ?? ''}</TableCell>
+                        <TableCell>{licenseText(user)}</TableCell>
+                      </TableRow>
+                    ))}
+                    {items.length === 0 && (
+                      <TableRow>
+                        <TableCell colSpan={6}>{t('noMatch')}</TableCell>
+                      </TableRow>
+                    )}
+                  </TableBody>
+                </Table>
+              )}
               <Pager
                 label={t('pages')}
                 count={(count) => (estimated ? t('countAbout', { count }) : t('count', { count }))}

@@ -1,6 +1,17 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, data } from '../../api/http.ts';
-import type { UpdateUser, UserFilter } from '../../api/types.ts';
+import type { CreateUser, UpdateUser, User, UserFilter } from '../../api/types.ts';
+
+/** A filter as the users list's query string takes it. */
+export function filterQuery(filter: UserFilter) {
+  return {
+    ...(filter.search ? { search: filter.search } : {}),
+    ...(filter.hasProduct ? { hasProduct: filter.hasProduct } : {}),
+    ...(filter.lacksProduct ? { lacksProduct: filter.lacksProduct } : {}),
+    ...(filter.department ? { department: filter.department } : {}),
+    ...(filter.licensed === undefined ? {} : { licensed: filter.licensed ? ('true' as const) : ('false' as const) }),
+  };
+}
 
 export interface UserListParams {
   filter: UserFilter;
@@ -22,14 +33,7 @@ export function useUsers(customerId: string, { filter, page, pageSize }: UserLis
         api().GET('/v1/customers/{customerId}/users', {
           params: {
             path: { customerId },
-            query: {
-              page,
-              pageSize,
-              ...(filter.search ? { search: filter.search } : {}),
-              ...(filter.hasProduct ? { hasProduct: filter.hasProduct } : {}),
-              ...(filter.lacksProduct ? { lacksProduct: filter.lacksProduct } : {}),
-              ...(filter.licensed === undefined ? {} : { licensed: filter.licensed ? 'true' : 'false' }),
-            },
+            query: { page, pageSize, ...filterQuery(filter) },
           },
           signal,
         }),
@@ -50,5 +54,82 @@ export function useUpdateUser(customerId: string, userId: string) {
         }),
       ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: userKeys.all(customerId) }),
+  });
+}
+
+export type NewUser = CreateUser;
+
+/** POST one user; the list and the selection's counts are read again. */
+export function useCreateUser(customerId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: NewUser) =>
+      data(api().POST('/v1/customers/{customerId}/users', { params: { path: { customerId } }, body })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: userKeys.all(customerId) }),
+  });
+}
+
+/** POST up to 10,000 users at once, all or nothing (an import). */
+export function useCreateUsers(customerId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (users: NewUser[]) =>
+      data(api().POST('/v1/customers/{customerId}/users/batch', { params: { path: { customerId } }, body: { users } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: userKeys.all(customerId) }),
+  });
+}
+
+/** DELETE a user: the API frees its seats, so the subscriptions are read again too. */
+export function useDeleteUser(customerId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (userId: string) =>
+      data(api().DELETE('/v1/customers/{customerId}/users/{userId}', { params: { path: { customerId, userId } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['customer', customerId] }),
+  });
+}
+
+/** Every user matching a filter, read page by page (500 at a time), for an export. */
+export async function allUsers(
+  customerId: string,
+  filter: UserFilter,
+  onProgress: (read: number, total: number) => void,
+): Promise<User[]> {
+  const users: User[] = [];
+  for (let page = 1; ; page++) {
+    const answer = await data(
+      api().GET('/v1/customers/{customerId}/users', {
+        params: { path: { customerId }, query: { page, pageSize: 500, ...filterQuery(filter) } },
+      }),
+    );
+    users.push(...(answer.items as User[]));
+    onProgress(users.length, answer.total);
+    if (page >= answer.totalPages || answer.items.length === 0) return users;
+  }
+}
+
+/** One user, with its licenses. */
+export function useUser(customerId: string, userId: string) {
+  return useQuery({
+    queryKey: [...userKeys.all(customerId), 'one', userId],
+    queryFn: ({ signal }) =>
+      data(
+        api().GET('/v1/customers/{customerId}/users/{userId}', { params: { path: { customerId, userId } }, signal }),
+      ),
+  });
+}
+
+/** A page of the user's license history, newest first: every change a job applied (or refused). */
+export function useLicenseHistory(customerId: string, userId: string, page: number, pageSize: number) {
+  return useQuery({
+    queryKey: [...userKeys.all(customerId), 'history', userId, { page, pageSize }],
+    queryFn: ({ signal }) =>
+      data(
+        api().GET('/v1/customers/{customerId}/users/{userId}/license-history', {
+          params: { path: { customerId, userId }, query: { page, pageSize } },
+          signal,
+        }),
+      ),
+    placeholderData: keepPreviousData,
   });
 }
