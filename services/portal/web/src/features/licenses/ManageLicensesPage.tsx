@@ -292,7 +292,11 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
           <MessageBarBody>{t('bought', bought)}</MessageBarBody>
         </MessageBar>
       )}
-      {overview.data && overview.data.products.length === 0 && <Text>{t('noSubscriptions')}</Text>}
+      {overview.data && overview.data.products.length === 0 && (
+        <Text>
+          {t('noSubscriptions')} <Link href={paths.subscriptions(customerId)}>{t('openSubscriptions')}</Link>
+        </Text>
+      )}
       {overview.data && (
         <section className={styles.products} aria-labelledby="products-title">
           <Subtitle2 as="h2" id="products-title">

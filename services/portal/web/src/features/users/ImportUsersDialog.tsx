@@ -156,7 +156,7 @@ export function ImportUsersDialog({
             )}
             {file?.ok && rows.length > MAX_IMPORT && (
               <MessageBar intent="error" role="alert">
-                <MessageBarBody>{t('import.tooMany', { count: rows.length, max: MAX_IMPORT })}</MessageBarBody>
+                <MessageBarBody>{t('import.tooMany', { rows: rows.length, max: MAX_IMPORT })}</MessageBarBody>
               </MessageBar>
             )}
             {file?.ok && withProblems.length === 0 && rows.length <= MAX_IMPORT && (

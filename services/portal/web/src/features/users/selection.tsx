@@ -100,6 +100,11 @@ export function useSelection(customerId: string) {
 }
 
 const SELECTED = 'selected';
+/**
+ * Picks beyond this many are kept while the tab is open but not named in the URL: a request line
+ * that long (36 characters an id) is refused by servers. A filter ("Select all matching") has no limit.
+ */
+export const MAX_IDS_IN_URL = 300;
 const SELECTED_FILTER = 'selectedFilter';
 const SELECTED_TOTAL = 'selectedTotal';
 
@@ -108,7 +113,11 @@ export function selectionFromParams(params: URLSearchParams): Selection | undefi
   const ids = params.get(SELECTED);
   if (ids) {
     const users = new Map<string, SelectedUser>();
-    for (const id of ids.split(',')) if (id) users.set(id, { id, displayName: '', userPrincipalName: '' });
+    // Ids as the API answers them (lower case), so that their names can be matched up.
+    for (const raw of ids.split(',')) {
+      const id = raw.trim().toLowerCase();
+      if (id) users.set(id, { id, displayName: '', userPrincipalName: '' });
+    }
     return { kind: 'users', users };
   }
   const filterText = params.get(SELECTED_FILTER);
@@ -143,7 +152,7 @@ export function writeSelectionParams(params: URLSearchParams, selection: Selecti
   params.delete(SELECTED);
   params.delete(SELECTED_FILTER);
   params.delete(SELECTED_TOTAL);
-  if (selection.kind === 'users' && selection.users.size > 0)
+  if (selection.kind === 'users' && selection.users.size > 0 && selection.users.size <= MAX_IDS_IN_URL)
     params.set(SELECTED, [...selection.users.keys()].join(','));
   if (selection.kind === 'matching') {
     params.set(SELECTED_FILTER, JSON.stringify(selection.filter));
