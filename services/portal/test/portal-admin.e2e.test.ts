@@ -97,6 +97,30 @@ run(`partner portal: administration (${chromiumPath})`, () => {
     ).toEqual([]);
     const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: innerWidth }));
     expect(widths.page, `${what}: wider than the window`).toBeLessThanOrEqual(widths.window);
+    // Nothing overlaps: no two visible controls (buttons, links, fields, checkboxes) share any pixels.
+    const overlaps = await page.evaluate(() => {
+      // With a dialog open, what is behind it does not count.
+      const scope = document.querySelector('[role="dialog"], [role="alertdialog"]') ?? document;
+      const controls = [
+        ...scope.querySelectorAll<HTMLElement>('button, a[href], input:not([type="hidden"]), select, textarea'),
+      ]
+        .map((element) => ({ element, box: element.getBoundingClientRect() }))
+        .filter(({ element, box }) => box.width > 1 && box.height > 1 && element.checkVisibility());
+      const found: string[] = [];
+      const name = (e: HTMLElement) =>
+        `${e.tagName.toLowerCase()} “${(e.getAttribute('aria-label') ?? e.textContent ?? '').trim().slice(0, 40)}”`;
+      for (let i = 0; i < controls.length; i++)
+        for (let j = i + 1; j < controls.length; j++) {
+          const a = controls[i]!;
+          const b = controls[j]!;
+          if (a.element.contains(b.element) || b.element.contains(a.element)) continue;
+          const x = Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left);
+          const y = Math.min(a.box.bottom, b.box.bottom) - Math.max(a.box.top, b.box.top);
+          if (x > 1 && y > 1) found.push(`${name(a.element)} × ${name(b.element)}`);
+        }
+      return found;
+    });
+    expect(overlaps, `${what}: overlapping controls`).toEqual([]);
   }
 
   /** The users as shown: the table's rows on a desktop, the list's items on a phone. */
