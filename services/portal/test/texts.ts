@@ -2,7 +2,7 @@
 // locale files as the portal (web/src/locales/<language>/<namespace>.json), with its plural rules.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import i18next, { type TFunction } from 'i18next';
+import i18next, { type Resource, type TFunction } from 'i18next';
 
 const localesDir = fileURLToPath(new URL('../web/src/locales/', import.meta.url));
 
@@ -10,7 +10,7 @@ export type Language = 'en' | 'ru';
 
 /** `tr('users:title')`, `tr('users:count', { count: 3 })`, as the portal words them in `language`. */
 export async function portalTexts(language: Language): Promise<TFunction> {
-  const resources: Record<string, Record<string, unknown>> = {};
+  const resources: Resource = {};
   for (const lang of readdirSync(localesDir)) {
     resources[lang] = {};
     for (const file of readdirSync(`${localesDir}${lang}`).filter((name) => name.endsWith('.json')))
