@@ -384,6 +384,7 @@ run(`partner portal: administration (${chromiumPath})`, () => {
           tr('customers:subscriptions.change.changed', { product: 'Enterprise Mobility + Security E3', count: 12 }),
         )
         .waitFor();
+      await changeDialog.waitFor({ state: 'detached' }); // axe reads the page once the dialog is gone
       const subscriptions = await system.api('GET', `/v1/customers/${created.id}/subscriptions`);
       expect(subscriptions.body.items).toMatchObject([{ productId: 'EMS', quantity: 12, assigned: 1, available: 11 }]);
       await expectUsable(page, `subscriptions ${language} ${size}`);
