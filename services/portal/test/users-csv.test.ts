@@ -60,6 +60,7 @@ describe('usersCsv', () => {
       usageLocation: null,
       department: null,
       licenses: [],
+      licenseStates: [],
       ...over,
     });
     const names = new Map([
@@ -74,8 +75,8 @@ describe('usersCsv', () => {
           usageLocation: 'GB',
           department: '=HYPERLINK("x")',
           licenses: [
-            { productId: 'SPE_E3', disabledServicePlans: ['TEAMS1'] },
-            { productId: 'EMS', disabledServicePlans: [] },
+            { productId: 'SPE_E3', disabledServicePlans: ['TEAMS1'], assignedBy: { direct: true, groupIds: [] } },
+            { productId: 'EMS', disabledServicePlans: [], assignedBy: { direct: true, groupIds: [] } },
           ],
         }),
       ],

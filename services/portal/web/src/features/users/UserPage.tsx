@@ -112,6 +112,8 @@ export function UserPage({ customerId, userId }: { customerId: string; userId: s
             productId={license.productId}
             product={products.data?.get(license.productId)}
             disabled={license.disabledServicePlans}
+            direct={license.assignedBy.direct}
+            groups={license.assignedBy.groupIds.length}
           />
         ))}
       </section>
@@ -121,7 +123,19 @@ export function UserPage({ customerId, userId }: { customerId: string; userId: s
   );
 }
 
-function LicenseCard({ productId, product, disabled }: { productId: string; product?: Product; disabled: string[] }) {
+function LicenseCard({
+  productId,
+  product,
+  disabled,
+  direct,
+  groups,
+}: {
+  productId: string;
+  product?: Product;
+  disabled: string[];
+  direct: boolean;
+  groups: number;
+}) {
   const styles = useStyles();
   const { t } = useTranslation('users');
   const name = product?.name ?? productId;
@@ -129,7 +143,13 @@ function LicenseCard({ productId, product, disabled }: { productId: string; prod
   return (
     <Card role="group" aria-label={name}>
       <Text weight="semibold">{name}</Text>
-      <Text className={styles.muted}>{t('user.sourceDirect')}</Text>
+      <Text className={styles.muted}>
+        {direct && groups > 0
+          ? t('user.sourceBoth', { count: groups })
+          : groups > 0
+            ? t('user.sourceGroups', { count: groups })
+            : t('user.sourceDirect')}
+      </Text>
       <ul className={styles.plans} aria-label={t('user.plansOf', { product: name })}>
         {(product?.servicePlans ?? []).map((plan) => (
           <li key={plan.id}>
