@@ -47,7 +47,7 @@ it(`processes a group of ${MEMBERS.toLocaleString('en-US')} members in one job`,
   });
   expect(put.status).toBe(202);
   expect(Date.now() - started, 'the change answers at once').toBeLessThan(15_000);
-  const done = await waitForGroup(customer, group, 240_000);
+  const done = await waitForGroup(customer, group, 600_000);
   expect(done).toMatchObject({ memberCount: MEMBERS, membersWaiting: 0, membersWithErrors: 0 });
   const [job] = (await partner.call('GET', `/v1/customers/${customer}/license-jobs`)).body.items;
   expect(job).toMatchObject({
@@ -70,7 +70,7 @@ it(`processes a group of ${MEMBERS.toLocaleString('en-US')} members in one job`,
     confirmRemovals: MEMBERS,
   });
   expect(removed.status).toBe(202);
-  await waitForGroup(customer, group, 240_000);
+  await waitForGroup(customer, group, 600_000);
   expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 0, reserved: 0 });
   await expectSeatInvariant(system.env.sql);
-}, 600_000);
+}, 1_500_000);

@@ -67,6 +67,7 @@ export async function groupsWithCounts(db: DbOrTx, rows: GroupRow[]): Promise<Gr
     errors: number;
     pending: number;
     running: boolean;
+    unfinished: boolean;
   }>(sql`
     SELECT g.id,
       (SELECT count(*) FROM group_members m WHERE m.customer_id = ${customerId} AND m.group_id = g.id)::int AS members,
@@ -79,7 +80,9 @@ export async function groupsWithCounts(db: DbOrTx, rows: GroupRow[]): Promise<Gr
                 FROM license_jobs j
                 WHERE j.customer_id = ${customerId} AND j.source_group_id = g.id AND j.finished_at IS NULL), 0)::int AS pending,
       EXISTS (SELECT 1 FROM license_jobs j WHERE j.customer_id = ${customerId} AND j.source_group_id = g.id
-              AND j.finished_at IS NULL AND j.status = 'running') AS running
+              AND j.finished_at IS NULL AND j.status = 'running') AS running,
+      EXISTS (SELECT 1 FROM license_jobs j WHERE j.customer_id = ${customerId} AND j.source_group_id = g.id
+              AND j.finished_at IS NULL) AS unfinished
     FROM unnest(${sql.param(rows.map((r) => r.id))}::uuid[]) AS g(id)`);
   const byId = new Map(counts.map((c) => [c.id, c]));
   return rows.map((r) => {
@@ -93,7 +96,8 @@ export async function groupsWithCounts(db: DbOrTx, rows: GroupRow[]): Promise<Gr
       memberCount: c.members,
       licenses: r.licenses,
       processing: {
-        state: c.pending > 0 ? (c.running ? 'processing' : 'queued') : 'idle',
+        // Idle once every job of the group has finished (its last users applied and the job finalised).
+        state: !c.unfinished ? 'idle' : c.running || c.pending === 0 ? 'processing' : 'queued',
         pendingUsers: c.pending,
       },
       membersWithErrors: c.errors,
