@@ -62,7 +62,28 @@ export class Checker {
     private readonly ledger: SoakLedger,
     private readonly traffic: Traffic,
     private readonly received: Received[],
+    /** Direct to Postgres: the rows behind a violation, printed as evidence. */
+    private readonly sql?: postgres.Sql,
+    private readonly log: (line: string) => void = console.log,
   ) {}
+
+  /** A user's items (in the order they were applied), its license rows and the jobs concerned. */
+  private async evidence(userId: string): Promise<void> {
+    if (!this.sql) return;
+    try {
+      const items = await this.sql`
+        SELECT i.job_id, i.job_seq, i.status, i.finished_at, i.changes, i.error_codes, i.request,
+          j.status AS job_status, j.assign, j.revoke, j.retry_of, j.revert_of, j.not_before, j.created_at
+        FROM license_job_items i JOIN license_jobs j ON j.id = i.job_id
+        WHERE i.user_id = ${userId} ORDER BY i.finished_at NULLS LAST, i.job_seq`;
+      const licenses = await this.sql`
+        SELECT product_id, disabled_service_plans, assigned_at FROM user_licenses WHERE user_id = ${userId}`;
+      this.log(`EVIDENCE user ${userId} items: ${JSON.stringify(items)}`);
+      this.log(`EVIDENCE user ${userId} licenses: ${JSON.stringify(licenses)}`);
+    } catch (error) {
+      this.log(`EVIDENCE user ${userId}: ${error}`);
+    }
+  }
 
   private async all<T>(kind: string, path: string, key: string): Promise<T[] | undefined> {
     const items: T[] = [];
@@ -168,6 +189,7 @@ export class Checker {
     // report, applied one after another (an assign where it was not held, a revoke where it was).
     let history = 0;
     const holders = new Map<string, number>();
+    const flagged = new Set<string>();
     for (const user of users) {
       const entries = await this.all<HistoryEntry>('final-history', `${base}/users/${user.id}/license-history`, key);
       if (!entries) continue;
@@ -190,6 +212,7 @@ export class Checker {
                   : e.outcome === 'not_assigned'
                     ? !has
                     : true;
+        if (!ok) flagged.add(user.id);
         if (!ok)
           this.ledger.violation(
             `${where}: job ${e.jobId} ${e.outcome} ${e.productId} [${plans}] at ${e.at}, but before it the user ${has ? `held it [${held.get(e.productId)}]` : 'did not hold it'}`,
@@ -224,6 +247,7 @@ export class Checker {
         .sort()
         .map(([p, plans]) => `${p}[${plans}]`)
         .join(' ');
+      if (fold !== now) flagged.add(user.id);
       if (fold !== now)
         this.ledger.violation(`${where}: licenses ${now || 'none'} ≠ the fold of its history ${fold || 'none'}`);
       for (const productId of actual.keys()) holders.set(productId, (holders.get(productId) ?? 0) + 1);
@@ -236,6 +260,8 @@ export class Checker {
       if (suitePlans.includes('MAIL') && !suitePlans.includes('DOCS'))
         this.ledger.violation(`${where}: DOCS enabled without MAIL`);
     }
+
+    for (const userId of [...flagged].slice(0, 5)) await this.evidence(userId);
 
     // Seats as the API says them: nothing reserved, assigned = the users holding the product.
     const subs = await this.http.call('final-subscriptions', 'GET', `${base}/subscriptions`, key);

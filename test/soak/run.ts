@@ -173,8 +173,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await trafficDone;
     log('soak: traffic stopped; waiting for every accepted job to finish');
     if (!(await faults.waitAllReady(120_000))) ledger.violation('services not ready 120 s after the faults stopped');
-    const checker = new Checker(http, ledger, traffic, receiver.received);
-    const checkerProbe = new Checker(http, ledger, probeTraffic, receiver.received);
+    const checker = new Checker(http, ledger, traffic, receiver.received, sql, log);
+    const checkerProbe = new Checker(http, ledger, probeTraffic, receiver.received, sql, log);
     const drainStart = Date.now();
     await checker.awaitJobs(180_000);
     await checkerProbe.awaitJobs(60_000);

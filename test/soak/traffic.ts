@@ -236,6 +236,8 @@ export class Traffic {
       body.assign = [assignOne(products[1]!)];
     }
     if (rng.chance(0.2)) body.clientReference = `soak-${rng.int(1, 1_000_000)}`;
+    // Now and then a scheduled job: seats reserved now, applied seconds later.
+    if (rng.chance(0.05)) body.notBefore = new Date(Date.now() + rng.int(2, 20) * 1000).toISOString();
     return body;
   }
 
