@@ -175,7 +175,12 @@ describe('license sources', () => {
     });
     await waitForGroup(customer, group);
 
-    // Revoking a license held through a group only fails, naming the group.
+    // Revoking a license held through a group only fails, naming the group; the preview says so first.
+    const preview = await partner.call('POST', `/v1/customers/${customer}/license-jobs/preview`, {
+      userIds: [users[0]],
+      revoke: [SUITE.id],
+    });
+    expect(preview.body.failures).toMatchObject({ total: 1, byCode: { LicenseInheritedFromGroup: 1 } });
     const revoke = await partner.startJob(customer, { userIds: [users[0]], revoke: [SUITE.id] });
     const revoked = await partner.waitForJob(customer, revoke.body.id);
     expect(revoked).toMatchObject({ status: 'failed', errorsByCode: { LicenseInheritedFromGroup: 1 } });
@@ -197,6 +202,11 @@ describe('license sources', () => {
     expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 1, reserved: 0 });
 
     // Revoking it directly now removes the direct source only: outcome inherited, the license stays.
+    const predicted = await partner.call('POST', `/v1/customers/${customer}/license-jobs/preview`, {
+      userIds: [users[0]],
+      revoke: [SUITE.id],
+    });
+    expect(predicted.body.outcomes).toMatchObject({ inherited: 1, revoked: 0 });
     const again = await partner.startJob(customer, { userIds: [users[0]], revoke: [SUITE.id] });
     await partner.waitForJob(customer, again.body.id);
     const [inherited] = await partner.results(customer, again.body.id);

@@ -107,11 +107,25 @@ describe('preview', () => {
     expect(done.errorsByCode).toEqual(predicted.failures.byCode);
     expect(done.progress.failed).toBe(predicted.failures.total);
     const results = await partner.results(customer, job.body.id);
-    const outcomes: Record<string, number> = { assigned: 0, updated: 0, unchanged: 0, revoked: 0, not_assigned: 0 };
+    const outcomes: Record<string, number> = {
+      assigned: 0,
+      updated: 0,
+      unchanged: 0,
+      revoked: 0,
+      not_assigned: 0,
+      inherited: 0,
+    };
     for (const r of results.filter((x: any) => x.status === 'succeeded'))
       for (const c of r.changes) outcomes[c.outcome] += 1;
     expect(predicted.outcomes).toEqual(outcomes);
-    expect(predicted.outcomes).toEqual({ assigned: 8 + 11, updated: 2, unchanged: 1, revoked: 1, not_assigned: 10 });
+    expect(predicted.outcomes).toEqual({
+      assigned: 8 + 11,
+      updated: 2,
+      unchanged: 1,
+      revoked: 1,
+      not_assigned: 10,
+      inherited: 0,
+    });
     const failed = results.filter((x: any) => x.status === 'failed');
     expect(failed.map((r: any) => ({ ...r, status: undefined }))).toEqual(
       predicted.failures.users.map((u: any) => ({ ...u, status: undefined })),

@@ -1593,6 +1593,8 @@ export interface components {
             revoked: number;
             /** @description Revokes of products the user does not hold. */
             not_assigned: number;
+            /** @description Revokes of products the user also holds through a group: the direct source goes, the license stays. */
+            inherited: number;
         };
         /** @description Whether the seats a job would reserve are there. */
         PreviewSeats: {

@@ -1,5 +1,6 @@
 import type { Catalog } from './catalog.ts';
 import type { ChangeResult, License, RequestedChanges, ViolationCode } from './changes.ts';
+import type { LicenseSources } from './license-sources.ts';
 import { evaluateUserChanges } from './evaluate-user-changes.ts';
 import { evaluateRevertUser, type LaterChanges } from './revert.ts';
 
@@ -11,6 +12,8 @@ export interface PreviewUser {
   /** The user's own usage location, or null (then the customer's country applies). */
   usageLocation: string | null;
   licenses: License[];
+  /** The sources of the user's licenses (a license missing here has the direct source only). */
+  sources?: ReadonlyMap<string, LicenseSources>;
   /** This user's own changes, when users differ (a revert's); otherwise the preview's `changes`. */
   changes?: RequestedChanges;
   /** For a revert's user: what the reverted job applied to it, and what changed since (see evaluateRevertUser). */
@@ -29,7 +32,7 @@ export interface PreviewJobInput {
   failureSample?: number;
 }
 
-export type PredictedOutcome = 'assigned' | 'updated' | 'unchanged' | 'revoked' | 'not_assigned';
+export type PredictedOutcome = 'assigned' | 'updated' | 'unchanged' | 'revoked' | 'not_assigned' | 'inherited';
 
 export interface JobPreview {
   userCount: number;
@@ -70,6 +73,7 @@ export function previewJob(input: PreviewJobInput): JobPreview {
     unchanged: 0,
     revoked: 0,
     not_assigned: 0,
+    inherited: 0,
   };
   const failures: JobPreview['failures'] = { total: 0, byCode: {}, users: [] };
 
@@ -81,6 +85,7 @@ export function previewJob(input: PreviewJobInput): JobPreview {
       catalog,
       user: { usageLocation: user.usageLocation, customerCountry: input.customerCountry, licenses: user.licenses },
       changes: own,
+      ...(user.sources ? { sources: user.sources } : {}),
       hasSeat: (productId: string) => (free.get(productId) ?? 0) > 0,
     };
     const evaluation = user.revert

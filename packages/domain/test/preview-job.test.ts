@@ -26,7 +26,7 @@ describe('previewJob', () => {
     expect(preview).toEqual({
       userCount: 4,
       seats: [{ productId: 'E3', required: 3, available: 10, shortfall: 0 }],
-      outcomes: { assigned: 2, updated: 0, unchanged: 1, revoked: 0, not_assigned: 3 },
+      outcomes: { assigned: 2, updated: 0, unchanged: 1, revoked: 0, not_assigned: 3, inherited: 0 },
       failures: {
         total: 1,
         byCode: { MutuallyExclusiveViolation: 1 },

@@ -3,7 +3,7 @@
 // snapshot. Set-based: a fixed number of statements whatever the number of users. Writes nothing.
 import { sql } from 'drizzle-orm';
 import { loadCatalog, type DbOrTx } from '@licensing/db';
-import type { Catalog, License, PreviewUser } from '@licensing/domain';
+import type { Catalog, License, LicenseSources, PreviewUser } from '@licensing/domain';
 import { seatUsage } from './seats.ts';
 
 export interface PreviewState {
@@ -26,8 +26,19 @@ export async function readPreviewState(
       SELECT u.id, u.user_principal_name AS upn, u.display_name, u.usage_location FROM users u
       WHERE u.customer_id = ${customerId} AND u.id = any(${sql.param(userIds)}::uuid[])
       ORDER BY u.display_name, u.user_principal_name, u.id`),
-    tx.execute<{ user_id: string; product_id: string; disabled_service_plans: string[] }>(sql`
-      SELECT l.user_id, l.product_id, l.disabled_service_plans FROM user_licenses l
+    tx.execute<{
+      user_id: string;
+      product_id: string;
+      disabled_service_plans: string[];
+      direct_plans: string[] | null;
+      group_sources: { groupId: string; disabledServicePlans: string[] }[] | null;
+    }>(sql`
+      SELECT l.user_id, l.product_id, l.disabled_service_plans,
+        CASE WHEN l.direct THEN coalesce(l.direct_disabled_service_plans, l.disabled_service_plans) END AS direct_plans,
+        (SELECT json_agg(json_build_object('groupId', s.group_id, 'disabledServicePlans', s.disabled_service_plans) ORDER BY s.group_id)
+         FROM group_license_states s
+         WHERE s.customer_id = l.customer_id AND s.user_id = l.user_id AND s.product_id = l.product_id AND s.applied) AS group_sources
+      FROM user_licenses l
       WHERE l.customer_id = ${customerId} AND l.user_id = any(${sql.param(userIds)}::uuid[])
       ORDER BY l.user_id, l.assigned_at, l.product_id`),
     assignedProducts.length
@@ -39,6 +50,8 @@ export async function readPreviewState(
     loadCatalog(tx),
   ]);
   const byUser = new Map<string, License[]>();
+  // Only licenses with a group source are listed: the others have the direct source alone.
+  const sourcesByUser = new Map<string, Map<string, LicenseSources>>();
   for (const l of licenses) {
     let list = byUser.get(l.user_id);
     if (!list) {
@@ -46,6 +59,14 @@ export async function readPreviewState(
       byUser.set(l.user_id, list);
     }
     list.push({ productId: l.product_id, disabledServicePlans: l.disabled_service_plans });
+    if (l.group_sources?.length || l.direct_plans === null) {
+      let sources = sourcesByUser.get(l.user_id);
+      if (!sources) {
+        sources = new Map();
+        sourcesByUser.set(l.user_id, sources);
+      }
+      sources.set(l.product_id, { direct: l.direct_plans, groups: l.group_sources ?? [] });
+    }
   }
   const available = new Map<string, number>();
   for (const q of quantities) {
@@ -60,6 +81,7 @@ export async function readPreviewState(
       displayName: u.display_name,
       usageLocation: u.usage_location,
       licenses: byUser.get(u.id) ?? [],
+      ...(sourcesByUser.has(u.id) ? { sources: sourcesByUser.get(u.id)! } : {}),
     })),
     available,
   };

@@ -265,6 +265,9 @@ export const jobPreviewSchema = z
         unchanged: outcomeCount('Held products assigned again as they are.'),
         revoked: outcomeCount('Held products revoked.'),
         not_assigned: outcomeCount('Revokes of products the user does not hold.'),
+        inherited: outcomeCount(
+          'Revokes of products the user also holds through a group: the direct source goes, the license stays.',
+        ),
       })
       .meta({ id: 'PreviewOutcomes', description: 'Predicted changes of the users who would succeed, by outcome.' }),
     failures: z
