@@ -269,8 +269,9 @@ export function webhookRoutes(deps: WebhookRouteDeps): FastifyPluginAsyncZod {
         const partner = partnerOf(request);
         const id = pathId(request.params.deliveryId, 'delivery');
         if (!(await getWebhook(db, partner.id))) throw noWebhook();
+        // A ping is partner-wide: a key limited to some customers is answered 404 for it, uncounted.
         const existing = await getDelivery(db, partner.id, id);
-        if (existing?.type === WEBHOOK_PING) await takeTestSlot(partner.id);
+        if (existing?.type === WEBHOOK_PING && partner.customerIds === null) await takeTestSlot(partner.id);
         const row = await redeliver(db, partner.id, id, partner.customerIds);
         if (!row) throw notFound('delivery');
         // Postgres has it due now: if Redis is away, the reconciler queues it.
