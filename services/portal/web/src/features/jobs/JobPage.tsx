@@ -32,6 +32,7 @@ import { useFormat } from '../../i18n/format.ts';
 import { useCatalogNames } from '../customers/api.ts';
 import { downloadResultsCsv, isFinished, useCancelJob, useJob, useJobResults, useRetryJob } from './api.ts';
 import { JobStatusBadge, describeRequest } from './JobStatusBadge.tsx';
+import { UndoJob } from './UndoJob.tsx';
 import { useErrorTexts } from './reasons.ts';
 import { useJobProgress } from './useJobProgress.ts';
 
@@ -58,14 +59,48 @@ export function JobPage({ customerId, jobId }: { customerId: string; jobId: stri
   const format = useFormat();
   const job = useJob(customerId, jobId);
   const finished = isFinished(job.data);
-  usePageTitle(job.data && !finished ? t('saving') : t('report.title'));
-  const stream = useJobProgress(customerId, jobId, Boolean(job.data) && !finished);
+  const scheduled = job.data?.status === 'scheduled';
+  usePageTitle(job.data && !finished ? (scheduled ? t('scheduled.title') : t('saving')) : t('report.title'));
+  const stream = useJobProgress(customerId, jobId, Boolean(job.data) && !finished && !scheduled);
   const cancel = useCancelJob(customerId, jobId);
 
   if (job.isPending) return <Spinner label={t('loadingJob')} />;
   if (job.error || !job.data) return <ProblemMessage error={job.error} />;
   const { progress } = job.data;
   const done = progress.total - progress.pending;
+
+  if (scheduled)
+    return (
+      <section className={styles.progress} aria-labelledby="scheduled-title">
+        <Title2 as="h1" id="scheduled-title">
+          {t('scheduled.title')}
+        </Title2>
+        <Text>{describeRequest(job.data, new Map(), t, format)}</Text>
+        <MessageBar intent="info">
+          <MessageBarBody>
+            {t('scheduled.startsAt', {
+              at: format.dateTime(job.data.notBefore ?? job.data.createdAt),
+              timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+            })}
+          </MessageBarBody>
+        </MessageBar>
+        {cancel.error && <ProblemMessage error={cancel.error} />}
+        <div className={styles.actions}>
+          <NeedsScope scope="licenses:write">
+            {(allowed) => (
+              <Button
+                disabled={allowed && cancel.isPending}
+                disabledFocusable={!allowed}
+                onClick={() => cancel.mutate()}
+              >
+                {t('scheduled.cancel')}
+              </Button>
+            )}
+          </NeedsScope>
+          <Text size={200}>{t('scheduled.cancelHint')}</Text>
+        </div>
+      </section>
+    );
 
   if (!finished)
     return (
@@ -162,6 +197,12 @@ function JobReport({ customerId, job }: { customerId: string; job: Job }) {
             {t('report.retryOf')} <Link href={paths.job(customerId, job.retryOf)}>{t('report.earlierJob')}</Link>
           </>
         )}
+        {job.revertOf && (
+          <>
+            {' · '}
+            {t('report.revertOf')} <Link href={paths.job(customerId, job.revertOf)}>{t('report.earlierJob')}</Link>
+          </>
+        )}
       </Text>
       <MessageBar intent={summary.intent}>
         <MessageBarBody>
@@ -209,6 +250,7 @@ function JobReport({ customerId, job }: { customerId: string; job: Job }) {
         <Link href={paths.jobs(customerId)}>{t('report.allJobs')}</Link>
         <Link href={paths.users(customerId)}>{t('report.backToUsers')}</Link>
       </div>
+      {progress.succeeded > 0 && <UndoJob customerId={customerId} job={job} />}
       {results.error && <ProblemMessage error={results.error} />}
       {results.data && (
         <>

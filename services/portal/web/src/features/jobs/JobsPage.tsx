@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import {
+  Button,
   Spinner,
   Table,
   TableBody,
@@ -17,7 +18,9 @@ import { ProblemMessage } from '../../components/ProblemMessage.tsx';
 import { usePageTitle } from '../../components/usePageTitle.ts';
 import { useFormat } from '../../i18n/format.ts';
 import { useCatalogNames } from '../customers/api.ts';
-import { useJobs } from './api.ts';
+import type { Job } from '../../api/types.ts';
+import { NeedsScope } from '../keys/access.tsx';
+import { useCancelJob, useJobs } from './api.ts';
 import { JobStatusBadge, describeRequest } from './JobStatusBadge.tsx';
 
 export function JobsPage({ customerId }: { customerId: string }) {
@@ -64,12 +67,15 @@ export function JobsPage({ customerId }: { customerId: string }) {
                     <JobStatusBadge status={job.status} />
                   </TableCell>
                   <TableCell>
-                    {[
-                      t('progress.succeeded', { count: job.progress.succeeded }),
-                      t('progress.failed', { count: job.progress.failed }),
-                      ...(job.progress.cancelled ? [t('progress.cancelled', { count: job.progress.cancelled })] : []),
-                      ...(job.progress.pending ? [t('progress.pending', { count: job.progress.pending })] : []),
-                    ].join(', ')}
+                    {job.status === 'scheduled' ? (
+                      <ScheduledJob
+                        customerId={customerId}
+                        job={job}
+                        request={describeRequest(job, names, t, format)}
+                      />
+                    ) : (
+                      <JobOutcome job={job} />
+                    )}
                   </TableCell>
                 </TableRow>
               ))}
@@ -85,6 +91,46 @@ export function JobsPage({ customerId }: { customerId: string }) {
           />
         </>
       )}
+    </>
+  );
+}
+
+function JobOutcome({ job }: { job: Job }) {
+  const { t } = useTranslation('jobs');
+  return (
+    <>
+      {[
+        t('progress.succeeded', { count: job.progress.succeeded }),
+        t('progress.failed', { count: job.progress.failed }),
+        ...(job.progress.cancelled ? [t('progress.cancelled', { count: job.progress.cancelled })] : []),
+        ...(job.progress.pending ? [t('progress.pending', { count: job.progress.pending })] : []),
+      ].join(', ')}
+    </>
+  );
+}
+
+/** A scheduled job's row: when it starts (in the user's time zone), and Cancel until then. */
+function ScheduledJob({ customerId, job, request }: { customerId: string; job: Job; request: string }) {
+  const { t } = useTranslation('jobs');
+  const format = useFormat();
+  const cancel = useCancelJob(customerId, job.id);
+  return (
+    <>
+      {t('scheduled.startsOn', { at: format.dateTime(job.notBefore ?? job.createdAt) })}{' '}
+      <NeedsScope scope="licenses:write">
+        {(allowed) => (
+          <Button
+            size="small"
+            disabled={allowed && cancel.isPending}
+            disabledFocusable={!allowed}
+            aria-label={t('scheduled.cancelOf', { request })}
+            onClick={() => cancel.mutate()}
+          >
+            {t('scheduled.cancelShort')}
+          </Button>
+        )}
+      </NeedsScope>
+      {cancel.error && <ProblemMessage error={cancel.error} />}
     </>
   );
 }

@@ -23,8 +23,12 @@ export function useJobs(customerId: string, page: number, pageSize: number) {
         }),
       ),
     placeholderData: keepPreviousData,
-    // Running jobs change under the list; a finished list stays put.
-    refetchInterval: (q) => (q.state.data?.items.some((job) => !job.finishedAt) ? 2000 : false),
+    // Running jobs change under the list; scheduled ones only when they start; a finished list stays put.
+    refetchInterval: (q) => {
+      const unfinished = q.state.data?.items.filter((job) => !job.finishedAt) ?? [];
+      if (unfinished.some((job) => job.status !== 'scheduled')) return 2000;
+      return unfinished.length ? 15_000 : false;
+    },
   });
 }
 
@@ -38,6 +42,8 @@ export function useJob(customerId: string, jobId: string) {
   return useQuery({
     queryKey: jobKeys.one(customerId, jobId),
     queryFn: ({ signal }) => fetchJob(customerId, jobId, signal),
+    // A scheduled job has no progress to stream until its time: it is looked at again now and then.
+    refetchInterval: (q) => (q.state.data?.status === 'scheduled' ? 5000 : false),
   });
 }
 
@@ -70,7 +76,39 @@ export function useCancelJob(customerId: string, jobId: string) {
           params: { path: { customerId, jobId } },
         }),
       ),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: jobKeys.one(customerId, jobId) }),
+    onSuccess: (job) => {
+      queryClient.setQueryData(jobKeys.one(customerId, jobId), job);
+      return queryClient.invalidateQueries({ queryKey: ['customer', customerId, 'jobs'] });
+    },
+  });
+}
+
+/** What undoing a finished job would do now, and the users it would leave alone; nothing is changed. */
+export function useRevertPreview(customerId: string, jobId: string) {
+  return useMutation({
+    mutationFn: () =>
+      data(
+        api().POST('/v1/customers/{customerId}/license-jobs/{jobId}/revert/preview', {
+          params: { path: { customerId, jobId } },
+        }),
+      ),
+  });
+}
+
+/** Undo a finished job: a new job that puts its users back as they were before it. */
+export function useRevertJob(customerId: string, jobId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (idempotencyKey: string) =>
+      data(
+        api().POST('/v1/customers/{customerId}/license-jobs/{jobId}/revert', {
+          params: { path: { customerId, jobId }, header: { 'idempotency-key': idempotencyKey } },
+        }),
+      ),
+    onSuccess: (job) => {
+      queryClient.setQueryData(jobKeys.one(customerId, job.id), job);
+      return queryClient.invalidateQueries({ queryKey: ['customer', customerId, 'jobs'] });
+    },
   });
 }
 

@@ -35,6 +35,8 @@ function summary(code: string, t: TFunction<'errors'>): string {
       return t('summary.UserNotFound');
     case 'LicenseInheritedFromGroup':
       return t('summary.LicenseInheritedFromGroup');
+    case 'ChangedSinceJob':
+      return t('summary.ChangedSinceJob');
     case 'cancelled':
       return t('summary.cancelled');
     default:
@@ -78,6 +80,8 @@ function explain(change: ResultChange, error: ChangeError, names: Names, words: 
       return t('explain.UserNotFound');
     case 'LicenseInheritedFromGroup':
       return t('explain.LicenseInheritedFromGroup', { product });
+    case 'ChangedSinceJob':
+      return t('explain.ChangedSinceJob', { product });
     default:
       return error.message;
   }

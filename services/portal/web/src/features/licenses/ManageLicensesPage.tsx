@@ -37,6 +37,7 @@ import {
   type ProductChoice,
 } from './license-changes.ts';
 import { PreviewPanel } from './PreviewPanel.tsx';
+import { ScheduleControl } from './ScheduleControl.tsx';
 
 const useStyles = makeStyles({
   products: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
@@ -84,6 +85,8 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
   // A product's plans show once it is ticked for everyone, or when asked for ("View service plans").
   const [plansShown, setPlansShown] = useState<ReadonlyMap<string, boolean>>(new Map());
   const [idempotencyKey] = useState(() => crypto.randomUUID());
+  // "Schedule for…": the change is saved as a job that starts then (undefined: at once).
+  const [notBefore, setNotBefore] = useState<string>();
   // A key without licenses:write looks at everything and previews, but may not save.
   const saving = useAccess('licenses:write');
   // Per product: which other plans the last click turned on or off with the one clicked.
@@ -129,6 +132,7 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
     ...request,
     ...(changes.assign.length ? { assign: changes.assign } : {}),
     ...(changes.revoke.length ? { revoke: changes.revoke } : {}),
+    ...(notBefore ? { notBefore } : {}),
   };
 
   function update(productId: string, change: (choice: ProductChoice) => ProductChoice) {
@@ -350,10 +354,11 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
                 )
               }
             >
-              {startJob.isPending ? t('saving') : t('save')}
+              {startJob.isPending ? t('saving') : notBefore ? t('schedule.save') : t('save')}
             </Button>
           )}
         </NeedsScope>
+        {saving.allowed && <ScheduleControl onChange={setNotBefore} />}
         <Button onClick={() => navigate(paths.users(customerId))}>{tc('cancel')}</Button>
         {!hasChanges && overview.data && <Text>{t('noChanges')}</Text>}
       </div>
