@@ -18,6 +18,7 @@ import type { Customer } from '../../api/types.ts';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
 import { useFormat } from '../../i18n/format.ts';
 import { useCreateCustomer } from './api.ts';
+import { NeedsScope, useAccess } from '../keys/access.tsx';
 
 const useStyles = makeStyles({
   fields: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -36,6 +37,9 @@ export function AddCustomerDialog({ onAdded }: { onAdded: (customer: Customer) =
   const code = country.trim().toUpperCase();
   const countryName = /^[A-Z]{2}$/.test(code) ? format.region(code) : '';
 
+  const access = useAccess('users:write');
+  if (!access.allowed)
+    return <NeedsScope scope="users:write">{() => <Button disabledFocusable>{t('add.button')}</Button>}</NeedsScope>;
   return (
     <Dialog
       open={open}

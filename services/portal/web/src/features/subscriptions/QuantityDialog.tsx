@@ -21,6 +21,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiProblem } from '../../api/http.ts';
 import type { Product, Subscription } from '../../api/types.ts';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
+import { NeedsScope, useAccess } from '../keys/access.tsx';
 import { useSetQuantity } from '../licenses/api.ts';
 
 const useStyles = makeStyles({
@@ -86,6 +87,21 @@ export function ChangeQuantityDialog({
   const [quantity, setQuantity] = useState(subscription.quantity);
   const save = useSetQuantity(customerId);
   const error = save.error;
+  const access = useAccess('subscriptions:write');
+  if (!access.allowed)
+    return (
+      <NeedsScope scope="subscriptions:write">
+        {() => (
+          <Button
+            size="small"
+            disabledFocusable
+            aria-label={t('subscriptions.change.named', { product: subscription.productName })}
+          >
+            {t('subscriptions.change.button')}
+          </Button>
+        )}
+      </NeedsScope>
+    );
   return (
     <Dialog
       open={open}
@@ -172,6 +188,13 @@ export function AddSubscriptionDialog({
   const [quantity, setQuantity] = useState(1);
   const save = useSetQuantity(customerId);
   const product = products.find((p) => p.id === productId);
+  const access = useAccess('subscriptions:write');
+  if (!access.allowed)
+    return (
+      <NeedsScope scope="subscriptions:write">
+        {() => <Button disabledFocusable>{t('subscriptions.add.button')}</Button>}
+      </NeedsScope>
+    );
   return (
     <Dialog
       open={open}

@@ -18,6 +18,7 @@ import type { User } from '../../api/types.ts';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
 import { useFormat } from '../../i18n/format.ts';
 import { useCreateUser } from './api.ts';
+import { NeedsScope, useAccess } from '../keys/access.tsx';
 
 const useStyles = makeStyles({
   fields: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -38,6 +39,9 @@ export function AddUserDialog({ customerId, onAdded }: { customerId: string; onA
   const location = usageLocation.trim().toUpperCase();
   const locationName = /^[A-Z]{2}$/.test(location) ? format.region(location) : '';
 
+  const access = useAccess('users:write');
+  if (!access.allowed)
+    return <NeedsScope scope="users:write">{() => <Button disabledFocusable>{t('add.button')}</Button>}</NeedsScope>;
   return (
     <Dialog
       open={open}

@@ -14,6 +14,7 @@ import { useTranslation } from 'react-i18next';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
 import type { SelectedUser } from './selection.tsx';
 import { useDeleteUser } from './api.ts';
+import { NeedsScope, useAccess } from '../keys/access.tsx';
 
 /**
  * Delete a user after a confirmation that says what goes with it: the user and its licenses (their
@@ -35,6 +36,22 @@ export function DeleteUserDialog({
   const [open, setOpen] = useState(false);
   const remove = useDeleteUser(customerId);
   const licenses = user.licenses?.length ?? 0;
+  const access = useAccess('users:write');
+  if (!access.allowed)
+    return (
+      <NeedsScope scope="users:write">
+        {() => (
+          <Button
+            size={appearance === 'subtle' ? 'small' : 'medium'}
+            appearance={appearance}
+            disabledFocusable
+            aria-label={t('delete.named', { name: user.displayName })}
+          >
+            {t('delete.button')}
+          </Button>
+        )}
+      </NeedsScope>
+    );
   return (
     <Dialog
       open={open}

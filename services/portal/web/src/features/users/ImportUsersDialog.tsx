@@ -21,6 +21,7 @@ import { ApiProblem } from '../../api/http.ts';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
 import { useCreateUsers } from './api.ts';
 import { readImportFile, type ImportFile, type ImportRow, type RowProblem } from './users-csv.ts';
+import { NeedsScope, useAccess } from '../keys/access.tsx';
 
 const useStyles = makeStyles({
   fields: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -118,6 +119,9 @@ export function ImportUsersDialog({
     setRows(read.ok ? read.rows : []);
   }
 
+  const access = useAccess('users:write');
+  if (!access.allowed)
+    return <NeedsScope scope="users:write">{() => <Button disabledFocusable>{t('import.button')}</Button>}</NeedsScope>;
   return (
     <Dialog
       open={open}
