@@ -82,6 +82,13 @@ run(`partner portal: administration (${chromiumPath})`, () => {
   }
 
   async function expectUsable(page: Page, what: string) {
+    // A dialog that just closed hands the page back to assistive technology (aria-hidden lifted) a
+    // moment after it is gone.
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[role="dialog"], [role="alertdialog"]') !== null ||
+        document.querySelector('#root[aria-hidden]') === null,
+    );
     const { violations } = await new AxeBuilder({ page }).analyze();
     // Fluent UI's focus manager (tabster) puts focus sentinels, aria-hidden and focusable on purpose.
     const isTabsterSentinel = (html: string) => html.startsWith('<i') && html.includes('data-tabster-dummy');

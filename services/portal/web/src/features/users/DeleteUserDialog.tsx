@@ -88,13 +88,16 @@ export function DeleteUserDialog({
             <Button
               appearance="primary"
               disabled={remove.isPending}
+              // The promise, not mutate's callbacks: the user's row (and this dialog with it) may be gone
+              // from the refreshed list by the time the deletion is answered.
               onClick={() =>
-                remove.mutate(user.id, {
-                  onSuccess: () => {
+                remove.mutateAsync(user.id).then(
+                  () => {
                     setOpen(false);
                     onDeleted();
                   },
-                })
+                  () => undefined, // shown from remove.error
+                )
               }
             >
               {t('delete.confirm')}
