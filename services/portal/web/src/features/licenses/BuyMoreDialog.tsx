@@ -91,14 +91,15 @@ export function BuyMoreDialog({
               appearance="primary"
               disabled={setQuantity.isPending}
               onClick={() =>
-                setQuantity.mutate(
-                  { productId: product.productId, quantity: product.quantity + seats },
-                  {
-                    onSuccess: () => {
-                      setOpen(false);
-                      onBought(seats);
-                    },
+                // Not mutate's own onSuccess: the refetched overview may no longer offer "Buy more" (seats
+                // are free now), which unmounts this dialog before that callback would run, and the
+                // page would never say what was bought. The promise settles either way.
+                setQuantity.mutateAsync({ productId: product.productId, quantity: product.quantity + seats }).then(
+                  () => {
+                    setOpen(false);
+                    onBought(seats);
                   },
+                  () => undefined, // shown in the dialog (setQuantity.error)
                 )
               }
             >
