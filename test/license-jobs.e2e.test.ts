@@ -428,7 +428,7 @@ describe('concurrency', () => {
         customer,
         users.slice(0, 4).map((userId) => ({ jobId: b.body.id, userId })),
       ),
-    ).toEqual({ applied: [], busy: [] });
+    ).toEqual({ applied: [], busy: [], deliveries: [] });
     expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 6, reserved: 0, available: 4 });
     const [{ n }] =
       await env.sql`SELECT count(*)::int AS n FROM user_licenses WHERE customer_id = ${customer} AND user_id = any(${users.slice(0, 4)}::uuid[])`;
@@ -453,7 +453,7 @@ describe('concurrency', () => {
         customer,
         users.map((userId) => ({ jobId: job.body.id, userId })),
       ),
-    ).toEqual({ applied: [], busy: [] });
+    ).toEqual({ applied: [], busy: [], deliveries: [] });
     // ...and through the queue as new tasks, as a redelivery or a re-enqueue would.
     await enqueueLicenseTasks(
       env.queue,

@@ -45,9 +45,11 @@ async function cli(argv: string[], options: { stdin?: string; tty?: boolean; env
   return { status, stdout: stdout.text, stderr: stderr.text };
 }
 
+/** The user's licenses as products and disabled plans (their sources aside). */
 const licensesOf = async (userId: string) =>
-  unwrap(await api.GET('/v1/customers/{customerId}/users/{userId}', { params: { path: { customerId, userId } } }))
-    .licenses;
+  unwrap(
+    await api.GET('/v1/customers/{customerId}/users/{userId}', { params: { path: { customerId, userId } } }),
+  ).licenses.map(({ productId, disabledServicePlans }) => ({ productId, disabledServicePlans }));
 
 beforeAll(async () => {
   system = await startTestSystem({ products: TEST_PRODUCTS, worker: true });

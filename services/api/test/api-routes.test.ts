@@ -203,6 +203,7 @@ describe('subscriptions', () => {
       assigned: 0,
       reserved: 0,
       available: 2,
+      waiting: 0,
     });
     const job = await partner.startJob(customer, { userIds: users.slice(0, 2), assign: [{ productId: SUITE.id }] });
     expect(job.status).toBe(202);
