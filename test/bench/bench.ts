@@ -87,6 +87,8 @@ function startService(
       RATE_LIMIT_PER_MINUTE: '0',
       // The abuse phase's webhook endpoints listen on 127.0.0.1.
       WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      // The event-stream phase's clients are all one partner's.
+      EVENT_STREAMS_PER_PARTNER: '100000',
       CATALOG_SEED: 'false',
       ...extraEnv,
     },

@@ -98,9 +98,11 @@ export async function buildTestApi(
     authFailuresPerMinute?: number;
     authFailureWindowMs?: number;
     trustProxy?: TrustProxy;
+    eventStreamsPerPartner?: number;
   } = {},
 ): Promise<FastifyInstance> {
   const app = await buildApiApp({
+    eventStreamsPerPartner: options.eventStreamsPerPartner,
     trustProxy: options.trustProxy,
     db: env.db,
     sql: env.sql,

@@ -699,7 +699,7 @@ export interface paths {
         };
         /**
          * A job's progress as server-sent events, until it finishes
-         * @description A `text/event-stream`: a `progress` event (data: the Job) at once and whenever the progress changes, at most every 250 ms, then one `finished` event (data: the final Job), then the stream ends; close the EventSource on `finished`, or it reconnects. Quiet streams get a comment line every 15 s. A server shutting down ends its streams (reconnect to continue); a stream whose API key is revoked or expires ends without another event.
+         * @description A `text/event-stream`: a `progress` event (data: the Job) at once and whenever the progress changes, at most every 250 ms, then one `finished` event (data: the final Job), then the stream ends; close the EventSource on `finished`, or it reconnects. Quiet streams get a comment line every 15 s. A server shutting down ends its streams (reconnect to continue); a stream whose API key is revoked or expires ends without another event. A partner has at most `EVENT_STREAMS_PER_PARTNER` (500) streams open on one server: one more is answered 429 `partner_concurrency_limit` with `Retry-After`.
          *
          *     Needs scope `read`.
          */
@@ -7236,6 +7236,7 @@ export interface operations {
              * @description Too many requests. Problem codes:
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
              *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
+             *     - `partner_concurrency_limit`: the partner already holds its share of this resource in this API process (results downloads as CSV); `limit` is the share; retry after `Retry-After` seconds, once one of its own requests has ended
              */
             429: {
                 headers: {

@@ -86,6 +86,8 @@ export interface ApiAppDeps {
   selectionBudgetUsers?: number;
   /** Answers about more than 1,000 selected users one partner may have in progress at once. */
   largeSelectionsPerPartner?: number;
+  /** Job event streams one partner may have open at once. */
+  eventStreamsPerPartner?: number;
   /** The share of the process's time one partner's large selections may take (see PartnerShares). */
   largeSelectionsBusyShare?: number;
   /** Vacuum and analyse what the process bulk-loads (default true; benchmarks turn it off to show the plans without). */
@@ -110,6 +112,8 @@ export interface ApiAppDeps {
  * test/overview-load.test.ts sends 16 such overviews at once to a process started that way.
  */
 export const DEFAULT_SELECTION_BUDGET_USERS = 60_000;
+/** Open job event streams per partner and process: each holds a socket and what its reader has not read yet. */
+export const DEFAULT_EVENT_STREAMS_PER_PARTNER = 500;
 
 export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -250,6 +254,13 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
         csvExports,
         pendingJobsPerUser: deps.pendingJobsPerUser ?? 5,
         events: jobEvents,
+        eventShares: new PartnerShares({
+          perPartner: deps.eventStreamsPerPartner ?? DEFAULT_EVENT_STREAMS_PER_PARTNER,
+          resource: 'events',
+          what: 'job event streams',
+          setting: 'EVENT_STREAMS_PER_PARTNER',
+          retryAfterSeconds: 5,
+        }),
         enqueuer,
         metrics,
         maintenance,

@@ -118,6 +118,8 @@ export interface LicenseJobDeps {
   readDb?: Db;
   /** The process's job-event streams (one watcher for all of them). */
   events: JobEventStreams;
+  /** Each partner's share of the process's open event streams. */
+  eventShares: PartnerShares;
   enqueuer: TaskEnqueuer;
   metrics: ApiMetrics;
   /** Hands webhook events recorded by a cancel to the delivery worker. */
@@ -793,7 +795,8 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             `at most every ${EVENT_INTERVAL_MS} ms, then one \`finished\` event (data: the final Job), then the ` +
             'stream ends; close the EventSource on `finished`, or it reconnects. Quiet streams get a comment line ' +
             'every 15 s. A server shutting down ends its streams (reconnect to continue); a stream whose API key is ' +
-            'revoked or expires ends without another event.',
+            'revoked or expires ends without another event. A partner has at most `EVENT_STREAMS_PER_PARTNER` ' +
+            '(500) streams open on one server: one more is answered 429 `partner_concurrency_limit` with `Retry-After`.',
           params: jobParams,
           response: {
             200: declaredResponse('Server-sent events: `progress` ..., then `finished`.', {
@@ -803,13 +806,18 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
                   'event: progress\ndata: {"id":"…","status":"running",…}\n\nevent: finished\ndata: {"id":"…","status":"completed",…}\n\n',
               }),
             }),
-            ...problemResponses(400, 404),
+            ...problemResponses(400, 404, { 429: ['partner_concurrency_limit'] }),
           },
         },
       },
       async (request, reply) => {
         const row = await jobInScope(request, request.params);
-        const [job] = await jobsWithProgress(db, [row]);
+        const release = deps.eventShares.take(partnerOf(request).id);
+        reply.raw.once('close', release);
+        const [job] = await jobsWithProgress(db, [row]).catch((error: unknown) => {
+          release();
+          throw error;
+        });
         const out = new PassThrough();
         deps.events.open(job!, out, partnerOf(request).keyId);
         return reply
