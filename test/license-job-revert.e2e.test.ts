@@ -203,6 +203,30 @@ describe('revert', () => {
     expect(await licenses(customer)).toEqual({ [b]: { [SUITE.id]: ['TEAMS'] } });
   });
 
+  it("retries a revert's failed users with each user's own changes, not the union of the revert's", async () => {
+    const customer = await partner.customer();
+    const [assigned, updated] = await partner.users(customer, 2);
+    await partner.subscribe(customer, SUITE.id, 2);
+    await runJob(customer, { userIds: [updated], assign: [{ productId: SUITE.id, disabledServicePlans: ['TEAMS'] }] });
+    // The job assigns E3 to one user and changes the other's plans: its revert revokes E3 from the
+    // first and gives the second its plans back, so the revert's changes name E3 in both lists.
+    const job = await runJob(customer, { userIds: [assigned, updated], assign: [{ productId: SUITE.id }] });
+    await runJob(customer, { userIds: [assigned], assign: [{ productId: SUITE.id, disabledServicePlans: ['TEAMS'] }] });
+    const undo = await revert(customer, job);
+    expect(undo.status, JSON.stringify(undo.body)).toBe(202);
+    expect(undo.body.request).toMatchObject({ revoke: [SUITE.id], assign: [{ productId: SUITE.id }] });
+    await partner.waitForJob(customer, undo.body.id);
+    expect((await outcomes(customer, undo.body.id))[assigned][0]).toBe('failed'); // changed since the job
+
+    // The retry gives the failed user its own change (revoke E3) and nothing else.
+    const retry = await partner.call('POST', `/v1/customers/${customer}/license-jobs/${undo.body.id}/retry`);
+    expect(retry.status, JSON.stringify(retry.body)).toBe(202);
+    expect(retry.body).toMatchObject({ retryOf: undo.body.id, request: { userCount: 1 } });
+    await partner.waitForJob(customer, retry.body.id);
+    expect(await outcomes(customer, retry.body.id)).toEqual({ [assigned]: ['succeeded', [SUITE.id, 'revoked']] });
+    expect(await licenses(customer)).toEqual({ [updated]: { [SUITE.id]: ['TEAMS'] } });
+  });
+
   it('refuses what cannot be reverted: not finished (409), nothing to undo (422), other partners (404)', async () => {
     const customer = await partner.customer();
     const users = await partner.users(customer, 2);

@@ -353,14 +353,19 @@ export async function listJobResults(db: DbOrTx, job: JobRef, query: PageQuery &
 
 /**
  * The users a retry of a finished job selects: those whose result was failed or cancelled and who
- * are still users of the customer, in the job's user-list order.
+ * are still users of the customer, in the job's user-list order, each with its own changes where
+ * the job gave each user its own (a revert), null where the job's changes were everyone's.
  */
-export async function retryableUserIds(tx: DbOrTx, customerId: string, jobId: string): Promise<string[]> {
-  const rows = await tx.execute<{ user_id: string }>(sql`
-    SELECT i.user_id FROM license_job_items i JOIN users u ON u.customer_id = i.customer_id AND u.id = i.user_id
+export async function retryableUsers(
+  tx: DbOrTx,
+  customerId: string,
+  jobId: string,
+): Promise<{ userId: string; request: RequestedChanges | null }[]> {
+  const rows = await tx.execute<{ user_id: string; request: RequestedChanges | null }>(sql`
+    SELECT i.user_id, i.request FROM license_job_items i JOIN users u ON u.customer_id = i.customer_id AND u.id = i.user_id
     WHERE i.customer_id = ${customerId} AND i.job_id = ${jobId} AND i.status IN ('failed', 'cancelled')
     ORDER BY i.position`);
-  return rows.map((r) => r.user_id);
+  return rows.map((r) => ({ userId: r.user_id, request: r.request }));
 }
 
 /** A succeeded user of a job, with what the job applied to it. */

@@ -47,7 +47,7 @@ import {
   listJobResults,
   listJobRows,
   jobResultRowsCursor,
-  retryableUserIds,
+  retryableUsers,
   revertableUsers,
   type JobResultCsvRow,
   type RevertableUser,
@@ -926,13 +926,19 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             return validateProducts(db, { assign: original.assign, revoke: original.revoke });
           },
           users: async (tx) => {
-            const userIds = await retryableUserIds(tx, customer.id, jobId);
-            if (userIds.length === 0)
+            const users = await retryableUsers(tx, customer.id, jobId);
+            if (users.length === 0)
               throw unprocessable(
                 'nothing_to_retry',
                 'No user of this job failed or was cancelled (among the users that still exist).',
               );
-            return userIds;
+            // A job whose users each had their own changes (a revert: its job-level changes are their
+            // union, a product may be in both) is retried with each user's own, never the union.
+            if (users.some((u) => u.request))
+              return new Map(
+                users.map((u) => [u.userId, u.request ?? { assign: original.assign, revoke: original.revoke }]),
+              );
+            return users.map((u) => u.userId);
           },
           clientReference: original.clientReference ?? undefined,
           retryOf: jobId,
