@@ -353,7 +353,7 @@ describe('licenses webhooks and audit', () => {
     const listed = await json(['customers', 'list']);
     expect(listed.map((c: { name: string }) => c.name)).toEqual(expect.arrayContaining(['Importers', 'Audited']));
     const main = await cli(['--help']);
-    for (const group of ['customers', 'users', 'subscriptions', 'jobs', 'webhooks', 'audit']) {
+    for (const group of ['customers', 'users', 'subscriptions', 'jobs', 'groups', 'webhooks', 'audit']) {
       expect(main.stdout).toContain(`  ${group} `);
       const help = await cli([group, '--help']);
       expect(help.status).toBe(0);
@@ -363,8 +363,54 @@ describe('licenses webhooks and audit', () => {
         expect(commandHelp.stdout).toMatch(new RegExp(`^Usage: licenses ${group} ${command}`));
       }
     }
-    expect((await cli(['groups', 'list'])).stderr).toContain('unknown command "groups"');
+    expect((await cli(['teams', 'list'])).stderr).toContain('unknown command "teams"');
     expect((await cli(['users', 'purge'])).status).toBe(2);
     expect((await cli(['users', 'list'])).stderr).toContain('--customer is required');
+  });
+});
+
+describe('licenses groups', () => {
+  it('creates a dynamic group, gives it a product, shows members and their states, and deletes it', async () => {
+    const customerId = (await cli(['customers', 'create', '--name', 'Groups Inc', '--country', 'US'])).stdout.trim();
+    const imported = await cli(['users', 'import', '--customer', customerId, '--file', '-'], {
+      stdin: 'userPrincipalName,displayName,department\nann@groups.example,Ann,Sales\nbob@groups.example,Bob,HR\n',
+    });
+    expect(imported.status, imported.stderr).toBe(0);
+    await cli(['subscriptions', 'set', 'SPE_E3', '--customer', customerId, '--quantity', '5']);
+    const created = await cli([
+      'groups',
+      'create',
+      '--customer',
+      customerId,
+      '--name',
+      'Sales',
+      '--department',
+      'Sales',
+    ]);
+    expect(created.status, created.stderr).toBe(0);
+    const groupId = created.stdout.trim();
+    const set = await cli(['groups', 'set-licenses', groupId, '--customer', customerId, '--assign', 'SPE_E3']);
+    expect(set.status, set.stderr).toBe(0);
+    expect(set.stdout).toContain('type:       dynamic');
+    const holders = await until('the member licensed', async () => {
+      const rows = await sql<{ upn: string; direct: boolean }[]>`
+        SELECT u.user_principal_name AS upn, l.direct FROM user_licenses l
+        JOIN users u ON u.customer_id = l.customer_id AND u.id = l.user_id WHERE l.customer_id = ${customerId}`;
+      return rows.length ? rows : undefined;
+    });
+    expect(holders).toEqual([{ upn: 'ann@groups.example', direct: false }]);
+    const members = await cli(['groups', 'members', groupId, '--customer', customerId]);
+    expect(members.stdout).toMatch(/ann@groups\.example\s+SPE_E3\s+active/);
+    const list = await cli(['groups', 'list', '--customer', customerId, '--json']);
+    expect(JSON.parse(list.stdout)).toMatchObject([{ id: groupId, name: 'Sales', memberCount: 1 }]);
+    expect((await cli(['groups', 'delete', groupId, '--customer', customerId])).status).toBe(2);
+    expect((await cli(['groups', 'set-licenses', groupId, '--customer', customerId, '--none'])).status).toBe(0);
+    await until('the license removed', async () => {
+      const [row] = await sql<
+        { n: number }[]
+      >`SELECT count(*)::int AS n FROM user_licenses WHERE customer_id = ${customerId}`;
+      return row!.n === 0 || undefined;
+    });
+    expect((await cli(['groups', 'delete', groupId, '--customer', customerId])).status).toBe(0);
   });
 });
