@@ -88,6 +88,8 @@ run(`partner portal in Russian and English (${chromiumPath})`, () => {
   }
 
   async function expectAccessible(page: Page, what: string) {
+    // A dialog fades in: its colours are judged once the animation has ended.
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
     const { violations } = await new AxeBuilder({ page }).analyze();
     // Fluent UI's focus manager (tabster) puts focus sentinels, aria-hidden and focusable on purpose
     // (microsoft/tabster#288); Accessibility Insights suppresses them the same way.
