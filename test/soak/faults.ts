@@ -26,6 +26,8 @@ export interface FaultRecord {
   target: string;
   /** Seconds since the traffic started. */
   at: number;
+  /** When it started (ISO 8601), to line it up with the services' logs. */
+  startedAt: string;
   /** How long the fault was in force (ms). */
   heldMs: number;
   /** From the fault's start until every service's /readyz answered 200 again. */
@@ -111,6 +113,7 @@ export class FaultInjector {
     this.windows.push(window);
     const record: FaultRecord = {
       kind,
+      startedAt: new Date(window.start).toISOString(),
       target: '',
       at: Math.round((window.start - this.options.startedAt) / 1000),
       heldMs: 0,

@@ -72,7 +72,10 @@ export class SoakHttp {
       } catch (error) {
         const code = networkCode(error);
         this.ledger.count(kind, code);
-        if (code !== 'timeout' && !this.ledger.inFaultWindow(startedAt) && !this.ledger.inFaultWindow(Date.now()))
+        // A refused connection means no API process listens: only a fault explains that. A reset or a
+        // broken pipe may also be the client's race with a server closing an idle keep-alive
+        // connection, so those are counted, and retried, but not held against the service.
+        if (code === 'ECONNREFUSED' && !this.ledger.inFaultWindow(startedAt) && !this.ledger.inFaultWindow(Date.now()))
           this.ledger.violation(`${method} ${path}: ${code} outside any fault window`);
         await sleep(200 * (attempt + 1));
         continue;

@@ -59,7 +59,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       operations[kind][outcome] = (operations[kind][outcome] ?? 0) + 1;
     },
     violation(message) {
-      const line = `[seed ${options.seed}] ${message}`;
+      const line = `[seed ${options.seed}, ${new Date().toISOString()}] ${message}`;
       if (violations.length < 500) violations.push(line);
       log(`VIOLATION ${line}`);
     },
