@@ -116,10 +116,14 @@ describe('heavy license overviews', () => {
     expect((await overview({ userFilter: { licensed: true } })).status).toBe(200);
   }, 180_000);
 
-  it("answers a partner's large overview 429 with Retry-After while its share is taken, before reading the selection", async () => {
+  it("makes a partner's large overviews wait their turn, and answers 429 past the partner's waiting room", async () => {
     // The in-process API runs with the default share: one large selection per partner at once.
     const call = (body: unknown) => partner.call('POST', `/v1/customers/${customer}/license-overview`, body);
-    const answers = await Promise.all([call({ userIds }), call({ userFilter: {} }), call({ userIds })]);
+    // One at a time: four more wait their turn, the sixth is refused at once.
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => call(i % 2 ? { userFilter: {} } : { userIds })),
+    );
+    expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(2);
     const refused = answers.filter((a) => a.status === 429);
     expect(answers.some((a) => a.status === 200)).toBe(true);
     expect(refused.length).toBeGreaterThan(0);

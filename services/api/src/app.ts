@@ -35,6 +35,7 @@ import { licenseOverviewRoutes } from './routes/license-overview.ts';
 import {
   DEFAULT_LARGE_SELECTIONS_PER_PARTNER,
   LARGE_SELECTIONS_BUSY_SHARE,
+  LARGE_SELECTIONS_BUSY_WINDOW_MS,
   SelectionBudget,
 } from './selection-budget.ts';
 import {
@@ -143,6 +144,7 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
       setting: 'LARGE_SELECTIONS_PER_PARTNER',
       retryAfterSeconds: 1,
       // 1: the whole of the time, so no bound but the share of concurrent ones.
+      busyWindowMs: LARGE_SELECTIONS_BUSY_WINDOW_MS,
       busyShare:
         (deps.largeSelectionsBusyShare ?? LARGE_SELECTIONS_BUSY_SHARE) < 1
           ? (deps.largeSelectionsBusyShare ?? LARGE_SELECTIONS_BUSY_SHARE)

@@ -34,7 +34,7 @@ export const apiEnv = {
   LARGE_SELECTIONS_PER_PARTNER: z.coerce.number().int().min(1).default(DEFAULT_LARGE_SELECTIONS_PER_PARTNER),
   /** Job event streams one partner may have open at once on one API process. */
   EVENT_STREAMS_PER_PARTNER: z.coerce.number().int().min(1).default(500),
-  /** The share of the process's time (over 10 s) one partner's large selections may take (1: no bound). */
+  /** The share of the process's time (over 30 s) one partner's large selections may take (1: no bound). */
   LARGE_SELECTIONS_BUSY_SHARE: z.coerce.number().gt(0).max(1).default(LARGE_SELECTIONS_BUSY_SHARE),
   /** A download whose client reads slower than this on average (bytes per second) is cut off. */
   CSV_EXPORT_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(1).default(DEFAULT_CSV_EXPORT_MIN_BYTES_PER_SECOND),

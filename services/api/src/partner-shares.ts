@@ -33,6 +33,8 @@ export class PartnerShares {
   private readonly held = new Map<string, number>();
   /** Per partner: milliseconds held not yet drained by `busyShare`, as of `at`. */
   private readonly busy = new Map<string, { ms: number; at: number }>();
+  /** Per partner: the requests waiting for its share (see takeWaiting), first come first served. */
+  private readonly waiters = new Map<string, (() => void)[]>();
 
   constructor(
     private readonly options: PartnerSharesOptions,
@@ -54,13 +56,52 @@ export class PartnerShares {
       const left = (this.held.get(partnerId) ?? 1) - 1;
       if (left > 0) this.held.set(partnerId, left);
       else this.held.delete(partnerId);
+      const waiting = this.waiters.get(partnerId);
+      const next = waiting?.shift();
+      if (waiting && waiting.length === 0) this.waiters.delete(partnerId);
       if (this.options.busyShare !== undefined) {
         this.busyOver(partnerId);
         const bucket = this.busy.get(partnerId) ?? { ms: 0, at: this.now() };
         bucket.ms += this.now() - takenAt;
         this.busy.set(partnerId, bucket);
       }
+      next?.();
     };
+  }
+
+  /**
+   * As `take`, but a request that finds the partner's share held in full waits (first come, first
+   * served) for one of the partner's own requests to end, up to `maxWaitMs`, with at most
+   * `maxWaiting` of the partner's requests waiting: a page that asks for two large answers at once is
+   * served one after the other instead of refused. Past the wait, or over the time share, 429.
+   */
+  async takeWaiting(partnerId: string, maxWaitMs = 5_000, maxWaiting = 4): Promise<() => void> {
+    const deadline = this.now() + maxWaitMs;
+    for (;;) {
+      try {
+        return this.take(partnerId);
+      } catch (refusal) {
+        const full = (this.held.get(partnerId) ?? 0) >= this.options.perPartner;
+        const queue = this.waiters.get(partnerId) ?? [];
+        const left = deadline - this.now();
+        if (!full || queue.length >= maxWaiting || left <= 0) throw refusal;
+        const woken = await new Promise<boolean>((resolve) => {
+          const wake = () => {
+            clearTimeout(timer);
+            resolve(true);
+          };
+          const timer = setTimeout(() => {
+            const waiting = this.waiters.get(partnerId) ?? [];
+            waiting.splice(waiting.indexOf(wake), 1);
+            if (waiting.length === 0) this.waiters.delete(partnerId);
+            resolve(false);
+          }, left);
+          queue.push(wake);
+          this.waiters.set(partnerId, queue);
+        });
+        if (!woken) throw refusal;
+      }
+    }
   }
 
   /** Milliseconds the partner's held time is over its allowance now (drained first), or 0. */

@@ -33,9 +33,11 @@ export interface SelectionBudgetOptions {
 export const DEFAULT_LARGE_SELECTIONS_PER_PARTNER = 1;
 /**
  * And one at a time back to back would still take it: a partner's large selections may be in
- * progress a quarter of the time (over 10 s), leaving the process to the others the rest of it.
+ * progress a quarter of the time (over 30 s: a burst of 7.5 s, then 250 ms a second), leaving the
+ * process to the others the rest of it.
  */
 export const LARGE_SELECTIONS_BUSY_SHARE = 0.25;
+export const LARGE_SELECTIONS_BUSY_WINDOW_MS = 30_000;
 
 /**
  * Bounds the memory that answers about large selections of users hold at once. What such an
@@ -82,7 +84,7 @@ export class SelectionBudget {
   async acquireFor(partnerId: string, mayBeLarge: boolean, size: () => Promise<number>): Promise<() => void> {
     const shares = this.options.shares;
     if (!shares || !mayBeLarge) return this.acquireRoom(await size());
-    const releaseShare = shares.take(partnerId);
+    const releaseShare = await shares.takeWaiting(partnerId);
     try {
       const release = await this.acquireRoom(await size());
       return () => {

@@ -82,4 +82,31 @@ describe('PartnerShares', () => {
     now += 3000;
     shares.take('a')();
   });
+
+  it("makes a partner's request over its share wait for one of its own to end, up to a bound, then 429", async () => {
+    const shares = new PartnerShares({
+      perPartner: 1,
+      resource: 'selections',
+      what: 'large previews',
+      setting: 'X',
+      retryAfterSeconds: 1,
+    });
+    const first = await shares.takeWaiting('a', 1000);
+    let secondTaken = false;
+    const second = shares.takeWaiting('a', 1000).then((release) => {
+      secondTaken = true;
+      return release;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(secondTaken).toBe(false);
+    first();
+    const releaseSecond = await second;
+    expect(secondTaken).toBe(true);
+    // Nobody ends in time: refused after the wait; too many waiting: refused at once.
+    await expect(shares.takeWaiting('a', 50)).rejects.toMatchObject({ status: 429, code: 'partner_concurrency_limit' });
+    await expect(shares.takeWaiting('a', 1000, 0)).rejects.toMatchObject({ status: 429 });
+    releaseSecond();
+    (await shares.takeWaiting('a', 10))();
+    expect(shares.heldBy('a')).toBe(0);
+  });
 });

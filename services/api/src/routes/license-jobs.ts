@@ -626,7 +626,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             'now (`evaluatedAt`); a scheduled job is applied on the state at its time. Answers the same 4xx problems ' +
             'as creating the job. Previews ' +
             "share the license overview's budget of selected users: when it is full, 503 `overloaded` after up to 5 s; a partner " +
-            'has one large selection (over 1,000 users) in progress at a time, for at most a quarter of the time, ' +
+            'has one large selection (over 1,000 users) in progress at a time (up to four more wait 5 s for their turn), for at most a quarter of the time, ' +
             'past which it is answered 429 `partner_concurrency_limit` with `Retry-After`.',
           params: customerParams,
           body: createLicenseJobBody,
@@ -1037,7 +1037,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             'are among `failures` with `ChangedSinceJob` (and the later jobs in `jobIds`). With `notBefore` the ' +
             'prediction is still made on the state now (`evaluatedAt`). Previews share the ' +
             "license overview's budget of selected users: when it is full, 503 `overloaded` after up to 5 s; a partner " +
-            'has one large selection (over 1,000 users) in progress at a time, for at most a quarter of the time, ' +
+            'has one large selection (over 1,000 users) in progress at a time (up to four more wait 5 s for their turn), for at most a quarter of the time, ' +
             'past which it is answered 429 `partner_concurrency_limit` with `Retry-After`.',
           params: jobParams,
           body: jobFollowUpBody,

@@ -36,7 +36,7 @@ export function licenseOverviewRoutes(deps: { db: Db; budget: SelectionBudget })
             'of them in user-list order (`assignedUserIdsTruncated: true` when there are more). Large selections ' +
             'share a per-process budget: when too many are being answered, a request waits up to 5 s for room, then ' +
             'answers 503 `overloaded` with `Retry-After`. A partner has one large selection (over 1,000 users) in ' +
-            'progress at a time, for at most a quarter of the time: past that, 429 `partner_concurrency_limit` with ' +
+            'progress at a time (up to four more wait 5 s for their turn), for at most a quarter of the time: past that, 429 `partner_concurrency_limit` with ' +
             '`Retry-After`, before the selection is read.',
           params: customerParams,
           body: licenseOverviewBody,
