@@ -15,6 +15,8 @@ export interface Answer {
 export interface SoakLedger {
   count(kind: string, outcome: string): void;
   violation(message: string): void;
+  /** A 503 with Retry-After outside every fault's window (a violation unless the run tolerates them). */
+  lateUnavailable(message: string): void;
   /** Whether `at` (ms) falls inside a fault's window (from its start to its recovery, with grace). */
   inFaultWindow(at: number): boolean;
 }
@@ -91,7 +93,11 @@ export class SoakHttp {
       if (res.status >= 500) {
         const retryAfter = res.headers.get('retry-after');
         const inWindow = this.ledger.inFaultWindow(startedAt) || this.ledger.inFaultWindow(Date.now());
-        if (!(res.status === 503 && retryAfter && inWindow)) {
+        if (res.status === 503 && retryAfter && !inWindow)
+          this.ledger.lateUnavailable(
+            `${method} ${path} → 503 (Retry-After ${retryAfter}) outside any fault window: ${text.slice(0, 300)}`,
+          );
+        else if (!(res.status === 503 && retryAfter && inWindow)) {
           this.ledger.violation(
             `${method} ${path} → ${res.status}${retryAfter ? ` (Retry-After ${retryAfter})` : ' without Retry-After'}${inWindow ? '' : ' outside any fault window'}: ${text.slice(0, 300)}`,
           );

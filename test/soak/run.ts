@@ -18,6 +18,11 @@ export interface SoakOptions {
   /** Keep the services' logs here (otherwise in the temporary directory, removed at the end). */
   logDir?: string;
   log?: (line: string) => void;
+  /**
+   * Counts a 503 with Retry-After outside every fault's window apart instead of as a violation (the
+   * short run in pnpm test: see docs/reliability.md for why such answers still occur).
+   */
+  tolerateLate503?: boolean;
   /** Ends the traffic early (Ctrl-C); the final checks and the clean-up still run. */
   interrupted?: () => boolean;
 }
@@ -39,6 +44,8 @@ export interface SoakReport {
   /** Seconds from the end of the traffic until every accepted job was final. */
   drainSeconds: number;
   violations: string[];
+  /** 503s with Retry-After outside every fault's window, when the run tolerates them. */
+  late503: string[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,6 +59,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const intensity = Math.max(1, Math.min(5, options.intensity));
   const operations: Record<string, Record<string, number>> = {};
   const violations: string[] = [];
+  const late503: string[] = [];
   let faults: FaultInjector | undefined;
   const ledger: SoakLedger = {
     count(kind, outcome) {
@@ -64,6 +72,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       log(`VIOLATION ${line}`);
     },
     inFaultWindow: (at) => faults?.inWindow(at) ?? false,
+    lateUnavailable(message) {
+      if (!options.tolerateLate503) return this.violation(message);
+      const line = `[seed ${options.seed}, ${new Date().toISOString()}] ${message}`;
+      late503.push(line);
+      log(`LATE 503 ${line}`);
+    },
   };
 
   const receiver = new Receiver();
@@ -88,6 +102,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     checked: { jobs: 0, users: 0, historyEntries: 0, webhookEvents: 0 },
     drainSeconds: 0,
     violations,
+    late503,
   };
   try {
     const http = new SoakHttp(infra.apis, httpRng, ledger);
@@ -229,6 +244,10 @@ export function formatReport(report: SoakReport): string {
     );
   lines.push(`Seat samples: ${report.seatSamples}; drain after the traffic: ${report.drainSeconds} s`);
   lines.push(`Checked at the end: ${JSON.stringify(report.checked)}`);
+  if (report.late503.length) {
+    lines.push(`503s with Retry-After outside every fault's window (tolerated): ${report.late503.length}`);
+    for (const v of report.late503) lines.push(`  ${v}`);
+  }
   lines.push(`Violations: ${report.violations.length}`);
   for (const v of report.violations) lines.push(`  ${v}`);
   return lines.join('\n');

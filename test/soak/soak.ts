@@ -13,6 +13,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     intensity: { type: 'string', default: '2' },
     cluster: { type: 'boolean', default: false },
+    'tolerate-late-503': { type: 'boolean', default: false },
     logs: { type: 'string' },
     json: { type: 'string' },
   },
@@ -48,6 +49,7 @@ const report = await runSoak({
   cluster: values.cluster,
   logDir: values.logs,
   interrupted: () => interrupted,
+  tolerateLate503: values['tolerate-late-503'],
 });
 console.log(formatReport(report));
 if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2));
