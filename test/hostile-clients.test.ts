@@ -23,7 +23,7 @@ let scoped: Record<Scope, PartnerClient>;
 /** Keys of the owner with every scope that no longer work: one expired, one revoked. */
 let expired: PartnerClient;
 let revoked: PartnerClient;
-let ids: { customerId: string; userId: string; jobId: string; productId: string; userIds: string[] };
+let ids: { customerId: string; userId: string; jobId: string; productId: string; userIds: string[]; groupId: string };
 
 async function snapshot(): Promise<string> {
   const tables = [
@@ -36,6 +36,9 @@ async function snapshot(): Promise<string> {
     'seat_reservations',
     'reserved_seats',
     'idempotency_keys',
+    'groups',
+    'group_members',
+    'group_license_states',
   ];
   const parts = await Promise.all(
     tables.map(
@@ -58,7 +61,9 @@ beforeAll(async () => {
   await owner.subscribe(customerId, SUITE.id, 10);
   const job = await owner.startJob(customerId, { userIds, assign: [{ productId: SUITE.id }] });
   await owner.waitForJob(customerId, job.body.id);
-  ids = { customerId, userId: userIds[0]!, jobId: job.body.id, productId: SUITE.id, userIds };
+  const group = await owner.call('POST', `/v1/customers/${customerId}/groups`, { name: 'Owners' });
+  expect(group.status).toBe(201);
+  ids = { customerId, userId: userIds[0]!, jobId: job.body.id, productId: SUITE.id, userIds, groupId: group.body.id };
   const other = await owner.customer('Other customer of the owner');
   limitedToOther = await owner.issueKey({ name: 'Other only', scopes: [...SCOPES], customerIds: [other] });
   scoped = Object.fromEntries(
@@ -113,6 +118,13 @@ function bodyFor(method: string, path: string): unknown {
     'POST /v1/customers/{customerId}/license-jobs/{jobId}/retry': {},
     'POST /v1/customers/{customerId}/license-jobs/{jobId}/revert': {},
     'POST /v1/customers/{customerId}/license-jobs/{jobId}/revert/preview': {},
+    'POST /v1/customers/{customerId}/groups': { name: 'Intruders' },
+    'PATCH /v1/customers/{customerId}/groups/{groupId}': { name: 'Hijacked' },
+    'POST /v1/customers/{customerId}/groups/{groupId}/members': { userIds: ids.userIds },
+    'POST /v1/customers/{customerId}/groups/{groupId}/members/remove': { userIds: ids.userIds },
+    'PUT /v1/customers/{customerId}/groups/{groupId}/licenses': { licenses: [{ productId: SUITE.id }] },
+    'POST /v1/customers/{customerId}/groups/{groupId}/reprocess': {},
+    'POST /v1/customers/{customerId}/users/{userId}/reprocess-licenses': {},
   };
   const key = `${method} ${path}`;
   if (!(key in bodies)) throw new Error(`no isolation case for ${key}: add one`);
@@ -418,6 +430,7 @@ describe('hostile input', () => {
       'department',
       'displayName',
       'id',
+      'licenseStates',
       'licenses',
       'usageLocation',
       'userPrincipalName',
