@@ -89,6 +89,8 @@ run(`partner portal: administration (${chromiumPath})`, () => {
         document.querySelector('[role="dialog"], [role="alertdialog"]') !== null ||
         document.querySelector('#root[aria-hidden]') === null,
     );
+    // A dialog fades in: its colours are judged once the animation has ended.
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
     const { violations } = await new AxeBuilder({ page }).analyze();
     // Fluent UI's focus manager (tabster) puts focus sentinels, aria-hidden and focusable on purpose.
     const isTabsterSentinel = (html: string) => html.startsWith('<i') && html.includes('data-tabster-dummy');
