@@ -229,7 +229,8 @@ run(`partner portal: administration (${chromiumPath})`, () => {
       retry: 2,
     }, async () => {
       const { page, problems, tr } = await signedIn(language, size);
-      const attempt = (attempts[`${language} ${size}`] = (attempts[`${language} ${size}`] ?? 0) + 1);
+      const attempt = (attempts[`${language} ${size}`] ?? 0) + 1;
+      attempts[`${language} ${size}`] = attempt;
       const name = `Tailspin ${language} ${size} ${attempt}`;
       const domain = `tailspin-${language}-${size}-${attempt}.example`;
       await page.getByRole('heading', { name: tr('customers:title'), exact: true }).waitFor();
