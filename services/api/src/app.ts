@@ -143,12 +143,8 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
       what: 'large previews or license overviews',
       setting: 'LARGE_SELECTIONS_PER_PARTNER',
       retryAfterSeconds: 1,
-      // 1: the whole of the time, so no bound but the share of concurrent ones.
       busyWindowMs: LARGE_SELECTIONS_BUSY_WINDOW_MS,
-      busyShare:
-        (deps.largeSelectionsBusyShare ?? LARGE_SELECTIONS_BUSY_SHARE) < 1
-          ? (deps.largeSelectionsBusyShare ?? LARGE_SELECTIONS_BUSY_SHARE)
-          : undefined,
+      busyShare: deps.largeSelectionsBusyShare ?? LARGE_SELECTIONS_BUSY_SHARE,
     }),
   });
   const csvExports = {

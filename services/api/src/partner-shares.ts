@@ -14,7 +14,8 @@ export interface PartnerSharesOptions {
   /**
    * At most this fraction of the process's time may be spent holding the partner's units, averaged
    * over `busyWindowMs` (a leaky bucket of held milliseconds that drains at this rate): for what
-   * costs the event loop, one at a time back to back would still take it all.
+   * costs the event loop, one at a time back to back would still take it all. 1 (all of the time)
+   * or unset: no bound of time.
    */
   busyShare?: number;
   /** The window of `busyShare` (10 s): the longest a partner may hold the resource in one burst is its share of it. */
@@ -59,7 +60,7 @@ export class PartnerShares {
       const waiting = this.waiters.get(partnerId);
       const next = waiting?.shift();
       if (waiting && waiting.length === 0) this.waiters.delete(partnerId);
-      if (this.options.busyShare !== undefined) {
+      if (this.options.busyShare !== undefined && this.options.busyShare < 1) {
         this.busyOver(partnerId);
         const bucket = this.busy.get(partnerId) ?? { ms: 0, at: this.now() };
         bucket.ms += this.now() - takenAt;
@@ -108,7 +109,7 @@ export class PartnerShares {
   private busyOver(partnerId: string): number {
     const share = this.options.busyShare;
     const bucket = this.busy.get(partnerId);
-    if (share === undefined || !bucket) return 0;
+    if (share === undefined || share >= 1 || !bucket) return 0;
     const now = this.now();
     bucket.ms = Math.max(0, bucket.ms - (now - bucket.at) * share);
     bucket.at = now;

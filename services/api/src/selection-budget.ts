@@ -69,24 +69,16 @@ export class SelectionBudget {
   }
 
   /**
-   * Takes `users` from the budget, waiting for room if need be; resolves to the function that gives
-   * them back (idempotent), or rejects with 503 `overloaded`.
-   */
-  async acquire(users: number): Promise<() => void> {
-    return this.acquireRoom(users);
-  }
-
-  /**
    * For a partner's request whose size is not known yet (a filter) or is large: its share is taken
    * first (429 at once past it, before anything is read), then `size` is worked out and room taken
    * for it. A request that is surely small (`mayBeLarge` false) only takes room.
    */
   async acquireFor(partnerId: string, mayBeLarge: boolean, size: () => Promise<number>): Promise<() => void> {
     const shares = this.options.shares;
-    if (!shares || !mayBeLarge) return this.acquireRoom(await size());
+    if (!shares || !mayBeLarge) return this.acquire(await size());
     const releaseShare = await shares.takeWaiting(partnerId);
     try {
-      const release = await this.acquireRoom(await size());
+      const release = await this.acquire(await size());
       return () => {
         release();
         releaseShare();
@@ -102,7 +94,11 @@ export class SelectionBudget {
     return users === undefined || users > this.alwaysAdmitted;
   }
 
-  private async acquireRoom(users: number): Promise<() => void> {
+  /**
+   * Takes `users` from the budget, waiting for room if need be; resolves to the function that gives
+   * them back (idempotent), or rejects with 503 `overloaded`.
+   */
+  async acquire(users: number): Promise<() => void> {
     if (users <= this.alwaysAdmitted || (this.waiting.length === 0 && this.fits(users))) return this.take(users);
     if (this.waiting.length >= this.maxWaiting) throw this.overloaded();
     await new Promise<void>((resolve, reject) => {
