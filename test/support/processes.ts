@@ -6,14 +6,28 @@ import { SERVICE_NODE_FLAGS } from '../../scripts/service-flags.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
+/**
+ * A port for a service a test starts later. It is taken below the kernel's ephemeral range
+ * (32768–60999 here), where the outgoing connections of every other test pick their local ports: a
+ * port the kernel handed out as free may be bound by such a connection by the time the service
+ * starts, seconds later. One process never hands out the same port twice.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (;;) {
+    const port = 15_000 + Math.floor(Math.random() * 17_000);
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+}
+
+const handedOut = new Set<number>();
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 

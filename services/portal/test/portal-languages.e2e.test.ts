@@ -146,6 +146,8 @@ run(`partner portal in Russian and English (${chromiumPath})`, () => {
     await page.getByRole('checkbox', { name: 'User 060' }).check();
     await expect.poll(() => selected(page)).toBe('Выбрано 3 пользователя');
     await page.getByRole('button', { name: 'Последний' }).click();
+    await page.getByText('Страница 3 из 3 · 130 пользователей').waitFor();
+    await page.getByRole('checkbox', { name: 'User 130' }).waitFor();
     await page.getByRole('checkbox', { name: 'Выбрать всех на этой странице' }).check();
     await expect.poll(() => selected(page)).toBe('Выбрано 33 пользователя');
     await page.getByRole('checkbox', { name: 'User 125' }).uncheck();
