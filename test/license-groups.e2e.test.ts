@@ -175,6 +175,12 @@ describe('license sources', () => {
     });
     await waitForGroup(customer, group);
 
+    // The overview counts the holders who hold it through a group only (a job cannot revoke it from them).
+    const overview = await partner.call('POST', `/v1/customers/${customer}/license-overview`, { userIds: users });
+    expect(overview.body.products).toEqual([
+      expect.objectContaining({ productId: SUITE.id, assignedCount: 1, groupOnlyCount: 1 }),
+    ]);
+
     // Revoking a license held through a group only fails, naming the group; the preview says so first.
     const preview = await partner.call('POST', `/v1/customers/${customer}/license-jobs/preview`, {
       userIds: [users[0]],
@@ -200,6 +206,19 @@ describe('license sources', () => {
       { productId: SUITE.id, disabledServicePlans: [], assignedBy: { direct: true, groupIds: [group] } },
     ]);
     expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 1, reserved: 0 });
+    const both = await partner.call('POST', `/v1/customers/${customer}/license-overview`, { userIds: users });
+    expect(both.body.products[0]).toMatchObject({ assignedCount: 1, groupOnlyCount: 0 });
+
+    // The group's jobs are listed apart from the direct ones.
+    const groupJobs = await partner.call('GET', `/v1/customers/${customer}/license-jobs?groupId=${group}`);
+    expect(groupJobs.status).toBe(200);
+    expect(groupJobs.body.total).toBeGreaterThan(0);
+    for (const job of groupJobs.body.items) expect(job.source).toEqual({ type: 'group', groupId: group });
+    const all = await partner.call('GET', `/v1/customers/${customer}/license-jobs?pageSize=100`);
+    expect(all.body.total).toBe(groupJobs.body.total + 2);
+    const other = await createGroup(customer, { name: 'Nobody' });
+    expect((await partner.call('GET', `/v1/customers/${customer}/license-jobs?groupId=${other}`)).body.total).toBe(0);
+    expect((await partner.call('GET', `/v1/customers/${customer}/license-jobs?groupId=not-a-uuid`)).status).toBe(400);
 
     // Revoking it directly now removes the direct source only: outcome inherited, the license stays.
     const predicted = await partner.call('POST', `/v1/customers/${customer}/license-jobs/preview`, {
@@ -311,6 +330,43 @@ describe('the waiting room', () => {
     await waitForGroup(customer, group);
     expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 3, waiting: 0 });
     expect((await user(customer, other[0]!)).licenses.map((l: any) => l.productId)).toEqual([SUITE.id]);
+  });
+});
+
+describe('the waiting room, as listed', () => {
+  it('lists waiting members the longest waiting first, with the product and reason', async () => {
+    const customer = await partner.customer();
+    const names = ['Holder', 'Zulu', 'Alpha'];
+    const [holder, zulu, alpha] = await partner.users(customer, 3, (i) => ({ displayName: names[i] }));
+    await partner.subscribe(customer, SUITE.id, 1);
+    const group = await createGroup(customer, { name: 'Queue' });
+    await partner.call('PUT', `/v1/customers/${customer}/groups/${group}/licenses`, {
+      licenses: [{ productId: SUITE.id }],
+    });
+    // One at a time: the holder takes the seat, then Zulu waits, then Alpha.
+    for (const id of [holder, zulu, alpha]) {
+      await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members`, { userIds: [id] });
+      await waitForGroup(customer, group);
+    }
+    const waiting = await partner.call('GET', `/v1/customers/${customer}/groups/${group}/members?state=waiting`);
+    expect(waiting.body.total).toBe(2);
+    expect(waiting.body.items.map((u: any) => u.displayName)).toEqual(['Zulu', 'Alpha']);
+    expect(waiting.body.items[0].licenseStates).toEqual([
+      expect.objectContaining({
+        productId: SUITE.id,
+        groupId: group,
+        state: 'waiting',
+        error: expect.objectContaining({ code: 'CountViolation' }),
+      }),
+    ]);
+    const second = await partner.call(
+      'GET',
+      `/v1/customers/${customer}/groups/${group}/members?state=waiting&page=2&pageSize=1`,
+    );
+    expect(second.body).toMatchObject({ total: 2, totalPages: 2, items: [{ displayName: 'Alpha' }] });
+    // Every member, by name.
+    const members = await partner.call('GET', `/v1/customers/${customer}/groups/${group}/members`);
+    expect(members.body.items.map((u: any) => u.displayName)).toEqual(['Alpha', 'Holder', 'Zulu']);
   });
 });
 

@@ -495,7 +495,9 @@ export interface paths {
         };
         /**
          * A group's members, each with its licenses and license states; filter by state
-         * @description Needs scope `read`.
+         * @description By display name, or with `state=waiting` the waiting room: the longest waiting first, as seats are handed out.
+         *
+         *     Needs scope `read`.
          */
         get: operations["listGroupMembers"];
         put?: never;
@@ -607,7 +609,7 @@ export interface paths {
         put?: never;
         /**
          * Seats and holders of every subscribed product for a selection of users
-         * @description The "manage licenses" page for a selection: one row per subscription of the customer. Reads only. Selects users by `userIds` or by `userFilter` (exactly one; `{}` selects every user of the customer). Per product, `assignedCount` selected users hold it; `assignedUserIds` lists at most 1000 of them in user-list order (`assignedUserIdsTruncated: true` when there are more). Large selections share a per-process budget: when too many are being answered, a request waits up to 5 s for room, then answers 503 `overloaded` with `Retry-After`. A partner has one large selection (over 1,000 users) in progress at a time (up to four more wait 5 s for their turn), for at most a quarter of the time: past that, 429 `partner_concurrency_limit` with `Retry-After`, before the selection is read.
+         * @description The "manage licenses" page for a selection: one row per subscription of the customer. Reads only. Selects users by `userIds` or by `userFilter` (exactly one; `{}` selects every user of the customer). Per product, `assignedCount` selected users hold it; `assignedUserIds` lists at most 1000 of them in user-list order (`assignedUserIdsTruncated: true` when there are more); `groupOnlyCount` of them hold it through groups only, so a job cannot revoke it from them (`LicenseInheritedFromGroup`). Large selections share a per-process budget: when too many are being answered, a request waits up to 5 s for room, then answers 503 `overloaded` with `Retry-After`. A partner has one large selection (over 1,000 users) in progress at a time (up to four more wait 5 s for their turn), for at most a quarter of the time: past that, 429 `partner_concurrency_limit` with `Retry-After`, before the selection is read.
          *
          *     Needs scope `read`.
          */
@@ -626,8 +628,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List jobs, newest first, optionally by status and client reference
-         * @description The customer's license jobs with their progress; `status` and `clientReference` narrow the list.
+         * List jobs, newest first, optionally by status, client reference or group
+         * @description The customer's license jobs with their progress; `status`, `clientReference` and `groupId` (the jobs that process changes of that group) narrow the list.
          *
          *     Needs scope `read`.
          */
@@ -1504,6 +1506,8 @@ export interface components {
             assignedUserIds: string[];
             /** @description true when more than 1000 selected users hold it */
             assignedUserIdsTruncated: boolean;
+            /** @description How many of the holders hold it only through groups (no direct assignment): a job cannot revoke it from them (LicenseInheritedFromGroup); remove them from the group or the product from the group */
+            groupOnlyCount: number;
             buyMore: boolean;
             servicePlans: {
                 id: string;
@@ -5494,7 +5498,7 @@ export interface operations {
                 page?: number;
                 /** @description Items per page, at most 500. */
                 pageSize?: number;
-                /** @description Members with at least one license state of the group in this state. */
+                /** @description Members with at least one license state of the group in this state. `waiting` lists the waiting room in the order seats are handed out: the longest waiting first (by the `since` of their waiting states). */
                 state?: "active" | "waiting" | "error";
             };
             header?: never;
@@ -6552,6 +6556,8 @@ export interface operations {
                 pageSize?: number;
                 status?: string;
                 clientReference?: string;
+                /** @description Only the jobs that process changes of this group (`source: {type: "group", groupId}`). */
+                groupId?: string;
             };
             header?: never;
             path: {

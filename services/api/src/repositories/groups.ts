@@ -28,6 +28,14 @@ export async function getGroupRow(db: DbOrTx, customerId: string, groupId: strin
   return row;
 }
 
+/** Whether the customer has any group (until it has one, every license is direct). */
+export async function customerHasGroups(db: DbOrTx, customerId: string): Promise<boolean> {
+  const rows = await db.execute<{ one: number }>(
+    sql`SELECT 1 AS one FROM groups WHERE customer_id = ${customerId} LIMIT 1`,
+  );
+  return rows.length > 0;
+}
+
 /** The group's row locked for a change (changes of one group take turns; members, licenses, rule). */
 export async function lockGroupRow(tx: DbOrTx, customerId: string, groupId: string): Promise<GroupRow | undefined> {
   const [row] = await tx
@@ -232,20 +240,44 @@ export async function pageOfMembers(
   groupId: string,
   query: PageQuery & { state?: 'active' | 'waiting' | 'error' },
 ): Promise<{ items: UserListRow[]; total: number }> {
+  const columns = sql`p.id, p.customer_id AS "customerId", p.user_principal_name AS "userPrincipalName",
+    p.display_name AS "displayName", p.usage_location AS "usageLocation", p.department,
+    ${licenseColumns(customerId, sql`p.id`)}`;
+  const page = sql`LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`;
+  if (query.state === 'waiting') {
+    // The waiting room in the order seats are handed out: the longest waiting first.
+    const [items, [total]] = await Promise.all([
+      db.execute<UserListRow>(sql`
+        SELECT ${columns}
+        FROM (
+          SELECT u.*, w.since AS waiting_since
+          FROM (SELECT s.user_id, min(s.since) AS since FROM group_license_states s
+                WHERE s.customer_id = ${customerId} AND s.group_id = ${groupId} AND s.state = 'waiting'
+                GROUP BY s.user_id) w
+          JOIN group_members m ON m.customer_id = ${customerId} AND m.group_id = ${groupId} AND m.user_id = w.user_id
+          JOIN users u ON u.customer_id = m.customer_id AND u.id = m.user_id
+          ORDER BY w.since, u.display_name, u.user_principal_name, u.id
+          ${page}) p
+        ORDER BY p.waiting_since, p.display_name, p.user_principal_name, p.id`),
+      db.execute<{ n: number }>(sql`
+        SELECT count(DISTINCT s.user_id)::int AS n FROM group_license_states s
+        JOIN group_members m ON m.customer_id = s.customer_id AND m.group_id = s.group_id AND m.user_id = s.user_id
+        WHERE s.customer_id = ${customerId} AND s.group_id = ${groupId} AND s.state = 'waiting'`),
+    ]);
+    return { items: [...items], total: total!.n };
+  }
   const inState = query.state
     ? sql`AND EXISTS (SELECT 1 FROM group_license_states s WHERE s.customer_id = m.customer_id AND s.user_id = m.user_id
                       AND s.group_id = m.group_id AND s.state = ${query.state})`
     : sql``;
   const [items, [total]] = await Promise.all([
     db.execute<UserListRow>(sql`
-      SELECT p.id, p.customer_id AS "customerId", p.user_principal_name AS "userPrincipalName",
-        p.display_name AS "displayName", p.usage_location AS "usageLocation", p.department,
-        ${licenseColumns(customerId, sql`p.id`)}
+      SELECT ${columns}
       FROM (
         SELECT u.* FROM group_members m JOIN users u ON u.customer_id = m.customer_id AND u.id = m.user_id
         WHERE m.customer_id = ${customerId} AND m.group_id = ${groupId} ${inState}
         ORDER BY u.display_name, u.user_principal_name, u.id
-        LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}) p
+        ${page}) p
       ORDER BY p.display_name, p.user_principal_name, p.id`),
     db.execute<{ n: number }>(sql`
       SELECT count(*)::int AS n FROM group_members m

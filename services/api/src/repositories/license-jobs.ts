@@ -304,6 +304,7 @@ export async function listJobRows(
     eq(jobs.customerId, customerId),
     query.status ? inArray(jobs.status, query.status) : undefined,
     query.clientReference !== undefined ? eq(jobs.clientReference, query.clientReference) : undefined,
+    query.groupId !== undefined ? eq(jobs.sourceGroupId, query.groupId) : undefined,
   );
   const [items, [totals]] = await Promise.all([
     db

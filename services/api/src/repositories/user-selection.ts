@@ -378,30 +378,45 @@ export function inIds(column: SQL, ids: string[]): SQL {
 
 /**
  * The selected users (ids of the customer's users) in user-list order, each with the products it
- * holds. A large selection is read from the sort index in list order (an index-only scan of the
- * customer's users, each tested against the ids), which costs less than sorting it by name; a small
- * one is looked up by key and sorted.
+ * holds and, with `groupOnly`, those it holds only through groups (no direct source: a revoke by a
+ * job fails with LicenseInheritedFromGroup). A large selection is read from the sort index in list
+ * order (an index-only scan of the customer's users, each tested against the ids), which costs less
+ * than sorting it by name; a small one is looked up by key and sorted.
  */
 export async function selectedUsersWithProducts(
   db: DbOrTx,
   customerId: string,
   ids: string[],
-): Promise<{ id: string; displayName: string; userPrincipalName: string; products: string[] | null }[]> {
+  options: { groupOnly?: boolean } = {},
+): Promise<SelectedUserProducts[]> {
+  const groupOnly = options.groupOnly
+    ? sql`(SELECT array_agg(l.product_id) FROM user_licenses l
+           WHERE l.customer_id = ${customerId} AND l.user_id = u.id AND NOT l.direct)`
+    : sql`NULL::text[]`;
   const columns = sql`u.id, u.display_name AS "displayName", u.user_principal_name AS "userPrincipalName",
-    (SELECT array_agg(l.product_id) FROM user_licenses l WHERE l.customer_id = ${customerId} AND l.user_id = u.id) AS products`;
-  type Row = { id: string; displayName: string; userPrincipalName: string; products: string[] | null };
+    (SELECT array_agg(l.product_id) FROM user_licenses l WHERE l.customer_id = ${customerId} AND l.user_id = u.id) AS products,
+    ${groupOnly} AS "groupOnly"`;
   if (ids.length <= userFilterTuning.listOrderFrom)
     return [
-      ...(await db.execute<Row>(sql`
+      ...(await db.execute<SelectedUserProducts>(sql`
         SELECT ${columns} FROM users u WHERE u.customer_id = ${customerId} AND u.id = any(${sql.param(ids)}::uuid[])
         ORDER BY u.display_name, u.user_principal_name, u.id`)),
     ];
   return withSortsOff(db, async (tx) => [
-    ...(await tx.execute<Row>(sql`
+    ...(await tx.execute<SelectedUserProducts>(sql`
       SELECT ${columns} FROM users u WHERE u.customer_id = ${customerId} AND ${inIds(sql`u.id`, ids)}
       ORDER BY u.display_name, u.user_principal_name, u.id`)),
   ]);
 }
+
+export type SelectedUserProducts = {
+  id: string;
+  displayName: string;
+  userPrincipalName: string;
+  products: string[] | null;
+  /** Products held through groups only (asked for with `groupOnly`; else null). */
+  groupOnly: string[] | null;
+};
 
 /** The ids of up to `limit` users of the customer matching the plan, in no particular order. */
 async function matchingIds(tx: DbOrTx, plan: FilterPlan, limit: number): Promise<string[]> {

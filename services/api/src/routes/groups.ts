@@ -484,6 +484,8 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
           operationId: 'listGroupMembers',
           tags: ['groups'],
           summary: "A group's members, each with its licenses and license states; filter by state",
+          description:
+            'By display name, or with `state=waiting` the waiting room: the longest waiting first, as seats are handed out.',
           params: groupParams,
           querystring: listMembersQuery,
           response: {

@@ -731,9 +731,10 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
         schema: {
           operationId: 'listLicenseJobs',
           tags: ['license jobs'],
-          summary: 'List jobs, newest first, optionally by status and client reference',
+          summary: 'List jobs, newest first, optionally by status, client reference or group',
           description:
-            "The customer's license jobs with their progress; `status` and `clientReference` narrow the list.",
+            "The customer's license jobs with their progress; `status`, `clientReference` and `groupId` (the jobs " +
+            'that process changes of that group) narrow the list.',
           params: customerParams,
           querystring: listJobsQuery,
           response: {

@@ -3,6 +3,7 @@ import { getProducts, type Db } from '@licensing/db';
 import { unprocessable } from '@licensing/http';
 import { partnerOf } from '../auth.ts';
 import { customerInScope } from './customers.ts';
+import { customerHasGroups } from '../repositories/groups.ts';
 import { listSubscriptions } from '../repositories/subscriptions.ts';
 import { resolveUserSelection, selectedUsersWithProducts } from '../repositories/user-selection.ts';
 import { customerParams } from '../schemas/customers.ts';
@@ -33,7 +34,8 @@ export function licenseOverviewRoutes(deps: { db: Db; budget: SelectionBudget })
             'The "manage licenses" page for a selection: one row per subscription of the customer. Reads only. ' +
             'Selects users by `userIds` or by `userFilter` (exactly one; `{}` selects every user of the customer). ' +
             `Per product, \`assignedCount\` selected users hold it; \`assignedUserIds\` lists at most ${MAX_LISTED_HOLDERS} ` +
-            'of them in user-list order (`assignedUserIdsTruncated: true` when there are more). Large selections ' +
+            'of them in user-list order (`assignedUserIdsTruncated: true` when there are more); `groupOnlyCount` of ' +
+            'them hold it through groups only, so a job cannot revoke it from them (`LicenseInheritedFromGroup`). Large selections ' +
             'share a per-process budget: when too many are being answered, a request waits up to 5 s for room, then ' +
             'answers 503 `overloaded` with `Retry-After`. A partner has one large selection (over 1,000 users) in ' +
             'progress at a time (up to four more wait 5 s for their turn), for at most a quarter of the time: past that, 429 `partner_concurrency_limit` with ' +
@@ -82,8 +84,10 @@ export function licenseOverviewRoutes(deps: { db: Db; budget: SelectionBudget })
       selection: UserSelection,
       selected: string[],
     ): Promise<LicenseOverview> {
+      // Licenses held through groups only exist where the customer has groups: only then are they counted.
+      const groupOnly = selected.length > 0 && (await customerHasGroups(db, customerId));
       const [rows, subscriptions] = await Promise.all([
-        selected.length ? selectedUsersWithProducts(db, customerId, selected) : Promise.resolve([]),
+        selected.length ? selectedUsersWithProducts(db, customerId, selected, { groupOnly }) : Promise.resolve([]),
         listSubscriptions(db, customerId),
       ]);
       // A filter's users exist by construction (one deleted since is simply no longer shown).
@@ -97,17 +101,22 @@ export function licenseOverviewRoutes(deps: { db: Db; budget: SelectionBudget })
       // Per product: how many of the selected users hold it, and the first MAX_LISTED_HOLDERS of
       // them in user-list order (the rows come in that order), so no answer carries every holder.
       const users = rows.map((r) => ({ id: r.id, displayName: r.displayName, userPrincipalName: r.userPrincipalName }));
-      const holdersOf = new Map<string, { assignedCount: number; userIds: string[] }>();
-      for (const row of rows)
+      const holdersOf = new Map<string, { assignedCount: number; userIds: string[]; groupOnlyCount: number }>();
+      for (const row of rows) {
         for (const productId of row.products ?? []) {
           let held = holdersOf.get(productId);
           if (!held) {
-            held = { assignedCount: 0, userIds: [] };
+            held = { assignedCount: 0, userIds: [], groupOnlyCount: 0 };
             holdersOf.set(productId, held);
           }
           held.assignedCount++;
           if (held.userIds.length < MAX_LISTED_HOLDERS) held.userIds.push(row.id);
         }
+        for (const productId of row.groupOnly ?? []) {
+          const held = holdersOf.get(productId);
+          if (held) held.groupOnlyCount++;
+        }
+      }
       const products = await getProducts(
         db,
         subscriptions.map((s) => s.productId),
@@ -132,6 +141,7 @@ export function licenseOverviewRoutes(deps: { db: Db; budget: SelectionBudget })
             assignedCount,
             assignedUserIds: held?.userIds ?? [],
             assignedUserIdsTruncated: assignedCount > MAX_LISTED_HOLDERS,
+            groupOnlyCount: held?.groupOnlyCount ?? 0,
             buyMore: s.available <= 0,
             servicePlans: (products.get(s.productId)?.servicePlans ?? []).map((p) => ({ id: p.id, name: p.name })),
           };

@@ -147,7 +147,11 @@ export const listMembersQuery = pageQuery.extend({
   state: z
     .enum(['active', 'waiting', 'error'])
     .optional()
-    .meta({ description: 'Members with at least one license state of the group in this state.' }),
+    .meta({
+      description:
+        'Members with at least one license state of the group in this state. `waiting` lists the waiting room in ' +
+        'the order seats are handed out: the longest waiting first (by the `since` of their waiting states).',
+    }),
 });
 
 export const membersAddedSchema = z

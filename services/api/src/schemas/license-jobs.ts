@@ -165,6 +165,9 @@ const jobStatusList = z
 export const listJobsQuery = pageQuery.extend({
   status: jobStatusList.optional(),
   clientReference: clientReferenceSchema.optional(),
+  groupId: uuidSchema
+    .optional()
+    .meta({ description: 'Only the jobs that process changes of this group (`source: {type: "group", groupId}`).' }),
 });
 export type ListJobsQuery = z.infer<typeof listJobsQuery>;
 

@@ -29,6 +29,13 @@ export const licenseOverviewSchema = z
           assignedUserIdsTruncated: z
             .boolean()
             .describe(`true when more than ${MAX_LISTED_HOLDERS} selected users hold it`),
+          groupOnlyCount: z
+            .number()
+            .int()
+            .describe(
+              'How many of the holders hold it only through groups (no direct assignment): a job cannot revoke it ' +
+                'from them (LicenseInheritedFromGroup); remove them from the group or the product from the group',
+            ),
           buyMore: z.boolean(),
           servicePlans: z.array(z.object({ id: z.string(), name: z.string() })),
         })
