@@ -23,6 +23,7 @@ const product = (
   assignedCount,
   assignedUserIds: [],
   assignedUserIdsTruncated: false,
+  groupOnlyCount: 0,
   buyMore: false,
   servicePlans: [],
 });
