@@ -154,6 +154,8 @@ export async function startTestWorker(
     metrics?: WorkerMetrics;
     redisUrl?: string;
     webhookQueue?: WebhookQueue;
+    /** As WORKER_BATCH_TIMEOUT_MS (a batch's lock waits are bounded by a sixth of it). */
+    batchTimeoutMs?: number;
   } = {},
 ): Promise<TestWorker> {
   const connection = createRedis(options.redisUrl ?? env.redisUrl, 'worker');
@@ -165,6 +167,7 @@ export async function startTestWorker(
     concurrency: options.concurrency ?? 64,
     batchSize: options.batchSize ?? 100,
     batchParallelism: 2,
+    batchTimeoutMs: options.batchTimeoutMs,
     stalledIntervalMs: 5000,
     log: silentLog,
     tracing: options.tracing,
