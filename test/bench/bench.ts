@@ -11,6 +11,8 @@
 //   BENCH_ABUSE=0 skips the abuse phases: one partner floods, another is timed (see abuse.ts)
 //   BENCH_EVENT_STREAMS (1000): clients following a BENCH_USERS job's event stream, comma-separated for several phases
 //   BENCH_PREVIEW_ROUNDS (5, 0 to skip): previews alternated with the POST of the same job
+//   BENCH_GROUP_MEMBERS (200000, 0 to skip): a group of that many members given a product, against a plain job (see groups.ts)
+//   BENCH_ONLY=groups (instead of the full run: the groups phase alone)
 //   BENCH_AB="KEY=value KEY2=value" and/or BENCH_AB_NODE_FLAGS="--flag" and/or BENCH_AB_WORKERS=2
 //   (instead of the full run: one worker with the defaults against that many workers (1) with these
 //   settings, alternating round by round, each freshly started and warmed up with one job pair)
@@ -27,6 +29,7 @@ import postgres from 'postgres';
 import { SERVICE_NODE_FLAGS } from '../../scripts/service-flags.ts';
 import { freePort } from '../support/processes.ts';
 import { abusePhases } from './abuse.ts';
+import { GROUP_MEMBERS, groupsPhase } from './groups.ts';
 import { interactivePhases } from './interactive.ts';
 import { cpuSeconds, postgresCpuSeconds } from './proc.ts';
 
@@ -34,6 +37,10 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const N = Number(process.env.BENCH_USERS ?? 10_000);
 const BIG = Number(process.env.BENCH_BIG_USERS ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** BENCH_ONLY: one phase instead of the full run. */
+const ONLY = process.env.BENCH_ONLY || undefined;
+if (ONLY !== undefined && ONLY !== 'groups')
+  throw new Error(`BENCH_ONLY: "${ONLY}" is not a phase that runs alone (groups)`);
 const server = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 // BENCH_REDIS_CLUSTER=1: a throwaway local Redis Cluster (3 masters, 3 replicas) instead of
@@ -677,6 +684,19 @@ async function main() {
     );
     const { apiKey } = unwrap(await apiAs(OPERATOR).POST('/v1/admin/partners', { body: { name: 'Bench partner' } }));
     const partnerApi = apiAs(apiKey);
+    const groups = () =>
+      groupsPhase({
+        baseUrl: `http://127.0.0.1:${PORTS.api}`,
+        apiKey,
+        productId: 'BENCH_SUITE',
+        pids: { api: api.pid!, workers: workers.map((w) => w.pid!) },
+      });
+    if (ONLY === 'groups') {
+      results.groups = await groups();
+      console.log(JSON.stringify(results, null, 2));
+      writeFileSync(`${root}/bench-results.json`, JSON.stringify(results, null, 2));
+      return;
+    }
     const makeCustomer = async (users: number) => {
       const { id } = unwrap(
         await partnerApi.POST('/v1/customers', { body: { name: 'Bench customer', country: 'US' } }),
@@ -886,6 +906,7 @@ async function main() {
       console.log('results as CSV', JSON.stringify(csv));
       big = { users: BIG, assign: assigned, resultsCsv: csv };
     }
+    results.groups = GROUP_MEMBERS > 0 ? await groups() : 'skipped';
     results.interactive =
       process.env.BENCH_INTERACTIVE === '0'
         ? 'skipped'
@@ -935,6 +956,14 @@ async function main() {
         // The bare queue's drain with its no-op worker in one process, then in two (median rounds).
         rawDrainOneProcessTasksPerSecond: median(rawScaleOut.map((r) => r[0]!.tasksPerSecond)),
         rawDrainTwoProcessesTasksPerSecond: median(rawScaleOut.map((r) => r[1]!.tasksPerSecond)),
+        ...(typeof results.groups === 'object'
+          ? (({ grant, removal, grantRatioToPlainAssign, removalRatioToPlainRevoke }) => ({
+              groupGrantMembersPerSecond: grant.membersPerSecond,
+              groupRemovalMembersPerSecond: removal.membersPerSecond,
+              groupGrantRatioToPlainAssign: grantRatioToPlainAssign,
+              groupRemovalRatioToPlainRevoke: removalRatioToPlainRevoke,
+            }))(results.groups as Awaited<ReturnType<typeof groupsPhase>>)
+          : {}),
       },
       rawScaleOut: rawScaleOut.flat(),
     });
@@ -957,6 +986,10 @@ async function main() {
   console.log(
     `\nassign ${s.assignUsersPerSecond}/s, revoke ${s.revokeUsersPerSecond}/s, raw BullMQ ${s.rawCeilingTasksPerSecond}/s → ratios ${s.assignRatioToRaw} / ${s.revokeRatioToRaw}; median POST ${s.medianPostMs} ms, preview ${s.medianPreviewMs} ms; 2 workers ${s.twoWorkersAssignUsersPerSecond}/${s.twoWorkersRevokeUsersPerSecond}/s; raw drain 1 process ${s.rawDrainOneProcessTasksPerSecond}/s, 2 processes ${s.rawDrainTwoProcessesTasksPerSecond}/s; job poll ${JSON.stringify(results.jobPoll)}`,
   );
+  if (s.groupGrantMembersPerSecond !== undefined)
+    console.log(
+      `groups: ${GROUP_MEMBERS} members given a product ${s.groupGrantMembersPerSecond}/s (${s.groupGrantRatioToPlainAssign} of a plain assign), removed ${s.groupRemovalMembersPerSecond}/s (${s.groupRemovalRatioToPlainRevoke} of a plain revoke)`,
+    );
   const interactive = results.interactive as
     | Record<string, { smallJobs?: unknown; bigJobs?: unknown; slowestSmallJobs?: unknown }>
     | string;
