@@ -53,6 +53,26 @@ const useStyles = makeStyles({
   resultColumn: { width: '120px', '@media (max-width: 600px)': { width: '88px' } },
 });
 
+/** Cancel the job (a scheduled one before it starts, a running one for its users still to do). */
+function CancelJob({ cancel, label, hint }: { cancel: ReturnType<typeof useCancelJob>; label: string; hint: string }) {
+  const styles = useStyles();
+  return (
+    <>
+      {cancel.error && <ProblemMessage error={cancel.error} />}
+      <div className={styles.actions}>
+        <NeedsScope scope="licenses:write">
+          {(allowed) => (
+            <Button disabled={allowed && cancel.isPending} disabledFocusable={!allowed} onClick={() => cancel.mutate()}>
+              {label}
+            </Button>
+          )}
+        </NeedsScope>
+        <Text size={200}>{hint}</Text>
+      </div>
+    </>
+  );
+}
+
 export function JobPage({ customerId, jobId }: { customerId: string; jobId: string }) {
   const styles = useStyles();
   const { t } = useTranslation('jobs');
@@ -84,21 +104,7 @@ export function JobPage({ customerId, jobId }: { customerId: string; jobId: stri
             })}
           </MessageBarBody>
         </MessageBar>
-        {cancel.error && <ProblemMessage error={cancel.error} />}
-        <div className={styles.actions}>
-          <NeedsScope scope="licenses:write">
-            {(allowed) => (
-              <Button
-                disabled={allowed && cancel.isPending}
-                disabledFocusable={!allowed}
-                onClick={() => cancel.mutate()}
-              >
-                {t('scheduled.cancel')}
-              </Button>
-            )}
-          </NeedsScope>
-          <Text size={200}>{t('scheduled.cancelHint')}</Text>
-        </div>
+        <CancelJob cancel={cancel} label={t('scheduled.cancel')} hint={t('scheduled.cancelHint')} />
       </section>
     );
 
@@ -126,21 +132,7 @@ export function JobPage({ customerId, jobId }: { customerId: string; jobId: stri
             <MessageBarBody>{t('reconnecting')}</MessageBarBody>
           </MessageBar>
         )}
-        {cancel.error && <ProblemMessage error={cancel.error} />}
-        <div className={styles.actions}>
-          <NeedsScope scope="licenses:write">
-            {(allowed) => (
-              <Button
-                disabled={allowed && cancel.isPending}
-                disabledFocusable={!allowed}
-                onClick={() => cancel.mutate()}
-              >
-                {t('cancel')}
-              </Button>
-            )}
-          </NeedsScope>
-          <Text size={200}>{t('cancelHint')}</Text>
-        </div>
+        <CancelJob cancel={cancel} label={t('cancel')} hint={t('cancelHint')} />
       </section>
     );
   return <JobReport customerId={customerId} job={job.data} />;

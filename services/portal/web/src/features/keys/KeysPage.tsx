@@ -32,6 +32,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import { KEY_ROLES, type KeyRole, missingCustomers, missingScopes, SCOPES, type Scope } from '@licensing/domain/scopes';
 import { storeApiKey } from '../auth/session.ts';
+import { FormDialog } from '../../components/FormDialog.tsx';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
 import { usePageTitle } from '../../components/usePageTitle.ts';
 import { useFormat } from '../../i18n/format.ts';
@@ -149,66 +150,40 @@ function KeyTable({ keys, onRevoked }: { keys: ApiKey[]; onRevoked: (name: strin
 /** Revoking needs a confirmation; a key may revoke only keys it could have issued (the API's rule). */
 function RevokeKeyDialog({ apiKey, onRevoked }: { apiKey: ApiKey; onRevoked: (name: string) => void }) {
   const { t } = useTranslation('keys');
-  const { t: tc } = useTranslation();
   const current = useCurrentKey();
   const revoke = useRevokeKey();
-  const [open, setOpen] = useState(false);
   const own = apiKey.id === current.data?.id;
   const beyond =
     !own &&
     current.data !== undefined &&
     (missingScopes(current.data.scopes, apiKey.scopes).length > 0 ||
       missingCustomers(current.data.customerIds, apiKey.customerIds).length > 0);
-  const trigger = (
-    <Button size="small" disabledFocusable={beyond} aria-label={t('revoke.named', { name: apiKey.name })}>
-      {t('revoke.button')}
-    </Button>
-  );
+  const trigger = { size: 'small', 'aria-label': t('revoke.named', { name: apiKey.name }) } as const;
   if (beyond)
     return (
       <Tooltip content={t('revoke.beyond', { name: current.data?.name ?? '' })} relationship="description">
-        {trigger}
+        <Button {...trigger} disabledFocusable>
+          {t('revoke.button')}
+        </Button>
       </Tooltip>
     );
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(_, data) => {
-        setOpen(data.open);
-        if (data.open) revoke.reset();
-      }}
+    <FormDialog
+      trigger={{ ...trigger, children: t('revoke.button') }}
+      scope="keys:manage"
+      kind="confirm"
+      title={t('revoke.title', { name: apiKey.name })}
+      mutation={revoke}
+      onSubmit={() =>
+        revoke.mutateAsync(apiKey.id).then(() => {
+          if (own) storeApiKey(null);
+          else onRevoked(apiKey.name);
+        })
+      }
+      submitLabel={t('revoke.confirm')}
     >
-      <DialogTrigger disableButtonEnhancement>{trigger}</DialogTrigger>
-      <DialogSurface>
-        <DialogBody>
-          <DialogTitle>{t('revoke.title', { name: apiKey.name })}</DialogTitle>
-          <DialogContent>
-            <Text>{own ? t('revoke.ownWarning') : t('revoke.warning')}</Text>
-            {revoke.error && <ProblemMessage error={revoke.error} />}
-          </DialogContent>
-          <DialogActions>
-            <DialogTrigger disableButtonEnhancement>
-              <Button>{tc('cancel')}</Button>
-            </DialogTrigger>
-            <Button
-              appearance="primary"
-              disabled={revoke.isPending}
-              onClick={() =>
-                revoke.mutate(apiKey.id, {
-                  onSuccess: () => {
-                    setOpen(false);
-                    if (own) storeApiKey(null);
-                    else onRevoked(apiKey.name);
-                  },
-                })
-              }
-            >
-              {t('revoke.confirm')}
-            </Button>
-          </DialogActions>
-        </DialogBody>
-      </DialogSurface>
-    </Dialog>
+      <Text>{own ? t('revoke.ownWarning') : t('revoke.warning')}</Text>
+    </FormDialog>
   );
 }
 

@@ -1,32 +1,11 @@
 import { useState } from 'react';
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  DialogTrigger,
-  Field,
-  MessageBar,
-  MessageBarBody,
-  Select,
-  SpinButton,
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Field, MessageBar, MessageBarBody, Select, SpinButton, Text } from '@fluentui/react-components';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem } from '../../api/http.ts';
 import type { Product, Subscription } from '../../api/types.ts';
+import { FormDialog } from '../../components/FormDialog.tsx';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
-import { NeedsScope, useAccess } from '../keys/access.tsx';
 import { useSetQuantity } from '../licenses/api.ts';
-
-const useStyles = makeStyles({
-  fields: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
-});
 
 /** The most seats one subscription is given here at once. */
 const MAX_QUANTITY = 1_000_000;
@@ -81,91 +60,39 @@ export function ChangeQuantityDialog({
   onChanged: (quantity: number) => void;
 }) {
   const { t } = useTranslation('customers');
-  const { t: tc } = useTranslation();
-  const styles = useStyles();
-  const [open, setOpen] = useState(false);
   const [quantity, setQuantity] = useState(subscription.quantity);
   const save = useSetQuantity(customerId);
-  const error = save.error;
-  const access = useAccess('subscriptions:write');
-  if (!access.allowed)
-    return (
-      <NeedsScope scope="subscriptions:write">
-        {() => (
-          <Button
-            size="small"
-            disabledFocusable
-            aria-label={t('subscriptions.change.named', { product: subscription.productName })}
-          >
-            {t('subscriptions.change.button')}
-          </Button>
-        )}
-      </NeedsScope>
-    );
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(_, data) => {
-        setOpen(data.open);
-        if (data.open) {
-          setQuantity(subscription.quantity);
-          save.reset();
-        }
+    <FormDialog
+      trigger={{
+        size: 'small',
+        'aria-label': t('subscriptions.change.named', { product: subscription.productName }),
+        children: t('subscriptions.change.button'),
       }}
+      scope="subscriptions:write"
+      title={t('subscriptions.change.title', { product: subscription.productName })}
+      mutation={save}
+      onOpen={() => setQuantity(subscription.quantity)}
+      onSubmit={() => save.mutateAsync({ productId: subscription.productId, quantity }).then(() => onChanged(quantity))}
+      submitLabel={t('subscriptions.change.save')}
+      canSubmit={quantity !== subscription.quantity}
+      renderError={(error) =>
+        error instanceof ApiProblem && error.code === 'quantity_below_usage' ? (
+          <BelowUsage error={error} />
+        ) : (
+          <ProblemMessage error={error} />
+        )
+      }
     >
-      <DialogTrigger disableButtonEnhancement>
-        <Button size="small" aria-label={t('subscriptions.change.named', { product: subscription.productName })}>
-          {t('subscriptions.change.button')}
-        </Button>
-      </DialogTrigger>
-      <DialogSurface>
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            save.mutate(
-              { productId: subscription.productId, quantity },
-              {
-                onSuccess: () => {
-                  setOpen(false);
-                  onChanged(quantity);
-                },
-              },
-            );
-          }}
-        >
-          <DialogBody>
-            <DialogTitle>{t('subscriptions.change.title', { product: subscription.productName })}</DialogTitle>
-            <DialogContent className={styles.fields}>
-              <Text>
-                {t('subscriptions.change.now', {
-                  quantity: subscription.quantity,
-                  assigned: subscription.assigned,
-                  reserved: subscription.reserved,
-                })}
-              </Text>
-              <QuantityField value={quantity} onChange={setQuantity} />
-              {error instanceof ApiProblem && error.code === 'quantity_below_usage' ? (
-                <BelowUsage error={error} />
-              ) : (
-                error && <ProblemMessage error={error} />
-              )}
-            </DialogContent>
-            <DialogActions>
-              <DialogTrigger disableButtonEnhancement>
-                <Button>{tc('cancel')}</Button>
-              </DialogTrigger>
-              <Button
-                appearance="primary"
-                type="submit"
-                disabled={save.isPending || quantity === subscription.quantity}
-              >
-                {t('subscriptions.change.save')}
-              </Button>
-            </DialogActions>
-          </DialogBody>
-        </form>
-      </DialogSurface>
-    </Dialog>
+      <Text>
+        {t('subscriptions.change.now', {
+          quantity: subscription.quantity,
+          assigned: subscription.assigned,
+          reserved: subscription.reserved,
+        })}
+      </Text>
+      <QuantityField value={quantity} onChange={setQuantity} />
+    </FormDialog>
   );
 }
 
@@ -181,78 +108,39 @@ export function AddSubscriptionDialog({
   onAdded: (product: Product, quantity: number) => void;
 }) {
   const { t } = useTranslation('customers');
-  const { t: tc } = useTranslation();
-  const styles = useStyles();
-  const [open, setOpen] = useState(false);
   const [productId, setProductId] = useState('');
   const [quantity, setQuantity] = useState(1);
   const save = useSetQuantity(customerId);
   const product = products.find((p) => p.id === productId);
-  const access = useAccess('subscriptions:write');
-  if (!access.allowed)
-    return (
-      <NeedsScope scope="subscriptions:write">
-        {() => <Button disabledFocusable>{t('subscriptions.add.button')}</Button>}
-      </NeedsScope>
-    );
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(_, data) => {
-        setOpen(data.open);
-        if (data.open) {
-          setProductId('');
-          setQuantity(1);
-          save.reset();
-        }
+    <FormDialog
+      trigger={{ disabled: products.length === 0, children: t('subscriptions.add.button') }}
+      scope="subscriptions:write"
+      title={t('subscriptions.add.title')}
+      mutation={save}
+      onOpen={() => {
+        setProductId('');
+        setQuantity(1);
       }}
+      onSubmit={async () => {
+        if (!product) return;
+        await save.mutateAsync({ productId: product.id, quantity });
+        onAdded(product, quantity);
+      }}
+      submitLabel={t('subscriptions.add.submit')}
+      canSubmit={product !== undefined && quantity >= 1}
     >
-      <DialogTrigger disableButtonEnhancement>
-        <Button disabled={products.length === 0}>{t('subscriptions.add.button')}</Button>
-      </DialogTrigger>
-      <DialogSurface>
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (!product) return;
-            save.mutate(
-              { productId: product.id, quantity },
-              {
-                onSuccess: () => {
-                  setOpen(false);
-                  onAdded(product, quantity);
-                },
-              },
-            );
-          }}
-        >
-          <DialogBody>
-            <DialogTitle>{t('subscriptions.add.title')}</DialogTitle>
-            <DialogContent className={styles.fields}>
-              <Field label={t('subscriptions.product')} required>
-                <Select value={productId} onChange={(_, data) => setProductId(data.value)}>
-                  <option value="">{t('subscriptions.add.choose')}</option>
-                  {products.map((p) => (
-                    <option key={p.id} value={p.id}>
-                      {p.name}
-                    </option>
-                  ))}
-                </Select>
-              </Field>
-              <QuantityField value={quantity} onChange={setQuantity} />
-              {save.error && <ProblemMessage error={save.error} />}
-            </DialogContent>
-            <DialogActions>
-              <DialogTrigger disableButtonEnhancement>
-                <Button>{tc('cancel')}</Button>
-              </DialogTrigger>
-              <Button appearance="primary" type="submit" disabled={save.isPending || !product || quantity < 1}>
-                {t('subscriptions.add.submit')}
-              </Button>
-            </DialogActions>
-          </DialogBody>
-        </form>
-      </DialogSurface>
-    </Dialog>
+      <Field label={t('subscriptions.product')} required>
+        <Select value={productId} onChange={(_, data) => setProductId(data.value)}>
+          <option value="">{t('subscriptions.add.choose')}</option>
+          {products.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <QuantityField value={quantity} onChange={setQuantity} />
+    </FormDialog>
   );
 }

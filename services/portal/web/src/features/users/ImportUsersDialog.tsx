@@ -1,30 +1,14 @@
 import { useState } from 'react';
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  DialogTrigger,
-  Field,
-  MessageBar,
-  MessageBarBody,
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Field, MessageBar, MessageBarBody, Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem } from '../../api/http.ts';
+import { FormDialog } from '../../components/FormDialog.tsx';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
 import { useCreateUsers } from './api.ts';
 import { readImportFile, type ImportFile, type ImportRow, type RowProblem } from './users-csv.ts';
-import { NeedsScope, useAccess } from '../keys/access.tsx';
 
 const useStyles = makeStyles({
-  fields: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   problems: {
     margin: 0,
     paddingLeft: tokens.spacingHorizontalL,
@@ -98,9 +82,7 @@ export function ImportUsersDialog({
   onImported: (count: number) => void;
 }) {
   const { t } = useTranslation('users');
-  const { t: tc } = useTranslation();
   const styles = useStyles();
-  const [open, setOpen] = useState(false);
   const [file, setFile] = useState<ImportFile>();
   const [rows, setRows] = useState<ImportRow[]>([]);
   const create = useCreateUsers(customerId);
@@ -119,103 +101,78 @@ export function ImportUsersDialog({
     setRows(read.ok ? read.rows : []);
   }
 
-  const access = useAccess('users:write');
-  if (!access.allowed)
-    return <NeedsScope scope="users:write">{() => <Button disabledFocusable>{t('import.button')}</Button>}</NeedsScope>;
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(_, data) => {
-        setOpen(data.open);
-        if (data.open) void choose(undefined);
-      }}
+    <FormDialog
+      trigger={{ children: t('import.button') }}
+      scope="users:write"
+      kind="confirm"
+      title={t('import.title')}
+      mutation={create}
+      onOpen={() => void choose(undefined)}
+      onSubmit={() =>
+        create.mutateAsync(rows.map((row) => row.user)).then(
+          (created) => onImported(created.items.length),
+          (error: unknown) => {
+            const marked = withApiProblems(rows, error);
+            if (marked) setRows(marked);
+            throw error;
+          },
+        )
+      }
+      submitLabel={t('import.submit', { count: rows.length })}
+      canSubmit={ready}
+      // A refusal that names rows is shown on them.
+      renderError={(error) => (withProblems.length ? null : <ProblemMessage error={error} />)}
     >
-      <DialogTrigger disableButtonEnhancement>
-        <Button>{t('import.button')}</Button>
-      </DialogTrigger>
-      <DialogSurface>
-        <DialogBody>
-          <DialogTitle>{t('import.title')}</DialogTitle>
-          <DialogContent className={styles.fields}>
-            <Text>{t('import.intro')}</Text>
-            <Text className={styles.example}>{t('import.example')}</Text>
-            <Field label={t('import.file')}>
-              {(fieldProps) => (
-                <input
-                  {...fieldProps}
-                  type="file"
-                  accept=".csv,text/csv"
-                  onChange={(event) => void choose(event.target.files?.[0])}
-                />
-              )}
-            </Field>
-            {file?.ok === false && (
-              <MessageBar intent="error" role="alert">
-                <MessageBarBody>
-                  {file.problem === 'empty'
-                    ? t('import.emptyFile')
-                    : t('import.missingColumns', { columns: (file.missing ?? []).join(', ') })}
-                </MessageBarBody>
-              </MessageBar>
-            )}
-            {file?.ok && rows.length > MAX_IMPORT && (
-              <MessageBar intent="error" role="alert">
-                <MessageBarBody>{t('import.tooMany', { rows: rows.length, max: MAX_IMPORT })}</MessageBarBody>
-              </MessageBar>
-            )}
-            {file?.ok && withProblems.length === 0 && rows.length <= MAX_IMPORT && (
-              <Text role="status">{t('import.readyToImport', { count: rows.length })}</Text>
-            )}
-            {withProblems.length > 0 && (
-              <>
-                <MessageBar intent="error" role="alert">
-                  <MessageBarBody>
-                    {t('import.rowsWithProblems', { count: withProblems.length, total: rows.length })}
-                  </MessageBarBody>
-                </MessageBar>
-                <ul className={styles.problems} aria-label={t('import.problemsLabel')}>
-                  {withProblems.slice(0, 200).map((row) => (
-                    <li key={row.line}>
-                      {t('import.rowProblem', {
-                        line: row.line,
-                        name: row.user.userPrincipalName || '—',
-                        problems: row.problems.map((problem) => problemText(problem, t)).join(' '),
-                      })}
-                    </li>
-                  ))}
-                </ul>
-              </>
-            )}
-            {create.error && !withProblems.length && <ProblemMessage error={create.error} />}
-          </DialogContent>
-          <DialogActions>
-            <DialogTrigger disableButtonEnhancement>
-              <Button>{tc('cancel')}</Button>
-            </DialogTrigger>
-            <Button
-              appearance="primary"
-              disabled={!ready || create.isPending}
-              onClick={() =>
-                create.mutate(
-                  rows.map((row) => row.user),
-                  {
-                    onSuccess: (created) => {
-                      setOpen(false);
-                      onImported(created.items.length);
-                    },
-                    onError: (error) => {
-                      const marked = withApiProblems(rows, error);
-                      if (marked) setRows(marked);
-                    },
-                  },
-                )
-              }
-            >
-              {t('import.submit', { count: rows.length })}
-            </Button>
-          </DialogActions>
-        </DialogBody>
-      </DialogSurface>
-    </Dialog>
+      <Text>{t('import.intro')}</Text>
+      <Text className={styles.example}>{t('import.example')}</Text>
+      <Field label={t('import.file')}>
+        {(fieldProps) => (
+          <input
+            {...fieldProps}
+            type="file"
+            accept=".csv,text/csv"
+            onChange={(event) => void choose(event.target.files?.[0])}
+          />
+        )}
+      </Field>
+      {file?.ok === false && (
+        <MessageBar intent="error" role="alert">
+          <MessageBarBody>
+            {file.problem === 'empty'
+              ? t('import.emptyFile')
+              : t('import.missingColumns', { columns: (file.missing ?? []).join(', ') })}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {file?.ok && rows.length > MAX_IMPORT && (
+        <MessageBar intent="error" role="alert">
+          <MessageBarBody>{t('import.tooMany', { rows: rows.length, max: MAX_IMPORT })}</MessageBarBody>
+        </MessageBar>
+      )}
+      {file?.ok && withProblems.length === 0 && rows.length <= MAX_IMPORT && (
+        <Text role="status">{t('import.readyToImport', { count: rows.length })}</Text>
+      )}
+      {withProblems.length > 0 && (
+        <>
+          <MessageBar intent="error" role="alert">
+            <MessageBarBody>
+              {t('import.rowsWithProblems', { count: withProblems.length, total: rows.length })}
+            </MessageBarBody>
+          </MessageBar>
+          <ul className={styles.problems} aria-label={t('import.problemsLabel')}>
+            {withProblems.slice(0, 200).map((row) => (
+              <li key={row.line}>
+                {t('import.rowProblem', {
+                  line: row.line,
+                  name: row.user.userPrincipalName || '—',
+                  problems: row.problems.map((problem) => problemText(problem, t)).join(' '),
+                })}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </FormDialog>
   );
 }

@@ -80,6 +80,16 @@ function UserName({ customerId, user }: { customerId: string; user: SelectedUser
   return <Link href={paths.user(customerId, user.id)}>{user.displayName}</Link>;
 }
 
+/** A row's Edit and Delete. */
+function UserActions({ customerId, user, onDeleted }: { customerId: string; user: User; onDeleted: () => void }) {
+  return (
+    <span>
+      <EditUserDialog customerId={customerId} user={user} />
+      <DeleteUserDialog customerId={customerId} user={user} onDeleted={onDeleted} />
+    </span>
+  );
+}
+
 const licenseStates = ['all', 'licensed', 'unlicensed', 'has', 'lacks'] as const;
 type LicenseState = (typeof licenseStates)[number];
 
@@ -288,17 +298,14 @@ export function UsersPage({ customerId }: { customerId: string }) {
                           <span className={styles.name}>
                             <UserName customerId={customerId} user={user} />
                             {user.licenses && (
-                              <span>
-                                <EditUserDialog customerId={customerId} user={user as User} />
-                                <DeleteUserDialog
-                                  customerId={customerId}
-                                  user={user}
-                                  onDeleted={() => {
-                                    setUsers([user], false);
-                                    setNotice(t('delete.deleted', { name: user.displayName }));
-                                  }}
-                                />
-                              </span>
+                              <UserActions
+                                customerId={customerId}
+                                user={user as User}
+                                onDeleted={() => {
+                                  setUsers([user], false);
+                                  setNotice(t('delete.deleted', { name: user.displayName }));
+                                }}
+                              />
                             )}
                           </span>
                           <span className={styles.secondary}>{user.userPrincipalName}</span>
@@ -351,17 +358,14 @@ export function UsersPage({ customerId }: { customerId: string }) {
                           <span className={styles.name}>
                             <UserName customerId={customerId} user={user} />
                             {user.licenses && (
-                              <span>
-                                <EditUserDialog customerId={customerId} user={user as User} />
-                                <DeleteUserDialog
-                                  customerId={customerId}
-                                  user={user}
-                                  onDeleted={() => {
-                                    setUsers([user], false);
-                                    setNotice(t('delete.deleted', { name: user.displayName }));
-                                  }}
-                                />
-                              </span>
+                              <UserActions
+                                customerId={customerId}
+                                user={user as User}
+                                onDeleted={() => {
+                                  setUsers([user], false);
+                                  setNotice(t('delete.deleted', { name: user.displayName }));
+                                }}
+                              />
                             )}
                           </span>
                         </TableCell>

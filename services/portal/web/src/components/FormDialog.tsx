@@ -1,0 +1,142 @@
+import { useState, type ReactNode } from 'react';
+import {
+  Button,
+  type ButtonProps,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  DialogTrigger,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { useTranslation } from 'react-i18next';
+import type { Scope } from '@licensing/domain/scopes';
+import { NeedsScope, useAccess } from '../features/keys/access.tsx';
+import { ProblemMessage } from './ProblemMessage.tsx';
+
+const useStyles = makeStyles({
+  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+});
+
+/** What the dialog sends with: a TanStack Query mutation fits. */
+export interface DialogMutation {
+  isPending: boolean;
+  error: unknown;
+  reset: () => void;
+}
+
+/**
+ * A button that opens a dialog which asks for something and sends it: the title, the content, the
+ * error of the last attempt, Cancel and one primary action. A key without `scope` gets the button
+ * disabled (still focusable) with the reason in a tooltip, and no dialog.
+ *
+ * - `kind="form"` (the default): the content is a form, Enter in a field submits it.
+ * - `kind="confirm"`: the primary button confirms; Enter in a field does not, so that nothing is
+ *   bought or deleted by accident. `modalType="alert"` (for what cannot be undone) is not closed by a
+ *   click outside it.
+ *
+ * Opening the dialog clears the mutation's last error and calls `onOpen` (put the fields back to
+ * their starting values). `onSubmit` sends: the dialog closes when its promise resolves and stays
+ * open, showing `mutation.error`, when it rejects. A promise, not the mutation's own callbacks: the
+ * page may unmount this dialog (its row gone from a refreshed list) before those would run.
+ */
+export function FormDialog({
+  trigger,
+  scope,
+  title,
+  kind = 'form',
+  modalType = 'modal',
+  onOpen,
+  onSubmit,
+  submitLabel,
+  canSubmit = true,
+  mutation,
+  renderError = (error) => <ProblemMessage error={error} />,
+  children,
+}: {
+  /** The button that opens the dialog (its text, aria-label, size, appearance, disabled). */
+  trigger: ButtonProps;
+  scope: Scope;
+  title: string;
+  kind?: 'form' | 'confirm';
+  modalType?: 'modal' | 'alert';
+  onOpen?: () => void;
+  onSubmit: () => Promise<unknown>;
+  submitLabel: string;
+  /** False while the fields are incomplete; the primary action is also disabled while sending. */
+  canSubmit?: boolean;
+  mutation: DialogMutation;
+  /** How the last attempt's error is shown (nothing: `null`). */
+  renderError?: (error: unknown) => ReactNode;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const styles = useStyles();
+  const [open, setOpen] = useState(false);
+  const access = useAccess(scope);
+  if (!access.allowed) return <NeedsScope scope={scope}>{() => <Button {...trigger} disabledFocusable />}</NeedsScope>;
+
+  const submit = () => {
+    if (!canSubmit || mutation.isPending) return;
+    onSubmit().then(
+      () => setOpen(false),
+      () => undefined, // shown from mutation.error
+    );
+  };
+  const body = (
+    <DialogBody>
+      <DialogTitle>{title}</DialogTitle>
+      <DialogContent className={styles.content}>
+        {children}
+        {mutation.error ? renderError(mutation.error) : null}
+      </DialogContent>
+      <DialogActions>
+        <DialogTrigger disableButtonEnhancement>
+          <Button>{t('cancel')}</Button>
+        </DialogTrigger>
+        <Button
+          appearance="primary"
+          type={kind === 'form' ? 'submit' : 'button'}
+          disabled={mutation.isPending || !canSubmit}
+          onClick={kind === 'form' ? undefined : submit}
+        >
+          {submitLabel}
+        </Button>
+      </DialogActions>
+    </DialogBody>
+  );
+  return (
+    <Dialog
+      open={open}
+      modalType={modalType}
+      onOpenChange={(_, data) => {
+        setOpen(data.open);
+        if (data.open) {
+          mutation.reset();
+          onOpen?.();
+        }
+      }}
+    >
+      <DialogTrigger disableButtonEnhancement>
+        <Button {...trigger} />
+      </DialogTrigger>
+      <DialogSurface>
+        {kind === 'form' ? (
+          <form
+            onSubmit={(event) => {
+              event.preventDefault();
+              submit();
+            }}
+          >
+            {body}
+          </form>
+        ) : (
+          body
+        )}
+      </DialogSurface>
+    </Dialog>
+  );
+}
