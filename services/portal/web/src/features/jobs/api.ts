@@ -3,8 +3,7 @@ import { api, apiResponse, data, query } from '../../api/http.ts';
 import type { Job } from '../../api/types.ts';
 
 export const jobKeys = {
-  list: (customerId: string, page: number, pageSize: number) =>
-    ['customer', customerId, 'jobs', { page, pageSize }] as const,
+  list: (customerId: string, params: JobListParams) => ['customer', customerId, 'jobs', params] as const,
   one: (customerId: string, jobId: string) => ['customer', customerId, 'job', jobId] as const,
   results: (customerId: string, jobId: string, params: { status?: string; page: number; pageSize: number }) =>
     ['customer', customerId, 'job', jobId, 'results', params] as const,
@@ -12,13 +11,41 @@ export const jobKeys = {
 
 export const isFinished = (job: Job | undefined) => Boolean(job?.finishedAt);
 
-export function useJobs(customerId: string, page: number, pageSize: number) {
+/** The jobs list's filter by status, as the page's URL names it (`?status=active`). */
+export const jobStatusFilters = [
+  'all',
+  'scheduled',
+  'active',
+  'completed',
+  'completed_with_errors',
+  'failed',
+  'cancelled',
+] as const;
+export type JobStatusFilter = (typeof jobStatusFilters)[number];
+
+/** The statuses a filter asks the API for (`status=queued,running`); none for every job. */
+function statusQuery(filter: JobStatusFilter): string | undefined {
+  if (filter === 'all') return undefined;
+  return filter === 'active' ? 'queued,running' : filter;
+}
+
+export interface JobListParams {
+  status: JobStatusFilter;
+  page: number;
+  pageSize: number;
+}
+
+export function useJobs(customerId: string, params: JobListParams) {
+  const status = statusQuery(params.status);
   return useQuery({
-    queryKey: jobKeys.list(customerId, page, pageSize),
+    queryKey: jobKeys.list(customerId, params),
     queryFn: ({ signal }) =>
       data(
         api().GET('/v1/customers/{customerId}/license-jobs', {
-          params: { path: { customerId }, query: { page, pageSize } },
+          params: {
+            path: { customerId },
+            query: { page: params.page, pageSize: params.pageSize, ...(status ? { status } : {}) },
+          },
           signal,
         }),
       ),
