@@ -6,6 +6,7 @@
 // page axe clean and nothing wider than the window: the users list's page, search, filters, view and
 // selection kept in the URL (a reload and a shared link open the same list); on a phone the users
 // are a list, not a table.
+import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import type { TFunction } from 'i18next';
 import type { Browser, Page } from 'playwright-core';
@@ -20,6 +21,7 @@ import {
 } from './system.ts';
 import { portalTexts, type Language } from './texts.ts';
 
+const docsDir = fileURLToPath(new URL('../../../docs/', import.meta.url));
 const run = chromiumAvailable || process.env.CI ? describe : describe.skip;
 const viewports = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 type Size = keyof typeof viewports;
@@ -132,6 +134,16 @@ run(`partner portal: administration (${chromiumPath})`, () => {
     expect(overlaps, `${what}: overlapping controls`).toEqual([]);
   }
 
+  /** A screenshot for docs/, once every dialog has gone and nothing moves. */
+  async function screenshot(page: Page, name: string) {
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[role="dialog"], [role="alertdialog"]') === null &&
+        document.getAnimations().every((a) => a.playState !== 'running'),
+    );
+    await page.screenshot({ path: `${docsDir}${name}`, fullPage: true });
+  }
+
   /** The users as shown: the table's rows on a desktop, the list's items on a phone. */
   function usersShown(page: Page, tr: TFunction, size: Size) {
     return size === 'phone'
@@ -216,6 +228,95 @@ run(`partner portal: administration (${chromiumPath})`, () => {
         .getByRole('status')
         .filter({ hasText: tr('users:selected', { count: 10 }) })
         .waitFor();
+      expect(problems).toEqual([]);
+      await page.context().close();
+    }, 120_000);
+
+  // Jobs of three statuses, enough for two pages of 25: made once, for both languages' runs.
+  let jobsMade: Promise<void> | undefined;
+  function makeJobs() {
+    jobsMade ??= (async () => {
+      const started = async (body: Record<string, unknown>) => {
+        const res = await system.api('POST', `/v1/customers/${customerId}/license-jobs`, body);
+        expect(res.status, JSON.stringify(res.body)).toBe(202);
+        return res.body.id as string;
+      };
+      // 26 finished ones (with the setup's), each on User 120 (the other tests' users keep their history).
+      for (let i = 0; i < 25; i++)
+        await waitForJob(
+          system,
+          customerId,
+          await started({
+            userIds: [ids.get('User 120')],
+            ...(i % 2 ? { revoke: ['EMS'] } : { assign: [{ productId: 'EMS' }] }),
+          }),
+        );
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+      await started({ userIds: [ids.get('User 121')], assign: [{ productId: 'EMS' }], notBefore: tomorrow });
+      const cancelled = await started({
+        userIds: [ids.get('User 122')],
+        assign: [{ productId: 'EMS' }],
+        notBefore: tomorrow,
+      });
+      const cancel = await system.api('POST', `/v1/customers/${customerId}/license-jobs/${cancelled}/cancel`);
+      expect(cancel.status, JSON.stringify(cancel.body)).toBeLessThan(300);
+    })();
+    return jobsMade;
+  }
+
+  for (const language of ['en', 'ru'] as const)
+    it(`keeps the jobs list's page, page size and status filter in the URL (${language})`, async () => {
+      await makeJobs();
+      const { page, problems, tr } = await signedIn(language, 'desktop', `/customers/${customerId}/jobs`);
+      const jobsPosition = (at: number, last: number, total: number) =>
+        tr('pager.position', { page: at, last, total: tr('jobs:count', { count: total }) });
+      const rows = page
+        .getByRole('table', { name: tr('jobs:recent') })
+        .getByRole('row')
+        .filter({ hasNot: page.getByRole('columnheader') });
+      await page.getByRole('heading', { name: tr('jobs:title'), exact: true }).waitFor();
+      await page.getByText(jobsPosition(1, 1, 28)).waitFor();
+      await expectUsable(page, `jobs ${language}`);
+
+      // 25 a page, page 2: both in the URL, both kept by a reload.
+      await page.getByLabel(tr('pager.pageSize')).selectOption('25');
+      await page.getByText(jobsPosition(1, 2, 28)).waitFor();
+      await page.getByRole('button', { name: tr('pager.next') }).click();
+      await page.getByText(jobsPosition(2, 2, 28)).waitFor();
+      expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ pageSize: '25', page: '2' });
+      await page.reload();
+      await page.getByText(jobsPosition(2, 2, 28)).waitFor();
+      await expect.poll(() => rows.count()).toBe(3);
+
+      // A status: page 1 of that status's jobs, the status in the URL.
+      const filter = page.getByLabel(tr('jobs:statusFilter.label'));
+      await filter.selectOption('scheduled');
+      await page.getByText(jobsPosition(1, 1, 1)).waitFor();
+      expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ pageSize: '25', status: 'scheduled' });
+      await rows.first().getByText(tr('jobs:status.scheduled'), { exact: true }).waitFor();
+      await expectUsable(page, `scheduled jobs ${language}`);
+      await filter.selectOption('cancelled');
+      await page.getByText(jobsPosition(1, 1, 1)).waitFor();
+      await rows.first().getByText(tr('jobs:status.cancelled'), { exact: true }).waitFor();
+      await filter.selectOption('completed');
+      await page.getByText(jobsPosition(1, 2, 26)).waitFor();
+      await filter.selectOption('failed');
+      await page.getByText(tr('jobs:statusFilter.noMatch')).waitFor();
+      await expectUsable(page, `no failed jobs ${language}`);
+
+      // A report and back: the list as it was; a link opens the same list in another browser.
+      await filter.selectOption('cancelled');
+      await page.getByText(jobsPosition(1, 1, 1)).waitFor();
+      await rows.first().getByRole('link').click();
+      await page.getByRole('heading', { name: tr('jobs:report.title'), exact: true }).waitFor();
+      await page.goBack();
+      await page.getByText(jobsPosition(1, 1, 1)).waitFor();
+      expect(await filter.inputValue()).toBe('cancelled');
+      const url = new URL(page.url());
+      const other = await signedIn(language, 'desktop', `${url.pathname}${url.search}`);
+      await other.page.getByText(jobsPosition(1, 1, 1)).waitFor();
+      expect(await other.page.getByLabel(tr('jobs:statusFilter.label')).inputValue()).toBe('cancelled');
+      await other.page.context().close();
       expect(problems).toEqual([]);
       await page.context().close();
     }, 120_000);
@@ -326,6 +427,7 @@ run(`partner portal: administration (${chromiumPath})`, () => {
       await importDialog.getByRole('button', { name: tr('users:import.submit', { count: 3 }) }).click();
       await page.getByText(tr('users:import.imported', { count: 3 })).waitFor();
       await page.getByText(position(tr, 1, 1, 4)).waitFor();
+      if (size === 'desktop') await screenshot(page, `portal-${language}-users-admin.png`);
       const mei = (await system.api('GET', `/v1/customers/${created.id}/users?search=mei`)).body.items[0];
       expect(mei).toMatchObject({ displayName: 'Lin, Mei', usageLocation: 'DE', department: 'R&D' });
 
@@ -405,6 +507,7 @@ run(`partner portal: administration (${chromiumPath})`, () => {
       const subscriptions = await system.api('GET', `/v1/customers/${created.id}/subscriptions`);
       expect(subscriptions.body.items).toMatchObject([{ productId: 'EMS', quantity: 12, assigned: 1, available: 11 }]);
       await expectUsable(page, `subscriptions ${language} ${size}`);
+      if (size === 'desktop') await screenshot(page, `portal-${language}-subscriptions.png`);
 
       // The audit log, all changes and by type (the type in the URL).
       await page
@@ -430,6 +533,7 @@ run(`partner portal: administration (${chromiumPath})`, () => {
       ] as const)
         expect(all).toContain(tr(`customers:audit.type.${type}`));
       await expectUsable(page, `audit ${language} ${size}`);
+      if (size === 'desktop') await screenshot(page, `portal-${language}-audit.png`);
       await page.getByLabel(tr('customers:audit.filter')).selectOption('subscription.updated');
       await expect.poll(() => new URL(page.url()).searchParams.get('type')).toBe('subscription.updated');
       await expect.poll(() => events.count()).toBe(3);
@@ -481,6 +585,7 @@ run(`partner portal: administration (${chromiumPath})`, () => {
       expect(await history.textContent()).toContain(tr('errors:outcome.assigned'));
       expect(await page.title()).toBe(tr('pageTitle', { page: 'User 011' }));
       await expectUsable(page, `user page ${language} ${size}`);
+      if (size === 'desktop') await screenshot(page, `portal-${language}-user.png`);
 
       // Plans of a product some of the selection holds, and of one none holds: shown, not to be chosen.
       const both = `${ids.get('User 011')},${ids.get('User 013')}`;
