@@ -5,7 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { analysisDue, checkAutovacuum, TableMaintenance } from '../src/table-maintenance.ts';
+import {
+  analysisDue,
+  checkAutovacuum,
+  maintenanceStatement,
+  TableMaintenance,
+  vacuumDue,
+} from '../src/table-maintenance.ts';
 
 const name = `licensing_maintenance_${randomUUID().replaceAll('-', '')}`;
 const server = inject('pgServerUrl');
@@ -56,6 +62,31 @@ describe('analysisDue', () => {
   });
 });
 
+describe('maintenanceStatement', () => {
+  it('vacuums users and licenses with every analysis, and job items only for their dead rows', () => {
+    expect(vacuumDue(19_999, 100_000)).toBe(false);
+    expect(vacuumDue(20_050, 100_000)).toBe(true);
+    expect(maintenanceStatement('users', { changedRows: 3000, deadRows: 0, tableRows: 3000 })).toBe(
+      'VACUUM (ANALYZE, SKIP_LOCKED, TRUNCATE false) users',
+    );
+    expect(maintenanceStatement('user_licenses', { changedRows: 500, deadRows: 500, tableRows: 3000 })).toBeUndefined();
+    expect(
+      maintenanceStatement('license_job_items', { changedRows: 20_000, deadRows: 10_000, tableRows: 100_000 }),
+    ).toBe('ANALYZE (SKIP_LOCKED) license_job_items (customer_id, user_id, job_seq, job_id, position, status)');
+    expect(
+      maintenanceStatement('license_job_items', { changedRows: 20_000, deadRows: 30_000, tableRows: 100_000 }),
+    ).toBe(
+      'VACUUM (ANALYZE, SKIP_LOCKED, TRUNCATE false) license_job_items (customer_id, user_id, job_seq, job_id, position, status)',
+    );
+    expect(maintenanceStatement('group_license_states', { changedRows: 5000, deadRows: 0, tableRows: 0 })).toBe(
+      'ANALYZE (SKIP_LOCKED) group_license_states (customer_id, user_id, group_id, product_id, state, waiting_for)',
+    );
+    expect(maintenanceStatement('license_job_items', { changedRows: 500, deadRows: 30_000, tableRows: 100_000 })).toBe(
+      'VACUUM (SKIP_LOCKED, TRUNCATE false) license_job_items',
+    );
+  });
+});
+
 describe('TableMaintenance', () => {
   it('vacuums and analyses a table once a bulk load noted on it pauses', async () => {
     const [partner] = await sql`INSERT INTO partners (name) VALUES ('Bulk') RETURNING id`;
@@ -84,10 +115,47 @@ describe('TableMaintenance', () => {
         async () => lines.length,
         (n) => n > 0,
       );
-      expect(lines).toEqual([
-        expect.objectContaining({ level: 'info', msg: 'table vacuumed and analysed after a bulk load' }),
-      ]);
+      expect(lines).toEqual([expect.objectContaining({ level: 'info', msg: 'table maintained after a bulk load' })]);
       expect(lines[0]!.obj).toMatchObject({ table: 'users', changedRows: 3000 });
+    } finally {
+      await maintenance.close();
+    }
+  });
+
+  it('analyses job items by the columns they are looked up by, without vacuuming them', async () => {
+    const customerId = randomUUID();
+    await sql`INSERT INTO license_job_items (customer_id, job_id, user_id, job_seq, position, user_principal_name, display_name)
+      SELECT ${customerId}, ${randomUUID()}, gen_random_uuid(), g, g, 'u' || g || '@items.example', 'User ' || g
+      FROM generate_series(1, 3000) g`;
+    const { lines, log } = logged();
+    const maintenance = new TableMaintenance(sql, { log, quietMs: 50 });
+    try {
+      maintenance.noteWrites('license_job_items', 3000);
+      const stats = await until(
+        async () =>
+          (
+            await sql<{ analysed: boolean; vacuumed: boolean }[]>`
+            SELECT s.last_analyze IS NOT NULL AS analysed, s.last_vacuum IS NOT NULL AS vacuumed
+            FROM pg_stat_user_tables s WHERE s.relname = 'license_job_items'`
+          )[0]!,
+        (s) => s.analysed,
+      );
+      expect(stats).toEqual({ analysed: true, vacuumed: false });
+      const columns = await sql<{ attname: string }[]>`
+        SELECT attname FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'license_job_items' ORDER BY attname`;
+      expect(columns.map((c) => c.attname)).toEqual([
+        'customer_id',
+        'job_id',
+        'job_seq',
+        'position',
+        'status',
+        'user_id',
+      ]);
+      await until(
+        async () => lines.length,
+        (n) => n > 0,
+      );
+      expect(lines[0]!.obj).toMatchObject({ table: 'license_job_items', changedRows: 3000 });
     } finally {
       await maintenance.close();
     }

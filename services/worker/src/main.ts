@@ -5,7 +5,7 @@ import { checkRedisEvictionPolicy, createRedisClient } from '@licensing/redis';
 import { createMetricsRegistry, startTracing } from '@licensing/telemetry';
 import { createWorkerMetrics, registerJobGauges } from './metrics.ts';
 import { createLicenseTaskQueues, licenseTaskShards, registerQueueDepthGauge } from '@licensing/queue';
-import { licenseRowsChanged } from './apply-user-changes.ts';
+import { groupRowsChanged, licenseRowsChanged } from './apply-user-changes.ts';
 import { buildWorkerApp } from './app.ts';
 import { loadWorkerConfig } from './config.ts';
 import { createLicenseWorker, PARTS_AT_ONCE } from './license-worker.ts';
@@ -71,6 +71,7 @@ const worker = createLicenseWorker({
     metrics.onApplied(items, seconds);
     maintenance.noteWrites('license_job_items', items.length);
     maintenance.noteWrites('user_licenses', licenseRowsChanged(items));
+    maintenance.noteWrites('group_license_states', groupRowsChanged(items));
   },
   onJobFinished: metrics.onJobFinished,
   onTaskDone: (seconds) => metrics.taskDuration.observe(seconds),
