@@ -97,6 +97,8 @@ export function maintenanceStatement(
 
 export class TableMaintenance {
   private readonly tables = new Map<MaintainedTable, TableState>();
+  /** Rows this process noted per table since it last analysed it. */
+  private readonly notedSinceAnalysis = new Map<MaintainedTable, number>();
   private closed = false;
   private readonly quietMs: number;
   private readonly maxDelayMs: number;
@@ -151,7 +153,13 @@ export class TableMaintenance {
         FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
         WHERE c.oid = to_regclass(${table})`;
       if (!row) return;
-      const changed = Math.max(notedRows, row.modified ?? 0);
+      // Postgres counts the rows modified since the last analysis of every column: an analysis of some
+      // columns leaves its count growing. For such tables the rows this process noted since its own
+      // last analysis are what changed.
+      const columns = PLANS[table].columns;
+      const noted = (this.notedSinceAnalysis.get(table) ?? 0) + notedRows;
+      this.notedSinceAnalysis.set(table, noted);
+      const changed = columns ? noted : Math.max(noted, row.modified ?? 0);
       const statement = maintenanceStatement(table, {
         changedRows: changed,
         deadRows: row.dead ?? 0,
@@ -160,6 +168,7 @@ export class TableMaintenance {
       if (!statement) return;
       const started = performance.now();
       await this.sql.unsafe(statement);
+      if (statement.includes('ANALYZE')) this.notedSinceAnalysis.delete(table);
       this.options.log.info(
         { table, changedRows: changed, statement, ms: Math.round(performance.now() - started) },
         'table maintained after a bulk load',

@@ -156,6 +156,33 @@ describe('TableMaintenance', () => {
         (n) => n > 0,
       );
       expect(lines[0]!.obj).toMatchObject({ table: 'license_job_items', changedRows: 3000 });
+      // Postgres still counts the 3,000 rows as modified since an analysis of every column; the next
+      // few rows are not a bulk load, and nothing is analysed again.
+      const writer = await sql.reserve();
+      try {
+        await writer`INSERT INTO license_job_items (customer_id, job_id, user_id, job_seq, position, user_principal_name, display_name)
+          SELECT ${customerId}, ${randomUUID()}, gen_random_uuid(), g, g, 'v' || g || '@items.example', 'User ' || g
+          FROM generate_series(3001, 3100) g`;
+        await writer`SELECT pg_stat_force_next_flush()`;
+        await writer`SELECT 1`;
+      } finally {
+        writer.release();
+      }
+      const counted = await until(
+        async () =>
+          (
+            await sql<{ modified: number }[]>`
+            SELECT n_mod_since_analyze::int AS modified FROM pg_stat_user_tables WHERE relname = 'license_job_items'`
+          )[0]!.modified,
+        (n) => n >= 3100,
+      );
+      expect(counted).toBeGreaterThanOrEqual(3100);
+      maintenance.noteWrites('license_job_items', 100);
+      await new Promise((r) => setTimeout(r, 1000));
+      const [after] = await sql<{ analyses: number }[]>`
+        SELECT analyze_count::int AS analyses FROM pg_stat_user_tables WHERE relname = 'license_job_items'`;
+      expect(after!.analyses).toBe(1);
+      expect(lines).toHaveLength(1);
     } finally {
       await maintenance.close();
     }
