@@ -57,6 +57,9 @@ interface HistoryEntry {
 }
 
 export class Checker {
+  /** For every scheduled job that ran: its start minus its notBefore (ms). */
+  readonly scheduledLateness: number[] = [];
+
   constructor(
     private readonly http: SoakHttp,
     private readonly ledger: SoakLedger,
@@ -185,6 +188,21 @@ export class Checker {
         );
     }
 
+    // Scheduled jobs: none started before its notBefore (Postgres's clock decides, whatever a
+    // process's clock says), and none applied to a user before it (below).
+    const notBefore = new Map<string, number>();
+    for (const job of jobs) {
+      if (!job.notBefore) continue;
+      const due = Date.parse(job.notBefore);
+      notBefore.set(job.id, due);
+      // A job that applied nothing may finish (and so get its startedAt) early: its users deleted.
+      if (!job.startedAt || job.status === 'cancelled' || !(job.progress?.succeeded > 0)) continue;
+      const started = Date.parse(job.startedAt);
+      if (started < due)
+        this.ledger.violation(`job ${job.id} started at ${job.startedAt}, before its notBefore ${job.notBefore}`);
+      else this.scheduledLateness.push(started - due);
+    }
+
     // Every user's licenses: the fold of its history, whose every step is one its jobs' results
     // report, applied one after another (an assign where it was not held, a revoke where it was).
     let history = 0;
@@ -197,7 +215,18 @@ export class Checker {
       history += entries.length;
       const held = new Map<string, string>();
       const where = `user ${user.id} of ${customer.id}`;
+      const applied = new Set<string>();
       for (const e of entries) {
+        // Each job applies a change to a user once, and a scheduled job not before its time.
+        const once = `${e.jobId}|${e.productId}|${e.action}`;
+        if (applied.has(once))
+          this.ledger.violation(`${where}: job ${e.jobId} ${e.action} ${e.productId} applied twice`);
+        applied.add(once);
+        const due = notBefore.get(e.jobId);
+        if (due !== undefined && Date.parse(e.at) < due)
+          this.ledger.violation(
+            `${where}: scheduled job ${e.jobId} applied ${e.action} ${e.productId} at ${e.at}, before its notBefore ${new Date(due).toISOString()}`,
+          );
         const plans = (e.disabledServicePlans ?? []).join(',');
         const has = held.has(e.productId);
         const ok =

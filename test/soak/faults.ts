@@ -3,24 +3,26 @@
 // fault was lifted has finished). The windows the faults span are where a 503 with Retry-After is
 // allowed.
 import postgres from 'postgres';
-import type { Infra, Service } from './infra.ts';
+import { FAKETIME_LIBRARY, type Infra, type Service } from './infra.ts';
 import type { Random } from './random.ts';
 import type { TcpProxy } from './tcp-proxy.ts';
 
-export type FaultKind =
-  | 'sigkill-worker'
-  | 'sigkill-api'
-  | 'sigkill-catalog'
-  | 'sigstop-worker'
-  | 'sigstop-api'
-  | 'redis-restart-empty'
-  | 'redis-cluster-failover'
-  | 'postgres-restart'
-  | 'pg-terminate-backend'
-  | 'net-delay'
-  | 'net-partition'
-  | 'net-reset';
-
+export const FAULT_KINDS = [
+  'sigkill-worker',
+  'sigkill-api',
+  'sigkill-catalog',
+  'sigstop-worker',
+  'sigstop-api',
+  'redis-restart-empty',
+  'redis-cluster-failover',
+  'postgres-restart',
+  'pg-terminate-backend',
+  'net-delay',
+  'net-partition',
+  'net-reset',
+  'clock-skew',
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
 export interface FaultRecord {
   kind: FaultKind;
   target: string;
@@ -58,10 +60,12 @@ export class FaultInjector {
   constructor(
     private readonly infra: Infra,
     private readonly rng: Random,
-    private readonly options: { meanGapMs: number; startedAt: number },
+    private readonly options: { meanGapMs: number; startedAt: number; kinds?: readonly FaultKind[] },
     /** Accepts a one-user job and resolves when it has finished. */
     private readonly probe: () => Promise<boolean>,
     private readonly log: (line: string) => void,
+    /** Accepts jobs scheduled a few seconds ahead (during a clock skew); answers how many. */
+    private readonly scheduleBurst: () => Promise<number> = async () => 0,
   ) {
     this.admin = postgres(infra.adminUrl, { max: 1, onnotice: () => {}, connect_timeout: 5 });
   }
@@ -91,7 +95,7 @@ export class FaultInjector {
 
   private pickKind(): FaultKind {
     const cluster = Boolean(this.infra.cluster);
-    return this.rng.weighted({
+    const weights: Record<FaultKind, number> = {
       'sigkill-worker': 12,
       'sigkill-api': 8,
       'sigkill-catalog': 3,
@@ -104,7 +108,11 @@ export class FaultInjector {
       'net-delay': 8,
       'net-partition': 6,
       'net-reset': 6,
-    } satisfies Record<FaultKind, number>);
+      'clock-skew': FAKETIME_LIBRARY ? 6 : 0,
+    };
+    const only = this.options.kinds;
+    if (only) for (const kind of Object.keys(weights) as FaultKind[]) if (!only.includes(kind)) weights[kind] = 0;
+    return this.rng.weighted(weights);
   }
 
   private async inject(): Promise<void> {
@@ -127,6 +135,9 @@ export class FaultInjector {
     const proxy = this.rng.pick(proxies);
     const delayMs = this.rng.int(100, 800);
     const netMs = this.rng.int(3000, 12_000);
+    const skewed = this.rng.pick([...this.infra.workers, ...this.infra.apis]);
+    const skewSeconds = this.rng.pick([-1, 1]) * this.rng.int(5, 120);
+    const skewMs = this.rng.int(20_000, 40_000);
     try {
       switch (kind) {
         case 'sigkill-worker':
@@ -199,6 +210,21 @@ export class FaultInjector {
           record.heldMs = netMs;
           break;
         }
+        case 'clock-skew': {
+          // The process started again with its wall clock off, jobs scheduled to come due meanwhile,
+          // then started again on the true time. Postgres's clock decides when a scheduled job
+          // starts; the checker holds every one to its notBefore, started once.
+          record.target = skewed.label;
+          const t0 = Date.now();
+          await this.restartWithClock(skewed, skewSeconds);
+          const scheduled = await this.scheduleBurst();
+          const until = t0 + skewMs;
+          while (Date.now() < until) await sleep(200);
+          await this.restartWithClock(skewed, 0);
+          record.heldMs = Date.now() - t0;
+          record.note = `clock ${skewSeconds > 0 ? '+' : ''}${skewSeconds} s; ${scheduled} jobs scheduled meanwhile`;
+          break;
+        }
         case 'net-reset': {
           record.target = proxy.name;
           record.note = `${proxy.resetAll()} connections reset`;
@@ -224,6 +250,14 @@ export class FaultInjector {
     await service.waitExit();
     await sleep(pauseMs);
     service.start();
+  }
+
+  /** SIGTERM (a graceful stop), then the same service started again with its clock `seconds` off. */
+  private async restartWithClock(service: Service, seconds: number): Promise<void> {
+    await service.stop();
+    service.clockOffsetSeconds = seconds;
+    service.start();
+    await service.waitReady();
   }
 
   /** Lifts whatever may still be in force (at the end, or after an interrupted fault). */

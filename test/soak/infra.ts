@@ -2,7 +2,7 @@
 // ports, TCP proxies in front of them, and the services as separate processes. Everything is
 // stopped by pid and its temporary directories removed by `stop()`.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,11 @@ export class Service {
   /** Set when the soak itself killed or stopped it, so that its exit is expected. */
   expectedExit = false;
   stopped = false;
+  /**
+   * Seconds the process's clock is set off by (libfaketime, for every clock but the monotonic one)
+   * from its next start; 0 for the true time.
+   */
+  clockOffsetSeconds = 0;
   readonly exits: { at: number; code: number | null; signal: NodeJS.Signals | null; expected: boolean }[] = [];
   private log: WriteStream;
 
@@ -57,7 +62,7 @@ export class Service {
       [...SERVICE_NODE_FLAGS, '--import', 'tsx', `services/${this.name}/src/main.ts`],
       {
         cwd: root,
-        env: { ...process.env, ...this.env, [portVar]: String(this.port) },
+        env: { ...process.env, ...this.env, [portVar]: String(this.port), ...skewedClock(this.clockOffsetSeconds) },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -115,6 +120,22 @@ export class Service {
   closeLog(): void {
     this.log.end();
   }
+}
+
+/** Debian's libfaketime (package `faketime`), when installed: what sets a process's clock off. */
+export const FAKETIME_LIBRARY = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib']
+  .map((dir) => path.join(dir, 'faketime/libfaketimeMT.so.1'))
+  .find((file) => existsSync(file));
+
+/** The environment that starts a process with its wall clock `seconds` off (none for 0). */
+function skewedClock(seconds: number): Record<string, string> {
+  if (seconds === 0 || !FAKETIME_LIBRARY) return {};
+  return {
+    LD_PRELOAD: FAKETIME_LIBRARY,
+    FAKETIME: `${seconds > 0 ? '+' : ''}${seconds}s`,
+    // Timers and timeouts run on the monotonic clock, which stays true: only the wall clock is off.
+    FAKETIME_DONT_FAKE_MONOTONIC: '1',
+  };
 }
 
 /** A redis-server of the soak's own, with nothing on disk: restarting it starts it empty. */

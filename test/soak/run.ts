@@ -3,7 +3,7 @@
 import postgres from 'postgres';
 import { Receiver } from '../support/webhook-receiver.ts';
 import { Checker, sampleSeats } from './checker.ts';
-import { FaultInjector, type FaultRecord } from './faults.ts';
+import { FaultInjector, type FaultKind, type FaultRecord } from './faults.ts';
 import { SoakHttp, type SoakLedger } from './http.ts';
 import { startInfra } from './infra.ts';
 import { Random } from './random.ts';
@@ -15,6 +15,8 @@ export interface SoakOptions {
   /** 1 (light) .. 5 (heavy): partners, loops per partner, users, and how often faults come. */
   intensity: number;
   cluster: boolean;
+  /** Only these kinds of fault (all by default). */
+  faultKinds?: readonly FaultKind[];
   /** Keep the services' logs here (otherwise in the temporary directory, removed at the end). */
   logDir?: string;
   log?: (line: string) => void;
@@ -41,6 +43,11 @@ export interface SoakReport {
   recovery: FaultRecord[];
   seatSamples: number;
   checked: { jobs: number; users: number; historyEntries: number; webhookEvents: number };
+  /**
+   * Jobs accepted with a notBefore that ran (not cancelled first): how late each started after its
+   * time, by Postgres's clock (none may start before it: a violation).
+   */
+  scheduled: { jobs: number; startedLateMedianMs?: number; startedLateMaxMs?: number };
   /** Seconds from the end of the traffic until every accepted job was final. */
   drainSeconds: number;
   violations: string[];
@@ -56,6 +63,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const trafficRng = seeded.fork();
   const faultRng = seeded.fork();
   const httpRng = seeded.fork();
+  const burstRng = seeded.fork();
   const intensity = Math.max(1, Math.min(5, options.intensity));
   const operations: Record<string, Record<string, number>> = {};
   const violations: string[] = [];
@@ -101,6 +109,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     seatSamples: 0,
     checked: { jobs: 0, users: 0, historyEntries: 0, webhookEvents: 0 },
     drainSeconds: 0,
+    scheduled: { jobs: 0 },
     violations,
     late503,
   };
@@ -157,7 +166,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     };
 
     const startedAt = Date.now();
-    faults = new FaultInjector(infra, faultRng, { meanGapMs: Math.round(30_000 / intensity), startedAt }, probe, log);
+    faults = new FaultInjector(
+      infra,
+      faultRng,
+      { meanGapMs: Math.round(30_000 / intensity), startedAt, kinds: options.faultKinds },
+      probe,
+      log,
+      () => traffic.scheduleBurst(burstRng, 2 + intensity),
+    );
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
@@ -203,6 +219,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     report.checked.jobs += probeChecked.jobs;
     report.checked.webhookEvents += probeChecked.webhookEvents;
     report.jobsAccepted = traffic.jobs.size + probeTraffic.jobs.size;
+    const late = checker.scheduledLateness.sort((a, b) => a - b);
+    report.scheduled = {
+      jobs: late.length,
+      ...(late.length ? { startedLateMedianMs: late[Math.floor(late.length / 2)], startedLateMaxMs: late.at(-1) } : {}),
+    };
     report.recovery = faults.records;
     for (const r of faults.records) report.faults[r.kind] = (report.faults[r.kind] ?? 0) + 1;
     report.operationsTotal = Object.values(operations).reduce(
@@ -243,6 +264,9 @@ export function formatReport(report: SoakReport): string {
       `  ${String(r.at).padStart(4)}  ${r.kind.padEnd(22)}  ${r.target.padEnd(13)}  ${String(r.heldMs).padStart(7)}  ${String(r.readyAfterMs ?? '—').padStart(14)}  ${String(r.progressAfterMs ?? '—').padStart(17)}${r.note ? `  ${r.note}` : ''}`,
     );
   lines.push(`Seat samples: ${report.seatSamples}; drain after the traffic: ${report.drainSeconds} s`);
+  lines.push(
+    `Scheduled jobs run: ${report.scheduled.jobs}${report.scheduled.jobs ? `, started after their notBefore by ${report.scheduled.startedLateMedianMs} ms (median), ${report.scheduled.startedLateMaxMs} ms (max)` : ''}`,
+  );
   lines.push(`Checked at the end: ${JSON.stringify(report.checked)}`);
   if (report.late503.length) {
     lines.push(`503s with Retry-After outside every fault's window (tolerated): ${report.late503.length}`);

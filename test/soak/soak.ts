@@ -1,8 +1,10 @@
 // `pnpm soak`: the chaos soak. Flags: --duration <seconds> (600), --seed <n> (random, printed),
-// --intensity <1..5> (2), --cluster (a Redis Cluster instead of one Redis), --logs <dir> (keep the
-// services' logs), --json <file> (the report as JSON). Exits 1 when any invariant was violated.
+// --intensity <1..5> (2), --cluster (a Redis Cluster instead of one Redis), --faults <kind,...>
+// (only these kinds), --logs <dir> (keep the services' logs), --json <file> (the report as JSON).
+// Exits 1 when any invariant was violated.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { FAULT_KINDS, type FaultKind } from './faults.ts';
 import { formatReport, runSoak } from './run.ts';
 
 const { values } = parseArgs({
@@ -13,6 +15,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     intensity: { type: 'string', default: '2' },
     cluster: { type: 'boolean', default: false },
+    faults: { type: 'string' },
     'tolerate-late-503': { type: 'boolean', default: false },
     logs: { type: 'string' },
     json: { type: 'string' },
@@ -21,7 +24,9 @@ const { values } = parseArgs({
 const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
 const durationSeconds = Number(values.duration);
 const intensity = Number(values.intensity);
+const faultKinds = values.faults?.split(',').map((k) => k.trim()) as FaultKind[] | undefined;
 if (
+  faultKinds?.some((k) => !FAULT_KINDS.includes(k)) ||
   !Number.isInteger(seed) ||
   !(durationSeconds > 0) ||
   !Number.isInteger(intensity) ||
@@ -29,7 +34,7 @@ if (
   intensity > 5
 ) {
   console.error(
-    'usage: pnpm soak [--duration seconds] [--seed n] [--intensity 1..5] [--cluster] [--logs dir] [--json file]',
+    `usage: pnpm soak [--duration seconds] [--seed n] [--intensity 1..5] [--cluster] [--faults ${FAULT_KINDS.join(',')}] [--logs dir] [--json file]`,
   );
   process.exit(2);
 }
@@ -47,6 +52,7 @@ const report = await runSoak({
   seed,
   intensity,
   cluster: values.cluster,
+  faultKinds,
   logDir: values.logs,
   interrupted: () => interrupted,
   tolerateLate503: values['tolerate-late-503'],
@@ -55,6 +61,6 @@ console.log(formatReport(report));
 if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2));
 if (report.violations.length)
   console.log(
-    `\nReplay with: pnpm soak --seed ${seed} --duration ${durationSeconds} --intensity ${intensity}${values.cluster ? ' --cluster' : ''}`,
+    `\nReplay with: pnpm soak --seed ${seed} --duration ${durationSeconds} --intensity ${intensity}${values.cluster ? ' --cluster' : ''}${values.faults ? ` --faults ${values.faults}` : ''}`,
   );
 process.exit(report.violations.length ? 1 : 0);

@@ -299,6 +299,22 @@ export class Traffic {
     return res;
   }
 
+  /**
+   * Jobs scheduled a few seconds ahead for random customers of every partner (during a clock-skew
+   * fault, so that they come due while a process's clock is off). Resolves once they are accepted.
+   */
+  async scheduleBurst(rng: Random, count: number): Promise<number> {
+    let accepted = 0;
+    for (let i = 0; i < count; i++) {
+      const customer = rng.pick(rng.pick(this.partners).customers);
+      const body = this.jobBody(customer, rng);
+      body.notBefore = new Date(Date.now() + rng.int(2, 15) * 1000).toISOString();
+      const res = await this.postJob(customer, body, 'job', rng);
+      if (res?.status === 202) accepted++;
+    }
+    return accepted;
+  }
+
   private async job(customer: Customer, rng: Random) {
     const body = this.jobBody(customer, rng);
     await this.postJob(customer, body, 'job', rng);
