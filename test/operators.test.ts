@@ -25,7 +25,7 @@ const workerRegistry = createMetricsRegistry('worker');
 
 beforeAll(async () => {
   env = await createTestEnv();
-  api = await buildTestApi(env);
+  api = await buildTestApi(env, { isShuttingDown: () => shuttingDown });
   catalog = await buildTestCatalog(env);
   await putProduct(catalog, SUITE);
   worker = await startTestWorker(env, { metrics: createWorkerMetrics(workerRegistry) });
@@ -105,7 +105,30 @@ describe('health and metrics', () => {
     shuttingDown = true;
     expect((await call(workerApp, 'GET', '/readyz')).status).toBe(503);
     expect((await call(workerApp, 'GET', '/livez')).status).toBe(200);
+    expect((await call(api, 'GET', '/readyz')).body.status).toBe('shutting_down');
     shuttingDown = false;
+  });
+
+  it('answers a request that arrives while the API shuts down with a 503 problem, Retry-After and Connection: close', async () => {
+    const partner = await PartnerClient.create(api);
+    const customer = await partner.customer();
+    shuttingDown = true;
+    try {
+      const res = await api.inject({
+        method: 'GET',
+        url: `/v1/customers/${customer}/users`,
+        headers: { authorization: `Bearer ${partner.apiKey}`, 'accept-language': 'ru' },
+      });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toBe('1');
+      expect(res.headers.connection).toBe('close');
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json()).toMatchObject({ status: 503, code: 'shutting_down' });
+      expect(res.json().detail).toMatch(/завершает работу/);
+    } finally {
+      shuttingDown = false;
+    }
+    expect((await call(api, 'GET', `/v1/customers/${customer}/users`, partner.apiKey)).status).toBe(200);
   });
 
   it('exposes request, job, seat, task and queue metrics after a job', async () => {

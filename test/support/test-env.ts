@@ -99,10 +99,12 @@ export async function buildTestApi(
     authFailureWindowMs?: number;
     trustProxy?: TrustProxy;
     eventStreamsPerPartner?: number;
+    isShuttingDown?: () => boolean;
   } = {},
 ): Promise<FastifyInstance> {
   const app = await buildApiApp({
     eventStreamsPerPartner: options.eventStreamsPerPartner,
+    isShuttingDown: options.isShuttingDown,
     trustProxy: options.trustProxy,
     db: env.db,
     sql: env.sql,

@@ -81,6 +81,8 @@ export const PROBLEM_CODES = [
   "authentication_throttled",
   /** Postgres or Redis is unreachable for now; retry after `Retry-After` seconds */
   "service_unavailable",
+  /** the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers) */
+  "shutting_down",
   /** the customer already has a group of this name (case aside); `name` repeats it */
   "group_name_taken",
   /** a static group cannot take a membership rule, nor a dynamic group lose its rule */

@@ -1927,6 +1927,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -2044,6 +2045,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -2134,6 +2136,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -2224,6 +2227,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -2326,6 +2330,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -2410,6 +2415,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -2498,6 +2504,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -2654,6 +2661,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -2742,6 +2750,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -2837,6 +2846,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -2938,6 +2948,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -3054,6 +3065,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -3176,6 +3188,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -3282,6 +3295,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -3414,6 +3428,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -3530,6 +3545,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -3673,6 +3689,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -3844,6 +3861,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -4013,6 +4031,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -4131,6 +4150,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -4241,6 +4261,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -4388,6 +4409,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -4511,6 +4533,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -4669,6 +4692,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -4785,6 +4809,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -4906,6 +4931,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -5063,6 +5089,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -5181,6 +5208,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -5303,6 +5331,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -5478,6 +5507,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -5603,6 +5633,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -5768,6 +5799,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -5945,6 +5977,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -6137,6 +6170,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -6255,6 +6289,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -6373,6 +6408,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -6533,6 +6569,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              *     - `overloaded`: too many large selections of users, or results downloads as CSV, are being served at once (each waited a few seconds for room); retry after `Retry-After` seconds
              */
             503: {
@@ -6659,6 +6696,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -6846,6 +6884,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -7011,6 +7050,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              *     - `overloaded`: too many large selections of users, or results downloads as CSV, are being served at once (each waited a few seconds for room); retry after `Retry-After` seconds
              */
             503: {
@@ -7144,6 +7184,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -7263,6 +7304,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -7405,6 +7447,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -7594,6 +7637,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -7781,6 +7825,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -7956,6 +8001,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              *     - `overloaded`: too many large selections of users, or results downloads as CSV, are being served at once (each waited a few seconds for room); retry after `Retry-After` seconds
              */
             503: {
@@ -8088,6 +8134,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              *     - `overloaded`: too many large selections of users, or results downloads as CSV, are being served at once (each waited a few seconds for room); retry after `Retry-After` seconds
              */
             503: {
@@ -8189,6 +8236,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -8331,6 +8379,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -8423,6 +8472,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -8523,6 +8573,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -8624,6 +8675,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -8732,6 +8784,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {
@@ -8836,6 +8889,7 @@ export interface operations {
             /**
              * @description A backing service is unavailable. Problem codes:
              *     - `service_unavailable`: Postgres or Redis is unreachable for now; retry after `Retry-After` seconds
+             *     - `shutting_down`: the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)
              */
             503: {
                 headers: {

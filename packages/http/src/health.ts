@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { ProblemError } from './problem.ts';
 
 export type HealthCheck = () => Promise<unknown>;
 
@@ -47,4 +48,28 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what = 'no
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Seconds a client is asked to wait before it retries a request a shutting-down process refused. */
+export const SHUTTING_DOWN_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * While the process shuts down (from the signal until its server has closed), a request that still
+ * arrives (on a kept-alive connection, or one a load balancer still routes here) is answered
+ * `503 shutting_down` with `Retry-After` and `Connection: close`, a problem document like every
+ * other answer, instead of Fastify's bare 503 (which `return503OnClosing: false` turns off); the
+ * probes keep their own answers. Requests already running finish.
+ */
+export function registerShutdownAnswer(app: FastifyInstance, isShuttingDown: () => boolean) {
+  app.addHook('onRequest', async (request) => {
+    if (!isShuttingDown() || request.url === '/livez' || request.url === '/readyz') return;
+    throw new ProblemError(
+      503,
+      'shutting_down',
+      `This server is shutting down; retry in ${SHUTTING_DOWN_RETRY_AFTER_SECONDS} s.`,
+      {},
+      { 'retry-after': String(SHUTTING_DOWN_RETRY_AFTER_SECONDS), connection: 'close' },
+      { retryAfter: SHUTTING_DOWN_RETRY_AFTER_SECONDS },
+    );
+  });
 }

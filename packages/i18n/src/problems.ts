@@ -373,6 +373,10 @@ export const PROBLEM_TEXTS = {
     ru: (p) =>
       `${p.what === 'csv' ? 'Сейчас выгружается слишком много результатов в CSV' : 'Сейчас обрабатывается слишком много больших выборок'}; повторите через ${int(p.retryAfter)} с.`,
   },
+  shutting_down: {
+    en: (p) => `This server is shutting down; retry in ${int(p.retryAfter)} s.`,
+    ru: (p) => `Этот сервер завершает работу; повторите через ${int(p.retryAfter)} с.`,
+  },
   internal_error: {
     en: () => 'An unexpected error occurred.',
     ru: () => 'Произошла непредвиденная ошибка.',

@@ -10,6 +10,7 @@ import {
   ProblemError,
   problemErrorHandler,
   registerHealthRoutes,
+  registerShutdownAnswer,
   registerHttpMetrics,
   registerOpenApi,
   registerRequestTracing,
@@ -122,6 +123,8 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
     trustProxy: deps.trustProxy ?? false,
     requestIdHeader: 'x-request-id',
     ajv: { customOptions: { coerceTypes: false } },
+    // A request that arrives while the server closes is answered by registerShutdownAnswer.
+    return503OnClosing: false,
   });
   await registerRequestTracing(app);
   await app.register(problemErrorHandler);
@@ -131,6 +134,7 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
     { postgres: () => deps.sql`SELECT 1`, redis: () => deps.redis.ping() },
     deps.isShuttingDown ?? (() => false),
   );
+  registerShutdownAnswer(app, deps.isShuttingDown ?? (() => false));
   const registry = deps.registry ?? createMetricsRegistry('api');
   registerHttpMetrics(app, registry);
   registerQueueDepthGauge(registry, Object.fromEntries(deps.queues.all.map((q) => [q.name, q])));

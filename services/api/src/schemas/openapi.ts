@@ -124,6 +124,8 @@ export const PROBLEM_CODES = {
   authentication_throttled:
     'too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is',
   service_unavailable: 'Postgres or Redis is unreachable for now; retry after `Retry-After` seconds',
+  shutting_down:
+    'the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)',
   group_name_taken: 'the customer already has a group of this name (case aside); `name` repeats it',
   group_type_fixed: 'a static group cannot take a membership rule, nor a dynamic group lose its rule',
   group_has_licenses: 'the group still grants licenses (`productIds`); set its licenses to [] first',
@@ -284,7 +286,7 @@ const USUAL_CODES: Record<ProblemStatus, ProblemCode[]> = {
   415: ['unsupported_media_type'],
   422: [],
   429: ['rate_limited', 'authentication_throttled'],
-  503: ['service_unavailable'],
+  503: ['service_unavailable', 'shutting_down'],
 };
 
 const PROBLEM_TITLES: Record<ProblemStatus, string> = {
