@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Reconciler } from '@licensing/worker';
 import { createTestReconciler, startTestSystem, type TestEnv, type TestSystem } from './support/test-env.ts';
 import { expectSeatInvariant, PartnerClient } from './support/client.ts';
-import { ADDON, SUITE, TEST_PRODUCTS } from './fixtures.ts';
+import { ADDON, SUITE, SUITE_BASIC, TEST_PRODUCTS } from './fixtures.ts';
 
 let system: TestSystem;
 let env: TestEnv;
@@ -276,6 +276,97 @@ describe('license sources', () => {
         error: expect.objectContaining({ code: 'DependencyViolation' }),
       }),
     ]);
+  });
+});
+
+describe('the license history of what groups settle', () => {
+  it("records the license a group's refused grant gets once a job revokes what excluded it, and the revert sees it", async () => {
+    const customer = await partner.customer();
+    const [u] = await partner.users(customer, 1);
+    await partner.subscribe(customer, SUITE.id, 1);
+    await partner.subscribe(customer, SUITE_BASIC.id, 1);
+    // SUITE held directly, then revoked (the job the revert below is of).
+    const jobIds: string[] = [];
+    for (const changes of [{ assign: [{ productId: SUITE.id }] }, { revoke: [SUITE.id] }]) {
+      const job = await partner.startJob(customer, { userIds: [u], ...changes });
+      expect(await partner.waitForJob(customer, job.body.id)).toMatchObject({ status: 'completed' });
+      jobIds.push(job.body.id);
+    }
+    const dropped = { id: jobIds[1]! };
+    const basic = await partner.startJob(customer, { userIds: [u], assign: [{ productId: SUITE_BASIC.id }] });
+    expect(await partner.waitForJob(customer, basic.body.id)).toMatchObject({ status: 'completed' });
+    // The group grants SUITE, which SUITE_BASIC excludes: the grant is refused for the user.
+    const group = await createGroup(customer, { name: 'Full suite' });
+    await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members`, { userIds: [u] });
+    await partner.call('PUT', `/v1/customers/${customer}/groups/${group}/licenses`, {
+      licenses: [{ productId: SUITE.id, disabledServicePlans: ['TEAMS'] }],
+    });
+    expect(await waitForGroup(customer, group)).toMatchObject({ membersWithErrors: 1 });
+    expect((await user(customer, u!)).licenses.map((l: any) => l.productId)).toEqual([SUITE_BASIC.id]);
+
+    // Revoking SUITE_BASIC lets the group's SUITE through in the same transaction.
+    const revoke = await partner.startJob(customer, { userIds: [u], revoke: [SUITE_BASIC.id] });
+    expect(await partner.waitForJob(customer, revoke.body.id)).toMatchObject({ status: 'completed' });
+    const now = await user(customer, u!);
+    expect(now.licenses).toEqual([
+      { productId: SUITE.id, disabledServicePlans: ['TEAMS'], assignedBy: { direct: false, groupIds: [group] } },
+    ]);
+    // The job's result lists its own change only; the history also has the group's, with the group.
+    const [result] = await partner.results(customer, revoke.body.id);
+    expect(result.changes).toEqual([{ productId: SUITE_BASIC.id, action: 'revoke', outcome: 'revoked' }]);
+    const history = await partner.call('GET', `/v1/customers/${customer}/users/${u}/license-history`);
+    expect(history.status).toBe(200);
+    // Newest first: the group's change after the revoking job's, the group's refused grant, then SUITE_BASIC
+    // assigned, SUITE revoked and assigned.
+    expect(history.body.total, JSON.stringify(history.body.items)).toBe(6);
+    expect(history.body.items[2]).toMatchObject({ productId: SUITE.id, outcome: 'failed' });
+    expect([...history.body.items.slice(0, 2), history.body.items[3]]).toEqual([
+      {
+        jobId: revoke.body.id,
+        at: expect.any(String),
+        productId: SUITE.id,
+        action: 'assign',
+        outcome: 'assigned',
+        disabledServicePlans: ['TEAMS'],
+        groupId: group,
+      },
+      {
+        jobId: revoke.body.id,
+        at: expect.any(String),
+        productId: SUITE_BASIC.id,
+        action: 'revoke',
+        outcome: 'revoked',
+      },
+      {
+        jobId: basic.body.id,
+        at: expect.any(String),
+        productId: SUITE_BASIC.id,
+        action: 'assign',
+        outcome: 'assigned',
+        disabledServicePlans: [],
+      },
+    ]);
+    // The licenses are the fold of the history, oldest first.
+    const held = new Map<string, string[]>();
+    for (const e of [...history.body.items].reverse()) {
+      if (e.outcome === 'assigned' || e.outcome === 'updated') held.set(e.productId, e.disabledServicePlans);
+      if (e.outcome === 'revoked') held.delete(e.productId);
+    }
+    expect([...held].map(([productId, plans]) => ({ productId, disabledServicePlans: plans }))).toEqual(
+      now.licenses.map((l: any) => ({ productId: l.productId, disabledServicePlans: l.disabledServicePlans })),
+    );
+
+    // A revert of the job that revoked SUITE finds it changed since, by the group once the revoking job applied.
+    const revert = await partner.call('POST', `/v1/customers/${customer}/license-jobs/${dropped.id}/revert`);
+    expect(revert.status, JSON.stringify(revert.body)).toBe(202);
+    expect(await partner.waitForJob(customer, revert.body.id)).toMatchObject({ errorsByCode: { ChangedSinceJob: 1 } });
+    const [reverted] = await partner.results(customer, revert.body.id);
+    expect(reverted.changes[0]).toMatchObject({
+      productId: SUITE.id,
+      outcome: 'failed',
+      error: { code: 'ChangedSinceJob', jobIds: [revoke.body.id] },
+    });
+    expect((await user(customer, u!)).licenses.map((l: any) => l.productId)).toEqual([SUITE.id]);
   });
 });
 

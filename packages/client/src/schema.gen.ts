@@ -1447,7 +1447,7 @@ export interface components {
             /** @description The groups the user holds the product through. */
             groupIds: string[];
         };
-        /** @description One change a job applied to a user, or refused for it (`outcome: failed` with `error`). */
+        /** @description One change a job applied to a user, or refused for it (`outcome: failed` with `error`), or one the user’s groups made once a job’s changes were applied (`groupId`). */
         LicenseHistoryEntry: {
             /** Format: uuid */
             jobId: string;
@@ -1467,6 +1467,11 @@ export interface components {
             /** @description For an assign: the service plans the job asked to disable. */
             disabledServicePlans?: string[];
             error?: components["schemas"]["ChangeError"];
+            /**
+             * Format: uuid
+             * @description Set when the change was made by this group of the user once the job's changes were applied (a waiting or refused grant they settled: a seat or an excluded product freed); such changes are not in the job’s result.
+             */
+            groupId?: string;
         };
         /** @description One page of a list. */
         LicenseHistoryPage: {

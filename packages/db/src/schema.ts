@@ -15,7 +15,14 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { AssignChange, ChangeError, ChangeResult, Product, RequestedChanges } from '@licensing/domain';
+import type {
+  AssignChange,
+  ChangeError,
+  ChangeResult,
+  GroupChange,
+  Product,
+  RequestedChanges,
+} from '@licensing/domain';
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -182,6 +189,11 @@ export const licenseJobItems = pgTable(
     displayName: text('display_name').notNull(),
     status: text('status').notNull().default('pending'),
     changes: jsonb('changes').$type<ChangeResult[]>(),
+    /**
+     * License changes the user's groups made once the item's changes were applied (group grants they
+     * settled), each with its groupId: part of the license history, not of the job's result.
+     */
+    groupChanges: jsonb('group_changes').$type<GroupChange[]>(),
     errorCodes: text('error_codes').array(),
     finishedAt: ts('finished_at'),
     /** Products a seat is reserved for while the item is pending (one seat each). */

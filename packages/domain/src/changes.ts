@@ -79,6 +79,15 @@ export interface ChangeResult {
   previousDisabledServicePlans?: string[];
 }
 
+/**
+ * A change of a user's license that one of its groups made once a job's changes were applied (a
+ * waiting or refused grant of the group settled by them): recorded in the license history with the
+ * job's item, not part of the job's result.
+ */
+export interface GroupChange extends ChangeResult {
+  groupId: string;
+}
+
 export interface UserState {
   /** The user's own usage location, or null when unset (then the customer's country applies). */
   usageLocation: string | null;

@@ -16,12 +16,14 @@ import {
   evaluateGroupSources,
   evaluateRevertUser,
   evaluateUserChanges,
+  changedLicense,
   progressDeltas,
   recordLicenseStates,
   sourcesOf,
   type AssignChange,
   type ChangeError,
   type ChangeResult,
+  type GroupChange,
   type GroupLicenseRow,
   type GroupSourcesEvaluation,
   type UserEvaluation,
@@ -75,6 +77,8 @@ export interface AppliedItem {
   userId: string;
   status: 'succeeded' | 'failed';
   changes: ChangeResult[];
+  /** License changes the user's groups made once the item's were applied (see settleOtherGroups). */
+  groupChanges?: GroupChange[];
   errorCodes: ViolationCode[];
   /** A group job's item: the group whose rows (one per product) it rewrote. */
   groupId?: string;
@@ -336,9 +340,15 @@ export async function applyUserChanges(
        * After a change of a user's licenses, its other groups whose rows are not settled are evaluated
        * again in the same transaction (a license that arrived by another source lets a waiting row become
        * active without a seat; a revoked base lets an excluded product through; a removed add-on unblocks
-       * a removal). Free seats only: nothing was reserved for these.
+       * a removal). Free seats only: nothing was reserved for these. Answers the license changes they
+       * made (each with its group), which the license history records with the item.
        */
-      const settleOtherGroups = (userId: string, except: string | null, user: (typeof users)[number]) => {
+      const settleOtherGroups = (
+        userId: string,
+        except: string | null,
+        user: (typeof users)[number],
+      ): GroupChange[] => {
+        const made: GroupChange[] = [];
         const rows = currentRows.get(userId)!;
         const unsettled = [...new Set(rows.filter((r) => r.state !== 'active').map((r) => r.groupId))].filter(
           (g) => g !== except,
@@ -356,11 +366,14 @@ export async function applyUserChanges(
           currentRows.set(userId, [...currentRows.get(userId)!.filter((r) => r.groupId !== groupId), ...result.rows]);
           touchedGroups.set(userId, (touchedGroups.get(userId) ?? new Set()).add(groupId));
           if (result.status !== 'succeeded') continue;
+          for (const change of recordLicenseStates(result.changes, current.get(userId)!, result.licenses))
+            if (changedLicense(change)) made.push({ ...change, groupId });
           current.set(userId, result.licenses);
           currentSources.set(userId, result.sources);
           for (const productId of result.newlyAssigned) addSeats(productId, -1);
           for (const productId of result.revoked) addSeats(productId, 1);
         }
+        return made;
       };
 
       const applied: AppliedItem[] = [];
@@ -419,6 +432,7 @@ export async function applyUserChanges(
         const took = new Set(evaluation.newlyAssigned);
         for (const productId of reserved) if (!took.has(productId)) addSeats(productId, 1);
         let changes = evaluation.changes;
+        let groupChanges: GroupChange[] = [];
         if (evaluation.status === 'succeeded') {
           current.set(item.user_id, evaluation.licenses);
           currentSources.set(item.user_id, evaluation.sources);
@@ -426,9 +440,12 @@ export async function applyUserChanges(
           for (const productId of took) if (!reserved.has(productId)) addSeats(productId, -1);
           // The history keeps the plans each change left and found, which a revert puts back.
           changes = recordLicenseStates(evaluation.changes, licenses, evaluation.licenses);
-          appliedHere.set(item.user_id, [...(appliedHere.get(item.user_id) ?? []), { jobId: item.job_id, changes }]);
           if (user && (evaluation.newlyAssigned.length > 0 || evaluation.revoked.length > 0))
-            settleOtherGroups(item.user_id, item.group_id, user);
+            groupChanges = settleOtherGroups(item.user_id, item.group_id, user);
+          appliedHere.set(item.user_id, [
+            ...(appliedHere.get(item.user_id) ?? []),
+            { jobId: item.job_id, changes: [...changes, ...groupChanges] },
+          ]);
         }
         applied.push({
           customerId,
@@ -436,6 +453,7 @@ export async function applyUserChanges(
           userId: item.user_id,
           status: evaluation.status,
           changes,
+          ...(groupChanges.length > 0 ? { groupChanges } : {}),
           errorCodes: evaluation.errorCodes,
           ...(item.group_id ? { groupId: item.group_id } : {}),
         });
@@ -473,9 +491,9 @@ export async function applyUserChanges(
           sql`
         WITH done AS (
           UPDATE license_job_items i
-          SET status = x.status, changes = x.changes, error_codes = x.error_codes, finished_at = statement_timestamp()
-          FROM jsonb_to_recordset(${sql.param(JSON.stringify(applied.map((a, k) => ({ customer_id: customerId, user_id: a.userId, job_seq: items[k]!.job_seq, status: a.status, changes: a.changes, error_codes: a.errorCodes }))))}::jsonb)
-            AS x(customer_id uuid, user_id uuid, job_seq bigint, status text, changes jsonb, error_codes text[])
+          SET status = x.status, changes = x.changes, group_changes = x.group_changes, error_codes = x.error_codes, finished_at = statement_timestamp()
+          FROM jsonb_to_recordset(${sql.param(JSON.stringify(applied.map((a, k) => ({ customer_id: customerId, user_id: a.userId, job_seq: items[k]!.job_seq, status: a.status, changes: a.changes, group_changes: a.groupChanges ?? null, error_codes: a.errorCodes }))))}::jsonb)
+            AS x(customer_id uuid, user_id uuid, job_seq bigint, status text, changes jsonb, group_changes jsonb, error_codes text[])
           WHERE i.customer_id = x.customer_id AND i.user_id = x.user_id AND i.job_seq = x.job_seq AND i.status = 'pending'
           RETURNING 1),
         marked AS (SELECT count(*)::int AS n FROM done),

@@ -1,9 +1,9 @@
 // A user's license history: the changes jobs applied to (or refused for) the user, read from the
-// jobs' per-user results. Scoped by the customer (every item carries it), which the caller has
+// jobs' per-user results, and those the user's groups made once a job's were applied. Scoped by the customer (every item carries it), which the caller has
 // scoped to its partner; kept as long as the jobs are (job retention).
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@licensing/db';
-import type { AssignChange, ChangeResult } from '@licensing/domain';
+import type { AssignChange, ChangeResult, GroupChange } from '@licensing/domain';
 import type { PageQuery } from '../schemas/common.ts';
 import type { LicenseHistoryEntry } from '../schemas/users.ts';
 
@@ -15,8 +15,9 @@ const decided = sql`i.status IN ('succeeded', 'failed') AND NOT coalesce('JobCan
 /**
  * Newest first, in the order the user's items were applied (job acceptance order, except that a
  * scheduled job applies at its time): by when each was finished, then backwards along the item key
- * (customer_id, user_id, job_seq); within a job, its changes in the order the result lists them. An
- * assign's plans are those the worker recorded with it, or else those the job asked for the user.
+ * (customer_id, user_id, job_seq); within a job, the changes the user's groups made once the job's
+ * were applied (with their groupId) before the job's own, each in the order recorded. An assign's plans
+ * are those the worker recorded with it, or else those the job asked for the user.
  */
 export async function listLicenseHistory(
   db: DbOrTx,
@@ -25,16 +26,19 @@ export async function listLicenseHistory(
   page: PageQuery,
 ): Promise<{ items: LicenseHistoryEntry[]; total: number }> {
   const [rows, [totals]] = await Promise.all([
-    db.execute<{ job_id: string; at: Date | string; change: ChangeResult; assign: AssignChange[] }>(sql`
+    db.execute<{ job_id: string; at: Date | string; change: GroupChange | ChangeResult; assign: AssignChange[] }>(sql`
       SELECT i.job_id, i.finished_at AS at, c.change, coalesce(i.request -> 'assign', j.assign) AS assign
       FROM license_job_items i
       JOIN license_jobs j ON j.customer_id = i.customer_id AND j.id = i.job_id
-      CROSS JOIN LATERAL jsonb_array_elements(i.changes) WITH ORDINALITY AS c(change, n)
+      CROSS JOIN LATERAL (
+        SELECT c.change, 1 AS part, c.n FROM jsonb_array_elements(coalesce(i.group_changes, '[]')) WITH ORDINALITY AS c(change, n)
+        UNION ALL
+        SELECT c.change, 2 AS part, c.n FROM jsonb_array_elements(coalesce(i.changes, '[]')) WITH ORDINALITY AS c(change, n)) c
       WHERE i.customer_id = ${customerId} AND i.user_id = ${userId} AND ${decided}
-      ORDER BY i.finished_at DESC, i.job_seq DESC, c.n
+      ORDER BY i.finished_at DESC, i.job_seq DESC, c.part, c.n
       LIMIT ${page.pageSize} OFFSET ${(page.page - 1) * page.pageSize}`),
     db.execute<{ total: number }>(sql`
-      SELECT coalesce(sum(jsonb_array_length(i.changes)), 0)::int AS total
+      SELECT coalesce(sum(jsonb_array_length(coalesce(i.changes, '[]')) + jsonb_array_length(coalesce(i.group_changes, '[]'))), 0)::int AS total
       FROM license_job_items i
       WHERE i.customer_id = ${customerId} AND i.user_id = ${userId} AND ${decided}`),
   ]);
@@ -53,6 +57,7 @@ export async function listLicenseHistory(
         outcome: r.change.outcome,
         ...(r.change.action === 'assign' ? { disabledServicePlans: [...(plans ?? [])].sort() } : {}),
         ...(r.change.error ? { error: r.change.error } : {}),
+        ...('groupId' in r.change ? { groupId: r.change.groupId } : {}),
       };
     }),
     total: totals?.total ?? 0,

@@ -143,10 +143,16 @@ export const licenseHistoryEntrySchema = z
       .optional()
       .meta({ description: 'For an assign: the service plans the job asked to disable.' }),
     error: changeResultSchema.shape.error,
+    groupId: uuidSchema.optional().meta({
+      description:
+        "Set when the change was made by this group of the user once the job's changes were applied (a waiting " +
+        'or refused grant they settled: a seat or an excluded product freed); such changes are not in the job’s result.',
+    }),
   })
   .meta({
     id: 'LicenseHistoryEntry',
-    description: 'One change a job applied to a user, or refused for it (`outcome: failed` with `error`).',
+    description:
+      'One change a job applied to a user, or refused for it (`outcome: failed` with `error`), or one the user’s groups made once a job’s changes were applied (`groupId`).',
   });
 export type LicenseHistoryEntry = z.infer<typeof licenseHistoryEntrySchema>;
 
