@@ -2,6 +2,7 @@
 // worker. Static and dynamic groups, license sources (one seat, plan union, inherited revokes), the
 // waiting room, and the seat invariant with groups and jobs changing the same users at once.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type DrainedJob, drainWaitingRoom } from '@licensing/db';
 import type { Reconciler } from '@licensing/worker';
 import { createTestReconciler, startTestSystem, type TestEnv, type TestSystem } from './support/test-env.ts';
 import { expectSeatInvariant, PartnerClient } from './support/client.ts';
@@ -421,6 +422,39 @@ describe('the waiting room', () => {
     await waitForGroup(customer, group);
     expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 3, waiting: 0 });
     expect((await user(customer, other[0]!)).licenses.map((l: any) => l.productId)).toEqual([SUITE.id]);
+  });
+});
+
+describe('the waiting room, drained twice at once', () => {
+  it('hands out each free seat once when two drains wait for the subscription at the same time', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 5);
+    await partner.subscribe(customer, SUITE.id, 1);
+    const group = await createGroup(customer, { name: 'Drained' });
+    await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members`, { userIds: users });
+    await partner.call('PUT', `/v1/customers/${customer}/groups/${group}/licenses`, {
+      licenses: [{ productId: SUITE.id }],
+    });
+    expect(await waitForGroup(customer, group)).toMatchObject({ membersWaiting: 4 });
+    // Two seats free up while another transaction holds the subscription's row: both drains wait for it.
+    await env.sql`UPDATE subscriptions SET quantity = 3 WHERE customer_id = ${customer} AND product_id = ${SUITE.id}`;
+    let drains: Promise<DrainedJob[]>[] = [];
+    await env.sql.begin(async (tx) => {
+      await tx`SELECT 1 FROM subscriptions WHERE customer_id = ${customer} AND product_id = ${SUITE.id} FOR UPDATE`;
+      drains = [drainWaitingRoom(env.db, customer), drainWaitingRoom(env.db, customer)];
+      for (;;) {
+        const [w] = await env.sql<{ n: number }[]>`
+          SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM subscriptions%FOR UPDATE%'`;
+        if (w!.n >= 2) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    });
+    const jobs = (await Promise.all(drains)).flat();
+    expect(jobs.reduce((n, j) => n + j.userCount, 0)).toBe(2);
+    const [reserved] = await env.sql<{ reserved: number }[]>`
+      SELECT reserved FROM reserved_seats WHERE customer_id = ${customer} AND product_id = ${SUITE.id}`;
+    expect(reserved!.reserved).toBe(2);
   });
 });
 

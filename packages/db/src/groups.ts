@@ -115,9 +115,14 @@ export async function drainWaitingRoom(db: Db, customerId: string): Promise<Drai
       ORDER BY 1`);
     const jobs: DrainedJob[] = [];
     for (const { product_id: productId, partner_id: partnerId } of products) {
+      // The row lock first, the count in a statement of its own: a statement that waited for the lock
+      // still reads the other tables as they were when it started (read committed), so a count in the
+      // locking statement missed the reservations of a drain that held the lock meanwhile, and the
+      // two handed out the same free seats.
+      await tx.execute(sql`
+        SELECT 1 FROM subscriptions WHERE customer_id = ${customerId} AND product_id = ${productId} FOR UPDATE`);
       const [free] = await tx.execute<{ free: number }>(sql`
-        WITH sub AS (SELECT quantity FROM subscriptions WHERE customer_id = ${customerId} AND product_id = ${productId} FOR UPDATE)
-        SELECT ((SELECT quantity FROM sub)
+        SELECT ((SELECT quantity FROM subscriptions WHERE customer_id = ${customerId} AND product_id = ${productId})
           - (SELECT count(*) FROM user_licenses WHERE customer_id = ${customerId} AND product_id = ${productId})
           - coalesce((SELECT reserved FROM reserved_seats WHERE customer_id = ${customerId} AND product_id = ${productId}), 0))::int AS free`);
       const seats = free?.free ?? 0;
