@@ -71,24 +71,19 @@ function retryOnce(query: PendingQuery, again: () => PendingQuery, onRetry: (err
   const proto = Object.getPrototypeOf(query) as { then: PendingQuery['then'] };
   let outcome: Promise<unknown> | undefined;
   const settle = () =>
-    (outcome ??= new Promise((resolve, reject) => proto.then.call(query, resolve, reject)).catch(
-      async (error: unknown) => {
-        if (query.cursorFn || query.forEachFn || query.onlyDescribe || query.streaming || !isConnectionLost(error))
-          throw error;
-        onRetry(error);
-        await afterConnectionClosed();
-        const retry = again();
-        if (query.isRaw) retry.isRaw = query.isRaw;
-        return retry;
-      },
-    ));
-  type Callback = ((value: unknown) => unknown) | null | undefined;
-  // The query stays the thenable postgres.js hands out; awaiting it now goes through the retry.
+    (outcome ??= new Promise((resolve, reject) => proto.then.call(query, resolve, reject)).catch(async (error: unknown) => {
+      if (query.cursorFn || query.forEachFn || query.onlyDescribe || query.streaming || !isConnectionLost(error))
+        throw error;
+      onRetry(error);
+      await afterConnectionClosed();
+      const retry = again();
+      if (query.isRaw) retry.isRaw = query.isRaw;
+      return retry;
+    }));
   Object.defineProperties(query, {
-    // biome-ignore lint/suspicious/noThenProperty: the point is to replace the query's own then
-    then: { value: (onFulfilled?: Callback, onRejected?: Callback) => settle().then(onFulfilled, onRejected) },
-    catch: { value: (onRejected?: Callback) => settle().catch(onRejected) },
-    finally: { value: (onFinally?: () => void) => settle().finally(onFinally) },
+    then: { value: (onFulfilled?: any, onRejected?: any) => settle().then(onFulfilled, onRejected) },
+    catch: { value: (onRejected?: any) => settle().catch(onRejected) },
+    finally: { value: (onFinally?: any) => settle().finally(onFinally) },
   });
   return query;
 }
@@ -127,7 +122,8 @@ export function withConnectionRetry(sql: postgres.Sql, onRetry: (error: unknown)
     apply(target, thisArg, args: unknown[]) {
       const query = Reflect.apply(target, thisArg, args) as PendingQuery;
       const strings = args[0] as TemplateStringsArray | undefined;
-      if (!Array.isArray(strings) || !('raw' in strings) || !isReadOnlyStatement(strings.join('$'))) return query;
+      if (!Array.isArray(strings) || !('raw' in strings) || !isReadOnlyStatement(strings.join('$')))
+        return query;
       return retryOnce(query, () => Reflect.apply(target, thisArg, args) as PendingQuery, onRetry);
     },
     get(target, property, receiver) {
