@@ -1,6 +1,5 @@
 import postgres from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import { withConnectionRetry } from './connection-retry.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -24,18 +23,12 @@ export interface CreateDbOptions {
    * and no startup parameter but application_name is sent (see `createDb`).
    */
   prepare?: boolean;
-  /** Hears of each statement or transaction retried after its connection was lost (see connection-retry.ts). */
-  onConnectionRetry?: (error: unknown) => void;
 }
 
-/**
- * One pool per process; whoever calls this owns the pool and closes it on shutdown. A read-only
- * statement, or a transaction whose BEGIN failed, that finds its pooled connection lost is retried
- * once on another (connection-retry.ts).
- */
+/** One pool per process; whoever calls this owns the pool and closes it on shutdown. */
 export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
   const prepare = options.prepare ?? true;
-  const pool = postgres(url, {
+  const sql = postgres(url, {
     max: options.max ?? 10,
     prepare,
     onnotice: () => {},
@@ -48,7 +41,6 @@ export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
     // whichever server connection ran it. There JIT is turned off on the database (docs/scaling.md).
     connection: { application_name: options.applicationName ?? 'licensing', ...(prepare ? { jit: 'off' } : {}) },
   });
-  const sql = withConnectionRetry(pool, options.onConnectionRetry);
   const db = drizzle(sql, { schema });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
 }

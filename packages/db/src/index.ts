@@ -1,5 +1,4 @@
 export * from './client.ts';
-export { isConnectionLost, isReadOnlyStatement, withConnectionRetry } from './connection-retry.ts';
 export * from './migrate.ts';
 export * from './catalog-reads.ts';
 export * from './job-summaries.ts';
