@@ -3,6 +3,7 @@
 // a content hash of the sources, the lockfile and this file, so a checkout or an edit is noticed
 // and an unchanged tree starts at once. Several processes may start at the same time (`pnpm start`
 // and a test): a lock directory makes one build and the others wait for its result.
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -46,6 +47,7 @@ export async function sourceHash(): Promise<string> {
     join(portalRoot, 'package.json'),
     join(portalRoot, 'src', 'build.ts'),
     join(portalRoot, 'src', 'vite-config.ts'),
+    join(portalRoot, 'src', 'vite-build.ts'),
     join(portalRoot, '..', '..', 'pnpm-lock.yaml'),
   ];
   for (const file of files) {
@@ -107,6 +109,30 @@ async function precompress(dir: string) {
   }
 }
 
+/**
+ * Vite's production build of web/ into `outDir`, in a process of its own that runs with
+ * NODE_ENV=production whatever this process's NODE_ENV is (see vite-build.ts): React's production
+ * build, never its development one with its checks, warnings and double mounts.
+ */
+export async function buildFrontEnd(outDir: string): Promise<void> {
+  const repoRoot = join(portalRoot, '..', '..');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(portalRoot, 'src', 'vite-build.ts'), outDir], {
+    cwd: repoRoot,
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`building the portal front end failed (exit ${code}):\n${stderr}`);
+  if (stderr) process.stderr.write(stderr);
+}
+
 /** Builds the front end unless dist/ already holds a build of the current sources. Answers whether it built. */
 export async function ensurePortalBuilt(options: { log?: (message: string) => void } = {}): Promise<boolean> {
   const log = options.log ?? (() => {});
@@ -125,9 +151,7 @@ export async function ensurePortalBuilt(options: { log?: (message: string) => vo
     for (const entry of await readdir(portalRoot))
       if (entry.startsWith('.dist-')) await rm(join(portalRoot, entry), { recursive: true, force: true });
     const out = join(portalRoot, `.dist-${process.pid}`);
-    const { build } = await import('vite');
-    const { portalViteConfig } = await import('./vite-config.ts');
-    await build(portalViteConfig(out));
+    await buildFrontEnd(out);
     await precompress(out);
     await writeFile(join(out, hashFile), `${wanted}\n`);
     await rm(distRoot, { recursive: true, force: true });
