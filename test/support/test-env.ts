@@ -99,11 +99,14 @@ export async function buildTestApi(
     authFailureWindowMs?: number;
     trustProxy?: TrustProxy;
     eventStreamsPerPartner?: number;
+    /** Tests race one partner's job acceptances on purpose: unbounded unless set (as the rate limit). */
+    jobAcceptancesPerPartner?: number;
     isShuttingDown?: () => boolean;
   } = {},
 ): Promise<FastifyInstance> {
   const app = await buildApiApp({
     eventStreamsPerPartner: options.eventStreamsPerPartner,
+    jobAcceptancesPerPartner: options.jobAcceptancesPerPartner ?? 1_000,
     isShuttingDown: options.isShuttingDown,
     trustProxy: options.trustProxy,
     db: env.db,

@@ -637,7 +637,7 @@ export interface paths {
         put?: never;
         /**
          * Assign and/or revoke products for up to 50,000 users; seats are reserved before answering
-         * @description Accepts a job that applies the same changes to every selected user, in the background. Selects users by `userIds` or by `userFilter` (exactly one); a filter is resolved once, in the transaction that reserves the seats. Before answering, one seat per user who does not hold an assigned product yet is reserved, atomically for all products: if any lacks seats nothing is reserved and no job is created (409 `insufficient_licenses`). Poll the job at `Location`, honouring `Retry-After`. With `notBefore` the job is `scheduled` until that time (at most 90 days ahead), its seats reserved now; it starts within a couple of seconds of it, and can be cancelled until then.
+         * @description Accepts a job that applies the same changes to every selected user, in the background. Selects users by `userIds` or by `userFilter` (exactly one); a filter is resolved once, in the transaction that reserves the seats. Before answering, one seat per user who does not hold an assigned product yet is reserved, atomically for all products: if any lacks seats nothing is reserved and no job is created (409 `insufficient_licenses`). Poll the job at `Location`, honouring `Retry-After`. With `notBefore` the job is `scheduled` until that time (at most 90 days ahead), its seats reserved now; it starts within a couple of seconds of it, and can be cancelled until then. A partner has two job acceptances (new jobs, retries, reverts) in progress at a time on a server; more wait up to 5 s for their turn, past which they are answered 429 `partner_concurrency_limit` with `Retry-After`.
          *
          *     Needs scope `licenses:write`.
          */
@@ -6869,6 +6869,7 @@ export interface operations {
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
              *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
              *     - `too_many_pending_jobs`: some of the selected users already have MAX_PENDING_JOBS_PER_USER unfinished jobs (`userIds`: up to 100 of them, `limit`); nothing was created: wait for `Retry-After` seconds, or for those jobs to finish
+             *     - `partner_concurrency_limit`: the partner already holds its share of this resource in this API process (results downloads as CSV); `limit` is the share; retry after `Retry-After` seconds, once one of its own requests has ended
              */
             429: {
                 headers: {
@@ -7622,6 +7623,7 @@ export interface operations {
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
              *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
              *     - `too_many_pending_jobs`: some of the selected users already have MAX_PENDING_JOBS_PER_USER unfinished jobs (`userIds`: up to 100 of them, `limit`); nothing was created: wait for `Retry-After` seconds, or for those jobs to finish
+             *     - `partner_concurrency_limit`: the partner already holds its share of this resource in this API process (results downloads as CSV); `limit` is the share; retry after `Retry-After` seconds, once one of its own requests has ended
              */
             429: {
                 headers: {
@@ -7810,6 +7812,7 @@ export interface operations {
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
              *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
              *     - `too_many_pending_jobs`: some of the selected users already have MAX_PENDING_JOBS_PER_USER unfinished jobs (`userIds`: up to 100 of them, `limit`); nothing was created: wait for `Retry-After` seconds, or for those jobs to finish
+             *     - `partner_concurrency_limit`: the partner already holds its share of this resource in this API process (results downloads as CSV); `limit` is the share; retry after `Retry-After` seconds, once one of its own requests has ended
              */
             429: {
                 headers: {

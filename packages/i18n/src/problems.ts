@@ -44,6 +44,7 @@ const SHARED: Record<string, Record<Language, string>> = {
   csv: { en: 'results downloads as CSV', ru: 'выгрузок результатов в CSV' },
   selections: { en: 'large previews or license overviews', ru: 'больших предпросмотров или обзоров лицензий' },
   events: { en: 'job event streams', ru: 'потоков событий заданий' },
+  jobs: { en: 'license jobs being accepted', ru: 'принимаемых заданий лицензирования' },
 };
 
 export const PROBLEM_TEXTS = {

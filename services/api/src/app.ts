@@ -47,7 +47,7 @@ import {
   DEFAULT_CSV_EXPORTS,
   DEFAULT_CSV_EXPORTS_PER_PARTNER,
 } from './csv.ts';
-import { PartnerShares } from './partner-shares.ts';
+import { DEFAULT_JOB_ACCEPTANCES_PER_PARTNER, PartnerShares } from './partner-shares.ts';
 import { productRoutes } from './routes/products.ts';
 import { enqueueRecorded, webhookRoutes } from './routes/webhooks.ts';
 import { DEFAULT_WEBHOOK_TESTS_PER_MINUTE } from '@licensing/domain';
@@ -90,6 +90,8 @@ export interface ApiAppDeps {
   largeSelectionsPerPartner?: number;
   /** Job event streams one partner may have open at once. */
   eventStreamsPerPartner?: number;
+  /** Job acceptances one partner may have in progress at once (see DEFAULT_JOB_ACCEPTANCES_PER_PARTNER). */
+  jobAcceptancesPerPartner?: number;
   /** The share of the process's time one partner's large selections may take (see PartnerShares). */
   largeSelectionsBusyShare?: number;
   /** Vacuum and analyse what the process bulk-loads (default true; benchmarks turn it off to show the plans without). */
@@ -262,6 +264,13 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
           what: 'job event streams',
           setting: 'EVENT_STREAMS_PER_PARTNER',
           retryAfterSeconds: 5,
+        }),
+        acceptanceShares: new PartnerShares({
+          perPartner: deps.jobAcceptancesPerPartner ?? DEFAULT_JOB_ACCEPTANCES_PER_PARTNER,
+          resource: 'jobs',
+          what: 'license jobs being accepted',
+          setting: 'JOB_ACCEPTANCES_PER_PARTNER',
+          retryAfterSeconds: 1,
         }),
         enqueuer,
         metrics,

@@ -15,6 +15,7 @@ import {
   DEFAULT_CSV_EXPORTS_PER_PARTNER,
 } from './csv.ts';
 import { DEFAULT_LARGE_SELECTIONS_PER_PARTNER, LARGE_SELECTIONS_BUSY_SHARE } from './selection-budget.ts';
+import { DEFAULT_JOB_ACCEPTANCES_PER_PARTNER } from './partner-shares.ts';
 import { DEFAULT_WEBHOOK_TESTS_PER_MINUTE } from '@licensing/domain';
 
 export const apiEnv = {
@@ -32,6 +33,8 @@ export const apiEnv = {
   CSV_EXPORTS_PER_PARTNER: z.coerce.number().int().min(1).default(DEFAULT_CSV_EXPORTS_PER_PARTNER),
   /** Previews, overviews and reverts of more than 1,000 users one partner may have in progress at once. */
   LARGE_SELECTIONS_PER_PARTNER: z.coerce.number().int().min(1).default(DEFAULT_LARGE_SELECTIONS_PER_PARTNER),
+  /** Jobs (new, retried, reverted) of one partner one API process accepts at once; more wait a little, then 429. */
+  JOB_ACCEPTANCES_PER_PARTNER: z.coerce.number().int().min(1).default(DEFAULT_JOB_ACCEPTANCES_PER_PARTNER),
   /** Job event streams one partner may have open at once on one API process. */
   EVENT_STREAMS_PER_PARTNER: z.coerce.number().int().min(1).default(500),
   /** The share of the process's time (over 30 s) one partner's large selections may take (1: no bound). */

@@ -39,6 +39,7 @@ const app = await buildApiApp({
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   pendingJobsPerUser: config.MAX_PENDING_JOBS_PER_USER,
   largeSelectionsPerPartner: config.LARGE_SELECTIONS_PER_PARTNER,
+  jobAcceptancesPerPartner: config.JOB_ACCEPTANCES_PER_PARTNER,
   eventStreamsPerPartner: config.EVENT_STREAMS_PER_PARTNER,
   largeSelectionsBusyShare: config.LARGE_SELECTIONS_BUSY_SHARE,
   authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,

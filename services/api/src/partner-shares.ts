@@ -1,10 +1,23 @@
 import { ProblemError } from '@licensing/http';
 
+/**
+ * Job acceptances one partner may have in progress at once on one API process. Accepting a job holds
+ * a pool connection through several statements (users, pending jobs, seats, items, audit); a script
+ * posting small jobs from many clients at once would otherwise hold most of the pool and keep every
+ * other partner's job waiting for a connection. Two keep a partner's own pipeline busy (one request
+ * is read while the other commits); more wait, without a connection, up to `JOB_ACCEPTANCE_WAIT_MS`
+ * for one of them, so that a burst is served in turn; past the wait, or with too many waiting, 429.
+ */
+export const DEFAULT_JOB_ACCEPTANCES_PER_PARTNER = 2;
+export const JOB_ACCEPTANCE_WAIT_MS = 5_000;
+/** Requests of one partner that may wait for its acceptance share at once (each holds its parsed body). */
+export const JOB_ACCEPTANCE_MAX_WAITING = 8;
+
 export interface PartnerSharesOptions {
   /** How many of the resource one partner may hold at once in this process. */
   perPartner: number;
   /** What is held, as the problem texts name it (packages/i18n: csv, selections, events). */
-  resource: 'csv' | 'selections' | 'events';
+  resource: 'csv' | 'selections' | 'events' | 'jobs';
   /** The same in English, in the plural, for the fallback detail ("results downloads as CSV"). */
   what: string;
   /** The setting that sizes the share, named in the problem's detail. */

@@ -67,7 +67,7 @@ import {
   DEFAULT_CSV_EXPORTS_PER_PARTNER,
   type SlowReaderLimits,
 } from '../csv.ts';
-import type { PartnerShares } from '../partner-shares.ts';
+import { JOB_ACCEPTANCE_MAX_WAITING, JOB_ACCEPTANCE_WAIT_MS, type PartnerShares } from '../partner-shares.ts';
 import { EVENT_INTERVAL_MS, type JobEventStreams } from '../job-events.ts';
 import {
   declaredResponse,
@@ -112,6 +112,19 @@ function pollAfterSeconds(row: { status: string; notBefore: Date | null }): numb
   return Math.min(Math.max(seconds, POLL_AFTER_SECONDS), SCHEDULED_POLL_MAX_SECONDS);
 }
 
+/** What a job acceptance is asked for (a new job, a retry or a revert). */
+interface JobSpec {
+  fingerprint: unknown;
+  changes: () => Promise<Pick<NewLicenseJob, 'assign' | 'revoke'>>;
+  /** The users, or each user with its own changes (a revert: the job's changes are then their union). */
+  users: (tx: DbOrTx) => Promise<string[] | ReadonlyMap<string, RequestedChanges>>;
+  clientReference?: string;
+  retryOf?: string;
+  revertOf?: string;
+  /** RFC 3339, as the client gave it: the job is `scheduled` until then. */
+  notBefore?: string;
+}
+
 export interface LicenseJobDeps {
   db: Db;
   /** May be a streaming replica: job lists and results read from it (they may lag a little). */
@@ -120,6 +133,8 @@ export interface LicenseJobDeps {
   events: JobEventStreams;
   /** Each partner's share of the process's open event streams. */
   eventShares: PartnerShares;
+  /** Each partner's share of the process's job acceptances in progress. */
+  acceptanceShares: PartnerShares;
   enqueuer: TaskEnqueuer;
   metrics: ApiMetrics;
   /** Hands webhook events recorded by a cancel to the delivery worker. */
@@ -413,23 +428,27 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
    * transaction selects the users, creates the job and reserves its seats (all or nothing), and
    * enqueues its tasks once committed.
    */
-  async function acceptJob(
+  async function acceptJob(request: FastifyRequest, reply: FastifyReply, customerId: string, spec: JobSpec) {
+    const partner = partnerOf(request);
+    const releaseShare = await deps.acceptanceShares.takeWaiting(
+      partner.id,
+      JOB_ACCEPTANCE_WAIT_MS,
+      JOB_ACCEPTANCE_MAX_WAITING,
+    );
+    try {
+      return await acceptJobInShare(request, reply, customerId, partner, spec);
+    } finally {
+      releaseShare();
+    }
+  }
+
+  async function acceptJobInShare(
     request: FastifyRequest,
     reply: FastifyReply,
     customerId: string,
-    spec: {
-      fingerprint: unknown;
-      changes: () => Promise<Pick<NewLicenseJob, 'assign' | 'revoke'>>;
-      /** The users, or each user with its own changes (a revert: the job's changes are then their union). */
-      users: (tx: DbOrTx) => Promise<string[] | ReadonlyMap<string, RequestedChanges>>;
-      clientReference?: string;
-      retryOf?: string;
-      revertOf?: string;
-      /** RFC 3339, as the client gave it: the job is `scheduled` until then. */
-      notBefore?: string;
-    },
+    partner: ReturnType<typeof partnerOf>,
+    spec: JobSpec,
   ) {
-    const partner = partnerOf(request);
     const notBefore = scheduledStart(spec.notBefore);
     const rawKey = request.headers['idempotency-key'];
     const key = Array.isArray(rawKey) ? rawKey[0] : rawKey;
@@ -532,7 +551,9 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             'atomically for all products: if any lacks seats nothing is reserved and no job is created (409 ' +
             '`insufficient_licenses`). Poll the job at `Location`, honouring `Retry-After`. With `notBefore` the job ' +
             `is \`scheduled\` until that time (at most ${MAX_SCHEDULE_DAYS} days ahead), its seats reserved now; it ` +
-            'starts within a couple of seconds of it, and can be cancelled until then.',
+            'starts within a couple of seconds of it, and can be cancelled until then. A partner has two job ' +
+            'acceptances (new jobs, retries, reverts) in progress at a time on a server; more wait up to 5 s for ' +
+            'their turn, past which they are answered 429 `partner_concurrency_limit` with `Retry-After`.',
           params: customerParams,
           headers: requestHeaders({ 'idempotency-key': IDEMPOTENCY_KEY }),
           body: createLicenseJobBody,
@@ -574,7 +595,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             ...problemResponses(JSON_BODY_PROBLEMS, 404, {
               400: ['invalid_idempotency_key'],
               409: ['insufficient_licenses', 'idempotency_key_in_use'],
-              429: ['too_many_pending_jobs'],
+              429: ['too_many_pending_jobs', 'partner_concurrency_limit'],
               422: [
                 'unknown_users',
                 'unknown_product',
@@ -894,7 +915,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             ...problemResponses(JSON_BODY_PROBLEMS, 404, {
               400: ['invalid_idempotency_key'],
               409: ['job_not_finished', 'insufficient_licenses', 'idempotency_key_in_use'],
-              429: ['too_many_pending_jobs'],
+              429: ['too_many_pending_jobs', 'partner_concurrency_limit'],
               422: [
                 'group_job',
                 'nothing_to_retry',
@@ -988,7 +1009,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
                 'idempotency_key_reused',
                 'not_before_too_far',
               ],
-              429: ['too_many_pending_jobs'],
+              429: ['too_many_pending_jobs', 'partner_concurrency_limit'],
             }),
           },
         },
