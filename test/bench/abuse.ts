@@ -69,6 +69,12 @@ async function newPartner(deps: AbuseDeps, name: string): Promise<Partner> {
 
 /** Milliseconds the victim's accepted job POSTs took (the API's share of a small job's latency). */
 const postMs: number[] = [];
+/**
+ * The rest of a small job's latency by the job's own clock: from its acceptance until its first
+ * user was applied (waiting for the worker), and from then until it finished.
+ */
+const queuedMs: number[] = [];
+const appliedMs: number[] = [];
 
 /**
  * Two webhook endpoints on 127.0.0.1 (the bench's services allow private targets): the victim's,
@@ -125,7 +131,14 @@ async function timedJob(p: Partner, customerId: string, body: unknown): Promise<
   postMs.push(performance.now() - started);
   for (;;) {
     const job = await p.call('GET', `/v1/customers/${customerId}/license-jobs/${res.body.id}`);
-    if (job.body?.finishedAt) return (performance.now() - started) / 1000;
+    if (job.body?.finishedAt) {
+      const { createdAt, startedAt, finishedAt } = job.body as Record<string, string>;
+      if (createdAt && startedAt) {
+        queuedMs.push(Date.parse(startedAt) - Date.parse(createdAt));
+        appliedMs.push(Date.parse(finishedAt!) - Date.parse(startedAt));
+      }
+      return (performance.now() - started) / 1000;
+    }
     await sleep(50);
   }
 }
@@ -198,6 +211,8 @@ export async function abusePhases(deps: AbuseDeps) {
   /** The victim's small jobs every 250 ms (and its big job once) while `during` runs. */
   const measure = async (during: Promise<unknown>) => {
     postMs.length = 0;
+    queuedMs.length = 0;
+    appliedMs.length = 0;
     const cpuBefore = cpuNow();
     const startedAt = performance.now();
     let done = false;
@@ -220,6 +235,8 @@ export async function abusePhases(deps: AbuseDeps) {
     return {
       smallJobs: percentiles(latencies),
       smallJobPosts: percentiles([...postMs]),
+      smallJobQueued: percentiles([...queuedMs]),
+      smallJobApplied: percentiles([...appliedMs]),
       bigJobSeconds: await bigRun,
       coresUsed: cpuShare,
     };

@@ -14,11 +14,30 @@ const REMEMBERED_JOBS = 10_000;
  */
 export class JobCustomers {
   private readonly known = new Map<string, string>();
+  /** Lookups in flight by job: the tasks of a new job arrive together and share one. */
+  private readonly pending = new Map<string, Promise<string | undefined>>();
 
   constructor(
     private readonly db: Db,
     private readonly capacity = REMEMBERED_JOBS,
   ) {}
+
+  /** The customer of one job; undefined when the job does not exist or cannot be looked up now. */
+  customerOf(jobId: string): Promise<string | undefined> {
+    const known = this.known.get(jobId);
+    if (known !== undefined) return Promise.resolve(known);
+    let lookup = this.pending.get(jobId);
+    if (!lookup) {
+      lookup = this.of([jobId])
+        .then(
+          (found) => found.get(jobId),
+          () => undefined,
+        )
+        .finally(() => this.pending.delete(jobId));
+      this.pending.set(jobId, lookup);
+    }
+    return lookup;
+  }
 
   /** Customer by job id; a job that does not exist (any more) is absent. */
   async of(jobIds: Iterable<string>): Promise<Map<string, string>> {

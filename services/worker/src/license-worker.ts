@@ -247,6 +247,8 @@ export function createLicenseWorker(options: LicenseWorkerOptions): LicenseWorke
     {
       maxBatch: options.batchSize,
       parallelism: options.batchParallelism,
+      // A batch is one round of customers' transactions (see applyTasks), whoever's tasks are in it.
+      maxKeys: PARTS_AT_ONCE,
       timeoutMs,
       isBusy: (error) => error instanceof UserBusyError,
     },
@@ -256,9 +258,9 @@ export function createLicenseWorker(options: LicenseWorkerOptions): LicenseWorke
     options.concurrency,
     shards.map(() => 0),
   );
-  const bulk = shards.map((shard, i) => createShardWorker(options, shard, batcher, false, initial[i]!));
+  const bulk = shards.map((shard, i) => createShardWorker(options, shard, batcher, jobCustomers, false, initial[i]!));
   const express = shards.map((shard) =>
-    createShardWorker(options, { ...shard, name: expressQueueName(shard.name) }, batcher, true),
+    createShardWorker(options, { ...shard, name: expressQueueName(shard.name) }, batcher, jobCustomers, true),
   );
   return new LicenseWorker(
     [...bulk, ...express],
@@ -270,6 +272,7 @@ function createShardWorker(
   options: LicenseWorkerOptions,
   shard: QueueShard,
   batcher: UserTaskBatcher,
+  jobCustomers: JobCustomers,
   expressQueue: boolean,
   concurrency = options.concurrency,
 ) {
@@ -282,7 +285,7 @@ function createShardWorker(
       clock?.observe(job.priority);
       const started = performance.now();
       // No priority: the express lane of interactive jobs (see fair-share.ts).
-      await batcher.submit(task, expressQueue || !job.priority);
+      await batcher.submit(task, expressQueue || !job.priority, await jobCustomers.customerOf(task.jobId));
       options.onTaskDone?.((performance.now() - started) / 1000);
     },
     {

@@ -3,6 +3,8 @@ import type { LicenseTask } from '@licensing/queue';
 
 interface Waiting {
   task: LicenseTask;
+  /** Whose task it is (the customer): a batch holds the tasks of at most `maxKeys` of them. */
+  key: string | undefined;
   resolve: () => void;
   reject: (error: unknown) => void;
   /** Times the task came back because another batch held its user. */
@@ -28,6 +30,12 @@ const DEFERRAL_MS = 20;
  * and when every slot is taken they get one more slot of their own: a batch of express tasks only,
  * so a 5-user job never waits for a bulk batch to commit first.
  *
+ * A batch holds the tasks of at most `maxKeys` customers (those of its oldest tasks; the others wait
+ * for the next batch), since each customer's part is a transaction of its own and only so many run at
+ * once: a batch of twenty customers' few users each would hold its slot, and every task in it, for
+ * five rounds of transactions, so a partner spreading small jobs over many customers would slow
+ * down everybody's tasks that share its batches. Limited, a batch costs one round, whoever is in it.
+ *
  * A task whose user another batch holds (`isBusy` of its error) is put back and joins a later batch,
  * once a batch in flight has finished; a batch that does not finish in time is given up: its signal
  * is aborted (which ends its transaction) and its tasks fail, to be retried by BullMQ.
@@ -49,16 +57,53 @@ export class UserTaskBatcher {
       parallelism: number;
       timeoutMs?: number;
       minBatch?: number;
+      /** Customers (task keys) one batch holds at most (default: any number). */
+      maxKeys?: number;
       /** Whether a task's error says its user was held by another batch (it is put back, not failed). */
       isBusy?: (error: unknown) => boolean;
     },
   ) {}
 
-  submit(task: LicenseTask, express = false): Promise<void> {
+  /** `key`: the task's customer, when known (a task without one joins any batch). */
+  submit(task: LicenseTask, express = false, key?: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      (express ? this.express : this.waiting).push({ task, resolve, reject, deferrals: 0 });
+      (express ? this.express : this.waiting).push({ task, key, resolve, reject, deferrals: 0 });
       this.flush();
     });
+  }
+
+  /**
+   * Takes up to `room` tasks from `list` (oldest first) into `batch`, of customers already in
+   * `keys` or while fewer than `maxKeys` are; the tasks passed over keep their places.
+   */
+  private take(list: Waiting[], batch: Waiting[], room: number, keys: Set<string>): void {
+    const maxKeys = this.options.maxKeys ?? Number.POSITIVE_INFINITY;
+    if (maxKeys === Number.POSITIVE_INFINITY) {
+      batch.push(...list.splice(0, room));
+      return;
+    }
+    let kept = 0;
+    let taken = 0;
+    for (let i = 0; i < list.length; i++) {
+      const w = list[i]!;
+      const fits = taken < room && (w.key === undefined || keys.has(w.key) || keys.size < maxKeys);
+      if (fits && w.key !== undefined) keys.add(w.key);
+      if (fits) {
+        batch.push(w);
+        taken += 1;
+      } else list[kept++] = w;
+    }
+    list.length = kept;
+  }
+
+  /** The next batch: express tasks first, then the others, of at most `maxKeys` customers. */
+  private nextBatch(expressOnly: boolean): { batch: Waiting[]; expressCount: number } {
+    const batch: Waiting[] = [];
+    const keys = new Set<string>();
+    this.take(this.express, batch, this.options.maxBatch, keys);
+    const expressCount = batch.length;
+    if (!expressOnly) this.take(this.waiting, batch, this.options.maxBatch - batch.length, keys);
+    return { batch, expressCount };
   }
 
   /** Puts the deferred tasks back in line (after a batch finished, or after a short wait). */
@@ -75,9 +120,7 @@ export class UserTaskBatcher {
       // as a full one while doing little: it waits until enough tasks have queued up or the batch in
       // flight is done. When nothing is in flight, whatever is waiting goes at once.
       if (this.inFlight > 0 && this.express.length === 0 && this.waiting.length < minBatch) break;
-      const batch = this.express.splice(0, this.options.maxBatch);
-      const expressCount = batch.length;
-      batch.push(...this.waiting.splice(0, this.options.maxBatch - batch.length));
+      const { batch, expressCount } = this.nextBatch(false);
       this.inFlight += 1;
       this.apply(batch, expressCount).finally(() => {
         this.inFlight -= 1;
@@ -86,7 +129,7 @@ export class UserTaskBatcher {
       });
     }
     if (this.express.length > 0 && !this.expressInFlight) {
-      const batch = this.express.splice(0, this.options.maxBatch);
+      const { batch } = this.nextBatch(true);
       this.expressInFlight = true;
       this.apply(batch, batch.length).finally(() => {
         this.expressInFlight = false;

@@ -54,6 +54,31 @@ describe('UserTaskBatcher', () => {
     await Promise.all(more);
   });
 
+  it("holds the tasks of at most maxKeys customers in a batch, those of its oldest tasks'; the others keep their places", async () => {
+    const { batches, apply } = controlledBatches();
+    const batcher = new UserTaskBatcher(apply, { maxBatch: 100, parallelism: 1, maxKeys: 2 });
+    const keyed = (key: string) => ({ ...task(), key });
+    const busy = batcher.submit(task(), false, 'first');
+    // One partner's small jobs over many customers, another's big job (customer B) among them.
+    const order = ['a1', 'B', 'a2', 'B', 'a3', 'B', 'a4', 'B', 'a1', 'B'];
+    const tasks = order.map(keyed);
+    const done = tasks.map((t) => batcher.submit({ jobId: t.jobId, userId: t.userId }, false, t.key));
+    batches[0]!.finish();
+    await busy;
+    await settle();
+    const keyOf = new Map(tasks.map((t) => [t.userId, t.key]));
+    const keysIn = (b: number) => batches[b]!.tasks.map((t) => keyOf.get(t.userId));
+    expect(keysIn(1)).toEqual(['a1', 'B', 'B', 'B', 'B', 'a1', 'B']);
+    batches[1]!.finish();
+    await settle();
+    expect(keysIn(2)).toEqual(['a2', 'a3']);
+    batches[2]!.finish();
+    await settle();
+    expect(keysIn(3)).toEqual(['a4']);
+    batches[3]!.finish();
+    await Promise.all(done);
+  });
+
   it('gives express tasks a slot of their own when every slot is busy, and puts them first in the next batch', async () => {
     const { batches, apply } = controlledBatches();
     const batcher = new UserTaskBatcher(apply, { maxBatch: 4, parallelism: 1 });
