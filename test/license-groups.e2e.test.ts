@@ -371,6 +371,112 @@ describe('the license history of what groups settle', () => {
   });
 });
 
+describe('a source a group settles without changing the plans', () => {
+  it('records it in the history, with the plans a revoke left, and refuses to delete the group until then', async () => {
+    const customer = await partner.customer();
+    const [u] = await partner.users(customer, 1);
+    await partner.subscribe(customer, SUITE.id, 1);
+    await partner.subscribe(customer, ADDON.id, 1);
+    const group = await createGroup(customer, { name: 'Base, then nothing' });
+    await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members`, { userIds: [u] });
+    await partner.call('PUT', `/v1/customers/${customer}/groups/${group}/licenses`, {
+      licenses: [{ productId: SUITE.id, disabledServicePlans: ['TEAMS'] }],
+    });
+    await waitForGroup(customer, group);
+    const addon = await partner.startJob(customer, { userIds: [u], assign: [{ productId: ADDON.id }] });
+    await partner.waitForJob(customer, addon.body.id);
+    // The group stops granting SUITE: the removal is refused, the add-on needs it.
+    await partner.call('PUT', `/v1/customers/${customer}/groups/${group}/licenses`, { licenses: [] });
+    expect(await waitForGroup(customer, group)).toMatchObject({ licenses: [], membersWithErrors: 1 });
+
+    // Deleted now, the group would stay a source of SUITE with nothing left to remove it.
+    const refused = await partner.call('DELETE', `/v1/customers/${customer}/groups/${group}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'group_has_licenses', productIds: [SUITE.id], membersHold: true });
+
+    // SUITE assigned directly too (no seat: the license is held; TEAMS on, as the direct source asks),
+    // then the add-on revoked: the group's removal goes through as that job applies, and SUITE stays
+    // with its direct source, its plans unchanged. Recorded although the plans did not change.
+    const direct = await partner.startJob(customer, { userIds: [u], assign: [{ productId: SUITE.id }] });
+    expect(await partner.waitForJob(customer, direct.body.id)).toMatchObject({ status: 'completed' });
+    const revoke = await partner.startJob(customer, { userIds: [u], revoke: [ADDON.id] });
+    expect(await partner.waitForJob(customer, revoke.body.id)).toMatchObject({ status: 'completed' });
+    const now = await user(customer, u!);
+    expect(now.licenses).toEqual([
+      { productId: SUITE.id, disabledServicePlans: [], assignedBy: { direct: true, groupIds: [] } },
+    ]);
+    expect(now.licenseStates).toEqual([]);
+    const history = await partner.call('GET', `/v1/customers/${customer}/users/${u}/license-history`);
+    // Newest first; within the revoking job, the group's change after the job's own.
+    expect(history.body.items.slice(0, 3)).toEqual([
+      {
+        jobId: revoke.body.id,
+        at: expect.any(String),
+        productId: SUITE.id,
+        action: 'revoke',
+        outcome: 'unchanged',
+        disabledServicePlans: [],
+        groupId: group,
+      },
+      { jobId: revoke.body.id, at: expect.any(String), productId: ADDON.id, action: 'revoke', outcome: 'revoked' },
+      {
+        jobId: direct.body.id,
+        at: expect.any(String),
+        productId: SUITE.id,
+        action: 'assign',
+        outcome: 'updated',
+        disabledServicePlans: [],
+      },
+    ]);
+    expect((await partner.call('DELETE', `/v1/customers/${customer}/groups/${group}`)).status).toBe(204);
+  });
+
+  it('records a group added as a source of a license held the same way', async () => {
+    const customer = await partner.customer();
+    const [u, other] = await partner.users(customer, 2);
+    await partner.subscribe(customer, SUITE.id, 1);
+    // The one seat is taken: the member waits.
+    const first = await partner.startJob(customer, { userIds: [other], assign: [{ productId: SUITE.id }] });
+    await partner.waitForJob(customer, first.body.id);
+    const group = await createGroup(customer, { name: 'Waits, then the seat is its own' });
+    await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members`, { userIds: [u] });
+    await partner.call('PUT', `/v1/customers/${customer}/groups/${group}/licenses`, {
+      licenses: [{ productId: SUITE.id }],
+    });
+    expect(await waitForGroup(customer, group)).toMatchObject({ membersWaiting: 1 });
+    // The other user's seat freed by a job (no reconciler runs here to hand it to the waiting room),
+    // then taken by a direct assign: the group's waiting grant becomes a source of it, without a seat.
+    const revoke = await partner.startJob(customer, { userIds: [other], revoke: [SUITE.id] });
+    await partner.waitForJob(customer, revoke.body.id);
+    const direct = await partner.startJob(customer, { userIds: [u], assign: [{ productId: SUITE.id }] });
+    expect(await partner.waitForJob(customer, direct.body.id)).toMatchObject({ status: 'completed' });
+    const now = await user(customer, u!);
+    expect(now.licenses).toEqual([
+      { productId: SUITE.id, disabledServicePlans: [], assignedBy: { direct: true, groupIds: [group] } },
+    ]);
+    const history = await partner.call('GET', `/v1/customers/${customer}/users/${u}/license-history`);
+    expect(history.body.items.slice(0, 2)).toEqual([
+      {
+        jobId: direct.body.id,
+        at: expect.any(String),
+        productId: SUITE.id,
+        action: 'assign',
+        outcome: 'unchanged',
+        disabledServicePlans: [],
+        groupId: group,
+      },
+      {
+        jobId: direct.body.id,
+        at: expect.any(String),
+        productId: SUITE.id,
+        action: 'assign',
+        outcome: 'assigned',
+        disabledServicePlans: [],
+      },
+    ]);
+  });
+});
+
 describe('the waiting room', () => {
   let reconciler: Reconciler;
   beforeAll(() => {

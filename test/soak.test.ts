@@ -7,9 +7,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import type { SoakReport } from './soak/run.ts';
+import { parseDuration, type SoakReport } from './soak/run.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+it('reads --duration in seconds, or with a unit', () => {
+  expect(parseDuration('120')).toBe(120);
+  expect(parseDuration('120s')).toBe(120);
+  expect(parseDuration('30m')).toBe(1800);
+  expect(parseDuration('1.5h')).toBe(5400);
+  expect(parseDuration(' 2M ')).toBe(120);
+  for (const bad of ['', 'm', '30 minutes', '-5', '1e3', '30m5s']) expect(parseDuration(bad)).toBeNaN();
+});
 const SEED = 29;
 const DURATION_SECONDS = 150;
 

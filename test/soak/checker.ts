@@ -9,7 +9,7 @@ import type { SoakHttp, SoakLedger } from './http.ts';
 import { type Customer, jobCountProblems, PRODUCTS, type Partner, type Traffic } from './traffic.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const STATE_CHANGES = new Set(['assigned', 'updated', 'revoked']);
+const STATE_CHANGES = new Set(['assigned', 'updated', 'revoked', 'inherited']);
 
 export interface SeatSample {
   at: number;
@@ -54,6 +54,47 @@ interface HistoryEntry {
   action: 'assign' | 'revoke';
   outcome: string;
   disabledServicePlans?: string[];
+  error?: { code: string; productIds?: string[]; groupIds?: string[] };
+  /** A change one of the user's groups made once the job's own were applied. */
+  groupId?: string;
+}
+
+/** A license in the model: its plans in force and its sources (the direct one, and groups). */
+interface ModelLicense {
+  plans: string;
+  direct: boolean;
+  groups: Set<string>;
+}
+
+/**
+ * The history in the order the changes were applied. The API lists it newest job first, and within
+ * a job's item the changes in the order recorded, the group changes made once the job's own were
+ * applied listed first: each item's entries are put back in order (the job's own, then its groups').
+ */
+export function appliedOrder(newestFirst: HistoryEntry[]): HistoryEntry[] {
+  const items: HistoryEntry[][] = [];
+  for (const e of newestFirst) {
+    const last = items.at(-1);
+    if (last && last[0]!.jobId === e.jobId && last[0]!.at === e.at) last.push(e);
+    else items.push([e]);
+  }
+  return items.reverse().flatMap((item) => [...item.filter((e) => !e.groupId), ...item.filter((e) => e.groupId)]);
+}
+
+/** Whether a user matches a dynamic group's rule (every condition given; a list matches any value). */
+export function matchesRule(
+  rule: { departments?: string[]; usageLocations?: string[]; userPrincipalNameSuffixes?: string[] },
+  user: { department: string | null; usageLocation: string | null; userPrincipalName: string },
+  customerCountry: string,
+): boolean {
+  if (rule.departments && !(user.department !== null && rule.departments.includes(user.department))) return false;
+  if (rule.usageLocations && !rule.usageLocations.includes(user.usageLocation ?? customerCountry)) return false;
+  if (
+    rule.userPrincipalNameSuffixes &&
+    !rule.userPrincipalNameSuffixes.some((x) => user.userPrincipalName.toLowerCase().endsWith(x.toLowerCase()))
+  )
+    return false;
+  return true;
 }
 
 export class Checker {
@@ -204,21 +245,36 @@ export class Checker {
     }
 
     // Every user's licenses: the fold of its history, whose every step is one its jobs' results
-    // report, applied one after another (an assign where it was not held, a revoke where it was).
+    // report (or, with a groupId, one of its groups made once the job's were applied), applied one
+    // after another. The model keeps each license's sources: a license job's changes are the direct
+    // source's, a group job's (and a group change's) its group's. An assign where the user did not
+    // hold the product, a revoke that takes the license only with its last source, an `inherited`
+    // (the direct source goes, a group's stays), and so on; the plans in force after each change are
+    // the ones the history gives it.
+    const sourceGroup = new Map<string, string>();
+    for (const job of jobs) if (job.source?.type === 'group') sourceGroup.set(job.id, job.source.groupId);
     let history = 0;
     const holders = new Map<string, number>();
     const flagged = new Set<string>();
     for (const user of users) {
-      const entries = await this.all<HistoryEntry>('final-history', `${base}/users/${user.id}/license-history`, key);
-      if (!entries) continue;
-      entries.reverse();
+      const listed = await this.all<HistoryEntry>('final-history', `${base}/users/${user.id}/license-history`, key);
+      if (!listed) continue;
+      const entries = appliedOrder(listed);
       history += entries.length;
-      const held = new Map<string, string>();
+      const held = new Map<string, ModelLicense>();
       const where = `user ${user.id} of ${customer.id}`;
       const applied = new Set<string>();
+      const wrong = (e: HistoryEntry, why: string) => {
+        flagged.add(user.id);
+        const before = held.get(e.productId);
+        this.ledger.violation(
+          `${where}: job ${e.jobId}${e.groupId ? ` (group ${e.groupId})` : ''} ${e.action} ${e.outcome} ${e.productId} [${(e.disabledServicePlans ?? []).join(',')}] at ${e.at}: ${why}; before it the user ${before ? `held it [${before.plans}] ${describeSources(before)}` : 'did not hold it'}`,
+        );
+      };
       for (const e of entries) {
-        // Each job applies a change to a user once, and a scheduled job not before its time.
-        const once = `${e.jobId}|${e.productId}|${e.action}`;
+        const group = e.groupId ?? sourceGroup.get(e.jobId);
+        // Each job applies a change to a user once (per source), and a scheduled job not before its time.
+        const once = `${e.jobId}|${e.groupId ?? ''}|${e.productId}|${e.action}`;
         if (applied.has(once))
           this.ledger.violation(`${where}: job ${e.jobId} ${e.action} ${e.productId} applied twice`);
         applied.add(once);
@@ -228,26 +284,73 @@ export class Checker {
             `${where}: scheduled job ${e.jobId} applied ${e.action} ${e.productId} at ${e.at}, before its notBefore ${new Date(due).toISOString()}`,
           );
         const plans = (e.disabledServicePlans ?? []).join(',');
-        const has = held.has(e.productId);
-        const ok =
-          e.outcome === 'assigned'
-            ? !has
-            : e.outcome === 'updated'
-              ? has && held.get(e.productId) !== plans
-              : e.outcome === 'unchanged'
-                ? has && held.get(e.productId) === plans
-                : e.outcome === 'revoked'
-                  ? has
-                  : e.outcome === 'not_assigned'
-                    ? !has
-                    : true;
-        if (!ok) flagged.add(user.id);
-        if (!ok)
-          this.ledger.violation(
-            `${where}: job ${e.jobId} ${e.outcome} ${e.productId} [${plans}] at ${e.at}, but before it the user ${has ? `held it [${held.get(e.productId)}]` : 'did not hold it'}`,
-          );
-        if (e.outcome === 'assigned' || e.outcome === 'updated') held.set(e.productId, plans);
-        if (e.outcome === 'revoked') held.delete(e.productId);
+        const has = held.get(e.productId);
+        const setPlans = (l: ModelLicense) => {
+          if (e.disabledServicePlans) l.plans = plans;
+          else wrong(e, 'the license stays but the history does not give its plans');
+        };
+        if (e.outcome === 'failed' || e.outcome === 'skipped') {
+          // Refused: nothing changed. A revoke refused because only groups grant the product says so rightly.
+          if (e.error?.code === 'LicenseInheritedFromGroup' && !(has && !has.direct && has.groups.size > 0))
+            wrong(e, 'refused as held through groups only');
+        } else if (group === undefined) {
+          // The direct source (a license job).
+          if (e.action === 'assign') {
+            if (e.outcome === 'assigned') {
+              if (has) wrong(e, 'assigned, but it was held');
+              held.set(e.productId, { plans, direct: true, groups: new Set() });
+            } else if (e.outcome === 'updated' || e.outcome === 'unchanged') {
+              if (!has) wrong(e, `${e.outcome}, but it was not held`);
+              else if ((has.plans !== plans) !== (e.outcome === 'updated'))
+                wrong(e, `${e.outcome}, but the plans were [${has.plans}]`);
+              held.set(e.productId, { plans, direct: true, groups: has?.groups ?? new Set() });
+            } else wrong(e, 'not an outcome of an assign');
+          } else if (e.outcome === 'revoked') {
+            if (!has || has.groups.size > 0) wrong(e, 'revoked, but it was not held, or also held through groups');
+            held.delete(e.productId);
+          } else if (e.outcome === 'inherited') {
+            if (!has?.direct || has.groups.size === 0)
+              wrong(e, 'inherited, but it was not held both directly and through groups');
+            if (has) {
+              has.direct = false;
+              setPlans(has);
+            }
+          } else if (e.outcome === 'not_assigned') {
+            if (has) wrong(e, 'not_assigned, but it was held');
+          } else wrong(e, 'not an outcome of a revoke');
+        } else if (e.action === 'assign') {
+          // A group's grant: a license of its own, or a source added to the one the user holds.
+          if (e.outcome === 'assigned') {
+            if (has) wrong(e, 'assigned, but it was held');
+            held.set(e.productId, { plans, direct: false, groups: new Set([group]) });
+          } else if (e.outcome === 'updated' || e.outcome === 'unchanged') {
+            if (!has) wrong(e, `${e.outcome}, but it was not held`);
+            else if ((has.plans !== plans) !== (e.outcome === 'updated'))
+              wrong(e, `${e.outcome}, but the plans were [${has.plans}]`);
+            const l = has ?? { plans, direct: false, groups: new Set<string>() };
+            l.groups.add(group);
+            l.plans = plans;
+            held.set(e.productId, l);
+          } else wrong(e, 'not an outcome of an assign');
+        } else if (e.outcome === 'revoked') {
+          // A group's grant removed: the license goes with its last source.
+          if (!has || has.direct || has.groups.size !== 1 || !has.groups.has(group))
+            wrong(e, 'revoked, but the group was not its only source');
+          held.delete(e.productId);
+        } else if (e.outcome === 'updated' || e.outcome === 'unchanged') {
+          if (!has?.groups.has(group) || (!has.direct && has.groups.size < 2))
+            wrong(e, `${e.outcome}, but the group was not one of several sources`);
+          if (has) {
+            has.groups.delete(group);
+            const before = has.plans;
+            setPlans(has);
+            if ((before !== has.plans) !== (e.outcome === 'updated'))
+              wrong(e, `${e.outcome}, but the plans were [${before}]`);
+          }
+        } else if (e.outcome === 'not_assigned') {
+          if (has?.groups.has(group)) wrong(e, 'not_assigned, but the group was one of its sources');
+        } else wrong(e, 'not an outcome of a revoke');
+        if (e.groupId) continue; // not part of the job's result
         const item = resultsByUser.get(user.id)?.get(e.jobId);
         const change = item?.changes?.find((c: any) => c.productId === e.productId && c.action === e.action);
         if (!change || change.outcome !== e.outcome)
@@ -256,7 +359,7 @@ export class Checker {
           );
       }
       // Conversely, every change a job reports applied to this user is in its history.
-      const inHistory = new Set(entries.map((e) => `${e.jobId}|${e.productId}|${e.outcome}`));
+      const inHistory = new Set(entries.filter((e) => !e.groupId).map((e) => `${e.jobId}|${e.productId}|${e.outcome}`));
       for (const [jobId, item] of resultsByUser.get(user.id) ?? []) {
         if (item.status !== 'succeeded') continue;
         for (const c of item.changes)
@@ -265,32 +368,47 @@ export class Checker {
               `${where}: job ${jobId} reports ${c.outcome} ${c.productId}, missing from its history`,
             );
       }
-      const actual = new Map<string, string>(
-        user.licenses.map((l: any) => [l.productId, [...(l.disabledServicePlans ?? [])].sort().join(',')]),
+      const show = (l: { plans: string; direct: boolean; groups: Iterable<string> }, p: string) =>
+        `${p}[${l.plans}]${l.direct ? 'D' : ''}${[...l.groups]
+          .sort()
+          .map((g) => `+${g.slice(0, 8)}`)
+          .join('')}`;
+      const actual = new Map<string, ModelLicense>(
+        user.licenses.map((l: any) => [
+          l.productId,
+          {
+            plans: [...(l.disabledServicePlans ?? [])].sort().join(','),
+            direct: Boolean(l.assignedBy?.direct),
+            groups: new Set<string>(l.assignedBy?.groupIds ?? []),
+          },
+        ]),
       );
       const fold = [...held]
-        .sort()
-        .map(([p, plans]) => `${p}[${plans}]`)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([p, l]) => show(l, p))
         .join(' ');
       const now = [...actual]
-        .sort()
-        .map(([p, plans]) => `${p}[${plans}]`)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([p, l]) => show(l, p))
         .join(' ');
       if (fold !== now) flagged.add(user.id);
       if (fold !== now)
-        this.ledger.violation(`${where}: licenses ${now || 'none'} ≠ the fold of its history ${fold || 'none'}`);
+        this.ledger.violation(
+          `${where}: licenses ${now || 'none'} ≠ the fold of its history ${fold || 'none'} (D: direct, +group)`,
+        );
       for (const productId of actual.keys()) holders.set(productId, (holders.get(productId) ?? 0) + 1);
       // The catalog's rules hold for what the user ends with.
       if (actual.has(PRODUCTS.suite) && actual.has(PRODUCTS.rival))
         this.ledger.violation(`${where} holds ${PRODUCTS.suite} and ${PRODUCTS.rival}, which exclude each other`);
       if (actual.has(PRODUCTS.addon) && !actual.has(PRODUCTS.suite))
         this.ledger.violation(`${where} holds ${PRODUCTS.addon} without ${PRODUCTS.suite}`);
-      const suitePlans = actual.get(PRODUCTS.suite)?.split(',') ?? [];
+      const suitePlans = actual.get(PRODUCTS.suite)?.plans.split(',') ?? [];
       if (suitePlans.includes('MAIL') && !suitePlans.includes('DOCS'))
         this.ledger.violation(`${where}: DOCS enabled without MAIL`);
     }
 
     for (const userId of [...flagged].slice(0, 5)) await this.evidence(userId);
+    await this.checkGroups(customer, users);
 
     // Seats as the API says them: nothing reserved, assigned = the users holding the product.
     const subs = await this.http.call('final-subscriptions', 'GET', `${base}/subscriptions`, key);
@@ -307,26 +425,163 @@ export class Checker {
   }
 
   /**
+   * What the customer's groups say, now that every change has been processed: each group idle; a
+   * dynamic group's members exactly the users its rule selects; every member with a license state for
+   * each product the group grants (`active`: the group is a source of the user's license, and the
+   * license disables no plan the group leaves on; `waiting`: no seat, not a source; `error`: refused);
+   * a state of a group the user left (or a product it no longer grants) only as a removal refused
+   * because a product the user keeps requires it; no license through a group without its state.
+   * Seats: `waiting` counts the users waiting for the product, and nobody waits for a product with
+   * free seats (those are handed to the waiting room).
+   */
+  private async checkGroups(customer: Customer, users: any[]): Promise<void> {
+    const key = customer.partner.key;
+    const base = `/v1/customers/${customer.id}`;
+    const groups = await this.all<any>('final-groups', `${base}/groups`, key);
+    const subs = await this.http.call('final-subscriptions', 'GET', `${base}/subscriptions`, key);
+    if (!groups || subs?.status !== 200) return;
+    const known = new Set(groups.map((g) => g.id));
+    for (const g of groups) {
+      const where = `group ${g.id} of ${customer.id}`;
+      if (g.processing.state !== 'idle') this.ledger.violation(`${where}: still ${g.processing.state} at the end`);
+      const members = await this.all<any>('final-members', `${base}/groups/${g.id}/members`, key);
+      if (!members) continue;
+      const memberIds = new Set(members.map((m) => m.id));
+      if (g.memberCount !== memberIds.size)
+        this.ledger.violation(`${where}: memberCount ${g.memberCount}, ${memberIds.size} members listed`);
+      if (g.membershipRule) {
+        const expected = users.filter((u) => matchesRule(g.membershipRule, u, customer.country)).map((u) => u.id);
+        const missing = expected.filter((id) => !memberIds.has(id));
+        const extra = [...memberIds].filter((id) => !expected.includes(id));
+        if (missing.length || extra.length)
+          this.ledger.violation(
+            `${where}: rule ${JSON.stringify(g.membershipRule)} selects ${expected.length} users; not members: ${missing.slice(0, 5).join(' ')}; members it does not select: ${extra.slice(0, 5).join(' ')}`,
+          );
+      }
+      const grants = new Map<string, string[]>(
+        g.licenses.map((l: any) => [l.productId, [...(l.disabledServicePlans ?? [])].sort()]),
+      );
+      for (const u of users) {
+        const uw = `${where}, user ${u.id}`;
+        const rows = (u.licenseStates ?? []).filter((r: any) => r.groupId === g.id);
+        const license = (p: string) => u.licenses.find((l: any) => l.productId === p);
+        const through = (p: string) => Boolean(license(p)?.assignedBy?.groupIds?.includes(g.id));
+        const member = memberIds.has(u.id);
+        const refused = rows.some((r: any) => r.state !== 'active');
+        if (member)
+          for (const p of grants.keys())
+            if (!rows.some((r: any) => r.productId === p))
+              this.ledger.violation(`${uw}: member without a state for ${p}`);
+        for (const r of rows) {
+          const state = `${r.productId} ${r.state}${r.error ? ` ${r.error.code}` : ''}`;
+          if (member && grants.has(r.productId)) {
+            if (r.state === 'active' && !through(r.productId))
+              this.ledger.violation(`${uw}: ${state}, but the license is not held through the group`);
+            if (r.state === 'waiting' && (r.error?.code !== 'CountViolation' || through(r.productId)))
+              this.ledger.violation(
+                `${uw}: ${state}, ${through(r.productId) ? 'held through the group' : 'not a seat'}`,
+              );
+            if (r.state === 'error' && (!r.error || r.error.code === 'CountViolation'))
+              this.ledger.violation(`${uw}: ${state}`);
+            const plans = license(r.productId)?.disabledServicePlans ?? [];
+            // The group is a source: the license disables no plan the group leaves on (unless a refusal
+            // of another of its products held the group's change back, plans included).
+            if (r.state === 'active' && !refused && plans.some((x: string) => !grants.get(r.productId)!.includes(x)))
+              this.ledger.violation(
+                `${uw}: ${state}: the license disables [${plans}], the group leaves some of them on [${grants.get(r.productId)}]; the user's states of the group: ${JSON.stringify(rows)}`,
+              );
+          } else if (
+            !(
+              through(r.productId) &&
+              ((r.state === 'error' && r.error?.code === 'DependencyViolation') || (r.state === 'active' && refused))
+            )
+          )
+            // A removal refused (a product the user keeps requires it) keeps the row, applied; and the
+            // group's changes for a user apply together or not at all, so the group's other rows stay
+            // as they were when any was refused.
+            this.ledger.violation(
+              `${uw}: ${state}, although ${member ? 'the group does not grant it' : 'the user is not a member'} (only a removal refused, or held back by a refusal of the group's, may stay)`,
+            );
+        }
+        for (const l of u.licenses)
+          if (
+            l.assignedBy?.groupIds?.includes(g.id) &&
+            !rows.some((r: any) => r.productId === l.productId && r.state !== 'waiting')
+          )
+            this.ledger.violation(`${uw}: holds ${l.productId} through the group without an active state`);
+      }
+    }
+    for (const u of users)
+      for (const l of u.licenses)
+        for (const gid of l.assignedBy?.groupIds ?? [])
+          if (!known.has(gid))
+            this.ledger.violation(`user ${u.id}: holds ${l.productId} through group ${gid}, which is gone`);
+    for (const problem of waitingRoomProblems(users, subs.body.items))
+      this.ledger.violation(`${customer.id}: ${problem}`);
+  }
+
+  /**
+   * After the traffic: waits until every group of every customer is idle and nobody waits for a seat
+   * of a product with free seats (the reconciler hands them out on its ticks), or the time is up
+   * (the final check then tells what is left).
+   */
+  async awaitGroupsSettled(partners: Partner[], timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      let settled = true;
+      for (const customer of partners.flatMap((p) => p.customers)) {
+        const key = customer.partner.key;
+        const base = `/v1/customers/${customer.id}`;
+        const groups = await this.all<any>('settle-groups', `${base}/groups`, key);
+        const users = await this.all<any>('settle-users', `${base}/users`, key);
+        const subs = await this.http.call('settle-subscriptions', 'GET', `${base}/subscriptions`, key);
+        if (
+          !groups ||
+          !users ||
+          subs?.status !== 200 ||
+          groups.some((g) => g.processing.state !== 'idle') ||
+          waitingRoomProblems(users, subs.body.items).length > 0
+        )
+          settled = false;
+        if (!settled) break;
+      }
+      if (settled) return true;
+      if (Date.now() > deadline) return false;
+      await sleep(2000);
+    }
+  }
+
+  /**
    * Every finished job's `license_job.finished` event reached the receiver at least once, signed,
    * every copy with one webhook-id. One whose retry is scheduled later than the soak lasts is
    * redelivered on request (its record must exist), then awaited.
    */
   private async checkWebhooks(finishedByPartner: Map<Partner, any[]>, waitMs: number): Promise<number> {
-    const copies = (partner: Partner, jobId: string) =>
-      this.received.filter((r) => r.path === partner.hookPath && safeJson(r.body)?.data?.id === jobId);
-    const missing = () =>
-      [...finishedByPartner].flatMap(([partner, jobs]) =>
-        jobs.filter((j) => copies(partner, j.id).length === 0).map((j) => ({ partner, job: j })),
-      );
+    // Every finished job: `license_job.finished` (its data the job); a group's job also `group.processed`.
+    const expected = [...finishedByPartner].flatMap(([partner, jobs]) =>
+      jobs.flatMap((job) => [
+        { partner, job, type: 'license_job.finished' },
+        ...(job.source?.type === 'group' ? [{ partner, job, type: 'group.processed' }] : []),
+      ]),
+    );
+    const copies = (partner: Partner, jobId: string, type: string) =>
+      this.received.filter((r) => {
+        if (r.path !== partner.hookPath) return false;
+        const event = safeJson(r.body);
+        return event?.type === type && (type === 'group.processed' ? event.data?.jobId : event.data?.id) === jobId;
+      });
+    const missing = () => expected.filter((x) => copies(x.partner, x.job.id, x.type).length === 0);
     const deadline = Date.now() + waitMs;
     while (missing().length && Date.now() < deadline) await sleep(500);
     const late = missing();
-    for (const { partner, job } of late) {
-      const deliveries = await this.all<any>('final-deliveries', '/v1/webhook/deliveries', partner.key);
-      const record = deliveries?.find((d) => d.jobId === job.id && d.type === 'license_job.finished');
+    const deliveriesOf = new Map<Partner, any[] | undefined>();
+    for (const { partner, job, type } of late) {
+      if (!deliveriesOf.has(partner))
+        deliveriesOf.set(partner, await this.all<any>('final-deliveries', '/v1/webhook/deliveries', partner.key));
+      const record = deliveriesOf.get(partner)?.find((d) => d.jobId === job.id && d.type === type);
       if (!record) {
         this.ledger.violation(
-          `webhook: no delivery recorded for finished job ${job.id} of partner ${partner.index + 1}`,
+          `webhook: no ${type} delivery recorded for finished job ${job.id} of partner ${partner.index + 1}`,
         );
         continue;
       }
@@ -339,40 +594,85 @@ export class Checker {
       this.ledger.count('webhook-late', `${record.status} after ${record.attempts} attempts (${res?.status})`);
     }
     const until = Date.now() + 30_000;
-    while (late.some(({ partner, job }) => copies(partner, job.id).length === 0) && Date.now() < until)
-      await sleep(500);
+    while (late.some((x) => copies(x.partner, x.job.id, x.type).length === 0) && Date.now() < until) await sleep(500);
     let events = 0;
-    for (const [partner, jobs] of finishedByPartner)
-      for (const job of jobs) {
-        const got = copies(partner, job.id);
-        if (got.length === 0) {
-          this.ledger.violation(`webhook: finished job ${job.id} of partner ${partner.index + 1} never delivered`);
-          continue;
-        }
-        events++;
-        const ids = new Set(got.map((r) => String(r.headers['webhook-id'])));
-        if (ids.size !== 1)
-          this.ledger.violation(`webhook: job ${job.id} delivered with ${ids.size} webhook-ids ${[...ids].join(' ')}`);
-        for (const r of got) {
-          try {
-            const event = new Webhook(partner.secret).verify(r.body, {
-              'webhook-id': String(r.headers['webhook-id']),
-              'webhook-timestamp': String(r.headers['webhook-timestamp']),
-              'webhook-signature': String(r.headers['webhook-signature']),
-            }) as { type: string; data: any };
-            if (event.type !== 'license_job.finished' || event.data.status !== job.status)
-              this.ledger.violation(
-                `webhook: job ${job.id} delivered as ${event.type} ${event.data.status}, the job is ${job.status}`,
-              );
-          } catch (error) {
-            // A copy received long ago carries an old timestamp; standardwebhooks refuses those.
-            if (!/timestamp/i.test(String(error)))
-              this.ledger.violation(`webhook: job ${job.id}: signature does not verify (${error})`);
-          }
+    for (const { partner, job, type } of expected) {
+      const got = copies(partner, job.id, type);
+      if (got.length === 0) {
+        this.ledger.violation(`webhook: ${type} of job ${job.id} of partner ${partner.index + 1} never delivered`);
+        continue;
+      }
+      if (type === 'license_job.finished') events++;
+      const ids = new Set(got.map((r) => String(r.headers['webhook-id'])));
+      if (ids.size !== 1)
+        this.ledger.violation(
+          `webhook: ${type} of job ${job.id} delivered with ${ids.size} webhook-ids ${[...ids].join(' ')}`,
+        );
+      for (const r of got) {
+        try {
+          const event = new Webhook(partner.secret).verify(r.body, {
+            'webhook-id': String(r.headers['webhook-id']),
+            'webhook-timestamp': String(r.headers['webhook-timestamp']),
+            'webhook-signature': String(r.headers['webhook-signature']),
+          }) as { type: string; data: any };
+          if (type === 'license_job.finished' && event.data.status !== job.status)
+            this.ledger.violation(
+              `webhook: job ${job.id} delivered as ${event.type} ${event.data.status}, the job is ${job.status}`,
+            );
+          if (
+            type === 'group.processed' &&
+            (event.data.group?.id !== job.source.groupId ||
+              event.data.counts?.users !== job.progress.total ||
+              event.data.counts?.succeeded !== job.progress.succeeded ||
+              event.data.counts?.failed !== job.progress.failed)
+          )
+            this.ledger.violation(
+              `webhook: group.processed of job ${job.id}: ${JSON.stringify(event.data)}; the job ${JSON.stringify(job.progress)}`,
+            );
+        } catch (error) {
+          // A copy received long ago carries an old timestamp; standardwebhooks refuses those.
+          if (!/timestamp/i.test(String(error)))
+            this.ledger.violation(`webhook: ${type} of job ${job.id}: signature does not verify (${error})`);
         }
       }
+    }
     return events;
   }
+}
+
+function describeSources(l: ModelLicense): string {
+  return `(${[...(l.direct ? ['direct'] : []), ...[...l.groups].map((g) => `group ${g}`)].join(', ') || 'no source'})`;
+}
+
+/**
+ * The waiting room against the seats: `waiting` of each subscription counts the users waiting for
+ * a seat of the product, and nobody waits for a product with a free seat (a waiting state names the product
+ * whose seat it waits for first in its error's productIds).
+ */
+export function waitingRoomProblems(users: any[], subscriptions: any[]): string[] {
+  const problems: string[] = [];
+  const waitingUsers = new Map<string, Set<string>>();
+  const waitingFor = new Map<string, string[]>();
+  for (const u of users)
+    for (const r of u.licenseStates ?? []) {
+      if (r.state !== 'waiting') continue;
+      const p = r.error?.productIds?.[0] ?? r.productId;
+      waitingUsers.set(p, (waitingUsers.get(p) ?? new Set()).add(u.id));
+      waitingFor.set(p, [
+        ...(waitingFor.get(p) ?? []),
+        `${u.id} (${r.productId} of group ${r.groupId}, since ${r.since})`,
+      ]);
+    }
+  for (const s of subscriptions) {
+    const n = waitingUsers.get(s.productId)?.size ?? 0;
+    if (s.waiting !== n) problems.push(`${s.productId}: waiting ${s.waiting}, ${n} users wait for a seat of it`);
+    const waiters = waitingFor.get(s.productId) ?? [];
+    if (s.available > 0 && waiters.length)
+      problems.push(
+        `${s.productId}: ${s.available} seats free while ${waiters.length} wait for one: ${waiters.slice(0, 3).join('; ')}`,
+      );
+  }
+  return problems;
 }
 
 function safeJson(text: string): any {

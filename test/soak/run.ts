@@ -57,6 +57,17 @@ export interface SoakReport {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * A `--duration` in seconds: a number of seconds (`120`), or with a unit, `s`, `m` or `h` (`120s`,
+ * `30m`, `1.5h`). NaN for anything else.
+ */
+export function parseDuration(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h)?\s*$/i.exec(text);
+  if (!m) return Number.NaN;
+  const unit = { s: 1, m: 60, h: 3600 }[(m[2] ?? 's').toLowerCase() as 's' | 'm' | 'h'];
+  return Math.round(Number(m[1]) * unit);
+}
+
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const log = options.log ?? ((line: string) => console.log(line));
   const seeded = new Random(options.seed);
@@ -119,6 +130,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       http,
       ledger,
       {
+        groups: true,
         partners: 1 + intensity,
         customersPerPartner: 2,
         usersPerCustomer: 30 + 20 * intensity,
@@ -209,6 +221,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const drainStart = Date.now();
     await checker.awaitJobs(180_000);
     await checkerProbe.awaitJobs(60_000);
+    // Group changes (and the waiting room's hand-outs of freed seats) settle in the background.
+    if (!(await checker.awaitGroupsSettled(traffic.partners, 180_000)))
+      log('soak: groups not settled 180 s after the traffic (the final check tells what is left)');
     report.drainSeconds = Math.round((Date.now() - drainStart) / 1000);
     sampling = false;
     await sampler;

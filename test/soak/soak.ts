@@ -1,11 +1,11 @@
-// `pnpm soak`: the chaos soak. Flags: --duration <seconds> (600), --seed <n> (random, printed),
+// `pnpm soak`: the chaos soak. Flags: --duration <time> (600 s; `120`, `120s`, `30m`, `1h`), --seed <n> (random, printed),
 // --intensity <1..5> (2), --cluster (a Redis Cluster instead of one Redis), --faults <kind,...>
 // (only these kinds), --logs <dir> (keep the services' logs), --json <file> (the report as JSON).
 // Exits 1 when any invariant was violated.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FAULT_KINDS, type FaultKind } from './faults.ts';
-import { formatReport, runSoak } from './run.ts';
+import { formatReport, parseDuration, runSoak } from './run.ts';
 
 const { values } = parseArgs({
   // pnpm may pass a lone `--` before the flags.
@@ -22,7 +22,7 @@ const { values } = parseArgs({
   },
 });
 const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
-const durationSeconds = Number(values.duration);
+const durationSeconds = parseDuration(values.duration);
 const intensity = Number(values.intensity);
 const faultKinds = values.faults?.split(',').map((k) => k.trim()) as FaultKind[] | undefined;
 if (
@@ -34,7 +34,7 @@ if (
   intensity > 5
 ) {
   console.error(
-    `usage: pnpm soak [--duration seconds] [--seed n] [--intensity 1..5] [--cluster] [--faults ${FAULT_KINDS.join(',')}] [--logs dir] [--json file]`,
+    `usage: pnpm soak [--duration seconds|<n>s|<n>m|<n>h] [--seed n] [--intensity 1..5] [--cluster] [--faults ${FAULT_KINDS.join(',')}] [--logs dir] [--json file]`,
   );
   process.exit(2);
 }

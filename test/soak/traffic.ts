@@ -41,6 +41,9 @@ export const CATALOG = [
 ];
 const SUITE_PLANS: string[][] = [[], ['DOCS'], ['CHAT'], ['DOCS', 'CHAT']];
 const LOCATIONS = ['US', 'DE', 'FR', null];
+const DEPARTMENTS = ['Sales', 'Ops', 'Eng', null];
+/** User principal names end with one of these; dynamic groups' rules may name one. */
+const UPN_DOMAINS = ['@a.soak.example', '@b.soak.example'];
 const FINAL = new Set(['completed', 'completed_with_errors', 'failed', 'cancelled']);
 
 export interface Customer {
@@ -49,6 +52,16 @@ export interface Customer {
   users: string[];
   deleted: Set<string>;
   initialUsers: number;
+  /** The customer's country: the usage location of users without one of their own. */
+  country: string;
+  /** The customer's license groups the soak created and has not deleted. */
+  groups: SoakGroup[];
+}
+
+export interface SoakGroup {
+  id: string;
+  name: string;
+  dynamic: boolean;
 }
 
 export interface Partner {
@@ -74,6 +87,8 @@ export interface TrackedJob {
 }
 
 export interface TrafficOptions {
+  /** License groups: created at setup, changed by the loops (members, rules, licenses). */
+  groups?: boolean;
   partners: number;
   customersPerPartner: number;
   usersPerCustomer: number;
@@ -145,6 +160,8 @@ export class Traffic {
           users: created.items.map((u: { id: string }) => u.id),
           deleted: new Set(),
           initialUsers: n,
+          country: customer.country,
+          groups: [],
         };
         const shares = { [PRODUCTS.suite]: 0.7, [PRODUCTS.addon]: 0.3, [PRODUCTS.rival]: 0.3, [PRODUCTS.eu]: 0.3 };
         for (const productId of ALL_PRODUCTS)
@@ -152,6 +169,20 @@ export class Traffic {
             quantity: Math.ceil(n * shares[productId]),
           });
         partner.customers.push(state);
+        // Groups from the start: two static ones with some of the users, two dynamic ones; each
+        // grants something (the loops change that later).
+        if (this.options.groups)
+          for (const dynamic of [false, false, true, true]) {
+            const group = await this.newGroup(state, rng, dynamic, true);
+            if (!group) continue;
+            if (!dynamic)
+              await this.must('setup', 'POST', `/v1/customers/${state.id}/groups/${group.id}/members`, apiKey, {
+                userIds: rng.sample(state.users, Math.ceil(n / 3)),
+              });
+            await this.must('setup', 'PUT', `/v1/customers/${state.id}/groups/${group.id}/licenses`, apiKey, {
+              licenses: this.groupGrant(rng),
+            });
+          }
       }
       this.partners.push(partner);
     }
@@ -160,11 +191,63 @@ export class Traffic {
   private newUser(rng: Random) {
     const n = ++this.upnCounter;
     const location = rng.pick(LOCATIONS);
+    const department = this.options.groups ? rng.pick(DEPARTMENTS) : null;
     return {
-      userPrincipalName: `user${n}.s${this.seed}@soak.example`,
+      userPrincipalName: `user${n}.s${this.seed}${rng.pick(UPN_DOMAINS)}`,
       displayName: `Soak user ${n}`,
       ...(location ? { usageLocation: location } : {}),
+      ...(department ? { department } : {}),
     };
+  }
+
+  /** A dynamic group's rule: one to three conditions drawn from the users' fields. */
+  private rule(rng: Random): Record<string, string[]> {
+    const rule: Record<string, string[]> = {};
+    const departments = DEPARTMENTS.filter((d): d is string => d !== null);
+    if (rng.chance(0.6)) rule.departments = rng.sample(departments, rng.int(1, 2));
+    if (rng.chance(0.4)) rule.usageLocations = rng.sample(['US', 'DE', 'FR'], rng.int(1, 2));
+    if (rng.chance(0.3) || Object.keys(rule).length === 0) rule.userPrincipalNameSuffixes = [rng.pick(UPN_DOMAINS)];
+    return rule;
+  }
+
+  /**
+   * What a group grants: the suite with plans turned off (alone or with its add-on), the product of
+   * some countries, the suite's rival (members holding the suite are refused), the add-on alone
+   * (refused without the suite), or nothing.
+   */
+  private groupGrant(rng: Random): { productId: string; disabledServicePlans?: string[] }[] {
+    const suite = () => ({ productId: PRODUCTS.suite, disabledServicePlans: rng.pick(SUITE_PLANS) });
+    switch (rng.weighted({ suite: 30, suiteAddon: 15, eu: 15, rival: 10, addon: 5, suiteEu: 10, none: 15 })) {
+      case 'suite':
+        return [suite()];
+      case 'suiteAddon':
+        return [suite(), { productId: PRODUCTS.addon }];
+      case 'eu':
+        return [{ productId: PRODUCTS.eu }];
+      case 'rival':
+        return [{ productId: PRODUCTS.rival }];
+      case 'addon':
+        return [{ productId: PRODUCTS.addon }];
+      case 'suiteEu':
+        return [suite(), { productId: PRODUCTS.eu }];
+      default:
+        return [];
+    }
+  }
+
+  private groupCounter = 0;
+
+  private async newGroup(customer: Customer, rng: Random, dynamic: boolean, setup = false) {
+    const name = `Soak group ${++this.groupCounter}`;
+    const body = { name, ...(dynamic ? { membershipRule: this.rule(rng) } : {}) };
+    const path = `/v1/customers/${customer.id}/groups`;
+    const created = setup
+      ? await this.must('setup', 'POST', path, this.key(customer), body)
+      : (await this.http.call('group-create', 'POST', path, this.key(customer), body))?.body;
+    if (!created?.id) return undefined;
+    const group: SoakGroup = { id: created.id, name, dynamic };
+    customer.groups.push(group);
+    return group;
   }
 
   /** Runs every partner's loops until `stop()`; resolves when they have all ended. */
@@ -199,6 +282,26 @@ export class Traffic {
         events: 3,
         seats: 4,
         lists: 3,
+        // License groups: what they grant, their members, their rules, and whole groups.
+        ...(this.options.groups
+          ? {
+              groupLicenses: 5,
+              groupMembers: 5,
+              groupRule: 3,
+              groupCreateDelete: 1,
+              groupReprocess: 1,
+              groupRead: 2,
+              groupJobRefused: 1,
+            }
+          : {
+              groupLicenses: 0,
+              groupMembers: 0,
+              groupRule: 0,
+              groupCreateDelete: 0,
+              groupReprocess: 0,
+              groupRead: 0,
+              groupJobRefused: 0,
+            }),
       });
       try {
         await this[op](customer, rng);
@@ -393,9 +496,13 @@ export class Traffic {
 
   private async patchUser(customer: Customer, rng: Random) {
     const userId = rng.pick(customer.users);
-    const body = rng.chance(0.5)
-      ? { usageLocation: rng.pick(LOCATIONS) }
-      : { displayName: `Soak user ${rng.int(1, 1e6)}` };
+    const field = rng.weighted({ usageLocation: 4, displayName: 3, department: this.options.groups ? 4 : 0 });
+    const body =
+      field === 'usageLocation'
+        ? { usageLocation: rng.pick(LOCATIONS) }
+        : field === 'department'
+          ? { department: rng.pick(DEPARTMENTS) }
+          : { displayName: `Soak user ${rng.int(1, 1e6)}` };
     await this.http.call(
       'user-patch',
       'PATCH',
@@ -431,6 +538,147 @@ export class Traffic {
       { quantity },
     );
     if (res?.status === 200) this.checkSubscription(customer, res.body, 'PUT quantity');
+  }
+
+  /** A group drawn from the customer's (undefined when it has none). */
+  private pickGroup(customer: Customer, rng: Random, dynamic?: boolean): SoakGroup | undefined {
+    const groups = customer.groups.filter((g) => dynamic === undefined || g.dynamic === dynamic);
+    return groups.length ? rng.pick(groups) : undefined;
+  }
+
+  private groupPath(customer: Customer, group: SoakGroup) {
+    return `/v1/customers/${customer.id}/groups/${group.id}`;
+  }
+
+  /** Sets what a group grants; now and then its dry run first, which must change nothing. */
+  private async groupLicenses(customer: Customer, rng: Random) {
+    const group = this.pickGroup(customer, rng);
+    if (!group) return;
+    const body = { licenses: this.groupGrant(rng), confirmRemovals: 1_000_000 };
+    const path = `${this.groupPath(customer, group)}/licenses`;
+    if (rng.chance(0.15))
+      await this.http.call('group-licenses-dry-run', 'PUT', `${path}?dryRun=true`, this.key(customer), body);
+    await this.http.call('group-licenses', 'PUT', path, this.key(customer), body);
+  }
+
+  /** Members added to or removed from a static group (by ids or by a filter); a dynamic group refuses them. */
+  private async groupMembers(customer: Customer, rng: Random) {
+    const group = this.pickGroup(customer, rng, rng.chance(0.05));
+    if (!group) return;
+    const remove = rng.chance(0.45);
+    const selection = rng.chance(0.85)
+      ? { userIds: rng.sample(customer.users, rng.int(1, Math.max(1, Math.floor(customer.users.length / 4)))) }
+      : { userFilter: { department: rng.pick(DEPARTMENTS.filter((d) => d !== null)) } };
+    const res = await this.http.call(
+      remove ? 'group-members-remove' : 'group-members-add',
+      'POST',
+      `${this.groupPath(customer, group)}/members${remove ? '/remove' : ''}`,
+      this.key(customer),
+      { ...selection, confirmRemovals: 1_000_000 },
+    );
+    if (group.dynamic && res && res.status !== 422)
+      this.ledger.violation(`members of dynamic group ${group.id} changed by hand: ${res.status}`);
+  }
+
+  /** A dynamic group's rule changed (a static group refuses one: 422 group_type_fixed). */
+  private async groupRule(customer: Customer, rng: Random) {
+    const group = this.pickGroup(customer, rng, !rng.chance(0.05));
+    if (!group) return;
+    const res = await this.http.call('group-rule', 'PATCH', this.groupPath(customer, group), this.key(customer), {
+      membershipRule: this.rule(rng),
+      confirmRemovals: 1_000_000,
+    });
+    if (!group.dynamic && res && res.status !== 422)
+      this.ledger.violation(`static group ${group.id} took a rule: ${res.status}`);
+  }
+
+  /**
+   * A group created (up to six per customer), or one deleted: refused while it grants products
+   * (409 group_has_licenses), so its licenses are removed first now and then.
+   */
+  private async groupCreateDelete(customer: Customer, rng: Random) {
+    if (customer.groups.length < 6 && rng.chance(0.5)) {
+      const group = await this.newGroup(customer, rng, rng.chance(0.5));
+      if (group && !group.dynamic)
+        await this.http.call(
+          'group-members-add',
+          'POST',
+          `${this.groupPath(customer, group)}/members`,
+          this.key(customer),
+          {
+            userIds: rng.sample(customer.users, rng.int(1, 20)),
+          },
+        );
+      return;
+    }
+    const group = this.pickGroup(customer, rng);
+    if (!group || customer.groups.length <= 2) return;
+    if (rng.chance(0.6))
+      await this.http.call('group-licenses', 'PUT', `${this.groupPath(customer, group)}/licenses`, this.key(customer), {
+        licenses: [],
+        confirmRemovals: 1_000_000,
+      });
+    const res = await this.http.call('group-delete', 'DELETE', this.groupPath(customer, group), this.key(customer));
+    if (res?.status === 204 || res?.status === 404) customer.groups = customer.groups.filter((g) => g !== group);
+  }
+
+  private async groupReprocess(customer: Customer, rng: Random) {
+    const group = this.pickGroup(customer, rng);
+    if (group && rng.chance(0.5))
+      await this.http.call(
+        'group-reprocess',
+        'POST',
+        `${this.groupPath(customer, group)}/reprocess`,
+        this.key(customer),
+      );
+    else
+      await this.http.call(
+        'user-reprocess',
+        'POST',
+        `/v1/customers/${customer.id}/users/${rng.pick(customer.users)}/reprocess-licenses`,
+        this.key(customer),
+      );
+  }
+
+  private async groupRead(customer: Customer, rng: Random) {
+    const group = this.pickGroup(customer, rng);
+    if (!group) return;
+    if (rng.chance(0.5)) {
+      const res = await this.http.call('group-get', 'GET', this.groupPath(customer, group), this.key(customer));
+      if (res?.status === 200 && (res.body.memberCount < 0 || res.body.membersWaiting > res.body.memberCount))
+        this.ledger.violation(`group ${group.id}: ${JSON.stringify(res.body)}`);
+    } else
+      await this.http.call(
+        'group-members',
+        'GET',
+        `${this.groupPath(customer, group)}/members?pageSize=50${rng.chance(0.5) ? '&state=waiting' : ''}`,
+        this.key(customer),
+      );
+  }
+
+  /** A cancel, retry or revert of a job that processes a group change: 422 group_job. */
+  private async groupJobRefused(customer: Customer, rng: Random) {
+    const group = this.pickGroup(customer, rng);
+    if (!group) return;
+    const res = await this.http.call(
+      'group-jobs',
+      'GET',
+      `/v1/customers/${customer.id}/license-jobs?pageSize=5&groupId=${group.id}`,
+      this.key(customer),
+    );
+    const job = res?.status === 200 ? res.body.items[0] : undefined;
+    if (!job) return;
+    const what = rng.pick(['cancel', 'retry', 'revert']);
+    const answer = await this.http.call(
+      `group-job-${what}`,
+      'POST',
+      `/v1/customers/${customer.id}/license-jobs/${job.id}/${what}`,
+      this.key(customer),
+      undefined,
+      { 'idempotency-key': randomUUID() },
+    );
+    if (answer && !(answer.status === 422 && answer.body?.code === 'group_job'))
+      this.ledger.violation(`${what} of group job ${job.id} answered ${answer.status} ${JSON.stringify(answer.body)}`);
   }
 
   private checkSubscription(customer: Customer, s: any, where: string) {

@@ -1464,7 +1464,7 @@ export interface components {
              * @enum {string}
              */
             outcome: "assigned" | "updated" | "unchanged" | "revoked" | "not_assigned" | "inherited" | "skipped" | "failed";
-            /** @description For an assign: the service plans the job asked to disable. */
+            /** @description The service plans disabled once the change applied: for an assign, and for a revoke that left the license to its other sources (`inherited`, or a group’s `updated`/`unchanged`). Older assigns: those the job asked to disable. */
             disabledServicePlans?: string[];
             error?: components["schemas"]["ChangeError"];
             /**

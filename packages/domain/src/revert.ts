@@ -26,8 +26,9 @@ export function changedLicense(change: Pick<ChangeResult, 'outcome'>): boolean {
 }
 
 /**
- * The license states an applied change leaves in the history: for an assign that applied, the plans
- * disabled after it; for a license revoked or updated, the plans disabled before it (what a revert
+ * The license states an applied change leaves in the history: for an assign that applied, and for a
+ * revoke that left the license to its other sources, the plans disabled after it (so that the
+ * history folds to the licenses); for a license revoked or updated, the plans disabled before it (what a revert
  * restores). `before` and `after` are the user's licenses just before and just after the change's
  * job. Changes of a failed user applied nothing and are returned as they are.
  */
@@ -40,7 +41,11 @@ export function recordLicenseStates(
   const is = new Map(after.map((l) => [l.productId, l]));
   return changes.map((c) => {
     const recorded: ChangeResult = { ...c };
-    if (c.action === 'assign' && (c.outcome === 'assigned' || c.outcome === 'updated' || c.outcome === 'unchanged')) {
+    // The plans in force after: an assign's, and a revoke's that left the license to other sources.
+    if (
+      (c.action === 'assign' && (c.outcome === 'assigned' || c.outcome === 'updated' || c.outcome === 'unchanged')) ||
+      (c.action === 'revoke' && (c.outcome === 'updated' || c.outcome === 'unchanged' || c.outcome === 'inherited'))
+    ) {
       const now = is.get(c.productId);
       if (now) recorded.disabledServicePlans = normalizePlans(now.disabledServicePlans);
     }

@@ -347,9 +347,13 @@ export const PROBLEM_TEXTS = {
   },
   group_has_licenses: {
     en: (p) =>
-      `The group still grants ${quoteAll('en', strings(p.productIds))}; set its licenses to [] before deleting it.`,
+      p.membersHold
+        ? `Members still hold, wait for or were refused ${quoteAll('en', strings(p.productIds))} through the group; delete it once they hold nothing through it.`
+        : `The group still grants ${quoteAll('en', strings(p.productIds))}; set its licenses to [] before deleting it.`,
     ru: (p) =>
-      `Группа еще назначает ${quoteAll('ru', strings(p.productIds))}; перед удалением задайте для нее пустой список лицензий.`,
+      p.membersHold
+        ? `Участники группы еще получают через нее ${quoteAll('ru', strings(p.productIds))}, ожидают или получили отказ; удалите группу, когда через нее ничего не будет назначено.`
+        : `Группа еще назначает ${quoteAll('ru', strings(p.productIds))}; перед удалением задайте для нее пустой список лицензий.`,
   },
   confirmation_required: {
     en: (p) =>

@@ -16,7 +16,6 @@ import {
   evaluateGroupSources,
   evaluateRevertUser,
   evaluateUserChanges,
-  changedLicense,
   progressDeltas,
   recordLicenseStates,
   sourcesOf,
@@ -340,7 +339,7 @@ export async function applyUserChanges(
        * After a change of a user's licenses, its other groups whose rows are not settled are evaluated
        * again in the same transaction (a license that arrived by another source lets a waiting row become
        * active without a seat; a revoked base lets an excluded product through; a removed add-on unblocks
-       * a removal). Free seats only: nothing was reserved for these. Answers the license changes they
+       * a removal). Free seats only: nothing was reserved for these. Answers the changes of licenses and their sources they
        * made (each with its group), which the license history records with the item.
        */
       const settleOtherGroups = (
@@ -366,8 +365,11 @@ export async function applyUserChanges(
           currentRows.set(userId, [...currentRows.get(userId)!.filter((r) => r.groupId !== groupId), ...result.rows]);
           touchedGroups.set(userId, (touchedGroups.get(userId) ?? new Set()).add(groupId));
           if (result.status !== 'succeeded') continue;
+          // Every change of the license's sources, also one that leaves its plans as they were (the
+          // group added as a source, or removed from a license other sources keep): the history folds
+          // to the licenses and their sources. A row never applied that goes changes no license.
           for (const change of recordLicenseStates(result.changes, current.get(userId)!, result.licenses))
-            if (changedLicense(change)) made.push({ ...change, groupId });
+            if (change.outcome !== 'not_assigned') made.push({ ...change, groupId });
           current.set(userId, result.licenses);
           currentSources.set(userId, result.sources);
           for (const productId of result.newlyAssigned) addSeats(productId, -1);

@@ -175,6 +175,14 @@ export async function groupHasRows(tx: DbOrTx, customerId: string, groupId: stri
   return row!.any;
 }
 
+/** The products members still hold, wait for or were refused through the group (sorted). */
+export async function groupRowProducts(tx: DbOrTx, customerId: string, groupId: string): Promise<string[]> {
+  const rows = await tx.execute<{ product_id: string }>(sql`
+    SELECT DISTINCT product_id FROM group_license_states
+    WHERE customer_id = ${customerId} AND group_id = ${groupId} ORDER BY product_id`);
+  return rows.map((r) => r.product_id);
+}
+
 /** Users of the customer among `ids`, as a query yielding `user_id` (for createGroupJob). */
 export const usersAmong = (ids: readonly string[]) => sql`SELECT unnest(${sql.param([...ids])}::uuid[]) AS user_id`;
 

@@ -44,18 +44,20 @@ export async function listLicenseHistory(
   ]);
   return {
     items: rows.map((r) => {
+      // An assign's plans, and those a revoke left to the license's other sources: as the worker
+      // recorded them, or else (an assign recorded before it did) as the job asked for the user.
       const plans =
         r.change.action === 'assign'
           ? (r.change.disabledServicePlans ??
             r.assign.find((a) => a.productId === r.change.productId)?.disabledServicePlans)
-          : undefined;
+          : r.change.disabledServicePlans;
       return {
         jobId: r.job_id,
         at: new Date(r.at).toISOString(),
         productId: r.change.productId,
         action: r.change.action,
         outcome: r.change.outcome,
-        ...(r.change.action === 'assign' ? { disabledServicePlans: [...(plans ?? [])].sort() } : {}),
+        ...(r.change.action === 'assign' || plans ? { disabledServicePlans: [...(plans ?? [])].sort() } : {}),
         ...(r.change.error ? { error: r.change.error } : {}),
         ...('groupId' in r.change ? { groupId: r.change.groupId } : {}),
       };

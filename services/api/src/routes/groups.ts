@@ -17,6 +17,7 @@ import {
   deleteGroupRow,
   getGroupRow,
   groupHasRows,
+  groupRowProducts,
   groupsWithCounts,
   type GroupRow,
   insertGroup,
@@ -351,7 +352,9 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
           summary: 'Delete a group that grants no licenses',
           description:
             'A group that still grants products is refused (409 `group_has_licenses`): set its licenses to `[]` first, ' +
-            'which removes them from the members in the background.',
+            'which removes them from the members in the background. Until no member holds, waits for or was refused a ' +
+            'product through the group any more (the removal processed; a removal refused because a product the user ' +
+            'keeps requires it stays until that product goes), it is refused too, with `membersHold: true`.',
           params: groupParams,
           response: {
             204: noContent('The group was deleted.'),
@@ -368,6 +371,16 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
               'group_has_licenses',
               'The group still grants licenses; set its licenses to [] before deleting it.',
               { productIds: group.licenses.map((l) => l.productId) },
+            );
+          // Members still holding (or waiting for, or refused) its products: their removal is being
+          // processed, or was refused (a product the user keeps requires it). Deleted now, the group
+          // would stay a source of those licenses with nothing left to remove it.
+          const held = await groupRowProducts(tx, customer.id, group.id);
+          if (held.length > 0)
+            throw conflict(
+              'group_has_licenses',
+              'Members still hold or wait for licenses through the group; delete it once they hold none.',
+              { productIds: held, membersHold: true },
             );
           await deleteGroupRow(tx, customer.id, group.id);
           await auditChange(tx, request, customer.id, 'group.deleted', { groupId: group.id, name: group.name });

@@ -128,7 +128,8 @@ export const PROBLEM_CODES = {
     'the API process is shutting down (a restart or a deployment); the request was not run: retry after `Retry-After` seconds (another process answers)',
   group_name_taken: 'the customer already has a group of this name (case aside); `name` repeats it',
   group_type_fixed: 'a static group cannot take a membership rule, nor a dynamic group lose its rule',
-  group_has_licenses: 'the group still grants licenses (`productIds`); set its licenses to [] first',
+  group_has_licenses:
+    'the group still grants licenses (`productIds`); set its licenses to [] first. With `membersHold: true`: members still hold, wait for or were refused them through it',
   confirmation_required:
     'the change would remove licenses from more than 100 users (`usersLosing`; `impact` says who and what): send `confirmRemovals` of at least that number',
   group_job:

@@ -141,7 +141,11 @@ export const licenseHistoryEntrySchema = z
     disabledServicePlans: z
       .array(z.string())
       .optional()
-      .meta({ description: 'For an assign: the service plans the job asked to disable.' }),
+      .meta({
+        description:
+          'The service plans disabled once the change applied: for an assign, and for a revoke that left the license ' +
+          'to its other sources (`inherited`, or a group’s `updated`/`unchanged`). Older assigns: those the job asked to disable.',
+      }),
     error: changeResultSchema.shape.error,
     groupId: uuidSchema.optional().meta({
       description:
