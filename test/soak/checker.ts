@@ -11,6 +11,19 @@ import { type Customer, jobCountProblems, PRODUCTS, type Partner, type Traffic }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const STATE_CHANGES = new Set(['assigned', 'updated', 'revoked', 'inherited']);
 
+/** What the final check covered. */
+export interface FinalCounts {
+  jobs: number;
+  users: number;
+  historyEntries: number;
+  webhookEvents: number;
+  /** Groups of the customers at the end, and the jobs that processed group changes. */
+  groups?: number;
+  groupJobs?: number;
+  /** Users those jobs left waiting for a seat (each licensed later, or still waiting with none free). */
+  groupUsersLeftWaiting?: number;
+}
+
 export interface SeatSample {
   at: number;
   subscriptions: number;
@@ -157,11 +170,11 @@ export class Checker {
         );
   }
 
-  async finalCheck(
-    partners: Partner[],
-    webhookWaitMs: number,
-  ): Promise<{ jobs: number; users: number; historyEntries: number; webhookEvents: number }> {
+  async finalCheck(partners: Partner[], webhookWaitMs: number): Promise<FinalCounts> {
     let jobsChecked = 0;
+    let groupJobs = 0;
+    let groupsChecked = 0;
+    let waitedForSeats = 0;
     let usersChecked = 0;
     let historyEntries = 0;
     const finishedByPartner = new Map<Partner, any[]>();
@@ -172,13 +185,26 @@ export class Checker {
         const counts = await this.checkCustomer(customer);
         if (!counts) continue;
         jobsChecked += counts.jobs.length;
+        groupJobs += counts.jobs.filter((j: any) => j.source?.type === 'group').length;
+        groupsChecked += counts.groups;
         usersChecked += counts.users;
         historyEntries += counts.history;
         finished.push(...counts.jobs);
       }
     }
     const webhookEvents = await this.checkWebhooks(finishedByPartner, webhookWaitMs);
-    return { jobs: jobsChecked, users: usersChecked, historyEntries, webhookEvents };
+    // Members who waited for a seat at some point: their group jobs' users left waiting.
+    for (const jobs of finishedByPartner.values())
+      for (const j of jobs) if (j.source?.type === 'group') waitedForSeats += j.errorsByCode?.CountViolation ?? 0;
+    return {
+      jobs: jobsChecked,
+      users: usersChecked,
+      historyEntries,
+      webhookEvents,
+      groups: groupsChecked,
+      groupJobs,
+      groupUsersLeftWaiting: waitedForSeats,
+    };
   }
 
   private async checkCustomer(customer: Customer) {
@@ -408,7 +434,7 @@ export class Checker {
     }
 
     for (const userId of [...flagged].slice(0, 5)) await this.evidence(userId);
-    await this.checkGroups(customer, users);
+    const groups = await this.checkGroups(customer, users);
 
     // Seats as the API says them: nothing reserved, assigned = the users holding the product.
     const subs = await this.http.call('final-subscriptions', 'GET', `${base}/subscriptions`, key);
@@ -421,7 +447,7 @@ export class Checker {
           );
       }
     else this.ledger.violation(`final check: GET ${base}/subscriptions → ${subs?.status}`);
-    return { jobs, users: users.length, history };
+    return { jobs, users: users.length, history, groups };
   }
 
   /**
@@ -434,12 +460,12 @@ export class Checker {
    * Seats: `waiting` counts the users waiting for the product, and nobody waits for a product with
    * free seats (those are handed to the waiting room).
    */
-  private async checkGroups(customer: Customer, users: any[]): Promise<void> {
+  private async checkGroups(customer: Customer, users: any[]): Promise<number> {
     const key = customer.partner.key;
     const base = `/v1/customers/${customer.id}`;
     const groups = await this.all<any>('final-groups', `${base}/groups`, key);
     const subs = await this.http.call('final-subscriptions', 'GET', `${base}/subscriptions`, key);
-    if (!groups || subs?.status !== 200) return;
+    if (!groups || subs?.status !== 200) return 0;
     const known = new Set(groups.map((g) => g.id));
     for (const g of groups) {
       const where = `group ${g.id} of ${customer.id}`;
@@ -518,6 +544,7 @@ export class Checker {
             this.ledger.violation(`user ${u.id}: holds ${l.productId} through group ${gid}, which is gone`);
     for (const problem of waitingRoomProblems(users, subs.body.items))
       this.ledger.violation(`${customer.id}: ${problem}`);
+    return groups.length;
   }
 
   /**

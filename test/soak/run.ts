@@ -2,7 +2,7 @@
 // checker sampling seats throughout, then everything lifted and the final checks; the report.
 import postgres from 'postgres';
 import { Receiver } from '../support/webhook-receiver.ts';
-import { Checker, sampleSeats } from './checker.ts';
+import { Checker, type FinalCounts, sampleSeats } from './checker.ts';
 import { FaultInjector, type FaultKind, type FaultRecord } from './faults.ts';
 import { SoakHttp, type SoakLedger } from './http.ts';
 import { startInfra } from './infra.ts';
@@ -42,7 +42,7 @@ export interface SoakReport {
   faults: Record<string, number>;
   recovery: FaultRecord[];
   seatSamples: number;
-  checked: { jobs: number; users: number; historyEntries: number; webhookEvents: number };
+  checked: FinalCounts;
   /**
    * Jobs accepted with a notBefore that ran (not cancelled first): how late each started after its
    * time, by Postgres's clock (none may start before it: a violation).

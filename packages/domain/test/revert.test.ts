@@ -74,6 +74,16 @@ describe('recordLicenseStates: the plans each applied change leaves in the histo
       ],
     },
     {
+      name: 'a revoke that leaves the license to other sources: the plans after and before',
+      changes: [change('E3', 'revoke', 'inherited'), change('E5', 'revoke', 'unchanged')],
+      before: [lic('E3', []), lic('E5', ['EXO'])],
+      after: [lic('E3', ['TEAMS']), lic('E5', ['EXO'])],
+      expected: [
+        change('E3', 'revoke', 'inherited', { disabledServicePlans: ['TEAMS'], previousDisabledServicePlans: [] }),
+        change('E5', 'revoke', 'unchanged', { disabledServicePlans: ['EXO'] }),
+      ],
+    },
+    {
       name: 'a failed user applied nothing',
       changes: [change('PHONE', 'assign', 'failed')],
       before: [],
