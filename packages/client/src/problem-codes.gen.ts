@@ -87,7 +87,7 @@ export const PROBLEM_CODES = [
   "group_name_taken",
   /** a static group cannot take a membership rule, nor a dynamic group lose its rule */
   "group_type_fixed",
-  /** the group still grants licenses (`productIds`); set its licenses to [] first */
+  /** the group still grants licenses (`productIds`); set its licenses to [] first. With `membersHold: true`: members still hold, wait for or were refused them through it */
   "group_has_licenses",
   /** the change would remove licenses from more than 100 users (`usersLosing`; `impact` says who and what): send `confirmRemovals` of at least that number */
   "confirmation_required",

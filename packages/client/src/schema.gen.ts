@@ -470,7 +470,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a group that grants no licenses
-         * @description A group that still grants products is refused (409 `group_has_licenses`): set its licenses to `[]` first, which removes them from the members in the background.
+         * @description A group that still grants products is refused (409 `group_has_licenses`): set its licenses to `[]` first, which removes them from the members in the background. Until no member holds, waits for or was refused a product through the group any more (the removal processed; a removal refused because a product the user keeps requires it stays until that product goes), it is refused too, with `membersHold: true`.
          *
          *     Needs scope `users:write`.
          */
@@ -5302,7 +5302,7 @@ export interface operations {
             };
             /**
              * @description Conflicts with the current state. Problem codes:
-             *     - `group_has_licenses`: the group still grants licenses (`productIds`); set its licenses to [] first
+             *     - `group_has_licenses`: the group still grants licenses (`productIds`); set its licenses to [] first. With `membersHold: true`: members still hold, wait for or were refused them through it
              */
             409: {
                 headers: {
