@@ -37,3 +37,8 @@ export interface Paged<T> {
 
 /** Which users a request is about: a list of ids, or every user matching a filter (resolved by the API). */
 export type UserSelection = { userIds: string[] } | { userFilter: UserFilter };
+export type Group = Schemas['Group'];
+export type MembershipRule = Schemas['MembershipRule'];
+export type GroupImpact = Schemas['GroupChangeImpact'];
+export type LicenseState = Schemas['LicenseState'];
+export type GroupLicense = Group['licenses'][number];

@@ -7,6 +7,8 @@ import { SignInPage } from '../features/auth/SignInPage.tsx';
 import { storeApiKey, useApiKey } from '../features/auth/session.ts';
 import { AuditPage } from '../features/audit/AuditPage.tsx';
 import { CustomersPage } from '../features/customers/CustomersPage.tsx';
+import { GroupPage } from '../features/groups/GroupPage.tsx';
+import { GroupsPage } from '../features/groups/GroupsPage.tsx';
 import { JobPage } from '../features/jobs/JobPage.tsx';
 import { JobsPage } from '../features/jobs/JobsPage.tsx';
 import { KeysPage } from '../features/keys/KeysPage.tsx';
@@ -41,6 +43,8 @@ export function App() {
         {route.name === 'users' && <UsersPage customerId={route.customerId} />}
         {route.name === 'user' && <UserPage customerId={route.customerId} userId={route.userId} />}
         {route.name === 'subscriptions' && <SubscriptionsPage customerId={route.customerId} />}
+        {route.name === 'groups' && <GroupsPage customerId={route.customerId} />}
+        {route.name === 'group' && <GroupPage customerId={route.customerId} groupId={route.groupId} />}
         {route.name === 'audit' && <AuditPage customerId={route.customerId} />}
         {route.name === 'licenses' && <ManageLicensesPage customerId={route.customerId} />}
         {route.name === 'jobs' && <JobsPage customerId={route.customerId} />}

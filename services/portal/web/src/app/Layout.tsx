@@ -81,7 +81,7 @@ function useFocusHeadingOnNavigation() {
   }, [path]);
 }
 
-type Section = 'users' | 'subscriptions' | 'audit' | 'jobs';
+type Section = 'users' | 'groups' | 'subscriptions' | 'audit' | 'jobs';
 
 function CustomerNav({ customerId, current }: { customerId: string; current: Section }) {
   const styles = useStyles();
@@ -89,6 +89,7 @@ function CustomerNav({ customerId, current }: { customerId: string; current: Sec
   const customer = useCustomer(customerId);
   const sections: { section: Section; href: string; label: string }[] = [
     { section: 'users', href: paths.users(customerId), label: t('nav.users') },
+    { section: 'groups', href: paths.groups(customerId), label: t('nav.groups') },
     { section: 'subscriptions', href: paths.subscriptions(customerId), label: t('nav.subscriptions') },
     { section: 'jobs', href: paths.jobs(customerId), label: t('nav.jobs') },
     { section: 'audit', href: paths.audit(customerId), label: t('nav.audit') },
@@ -138,6 +139,7 @@ function HeaderNav() {
 
 function sectionOf(route: Route): Section {
   if (route.name === 'jobs' || route.name === 'job') return 'jobs';
+  if (route.name === 'groups' || route.name === 'group') return 'groups';
   if (route.name === 'subscriptions') return 'subscriptions';
   if (route.name === 'audit') return 'audit';
   return 'users';

@@ -62,6 +62,8 @@ export type Route =
   | { name: 'users'; customerId: string }
   | { name: 'user'; customerId: string; userId: string }
   | { name: 'subscriptions'; customerId: string }
+  | { name: 'groups'; customerId: string }
+  | { name: 'group'; customerId: string; groupId: string }
   | { name: 'audit'; customerId: string }
   | { name: 'licenses'; customerId: string }
   | { name: 'jobs'; customerId: string }
@@ -78,6 +80,9 @@ export function matchRoute(path: string): Route {
   if (parts.length === 4 && parts[2] === 'users' && parts[3])
     return { name: 'user', customerId, userId: decodeURIComponent(parts[3]) };
   if (parts.length === 3 && parts[2] === 'subscriptions') return { name: 'subscriptions', customerId };
+  if (parts.length === 3 && parts[2] === 'groups') return { name: 'groups', customerId };
+  if (parts.length === 4 && parts[2] === 'groups' && parts[3])
+    return { name: 'group', customerId, groupId: decodeURIComponent(parts[3]) };
   if (parts.length === 3 && parts[2] === 'audit') return { name: 'audit', customerId };
   if (parts.length === 3 && parts[2] === 'licenses') return { name: 'licenses', customerId };
   if (parts.length === 3 && parts[2] === 'jobs') return { name: 'jobs', customerId };
@@ -93,6 +98,9 @@ export const paths = {
   user: (customerId: string, userId: string) =>
     `/customers/${encodeURIComponent(customerId)}/users/${encodeURIComponent(userId)}`,
   subscriptions: (customerId: string) => `/customers/${encodeURIComponent(customerId)}/subscriptions`,
+  groups: (customerId: string) => `/customers/${encodeURIComponent(customerId)}/groups`,
+  group: (customerId: string, groupId: string) =>
+    `/customers/${encodeURIComponent(customerId)}/groups/${encodeURIComponent(groupId)}`,
   audit: (customerId: string) => `/customers/${encodeURIComponent(customerId)}/audit`,
   licenses: (customerId: string) => `/customers/${encodeURIComponent(customerId)}/licenses`,
   jobs: (customerId: string) => `/customers/${encodeURIComponent(customerId)}/jobs`,

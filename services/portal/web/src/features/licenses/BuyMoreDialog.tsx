@@ -13,7 +13,8 @@ export function BuyMoreDialog({
   onBought,
 }: {
   customerId: string;
-  product: OverviewProduct;
+  /** The subscription: its product's id and name, quantity and seats free. */
+  product: Pick<OverviewProduct, 'productId' | 'name' | 'quantity' | 'available'>;
   suggested: number;
   onBought: (added: number) => void;
 }) {

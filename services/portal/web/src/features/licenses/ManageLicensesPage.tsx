@@ -22,6 +22,7 @@ import { ProblemMessage } from '../../components/ProblemMessage.tsx';
 import { usePageTitle } from '../../components/usePageTitle.ts';
 import { useFormat } from '../../i18n/format.ts';
 import { useCatalogNames, useProducts } from '../customers/api.ts';
+import { useGroupNames } from '../groups/api.ts';
 import { NeedsScope, useAccess } from '../keys/access.tsx';
 import { describeFilter } from '../users/describe-filter.ts';
 import { selectionRequest, useSelection, useSelectionInUrl } from '../users/selection.tsx';
@@ -60,6 +61,7 @@ const useStyles = makeStyles({
     fontSize: tokens.fontSizeBase200,
     paddingLeft: tokens.spacingHorizontalXXL,
   },
+  inherited: { fontSize: tokens.fontSizeBase200, color: tokens.colorNeutralForeground2 },
   cascade: { width: '100%', fontSize: tokens.fontSizeBase200 },
   legend: { padding: 0, color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200, width: '100%' },
   actions: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
@@ -78,6 +80,10 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
   const overview = useLicenseOverview(customerId, request, count > 0);
   const products = useProducts();
   const catalogNames = useCatalogNames();
+  const { groups } = useGroupNames(customerId);
+  /** The customer's groups that give a product: where an inherited license comes from. */
+  const grantingGroups = (productId: string) =>
+    groups.filter((group) => group.licenses.some((l) => l.productId === productId));
   const preview = usePreview(customerId);
   const startJob = useStartJob(customerId);
   const [choices, setChoices] = useState<Map<string, ProductChoice>>(new Map());
@@ -214,6 +220,19 @@ export function ManageLicensesPage({ customerId }: { customerId: string }) {
             />
           )}
         </div>
+        {product.groupOnlyCount > 0 && (
+          <Text className={styles.inherited}>
+            {t('groupOnly', { count: product.groupOnlyCount })}
+            {grantingGroups(product.productId).map((group, i) => (
+              <span key={group.id}>
+                {i === 0 ? ' ' : ', '}
+                <Link href={paths.group(customerId, group.id)}>{group.name}</Link>
+              </span>
+            ))}
+            {'. '}
+            {choice.desired === 'none' || choice.desired === 'mixed' ? t('groupOnlyRevoke') : ''}
+          </Text>
+        )}
         {product.servicePlans.length > 0 && showPlans && (
           <fieldset className={styles.plans} id={plansId} disabled={choice.desired !== 'all'}>
             <legend className={styles.legend}>

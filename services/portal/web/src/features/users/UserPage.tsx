@@ -1,5 +1,6 @@
 import {
   Badge,
+  Button,
   Card,
   Spinner,
   Subtitle2,
@@ -16,7 +17,7 @@ import {
 } from '@fluentui/react-components';
 import { useTranslation } from 'react-i18next';
 import type { LicenseHistoryEntry, Product, ResultChange, User } from '../../api/types.ts';
-import { navigate, paths } from '../../app/router.tsx';
+import { Link, navigate, paths } from '../../app/router.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { ProblemMessage } from '../../components/ProblemMessage.tsx';
 import { PHONE, useMediaQuery } from '../../components/useMediaQuery.ts';
@@ -24,8 +25,10 @@ import { usePageParams } from '../../components/useListParams.ts';
 import { usePageTitle } from '../../components/usePageTitle.ts';
 import { useFormat } from '../../i18n/format.ts';
 import { useCatalogNames, useProducts } from '../customers/api.ts';
+import { useGroupNames } from '../groups/api.ts';
 import { useErrorTexts } from '../jobs/reasons.ts';
-import { useLicenseHistory, useUser } from './api.ts';
+import { NeedsScope } from '../keys/access.tsx';
+import { useLicenseHistory, useReprocessUser, useUser } from './api.ts';
 import { DeleteUserDialog } from './DeleteUserDialog.tsx';
 import { EditUserDialog } from './EditUserDialog.tsx';
 import { useSelection } from './selection.tsx';
@@ -70,6 +73,7 @@ export function UserPage({ customerId, userId }: { customerId: string; userId: s
   const user = useUser(customerId, userId);
   const products = useProducts();
   const { setUsers } = useSelection(customerId);
+  const { names: groupNames } = useGroupNames(customerId);
   usePageTitle(user.data?.displayName ?? t('user.title'));
 
   if (user.error) return <ProblemMessage error={user.error} />;
@@ -109,14 +113,18 @@ export function UserPage({ customerId, userId }: { customerId: string; userId: s
         {u.licenses.map((license) => (
           <LicenseCard
             key={license.productId}
+            customerId={customerId}
             productId={license.productId}
             product={products.data?.get(license.productId)}
             disabled={license.disabledServicePlans}
             direct={license.assignedBy.direct}
-            groups={license.assignedBy.groupIds.length}
+            groupIds={license.assignedBy.groupIds}
+            groupNames={groupNames}
           />
         ))}
       </section>
+
+      <GroupStates customerId={customerId} user={u} groupNames={groupNames} />
 
       <LicenseHistory customerId={customerId} userId={userId} />
     </>
@@ -124,22 +132,28 @@ export function UserPage({ customerId, userId }: { customerId: string; userId: s
 }
 
 function LicenseCard({
+  customerId,
   productId,
   product,
   disabled,
   direct,
-  groups,
+  groupIds,
+  groupNames,
 }: {
+  customerId: string;
   productId: string;
   product?: Product;
   disabled: string[];
   direct: boolean;
-  groups: number;
+  groupIds: string[];
+  groupNames: ReadonlyMap<string, string>;
 }) {
   const styles = useStyles();
   const { t } = useTranslation('users');
+  const { t: tg } = useTranslation('groups');
   const name = product?.name ?? productId;
   const off = new Set(disabled);
+  const groups = groupIds.length;
   return (
     <Card role="group" aria-label={name}>
       <Text weight="semibold">{name}</Text>
@@ -149,6 +163,12 @@ function LicenseCard({
           : groups > 0
             ? t('user.sourceGroups', { count: groups })
             : t('user.sourceDirect')}
+        {groupIds.map((id, i) => (
+          <span key={id}>
+            {i === 0 ? ' ' : ', '}
+            <Link href={paths.group(customerId, id)}>{groupNames.get(id) ?? tg('aGroup')}</Link>
+          </span>
+        ))}
       </Text>
       <ul className={styles.plans} aria-label={t('user.plansOf', { product: name })}>
         {(product?.servicePlans ?? []).map((plan) => (
@@ -160,6 +180,68 @@ function LicenseCard({
         ))}
       </ul>
     </Card>
+  );
+}
+
+/**
+ * What the user's groups should give it but it does not hold: waiting for a seat (licensed
+ * automatically as seats free up), or refused by a rule (explained), each with its group.
+ */
+function GroupStates({
+  customerId,
+  user,
+  groupNames,
+}: {
+  customerId: string;
+  user: User;
+  groupNames: ReadonlyMap<string, string>;
+}) {
+  const styles = useStyles();
+  const { t } = useTranslation('users');
+  const { t: tg } = useTranslation('groups');
+  const format = useFormat();
+  const names = useCatalogNames();
+  const errors = useErrorTexts();
+  const reprocess = useReprocessUser(customerId, user.id);
+  const pending = user.licenseStates.filter((s) => s.state !== 'active');
+  if (pending.length === 0) return null;
+  return (
+    <section className={styles.licenses} aria-labelledby="user-group-states">
+      <Subtitle2 as="h2" id="user-group-states">
+        {t('user.groupStates')}
+      </Subtitle2>
+      <ul className={styles.history}>
+        {pending.map((s) => (
+          <li key={`${s.groupId}-${s.productId}`} className={styles.historyItem}>
+            <Text weight="semibold">
+              {t('user.groupState', { product: names.get(s.productId) ?? s.productId })}{' '}
+              <Link href={paths.group(customerId, s.groupId)}>{groupNames.get(s.groupId) ?? tg('aGroup')}</Link>
+            </Text>
+            <Text>
+              {s.state === 'waiting'
+                ? t('user.waitingSince', { since: format.dateTime(s.since) })
+                : s.error
+                  ? `${errors.explain({ productId: s.productId, action: 'assign', outcome: 'failed' }, s.error, names)} ${tg('state.code', { code: s.error.code })}`
+                  : tg('state.error')}
+            </Text>
+          </li>
+        ))}
+      </ul>
+      <div className={styles.actions}>
+        <NeedsScope scope="licenses:write">
+          {(allowed) => (
+            <Button
+              disabled={allowed && reprocess.isPending}
+              disabledFocusable={!allowed}
+              onClick={() => reprocess.mutate()}
+            >
+              {t('user.reprocess')}
+            </Button>
+          )}
+        </NeedsScope>
+      </div>
+      {reprocess.error && <ProblemMessage error={reprocess.error} />}
+    </section>
   );
 }
 

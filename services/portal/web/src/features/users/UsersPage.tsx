@@ -34,10 +34,12 @@ import { useUsers } from './api.ts';
 import { AddUserDialog } from './AddUserDialog.tsx';
 import { DeleteUserDialog } from './DeleteUserDialog.tsx';
 import { EditUserDialog } from './EditUserDialog.tsx';
+import { useGroupNames } from '../groups/api.ts';
+import { AddSelectionToGroupDialog } from '../groups/MemberDialogs.tsx';
 import { ExportUsersButton } from './ExportUsersButton.tsx';
 import { ImportUsersDialog } from './ImportUsersDialog.tsx';
 import { SelectedUsersPanel } from './SelectedUsersPanel.tsx';
-import { type SelectedUser, selectionParams, useSelection, useSelectionInUrl } from './selection.tsx';
+import { type SelectedUser, selectionParams, selectionRequest, useSelection, useSelectionInUrl } from './selection.tsx';
 
 /** The most users one job (or overview, or preview) takes, as the API says (`too_many_users`). */
 const MAX_USERS_PER_JOB = 50_000;
@@ -101,6 +103,8 @@ export function UsersPage({ customerId }: { customerId: string }) {
   const styles = useStyles();
   const { t } = useTranslation('users');
   const { t: tc } = useTranslation();
+  const { t: tg } = useTranslation('groups');
+  const { names: groupNames } = useGroupNames(customerId);
   const format = useFormat();
   usePageTitle(t('title'));
   // Page, search, filters and the "Selected users" view live in the URL (with the selection, see
@@ -177,7 +181,13 @@ export function UsersPage({ customerId }: { customerId: string }) {
     !user.licenses ? null : user.licenses.length === 0 ? (
       <span className={styles.muted}>{t('unlicensed')}</span>
     ) : (
-      format.list(user.licenses.map((l) => productNames.get(l.productId) ?? l.productId))
+      format.list(
+        user.licenses.map((l) => {
+          const product = productNames.get(l.productId) ?? l.productId;
+          const from = (l.assignedBy?.groupIds ?? []).map((id) => groupNames.get(id) ?? tg('aGroup'));
+          return from.length ? t('throughGroups', { product, groups: format.list(from) }) : product;
+        }),
+      )
     );
   // A job (like an overview or a preview) takes at most this many users; a larger selection is kept
   // but cannot be managed until it is narrowed.
@@ -264,6 +274,12 @@ export function UsersPage({ customerId }: { customerId: string }) {
         >
           {t('manageLicenses')}
         </Button>
+        <AddSelectionToGroupDialog
+          customerId={customerId}
+          selection={selectionRequest(selection)}
+          count={tooMany ? 0 : count}
+          onAdded={(added, group) => setNotice(tg('addSelection.added', { count: added, group: group.name }))}
+        />
       </div>
       {tooMany && (
         <MessageBar intent="warning">

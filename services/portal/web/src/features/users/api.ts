@@ -133,3 +133,17 @@ export function useLicenseHistory(customerId: string, userId: string, page: numb
     placeholderData: keepPreviousData,
   });
 }
+
+/** Evaluate again the user's licenses in each of its groups (a member waiting or refused). */
+export function useReprocessUser(customerId: string, userId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      data(
+        api().POST('/v1/customers/{customerId}/users/{userId}/reprocess-licenses', {
+          params: { path: { customerId, userId } },
+        }),
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['customer', customerId] }),
+  });
+}
