@@ -40,9 +40,6 @@ it(
           String(DURATION_SECONDS),
           '--intensity',
           '2',
-          // Open finding (docs/reliability.md): a pooled Postgres connection terminated while idle
-          // makes its next request a 503 with Retry-After, which may come after the fault's window.
-          '--tolerate-late-503',
           '--json',
           json,
         ],
