@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { createContext, useContext, useState, type ReactNode } from 'react';
 import {
   Button,
   type ButtonProps,
@@ -9,8 +9,10 @@ import {
   DialogSurface,
   DialogTitle,
   DialogTrigger,
+  type DialogOpenChangeData,
   makeStyles,
   tokens,
+  useRestoreFocusTarget,
 } from '@fluentui/react-components';
 import { useTranslation } from 'react-i18next';
 import type { Scope } from '@licensing/domain/scopes';
@@ -28,28 +30,77 @@ export interface DialogMutation {
   reset: () => void;
 }
 
+/** Closes the dialog a DialogForm is in (given by DialogButton). */
+const CloseContext = createContext<() => void>(() => undefined);
+
 /**
- * A button that opens a dialog which asks for something and sends it: the title, the content, the
- * error of the last attempt, Cancel and one primary action. A key without `scope` gets the button
- * disabled (still focusable) with the reason in a tooltip, and no dialog.
+ * A button that opens a dialog, and the dialog, which is made only when the button is first
+ * pressed: a page of 200 rows with an Edit and a Delete each renders 400 buttons, not 400 dialogs
+ * with their forms and mutations. `children` (usually a component holding the form's state and its
+ * mutation, around a DialogForm) is mounted afresh at every opening, so each opening starts from
+ * the fields' starting values and without the last attempt's error. A key without `scope` gets the
+ * button disabled (still focusable) with the reason in a tooltip, and no dialog.
+ *
+ * The button stays the same element while the dialog is open, so focus returns to it on closing.
+ * `onOpen` runs as the button is pressed, before the dialog shows.
+ */
+export function DialogButton({
+  trigger,
+  scope,
+  modalType = 'modal',
+  onOpen,
+  children,
+}: {
+  /** The button that opens the dialog (its text, aria-label, size, appearance, disabled). */
+  trigger: ButtonProps;
+  scope: Scope;
+  modalType?: 'modal' | 'alert';
+  onOpen?: () => void;
+  children: ReactNode;
+}) {
+  const [open, setOpen] = useState(false);
+  // How many times it was opened: 0 until the first, when the dialog is first made.
+  const [openings, setOpenings] = useState(0);
+  // The dialog gives focus back to this button when it closes (no DialogTrigger marks it).
+  const restoreFocusTarget = useRestoreFocusTarget();
+  const access = useAccess(scope);
+  if (!access.allowed) return <NeedsScope scope={scope}>{() => <Button {...trigger} disabledFocusable />}</NeedsScope>;
+  const show = () => {
+    onOpen?.();
+    setOpenings((n) => n + 1);
+    setOpen(true);
+  };
+  const close = () => setOpen(false);
+  return (
+    <>
+      <Button {...trigger} {...restoreFocusTarget} aria-haspopup="dialog" onClick={show} />
+      {openings > 0 && (
+        <Dialog open={open} modalType={modalType} onOpenChange={(_, data: DialogOpenChangeData) => setOpen(data.open)}>
+          <CloseContext.Provider value={close}>
+            <DialogSurface key={openings}>{children}</DialogSurface>
+          </CloseContext.Provider>
+        </Dialog>
+      )}
+    </>
+  );
+}
+
+/**
+ * A dialog's content which asks for something and sends it, inside a DialogButton: the title, the
+ * content, the error of the last attempt, Cancel and one primary action.
  *
  * - `kind="form"` (the default): the content is a form, Enter in a field submits it.
  * - `kind="confirm"`: the primary button confirms; Enter in a field does not, so that nothing is
- *   bought or deleted by accident. `modalType="alert"` (for what cannot be undone) is not closed by a
- *   click outside it.
+ *   bought or deleted by accident (give the DialogButton `modalType="alert"` for what cannot be
+ *   undone: a click outside does not close it).
  *
- * Opening the dialog clears the mutation's last error and calls `onOpen` (put the fields back to
- * their starting values). `onSubmit` sends: the dialog closes when its promise resolves and stays
- * open, showing `mutation.error`, when it rejects. A promise, not the mutation's own callbacks: the
- * page may unmount this dialog (its row gone from a refreshed list) before those would run.
+ * `onSubmit` sends: the dialog closes when its promise resolves and stays open, showing
+ * `mutation.error`, when it rejects. A promise, not the mutation's own callbacks: the page may
+ * unmount this dialog (its row gone from a refreshed list) before those would run.
  */
-export function FormDialog({
-  trigger,
-  scope,
+export function DialogForm({
   title,
   kind = 'form',
-  modalType = 'modal',
-  onOpen,
   onSubmit,
   submitLabel,
   canSubmit = true,
@@ -57,13 +108,8 @@ export function FormDialog({
   renderError = (error) => <ProblemMessage error={error} />,
   children,
 }: {
-  /** The button that opens the dialog (its text, aria-label, size, appearance, disabled). */
-  trigger: ButtonProps;
-  scope: Scope;
   title: string;
   kind?: 'form' | 'confirm';
-  modalType?: 'modal' | 'alert';
-  onOpen?: () => void;
   onSubmit: () => Promise<unknown>;
   submitLabel: string;
   /** False while the fields are incomplete; the primary action is also disabled while sending. */
@@ -75,14 +121,11 @@ export function FormDialog({
 }) {
   const { t } = useTranslation();
   const styles = useStyles();
-  const [open, setOpen] = useState(false);
-  const access = useAccess(scope);
-  if (!access.allowed) return <NeedsScope scope={scope}>{() => <Button {...trigger} disabledFocusable />}</NeedsScope>;
-
+  const close = useContext(CloseContext);
   const submit = () => {
     if (!canSubmit || mutation.isPending) return;
     onSubmit().then(
-      () => setOpen(false),
+      () => close(),
       () => undefined, // shown from mutation.error
     );
   };
@@ -108,35 +151,75 @@ export function FormDialog({
       </DialogActions>
     </DialogBody>
   );
-  return (
-    <Dialog
-      open={open}
-      modalType={modalType}
-      onOpenChange={(_, data) => {
-        setOpen(data.open);
-        if (data.open) {
-          mutation.reset();
-          onOpen?.();
-        }
+  return kind === 'form' ? (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        submit();
       }}
     >
-      <DialogTrigger disableButtonEnhancement>
-        <Button {...trigger} />
-      </DialogTrigger>
-      <DialogSurface>
-        {kind === 'form' ? (
-          <form
-            onSubmit={(event) => {
-              event.preventDefault();
-              submit();
-            }}
-          >
-            {body}
-          </form>
-        ) : (
-          body
-        )}
-      </DialogSurface>
-    </Dialog>
+      {body}
+    </form>
+  ) : (
+    body
+  );
+}
+
+/**
+ * A DialogButton with a DialogForm whose state the caller holds: the fields' state and the
+ * mutation live in the caller (rendered with the page), the dialog itself is made on first opening.
+ * Opening clears the mutation's last error and calls `onOpen` (put the fields back to their
+ * starting values). Where the caller is rendered many times (a row's actions), prefer a
+ * DialogButton around a component of its own, whose state and mutation then exist only once opened.
+ */
+export function FormDialog({
+  trigger,
+  scope,
+  title,
+  kind = 'form',
+  modalType = 'modal',
+  onOpen,
+  onSubmit,
+  submitLabel,
+  canSubmit = true,
+  mutation,
+  renderError,
+  children,
+}: {
+  trigger: ButtonProps;
+  scope: Scope;
+  title: string;
+  kind?: 'form' | 'confirm';
+  modalType?: 'modal' | 'alert';
+  onOpen?: () => void;
+  onSubmit: () => Promise<unknown>;
+  submitLabel: string;
+  canSubmit?: boolean;
+  mutation: DialogMutation;
+  renderError?: (error: unknown) => ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <DialogButton
+      trigger={trigger}
+      scope={scope}
+      modalType={modalType}
+      onOpen={() => {
+        mutation.reset();
+        onOpen?.();
+      }}
+    >
+      <DialogForm
+        title={title}
+        kind={kind}
+        onSubmit={onSubmit}
+        submitLabel={submitLabel}
+        canSubmit={canSubmit}
+        mutation={mutation}
+        renderError={renderError}
+      >
+        {children}
+      </DialogForm>
+    </DialogButton>
   );
 }

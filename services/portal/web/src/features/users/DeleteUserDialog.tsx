@@ -1,12 +1,13 @@
 import { Text } from '@fluentui/react-components';
 import { useTranslation } from 'react-i18next';
-import { FormDialog } from '../../components/FormDialog.tsx';
+import { DialogButton, DialogForm } from '../../components/FormDialog.tsx';
 import type { SelectedUser } from './selection.tsx';
 import { useDeleteUser } from './api.ts';
 
 /**
  * Delete a user after a confirmation that says what goes with it: the user and its licenses (their
- * seats become available again). Cannot be undone.
+ * seats become available again). Cannot be undone. A row's button: the confirmation and its
+ * mutation exist once the dialog is opened.
  */
 export function DeleteUserDialog({
   customerId,
@@ -20,10 +21,8 @@ export function DeleteUserDialog({
   appearance?: 'subtle' | 'secondary';
 }) {
   const { t } = useTranslation('users');
-  const remove = useDeleteUser(customerId);
-  const licenses = user.licenses?.length ?? 0;
   return (
-    <FormDialog
+    <DialogButton
       trigger={{
         size: appearance === 'subtle' ? 'small' : 'medium',
         appearance,
@@ -31,8 +30,28 @@ export function DeleteUserDialog({
         children: t('delete.button'),
       }}
       scope="users:write"
-      kind="confirm"
       modalType="alert"
+    >
+      <DeleteUserConfirm customerId={customerId} user={user} onDeleted={onDeleted} />
+    </DialogButton>
+  );
+}
+
+function DeleteUserConfirm({
+  customerId,
+  user,
+  onDeleted,
+}: {
+  customerId: string;
+  user: SelectedUser;
+  onDeleted: () => void;
+}) {
+  const { t } = useTranslation('users');
+  const remove = useDeleteUser(customerId);
+  const licenses = user.licenses?.length ?? 0;
+  return (
+    <DialogForm
+      kind="confirm"
       title={t('delete.title', { name: user.displayName })}
       mutation={remove}
       onSubmit={() => remove.mutateAsync(user.id).then(onDeleted)}
@@ -43,6 +62,6 @@ export function DeleteUserDialog({
           ? t('delete.withLicenses', { name: user.userPrincipalName, count: licenses })
           : t('delete.withoutLicenses', { name: user.userPrincipalName })}
       </Text>
-    </FormDialog>
+    </DialogForm>
   );
 }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../api/types.ts';
-import { FormDialog } from '../../components/FormDialog.tsx';
+import { DialogButton, DialogForm } from '../../components/FormDialog.tsx';
 import { useUpdateUser } from './api.ts';
 import { UserFields, useUsageLocation } from './UserFields.tsx';
 
@@ -14,7 +14,8 @@ const fieldsOf = (user: User) => ({
 /**
  * Edit a user's display name, usage location and department (PATCH). An empty usage location or
  * department clears it: the customer's country applies again. The region error of a job tells the
- * partner to change the usage location; this is where they do.
+ * partner to change the usage location; this is where they do. A row's button: the form, its state
+ * and its mutation exist once the dialog is opened.
  */
 export function EditUserDialog({
   customerId,
@@ -26,12 +27,8 @@ export function EditUserDialog({
   appearance?: 'subtle' | 'secondary';
 }) {
   const { t } = useTranslation('users');
-  const [fields, setFields] = useState(() => fieldsOf(user));
-  const update = useUpdateUser(customerId, user.id);
-  const location = useUsageLocation(fields.usageLocation);
-
   return (
-    <FormDialog
+    <DialogButton
       trigger={{
         size: appearance === 'subtle' ? 'small' : 'medium',
         appearance,
@@ -39,9 +36,21 @@ export function EditUserDialog({
         children: t('edit.button'),
       }}
       scope="users:write"
+    >
+      <EditUserForm customerId={customerId} user={user} />
+    </DialogButton>
+  );
+}
+
+function EditUserForm({ customerId, user }: { customerId: string; user: User }) {
+  const { t } = useTranslation('users');
+  const [fields, setFields] = useState(() => fieldsOf(user));
+  const update = useUpdateUser(customerId, user.id);
+  const location = useUsageLocation(fields.usageLocation);
+  return (
+    <DialogForm
       title={t('edit.title', { name: user.displayName })}
       mutation={update}
-      onOpen={() => setFields(fieldsOf(user))}
       onSubmit={() =>
         update.mutateAsync({
           displayName: fields.displayName.trim(),
@@ -53,6 +62,6 @@ export function EditUserDialog({
       canSubmit={Boolean(fields.displayName.trim())}
     >
       <UserFields {...fields} onChange={(field, value) => setFields((now) => ({ ...now, [field]: value }))} />
-    </FormDialog>
+    </DialogForm>
   );
 }

@@ -5,6 +5,7 @@ import {
   Field,
   MessageBar,
   MessageBarBody,
+  MessageBarTitle,
   SearchBox,
   Select,
   Spinner,
@@ -43,6 +44,8 @@ import { type SelectedUser, selectionParams, selectionRequest, useSelection, use
 
 /** The most users one job (or overview, or preview) takes, as the API says (`too_many_users`). */
 const MAX_USERS_PER_JOB = 50_000;
+/** How long typing must pause before the search is sent. */
+const SEARCH_PAUSE_MS = 250;
 
 const useStyles = makeStyles({
   actions: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
@@ -92,6 +95,42 @@ function UserActions({ customerId, user, onDeleted }: { customerId: string; user
   );
 }
 
+/**
+ * The search box. What is typed stays in here: the page and its list are not rendered again per
+ * key. Once typing pauses, the search goes to the URL (page 1) and the list asks for it; a request
+ * still running for the text before is cancelled (TanStack Query aborts the query no page shows).
+ */
+function UserSearchBox({ search, disabled }: { search: string; disabled: boolean }) {
+  const { t } = useTranslation('users');
+  const { t: tc } = useTranslation();
+  const [text, setText] = useState(search);
+  // The URL's search changed from outside the box (a link, the users tab): the box shows it.
+  const [urlSearch, setUrlSearch] = useState(search);
+  if (search !== urlSearch) {
+    setUrlSearch(search);
+    if (search !== text.trim()) setText(search);
+  }
+  // A changed search starts again at page 1, once typing pauses; an unchanged one leaves the page
+  // alone (a page picked right after the list appeared must not be reset by the first render's timer).
+  useEffect(() => {
+    const next = text.trim();
+    if (next === search) return;
+    const timer = setTimeout(() => setListParams({ search: next, page: 1 }), SEARCH_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [text, search]);
+  return (
+    <Field label={t('search')}>
+      <SearchBox
+        placeholder={t('searchPlaceholder')}
+        dismiss={{ 'aria-label': tc('clearSearch') }}
+        disabled={disabled}
+        value={text}
+        onChange={(_, data) => setText(data.value)}
+      />
+    </Field>
+  );
+}
+
 const licenseStates = ['all', 'licensed', 'unlicensed', 'has', 'lacks'] as const;
 type LicenseState = (typeof licenseStates)[number];
 
@@ -102,7 +141,6 @@ function parseLicenseState(value: string | null): LicenseState {
 export function UsersPage({ customerId }: { customerId: string }) {
   const styles = useStyles();
   const { t } = useTranslation('users');
-  const { t: tc } = useTranslation();
   const { t: tg } = useTranslation('groups');
   const { names: groupNames } = useGroupNames(customerId);
   const format = useFormat();
@@ -115,29 +153,13 @@ export function UsersPage({ customerId }: { customerId: string }) {
   const productId = params.get('product') ?? '';
   const onlySelected = params.get('view') === 'selected';
   const setOnlySelected = (next: boolean) => setListParams({ view: next ? 'selected' : undefined, page: 1 });
-  const [searchText, setSearchText] = useState(search);
   const [notice, setNotice] = useState<string>();
-  // The URL's search changed from outside the box (a link, the users tab): the box shows it.
-  const [urlSearch, setUrlSearch] = useState(search);
-  if (search !== urlSearch) {
-    setUrlSearch(search);
-    if (search !== searchText.trim()) setSearchText(search);
-  }
   const productSelectId = useId();
   const subscriptions = useSubscriptions(customerId);
   const productNames = useMemo(
     () => new Map((subscriptions.data?.items ?? []).map((s) => [s.productId, s.productName])),
     [subscriptions.data],
   );
-
-  // A changed search starts again at page 1, once typing pauses; an unchanged one leaves the page
-  // alone (a page picked right after the list appeared must not be reset by the first render's timer).
-  useEffect(() => {
-    const next = searchText.trim();
-    if (next === search) return;
-    const timer = setTimeout(() => setListParams({ search: next, page: 1 }), 250);
-    return () => clearTimeout(timer);
-  }, [searchText, search]);
 
   const filter = useMemo<UserFilter>(() => {
     const result: UserFilter = {};
@@ -213,15 +235,7 @@ export function UsersPage({ customerId }: { customerId: string }) {
         </MessageBar>
       )}
       <search className={styles.toolbar}>
-        <Field label={t('search')}>
-          <SearchBox
-            placeholder={t('searchPlaceholder')}
-            dismiss={{ 'aria-label': tc('clearSearch') }}
-            disabled={showSelected}
-            value={searchText}
-            onChange={(_, data) => setSearchText(data.value)}
-          />
-        </Field>
+        <UserSearchBox search={search} disabled={showSelected} />
         <Field label={t('licenseFilter')}>
           <Select
             disabled={showSelected}
@@ -282,8 +296,12 @@ export function UsersPage({ customerId }: { customerId: string }) {
         />
       </div>
       {tooMany && (
-        <MessageBar intent="warning">
-          <MessageBarBody>{t('tooManySelected', { selected: count, max: MAX_USERS_PER_JOB })}</MessageBarBody>
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>{t('tooManyTitle')}</MessageBarTitle>
+            {t('tooManySelected', { selected: count, max: MAX_USERS_PER_JOB })}{' '}
+            <Link href={paths.groups(customerId)}>{t('tooManyGroup')}</Link>
+          </MessageBarBody>
         </MessageBar>
       )}
 

@@ -1,4 +1,5 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, data } from '../../api/http.ts';
 import type { CreateUser, UpdateUser, User, UserFilter } from '../../api/types.ts';
 
@@ -24,10 +25,10 @@ export const userKeys = {
   list: (customerId: string, params: UserListParams) => ['customer', customerId, 'users', params] as const,
 };
 
-/** One page of the customer's users; the API filters and pages, the browser never holds them all. */
-export function useUsers(customerId: string, { filter, page, pageSize }: UserListParams) {
-  return useQuery({
+function usersQuery(customerId: string, { filter, page, pageSize }: UserListParams) {
+  return queryOptions({
     queryKey: userKeys.list(customerId, { filter, page, pageSize }),
+    // The signal is handed on, so a page nobody waits for any more (the search changed) is cancelled.
     queryFn: ({ signal }) =>
       data(
         api().GET('/v1/customers/{customerId}/users', {
@@ -38,8 +39,24 @@ export function useUsers(customerId: string, { filter, page, pageSize }: UserLis
           signal,
         }),
       ),
-    placeholderData: keepPreviousData,
   });
+}
+
+/**
+ * One page of the customer's users; the API filters and pages, the browser never holds them all.
+ * The page shown stays while the next one loads, and once a page is shown the one after it is read
+ * ahead, so turning to it shows it at once.
+ */
+export function useUsers(customerId: string, params: UserListParams) {
+  const queryClient = useQueryClient();
+  const query = useQuery({ ...usersQuery(customerId, params), placeholderData: keepPreviousData });
+  const totalPages = query.isPlaceholderData ? undefined : query.data?.totalPages;
+  const { filter, page, pageSize } = params;
+  useEffect(() => {
+    if (totalPages === undefined || page >= totalPages) return;
+    void queryClient.prefetchQuery(usersQuery(customerId, { filter, page: page + 1, pageSize }));
+  }, [queryClient, customerId, filter, page, pageSize, totalPages]);
+  return query;
 }
 
 /** PATCH a user's display name, usage location or department; the lists showing it are read again. */
