@@ -76,9 +76,10 @@ export function DialogButton({
       <Button {...trigger} {...restoreFocusTarget} aria-haspopup="dialog" onClick={show} />
       {openings > 0 && (
         <Dialog open={open} modalType={modalType} onOpenChange={(_, data: DialogOpenChangeData) => setOpen(data.open)}>
-          <CloseContext.Provider value={close}>
-            <DialogSurface key={openings}>{children}</DialogSurface>
-          </CloseContext.Provider>
+          {/* The surface is the Dialog's only child, as Fluent UI's Dialog expects (it animates it). */}
+          <DialogSurface key={openings}>
+            <CloseContext.Provider value={close}>{children}</CloseContext.Provider>
+          </DialogSurface>
         </Dialog>
       )}
     </>
@@ -166,11 +167,21 @@ export function DialogForm({
 }
 
 /**
- * A DialogButton with a DialogForm whose state the caller holds: the fields' state and the
- * mutation live in the caller (rendered with the page), the dialog itself is made on first opening.
- * Opening clears the mutation's last error and calls `onOpen` (put the fields back to their
- * starting values). Where the caller is rendered many times (a row's actions), prefer a
- * DialogButton around a component of its own, whose state and mutation then exist only once opened.
+ * A button that opens a dialog which asks for something and sends it, the form's state held by the
+ * caller (for a dialog a page has once; a row's dialog is a DialogButton around a component of its
+ * own with a DialogForm, made only when opened). The title, the content, the
+ * error of the last attempt, Cancel and one primary action. A key without `scope` gets the button
+ * disabled (still focusable) with the reason in a tooltip, and no dialog.
+ *
+ * - `kind="form"` (the default): the content is a form, Enter in a field submits it.
+ * - `kind="confirm"`: the primary button confirms; Enter in a field does not, so that nothing is
+ *   bought or deleted by accident. `modalType="alert"` (for what cannot be undone) is not closed by a
+ *   click outside it.
+ *
+ * Opening the dialog clears the mutation's last error and calls `onOpen` (put the fields back to
+ * their starting values). `onSubmit` sends: the dialog closes when its promise resolves and stays
+ * open, showing `mutation.error`, when it rejects. A promise, not the mutation's own callbacks: the
+ * page may unmount this dialog (its row gone from a refreshed list) before those would run.
  */
 export function FormDialog({
   trigger,
@@ -183,9 +194,10 @@ export function FormDialog({
   submitLabel,
   canSubmit = true,
   mutation,
-  renderError,
+  renderError = (error) => <ProblemMessage error={error} />,
   children,
 }: {
+  /** The button that opens the dialog (its text, aria-label, size, appearance, disabled). */
   trigger: ButtonProps;
   scope: Scope;
   title: string;
@@ -194,32 +206,77 @@ export function FormDialog({
   onOpen?: () => void;
   onSubmit: () => Promise<unknown>;
   submitLabel: string;
+  /** False while the fields are incomplete; the primary action is also disabled while sending. */
   canSubmit?: boolean;
   mutation: DialogMutation;
+  /** How the last attempt's error is shown (nothing: `null`). */
   renderError?: (error: unknown) => ReactNode;
   children: ReactNode;
 }) {
+  const { t } = useTranslation();
+  const styles = useStyles();
+  const [open, setOpen] = useState(false);
+  const access = useAccess(scope);
+  if (!access.allowed) return <NeedsScope scope={scope}>{() => <Button {...trigger} disabledFocusable />}</NeedsScope>;
+
+  const submit = () => {
+    if (!canSubmit || mutation.isPending) return;
+    onSubmit().then(
+      () => setOpen(false),
+      () => undefined, // shown from mutation.error
+    );
+  };
+  const body = (
+    <DialogBody>
+      <DialogTitle>{title}</DialogTitle>
+      <DialogContent className={styles.content}>
+        {children}
+        {mutation.error ? renderError(mutation.error) : null}
+      </DialogContent>
+      <DialogActions>
+        <DialogTrigger disableButtonEnhancement>
+          <Button>{t('cancel')}</Button>
+        </DialogTrigger>
+        <Button
+          appearance="primary"
+          type={kind === 'form' ? 'submit' : 'button'}
+          disabled={mutation.isPending || !canSubmit}
+          onClick={kind === 'form' ? undefined : submit}
+        >
+          {submitLabel}
+        </Button>
+      </DialogActions>
+    </DialogBody>
+  );
   return (
-    <DialogButton
-      trigger={trigger}
-      scope={scope}
+    <Dialog
+      open={open}
       modalType={modalType}
-      onOpen={() => {
-        mutation.reset();
-        onOpen?.();
+      onOpenChange={(_, data) => {
+        setOpen(data.open);
+        if (data.open) {
+          mutation.reset();
+          onOpen?.();
+        }
       }}
     >
-      <DialogForm
-        title={title}
-        kind={kind}
-        onSubmit={onSubmit}
-        submitLabel={submitLabel}
-        canSubmit={canSubmit}
-        mutation={mutation}
-        renderError={renderError}
-      >
-        {children}
-      </DialogForm>
-    </DialogButton>
+      <DialogTrigger disableButtonEnhancement>
+        <Button {...trigger} />
+      </DialogTrigger>
+      <DialogSurface>
+        {kind === 'form' ? (
+          <form
+            onSubmit={(event) => {
+              event.preventDefault();
+              submit();
+            }}
+          >
+            {body}
+          </form>
+        ) : (
+          body
+        )}
+      </DialogSurface>
+    </Dialog>
   );
 }
