@@ -591,12 +591,20 @@ export class Checker {
         ...(job.source?.type === 'group' ? [{ partner, job, type: 'group.processed' }] : []),
       ]),
     );
-    const copies = (partner: Partner, jobId: string, type: string) =>
-      this.received.filter((r) => {
-        if (r.path !== partner.hookPath) return false;
+    // The copies received, by partner's path, type and job, indexed as they arrive (a long run
+    // receives tens of thousands: each is parsed once).
+    const index = new Map<string, Received[]>();
+    let indexed = 0;
+    const copies = (partner: Partner, jobId: string, type: string) => {
+      for (; indexed < this.received.length; indexed++) {
+        const r = this.received[indexed]!;
         const event = safeJson(r.body);
-        return event?.type === type && (type === 'group.processed' ? event.data?.jobId : event.data?.id) === jobId;
-      });
+        const id = event?.type === 'group.processed' ? event.data?.jobId : event?.data?.id;
+        const k = `${r.path}|${event?.type}|${id}`;
+        index.set(k, [...(index.get(k) ?? []), r]);
+      }
+      return index.get(`${partner.hookPath}|${type}|${jobId}`) ?? [];
+    };
     const missing = () => expected.filter((x) => copies(x.partner, x.job.id, x.type).length === 0);
     const deadline = Date.now() + waitMs;
     while (missing().length && Date.now() < deadline) await sleep(500);
