@@ -391,9 +391,9 @@ run(`license groups in the partner portal (${chromiumPath})`, () => {
       await members.getByRole('link', { name: 'User 01' }).click();
       await page.getByRole('heading', { name: 'User 01', exact: true }).waitFor();
       const emsCard = page.getByRole('group', { name: 'Enterprise Mobility + Security E3' });
-      expect(await emsCard.textContent()).toContain(`${w.inheritedFrom} Sales`);
+      await expect.poll(() => emsCard.textContent()).toContain(`${w.inheritedFrom} Sales`);
       const visioCard = page.getByRole('group', { name: 'Visio Plan 2' });
-      expect(await visioCard.textContent()).toContain(`${w.inheritedFrom} Pilot`);
+      await expect.poll(() => visioCard.textContent()).toContain(`${w.inheritedFrom} Pilot`);
       await expectAccessible(page, `${language} user page with inherited licenses`);
       await visioCard.getByRole('link', { name: 'Pilot' }).click();
       await page.getByRole('heading', { name: 'Pilot', exact: true }).waitFor();
