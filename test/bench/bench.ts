@@ -914,6 +914,15 @@ async function main() {
             makeCustomer,
             runJob: (customerId, body) => runJob(apiKey, customerId, body),
             productId: 'BENCH_SUITE',
+            call: async (method, path, body) => {
+              const res = await fetch(`http://127.0.0.1:${PORTS.api}${path}`, {
+                method,
+                headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+                body: body ? JSON.stringify(body) : undefined,
+              });
+              const text = await res.text();
+              return { status: res.status, body: text ? JSON.parse(text) : undefined };
+            },
           });
     results.abuse =
       process.env.BENCH_ABUSE === '0'

@@ -4,6 +4,8 @@
 //   BENCH_INTERACTIVE_BIG (50000; 0 skips)  BENCH_INTERACTIVE_CONCURRENT (20000: three customers' jobs at once; 0 skips)
 //   BENCH_INTERACTIVE_JOBS (40 small jobs, one every 250 ms, while the big jobs run)
 //   BENCH_FAIR_USERS (10000: one customer's two jobs of that many against another's one; 0 skips)
+//   BENCH_NEW_HIRES (40: users created, one every 250 ms, in a dynamic group's department while a
+//   BENCH_INTERACTIVE_BIG job runs, each timed until it holds the group's product; 0 skips)
 
 import type { CreateLicenseJobRequest } from '@licensing/client';
 
@@ -27,6 +29,8 @@ export interface InteractiveDeps {
   /** POST a job and poll it (every 50 ms) until finished; throws unless it completed. */
   runJob: (customerId: string, body: CreateLicenseJobRequest) => Promise<FinishedJob>;
   productId: string;
+  /** A partner API request with the bench partner's key: status and parsed body. */
+  call: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -80,16 +84,81 @@ async function smallJobsDuring(deps: InteractiveDeps, bigJobs: { customer: Custo
   };
 }
 
+/**
+ * New hires licensed by a dynamic group while another customer's big job runs: a customer's group
+ * selects department "Sales" and grants the product; users are created in that department one every
+ * 250 ms, each timed from its POST until a read of the user shows the product held.
+ */
+async function newHiresDuring(deps: InteractiveDeps, big: Customer, count: number) {
+  const must = async (method: string, path: string, body: unknown, status: number) => {
+    const res = await deps.call(method, path, body);
+    if (res.status !== status) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  // Its own users hold nothing: the seats are there for the new hires.
+  const customer = await deps.makeCustomer(count);
+  const group = await must(
+    'POST',
+    `/v1/customers/${customer.id}/groups`,
+    { name: 'Sales', membershipRule: { departments: ['Sales'] } },
+    201,
+  );
+  await must(
+    'PUT',
+    `/v1/customers/${customer.id}/groups/${group.id}/licenses`,
+    { licenses: [{ productId: deps.productId }] },
+    202,
+  );
+  let running = true;
+  const bigRun = deps
+    .runJob(big.id, { userIds: big.ids, assign: [{ productId: deps.productId }] })
+    .finally(() => (running = false));
+  await sleep(1000);
+  const hire = async (i: number) => {
+    const started = performance.now();
+    const user = await must(
+      'POST',
+      `/v1/customers/${customer.id}/users`,
+      { userPrincipalName: `hire${i}@sales.bench.example`, displayName: `Hire ${i}`, department: 'Sales' },
+      201,
+    );
+    const postMs = performance.now() - started;
+    for (;;) {
+      const read = await must('GET', `/v1/customers/${customer.id}/users/${user.id}`, undefined, 200);
+      if ((read.licenses as { productId: string }[]).some((l) => l.productId === deps.productId))
+        return { totalMs: performance.now() - started, postMs };
+      if (performance.now() - started > 60_000) throw new Error(`hire ${i} not licensed within 60 s`);
+      await sleep(50);
+    }
+  };
+  const hires: Promise<{ totalMs: number; postMs: number }>[] = [];
+  for (let i = 0; i < count && running; i++) {
+    hires.push(hire(i));
+    await sleep(SMALL_JOB_EVERY_MS);
+  }
+  const [timings, bigJob] = await Promise.all([Promise.all(hires), bigRun]);
+  return {
+    licensed: percentiles(timings.map((t) => t.totalMs)),
+    userPosts: percentiles(timings.map((t) => t.postMs)),
+    bigJob: { seconds: bigJob.seconds, usersPerSecond: bigJob.usersPerSecond },
+  };
+}
+
 export async function interactivePhases(deps: InteractiveDeps) {
   const bigUsers = Number(process.env.BENCH_INTERACTIVE_BIG ?? 50_000);
   const concurrentUsers = Number(process.env.BENCH_INTERACTIVE_CONCURRENT ?? 20_000);
   const count = Number(process.env.BENCH_INTERACTIVE_JOBS ?? 40);
   const fairUsers = Number(process.env.BENCH_FAIR_USERS ?? 10_000);
+  const newHires = Number(process.env.BENCH_NEW_HIRES ?? 40);
   const results: Record<string, unknown> = {};
 
   if (bigUsers > 0) {
     const customer = await deps.makeCustomer(bigUsers);
     results.smallJobsDuringOneBigJob = { bigUsers, ...(await smallJobsDuring(deps, [{ customer }], count)) };
+  }
+  if (bigUsers > 0 && newHires > 0) {
+    const customer = await deps.makeCustomer(bigUsers);
+    results.newHiresDuringOneBigJob = { bigUsers, ...(await newHiresDuring(deps, customer, newHires)) };
   }
   if (concurrentUsers > 0) {
     const customers = [];
