@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApi, startTestSystem, type TestSystem } from './support/test-env.ts';
 import { PartnerClient } from './support/client.ts';
+import { until } from './support/webhook-receiver.ts';
 import { SUITE, TEST_PRODUCTS } from './fixtures.ts';
 import { DEFAULT_JOB_ACCEPTANCES_PER_PARTNER } from '../services/api/src/partner-shares.ts';
 
@@ -29,14 +30,6 @@ async function waitingForSeats(): Promise<number> {
     WHERE datname = current_database() AND wait_event_type = 'Lock'
       AND query LIKE '%FROM subscriptions%ORDER BY product_id FOR UPDATE%'`;
   return row!.n;
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe("a partner's share of job acceptances", () => {
@@ -69,7 +62,7 @@ describe("a partner's share of job acceptances", () => {
     try {
       // Two acceptances hold a connection each, waiting on the lock; the others wait for the
       // partner's turn without a connection, or are answered at once.
-      await until(async () => (await waitingForSeats()) === 2);
+      await until('two acceptances waiting for the seats', async () => (await waitingForSeats()) === 2, 10_000);
       const startedAt = performance.now();
       const victimJob = await victim.startJob(own, { userIds: ownUsers, assign: [{ productId: SUITE.id }] });
       expect(victimJob.status, JSON.stringify(victimJob.body)).toBe(202);
