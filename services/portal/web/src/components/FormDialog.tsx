@@ -86,29 +86,8 @@ export function DialogButton({
   );
 }
 
-/**
- * A dialog's content which asks for something and sends it, inside a DialogButton: the title, the
- * content, the error of the last attempt, Cancel and one primary action.
- *
- * - `kind="form"` (the default): the content is a form, Enter in a field submits it.
- * - `kind="confirm"`: the primary button confirms; Enter in a field does not, so that nothing is
- *   bought or deleted by accident (give the DialogButton `modalType="alert"` for what cannot be
- *   undone: a click outside does not close it).
- *
- * `onSubmit` sends: the dialog closes when its promise resolves and stays open, showing
- * `mutation.error`, when it rejects. A promise, not the mutation's own callbacks: the page may
- * unmount this dialog (its row gone from a refreshed list) before those would run.
- */
-export function DialogForm({
-  title,
-  kind = 'form',
-  onSubmit,
-  submitLabel,
-  canSubmit = true,
-  mutation,
-  renderError = (error) => <ProblemMessage error={error} />,
-  children,
-}: {
+/** What a dialog that asks for something and sends it is given (DialogForm, FormDialog). */
+interface DialogFormProps {
   title: string;
   kind?: 'form' | 'confirm';
   onSubmit: () => Promise<unknown>;
@@ -119,10 +98,26 @@ export function DialogForm({
   /** How the last attempt's error is shown (nothing: `null`). */
   renderError?: (error: unknown) => ReactNode;
   children: ReactNode;
-}) {
+}
+
+/**
+ * The inside of a dialog's surface which asks for something and sends it: the title, the content,
+ * the error of the last attempt, Cancel and one primary action; `close` closes the dialog once
+ * `onSubmit`'s promise resolves. As a form (`kind="form"`), Enter in a field submits.
+ */
+function DialogFormContent({
+  title,
+  kind = 'form',
+  onSubmit,
+  submitLabel,
+  canSubmit = true,
+  mutation,
+  renderError = (error) => <ProblemMessage error={error} />,
+  children,
+  close,
+}: DialogFormProps & { close: () => void }) {
   const { t } = useTranslation();
   const styles = useStyles();
-  const close = useContext(CloseContext);
   const submit = () => {
     if (!canSubmit || mutation.isPending) return;
     onSubmit().then(
@@ -167,6 +162,24 @@ export function DialogForm({
 }
 
 /**
+ * A dialog's content which asks for something and sends it, inside a DialogButton: the title, the
+ * content, the error of the last attempt, Cancel and one primary action.
+ *
+ * - `kind="form"` (the default): the content is a form, Enter in a field submits it.
+ * - `kind="confirm"`: the primary button confirms; Enter in a field does not, so that nothing is
+ *   bought or deleted by accident (give the DialogButton `modalType="alert"` for what cannot be
+ *   undone: a click outside does not close it).
+ *
+ * `onSubmit` sends: the dialog closes when its promise resolves and stays open, showing
+ * `mutation.error`, when it rejects. A promise, not the mutation's own callbacks: the page may
+ * unmount this dialog (its row gone from a refreshed list) before those would run.
+ */
+export function DialogForm(props: DialogFormProps) {
+  const close = useContext(CloseContext);
+  return <DialogFormContent {...props} close={close} />;
+}
+
+/**
  * A button that opens a dialog which asks for something and sends it, the form's state held by the
  * caller (for a dialog a page has once; a row's dialog is a DialogButton around a component of its
  * own with a DialogForm, made only when opened). The title, the content, the
@@ -186,68 +199,19 @@ export function DialogForm({
 export function FormDialog({
   trigger,
   scope,
-  title,
-  kind = 'form',
   modalType = 'modal',
   onOpen,
-  onSubmit,
-  submitLabel,
-  canSubmit = true,
-  mutation,
-  renderError = (error) => <ProblemMessage error={error} />,
-  children,
-}: {
+  ...form
+}: DialogFormProps & {
   /** The button that opens the dialog (its text, aria-label, size, appearance, disabled). */
   trigger: ButtonProps;
   scope: Scope;
-  title: string;
-  kind?: 'form' | 'confirm';
   modalType?: 'modal' | 'alert';
   onOpen?: () => void;
-  onSubmit: () => Promise<unknown>;
-  submitLabel: string;
-  /** False while the fields are incomplete; the primary action is also disabled while sending. */
-  canSubmit?: boolean;
-  mutation: DialogMutation;
-  /** How the last attempt's error is shown (nothing: `null`). */
-  renderError?: (error: unknown) => ReactNode;
-  children: ReactNode;
 }) {
-  const { t } = useTranslation();
-  const styles = useStyles();
   const [open, setOpen] = useState(false);
   const access = useAccess(scope);
   if (!access.allowed) return <NeedsScope scope={scope}>{() => <Button {...trigger} disabledFocusable />}</NeedsScope>;
-
-  const submit = () => {
-    if (!canSubmit || mutation.isPending) return;
-    onSubmit().then(
-      () => setOpen(false),
-      () => undefined, // shown from mutation.error
-    );
-  };
-  const body = (
-    <DialogBody>
-      <DialogTitle>{title}</DialogTitle>
-      <DialogContent className={styles.content}>
-        {children}
-        {mutation.error ? renderError(mutation.error) : null}
-      </DialogContent>
-      <DialogActions>
-        <DialogTrigger disableButtonEnhancement>
-          <Button>{t('cancel')}</Button>
-        </DialogTrigger>
-        <Button
-          appearance="primary"
-          type={kind === 'form' ? 'submit' : 'button'}
-          disabled={mutation.isPending || !canSubmit}
-          onClick={kind === 'form' ? undefined : submit}
-        >
-          {submitLabel}
-        </Button>
-      </DialogActions>
-    </DialogBody>
-  );
   return (
     <Dialog
       open={open}
@@ -255,7 +219,7 @@ export function FormDialog({
       onOpenChange={(_, data) => {
         setOpen(data.open);
         if (data.open) {
-          mutation.reset();
+          form.mutation.reset();
           onOpen?.();
         }
       }}
@@ -264,18 +228,7 @@ export function FormDialog({
         <Button {...trigger} />
       </DialogTrigger>
       <DialogSurface>
-        {kind === 'form' ? (
-          <form
-            onSubmit={(event) => {
-              event.preventDefault();
-              submit();
-            }}
-          >
-            {body}
-          </form>
-        ) : (
-          body
-        )}
+        <DialogFormContent {...form} close={() => setOpen(false)} />
       </DialogSurface>
     </Dialog>
   );
