@@ -1,12 +1,16 @@
 // A TCP proxy between the services and Postgres or Redis, so the soak can break the network without
 // root or network namespaces: added latency, a partition (bytes held in both directions, new
-// connections left hanging, as when packets are dropped and TCP keeps retransmitting), or every
-// connection reset at once.
+// connections left hanging, as when packets are dropped and TCP keeps retransmitting; everything
+// held is delivered when it heals), or every connection reset at once. A partition may also lose
+// the connections opened during it: they are accepted and what they send is never delivered, as
+// through a middlebox that accepted a connection it has no way on for.
 import { createServer, type Server, type Socket, connect } from 'node:net';
 
 interface Link {
   client: Socket;
   upstream?: Socket;
+  /** Joined to its upstream connection: bytes flow both ways unless partitioned. */
+  joined?: boolean;
 }
 
 export class TcpProxy {
@@ -14,6 +18,8 @@ export class TcpProxy {
   /** Latency added to every chunk, each direction. */
   private delayMs = 0;
   private partitioned = false;
+  /** Connections opened during this partition are lost (never joined to the server). */
+  private losingNew = false;
   private readonly links = new Set<Link>();
   private readonly server: Server;
   /** Connections accepted while partitioned, connected upstream when it heals. */
@@ -38,8 +44,10 @@ export class TcpProxy {
     this.delayMs = ms;
   }
 
-  partition(): void {
+  /** `loseNew`: the connections opened until it heals are lost (see above), not held. */
+  partition(options: { loseNew?: boolean } = {}): void {
     this.partitioned = true;
+    this.losingNew = options.loseNew ?? false;
     for (const link of this.links) {
       link.client.pause();
       link.upstream?.pause();
@@ -48,7 +56,11 @@ export class TcpProxy {
 
   heal(): void {
     this.partitioned = false;
+    this.losingNew = false;
+    // Only joined links: a link still connecting upstream starts reading its client once it is
+    // joined (reading it before would drop what it sent).
     for (const link of this.links) {
+      if (!link.joined) continue;
       link.client.resume();
       link.upstream?.resume();
     }
@@ -93,10 +105,13 @@ export class TcpProxy {
       upstream.on('connect', () => {
         this.forward(client, upstream);
         this.forward(upstream, client);
+        link.joined = true;
         if (!this.partitioned) client.resume();
         else upstream.pause();
       });
     };
+    // A lost connection stays open and paused: what it sends is read by nobody.
+    if (this.losingNew) return;
     if (this.partitioned) this.held.push(open);
     else open();
   }
