@@ -248,7 +248,15 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
         enqueuer,
       }),
     );
-    await partnerScope.register(groupRoutes({ db: deps.db, enqueuer }));
+    // One share for every route that accepts a job: license jobs (new, retried, reverted) and groups' changes.
+    const acceptanceShares = new PartnerShares({
+      perPartner: deps.jobAcceptancesPerPartner ?? DEFAULT_JOB_ACCEPTANCES_PER_PARTNER,
+      resource: 'jobs',
+      what: 'license jobs being accepted',
+      setting: 'JOB_ACCEPTANCES_PER_PARTNER',
+      retryAfterSeconds: 1,
+    });
+    await partnerScope.register(groupRoutes({ db: deps.db, enqueuer, acceptanceShares }));
     await partnerScope.register(licenseOverviewRoutes({ db: deps.db, budget: selectionBudget }));
     await partnerScope.register(
       licenseJobRoutes({
@@ -265,13 +273,7 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
           setting: 'EVENT_STREAMS_PER_PARTNER',
           retryAfterSeconds: 5,
         }),
-        acceptanceShares: new PartnerShares({
-          perPartner: deps.jobAcceptancesPerPartner ?? DEFAULT_JOB_ACCEPTANCES_PER_PARTNER,
-          resource: 'jobs',
-          what: 'license jobs being accepted',
-          setting: 'JOB_ACCEPTANCES_PER_PARTNER',
-          retryAfterSeconds: 1,
-        }),
+        acceptanceShares,
         enqueuer,
         metrics,
         maintenance,

@@ -1,7 +1,8 @@
 import { ProblemError } from '@licensing/http';
 
 /**
- * Job acceptances one partner may have in progress at once on one API process. Accepting a job holds
+ * Job acceptances one partner may have in progress at once on one API process: new jobs, retries,
+ * reverts, and the changes of groups that accept a group job, all in one share. Accepting a job holds
  * a pool connection through several statements (users, pending jobs, seats, items, audit); a script
  * posting small jobs from many clients at once would otherwise hold most of the pool and keep every
  * other partner's job waiting for a connection. Two keep a partner's own pipeline busy (one request
@@ -12,6 +13,24 @@ export const DEFAULT_JOB_ACCEPTANCES_PER_PARTNER = 2;
 export const JOB_ACCEPTANCE_WAIT_MS = 5_000;
 /** Requests of one partner that may wait for its acceptance share at once (each holds its parsed body). */
 export const JOB_ACCEPTANCE_MAX_WAITING = 8;
+
+/**
+ * Runs `accept` (everything a request does to accept a job: a new job, a retry, a revert, a group's
+ * change) within one unit of the partner's acceptance share, waiting for its turn as described
+ * above; 429 `partner_concurrency_limit` before `accept` runs when there is none.
+ */
+export async function withJobAcceptance<T>(
+  shares: PartnerShares,
+  partnerId: string,
+  accept: () => Promise<T>,
+): Promise<T> {
+  const release = await shares.takeWaiting(partnerId, JOB_ACCEPTANCE_WAIT_MS, JOB_ACCEPTANCE_MAX_WAITING);
+  try {
+    return await accept();
+  } finally {
+    release();
+  }
+}
 
 export interface PartnerSharesOptions {
   /** How many of the resource one partner may hold at once in this process. */

@@ -9,6 +9,7 @@ import { partnerOf } from '../auth.ts';
 import { auditChange } from '../audit.ts';
 import { pathId } from '../ids.ts';
 import type { TaskEnqueuer } from '../enqueue.ts';
+import { type PartnerShares, withJobAcceptance } from '../partner-shares.ts';
 import { customerInScope } from './customers.ts';
 import { validateProducts } from './license-jobs.ts';
 import {
@@ -57,9 +58,17 @@ import { JSON_BODY_PROBLEMS, jsonResponse, noContent, problemResponses } from '.
 export interface GroupRouteDeps {
   db: Db;
   enqueuer: TaskEnqueuer;
+  /** Each partner's share of the process's job acceptances, the one the license job routes take. */
+  acceptanceShares: PartnerShares;
 }
 
 type CreatedJob = { id: string; userCount: number };
+
+/** What the routes that accept a group job say of the partner's share of job acceptances. */
+const JOB_ACCEPTANCE_SHARE =
+  "Accepting the change's job takes one of the partner's two job acceptances in progress at a time on a server " +
+  '(shared with new jobs, retries and reverts); more wait up to 5 s for their turn, past which they are answered ' +
+  '429 `partner_concurrency_limit` with `Retry-After`, having changed nothing.';
 
 const groupIsDynamic = () =>
   unprocessable(
@@ -69,6 +78,14 @@ const groupIsDynamic = () =>
 
 export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
   const { db } = deps;
+
+  /**
+   * Runs a change that accepts a group job within the partner's share of job acceptances, as a new
+   * license job is: past its short wait, 429 `partner_concurrency_limit` before anything is read or
+   * changed. Without `when` (a dry run, a change that makes no job) it just runs.
+   */
+  const accepting = <T>(request: FastifyRequest, when: boolean, accept: () => Promise<T>): Promise<T> =>
+    when ? withJobAcceptance(deps.acceptanceShares, partnerOf(request).id, accept) : accept();
 
   /** The group of the path, of a customer the caller reaches; 404 otherwise. */
   async function groupInScope(request: FastifyRequest, params: { customerId: string; groupId: string }) {
@@ -250,7 +267,8 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
           description:
             'A new rule takes effect at once: users who now match join, members who no longer match leave, and their ' +
             'licenses follow in the background (a job with `source: {type: "group"}`). A static group cannot take a ' +
-            'rule, nor a dynamic one lose it (422 `group_type_fixed`).',
+            'rule, nor a dynamic one lose it (422 `group_type_fixed`). A new rule is applied by a job. ' +
+            JOB_ACCEPTANCE_SHARE,
           params: groupParams,
           querystring: dryRunQuery,
           body: updateGroupBody,
@@ -262,83 +280,90 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
             ...problemResponses(JSON_BODY_PROBLEMS, 404, {
               409: ['group_name_taken', 'confirmation_required'],
               422: ['group_type_fixed'],
+              429: ['partner_concurrency_limit'],
             }),
           },
         },
       },
       async (request) => {
-        const { customer, row } = await groupInScope(request, request.params);
-        const body = request.body;
-        const rule: MembershipRule | undefined = body.membershipRule
-          ? normalizeMembershipRule(body.membershipRule)
-          : undefined;
-        if (rule && row.membershipRule === null)
-          throw unprocessable(
-            'group_type_fixed',
-            'A static group cannot become dynamic (nor a dynamic one static); create a new group instead.',
-          );
-        const dryRun = request.query.dryRun === 'true';
-        if (rule && (dryRun || row.licenses.length > 0)) {
-          const impact = await impactOf(
-            customer.id,
-            row.id,
-            sql`SELECT u.id AS user_id, true AS member_after FROM users u
-                WHERE u.customer_id = ${customer.id} AND (${membershipRuleCondition(rule, customer.country)})
-                UNION ALL SELECT user_id, false FROM group_members WHERE customer_id = ${customer.id} AND group_id = ${row.id}
-                UNION ALL SELECT user_id, false FROM group_license_states WHERE customer_id = ${customer.id} AND group_id = ${row.id}`,
-            row.licenses,
-          );
-          if (dryRun) return impact;
-          guardRemovals(impact, body.confirmRemovals);
-        } else if (dryRun)
-          return impactOf(
-            customer.id,
-            row.id,
-            sql`SELECT NULL::uuid AS user_id, false AS member_after WHERE false`,
-            [],
-          );
-        const job = await retryOnConflict(() =>
-          db.transaction(async (tx) => {
-            const group = await lockedGroup(tx, customer.id, row.id);
-            if (rule && group.membershipRule === null)
+        return accepting(
+          request,
+          request.body.membershipRule !== undefined && request.query.dryRun !== 'true',
+          async () => {
+            const { customer, row } = await groupInScope(request, request.params);
+            const body = request.body;
+            const rule: MembershipRule | undefined = body.membershipRule
+              ? normalizeMembershipRule(body.membershipRule)
+              : undefined;
+            if (rule && row.membershipRule === null)
               throw unprocessable(
                 'group_type_fixed',
                 'A static group cannot become dynamic (nor a dynamic one static); create a new group instead.',
               );
-            await updateGroupRow(tx, customer.id, group.id, {
-              ...(body.name !== undefined ? { name: body.name } : {}),
-              ...(body.description !== undefined ? { description: body.description ?? null } : {}),
-              ...(rule ? { membershipRule: rule } : {}),
-            });
-            let created: CreatedJob | undefined;
-            if (rule) {
-              const ctes = syncDynamicMembers(customer.id, group.id, rule, customer.country);
-              if (group.licenses.length === 0 && !(await groupHasRows(tx, customer.id, group.id)))
-                await tx.execute(
-                  sql`WITH ${ctes} SELECT (SELECT count(*) FROM joined) + (SELECT count(*) FROM left_group)`,
-                );
-              else
-                created = await createGroupJob(tx, {
-                  partnerId: partnerOf(request).id,
-                  customerId: customer.id,
-                  groupId: group.id,
-                  assign: group.licenses,
-                  revoke: [],
-                  ctes,
-                  affected: sql`SELECT user_id FROM joined UNION SELECT user_id FROM left_group
-                    UNION ${membersNotSettled(customer.id, group.id)}`,
+            const dryRun = request.query.dryRun === 'true';
+            if (rule && (dryRun || row.licenses.length > 0)) {
+              const impact = await impactOf(
+                customer.id,
+                row.id,
+                sql`SELECT u.id AS user_id, true AS member_after FROM users u
+                WHERE u.customer_id = ${customer.id} AND (${membershipRuleCondition(rule, customer.country)})
+                UNION ALL SELECT user_id, false FROM group_members WHERE customer_id = ${customer.id} AND group_id = ${row.id}
+                UNION ALL SELECT user_id, false FROM group_license_states WHERE customer_id = ${customer.id} AND group_id = ${row.id}`,
+                row.licenses,
+              );
+              if (dryRun) return impact;
+              guardRemovals(impact, body.confirmRemovals);
+            } else if (dryRun)
+              return impactOf(
+                customer.id,
+                row.id,
+                sql`SELECT NULL::uuid AS user_id, false AS member_after WHERE false`,
+                [],
+              );
+            const job = await retryOnConflict(() =>
+              db.transaction(async (tx) => {
+                const group = await lockedGroup(tx, customer.id, row.id);
+                if (rule && group.membershipRule === null)
+                  throw unprocessable(
+                    'group_type_fixed',
+                    'A static group cannot become dynamic (nor a dynamic one static); create a new group instead.',
+                  );
+                await updateGroupRow(tx, customer.id, group.id, {
+                  ...(body.name !== undefined ? { name: body.name } : {}),
+                  ...(body.description !== undefined ? { description: body.description ?? null } : {}),
+                  ...(rule ? { membershipRule: rule } : {}),
                 });
-            }
-            await auditChange(tx, request, customer.id, 'group.updated', {
-              groupId: group.id,
-              changes: { ...body, ...(rule ? { membershipRule: rule } : {}) },
-              ...(created ? { jobId: created.id } : {}),
-            });
-            return created;
-          }),
+                let created: CreatedJob | undefined;
+                if (rule) {
+                  const ctes = syncDynamicMembers(customer.id, group.id, rule, customer.country);
+                  if (group.licenses.length === 0 && !(await groupHasRows(tx, customer.id, group.id)))
+                    await tx.execute(
+                      sql`WITH ${ctes} SELECT (SELECT count(*) FROM joined) + (SELECT count(*) FROM left_group)`,
+                    );
+                  else
+                    created = await createGroupJob(tx, {
+                      partnerId: partnerOf(request).id,
+                      customerId: customer.id,
+                      groupId: group.id,
+                      assign: group.licenses,
+                      revoke: [],
+                      ctes,
+                      affected: sql`SELECT user_id FROM joined UNION SELECT user_id FROM left_group
+                    UNION ${membersNotSettled(customer.id, group.id)}`,
+                    });
+                }
+                await auditChange(tx, request, customer.id, 'group.updated', {
+                  groupId: group.id,
+                  changes: { ...body, ...(rule ? { membershipRule: rule } : {}) },
+                  ...(created ? { jobId: created.id } : {}),
+                });
+                return created;
+              }),
+            );
+            enqueueJobs(request, customer.id, [job]);
+            return showGroup(customer.id, row.id);
+          },
         );
-        enqueueJobs(request, customer.id, [job]);
-        return showGroup(customer.id, row.id);
       },
     );
 
@@ -406,7 +431,8 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
                 : 'Remove users from a static group; they lose its licenses in the background',
             description:
               'By `userIds` or `userFilter` (at most 50,000 users). Answers at once; the licenses follow as a job with ' +
-              '`source: {type: "group"}`. A dynamic group takes no explicit members (422 `group_is_dynamic`).',
+              '`source: {type: "group"}`. A dynamic group takes no explicit members (422 `group_is_dynamic`). ' +
+              JOB_ACCEPTANCE_SHARE,
             params: groupParams,
             querystring: dryRunQuery,
             body: groupMembersBody,
@@ -420,71 +446,74 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
               ...problemResponses(JSON_BODY_PROBLEMS, 404, {
                 ...(action === 'remove' ? { 409: ['confirmation_required'] as const } : {}),
                 422: ['group_is_dynamic', 'unknown_users', 'too_many_users', 'unknown_product'],
+                429: ['partner_concurrency_limit'],
               }),
             },
           },
         },
         async (request) => {
-          const { customer, row } = await groupInScope(request, request.params);
-          if (row.membershipRule !== null) throw groupIsDynamic();
-          const selection = selectionOf(request.body);
-          const dryRun = request.query.dryRun === 'true';
-          if (dryRun || (action === 'remove' && row.licenses.length > 0)) {
-            const userIds = await resolveUserSelection(db, customer.id, selection);
-            const impact = await impactOf(
-              customer.id,
-              row.id,
-              sql`SELECT unnest(${sql.param(userIds)}::uuid[]) AS user_id, ${action === 'add'} AS member_after`,
-              row.licenses,
-            );
-            if (dryRun) return impact;
-            guardRemovals(impact, request.body.confirmRemovals);
-          }
-          const { changed, job } = await retryOnConflict(() =>
-            db.transaction(async (tx) => {
-              const group = await lockedGroup(tx, customer.id, row.id);
-              const userIds = await resolveUserSelection(tx, customer.id, selection);
-              if (selection.userIds !== undefined) {
-                const found = new Set((await findCustomerUsers(tx, customer.id, userIds)).map((u) => u.id));
-                const unknown = userIds.filter((id) => !found.has(id));
-                if (unknown.length)
-                  throw unprocessable(
-                    'unknown_users',
-                    `${unknown.length} of the selected users do not exist in this customer.`,
-                    { userIds: unknown },
-                  );
-              }
-              const changed =
-                action === 'add'
-                  ? await addMembers(tx, customer.id, group.id, userIds)
-                  : await removeMembers(tx, customer.id, group.id, userIds);
-              const job =
-                changed > 0 && (group.licenses.length > 0 || (await groupHasRows(tx, customer.id, group.id)))
-                  ? await createGroupJob(tx, {
-                      partnerId: partnerOf(request).id,
-                      customerId: customer.id,
-                      groupId: group.id,
-                      assign: action === 'add' ? group.licenses : [],
-                      revoke: action === 'add' ? [] : group.licenses.map((l) => l.productId),
-                      affected: usersAmong(userIds),
-                    })
-                  : undefined;
-              await auditChange(
-                tx,
-                request,
+          return accepting(request, request.query.dryRun !== 'true', async () => {
+            const { customer, row } = await groupInScope(request, request.params);
+            if (row.membershipRule !== null) throw groupIsDynamic();
+            const selection = selectionOf(request.body);
+            const dryRun = request.query.dryRun === 'true';
+            if (dryRun || (action === 'remove' && row.licenses.length > 0)) {
+              const userIds = await resolveUserSelection(db, customer.id, selection);
+              const impact = await impactOf(
                 customer.id,
-                action === 'add' ? 'group.members_added' : 'group.members_removed',
-                {
-                  groupId: group.id,
-                  [action === 'add' ? 'added' : 'removed']: changed,
-                  ...(job ? { jobId: job.id } : {}),
-                },
+                row.id,
+                sql`SELECT unnest(${sql.param(userIds)}::uuid[]) AS user_id, ${action === 'add'} AS member_after`,
+                row.licenses,
               );
-              return { changed, job };
-            }),
-          );
-          enqueueJobs(request, customer.id, [job]);
-          return action === 'add' ? { added: changed } : { removed: changed };
+              if (dryRun) return impact;
+              guardRemovals(impact, request.body.confirmRemovals);
+            }
+            const { changed, job } = await retryOnConflict(() =>
+              db.transaction(async (tx) => {
+                const group = await lockedGroup(tx, customer.id, row.id);
+                const userIds = await resolveUserSelection(tx, customer.id, selection);
+                if (selection.userIds !== undefined) {
+                  const found = new Set((await findCustomerUsers(tx, customer.id, userIds)).map((u) => u.id));
+                  const unknown = userIds.filter((id) => !found.has(id));
+                  if (unknown.length)
+                    throw unprocessable(
+                      'unknown_users',
+                      `${unknown.length} of the selected users do not exist in this customer.`,
+                      { userIds: unknown },
+                    );
+                }
+                const changed =
+                  action === 'add'
+                    ? await addMembers(tx, customer.id, group.id, userIds)
+                    : await removeMembers(tx, customer.id, group.id, userIds);
+                const job =
+                  changed > 0 && (group.licenses.length > 0 || (await groupHasRows(tx, customer.id, group.id)))
+                    ? await createGroupJob(tx, {
+                        partnerId: partnerOf(request).id,
+                        customerId: customer.id,
+                        groupId: group.id,
+                        assign: action === 'add' ? group.licenses : [],
+                        revoke: action === 'add' ? [] : group.licenses.map((l) => l.productId),
+                        affected: usersAmong(userIds),
+                      })
+                    : undefined;
+                await auditChange(
+                  tx,
+                  request,
+                  customer.id,
+                  action === 'add' ? 'group.members_added' : 'group.members_removed',
+                  {
+                    groupId: group.id,
+                    [action === 'add' ? 'added' : 'removed']: changed,
+                    ...(job ? { jobId: job.id } : {}),
+                  },
+                );
+                return { changed, job };
+              }),
+            );
+            enqueueJobs(request, customer.id, [job]);
+            return action === 'add' ? { added: changed } : { removed: changed };
+          });
         },
       );
     }
@@ -526,7 +555,8 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
             'Replaces what the group grants (`[]` removes everything). Answers 202 at once; every member (and every user ' +
             'still holding something through the group) is brought in line by a job with `source: {type: "group"}`. A ' +
             'member who needs a seat when none is free waits for one (`waiting`) and is licensed, oldest first, as seats ' +
-            'free up. Unknown products, missing subscriptions and invalid plans are refused as for jobs.',
+            'free up. Unknown products, missing subscriptions and invalid plans are refused as for jobs. ' +
+            JOB_ACCEPTANCE_SHARE,
           params: groupParams,
           querystring: dryRunQuery,
           body: setGroupLicensesBody,
@@ -536,52 +566,55 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
             ...problemResponses(JSON_BODY_PROBLEMS, 404, {
               409: ['confirmation_required'],
               422: ['unknown_product', 'unknown_service_plan', 'invalid_service_plans', 'no_subscription'],
+              429: ['partner_concurrency_limit'],
             }),
           },
         },
       },
       async (request, reply) => {
-        const { customer, row } = await groupInScope(request, request.params);
-        const proposed = await validateGroupLicenses(db, customer.id, request.body.licenses);
-        const dryRun = request.query.dryRun === 'true';
-        const kept = new Map(proposed.map((l) => [l.productId, l.disabledServicePlans.join(',')]));
-        // Only dropping a product can take a license away (changed plans keep it).
-        if (dryRun || row.licenses.some((l) => !kept.has(l.productId))) {
-          const impact = await impactOf(
-            customer.id,
-            row.id,
-            sql`SELECT user_id, true AS member_after FROM group_members WHERE customer_id = ${customer.id} AND group_id = ${row.id}
+        return accepting(request, request.query.dryRun !== 'true', async () => {
+          const { customer, row } = await groupInScope(request, request.params);
+          const proposed = await validateGroupLicenses(db, customer.id, request.body.licenses);
+          const dryRun = request.query.dryRun === 'true';
+          const kept = new Map(proposed.map((l) => [l.productId, l.disabledServicePlans.join(',')]));
+          // Only dropping a product can take a license away (changed plans keep it).
+          if (dryRun || row.licenses.some((l) => !kept.has(l.productId))) {
+            const impact = await impactOf(
+              customer.id,
+              row.id,
+              sql`SELECT user_id, true AS member_after FROM group_members WHERE customer_id = ${customer.id} AND group_id = ${row.id}
                 UNION ALL SELECT user_id, false FROM group_license_states WHERE customer_id = ${customer.id} AND group_id = ${row.id}`,
-            proposed,
+              proposed,
+            );
+            if (dryRun) return reply.status(200).send(impact);
+            guardRemovals(impact, request.body.confirmRemovals);
+          }
+          const job = await retryOnConflict(() =>
+            db.transaction(async (tx) => {
+              const group = await lockedGroup(tx, customer.id, row.id);
+              const licenses = await validateGroupLicenses(tx, customer.id, request.body.licenses);
+              await updateGroupRow(tx, customer.id, group.id, { licenses });
+              const kept = new Set(licenses.map((l) => l.productId));
+              const job = await createGroupJob(tx, {
+                partnerId: partnerOf(request).id,
+                customerId: customer.id,
+                groupId: group.id,
+                assign: licenses,
+                revoke: group.licenses.map((l) => l.productId).filter((p) => !kept.has(p)),
+                affected: membersAndHolders(customer.id, group.id),
+              });
+              await auditChange(tx, request, customer.id, 'group.licenses_updated', {
+                groupId: group.id,
+                before: group.licenses,
+                licenses,
+                ...(job ? { jobId: job.id } : {}),
+              });
+              return job;
+            }),
           );
-          if (dryRun) return reply.status(200).send(impact);
-          guardRemovals(impact, request.body.confirmRemovals);
-        }
-        const job = await retryOnConflict(() =>
-          db.transaction(async (tx) => {
-            const group = await lockedGroup(tx, customer.id, row.id);
-            const licenses = await validateGroupLicenses(tx, customer.id, request.body.licenses);
-            await updateGroupRow(tx, customer.id, group.id, { licenses });
-            const kept = new Set(licenses.map((l) => l.productId));
-            const job = await createGroupJob(tx, {
-              partnerId: partnerOf(request).id,
-              customerId: customer.id,
-              groupId: group.id,
-              assign: licenses,
-              revoke: group.licenses.map((l) => l.productId).filter((p) => !kept.has(p)),
-              affected: membersAndHolders(customer.id, group.id),
-            });
-            await auditChange(tx, request, customer.id, 'group.licenses_updated', {
-              groupId: group.id,
-              before: group.licenses,
-              licenses,
-              ...(job ? { jobId: job.id } : {}),
-            });
-            return job;
-          }),
-        );
-        enqueueJobs(request, customer.id, [job]);
-        return reply.status(202).send(await showGroup(customer.id, row.id));
+          enqueueJobs(request, customer.id, [job]);
+          return reply.status(202).send(await showGroup(customer.id, row.id));
+        });
       },
     );
 
@@ -593,28 +626,31 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
           operationId: 'reprocessGroup',
           tags: ['groups'],
           summary: 'Evaluate again the members of the group that are waiting or in error',
+          description: JOB_ACCEPTANCE_SHARE,
           params: groupParams,
           response: {
             202: jsonResponse(groupSchema, 'The members are being evaluated again.'),
-            ...problemResponses(400, 404),
+            ...problemResponses(400, 404, { 429: ['partner_concurrency_limit'] }),
           },
         },
       },
       async (request, reply) => {
-        const { customer, row } = await groupInScope(request, request.params);
-        const job = await db.transaction(async (tx) => {
-          const group = await lockedGroup(tx, customer.id, row.id);
-          return createGroupJob(tx, {
-            partnerId: partnerOf(request).id,
-            customerId: customer.id,
-            groupId: group.id,
-            assign: group.licenses,
-            revoke: [],
-            affected: membersNotSettled(customer.id, group.id),
+        return accepting(request, true, async () => {
+          const { customer, row } = await groupInScope(request, request.params);
+          const job = await db.transaction(async (tx) => {
+            const group = await lockedGroup(tx, customer.id, row.id);
+            return createGroupJob(tx, {
+              partnerId: partnerOf(request).id,
+              customerId: customer.id,
+              groupId: group.id,
+              assign: group.licenses,
+              revoke: [],
+              affected: membersNotSettled(customer.id, group.id),
+            });
           });
+          enqueueJobs(request, customer.id, [job]);
+          return reply.status(202).send(await showGroup(customer.id, row.id));
         });
-        enqueueJobs(request, customer.id, [job]);
-        return reply.status(202).send(await showGroup(customer.id, row.id));
       },
     );
 
@@ -626,41 +662,44 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
           operationId: 'reprocessUserLicenses',
           tags: ['groups'],
           summary: "Evaluate again the user's licenses in each of its groups",
+          description: JOB_ACCEPTANCE_SHARE,
           params: userParams,
           response: {
             202: jsonResponse(userSchema, 'The user is being evaluated again.'),
-            ...problemResponses(400, 404),
+            ...problemResponses(400, 404, { 429: ['partner_concurrency_limit'] }),
           },
         },
       },
       async (request, reply) => {
-        const customer = await customerInScope(db, request, request.params.customerId);
-        const userId = pathId(request.params.userId, 'user');
-        const user = await getUser(db, customer.id, userId);
-        if (!user) throw notFound('user');
-        const jobs = await db.transaction(async (tx) => {
-          const groups = await tx.execute<{ id: string; licenses: GroupLicense[] }>(sql`
+        return accepting(request, true, async () => {
+          const customer = await customerInScope(db, request, request.params.customerId);
+          const userId = pathId(request.params.userId, 'user');
+          const user = await getUser(db, customer.id, userId);
+          if (!user) throw notFound('user');
+          const jobs = await db.transaction(async (tx) => {
+            const groups = await tx.execute<{ id: string; licenses: GroupLicense[] }>(sql`
             SELECT g.id, g.licenses FROM groups g
             WHERE g.customer_id = ${customer.id} AND (
               EXISTS (SELECT 1 FROM group_members m WHERE m.customer_id = g.customer_id AND m.group_id = g.id AND m.user_id = ${userId})
               OR EXISTS (SELECT 1 FROM group_license_states s WHERE s.customer_id = g.customer_id AND s.group_id = g.id AND s.user_id = ${userId}))
             ORDER BY g.id FOR SHARE`);
-          const created: (CreatedJob | undefined)[] = [];
-          for (const g of groups)
-            created.push(
-              await createGroupJob(tx, {
-                partnerId: partnerOf(request).id,
-                customerId: customer.id,
-                groupId: g.id,
-                assign: g.licenses,
-                revoke: [],
-                affected: usersAmong([userId]),
-              }),
-            );
-          return created;
+            const created: (CreatedJob | undefined)[] = [];
+            for (const g of groups)
+              created.push(
+                await createGroupJob(tx, {
+                  partnerId: partnerOf(request).id,
+                  customerId: customer.id,
+                  groupId: g.id,
+                  assign: g.licenses,
+                  revoke: [],
+                  affected: usersAmong([userId]),
+                }),
+              );
+            return created;
+          });
+          enqueueJobs(request, customer.id, jobs);
+          return reply.status(202).send(user);
         });
-        enqueueJobs(request, customer.id, jobs);
-        return reply.status(202).send(user);
       },
     );
   };

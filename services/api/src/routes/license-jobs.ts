@@ -67,7 +67,7 @@ import {
   DEFAULT_CSV_EXPORTS_PER_PARTNER,
   type SlowReaderLimits,
 } from '../csv.ts';
-import { JOB_ACCEPTANCE_MAX_WAITING, JOB_ACCEPTANCE_WAIT_MS, type PartnerShares } from '../partner-shares.ts';
+import { type PartnerShares, withJobAcceptance } from '../partner-shares.ts';
 import { EVENT_INTERVAL_MS, type JobEventStreams } from '../job-events.ts';
 import {
   declaredResponse,
@@ -133,7 +133,7 @@ export interface LicenseJobDeps {
   events: JobEventStreams;
   /** Each partner's share of the process's open event streams. */
   eventShares: PartnerShares;
-  /** Each partner's share of the process's job acceptances in progress. */
+  /** Each partner's share of the process's job acceptances in progress (shared with the group routes). */
   acceptanceShares: PartnerShares;
   enqueuer: TaskEnqueuer;
   metrics: ApiMetrics;
@@ -430,16 +430,9 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
    */
   async function acceptJob(request: FastifyRequest, reply: FastifyReply, customerId: string, spec: JobSpec) {
     const partner = partnerOf(request);
-    const releaseShare = await deps.acceptanceShares.takeWaiting(
-      partner.id,
-      JOB_ACCEPTANCE_WAIT_MS,
-      JOB_ACCEPTANCE_MAX_WAITING,
+    return withJobAcceptance(deps.acceptanceShares, partner.id, () =>
+      acceptJobInShare(request, reply, customerId, partner, spec),
     );
-    try {
-      return await acceptJobInShare(request, reply, customerId, partner, spec);
-    } finally {
-      releaseShare();
-    }
   }
 
   async function acceptJobInShare(
