@@ -15,6 +15,7 @@
 // licensing jobs that set the scene are applied in process, batch by batch, as the worker applies them.
 import postgres from 'postgres';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import { createDb, finalizeJobsIfDone, prepareDatabase, TableMaintenance } from '@licensing/db';
 import { buildApiApp } from '@licensing/api';
 import { applyUserChanges, licenseRowsChanged } from '@licensing/worker';
@@ -86,6 +87,12 @@ const bigUser = (n: number) => {
   return { userPrincipalName: `${ascii(first)}.${ascii(last)}.${n}@${domain}`, displayName: `${first} ${last}` };
 };
 
+/** The machine's load average (1, 5, 15 minutes): what else ran beside the benchmark. */
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
@@ -212,9 +219,19 @@ try {
     usersPerSecond: Math.round(BIG / (importMs / 1000)),
     batchMs: stats(batchMs),
     smallCustomersSetupMs: Math.round(smallSetupMs),
+    loadAverageAfter: loadAverage(),
   };
   console.log(
-    `import: ${BIG} users in batches of ${IMPORT_BATCH}: ${(results.import as any).usersPerSecond} users/s (batch p50 ${stats(batchMs).p50} ms, p95 ${stats(batchMs).p95} ms)`,
+    `import: ${BIG} users in batches of ${IMPORT_BATCH}: ${(results.import as any).usersPerSecond} users/s (batch p50 ${stats(batchMs).p50} ms, p95 ${stats(batchMs).p95} ms), load average ${loadAverage()}`,
+  );
+  // Searches straight after the last batch, while the search index may still hold new entries unmerged.
+  results.searchAfterImport = await measure(
+    'search: straight after the import',
+    ['kowalski.19', 'muller', 'nguyen.2', 'dvorak'].map((q) => [
+      'GET',
+      `/v1/customers/${big}/users?pageSize=${PAGE_SIZE}&search=${encodeURIComponent(q)}`,
+    ]),
+    8,
   );
 
   // 3. Licenses, as the product gives them: jobs selected by filter, applied batch by batch as the
@@ -305,6 +322,7 @@ try {
 
   for (const phase of PHASES) {
     if (phase === 'analyzed') await sql`ANALYZE`;
+    console.log(`load average ${loadAverage()}`);
     const statsNow = await sql`
       SELECT relname, n_live_tup::int AS live, n_mod_since_analyze::int AS "modifiedSinceAnalyze",
              last_analyze AS "lastAnalyze", last_autoanalyze AS "lastAutoanalyze", last_vacuum AS "lastVacuum"
