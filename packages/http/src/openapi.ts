@@ -4,9 +4,11 @@ import type { FastifyInstance } from 'fastify';
 import {
   createJsonSchemaTransform,
   jsonSchemaTransformObject,
+  ResponseSerializationError,
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
 import { rejectUnknownQueryParameters } from './strict-query.ts';
 
 export interface OpenApiInfo {
@@ -159,6 +161,20 @@ function dropUnreferenced(document: Json): Json {
     .map((name) => [name, schemas[name]]);
   return { ...document, components: { ...(document.components as Json), schemas: Object.fromEntries(kept) } };
 }
+
+/**
+ * A route's answers checked by their schema's parse instead of its encode (what the app's serializer
+ * does), for answers of thousands of objects: zod compiles an object's parse, not its encode, and the
+ * 10,000 users a batch import answers with took 60–75 ms to encode against 10–15 ms to parse. Only for
+ * schemas without transforms or codecs, for which both give the same JSON.
+ */
+export const parsingSerializerCompiler =
+  ({ schema, method, url }: { schema: unknown; method: string; url: string }) =>
+  (data: unknown): string => {
+    const result = (schema as z.ZodType).safeParse(data);
+    if (result.error) throw new ResponseSerializationError(method, url, { cause: result.error });
+    return JSON.stringify(result.data);
+  };
 
 /**
  * zod schemas drive validation, serialisation and the OpenAPI document (served at /docs/json), and

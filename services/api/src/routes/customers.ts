@@ -11,7 +11,7 @@ import {
   type Db,
   type TableMaintenance,
 } from '@licensing/db';
-import { conflict, notFound, unprocessable } from '@licensing/http';
+import { conflict, notFound, parsingSerializerCompiler, unprocessable } from '@licensing/http';
 import { invisibleCharacters, userPrincipalNameKey } from '@licensing/domain';
 import { callerReaches, partnerOf } from '../auth.ts';
 import { auditChange } from '../audit.ts';
@@ -286,6 +286,7 @@ export function customerRoutes(deps: {
       {
         config: { scope: 'users:write' },
         bodyLimit: 16 * 1024 * 1024,
+        serializerCompiler: parsingSerializerCompiler,
         schema: {
           operationId: 'createUsersBatch',
           tags: ['users'],
