@@ -3,6 +3,15 @@ import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { coalesceWrites } from './write-coalescing.ts';
 
 /**
+ * A connection that has had a request outstanding and no byte from Redis for this long is closed
+ * and opened again (ioredis's socketTimeout): a connection whose peer accepted it and never answers
+ * (a lost handshake, a middlebox that dropped the flow) would otherwise wait forever, and a worker
+ * whose blocking connection does so takes no task again. Longer than the longest blocking read
+ * BullMQ makes (10 s), so an idle worker's wait for a task is never cut.
+ */
+export const REDIS_SOCKET_TIMEOUT_MS = 20_000;
+
+/**
  * Redis connections. Workers must block forever on the queue, so they retry requests without a
  * limit; producers on a request path fail fast so an API call answers instead of hanging.
  * Every connection sends the commands of one tick together (see coalesceWrites). ioredis
@@ -12,8 +21,14 @@ import { coalesceWrites } from './write-coalescing.ts';
 export function createRedis(url: string, role: 'worker' | 'producer', extra: RedisOptions = {}): Redis {
   const options: RedisOptions =
     role === 'worker'
-      ? { maxRetriesPerRequest: null, enableReadyCheck: true, ...extra }
-      : { maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 5000, ...extra };
+      ? { maxRetriesPerRequest: null, enableReadyCheck: true, socketTimeout: REDIS_SOCKET_TIMEOUT_MS, ...extra }
+      : {
+          maxRetriesPerRequest: 2,
+          enableOfflineQueue: true,
+          connectTimeout: 5000,
+          socketTimeout: REDIS_SOCKET_TIMEOUT_MS,
+          ...extra,
+        };
   const redis = new Redis(url, options);
   redis.on('connect', () => coalesceWrites(redis.stream as Socket));
   return redis;
@@ -51,8 +66,8 @@ export function createRedisClient(target: RedisTarget, role: 'worker' | 'produce
   if (!target.clusterNodes) return createRedis(target.url, role);
   const redisOptions: RedisOptions =
     role === 'worker'
-      ? { maxRetriesPerRequest: null, enableReadyCheck: true }
-      : { maxRetriesPerRequest: 2, connectTimeout: 5000 };
+      ? { maxRetriesPerRequest: null, enableReadyCheck: true, socketTimeout: REDIS_SOCKET_TIMEOUT_MS }
+      : { maxRetriesPerRequest: 2, connectTimeout: 5000, socketTimeout: REDIS_SOCKET_TIMEOUT_MS };
   return new Cluster(parseClusterNodes(target.clusterNodes), {
     redisOptions,
     enableOfflineQueue: true,
