@@ -1,3 +1,4 @@
+import type { Cluster, Redis } from 'ioredis';
 import { Gauge, type Registry } from 'prom-client';
 
 export interface QueueCounts {
@@ -60,4 +61,15 @@ async function oldestWaitingTimestamp(queue: QueueCounts, now: number): Promise<
     if (job && job.timestamp < oldest) oldest = job.timestamp;
   }
   return oldest;
+}
+
+// KEYS: a queue's wait list, prioritized set and meta hash. The tasks a worker could take now:
+// none while the queue is paused (BullMQ keeps a paused queue's tasks in its wait list).
+const WAITING_SCRIPT = `
+if redis.call('HEXISTS', KEYS[3], 'paused') == 1 then return 0 end
+return redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2])`;
+
+/** How many tasks wait for a worker in a queue (`keyOf`: the queue's or a worker's `toKey`), 0 while it is paused. */
+export async function countWaitingTasks(client: Redis | Cluster, keyOf: (type: string) => string): Promise<number> {
+  return Number(await client.eval(WAITING_SCRIPT, 3, keyOf('wait'), keyOf('prioritized'), keyOf('meta')));
 }

@@ -8,6 +8,8 @@ export interface WorkerAppDeps {
   sql: Sql;
   redis: RedisClient;
   isConsuming: () => boolean;
+  /** The queues whose workers were found stalled and have not taken a task since (see LicenseWorker). */
+  stalledQueues?: () => string[];
   isShuttingDown: () => boolean;
   logLevel?: string;
   /** Log lines for people (a terminal) instead of JSON. */
@@ -27,6 +29,9 @@ export async function buildWorkerApp(deps: WorkerAppDeps): Promise<FastifyInstan
       redis: () => deps.redis.ping(),
       consuming: async () => {
         if (!deps.isConsuming()) throw new Error('the worker is not consuming the queue');
+        const stalled = deps.stalledQueues?.() ?? [];
+        if (stalled.length)
+          throw new Error(`stalled on ${stalled.join(', ')}: tasks wait and none is taken; its workers were replaced`);
       },
     },
     deps.isShuttingDown,

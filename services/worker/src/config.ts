@@ -31,6 +31,13 @@ export const workerEnv = {
   SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(50).max(10_000).default(500),
   /** How soon a task held by a dead worker is handed to another. */
   STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(5_000),
+  /**
+   * A queue's BullMQ worker that has free slots and has taken no task for this long while tasks wait
+   * in the queue is stalled: the process logs it, counts it (license_worker_stalls_total), answers
+   * /readyz 503 until it takes tasks again, and replaces that worker and its blocking Redis
+   * connection. 0 turns the watchdog off.
+   */
+  WORKER_STALL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   BULLMQ_PREFIX: z.string().min(1).default('bull'),
   /** Idempotency keys are honoured at least this long. */
   IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(24).default(24),

@@ -46,6 +46,7 @@ const app = await buildWorkerApp({
   sql,
   redis,
   isConsuming: () => worker.isRunning() && !worker.isPaused(),
+  stalledQueues: () => worker.stalledQueues(),
   isShuttingDown: () => shuttingDown,
   logLevel: config.LOG_LEVEL,
   prettyLogs: process.stdout.isTTY === true,
@@ -66,6 +67,11 @@ const worker = createLicenseWorker({
   batchParallelism: config.WORKER_BATCH_PARALLELISM,
   batchTimeoutMs: config.WORKER_BATCH_TIMEOUT_MS,
   stalledIntervalMs: config.STALLED_INTERVAL_MS,
+  // Counts waiting tasks on the producer connection, none of the workers' own (one of those may be stuck).
+  stallWatchdog:
+    config.WORKER_STALL_SECONDS > 0
+      ? { afterMs: config.WORKER_STALL_SECONDS * 1000, client: redis, onStall: metrics.onStall }
+      : undefined,
   log,
   onApplied: (items, seconds) => {
     metrics.onApplied(items, seconds);

@@ -41,8 +41,17 @@ export function createWorkerMetrics(registry: Registry) {
     labelNames: ['status'],
     registers: [registry],
   });
+  const stalls = new Counter({
+    name: 'license_worker_stalls_total',
+    help: "A queue's worker found stalled (tasks waiting, free slots, none taken) and replaced, by queue",
+    labelNames: ['queue'],
+    registers: [registry],
+  });
   return {
     taskDuration,
+    onStall(queue: string) {
+      stalls.inc({ queue });
+    },
     onApplied(items: AppliedItem[], seconds: number) {
       batchDuration.observe(seconds);
       batchSize.observe(items.length);
