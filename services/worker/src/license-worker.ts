@@ -278,7 +278,9 @@ export class LicenseWorker {
     }
     if (this.watchdog) {
       const look = () => {
-        this.checking ??= this.checkStalls().finally(() => (this.checking = undefined));
+        this.checking ??= this.checkStalls()
+          .catch((err: unknown) => this.log.error({ err }, 'stall watchdog failed'))
+          .finally(() => (this.checking = undefined));
       };
       this.watchdogTimer = setInterval(look, Math.min(STALL_CHECK_EVERY_MS, this.watchdog.afterMs / 4));
       this.watchdogTimer.unref();
