@@ -60,7 +60,12 @@ export class FaultInjector {
   constructor(
     private readonly infra: Infra,
     private readonly rng: Random,
-    private readonly options: { meanGapMs: number; startedAt: number; kinds?: readonly FaultKind[] },
+    private readonly options: {
+      meanGapMs: number;
+      startedAt: number;
+      kinds?: readonly FaultKind[];
+      netMs?: readonly [number, number];
+    },
     /** Accepts a one-user job and resolves when it has finished. */
     private readonly probe: () => Promise<boolean>,
     private readonly log: (line: string) => void,
@@ -134,7 +139,7 @@ export class FaultInjector {
     const proxies: TcpProxy[] = [this.infra.pgProxy, ...(this.infra.redisProxy ? [this.infra.redisProxy] : [])];
     const proxy = this.rng.pick(proxies);
     const delayMs = this.rng.int(100, 800);
-    const netMs = this.rng.int(3000, 12_000);
+    const netMs = this.rng.int(...(this.options.netMs ?? [3000, 12_000]));
     const skewed = this.rng.pick([...this.infra.workers, ...this.infra.apis]);
     const skewSeconds = this.rng.pick([-1, 1]) * this.rng.int(5, 120);
     const skewMs = this.rng.int(20_000, 40_000);

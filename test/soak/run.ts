@@ -17,6 +17,8 @@ export interface SoakOptions {
   cluster: boolean;
   /** Only these kinds of fault (all by default). */
   faultKinds?: readonly FaultKind[];
+  /** How long a net-delay or net-partition lasts, drawn between these (ms; 3,000 to 12,000 by default). */
+  netMs?: readonly [number, number];
   /** Keep the services' logs here (otherwise in the temporary directory, removed at the end). */
   logDir?: string;
   log?: (line: string) => void;
@@ -181,7 +183,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     faults = new FaultInjector(
       infra,
       faultRng,
-      { meanGapMs: Math.round(30_000 / intensity), startedAt, kinds: options.faultKinds },
+      { meanGapMs: Math.round(30_000 / intensity), startedAt, kinds: options.faultKinds, netMs: options.netMs },
       probe,
       log,
       () => traffic.scheduleBurst(burstRng, 2 + intensity),

@@ -1,6 +1,7 @@
 // `pnpm soak`: the chaos soak. Flags: --duration <time> (600 s; `120`, `120s`, `30m`, `1h`), --seed <n> (random, printed),
 // --intensity <1..5> (2), --cluster (a Redis Cluster instead of one Redis), --faults <kind,...>
-// (only these kinds), --logs <dir> (keep the services' logs), --json <file> (the report as JSON).
+// (only these kinds), --net-seconds <min>-<max> (how long a net-delay or net-partition lasts; 3-12),
+// --logs <dir> (keep the services' logs), --json <file> (the report as JSON).
 // Exits 1 when any invariant was violated.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     intensity: { type: 'string', default: '2' },
     cluster: { type: 'boolean', default: false },
     faults: { type: 'string' },
+    'net-seconds': { type: 'string' },
     'tolerate-late-503': { type: 'boolean', default: false },
     logs: { type: 'string' },
     json: { type: 'string' },
@@ -25,7 +27,13 @@ const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : N
 const durationSeconds = parseDuration(values.duration);
 const intensity = Number(values.intensity);
 const faultKinds = values.faults?.split(',').map((k) => k.trim()) as FaultKind[] | undefined;
+const netSeconds = values['net-seconds']?.split('-').map(Number);
+const netMs =
+  netSeconds?.length === 2 && netSeconds.every((n) => Number.isFinite(n) && n > 0) && netSeconds[0]! <= netSeconds[1]!
+    ? ([netSeconds[0]! * 1000, netSeconds[1]! * 1000] as const)
+    : undefined;
 if (
+  (values['net-seconds'] !== undefined && !netMs) ||
   faultKinds?.some((k) => !FAULT_KINDS.includes(k)) ||
   !Number.isInteger(seed) ||
   !(durationSeconds > 0) ||
@@ -34,7 +42,7 @@ if (
   intensity > 5
 ) {
   console.error(
-    `usage: pnpm soak [--duration seconds|<n>s|<n>m|<n>h] [--seed n] [--intensity 1..5] [--cluster] [--faults ${FAULT_KINDS.join(',')}] [--logs dir] [--json file]`,
+    `usage: pnpm soak [--duration seconds|<n>s|<n>m|<n>h] [--seed n] [--intensity 1..5] [--cluster] [--faults ${FAULT_KINDS.join(',')}] [--net-seconds min-max] [--logs dir] [--json file]`,
   );
   process.exit(2);
 }
@@ -53,6 +61,7 @@ const report = await runSoak({
   intensity,
   cluster: values.cluster,
   faultKinds,
+  netMs,
   logDir: values.logs,
   interrupted: () => interrupted,
   tolerateLate503: values['tolerate-late-503'],
@@ -61,6 +70,6 @@ console.log(formatReport(report));
 if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2));
 if (report.violations.length)
   console.log(
-    `\nReplay with: pnpm soak --seed ${seed} --duration ${durationSeconds} --intensity ${intensity}${values.cluster ? ' --cluster' : ''}${values.faults ? ` --faults ${values.faults}` : ''}`,
+    `\nReplay with: pnpm soak --seed ${seed} --duration ${durationSeconds} --intensity ${intensity}${values.cluster ? ' --cluster' : ''}${values.faults ? ` --faults ${values.faults}` : ''}${values['net-seconds'] ? ` --net-seconds ${values['net-seconds']}` : ''}`,
   );
 process.exit(report.violations.length ? 1 : 0);
