@@ -16,6 +16,7 @@ import {
   PRIORITY_LEVELS,
   priorityOfTag,
   priorityOfTask,
+  TAG_BLOCK,
   HORIZON_LEVELS,
   shareSlots,
   tagTasks,
@@ -343,6 +344,14 @@ describe('fair-share tags and clock', () => {
     } finally {
       await env.close();
     }
+  });
+
+  it("tags a job's tasks in blocks: a block's tasks share a level, the next block follows the block's turns later", () => {
+    // A partner's twenty customers with a backlog, weight 4: a tag every 80 for each.
+    const tagging = { start: 0, spacing: 80, clock: 0 };
+    const levels = Array.from({ length: 2 * TAG_BLOCK }, (_, i) => priorityOfTask(tagging, i, chunk));
+    expect(new Set(levels.slice(0, TAG_BLOCK))).toEqual(new Set([priorityOfTag(0, chunk)]));
+    expect(new Set(levels.slice(TAG_BLOCK))).toEqual(new Set([priorityOfTag(TAG_BLOCK * 80, chunk)]));
   });
 
   it('never places a task further ahead of the clock than the horizon', () => {

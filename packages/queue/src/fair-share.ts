@@ -89,10 +89,22 @@ export function priorityOfTag(tag: number, chunk: number): number {
   return 1 + (Math.floor(tag / chunk) % PRIORITY_LEVELS);
 }
 
+/**
+ * A job's tasks are tagged in blocks of this many: the block's tasks share its first task's tag, and
+ * the next block follows `TAG_BLOCK * spacing` tags later, so a job's share of the queue is the same
+ * as task by task. With a partner's customers spread task by task (twenty customers each given a tag
+ * every eighty), a level held one or two tasks of each of them, and the worker applied them in a
+ * transaction per customer for a user or two each: a partner's tasks cost several times those of a
+ * partner with one customer, and every batch they were in waited for those transactions. In blocks a
+ * level holds a block of a few customers, applied a block to a transaction.
+ */
+export const TAG_BLOCK = 25;
+
 /** The priority of a job's `i`-th task. */
 export function priorityOfTask(tagging: Tagging, i: number, chunk: number): number {
   const horizon = (Math.floor(tagging.clock / chunk) + HORIZON_LEVELS) * chunk;
-  return priorityOfTag(Math.min(tagging.start + i * tagging.spacing, horizon), chunk);
+  const block = i - (i % TAG_BLOCK);
+  return priorityOfTag(Math.min(tagging.start + block * tagging.spacing, horizon), chunk);
 }
 
 /** The clock's key, beside the queue's own keys (`keyOf` is the queue's or worker's `toKey`). */

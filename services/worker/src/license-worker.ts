@@ -434,6 +434,8 @@ export function createLicenseWorker(options: LicenseWorkerOptions): LicenseWorke
       parallelism: options.batchParallelism,
       // A batch is one round of customers' transactions (see applyTasks), whoever's tasks are in it.
       maxKeys: PARTS_AT_ONCE,
+      // As many express batches (one customer each) as one batch has parts: the same connections.
+      expressSlots: PARTS_AT_ONCE,
       timeoutMs,
       isBusy: (error) => error instanceof UserBusyError,
     },

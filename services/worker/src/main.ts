@@ -22,8 +22,8 @@ const {
   sql,
   close: closeDb,
 } = createDb(config.DATABASE_URL, {
-  // The batches and the express batch (each up to PARTS_AT_ONCE customers at once), and finishing
-  // jobs, the reconciler and webhook deliveries.
+  // The batches (each up to PARTS_AT_ONCE customers at once), the express batches (PARTS_AT_ONCE of
+  // one customer each), and finishing jobs, the reconciler and webhook deliveries.
   max: (config.WORKER_BATCH_PARALLELISM + 1) * PARTS_AT_ONCE + 3,
   applicationName: 'worker',
   prepare: config.DATABASE_PREPARED_STATEMENTS,

@@ -27,8 +27,10 @@ const DEFERRAL_MS = 20;
  * batch starts alongside one in flight only once at least minBatch tasks wait for it.
  *
  * Express tasks (interactive jobs: someone waits for them) go ahead of the others in the next batch,
- * and when every slot is taken they get one more slot of their own: a batch of express tasks only,
- * so a 5-user job never waits for a bulk batch to commit first.
+ * and besides the slots they get `expressSlots` of their own: batches of express tasks only, each of
+ * one customer's tasks, of a customer no other of them holds. So a 5-user job never waits for a bulk
+ * batch to commit first, nor for another customer's express batch (a partner's own small jobs of a
+ * hundred users each, within its express budget): it waits for at most its own customer's.
  *
  * A batch holds the tasks of at most `maxKeys` customers (those of its oldest tasks; the others wait
  * for the next batch), since each customer's part is a transaction of its own and only so many run at
@@ -47,7 +49,9 @@ export class UserTaskBatcher {
   private readonly deferred: [Waiting, boolean][] = [];
   private deferralTimer: NodeJS.Timeout | undefined;
   private inFlight = 0;
-  private expressInFlight = false;
+  /** The customers of the express batches in flight. */
+  private readonly expressKeys = new Set<string>();
+  private expressInFlight = 0;
 
   constructor(
     /** Applies a batch and answers, per task, its error or undefined; `signal` aborts when it is given up. */
@@ -59,6 +63,8 @@ export class UserTaskBatcher {
       minBatch?: number;
       /** Customers (task keys) one batch holds at most (default: any number). */
       maxKeys?: number;
+      /** Batches of express tasks only, one customer each, in flight at once beside the others (default 1). */
+      expressSlots?: number;
       /** Whether a task's error says its user was held by another batch (it is put back, not failed). */
       isBusy?: (error: unknown) => boolean;
     },
@@ -76,9 +82,15 @@ export class UserTaskBatcher {
    * Takes up to `room` tasks from `list` (oldest first) into `batch`, of customers already in
    * `keys` or while fewer than `maxKeys` are; the tasks passed over keep their places.
    */
-  private take(list: Waiting[], batch: Waiting[], room: number, keys: Set<string>): void {
-    const maxKeys = this.options.maxKeys ?? Number.POSITIVE_INFINITY;
-    if (maxKeys === Number.POSITIVE_INFINITY) {
+  private take(
+    list: Waiting[],
+    batch: Waiting[],
+    room: number,
+    keys: Set<string>,
+    maxKeys = this.options.maxKeys ?? Number.POSITIVE_INFINITY,
+    excluded?: ReadonlySet<string>,
+  ): void {
+    if (maxKeys === Number.POSITIVE_INFINITY && !excluded) {
       batch.push(...list.splice(0, room));
       return;
     }
@@ -86,7 +98,8 @@ export class UserTaskBatcher {
     let taken = 0;
     for (let i = 0; i < list.length; i++) {
       const w = list[i]!;
-      const fits = taken < room && (w.key === undefined || keys.has(w.key) || keys.size < maxKeys);
+      const fits =
+        taken < room && (w.key === undefined || keys.has(w.key) || (keys.size < maxKeys && !excluded?.has(w.key)));
       if (fits && w.key !== undefined) keys.add(w.key);
       if (fits) {
         batch.push(w);
@@ -97,13 +110,25 @@ export class UserTaskBatcher {
   }
 
   /** The next batch: express tasks first, then the others, of at most `maxKeys` customers. */
-  private nextBatch(expressOnly: boolean): { batch: Waiting[]; expressCount: number } {
+  private nextBatch(): { batch: Waiting[]; expressCount: number } {
     const batch: Waiting[] = [];
     const keys = new Set<string>();
     this.take(this.express, batch, this.options.maxBatch, keys);
     const expressCount = batch.length;
-    if (!expressOnly) this.take(this.waiting, batch, this.options.maxBatch - batch.length, keys);
+    this.take(this.waiting, batch, this.options.maxBatch - batch.length, keys);
     return { batch, expressCount };
+  }
+
+  /**
+   * The next express-only batch: the express tasks of the oldest one's customer, unless another
+   * express batch in flight holds it (then of the next customer's), and those without a customer.
+   */
+  private nextExpressBatch(): { batch: Waiting[]; key: string | undefined } | undefined {
+    const batch: Waiting[] = [];
+    const keys = new Set<string>();
+    this.take(this.express, batch, this.options.maxBatch, keys, 1, this.expressKeys);
+    if (batch.length === 0) return undefined;
+    return { batch, key: [...keys][0] };
   }
 
   /** Puts the deferred tasks back in line (after a batch finished, or after a short wait). */
@@ -120,7 +145,7 @@ export class UserTaskBatcher {
       // as a full one while doing little: it waits until enough tasks have queued up or the batch in
       // flight is done. When nothing is in flight, whatever is waiting goes at once.
       if (this.inFlight > 0 && this.express.length === 0 && this.waiting.length < minBatch) break;
-      const { batch, expressCount } = this.nextBatch(false);
+      const { batch, expressCount } = this.nextBatch();
       this.inFlight += 1;
       this.apply(batch, expressCount).finally(() => {
         this.inFlight -= 1;
@@ -128,16 +153,20 @@ export class UserTaskBatcher {
         this.flush();
       });
     }
-    if (this.express.length > 0 && !this.expressInFlight) {
-      const { batch } = this.nextBatch(true);
-      this.expressInFlight = true;
-      this.apply(batch, batch.length).finally(() => {
-        this.expressInFlight = false;
+    while (this.express.length > 0 && this.expressInFlight < (this.options.expressSlots ?? 1)) {
+      const next = this.nextExpressBatch();
+      // Every waiting express task's customer has an express batch in flight: they wait for it.
+      if (!next) break;
+      this.expressInFlight += 1;
+      if (next.key !== undefined) this.expressKeys.add(next.key);
+      this.apply(next.batch, next.batch.length).finally(() => {
+        this.expressInFlight -= 1;
+        if (next.key !== undefined) this.expressKeys.delete(next.key);
         this.requeueDeferred();
         this.flush();
       });
     }
-    if (this.deferred.length > 0 && !this.deferralTimer && this.inFlight === 0 && !this.expressInFlight) {
+    if (this.deferred.length > 0 && !this.deferralTimer && this.inFlight === 0 && this.expressInFlight === 0) {
       this.deferralTimer = setTimeout(() => {
         this.requeueDeferred();
         this.flush();

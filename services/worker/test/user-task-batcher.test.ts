@@ -106,6 +106,39 @@ describe('UserTaskBatcher', () => {
     await Promise.all(bulk);
   });
 
+  it("runs express batches of one customer each side by side, none waiting for another customer's", async () => {
+    const { batches, apply } = controlledBatches();
+    const batcher = new UserTaskBatcher(apply, { maxBatch: 300, parallelism: 1, expressSlots: 2 });
+    const keyOf = new Map<string, string>();
+    const submit = (key: string) => {
+      const t = task();
+      keyOf.set(t.userId, key);
+      return batcher.submit(t, true, key);
+    };
+    const keysIn = (b: number) => batches[b]!.tasks.map((t) => keyOf.get(t.userId));
+    // A partner's 100-user job in the express lane, its tasks handed over one by one (as BullMQ
+    // does): the first takes the ordinary slot, the second an express slot, the rest wait for them.
+    const flood = Array.from({ length: 100 }, () => submit('flooder'));
+    expect(batches.map((b) => keysIn(batches.indexOf(b)))).toEqual([['flooder'], ['flooder']]);
+    // Another customer's 5-user job waits for neither: the other express slot takes it, and the
+    // flooder's waiting tasks are not doubled into it.
+    const small = Array.from({ length: 5 }, () => submit('victim'));
+    expect(batches).toHaveLength(3);
+    expect(keysIn(2)).toEqual(['victim']);
+    batches[2]!.finish();
+    await settle();
+    expect(keysIn(3)).toEqual(Array(4).fill('victim'));
+    batches[3]!.finish();
+    await Promise.all(small);
+    // The flooder's rest goes once its own batches are done.
+    batches[1]!.finish();
+    await settle();
+    expect(keysIn(4)).toEqual(Array(98).fill('flooder'));
+    batches[0]!.finish();
+    batches[4]!.finish();
+    await Promise.all(flood);
+  });
+
   it('hands each task its own outcome, and a failed batch fails all of its tasks', async () => {
     const { batches, apply } = controlledBatches();
     const batcher = new UserTaskBatcher(apply, { maxBatch: 10, parallelism: 1 });
