@@ -16,9 +16,11 @@ export const workerEnv = {
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(600),
   /**
    * Tasks held at once from each shard's express queue (interactive jobs): their own slots, so an
-   * interactive job never waits for bulk tasks to free one.
+   * interactive job never waits for bulk tasks to free one. Five partners' express budgets (200
+   * users each): with as many slots as one budget, one partner's two 100-user jobs held them all and
+   * everybody else's small jobs waited in Redis until its users were applied.
    */
-  WORKER_EXPRESS_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(200),
+  WORKER_EXPRESS_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(1000),
   /** Most users applied in one Postgres transaction. */
   WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(2000).default(300),
   /** Batch transactions in flight at once per process. */
