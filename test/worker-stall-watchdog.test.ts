@@ -77,7 +77,8 @@ describe('stall watchdog', () => {
       const jobId = await start(ids.slice(4));
       const job = await partner.waitForJob(customer, jobId, 30_000);
       expect(job).toMatchObject({ status: 'completed', progress: { total: 4, succeeded: 4, pending: 0 } });
-      expect(stalls).toEqual([expressQueueName(LICENSE_TASK_QUEUE)]);
+      // The express queue's BullMQ workers (several per process) each lost their blocking connection.
+      expect(new Set(stalls)).toEqual(new Set([expressQueueName(LICENSE_TASK_QUEUE)]));
       // Ready again once the new worker has taken a task.
       await expect.poll(() => worker.stalledQueues(), { timeout: 10_000 }).toEqual([]);
       expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 8, reserved: 0 });
