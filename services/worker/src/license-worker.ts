@@ -398,7 +398,8 @@ export class LicenseWorker {
 
   /** The queues whose workers were found stalled and have not taken a task since. */
   stalledQueues(): string[] {
-    return this.lanes.filter((lane) => lane.stalled).map((lane) => lane.queue);
+    // Once each: an express queue is taken by several BullMQ workers.
+    return [...new Set(this.lanes.filter((lane) => lane.stalled).map((lane) => lane.queue))];
   }
 
   async waitUntilReady(): Promise<void> {
