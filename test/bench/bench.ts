@@ -65,6 +65,13 @@ const dbUrl = (() => {
 })();
 const prefix = `bench-${randomUUID().slice(0, 8)}`;
 const children: ChildProcess[] = [];
+// Stopped from outside (Ctrl-C, a timeout's SIGTERM), the bench stops the services it started
+// rather than leaving them running against a database nobody drops.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    process.exit(130);
+  });
 
 /** Node flags of every process the bench starts: the services' own, or BENCH_NODE_FLAGS. */
 const nodeFlags = () => (process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : SERVICE_NODE_FLAGS);
