@@ -66,7 +66,7 @@ const dbUrl = (() => {
 const prefix = `bench-${randomUUID().slice(0, 8)}`;
 const children: ChildProcess[] = [];
 // Stopped from outside (Ctrl-C, a timeout's SIGTERM), the bench stops the services it started
-// rather than leaving them running against a database nobody drops.
+// rather than leaving them running (its database, named after its pid, is left to drop).
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.once(signal, () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
