@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { membershipRuleCondition, retryOnConflict, type Db, type DbOrTx, type GroupLicense } from '@licensing/db';
 import { conflict, notFound, unprocessable } from '@licensing/http';
@@ -69,6 +69,23 @@ const JOB_ACCEPTANCE_SHARE =
   "Accepting the change's job takes one of the partner's two job acceptances in progress at a time on a server " +
   '(shared with new jobs, retries and reverts); more wait up to 5 s for their turn, past which they are answered ' +
   '429 `partner_concurrency_limit` with `Retry-After`, having changed nothing.';
+
+/** A group job that applies the group's licenses again (nothing revoked) to `affected`. */
+const reprocessJob = (
+  tx: DbOrTx,
+  request: FastifyRequest,
+  customerId: string,
+  group: { id: string; licenses: GroupLicense[] },
+  affected: SQL,
+) =>
+  createGroupJob(tx, {
+    partnerId: partnerOf(request).id,
+    customerId,
+    groupId: group.id,
+    assign: group.licenses,
+    revoke: [],
+    affected,
+  });
 
 const groupIsDynamic = () =>
   unprocessable(
@@ -639,14 +656,7 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
           const { customer, row } = await groupInScope(request, request.params);
           const job = await db.transaction(async (tx) => {
             const group = await lockedGroup(tx, customer.id, row.id);
-            return createGroupJob(tx, {
-              partnerId: partnerOf(request).id,
-              customerId: customer.id,
-              groupId: group.id,
-              assign: group.licenses,
-              revoke: [],
-              affected: membersNotSettled(customer.id, group.id),
-            });
+            return reprocessJob(tx, request, customer.id, group, membersNotSettled(customer.id, group.id));
           });
           enqueueJobs(request, customer.id, [job]);
           return reply.status(202).send(await showGroup(customer.id, row.id));
@@ -684,17 +694,7 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
               OR EXISTS (SELECT 1 FROM group_license_states s WHERE s.customer_id = g.customer_id AND s.group_id = g.id AND s.user_id = ${userId}))
             ORDER BY g.id FOR SHARE`);
             const created: (CreatedJob | undefined)[] = [];
-            for (const g of groups)
-              created.push(
-                await createGroupJob(tx, {
-                  partnerId: partnerOf(request).id,
-                  customerId: customer.id,
-                  groupId: g.id,
-                  assign: g.licenses,
-                  revoke: [],
-                  affected: usersAmong([userId]),
-                }),
-              );
+            for (const g of groups) created.push(await reprocessJob(tx, request, customer.id, g, usersAmong([userId])));
             return created;
           });
           enqueueJobs(request, customer.id, jobs);
