@@ -164,6 +164,46 @@ describe('static groups', () => {
   });
 });
 
+describe('members and deleted users', () => {
+  it('never keeps a member whose user a concurrent delete removed', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 2);
+    const group = await createGroup(customer, { name: 'Racing a delete' });
+    const [gone, kept] = users as [string, string];
+    // A user's delete (as DELETE /users/{id} does it: the user's row, then its memberships) is
+    // in flight while members are added: the add read the user before the delete commits.
+    let commitDelete!: () => void;
+    let deleted!: () => void;
+    const deletedInTx = new Promise<void>((resolve) => {
+      deleted = resolve;
+    });
+    const deleting = env.sql.begin(async (tx) => {
+      await tx`DELETE FROM users WHERE customer_id = ${customer} AND id = ${gone}`;
+      await tx`DELETE FROM group_members WHERE customer_id = ${customer} AND user_id = ${gone}`;
+      deleted();
+      await new Promise<void>((resolve) => {
+        commitDelete = resolve;
+      });
+    });
+    await deletedInTx;
+    const adding = partner.call('POST', `/v1/customers/${customer}/groups/${group}/members`, { userIds: [gone, kept] });
+    // The add waits for the delete (its insert locks the users it adds), or, without that lock, has
+    // already added the user the delete is removing.
+    await new Promise((r) => setTimeout(r, 500));
+    commitDelete();
+    await deleting;
+    const added = await adding;
+    expect(added.status).toBe(200); // the group grants nothing: no job
+    const members =
+      await env.sql`SELECT user_id FROM group_members WHERE customer_id = ${customer} AND group_id = ${group}`;
+    expect(members.map((m) => m.user_id)).toEqual([kept]);
+    const shown = await partner.call('GET', `/v1/customers/${customer}/groups/${group}`);
+    const listed = await partner.call('GET', `/v1/customers/${customer}/groups/${group}/members`);
+    expect(shown.body.memberCount).toBe(1);
+    expect(listed.body.items.map((u: { id: string }) => u.id)).toEqual([kept]);
+  });
+});
+
 describe('license sources', () => {
   it('takes one seat for direct and group sources, unions plans, and refuses a direct revoke of an inherited license', async () => {
     const customer = await partner.customer();

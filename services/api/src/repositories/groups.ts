@@ -198,11 +198,16 @@ export const membersNotSettled = (customerId: string, groupId: string) => sql`
 
 /** Adds users of the customer to a static group; answers how many were not members before. */
 export async function addMembers(tx: DbOrTx, customerId: string, groupId: string, userIds: string[]): Promise<number> {
+  // The users added are locked (KEY SHARE: no other change of theirs waits) until this commits: a
+  // user's delete in flight is waited for, and its user is then not found, where without the lock
+  // the delete removed the user's memberships before this one's was inserted, leaving a member
+  // without a user. A delete that comes later waits for this, and then removes the membership.
   const [row] = await tx.execute<{ n: number }>(sql`
     WITH added AS (
       INSERT INTO group_members (customer_id, group_id, user_id)
       SELECT ${customerId}::uuid, ${groupId}::uuid, u.id FROM users u
       WHERE u.customer_id = ${customerId} AND u.id = any(${sql.param(userIds)}::uuid[])
+      FOR KEY SHARE OF u
       ON CONFLICT DO NOTHING RETURNING 1)
     SELECT count(*)::int AS n FROM added`);
   return row!.n;
