@@ -18,6 +18,11 @@ import {
   priorityOfTask,
   TAG_BLOCK,
   HORIZON_LEVELS,
+  MAX_PARTNER_WEIGHT,
+  PARTNER_DEPTH_TAGS,
+  PARTNER_RECENT_TASKS,
+  partnerBacklogKey,
+  partnerUsageKey,
   shareSlots,
   tagTasks,
 } from '@licensing/queue';
@@ -305,7 +310,7 @@ describe('fair-share tags and clock', () => {
       const a = { partnerId: p, customerId: randomUUID() };
       const a2 = { partnerId: p, customerId: randomUUID() };
       const b = { partnerId: q, customerId: randomUUID() };
-      const budget = { expressBudget: interactiveMaxUsers + 20, expressWindowSeconds: 10 };
+      const budget = { ...DEFAULT_FAIR_SHARE, expressBudget: interactiveMaxUsers + 20, expressWindowSeconds: 10 };
       const tag = async (...args: Parameters<typeof tagTasks> extends [unknown, unknown, ...infer R] ? R : never) => {
         const { start, spacing } = await tagTasks(env.redis, keyOf, ...args);
         return [start, spacing];
@@ -325,11 +330,12 @@ describe('fair-share tags and clock', () => {
       const ttl = await env.redis.ttl(keyOf(`fair-express:${p}`));
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(10);
-      // A partner queued far ahead of the clock weighs more per task: flooding lowers its own share.
+      // A partner that has just sent much, or queued far ahead of the clock, weighs more per task:
+      // flooding lowers its own share.
       const c = { partnerId: r, customerId: randomUUID() };
       expect(await tag(c, 50_000, false)).toEqual([0, 1]);
-      expect(await tag(c, 10, false)).toEqual([50_000, 3]);
-      expect(await tag({ partnerId: r, customerId: randomUUID() }, 10, false)).toEqual([0, 2 * 3]);
+      expect(await tag(c, 10, false)).toEqual([50_000, MAX_PARTNER_WEIGHT]);
+      expect(await tag({ partnerId: r, customerId: randomUUID() }, 10, false)).toEqual([0, 2 * MAX_PARTNER_WEIGHT]);
 
       // Workers serving the third level move the clock there: newcomers start at it.
       const clock = new FairClock(env.redis, fairClockKey(keyOf), chunk, (err) => silentLog.error(err));
@@ -341,6 +347,47 @@ describe('fair-share tags and clock', () => {
       clock.observe(priorityOfTag(0, chunk));
       await new Promise((r) => setTimeout(r, 100));
       expect(await env.redis.get(fairClockKey(keyOf))).toBe(String(2 * chunk));
+    } finally {
+      await env.close();
+    }
+  });
+
+  it("weighs a partner by the tasks it sent lately, express ones included, counting less as they age", async () => {
+    const env = await createTestEnv();
+    try {
+      const keyOf = env.queue.toKey;
+      const flooder = randomUUID();
+      const other = { partnerId: randomUUID(), customerId: randomUUID() };
+      let options = { ...DEFAULT_FAIR_SHARE, usageHalfLifeSeconds: 2 };
+      const spacingOf = async (owner: { partnerId: string; customerId: string }, count: number, interactive = false) =>
+        (await tagTasks(env.redis, keyOf, owner, count, interactive, options)).spacing;
+      // A script's small jobs in one customer: the first two go express, and count all the same.
+      const customer = { partnerId: flooder, customerId: randomUUID() };
+      expect(await spacingOf(customer, 100, true)).toBe(1);
+      expect(await spacingOf(customer, 100, true)).toBe(1);
+      // Past the express budget they are tagged, with the weight of the 200 tasks sent: under a step.
+      expect(await spacingOf(customer, 100, true)).toBe(1);
+      // Another 4 × 300 tasks at once: 1,500 sent lately, so every task weighs 2.
+      for (let i = 0; i < 4; i++) await spacingOf(customer, 300);
+      expect(await spacingOf(customer, 1)).toBe(2);
+      // Far past the step, at most MAX_PARTNER_WEIGHT, whatever its backlog (small, in one customer).
+      await spacingOf(customer, 20 * PARTNER_RECENT_TASKS);
+      expect(await spacingOf(customer, 1)).toBe(MAX_PARTNER_WEIGHT);
+      // Another partner that sent nothing lately keeps its weight of 1.
+      expect(await spacingOf(other, 10)).toBe(1);
+      // What it sent counts less as it ages (here: read with a half-life of 0.5 s, 4 s later, 1/256):
+      // the usage weight falls back to 1, and what is left is its backlog's depth ahead of the clock.
+      expect(Number((await env.redis.hgetall(partnerUsageKey(keyOf, flooder))).u)).toBeGreaterThan(
+        21 * PARTNER_RECENT_TASKS,
+      );
+      await new Promise((r) => setTimeout(r, 4_000));
+      options = { ...options, usageHalfLifeSeconds: 0.5 };
+      const [, furthest] = await env.redis.zrevrange(partnerBacklogKey(keyOf, flooder), 0, 0, 'WITHSCORES');
+      const depthWeight = 1 + Math.floor(Number(furthest) / PARTNER_DEPTH_TAGS);
+      expect(depthWeight).toBeLessThan(MAX_PARTNER_WEIGHT);
+      expect(await spacingOf(customer, 1)).toBe(depthWeight);
+      expect(Number((await env.redis.hgetall(partnerUsageKey(keyOf, flooder))).u)).toBeLessThan(PARTNER_RECENT_TASKS);
+      expect(await env.redis.ttl(partnerUsageKey(keyOf, flooder))).toBeGreaterThan(0);
     } finally {
       await env.close();
     }

@@ -9,8 +9,9 @@ import type { Cluster, Redis } from 'ioredis';
  * (a level is one BullMQ priority, first-in first-out within it). A customer's tasks are tagged one
  * after another from `max(clock, that customer's last tag)`, `spacing` tags apart, where the spacing
  * is the number of the partner's customers with a backlog (so they split one partner's turn between
- * them) times the partner's weight (1, rising to 4 as the partner queues further ahead of the clock:
- * a partner that floods the queue yields to those that do not). So partners with backlogs take turns
+ * them) times the partner's weight (1, rising to 8 with what the partner has sent in the last seconds
+ * and with how far ahead of the clock it queues: a partner that floods the queue yields to those that
+ * do not, from its flood's first seconds on). So partners with backlogs take turns
  * however many customers, jobs or tasks each has queued; a partner that arrives later starts at the
  * level being served now instead of behind everybody's backlog. The clock is the level the workers are
  * serving: they advance it as they take tasks. Tags further than `HORIZON_LEVELS` ahead of the clock
@@ -38,6 +39,8 @@ export interface FairShareOptions {
   /** Users of one partner's interactive jobs that may take the express lane per window. */
   expressBudget: number;
   expressWindowSeconds: number;
+  /** A partner's recent tasks (see `PARTNER_RECENT_TASKS`) count half after this many seconds. */
+  usageHalfLifeSeconds: number;
 }
 
 export const DEFAULT_FAIR_SHARE: FairShareOptions = {
@@ -47,6 +50,7 @@ export const DEFAULT_FAIR_SHARE: FairShareOptions = {
   // arrival order) is at most two 100-user jobs, so nobody else's small job waits behind more.
   expressBudget: 200,
   expressWindowSeconds: 2,
+  usageHalfLifeSeconds: 10,
 };
 
 /** What `tagTasks` answers as the start of a job that takes the express lane (its tasks get no priority). */
@@ -60,10 +64,17 @@ export const HORIZON_LEVELS = Math.floor(PRIORITY_LEVELS / 4);
 
 /**
  * A partner's weight: 1 plus one for every `PARTNER_DEPTH_TAGS` tags it has queued ahead of the
- * clock, at most `MAX_PARTNER_WEIGHT`.
+ * clock or for every `PARTNER_RECENT_TASKS` tasks it has sent lately (whichever is more), at most
+ * `MAX_PARTNER_WEIGHT`. Its recent tasks are those of all its jobs, express ones included, each
+ * counting half after `usageHalfLifeSeconds` (10 s), a quarter after twice that, and so on: a script
+ * posting 100-user jobs as fast as it may (about 2,000 tasks a second) weighs 2 after a second and 8
+ * after four, while a partner whose work is a 10,000-user job now and then starts at 1. The depth
+ * alone was too slow: a flood the workers keep up with never queues far ahead, and shared the workers
+ * half and half with another partner's big job (2.3 times its time alone).
  */
 export const PARTNER_DEPTH_TAGS = 20_000;
-export const MAX_PARTNER_WEIGHT = 4;
+export const PARTNER_RECENT_TASKS = 1_000;
+export const MAX_PARTNER_WEIGHT = 8;
 
 /** A customer's tag is forgotten a day after its last job was tagged (its backlog is long gone). */
 const CUSTOMER_TAG_TTL_SECONDS = 24 * 3600;
@@ -122,14 +133,27 @@ export const partnerBacklogKey = (keyOf: (type: string) => string, partnerId: st
  * backlog counted.
  */
 const backlogKey = (keyOf: (type: string) => string) => keyOf('fair-backlog');
+/** A partner's recent tasks: `u` counted at `t` (Redis's clock, seconds), decaying since. */
+export const partnerUsageKey = (keyOf: (type: string) => string, partnerId: string) =>
+  keyOf(`fair-usage:${partnerId}`);
 
 // KEYS: clock, customer's next tag, partner's express users in the window, backlog, partner's
-// backlogged customers. ARGV: task count, interactive (1/0), tag TTL, express budget, window seconds,
-// customer, depth per weight step, max weight, partner. Returns {first tag, or -1: express; spacing; clock}.
+// backlogged customers, partner's recent tasks. ARGV: task count, interactive (1/0), tag TTL, express
+// budget, window seconds, customer, depth per weight step, max weight, partner, recent tasks per
+// weight step, their half-life in seconds. Returns {first tag, or -1: express; spacing; clock}.
 const TAG_SCRIPT = `
 local clock = tonumber(redis.call('GET', KEYS[1]) or '0')
 local count = tonumber(ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', clock)
+local time = redis.call('TIME')
+local now = tonumber(time[1]) + tonumber(time[2]) / 1000000
+local last = redis.call('HMGET', KEYS[6], 'u', 't')
+local recent = 0
+if last[1] and last[2] then
+  recent = tonumber(last[1]) * math.pow(0.5, math.max(0, now - tonumber(last[2])) / tonumber(ARGV[11]))
+end
+redis.call('HSET', KEYS[6], 'u', tostring(recent + count), 't', string.format('%.3f', now))
+redis.call('EXPIRE', KEYS[6], math.ceil(20 * tonumber(ARGV[11])))
 -- A backlog ends at the highest of its tags (ZADD GT, without needing Redis 6.2).
 local function raise(key, member, score)
   local current = redis.call('ZSCORE', key, member)
@@ -146,9 +170,10 @@ end
 redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', clock)
 local customers = redis.call('ZCARD', KEYS[5])
 if not redis.call('ZSCORE', KEYS[5], ARGV[6]) then customers = customers + 1 end
-local weight = 1
+local steps = math.floor(recent / tonumber(ARGV[10]))
 local furthest = redis.call('ZREVRANGE', KEYS[5], 0, 0, 'WITHSCORES')[2]
-if furthest then weight = math.min(tonumber(ARGV[8]), 1 + math.floor((tonumber(furthest) - clock) / tonumber(ARGV[7]))) end
+if furthest then steps = math.max(steps, math.floor((tonumber(furthest) - clock) / tonumber(ARGV[7]))) end
+local weight = math.min(tonumber(ARGV[8]), 1 + steps)
 local spacing = customers * weight
 local start = math.max(clock, tonumber(redis.call('GET', KEYS[2]) or '0'))
 local finish = start + count * spacing
@@ -214,16 +239,17 @@ export async function tagTasks(
   owner: TaskOwner,
   count: number,
   interactive: boolean,
-  options: Pick<FairShareOptions, 'expressBudget' | 'expressWindowSeconds'> = DEFAULT_FAIR_SHARE,
+  options: Pick<FairShareOptions, 'expressBudget' | 'expressWindowSeconds' | 'usageHalfLifeSeconds'> = DEFAULT_FAIR_SHARE,
 ): Promise<Tagging> {
   const [start, spacing, clock] = (await client.eval(
     TAG_SCRIPT,
-    5,
+    6,
     fairClockKey(keyOf),
     customerTagKey(keyOf, owner.customerId),
     partnerExpressKey(keyOf, owner.partnerId),
     backlogKey(keyOf),
     partnerBacklogKey(keyOf, owner.partnerId),
+    partnerUsageKey(keyOf, owner.partnerId),
     count,
     interactive ? 1 : 0,
     CUSTOMER_TAG_TTL_SECONDS,
@@ -233,6 +259,8 @@ export async function tagTasks(
     PARTNER_DEPTH_TAGS,
     MAX_PARTNER_WEIGHT,
     owner.partnerId,
+    PARTNER_RECENT_TASKS,
+    options.usageHalfLifeSeconds,
   )) as [number, number, number];
   return { start: Number(start), spacing: Number(spacing), clock: Number(clock) };
 }
