@@ -352,7 +352,7 @@ describe('fair-share tags and clock', () => {
     }
   });
 
-  it("weighs a partner by the tasks it sent lately, express ones included, counting less as they age", async () => {
+  it('weighs a partner by the tasks it sent lately, express ones included, counting less as they age', async () => {
     const env = await createTestEnv();
     try {
       const keyOf = env.queue.toKey;

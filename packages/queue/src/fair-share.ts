@@ -134,8 +134,7 @@ export const partnerBacklogKey = (keyOf: (type: string) => string, partnerId: st
  */
 const backlogKey = (keyOf: (type: string) => string) => keyOf('fair-backlog');
 /** A partner's recent tasks: `u` counted at `t` (Redis's clock, seconds), decaying since. */
-export const partnerUsageKey = (keyOf: (type: string) => string, partnerId: string) =>
-  keyOf(`fair-usage:${partnerId}`);
+export const partnerUsageKey = (keyOf: (type: string) => string, partnerId: string) => keyOf(`fair-usage:${partnerId}`);
 
 // KEYS: clock, customer's next tag, partner's express users in the window, backlog, partner's
 // backlogged customers, partner's recent tasks. ARGV: task count, interactive (1/0), tag TTL, express
@@ -239,7 +238,10 @@ export async function tagTasks(
   owner: TaskOwner,
   count: number,
   interactive: boolean,
-  options: Pick<FairShareOptions, 'expressBudget' | 'expressWindowSeconds' | 'usageHalfLifeSeconds'> = DEFAULT_FAIR_SHARE,
+  options: Pick<
+    FairShareOptions,
+    'expressBudget' | 'expressWindowSeconds' | 'usageHalfLifeSeconds'
+  > = DEFAULT_FAIR_SHARE,
 ): Promise<Tagging> {
   const [start, spacing, clock] = (await client.eval(
     TAG_SCRIPT,

@@ -97,6 +97,21 @@ describe('customers and users', () => {
       ],
     });
     expect(allOrNothing.status).toBe(409);
+    // `Prefer: return=minimal`: 204 without a body, the users created all the same.
+    const minimal = await partner.call(
+      'POST',
+      `/v1/customers/${customer}/users/batch`,
+      { users: [{ userPrincipalName: 'quiet@fabrikam.example', displayName: 'Quiet' }] },
+      { prefer: 'respond-async, return=minimal' },
+    );
+    expect(minimal.status).toBe(204);
+    expect(minimal.headers['preference-applied']).toBe('return=minimal');
+    expect(minimal.body ?? '').toBe('');
+    const quiet = await partner.call('GET', `/v1/customers/${customer}/users?search=quiet`);
+    expect(quiet.body.items.map((u: any) => u.displayName)).toEqual(['Quiet']);
+    expect((await partner.call('DELETE', `/v1/customers/${customer}/users/${quiet.body.items[0].id}`)).status).toBe(
+      204,
+    );
     const page = await partner.call('GET', `/v1/customers/${customer}/users?page=1&pageSize=2`);
     expect(page.body).toMatchObject({ page: 1, pageSize: 2, total: 4, totalPages: 2 });
     expect(page.body.items.map((u: any) => u.userPrincipalName)).toEqual([

@@ -35,7 +35,16 @@ import { listSubscriptions, setSubscriptionQuantity } from '../repositories/subs
 import { groupJobsForChangedUsers } from '../repositories/groups.ts';
 import type { TaskEnqueuer } from '../enqueue.ts';
 import { paged, pagedSchema, pageQuery } from '../schemas/common.ts';
-import { HEADERS, JSON_BODY_PROBLEMS, jsonResponse, noContent, problemResponses } from '../schemas/openapi.ts';
+import {
+  HEADERS,
+  JSON_BODY_PROBLEMS,
+  jsonResponse,
+  noContent,
+  PREFER,
+  prefersMinimal,
+  problemResponses,
+  requestHeaders,
+} from '../schemas/openapi.ts';
 import { checkFilterProducts } from '../repositories/user-selection.ts';
 import { listLicenseHistory } from '../repositories/license-history.ts';
 import { createCustomerBody, customerParams, customerSchema } from '../schemas/customers.ts';
@@ -291,8 +300,12 @@ export function customerRoutes(deps: {
           operationId: 'createUsersBatch',
           tags: ['users'],
           summary: 'Create up to 10,000 users, all or nothing',
-          description: 'Creates every user of the request in one transaction, or none of them.',
+          description:
+            'Creates every user of the request in one transaction, or none of them. With `Prefer: return=minimal` ' +
+            '(RFC 7240), the answer is `204` without a body and `Preference-Applied: return=minimal`: an import that ' +
+            'needs no ids saves reading 10,000 users back.',
           params: customerParams,
+          headers: requestHeaders({ prefer: PREFER }),
           body: createUsersBatchBody,
           bodyExamples: {
             twoUsers: {
@@ -307,6 +320,7 @@ export function customerRoutes(deps: {
           },
           response: {
             201: jsonResponse(createdUsersSchema, 'Every user was created.'),
+            204: noContent('Every user was created (`Prefer: return=minimal`; `Preference-Applied: return=minimal`).'),
             ...problemResponses(JSON_BODY_PROBLEMS, 404, {
               409: ['duplicate_user_principal_name'],
               422: ['invisible_characters'],
@@ -316,7 +330,10 @@ export function customerRoutes(deps: {
       },
       async (request, reply) => {
         const customer = await customerInScope(db, request, request.params.customerId);
-        return reply.status(201).send({ items: await createUsers(request, customer, request.body.users) });
+        const items = await createUsers(request, customer, request.body.users);
+        if (prefersMinimal(request.headers.prefer))
+          return reply.header('preference-applied', 'return=minimal').status(204).send();
+        return reply.status(201).send({ items });
       },
     );
 

@@ -242,6 +242,20 @@ export const IF_NONE_MATCH = z.string().optional().meta({
   example: '"3q2-7w"',
 });
 
+/** The `Prefer` request header (RFC 7240) of a route that can answer without a body. */
+export const PREFER = z.string().optional().meta({
+  description: '`return=minimal`: answer 204 without a body (and `Preference-Applied: return=minimal`).',
+  example: 'return=minimal',
+});
+
+/** Whether a `Prefer` header asks for `return=minimal` (preferences are comma-separated, case-insensitive). */
+export function prefersMinimal(prefer: string | string[] | undefined): boolean {
+  const values = Array.isArray(prefer) ? prefer : prefer === undefined ? [] : [prefer];
+  return values.some((value) =>
+    value.split(',').some((p) => /^return\s*=\s*"?minimal"?$/i.test(p.split(';')[0]!.trim())),
+  );
+}
+
 /** Request headers a route reads; other headers pass through untouched. */
 export const requestHeaders = <T extends z.core.$ZodLooseShape>(shape: T) => z.looseObject(shape);
 
