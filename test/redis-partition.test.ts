@@ -5,16 +5,15 @@
 // until it heals (accepted and never answered), which leaves each Redis connection the worker had
 // waiting for its handshake's answers until its socket timeout closes it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { buildTestApi, buildTestCatalog, createTestEnv, type TestEnv } from './support/test-env.ts';
-import { expectSeatInvariant, PartnerClient, putProduct } from './support/client.ts';
+import { expectSeatInvariant, type PartnerClient } from './support/client.ts';
 import { spawnService, type ServiceProcess } from './support/processes.ts';
-import { TcpProxy } from './soak/tcp-proxy.ts';
+import { createRedisProxyEnv, type RedisProxyEnv } from './support/redis-proxy-env.ts';
+import type { TcpProxy } from './soak/tcp-proxy.ts';
+import type { TestEnv } from './support/test-env.ts';
 import { SUITE } from './fixtures.ts';
 
+let setup: RedisProxyEnv;
 let env: TestEnv;
-let api: FastifyInstance;
-let catalog: FastifyInstance;
 let partner: PartnerClient;
 let proxy: TcpProxy;
 let worker: ServiceProcess;
@@ -24,16 +23,11 @@ const FAULT_MS = 14_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  env = await createTestEnv({ expressQueue: true });
-  api = await buildTestApi(env);
-  catalog = await buildTestCatalog(env);
-  await putProduct(catalog, SUITE);
-  partner = await PartnerClient.create(api);
-  proxy = new TcpProxy('redis', Number(new URL(env.redisUrl).port || 6379));
-  await proxy.start();
+  setup = await createRedisProxyEnv();
+  ({ env, partner, proxy } = setup);
   worker = await spawnService('worker', {
     DATABASE_URL: env.databaseUrl,
-    REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+    REDIS_URL: setup.redisUrl,
     BULLMQ_PREFIX: env.prefix,
     // Small batches and few slots, so that tasks are held (and their locks lapse) when the link goes.
     WORKER_CONCURRENCY: '32',
@@ -50,10 +44,7 @@ afterAll(async () => {
     worker.child.kill('SIGKILL');
     await worker.exited;
   }
-  await proxy?.close();
-  await api?.close();
-  await catalog?.close();
-  await env?.close();
+  await setup?.close();
 });
 
 interface Started {

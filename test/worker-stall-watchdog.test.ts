@@ -3,43 +3,34 @@
 // watchdog finds it (tasks waiting in its queue, free slots, none taken), replaces it with a new
 // worker and blocking connection, and the waiting job finishes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
 import { createRedis } from '@licensing/redis';
 import { expressQueueName, LICENSE_TASK_QUEUE } from '@licensing/queue';
 import { createLicenseWorker } from '@licensing/worker';
-import { buildTestApi, buildTestCatalog, createTestEnv, silentLog, type TestEnv } from './support/test-env.ts';
-import { expectSeatInvariant, PartnerClient, putProduct } from './support/client.ts';
-import { TcpProxy } from './soak/tcp-proxy.ts';
+import { silentLog, type TestEnv } from './support/test-env.ts';
+import { expectSeatInvariant, type PartnerClient } from './support/client.ts';
+import { createRedisProxyEnv, type RedisProxyEnv } from './support/redis-proxy-env.ts';
+import type { TcpProxy } from './soak/tcp-proxy.ts';
 import { SUITE } from './fixtures.ts';
 
+let setup: RedisProxyEnv;
 let env: TestEnv;
-let api: FastifyInstance;
-let catalog: FastifyInstance;
 let partner: PartnerClient;
 let proxy: TcpProxy;
 
 beforeAll(async () => {
-  env = await createTestEnv({ expressQueue: true });
-  api = await buildTestApi(env);
-  catalog = await buildTestCatalog(env);
-  await putProduct(catalog, SUITE);
-  partner = await PartnerClient.create(api);
-  proxy = new TcpProxy('redis', Number(new URL(env.redisUrl).port || 6379));
-  await proxy.start();
+  setup = await createRedisProxyEnv();
+  ({ env, partner, proxy } = setup);
 });
 
 afterAll(async () => {
-  await proxy?.close();
-  await api?.close();
-  await catalog?.close();
-  await env?.close();
+  await setup?.close();
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('stall watchdog', () => {
   it("replaces the express queue's worker whose blocking connection was lost; the waiting job finishes", async () => {
-    const connection = createRedis(`redis://127.0.0.1:${proxy.port}`, 'worker', { socketTimeout: undefined });
+    const connection = createRedis(setup.redisUrl, 'worker', { socketTimeout: undefined });
     connection.on('error', () => {});
     const stalls: string[] = [];
     const worker = createLicenseWorker({
