@@ -20,7 +20,7 @@ import {
   HORIZON_LEVELS,
   MAX_PARTNER_WEIGHT,
   PARTNER_DEPTH_TAGS,
-  PARTNER_RECENT_TASKS,
+  PARTNER_RECENT_JOBS,
   partnerBacklogKey,
   partnerUsageKey,
   shareSlots,
@@ -334,8 +334,8 @@ describe('fair-share tags and clock', () => {
       // flooding lowers its own share.
       const c = { partnerId: r, customerId: randomUUID() };
       expect(await tag(c, 50_000, false)).toEqual([0, 1]);
-      expect(await tag(c, 10, false)).toEqual([50_000, MAX_PARTNER_WEIGHT]);
-      expect(await tag({ partnerId: r, customerId: randomUUID() }, 10, false)).toEqual([0, 2 * MAX_PARTNER_WEIGHT]);
+      expect(await tag(c, 10, false)).toEqual([50_000, 3]);
+      expect(await tag({ partnerId: r, customerId: randomUUID() }, 10, false)).toEqual([0, 2 * 3]);
 
       // Workers serving the third level move the clock there: newcomers start at it.
       const clock = new FairClock(env.redis, fairClockKey(keyOf), chunk, (err) => silentLog.error(err));
@@ -352,53 +352,61 @@ describe('fair-share tags and clock', () => {
     }
   });
 
-  it('weighs a partner by the tasks it sent lately, express ones included, counting less as they age', async () => {
+  it('weighs a partner by the jobs it sent lately past the express lane, counting less as they age', async () => {
     const env = await createTestEnv();
     try {
       const keyOf = env.queue.toKey;
       const flooder = randomUUID();
       const other = { partnerId: randomUUID(), customerId: randomUUID() };
-      let options = { ...DEFAULT_FAIR_SHARE, usageHalfLifeSeconds: 2 };
+      let options = { ...DEFAULT_FAIR_SHARE, usageHalfLifeSeconds: 5 };
       const spacingOf = async (owner: { partnerId: string; customerId: string }, count: number, interactive = false) =>
         (await tagTasks(env.redis, keyOf, owner, count, interactive, options)).spacing;
-      // A script's small jobs in one customer: the first two go express, and count all the same.
+      const recentJobs = async () => Number((await env.redis.hgetall(partnerUsageKey(keyOf, flooder))).u ?? 0);
+      // A script's small jobs in one customer: the first two go express and do not count.
       const customer = { partnerId: flooder, customerId: randomUUID() };
       expect(await spacingOf(customer, 100, true)).toBe(1);
       expect(await spacingOf(customer, 100, true)).toBe(1);
-      // Past the express budget they are tagged, with the weight of the 200 tasks sent: under a step.
+      expect(await recentJobs()).toBe(0);
+      // Past the express budget they are tagged and counted: a step of weight per PARTNER_RECENT_JOBS
+      // (a job sent a moment ago counts a little less than one).
       expect(await spacingOf(customer, 100, true)).toBe(1);
-      // Another 4 × 300 tasks at once: 1,500 sent lately, so every task weighs 2.
-      for (let i = 0; i < 4; i++) await spacingOf(customer, 300);
-      expect(await spacingOf(customer, 1)).toBe(2);
-      // Far past the step, at most MAX_PARTNER_WEIGHT, whatever its backlog (small, in one customer).
-      await spacingOf(customer, 20 * PARTNER_RECENT_TASKS);
+      for (let i = 1; i < PARTNER_RECENT_JOBS; i++) await spacingOf(customer, 100, true);
+      expect(await recentJobs()).toBeCloseTo(PARTNER_RECENT_JOBS, 1);
+      await spacingOf(customer, 100, true);
+      expect(await spacingOf(customer, 100, true)).toBe(2);
+      // Many more: at most MAX_PARTNER_WEIGHT, whatever its backlog (one customer, 10 tasks each).
+      for (let i = 0; i < MAX_PARTNER_WEIGHT * PARTNER_RECENT_JOBS; i++) await spacingOf(customer, 10);
       expect(await spacingOf(customer, 1)).toBe(MAX_PARTNER_WEIGHT);
-      // Another partner that sent nothing lately keeps its weight of 1.
-      expect(await spacingOf(other, 10)).toBe(1);
-      // What it sent counts less as it ages (here: read with a half-life of 0.5 s, 4 s later, 1/256):
-      // the usage weight falls back to 1, and what is left is its backlog's depth ahead of the clock.
-      expect(Number((await env.redis.hgetall(partnerUsageKey(keyOf, flooder))).u)).toBeGreaterThan(
-        21 * PARTNER_RECENT_TASKS,
+      // Another partner's first job weighs 1, and its size does not count: after a 50,000-user job,
+      // its next job weighs by its depth ahead of the clock only (a second customer's job).
+      expect(await spacingOf(other, 50_000)).toBe(1);
+      expect(await spacingOf({ partnerId: other.partnerId, customerId: randomUUID() }, 10)).toBe(
+        2 * (1 + Math.floor(50_000 / PARTNER_DEPTH_TAGS)),
       );
-      await new Promise((r) => setTimeout(r, 4_000));
-      options = { ...options, usageHalfLifeSeconds: 0.5 };
+      // What the flooder sent counts less as it ages (read here with a half-life of 0.25 s, 2 s later:
+      // 1/256): its weight falls back to 1 once its flood stops.
+      expect(await recentJobs()).toBeGreaterThan((MAX_PARTNER_WEIGHT + 1) * PARTNER_RECENT_JOBS - 1);
+      await new Promise((r) => setTimeout(r, 2_000));
+      options = { ...options, usageHalfLifeSeconds: 0.25 };
       const [, furthest] = await env.redis.zrevrange(partnerBacklogKey(keyOf, flooder), 0, 0, 'WITHSCORES');
-      const depthWeight = 1 + Math.floor(Number(furthest) / PARTNER_DEPTH_TAGS);
-      expect(depthWeight).toBeLessThan(MAX_PARTNER_WEIGHT);
-      expect(await spacingOf(customer, 1)).toBe(depthWeight);
-      expect(Number((await env.redis.hgetall(partnerUsageKey(keyOf, flooder))).u)).toBeLessThan(PARTNER_RECENT_TASKS);
+      expect(Number(furthest)).toBeLessThan(PARTNER_DEPTH_TAGS);
+      expect(await spacingOf(customer, 1)).toBe(1);
+      expect(await recentJobs()).toBeLessThan(2);
       expect(await env.redis.ttl(partnerUsageKey(keyOf, flooder))).toBeGreaterThan(0);
     } finally {
       await env.close();
     }
   });
 
-  it("tags a job's tasks in blocks: a block's tasks share a level, the next block follows the block's turns later", () => {
+  it("tags a job's tasks in blocks: a block's tasks share its middle task's level, the next block follows the block's turns later", () => {
     // A partner's twenty customers with a backlog, weight 4: a tag every 80 for each.
     const tagging = { start: 0, spacing: 80, clock: 0 };
     const levels = Array.from({ length: 2 * TAG_BLOCK }, (_, i) => priorityOfTask(tagging, i, chunk));
-    expect(new Set(levels.slice(0, TAG_BLOCK))).toEqual(new Set([priorityOfTag(0, chunk)]));
-    expect(new Set(levels.slice(TAG_BLOCK))).toEqual(new Set([priorityOfTag(TAG_BLOCK * 80, chunk)]));
+    const middle = Math.floor((TAG_BLOCK - 1) / 2);
+    expect(new Set(levels.slice(0, TAG_BLOCK))).toEqual(new Set([priorityOfTag(middle * 80, chunk)]));
+    expect(new Set(levels.slice(TAG_BLOCK))).toEqual(new Set([priorityOfTag((TAG_BLOCK + middle) * 80, chunk)]));
+    // A job of weight 1 alone: its blocks stay within a level or two of where its tasks would be.
+    expect(priorityOfTask({ start: 0, spacing: 1, clock: 0 }, 0, chunk)).toBe(priorityOfTag(0, chunk));
   });
 
   it('never places a task further ahead of the clock than the horizon', () => {

@@ -9,9 +9,9 @@ import type { Cluster, Redis } from 'ioredis';
  * (a level is one BullMQ priority, first-in first-out within it). A customer's tasks are tagged one
  * after another from `max(clock, that customer's last tag)`, `spacing` tags apart, where the spacing
  * is the number of the partner's customers with a backlog (so they split one partner's turn between
- * them) times the partner's weight (1, rising to 8 with what the partner has sent in the last seconds
- * and with how far ahead of the clock it queues: a partner that floods the queue yields to those that
- * do not, from its flood's first seconds on). So partners with backlogs take turns
+ * them) times the partner's weight (1, rising to 8 with the jobs the partner has sent in the last
+ * seconds and with how far ahead of the clock it queues: a partner that floods the queue yields to
+ * those that do not, from its flood's first second on). So partners with backlogs take turns
  * however many customers, jobs or tasks each has queued; a partner that arrives later starts at the
  * level being served now instead of behind everybody's backlog. The clock is the level the workers are
  * serving: they advance it as they take tasks. Tags further than `HORIZON_LEVELS` ahead of the clock
@@ -39,7 +39,7 @@ export interface FairShareOptions {
   /** Users of one partner's interactive jobs that may take the express lane per window. */
   expressBudget: number;
   expressWindowSeconds: number;
-  /** A partner's recent tasks (see `PARTNER_RECENT_TASKS`) count half after this many seconds. */
+  /** A partner's recent jobs (see `PARTNER_RECENT_JOBS`) count half after this many seconds. */
   usageHalfLifeSeconds: number;
 }
 
@@ -50,7 +50,7 @@ export const DEFAULT_FAIR_SHARE: FairShareOptions = {
   // arrival order) is at most two 100-user jobs, so nobody else's small job waits behind more.
   expressBudget: 200,
   expressWindowSeconds: 2,
-  usageHalfLifeSeconds: 10,
+  usageHalfLifeSeconds: 5,
 };
 
 /** What `tagTasks` answers as the start of a job that takes the express lane (its tasks get no priority). */
@@ -64,16 +64,19 @@ export const HORIZON_LEVELS = Math.floor(PRIORITY_LEVELS / 4);
 
 /**
  * A partner's weight: 1 plus one for every `PARTNER_DEPTH_TAGS` tags it has queued ahead of the
- * clock or for every `PARTNER_RECENT_TASKS` tasks it has sent lately (whichever is more), at most
- * `MAX_PARTNER_WEIGHT`. Its recent tasks are those of all its jobs, express ones included, each
- * counting half after `usageHalfLifeSeconds` (10 s), a quarter after twice that, and so on: a script
- * posting 100-user jobs as fast as it may (about 2,000 tasks a second) weighs 2 after a second and 8
- * after four, while a partner whose work is a 10,000-user job now and then starts at 1. The depth
- * alone was too slow: a flood the workers keep up with never queues far ahead, and shared the workers
- * half and half with another partner's big job (2.3 times its time alone).
+ * clock or for every `PARTNER_RECENT_JOBS` jobs it has sent lately (whichever is more), at most
+ * `MAX_PARTNER_WEIGHT`. Its recent jobs are those tagged here (not those of the express lane), each
+ * counting half after `usageHalfLifeSeconds` (5 s), a quarter after twice that, and so on: a script
+ * posting 100-user jobs as fast as it may (about twenty a second) weighs 3 after half a second and 8
+ * after two, while a partner whose work is a big job now and then weighs 1 when it sends the next,
+ * however big the last one was. Jobs, not tasks: counting tasks weighed down the partner that had
+ * just run a 10,000-user job more than the flood starting beside its next one. The depth alone was
+ * too slow: a flood the workers keep up with never queues far ahead (each of its customers, idle
+ * between two of its jobs, starts again at the clock), and it took twice the share of tasks of
+ * another partner's big job, which took 2.3 times as long as alone.
  */
 export const PARTNER_DEPTH_TAGS = 20_000;
-export const PARTNER_RECENT_TASKS = 1_000;
+export const PARTNER_RECENT_JOBS = 4;
 export const MAX_PARTNER_WEIGHT = 8;
 
 /** A customer's tag is forgotten a day after its last job was tagged (its backlog is long gone). */
@@ -101,7 +104,7 @@ export function priorityOfTag(tag: number, chunk: number): number {
 }
 
 /**
- * A job's tasks are tagged in blocks of this many: the block's tasks share its first task's tag, and
+ * A job's tasks are tagged in blocks of this many: the block's tasks share its middle task's tag, and
  * the next block follows `TAG_BLOCK * spacing` tags later, so a job's share of the queue is the same
  * as task by task. With a partner's customers spread task by task (twenty customers each given a tag
  * every eighty), a level held one or two tasks of each of them, and the worker applied them in a
@@ -115,8 +118,16 @@ export const TAG_BLOCK = 25;
 export function priorityOfTask(tagging: Tagging, i: number, chunk: number): number {
   const horizon = (Math.floor(tagging.clock / chunk) + HORIZON_LEVELS) * chunk;
   const block = i - (i % TAG_BLOCK);
-  return priorityOfTag(Math.min(tagging.start + block * tagging.spacing, horizon), chunk);
+  return priorityOfTag(Math.min(tagging.start + (block + BLOCK_MIDDLE) * tagging.spacing, horizon), chunk);
 }
+
+/**
+ * A block takes the tag of its middle task: served together, its tasks are on average served when
+ * their own tags come. With the first task's tag, every block ran ahead of its turn by up to 24 of
+ * its partner's spacings, and a flooding partner (spacing 160: twenty customers, weight 8) put the
+ * first 25 tasks of each of its jobs at the level being served, ahead of everybody's waiting tasks.
+ */
+const BLOCK_MIDDLE = Math.floor((TAG_BLOCK - 1) / 2);
 
 /** The clock's key, beside the queue's own keys (`keyOf` is the queue's or worker's `toKey`). */
 export const fairClockKey = (keyOf: (type: string) => string) => keyOf('fair-clock');
@@ -133,26 +144,17 @@ export const partnerBacklogKey = (keyOf: (type: string) => string, partnerId: st
  * backlog counted.
  */
 const backlogKey = (keyOf: (type: string) => string) => keyOf('fair-backlog');
-/** A partner's recent tasks: `u` counted at `t` (Redis's clock, seconds), decaying since. */
+/** A partner's recent jobs: `u` counted at `t` (Redis's clock, seconds), decaying since. */
 export const partnerUsageKey = (keyOf: (type: string) => string, partnerId: string) => keyOf(`fair-usage:${partnerId}`);
 
 // KEYS: clock, customer's next tag, partner's express users in the window, backlog, partner's
-// backlogged customers, partner's recent tasks. ARGV: task count, interactive (1/0), tag TTL, express
-// budget, window seconds, customer, depth per weight step, max weight, partner, recent tasks per
+// backlogged customers, partner's recent jobs. ARGV: task count, interactive (1/0), tag TTL, express
+// budget, window seconds, customer, depth per weight step, max weight, partner, recent jobs per
 // weight step, their half-life in seconds. Returns {first tag, or -1: express; spacing; clock}.
 const TAG_SCRIPT = `
 local clock = tonumber(redis.call('GET', KEYS[1]) or '0')
 local count = tonumber(ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', clock)
-local time = redis.call('TIME')
-local now = tonumber(time[1]) + tonumber(time[2]) / 1000000
-local last = redis.call('HMGET', KEYS[6], 'u', 't')
-local recent = 0
-if last[1] and last[2] then
-  recent = tonumber(last[1]) * math.pow(0.5, math.max(0, now - tonumber(last[2])) / tonumber(ARGV[11]))
-end
-redis.call('HSET', KEYS[6], 'u', tostring(recent + count), 't', string.format('%.3f', now))
-redis.call('EXPIRE', KEYS[6], math.ceil(20 * tonumber(ARGV[11])))
 -- A backlog ends at the highest of its tags (ZADD GT, without needing Redis 6.2).
 local function raise(key, member, score)
   local current = redis.call('ZSCORE', key, member)
@@ -167,6 +169,15 @@ if ARGV[2] == '1' then
   end
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', clock)
+local time = redis.call('TIME')
+local now = tonumber(time[1]) + tonumber(time[2]) / 1000000
+local last = redis.call('HMGET', KEYS[6], 'u', 't')
+local recent = 0
+if last[1] and last[2] then
+  recent = tonumber(last[1]) * math.pow(0.5, math.max(0, now - tonumber(last[2])) / tonumber(ARGV[11]))
+end
+redis.call('HSET', KEYS[6], 'u', tostring(recent + 1), 't', string.format('%.3f', now))
+redis.call('EXPIRE', KEYS[6], math.ceil(20 * tonumber(ARGV[11])))
 local customers = redis.call('ZCARD', KEYS[5])
 if not redis.call('ZSCORE', KEYS[5], ARGV[6]) then customers = customers + 1 end
 local steps = math.floor(recent / tonumber(ARGV[10]))
@@ -261,7 +272,7 @@ export async function tagTasks(
     PARTNER_DEPTH_TAGS,
     MAX_PARTNER_WEIGHT,
     owner.partnerId,
-    PARTNER_RECENT_TASKS,
+    PARTNER_RECENT_JOBS,
     options.usageHalfLifeSeconds,
   )) as [number, number, number];
   return { start: Number(start), spacing: Number(spacing), clock: Number(clock) };
