@@ -129,22 +129,38 @@ describe('licenses users import', () => {
       { upn: 'taken@imp.example', name: 'Taken', location: null, department: null },
     ]);
 
-    // The same file again, for a script: every line is now refused, in JSON.
-    const again = await cli(['users', 'import', '--customer', customerId, '--file', file, '--json']);
+    // The same file again, for a script, in batches of two sent three at a time: every line is now
+    // refused, listed in line order in JSON.
+    const again = await cli([
+      'users',
+      'import',
+      '--customer',
+      customerId,
+      '--file',
+      file,
+      '--batch-size',
+      '2',
+      '--parallel',
+      '3',
+      '--json',
+    ]);
     expect(again.status).toBe(1);
     const report = JSON.parse(again.stdout);
     expect(report).toMatchObject({ created: 0, lines: 9 });
     expect(report.errors.map((e: { line: number; code: string }) => `${e.line} ${e.code}`)).toEqual([
+      '2 duplicate_user_principal_name',
+      '3 duplicate_user_principal_name',
       '4 invalid_line',
       '5 invalid_line',
       '6 invalid_line',
       '8 invalid_line',
-      '2 duplicate_user_principal_name',
-      '3 duplicate_user_principal_name',
       '9 duplicate_user_principal_name',
       '10 invisible_characters',
       '11 duplicate_user_principal_name',
     ]);
+    expect(
+      (await cli(['users', 'import', '--customer', customerId, '--file', file, '--parallel', '5'])).stderr,
+    ).toContain('--parallel must be a whole number from 1 to 4');
     expect(await usersOf(customerId)).toHaveLength(4);
   });
 

@@ -9,6 +9,7 @@
 //   BENCH_BIG_USERS (200000)  BENCH_SMALL_CUSTOMERS (1000)  BENCH_SMALL_USERS (100)
 //   BENCH_REQUESTS (20 per figure)  BENCH_TIMEOUT_MS (20000 per request)  BENCH_PHASES (loaded,analyzed)
 //   BENCH_KEEP_DATABASE=1 (keep the database, e.g. with BENCH_PHASES= to look at plans)
+//   BENCH_IMPORT_CONCURRENCY (2: import requests in flight, as the CLI's import sends them)
 //   BENCH_DATABASE_SERVER (postgres://postgres@127.0.0.1:5432/postgres)  BENCH_REDIS_URL (redis://127.0.0.1:6379)
 // Prints one line per figure (p50 / p95 / max in ms, server-side then client-side), then the figures as
 // JSON. Uses a database and a queue prefix of its own, both removed at the end. No worker runs: the
@@ -32,6 +33,7 @@ const PHASES = (process.env.BENCH_PHASES ?? 'loaded,analyzed').split(',').filter
 const KEEP_DATABASE = process.env.BENCH_KEEP_DATABASE === '1';
 /** BENCH_MAINTENANCE=0: the product does not vacuum and analyse what it loads (the plans without statistics). */
 const MAINTENANCE = process.env.BENCH_MAINTENANCE !== '0';
+const IMPORT_CONCURRENCY = Number(process.env.BENCH_IMPORT_CONCURRENCY ?? 2);
 const IMPORT_BATCH = 10_000;
 const PAGE_SIZE = 50;
 const server = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -214,7 +216,7 @@ try {
   const makeBatchesMs = performance.now() - t;
   t = performance.now();
   // As the CLI's import sends them: `Prefer: return=minimal`, nothing read back (204).
-  for (const users of batches) {
+  const importOne = async (users: (typeof batches)[number]) => {
     const res = await call(
       'POST',
       `/v1/customers/${big}/users/batch`,
@@ -223,11 +225,19 @@ try {
     );
     if (res.status !== 204) throw new Error(`import: ${res.status} ${JSON.stringify(res.body)}`);
     batchMs.push(res.clientMs);
-  }
+  };
+  // IMPORT_CONCURRENCY requests in flight, as the CLI's import sends them.
+  let nextBatch = 0;
+  await Promise.all(
+    Array.from({ length: IMPORT_CONCURRENCY }, async () => {
+      while (nextBatch < batches.length) await importOne(batches[nextBatch++]!);
+    }),
+  );
   const importMs = performance.now() - t;
   results.import = {
     users: BIG,
     batchSize: IMPORT_BATCH,
+    concurrency: IMPORT_CONCURRENCY,
     usersPerSecond: Math.round(BIG / (importMs / 1000)),
     batchMs: stats(batchMs),
     smallCustomersSetupMs: Math.round(smallSetupMs),
@@ -235,7 +245,7 @@ try {
     loadAverageAfter: loadAverage(),
   };
   console.log(
-    `import: ${BIG} users in batches of ${IMPORT_BATCH} (Prefer: return=minimal): ${(results.import as any).usersPerSecond} users/s (batch p50 ${stats(batchMs).p50} ms, p95 ${stats(batchMs).p95} ms; making the batches took ${Math.round(makeBatchesMs)} ms, not counted), load average ${loadAverage()}`,
+    `import: ${BIG} users in batches of ${IMPORT_BATCH}, ${IMPORT_CONCURRENCY} at a time (Prefer: return=minimal): ${(results.import as any).usersPerSecond} users/s (batch p50 ${stats(batchMs).p50} ms, p95 ${stats(batchMs).p95} ms; making the batches took ${Math.round(makeBatchesMs)} ms, not counted), load average ${loadAverage()}`,
   );
   // Searches straight after the last batch, while the search index may still hold new entries unmerged.
   results.searchAfterImport = await measure(
