@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalogOf, previewJob, type PreviewUser } from '../src/index.ts';
+import { catalogOf, previewJob, previewJobSteps, type PreviewUser } from '../src/index.ts';
 
 const catalog = catalogOf([
   { id: 'E3', name: 'E3', servicePlans: [], excludes: ['BASIC'] },
@@ -49,5 +49,28 @@ describe('previewJob', () => {
     expect(preview.failures.total).toBe(2);
     expect(preview.failures.byCode).toEqual({ ProhibitedInUsageLocationViolation: 1, CountViolation: 1 });
     expect(preview.failures.users.map((u) => u.userId)).toEqual(['u1']);
+  });
+
+  it('gives the same preview in steps, pausing after every step of users', () => {
+    const input = {
+      catalog,
+      customerCountry: 'US',
+      users: Array.from({ length: 10 }, (_, i) => user(i, i % 3 === 0 ? ['BASIC'] : [], i % 4 === 0 ? 'FR' : null)),
+      changes: { assign: [{ productId: 'US_ONLY' }, { productId: 'E3' }], revoke: [] },
+      available: new Map([
+        ['US_ONLY', 5],
+        ['E3', 6],
+      ]),
+    };
+    const steps = previewJobSteps(input, 3);
+    let pauses = 0;
+    let step = steps.next();
+    while (!step.done) {
+      pauses += 1;
+      step = steps.next();
+    }
+    expect(pauses).toBe(3); // after users 3, 6 and 9
+    expect(step.value).toEqual(previewJob(input));
+    expect(step.value.failures.total).toBeGreaterThan(0);
   });
 });

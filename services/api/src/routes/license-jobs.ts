@@ -23,12 +23,13 @@ import {
   jobStart,
   MAX_SCHEDULE_DAYS,
   normalizePlans,
-  previewJob,
+  previewJobSteps,
   requiredDisabledPlans,
   revertChanges,
   servicePlanConflicts,
   type RequestedChanges,
 } from '@licensing/domain';
+import { inSteps } from '../in-steps.ts';
 import { partnerOf } from '../auth.ts';
 import { auditChange } from '../audit.ts';
 import { pathId } from '../ids.ts';
@@ -729,13 +730,15 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
           userIds: unknown,
         });
       }
-      return previewJob({
-        catalog: state.catalog,
-        customerCountry: customer.country,
-        users: state.users,
-        changes,
-        available: state.available,
-      });
+      return await inSteps(
+        previewJobSteps({
+          catalog: state.catalog,
+          customerCountry: customer.country,
+          users: state.users,
+          changes,
+          available: state.available,
+        }),
+      );
     }
 
     app.get(
@@ -1111,17 +1114,19 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
               { productIds: unsubscribed },
             );
           }
-          const preview = previewJob({
-            catalog: read.state.catalog,
-            customerCountry: customer.country,
-            users: read.state.users.map((u) => ({
-              ...u,
-              changes: read.requests.get(u.id),
-              revert: read.history.get(u.id) ?? { done: [], later: [] },
-            })),
-            changes: { assign: [], revoke: [] },
-            available: read.state.available,
-          });
+          const preview = await inSteps(
+            previewJobSteps({
+              catalog: read.state.catalog,
+              customerCountry: customer.country,
+              users: read.state.users.map((u) => ({
+                ...u,
+                changes: read.requests.get(u.id),
+                revert: read.history.get(u.id) ?? { done: [], later: [] },
+              })),
+              changes: { assign: [], revoke: [] },
+              available: read.state.available,
+            }),
+          );
           const [names, language] = [await catalogNames(db), requestLanguage(request)];
           return {
             ...basis,

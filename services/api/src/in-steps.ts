@@ -1,0 +1,15 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
+/**
+ * Runs a computation written as a generator (see `previewJobSteps`), letting the event loop serve
+ * other requests between its steps: one partner's 50,000-user preview no longer holds every other
+ * request for half a second.
+ */
+export async function inSteps<T>(steps: Generator<void, T, void>): Promise<T> {
+  let step = steps.next();
+  while (!step.done) {
+    await nextTurn();
+    step = steps.next();
+  }
+  return step.value;
+}
