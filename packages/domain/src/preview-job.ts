@@ -67,8 +67,7 @@ export function previewJob(input: PreviewJobInput): JobPreview {
 
 /**
  * `previewJob` in steps: pauses after every `stepUsers` users (returning the preview at the end), so
- * that a caller serving others meanwhile can let them run between steps (50,000 users take about
- * half a second).
+ * that a caller serving others meanwhile can let them run between steps.
  */
 export function* previewJobSteps(input: PreviewJobInput, stepUsers = 2_000): Generator<void, JobPreview, void> {
   const { catalog, changes } = input;

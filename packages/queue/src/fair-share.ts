@@ -69,11 +69,10 @@ export const HORIZON_LEVELS = Math.floor(PRIORITY_LEVELS / 4);
  * counting half after `usageHalfLifeSeconds` (5 s), a quarter after twice that, and so on: a script
  * posting 100-user jobs as fast as it may (about twenty a second) weighs 3 after half a second and 8
  * after two, while a partner whose work is a big job now and then weighs 1 when it sends the next,
- * however big the last one was. Jobs, not tasks: counting tasks weighed down the partner that had
- * just run a 10,000-user job more than the flood starting beside its next one. The depth alone was
- * too slow: a flood the workers keep up with never queues far ahead (each of its customers, idle
- * between two of its jobs, starts again at the clock), and it took twice the share of tasks of
- * another partner's big job, which took 2.3 times as long as alone.
+ * however big the last one was. Jobs, not tasks: counting tasks weighs down a partner that has just
+ * run a big job more than a flood starting beside its next one. The depth alone is not enough: a
+ * flood the workers keep up with never queues far ahead (each of its customers, idle between two of
+ * its jobs, starts again at the clock). See docs/benchmarks.md for what each choice measured.
  */
 export const PARTNER_DEPTH_TAGS = 20_000;
 export const PARTNER_RECENT_JOBS = 4;
@@ -123,9 +122,10 @@ export function priorityOfTask(tagging: Tagging, i: number, chunk: number): numb
 
 /**
  * A block takes the tag of its middle task: served together, its tasks are on average served when
- * their own tags come. With the first task's tag, every block ran ahead of its turn by up to 24 of
- * its partner's spacings, and a flooding partner (spacing 160: twenty customers, weight 8) put the
- * first 25 tasks of each of its jobs at the level being served, ahead of everybody's waiting tasks.
+ * their own tags come. With the first task's tag, every block would run ahead of its turn by up to 24
+ * of its partner's spacings, and a flooding partner (spacing 160: twenty customers, weight 8) would
+ * put the first 25 tasks of each of its jobs at the level being served, ahead of everybody's waiting
+ * tasks.
  */
 const BLOCK_MIDDLE = Math.floor((TAG_BLOCK - 1) / 2);
 

@@ -152,9 +152,9 @@ const importUsers: Command = {
   usage: `Usage: licenses users import --customer <id> --file <file|-> [--batch-size <n>] [--parallel <n>] [--json]
 
 Creates the users of a CSV file (or stdin with "-"), read as a stream and sent in batches (default
-1,000 users, at most 10,000), two batches at a time (--parallel, 1 to 4). The header names the columns: userPrincipalName and displayName, and
-optionally usageLocation and department; an export's userId, licenses and disabledServicePlans
-columns are ignored. A line that cannot be imported (a malformed field, a name repeated in the
+1,000 users, at most 10,000), two batches at a time (--parallel, 1 to 4). The header names the
+columns: userPrincipalName and displayName, and optionally usageLocation and department; an
+export's userId, licenses and disabledServicePlans columns are ignored. A line that cannot be imported (a malformed field, a name repeated in the
 file or already a user of the customer) is reported with its line number and the others go on.
 A progress bar shows on a terminal. --json prints {created, lines, errors: [{line, …}]} at the end.
 Exit 0 when every line was imported, 1 when some were not, 2 on a usage or API error.`,
@@ -170,7 +170,7 @@ Exit 0 when every line was imported, 1 when some were not, 2 on a usage or API e
     const file = str(parsed, 'file')!;
     const batchSize = count(parsed, 'batch-size', 1000, 10_000);
     // Two batches in flight keep the API and Postgres busy at once: one is parsed and checked while
-    // the other is written (18,000 users/s one at a time, 25,000 two at a time, in batches of 10,000).
+    // the other is written.
     const parallel = count(parsed, 'parallel', 2, 4);
     const size = file === '-' ? undefined : (await stat(file).catch(() => undefined))?.size;
     if (file !== '-' && size === undefined) throw new UsageError(`${file}: no such file`);
