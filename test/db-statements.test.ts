@@ -59,14 +59,13 @@ describe('executePrepared', () => {
     }
   });
 
-  it('no connection of the pool JIT-compiles', async () => {
+  it('no connection of the pool JIT-compiles or starts parallel workers', async () => {
+    const settings = sql`SELECT current_setting('jit') AS jit, current_setting('max_parallel_workers_per_gather') AS workers`;
     const rows = await Promise.all(
-      Array.from({ length: 6 }, () =>
-        executePrepared<{ jit: string }>(env.db, sql`SELECT current_setting('jit') AS jit`),
-      ),
+      Array.from({ length: 6 }, () => executePrepared<{ jit: string; workers: string }>(env.db, settings)),
     );
-    expect(rows.flat().map((r) => r.jit)).toEqual(Array(6).fill('off'));
-    const [{ jit }] = await env.db.execute<{ jit: string }>(sql`SELECT current_setting('jit') AS jit`);
-    expect(jit).toBe('off');
+    expect(rows.flat()).toEqual(Array(6).fill({ jit: 'off', workers: '0' }));
+    const [plain] = await env.db.execute<{ jit: string; workers: string }>(settings);
+    expect(plain).toEqual({ jit: 'off', workers: '0' });
   });
 });

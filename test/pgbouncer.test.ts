@@ -45,9 +45,10 @@ async function startServices(preparedStatements: boolean): Promise<Services> {
   const pgbouncer = await startPgbouncer({
     server: env.databaseUrl,
     databases: [database],
-    // With prepared statements on, the services also send jit=off as a startup parameter, which
-    // pgbouncer refuses unless told to ignore it: ignored here, so that only the prepared statements differ.
-    ignoreStartupParameters: preparedStatements ? ['jit'] : [],
+    // With prepared statements on, the services also send jit and max_parallel_workers_per_gather as
+    // startup parameters, which pgbouncer refuses unless told to ignore them: ignored here, so that
+    // only the prepared statements differ.
+    ignoreStartupParameters: preparedStatements ? ['jit', 'max_parallel_workers_per_gather'] : [],
   });
   const processes: ServiceProcess[] = [];
   const services: Services = {

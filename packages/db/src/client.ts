@@ -36,10 +36,16 @@ export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
     // far more than it saves; yet the planner's estimates (inflated by a batch's arrays, or by
     // statistics that lag behind a burst of work) can cross jit_above_cost, and then every execution
     // pays for a compilation that takes far longer than the query itself.
-    // Behind a transaction-mode pooler (prepare off) it cannot be a startup parameter: pgbouncer
+    // No parallel workers either: each request or batch is one partner's, and a statement that
+    // starts workers takes cores from every other partner's (with 2 cores, counting a 200,000-user
+    // customer took 50-100 ms that way and 20-35 ms on one core).
+    // Behind a transaction-mode pooler (prepare off) neither can be a startup parameter: pgbouncer
     // refuses the connection ("unsupported startup parameter: jit"), and a SET would stay on
-    // whichever server connection ran it. There JIT is turned off on the database (docs/scaling.md).
-    connection: { application_name: options.applicationName ?? 'licensing', ...(prepare ? { jit: 'off' } : {}) },
+    // whichever server connection ran it. There both are set on the database (docs/scaling.md).
+    connection: {
+      application_name: options.applicationName ?? 'licensing',
+      ...(prepare ? { jit: 'off', max_parallel_workers_per_gather: '0' } : {}),
+    },
   });
   const db = drizzle(sql, { schema });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
