@@ -78,6 +78,21 @@ export const customers = pgTable('customers', {
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
+/**
+ * A customer's number of users is the sum of its deltas: triggers on users add one per statement
+ * and customer (+n inserted, -n deleted) and fold them now and then (migration 0022). Read it with
+ * `customerUserCount`; nothing writes it directly.
+ */
+export const customerUserDeltas = pgTable(
+  'customer_user_deltas',
+  {
+    customerId: uuid('customer_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    users: integer('users').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.seq] })],
+);
+
 // Customer-level tables are keyed by customer first (migration 0010): see docs/scaling.md.
 
 export const users = pgTable(

@@ -4,8 +4,8 @@
 //
 // A customer may have hundreds of thousands of users, and Postgres's statistics about them may be
 // missing or old (right after an import, or wherever autovacuum is off). So how a filter is
-// evaluated is decided here, from exact counts that cost an index range each and from a sample of
-// the customer's users, and every statement is written in a form that leaves the planner one
+// evaluated is decided here, from the customer's number of users (kept by triggers), exact counts
+// of license holders that cost an index range each and a sample of the customer's users, and every statement is written in a form that leaves the planner one
 // sensible plan whatever its statistics say:
 // - a condition on a user is a test of one row: a license is looked up by its key in a subquery
 //   the planner cannot turn into a join (`OFFSET 0`), so it never picks a join that only pays off
@@ -23,7 +23,7 @@
 //   to show 50 of them (a sort the planner would choose if it believed the customer had a thousand
 //   users); where a sort is the only way (a small set), it is still used.
 import { sql, type SQL } from 'drizzle-orm';
-import { getProducts, type DbOrTx } from '@licensing/db';
+import { customerUserCount, getProducts, type DbOrTx } from '@licensing/db';
 import { unprocessable } from '@licensing/http';
 import { MAX_SELECTED_USERS, type UserFilter, type UserSelection } from '../schemas/user-selection.ts';
 import type { User } from '../schemas/users.ts';
@@ -106,8 +106,8 @@ export function sortsOff(tx: DbOrTx): Promise<unknown> {
 }
 
 /**
- * Decides how to evaluate `filter` for the customer, in one statement: the customer's users and the
- * filter's product conditions counted (an index range each), and, for a large customer, a sample
+ * Decides how to evaluate `filter` for the customer, in one statement: the customer's number of
+ * users (see customerUserCount), the filter's product conditions counted (an index range each), and, for a large customer, a sample
  * of its users tested against the filter. Run with `enable_sort` off (`sortsOff`). A narrow search
  * of a large customer is listed from the trigram index; `smallSet` bounds what it reads from it.
  */
@@ -146,7 +146,7 @@ export async function planUserFilter(tx: DbOrTx, customerId: string, filter: Use
           from (select u.id, u.search_text, u.department from users u where u.customer_id = ${customerId} order by u.id limit ${userFilterTuning.sampleSize}) u) end`
       : sql`null::int[]`;
   const [counts] = (await tx.execute(sql`
-    WITH n AS (SELECT count(*)::int AS users FROM users u WHERE u.customer_id = ${customerId})
+    WITH n AS (SELECT ${customerUserCount(customerId)} AS users)
     SELECT n.users,
       ${search ? sql`user_search_key(${search}::text)` : sql`null::text`} AS key,
       ${filter.hasProduct !== undefined ? count(holders(filter.hasProduct)) : sql`null::int`} AS has,
