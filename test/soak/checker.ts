@@ -29,7 +29,10 @@ export interface SeatSample {
   subscriptions: number;
 }
 
-/** Seat invariants in one snapshot of Postgres: holders + reserved ≤ quantity, counters = reservations. */
+/**
+ * Seat invariants in one snapshot of Postgres: holders + reserved ≤ quantity, counters = reservations;
+ * and each customer's kept number of users equals its users.
+ */
 export async function sampleSeats(sql: postgres.Sql, ledger: SoakLedger, final = false): Promise<boolean> {
   let rows: {
     customer_id: string;
@@ -39,6 +42,7 @@ export async function sampleSeats(sql: postgres.Sql, ledger: SoakLedger, final =
     reserved: number;
     counter: number;
   }[];
+  let userCounts: { id: string; real: number; kept: number }[];
   try {
     rows = await sql`
       SELECT s.customer_id, s.product_id, s.quantity,
@@ -46,9 +50,16 @@ export async function sampleSeats(sql: postgres.Sql, ledger: SoakLedger, final =
         (SELECT count(*) FROM seat_reservations r WHERE r.customer_id = s.customer_id AND r.product_id = s.product_id)::int AS reserved,
         coalesce((SELECT c.reserved FROM reserved_seats c WHERE c.customer_id = s.customer_id AND c.product_id = s.product_id), 0)::int AS counter
       FROM subscriptions s`;
+    // Each customer's number of users as the triggers keep it (migration 0022) against a count.
+    userCounts = await sql`
+      SELECT c.id, (SELECT count(*) FROM users u WHERE u.customer_id = c.id)::int AS real,
+        (SELECT coalesce(sum(d.users), 0) FROM customer_user_deltas d WHERE d.customer_id = c.id)::int AS kept
+      FROM customers c`;
   } catch {
     return false; // Postgres is being broken right now; the next sample will tell
   }
+  for (const c of userCounts)
+    if (c.kept !== c.real) ledger.violation(`customer ${c.id}: ${c.kept} users counted, ${c.real} users`);
   for (const r of rows) {
     const where = `${r.customer_id}/${r.product_id}`;
     if (r.holders + r.reserved > r.quantity || r.reserved < 0)
