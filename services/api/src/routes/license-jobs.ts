@@ -16,7 +16,15 @@ import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import { z } from 'zod';
-import { badRequest, conflict, notFound, ProblemError, requestLanguage, unprocessable } from '@licensing/http';
+import {
+  badRequest,
+  conflict,
+  notFound,
+  parsingSerializerCompiler,
+  ProblemError,
+  requestLanguage,
+  unprocessable,
+} from '@licensing/http';
 import type { Language, Names } from '@licensing/i18n';
 import { catalogNames, errorMessage, wordChanges } from '../change-messages.ts';
 import {
@@ -629,6 +637,8 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       {
         config: { scope: 'read' },
         bodyLimit: 4 * 1024 * 1024,
+        // The answer may list thousands of failing users: see parsingSerializerCompiler.
+        serializerCompiler: parsingSerializerCompiler,
         schema: {
           operationId: 'previewLicenseJob',
           tags: ['license jobs'],

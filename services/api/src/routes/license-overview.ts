@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { getProducts, type Db } from '@licensing/db';
-import { unprocessable } from '@licensing/http';
+import { parsingSerializerCompiler, unprocessable } from '@licensing/http';
 import { partnerOf } from '../auth.ts';
 import { customerInScope } from './customers.ts';
 import { customerHasGroups } from '../repositories/groups.ts';
@@ -26,6 +26,8 @@ export function licenseOverviewRoutes(deps: { db: Db; budget: SelectionBudget })
       {
         config: { scope: 'read' },
         bodyLimit: 4 * 1024 * 1024,
+        // The answer lists every selected user (up to 50,000): see parsingSerializerCompiler.
+        serializerCompiler: parsingSerializerCompiler,
         schema: {
           operationId: 'getLicenseOverview',
           tags: ['licenses'],
