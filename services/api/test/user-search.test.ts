@@ -226,6 +226,13 @@ describe('a large customer', () => {
           overview.body.users.map((u: { id: string }) => u.id),
           query,
         ).toEqual(want);
+        // And a preview of a job selected by it counts the same users.
+        const preview = await partner.call('POST', `/v1/customers/${customer}/license-jobs/preview`, {
+          userFilter: filter,
+          revoke: [SUITE.id],
+        });
+        if (want.length === 0) expect(preview.body.code, query).toBe('no_matching_users');
+        else expect([preview.status, preview.body.userCount], query).toEqual([200, want.length]);
       }
       // A job selected by filter numbers its items in list order (read from the sort index).
       await partner.subscribe(customer, REFUSED_IN_FR.id, 3000);

@@ -5,10 +5,14 @@ import { sql } from 'drizzle-orm';
 import { loadCatalog, type DbOrTx } from '@licensing/db';
 import type { Catalog, License, LicenseSources, PreviewUser } from '@licensing/domain';
 import { seatUsage } from './seats.ts';
+import { inSelection, selectionLimit, type SelectionInDb } from './user-selection.ts';
 
 export interface PreviewState {
   catalog: Catalog;
-  /** The selected users of the customer that exist, in user-list order. */
+  /**
+   * The selected users of the customer that exist, in user-list order (of a filter, at most
+   * MAX_SELECTED_USERS + 1: see checkSelectedCount).
+   */
   users: PreviewUser[];
   /** Assigned products the customer has a subscription to, with the seats free now. */
   available: Map<string, number>;
@@ -18,14 +22,15 @@ export interface PreviewState {
 export async function readPreviewState(
   tx: DbOrTx,
   customerId: string,
-  userIds: string[],
+  selection: SelectionInDb | string[],
   assignedProducts: string[],
 ): Promise<PreviewState> {
+  const selected = Array.isArray(selection) ? { ids: selection } : selection;
   const [users, licenses, quantities, usage, catalog] = await Promise.all([
     tx.execute<{ id: string; upn: string; display_name: string; usage_location: string | null }>(sql`
       SELECT u.id, u.user_principal_name AS upn, u.display_name, u.usage_location FROM users u
-      WHERE u.customer_id = ${customerId} AND u.id = any(${sql.param(userIds)}::uuid[])
-      ORDER BY u.display_name, u.user_principal_name, u.id`),
+      WHERE u.customer_id = ${customerId} AND ${inSelection(sql`u.id`, selected)}
+      ORDER BY u.display_name, u.user_principal_name, u.id ${selectionLimit(selected)}`),
     tx.execute<{
       user_id: string;
       product_id: string;
@@ -39,7 +44,7 @@ export async function readPreviewState(
          FROM group_license_states s
          WHERE s.customer_id = l.customer_id AND s.user_id = l.user_id AND s.product_id = l.product_id AND s.applied) AS group_sources
       FROM user_licenses l
-      WHERE l.customer_id = ${customerId} AND l.user_id = any(${sql.param(userIds)}::uuid[])
+      WHERE l.customer_id = ${customerId} AND ${inSelection(sql`l.user_id`, selected)}
       ORDER BY l.user_id, l.assigned_at, l.product_id`),
     assignedProducts.length
       ? tx.execute<{ product_id: string; quantity: number }>(sql`

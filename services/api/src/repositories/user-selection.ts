@@ -452,16 +452,17 @@ export function inIds(column: SQL, ids: string[]): SQL {
 }
 
 /**
- * The selected users (ids of the customer's users) in user-list order, each with the products it
- * holds and, with `groupOnly`, those it holds only through groups (no direct source: a revoke by a
- * job fails with LicenseInheritedFromGroup). A large selection is read from the sort index in list
- * order (an index-only scan of the customer's users, each tested against the ids), which costs less
- * than sorting it by name; a small one is looked up by key and sorted.
+ * The selected users of the customer (ids that are not its users' are left out) in user-list order,
+ * each with the products it holds and, with `groupOnly`, those it holds only through groups (no
+ * direct source: a revoke by a job fails with LicenseInheritedFromGroup). A large selection is read
+ * from the sort index in list order (an index-only scan of the customer's users, each tested against
+ * the ids or the filter's set, hashed once), which costs less than sorting it by name; a small one is
+ * looked up by key and sorted. A filter matching too many users is 422 `too_many_users`.
  */
 export async function selectedUsersWithProducts(
   db: DbOrTx,
   customerId: string,
-  ids: string[],
+  selection: SelectionInDb,
   options: { groupOnly?: boolean } = {},
 ): Promise<SelectedUserProducts[]> {
   const groupOnly = options.groupOnly
@@ -471,17 +472,23 @@ export async function selectedUsersWithProducts(
   const columns = sql`u.id, u.display_name AS "displayName", u.user_principal_name AS "userPrincipalName",
     (SELECT array_agg(l.product_id) FROM user_licenses l WHERE l.customer_id = ${customerId} AND l.user_id = u.id) AS products,
     ${groupOnly} AS "groupOnly"`;
-  if (ids.length <= userFilterTuning.listOrderFrom)
-    return [
-      ...(await db.execute<SelectedUserProducts>(sql`
-        SELECT ${columns} FROM users u WHERE u.customer_id = ${customerId} AND u.id = any(${sql.param(ids)}::uuid[])
-        ORDER BY u.display_name, u.user_principal_name, u.id`)),
-    ];
-  return withSortsOff(db, async (tx) => [
-    ...(await tx.execute<SelectedUserProducts>(sql`
-      SELECT ${columns} FROM users u WHERE u.customer_id = ${customerId} AND ${inIds(sql`u.id`, ids)}
-      ORDER BY u.display_name, u.user_principal_name, u.id`)),
-  ]);
+  const size = 'ids' in selection ? selection.ids.length : selection.size;
+  const rows =
+    size <= userFilterTuning.listOrderFrom
+      ? await db.execute<SelectedUserProducts>(sql`
+          SELECT ${columns} FROM users u WHERE u.customer_id = ${customerId} AND ${inSelection(sql`u.id`, selection)}
+          ORDER BY u.display_name, u.user_principal_name, u.id ${selectionLimit(selection)}`)
+      : await withSortsOff(db, (tx) =>
+          tx.execute<SelectedUserProducts>(sql`
+            SELECT ${columns} FROM users u WHERE u.customer_id = ${customerId} AND ${
+              'ids' in selection
+                ? inIds(sql`u.id`, selection.ids)
+                : sql`(u.id IN (SELECT s.id FROM (${selection.filter}) s)) IS TRUE`
+            }
+            ORDER BY u.display_name, u.user_principal_name, u.id ${selectionLimit(selection)}`),
+        );
+  checkSelectedCount(selection, rows.length);
+  return [...rows];
 }
 
 export type SelectedUserProducts = {
@@ -493,25 +500,79 @@ export type SelectedUserProducts = {
   groupOnly: string[] | null;
 };
 
-/** The ids of up to `limit` users of the customer matching the plan, in no particular order. */
-async function matchingIds(tx: DbOrTx, plan: FilterPlan, limit: number): Promise<string[]> {
+/** The users of the customer matching the plan, as a set of `id` rows in no particular order. */
+function matchingIdsSql(plan: FilterPlan): SQL {
   const { customerId } = plan;
-  if (plan.conditions.length === 0)
-    return (
-      await tx.execute<{ id: string }>(sql`SELECT u.id FROM users u WHERE u.customer_id = ${customerId} LIMIT ${limit}`)
-    ).map((r) => r.id);
+  if (plan.conditions.length === 0) return sql`SELECT u.id FROM users u WHERE u.customer_id = ${customerId}`;
   const driver = driverOf(plan, Number.POSITIVE_INFINITY);
   const others = plan.conditions.filter((c) => c !== driver);
   // A product condition alone: its holders' ids (or the rest's) are the selection, without
   // looking up 50,000 users rows to read their ids again.
-  if (driver?.ids && others.length === 0)
-    return (await tx.execute<{ id: string }>(sql`SELECT s.id FROM (${driver.ids}) s LIMIT ${limit}`)).map((r) => r.id);
-  const rows = driver
-    ? await tx.execute<{ id: string }>(sql`
-        SELECT u.id FROM (${driver.rows!}) u WHERE ${allTests(others)} LIMIT ${limit}`)
-    : await tx.execute<{ id: string }>(sql`
-        SELECT u.id FROM users u WHERE u.customer_id = ${customerId} AND ${allTests(plan.conditions)} LIMIT ${limit}`);
+  if (driver?.ids && others.length === 0) return sql`SELECT s.id FROM (${driver.ids}) s`;
+  return driver
+    ? sql`SELECT u.id FROM (${driver.rows!}) u WHERE ${allTests(others)}`
+    : sql`SELECT u.id FROM users u WHERE u.customer_id = ${customerId} AND ${allTests(plan.conditions)}`;
+}
+
+/** The ids of up to `limit` users of the customer matching the plan, in no particular order. */
+async function matchingIds(tx: DbOrTx, plan: FilterPlan, limit: number): Promise<string[]> {
+  const rows = await tx.execute<{ id: string }>(sql`SELECT m.id FROM (${matchingIdsSql(plan)}) m LIMIT ${limit}`);
   return rows.map((r) => r.id);
+}
+
+function tooManyUsers() {
+  return unprocessable(
+    'too_many_users',
+    `The filter matches more than ${MAX_SELECTED_USERS} users; narrow it down, or split the work into several requests.`,
+    { maxUsers: MAX_SELECTED_USERS },
+  );
+}
+
+/**
+ * The users a request selects, as the statements that read them take it: the ids given, or the
+ * filter's users as an SQL set that each statement evaluates itself (`size`: how many it matches,
+ * exactly or estimated). Reads of a large selection by filter (a preview, an overview) take it so,
+ * instead of resolving it to ids: 50,000 ids read from Postgres and sent back to it, once per
+ * statement, cost the API's event loop more than Postgres spends evaluating the filter again. Use
+ * it within one snapshot (a repeatable-read transaction, or one statement), so that every statement
+ * sees the same users; where the selection's exact ids matter for what is written (a job), resolve
+ * it with `resolveUserSelection` instead.
+ */
+export type SelectionInDb = { ids: string[] } | { filter: SQL; size: number };
+
+/**
+ * The selection of a request, for `inSelection`: the ids as given (without duplicates, lower case,
+ * not checked), or the filter as planned for the customer (an unknown product in it: 422
+ * `unknown_product`; a filter known to match more than MAX_SELECTED_USERS: 422 `too_many_users`;
+ * where the number is an estimate, the caller checks what it read with `checkSelectedCount`).
+ */
+export async function selectionInDb(db: DbOrTx, customerId: string, selection: UserSelection): Promise<SelectionInDb> {
+  if (selection.userFilter === undefined) return { ids: [...new Set(selection.userIds.map((id) => id.toLowerCase()))] };
+  const filter = selection.userFilter;
+  await checkFilterProducts(db, filter);
+  const plan = await withSortsOff(db, (tx) => planUserFilter(tx, customerId, filter));
+  if (!plan.estimated && plan.total > MAX_SELECTED_USERS) throw tooManyUsers();
+  return { filter: matchingIdsSql(plan), size: plan.total };
+}
+
+/** Whether `column` (a user id of the customer) is one of the selected users. */
+export function inSelection(column: SQL, selection: SelectionInDb): SQL {
+  return 'ids' in selection
+    ? sql`${column} = any(${sql.param(selection.ids)}::uuid[])`
+    : sql`${column} IN (SELECT s.id FROM (${selection.filter}) s)`;
+}
+
+/**
+ * The users read of a selection by filter, at most MAX_SELECTED_USERS + 1 (the statement's LIMIT):
+ * one more is 422 `too_many_users`, as resolving the filter would answer.
+ */
+export function checkSelectedCount(selection: SelectionInDb, read: number): void {
+  if ('filter' in selection && read > MAX_SELECTED_USERS) throw tooManyUsers();
+}
+
+/** The LIMIT of a statement that reads the users of a selection by filter (see checkSelectedCount). */
+export function selectionLimit(selection: SelectionInDb): SQL {
+  return 'filter' in selection ? sql`LIMIT ${MAX_SELECTED_USERS + 1}` : sql``;
 }
 
 /**
@@ -537,12 +598,7 @@ export async function resolveUserSelection(
   const ids = await withSortsOff(db, async (tx) =>
     matchingIds(tx, await planUserFilter(tx, customerId, filter), MAX_SELECTED_USERS + 1),
   );
-  if (ids.length > MAX_SELECTED_USERS)
-    throw unprocessable(
-      'too_many_users',
-      `The filter matches more than ${MAX_SELECTED_USERS} users; narrow it down, or split the work into several requests.`,
-      { maxUsers: MAX_SELECTED_USERS },
-    );
+  if (ids.length > MAX_SELECTED_USERS) throw tooManyUsers();
   return ids;
 }
 

@@ -104,7 +104,12 @@ import {
   type CreateLicenseJob,
 } from '../schemas/license-jobs.ts';
 import { selectionOf, type UserSelection } from '../schemas/user-selection.ts';
-import { resolveUserSelection, selectionSize } from '../repositories/user-selection.ts';
+import {
+  checkSelectedCount,
+  resolveUserSelection,
+  selectionInDb,
+  selectionSize,
+} from '../repositories/user-selection.ts';
 import type { SelectionBudget } from '../selection-budget.ts';
 import type { TaskEnqueuer } from '../enqueue.ts';
 import type { ApiMetrics } from '../metrics.ts';
@@ -717,10 +722,14 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
     ) {
       const { userIds, state } = await db.transaction(
         async (tx) => {
-          const userIds = await resolveUserSelection(tx, customer.id, selection);
+          // A filter is evaluated by each statement of this snapshot: see SelectionInDb.
+          const selected = await selectionInDb(tx, customer.id, selection);
+          const state = await readPreviewState(tx, customer.id, selected, assigned);
+          checkSelectedCount(selected, state.users.length);
+          const userIds = 'ids' in selected ? selected.ids : state.users.map((u) => u.id);
           if (userIds.length === 0)
             throw unprocessable('no_matching_users', 'No user of the customer matches the filter.');
-          return { userIds, state: await readPreviewState(tx, customer.id, userIds, assigned) };
+          return { userIds, state };
         },
         { isolationLevel: 'repeatable read', accessMode: 'read only' },
       );

@@ -5,7 +5,7 @@ import { partnerOf } from '../auth.ts';
 import { customerInScope } from './customers.ts';
 import { customerHasGroups } from '../repositories/groups.ts';
 import { listSubscriptions } from '../repositories/subscriptions.ts';
-import { resolveUserSelection, selectedUsersWithProducts } from '../repositories/user-selection.ts';
+import { type SelectionInDb, selectedUsersWithProducts, selectionInDb } from '../repositories/user-selection.ts';
 import { customerParams } from '../schemas/customers.ts';
 import {
   type LicenseOverview,
@@ -13,7 +13,7 @@ import {
   licenseOverviewSchema,
   MAX_LISTED_HOLDERS,
 } from '../schemas/license-overview.ts';
-import { selectionOf, type UserSelection } from '../schemas/user-selection.ts';
+import { MAX_SELECTED_USERS, selectionOf } from '../schemas/user-selection.ts';
 import { JSON_BODY_PROBLEMS, jsonResponse, problemResponses } from '../schemas/openapi.ts';
 import type { SelectionBudget } from '../selection-budget.ts';
 
@@ -64,7 +64,7 @@ export function licenseOverviewRoutes(deps: { db: Db; budget: SelectionBudget })
       async (request, reply) => {
         const customer = await customerInScope(db, request, request.params.customerId);
         const selection = selectionOf(request.body);
-        let selected: string[] = [];
+        let selected: SelectionInDb = { ids: [] };
         // Held until the answer has been written (or the connection is gone): serialising it is
         // part of what it costs. A partner's share is taken before the selection is read (429 past
         // it); then it waits a few seconds for room, or 503 overloaded.
@@ -72,30 +72,28 @@ export function licenseOverviewRoutes(deps: { db: Db; budget: SelectionBudget })
           partnerOf(request).id,
           budget.mayBeLarge(selection.userIds?.length),
           async () => {
-            selected = await resolveUserSelection(db, customer.id, selection);
-            return selected.length;
+            selected = await selectionInDb(db, customer.id, selection);
+            return 'ids' in selected ? selected.ids.length : Math.min(selected.size, MAX_SELECTED_USERS);
           },
         );
         for (const event of ['finish', 'close', 'error']) reply.raw.once(event, release);
-        return overviewOf(customer.id, selection, selected);
+        return overviewOf(customer.id, selected);
       },
     );
 
-    async function overviewOf(
-      customerId: string,
-      selection: UserSelection,
-      selected: string[],
-    ): Promise<LicenseOverview> {
+    async function overviewOf(customerId: string, selected: SelectionInDb): Promise<LicenseOverview> {
+      // A filter's size may be an estimate: its users are read whatever it says.
+      const some = 'ids' in selected ? selected.ids.length > 0 : true;
       // Licenses held through groups only exist where the customer has groups: only then are they counted.
-      const groupOnly = selected.length > 0 && (await customerHasGroups(db, customerId));
+      const groupOnly = some && (await customerHasGroups(db, customerId));
       const [rows, subscriptions] = await Promise.all([
-        selected.length ? selectedUsersWithProducts(db, customerId, selected, { groupOnly }) : Promise.resolve([]),
+        some ? selectedUsersWithProducts(db, customerId, selected, { groupOnly }) : Promise.resolve([]),
         listSubscriptions(db, customerId),
       ]);
       // A filter's users exist by construction (one deleted since is simply no longer shown).
-      if (selection.userIds !== undefined && rows.length !== selected.length) {
+      if ('ids' in selected && rows.length !== selected.ids.length) {
         const found = new Set(rows.map((u) => u.id));
-        const unknown = selected.filter((id) => !found.has(id));
+        const unknown = selected.ids.filter((id) => !found.has(id));
         throw unprocessable('unknown_users', `${unknown.length} of the selected users do not exist in this customer.`, {
           userIds: unknown,
         });
