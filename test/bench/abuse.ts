@@ -123,6 +123,24 @@ async function webhookEndpoints() {
   };
 }
 
+/**
+ * The API's event loop since the previous call, from its /metrics (prom-client resets the delay
+ * histogram at each scrape): the delay of its timers (mean, p99, max, ms) and the seconds its
+ * major garbage collections took in all (a counter: the caller takes the difference).
+ */
+async function apiEventLoop(baseUrl: string) {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const value = (name: string) => {
+    const line = text.split('\n').find((l) => l.startsWith(name));
+    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : Number.NaN;
+  };
+  const ms = (name: string) => Math.round(value(`nodejs_eventloop_lag_${name}_seconds`) * 10_000) / 10;
+  return {
+    delayMs: { mean: ms('mean'), p99: ms('p99'), max: ms('max') },
+    majorGcSeconds: value('nodejs_gc_duration_seconds_sum{kind="major"}'),
+  };
+}
+
 /** POSTs a job and polls it every 50 ms until finished: seconds from the POST, or undefined if refused. */
 async function timedJob(p: Partner, customerId: string, body: unknown): Promise<number | undefined> {
   const started = performance.now();
@@ -214,6 +232,7 @@ export async function abusePhases(deps: AbuseDeps) {
     queuedMs.length = 0;
     appliedMs.length = 0;
     const cpuBefore = cpuNow();
+    const loopBefore = await apiEventLoop(deps.baseUrl);
     const startedAt = performance.now();
     let done = false;
     void during.finally(() => (done = true));
@@ -226,6 +245,7 @@ export async function abusePhases(deps: AbuseDeps) {
     const latencies = (await Promise.all(runs)).filter((s): s is number => s !== undefined).map((s) => s * 1000);
     const seconds = (performance.now() - startedAt) / 1000;
     const cpuAfter = cpuNow();
+    const loopAfter = await apiEventLoop(deps.baseUrl);
     const cpuShare = Object.fromEntries(
       Object.entries(cpuAfter).map(([k, v]) => [
         k,
@@ -239,6 +259,10 @@ export async function abusePhases(deps: AbuseDeps) {
       smallJobApplied: percentiles([...appliedMs]),
       bigJobSeconds: await bigRun,
       coresUsed: cpuShare,
+      apiEventLoop: {
+        delayMs: loopAfter.delayMs,
+        majorGcSeconds: +(loopAfter.majorGcSeconds - loopBefore.majorGcSeconds).toFixed(2),
+      },
     };
   };
 
