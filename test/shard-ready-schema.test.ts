@@ -13,6 +13,7 @@ const CUSTOMER_LEVEL: Record<string, string> = {
   'public.user_licenses': 'customer_id',
   'public.subscriptions': 'customer_id',
   'public.reserved_seats': 'customer_id',
+  'public.customer_user_deltas': 'customer_id',
   'public.license_jobs': 'customer_id',
   'public.license_job_items': 'customer_id',
   'public.license_job_progress': 'customer_id',
