@@ -1,28 +1,12 @@
 // A customer's number of users kept by triggers as deltas (migration 0022), against the real
 // Postgres: every way users come and go is counted, writers of one customer never wait for each
 // other, a snapshot's count agrees with the users it sees, and the deltas are folded.
-import { randomUUID } from 'node:crypto';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type postgres from 'postgres';
+import { describe, expect, it } from 'vitest';
+import { scratchDatabase } from './support/scratch-database.ts';
 
-const name = `licensing_user_counts_${randomUUID().replaceAll('-', '')}`;
-const server = inject('pgServerUrl');
-const url = new URL(server);
-url.pathname = `/${name}`;
 let sql: postgres.Sql;
-
-beforeAll(async () => {
-  const admin = postgres(server, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}`);
-  await admin.end();
-  sql = postgres(url.toString(), { max: 6, onnotice: () => {} });
-});
-afterAll(async () => {
-  await sql?.end();
-  const admin = postgres(server, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
-});
+scratchDatabase('user_counts', { template: true, max: 6 }, (connected) => (sql = connected));
 
 async function newCustomer(): Promise<string> {
   const [partner] = await sql`INSERT INTO partners (name) VALUES ('counts') RETURNING id`;

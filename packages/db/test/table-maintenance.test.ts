@@ -3,8 +3,8 @@
 // visibility map set), a trickle is left to autovacuum, and the start-up check says when autovacuum
 // is off for the server or for a table.
 import { randomUUID } from 'node:crypto';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type postgres from 'postgres';
+import { describe, expect, it } from 'vitest';
 import {
   analysisDue,
   checkAutovacuum,
@@ -12,25 +12,10 @@ import {
   TableMaintenance,
   vacuumDue,
 } from '../src/table-maintenance.ts';
+import { scratchDatabase } from './support/scratch-database.ts';
 
-const name = `licensing_maintenance_${randomUUID().replaceAll('-', '')}`;
-const server = inject('pgServerUrl');
-const url = new URL(server);
-url.pathname = `/${name}`;
 let sql: postgres.Sql;
-
-beforeAll(async () => {
-  const admin = postgres(server, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}`);
-  await admin.end();
-  sql = postgres(url.toString(), { max: 3, onnotice: () => {} });
-});
-afterAll(async () => {
-  await sql?.end();
-  const admin = postgres(server, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
-});
+scratchDatabase('maintenance', { template: true, max: 3 }, (connected) => (sql = connected));
 
 const logged = () => {
   const lines: { level: 'info' | 'warn'; obj: object; msg: string }[] = [];
