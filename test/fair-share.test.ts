@@ -72,11 +72,16 @@ async function waitUntilEnqueued(jobIds: string[]) {
   throw new Error('tasks were not enqueued');
 }
 
-/** How many of `jobId`'s users were applied after `otherJobId` finished. */
+/**
+ * How many of `jobId`'s users were applied after the last of `otherJobId`'s (by the items' own
+ * times: the job's `finished_at` comes a little later, when it is finalised, and a loaded machine
+ * would count the users applied meanwhile).
+ */
 async function appliedAfter(jobId: string, otherJobId: string): Promise<number> {
   const [row] = await system.env.sql<{ n: number }[]>`
-    SELECT count(*)::int AS n FROM license_job_items i, license_jobs other
-    WHERE i.job_id = ${jobId} AND other.id = ${otherJobId} AND i.finished_at > other.finished_at`;
+    SELECT count(*)::int AS n FROM license_job_items i
+    WHERE i.job_id = ${jobId}
+      AND i.finished_at > (SELECT max(o.finished_at) FROM license_job_items o WHERE o.job_id = ${otherJobId})`;
   return row!.n;
 }
 
