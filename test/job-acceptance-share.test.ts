@@ -58,13 +58,19 @@ describe("a partner's share of job acceptances", () => {
     await isLocked;
 
     // Two in progress and eight waiting for their turn: the eleventh and twelfth are refused at once.
+    let refusedWhileHeld = 0;
     const posts = floodUsers.map((userId) =>
-      flooder.startJob(flooded, { userIds: [userId], assign: [{ productId: SUITE.id }] }),
+      flooder.startJob(flooded, { userIds: [userId], assign: [{ productId: SUITE.id }] }).then((answer) => {
+        if (answer.status === 429) refusedWhileHeld++;
+        return answer;
+      }),
     );
     try {
       // Two acceptances hold a connection each, waiting on the lock; the others wait for the
-      // partner's turn without a connection, or are answered at once.
+      // partner's turn without a connection, or are answered at once (all twelve must have
+      // arrived before the lock goes, or a late one would find a turn free).
       await until('two acceptances waiting for the seats', async () => (await waitingForSeats()) === 2, 10_000);
+      await until('the two past the waiting room refused', async () => refusedWhileHeld >= 2, 10_000);
       const startedAt = performance.now();
       const victimJob = await victim.startJob(own, { userIds: ownUsers, assign: [{ productId: SUITE.id }] });
       expect(victimJob.status, JSON.stringify(victimJob.body)).toBe(202);
