@@ -14,6 +14,7 @@ const CUSTOMER_LEVEL: Record<string, string> = {
   'public.subscriptions': 'customer_id',
   'public.reserved_seats': 'customer_id',
   'public.customer_user_deltas': 'customer_id',
+  'public.license_holder_deltas': 'customer_id',
   'public.license_jobs': 'customer_id',
   'public.license_job_items': 'customer_id',
   'public.license_job_progress': 'customer_id',

@@ -30,8 +30,9 @@ export interface SeatSample {
 }
 
 /**
- * Seat invariants in one snapshot of Postgres: holders + reserved ≤ quantity, counters = reservations;
- * and each customer's kept number of users equals its users.
+ * Seat invariants in one snapshot of Postgres: holders + reserved ≤ quantity, counters = reservations,
+ * the kept number of holders (migration 0023) = holders; and each customer's kept number of users
+ * equals its users.
  */
 export async function sampleSeats(sql: postgres.Sql, ledger: SoakLedger, final = false): Promise<boolean> {
   let rows: {
@@ -39,6 +40,7 @@ export async function sampleSeats(sql: postgres.Sql, ledger: SoakLedger, final =
     product_id: string;
     quantity: number;
     holders: number;
+    keptHolders: number;
     reserved: number;
     counter: number;
   }[];
@@ -47,6 +49,7 @@ export async function sampleSeats(sql: postgres.Sql, ledger: SoakLedger, final =
     rows = await sql`
       SELECT s.customer_id, s.product_id, s.quantity,
         (SELECT count(*) FROM user_licenses l WHERE l.customer_id = s.customer_id AND l.product_id = s.product_id)::int AS holders,
+        (SELECT coalesce(sum(h.holders), 0) FROM license_holder_deltas h WHERE h.customer_id = s.customer_id AND h.product_id = s.product_id)::int AS "keptHolders",
         (SELECT count(*) FROM seat_reservations r WHERE r.customer_id = s.customer_id AND r.product_id = s.product_id)::int AS reserved,
         coalesce((SELECT c.reserved FROM reserved_seats c WHERE c.customer_id = s.customer_id AND c.product_id = s.product_id), 0)::int AS counter
       FROM subscriptions s`;
@@ -64,6 +67,8 @@ export async function sampleSeats(sql: postgres.Sql, ledger: SoakLedger, final =
     const where = `${r.customer_id}/${r.product_id}`;
     if (r.holders + r.reserved > r.quantity || r.reserved < 0)
       ledger.violation(`seats ${where}: holders ${r.holders} + reserved ${r.reserved} > quantity ${r.quantity}`);
+    if (r.keptHolders !== r.holders)
+      ledger.violation(`seats ${where}: ${r.keptHolders} holders counted, ${r.holders} holders`);
     if (r.counter !== r.reserved)
       ledger.violation(`seats ${where}: reserved counter ${r.counter} ≠ ${r.reserved} reservations of pending users`);
     if (final && r.reserved !== 0) ledger.violation(`seats ${where}: ${r.reserved} still reserved at the end`);

@@ -165,7 +165,8 @@ export async function putProduct(catalog: FastifyInstance, product: Product) {
 /**
  * The contract's seat invariant, checked straight in Postgres for every subscription:
  * 0 <= assigned + reserved <= quantity, assigned = holders, and no reservation left once no job runs;
- * and the reserved seats counters equal what the pending items reserve.
+ * the reserved seats counters equal what the pending items reserve, and the kept numbers of holders
+ * the licenses.
  */
 export async function expectSeatInvariant(sql: Sql) {
   const rows = await sql<
@@ -197,6 +198,15 @@ export async function expectSeatInvariant(sql: Sql) {
       ON i.customer_id = c.customer_id AND i.product_id = c.product_id
     WHERE coalesce(c.reserved, 0) <> coalesce(i.n, 0)`;
   expect(drift, 'reserved seats counters equal the reservations of pending items').toEqual([]);
+  // The kept number of each product's holders (migration 0023) equals its licenses.
+  const heldDrift = await sql<{ customer_id: string; product_id: string; kept: number; holders: number }[]>`
+    SELECT coalesce(k.customer_id, l.customer_id) AS customer_id, coalesce(k.product_id, l.product_id) AS product_id,
+      coalesce(k.kept, 0) AS kept, coalesce(l.n, 0) AS holders
+    FROM (SELECT customer_id, product_id, sum(holders)::int AS kept FROM license_holder_deltas GROUP BY 1, 2) k
+    FULL JOIN (SELECT customer_id, product_id, count(*)::int AS n FROM user_licenses GROUP BY 1, 2) l
+      ON l.customer_id = k.customer_id AND l.product_id = k.product_id
+    WHERE coalesce(k.kept, 0) <> coalesce(l.n, 0)`;
+  expect(heldDrift, "the kept numbers of holders equal the products' licenses").toEqual([]);
   // Every license belongs to an existing user of the same customer.
   const [{ orphans }] = await sql<{ orphans: number }[]>`
     SELECT count(*)::int AS orphans FROM user_licenses l LEFT JOIN users u ON u.customer_id = l.customer_id AND u.id = l.user_id

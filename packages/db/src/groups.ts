@@ -4,6 +4,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { MembershipRule } from '@licensing/domain';
 import type { Db, DbOrTx } from './client.ts';
+import { licenseHolderCount } from './kept-counts.ts';
 import { addReservedSeats } from './reserved-seats.ts';
 import { type GroupLicense, licenseJobs } from './schema.ts';
 
@@ -123,7 +124,7 @@ export async function drainWaitingRoom(db: Db, customerId: string): Promise<Drai
         SELECT 1 FROM subscriptions WHERE customer_id = ${customerId} AND product_id = ${productId} FOR UPDATE`);
       const [free] = await tx.execute<{ free: number }>(sql`
         SELECT ((SELECT quantity FROM subscriptions WHERE customer_id = ${customerId} AND product_id = ${productId})
-          - (SELECT count(*) FROM user_licenses WHERE customer_id = ${customerId} AND product_id = ${productId})
+          - ${licenseHolderCount(customerId, sql`${productId}`)}
           - coalesce((SELECT reserved FROM reserved_seats WHERE customer_id = ${customerId} AND product_id = ${productId}), 0))::int AS free`);
       const seats = free?.free ?? 0;
       if (!(seats > 0)) continue;

@@ -14,4 +14,4 @@ export { postgresClientOf } from './drizzle-internals.ts';
 export * from './table-maintenance.ts';
 export * from './reverts.ts';
 export * from './groups.ts';
-export * from './customer-user-counts.ts';
+export * from './kept-counts.ts';

@@ -93,6 +93,22 @@ export const customerUserDeltas = pgTable(
   (t) => [primaryKey({ columns: [t.customerId, t.seq] })],
 );
 
+/**
+ * How many of a customer's users hold a product is the sum of its deltas: triggers on user_licenses
+ * add one per statement, customer and product (+n inserted, -n deleted) and fold them now and then
+ * (migration 0023). Read it with `licenseHolderCount`; nothing writes it directly.
+ */
+export const licenseHolderDeltas = pgTable(
+  'license_holder_deltas',
+  {
+    customerId: uuid('customer_id').notNull(),
+    productId: text('product_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    holders: integer('holders').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.productId, t.seq] })],
+);
+
 // Customer-level tables are keyed by customer first (migration 0010): see docs/scaling.md.
 
 export const users = pgTable(

@@ -4,6 +4,7 @@ import {
   countSeats,
   type DeliveryRef,
   executePrepared,
+  licenseHolderCount,
   partnerSubscribes,
   recordWebhookEvent,
   loadCatalog,
@@ -101,6 +102,22 @@ type PendingItem = {
 /** A customer's ids as key rows (customer_id, id), for a join on a key led by the customer. */
 const customerKeys = (customerId: string, ids: readonly string[]) =>
   sql`unnest(array_fill(${customerId}::uuid, ARRAY[${ids.length}::int]), ${sql.param(ids)}::uuid[])`;
+
+/**
+ * A user's rows of a table keyed (customer_id, user_id, …), as the lateral subquery of a join on
+ * customerKeys' rows `q`. Joined plainly, a planner without statistics on a table that grows during
+ * the run (the licenses a group's grant writes) put the table's whole customer range outside the
+ * loop and the batch's keys inside it, or walked another index led by the customer (40-70 ms a
+ * batch at a few thousand rows, more as they grow). Here each key is one range of the primary key:
+ * OFFSET 0 keeps the subquery from being flattened into a join the planner could reorder, and the
+ * order by the key's remaining columns is what only the primary key gives without a sort.
+ */
+const userRows = (table: 'user_licenses' | 'group_license_states') =>
+  sql.raw(
+    `SELECT * FROM ${table} t WHERE t.customer_id = q.customer_id AND t.user_id = q.user_id ORDER BY ${
+      table === 'user_licenses' ? 't.product_id' : 't.group_id, t.product_id'
+    } OFFSET 0`,
+  );
 
 /**
  * Applies the pending changes of a batch of one customer's users in ONE transaction, so that a
@@ -252,7 +269,7 @@ export async function applyUserChanges(
           sql`
         SELECT l.user_id, l.product_id, l.disabled_service_plans, l.direct, l.direct_disabled_service_plans
         FROM ${customerKeys(customerId, userIds)} AS q(customer_id, user_id)
-        JOIN user_licenses l ON l.customer_id = q.customer_id AND l.user_id = q.user_id
+        CROSS JOIN LATERAL (${userRows('user_licenses')}) l
         ORDER BY l.assigned_at, l.product_id`,
         ),
         loadCatalog(tx),
@@ -262,7 +279,7 @@ export async function applyUserChanges(
           sql`
         SELECT s.user_id, s.group_id, s.product_id, s.state, s.applied, s.disabled_service_plans, s.waiting_for, s.error
         FROM ${customerKeys(customerId, userIds)} AS q(customer_id, user_id)
-        JOIN group_license_states s ON s.customer_id = q.customer_id AND s.user_id = q.user_id
+        CROSS JOIN LATERAL (${userRows('group_license_states')}) s
         ORDER BY s.group_id, s.product_id`,
         ),
       ]);
@@ -545,7 +562,7 @@ async function countFreeSeats(
   const [usage] = await executePrepared<{ used: number }>(
     tx,
     sql`
-    SELECT (SELECT count(*) FROM user_licenses WHERE customer_id = ${customerId} AND product_id = ${productId})
+    SELECT ${licenseHolderCount(customerId, sql`${productId}`)}
          + coalesce((SELECT reserved FROM reserved_seats WHERE customer_id = ${customerId} AND product_id = ${productId}), 0) AS used`,
   );
   freeSeats.set(productId, sub.quantity - Number(usage!.used));
