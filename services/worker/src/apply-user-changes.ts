@@ -623,15 +623,23 @@ async function writeLicenseChanges(
     }
   }
   await Promise.all([
-    // The customer in every key row (see applyUserChanges).
+    // The customer in every key row (see applyUserChanges). The rows are found key by key first and
+    // deleted by their row address: as a join (DELETE … USING the keys), a planner whose statistics
+    // still showed the table nearly empty (a revoke straight after a job assigned 10,000 licenses)
+    // walked the customer's every license for each key, 0.2-0.7 s a batch. The users' locks keep
+    // the rows where they were found until the delete.
     removed.length > 0 &&
       executePrepared(
         tx,
         sql`
       DELETE FROM user_licenses l
-      USING unnest(array_fill(${customerId}::uuid, ARRAY[${removed.length}::int]), ${sql.param(removed.map((r) => r.user_id))}::uuid[],
-        ${sql.param(removed.map((r) => r.product_id))}::text[]) AS d(customer_id, user_id, product_id)
-      WHERE l.customer_id = d.customer_id AND l.user_id = d.user_id AND l.product_id = d.product_id`,
+      WHERE l.ctid = any(ARRAY(
+        SELECT t.ctid
+        FROM unnest(array_fill(${customerId}::uuid, ARRAY[${removed.length}::int]), ${sql.param(removed.map((r) => r.user_id))}::uuid[],
+          ${sql.param(removed.map((r) => r.product_id))}::text[]) AS d(customer_id, user_id, product_id)
+        CROSS JOIN LATERAL (
+          SELECT t.ctid FROM user_licenses t
+          WHERE t.customer_id = d.customer_id AND t.user_id = d.user_id AND t.product_id = d.product_id OFFSET 0) t))`,
       ),
     upserted.length > 0 &&
       executePrepared(
