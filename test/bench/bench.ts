@@ -18,7 +18,7 @@
 //   settings, alternating round by round, each freshly started and warmed up with one job pair)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
 import { type CreateLicenseJobRequest, createLicensingClient, type LicensingClient, unwrap } from '@licensing/client';
@@ -107,8 +107,10 @@ function startService(
       ...extraEnv,
     },
   });
-  if (process.env.BENCH_LOGS)
+  if (process.env.BENCH_LOGS) {
+    mkdirSync(process.env.BENCH_LOGS, { recursive: true });
     child.stdout!.pipe(createWriteStream(`${process.env.BENCH_LOGS}/${name}-${child.pid}.log`));
+  }
   children.push(child);
   return child;
 }

@@ -5,8 +5,9 @@
 // A customer may have hundreds of thousands of users, and Postgres's statistics about them may be
 // missing or old (right after an import, or wherever autovacuum is off). So how a filter is
 // evaluated is decided here, from the customer's number of users (kept by triggers), exact counts
-// of license holders that cost an index range each and a sample of the customer's users, and every statement is written in a form that leaves the planner one
-// sensible plan whatever its statistics say:
+// of license holders that cost an index range each and a sample of the customer's users, and every
+// statement is written in a form that leaves the planner one sensible plan whatever its statistics
+// say:
 // - a condition on a user is a test of one row: a license is looked up by its key in a subquery
 //   the planner cannot turn into a join (`OFFSET 0`), so it never picks a join that only pays off
 //   for the few rows it wrongly expects (a nested loop over 150,000 users took 98 s that way);
@@ -99,8 +100,8 @@ const userColumns = sql`u.id, u.customer_id, u.user_principal_name, u.display_na
 /**
  * Turns `enable_sort` off for the rest of the caller's transaction (see the top of this file), and
  * gives it at least 16 MB of `work_mem`, so that a set of license holders is tested through a hash
- * table (see `allTests`) whatever its size is believed to be. The statement is sent now, ahead of whatever the caller sends next on the same connection, so it
- * costs no round trip of its own.
+ * table (see `allTests`) whatever its size is believed to be. The statement is sent now, ahead of
+ * whatever the caller sends next on the same connection, so it costs no round trip of its own.
  */
 export function sortsOff(tx: DbOrTx): Promise<unknown> {
   return tx
@@ -112,8 +113,9 @@ export function sortsOff(tx: DbOrTx): Promise<unknown> {
 
 /**
  * Decides how to evaluate `filter` for the customer, in one statement: the customer's number of
- * users (see customerUserCount), the filter's product conditions counted (an index range each), and, for a large customer, a sample
- * of its users tested against the filter. Run with `enable_sort` off (`sortsOff`). A narrow search
+ * users (see customerUserCount), the filter's product conditions counted (an index range each),
+ * and, for a large customer, a sample of its users tested against the filter. Run with
+ * `enable_sort` off (`sortsOff`). A narrow search
  * of a large customer is listed from the trigram index; `smallSet` bounds what it reads from it.
  */
 export async function planUserFilter(tx: DbOrTx, customerId: string, filter: UserFilter): Promise<FilterPlan> {
@@ -133,6 +135,8 @@ export async function planUserFilter(tx: DbOrTx, customerId: string, filter: Use
   /** The users rows of a set of ids, each looked up by its key. */
   const rowsOf = (ids: SQL) =>
     sql`select ${userColumns} from (${ids}) d cross join lateral (select * from users u where u.customer_id = ${customerId} and u.id = d.id offset 0) u`;
+  /** A condition's users listed both ways: their ids, and their rows looked up by those ids. */
+  const listed = (ids: SQL) => ({ ids, rows: rowsOf(ids) });
 
   const searchTest = sql`strpos(u.search_text, user_search_key(${search}::text)) > 0`;
   const productTests: SQL[] = [];
@@ -175,32 +179,28 @@ export async function planUserFilter(tx: DbOrTx, customerId: string, filter: Use
   if (filter.hasProduct !== undefined)
     conditions.push({
       test: holds(filter.hasProduct),
-      rows: rowsOf(holders(filter.hasProduct)),
-      ids: holders(filter.hasProduct),
+      ...listed(holders(filter.hasProduct)),
       size: counts.has!,
       hashed: { test: inHolders(filter.hasProduct, 'true'), size: counts.has! },
     });
   if (filter.lacksProduct !== undefined)
     conditions.push({
       test: sql`not ${holds(filter.lacksProduct)}`,
-      rows: rowsOf(sql`${everyone} except ${holders(filter.lacksProduct)}`),
-      ids: sql`${everyone} except ${holders(filter.lacksProduct)}`,
+      ...listed(sql`${everyone} except ${holders(filter.lacksProduct)}`),
       size: users - counts.lacks!,
       hashed: { test: inHolders(filter.lacksProduct, 'false'), size: counts.lacks! },
     });
   if (filter.licensed === true)
     conditions.push({
       test: holdsAny,
-      rows: rowsOf(licensed),
-      ids: licensed,
+      ...listed(licensed),
       size: counts.licensed!,
       hashed: { test: inLicensed('true'), size: counts.licensed! },
     });
   if (filter.licensed === false)
     conditions.push({
       test: sql`not ${holdsAny}`,
-      rows: rowsOf(sql`${everyone} except ${licensed}`),
-      ids: sql`${everyone} except ${licensed}`,
+      ...listed(sql`${everyone} except ${licensed}`),
       size: users - counts.licensed!,
       hashed: { test: inLicensed('false'), size: counts.licensed! },
     });
