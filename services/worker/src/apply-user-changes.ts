@@ -701,7 +701,9 @@ async function readGroupGrants(
       sql`
       SELECT m.group_id, m.user_id
       FROM unnest(${sql.param(pairs.map((p) => p.groupId))}::uuid[], ${sql.param(pairs.map((p) => p.userId))}::uuid[]) AS q(group_id, user_id)
-      JOIN group_members m ON m.customer_id = ${customerId} AND m.group_id = q.group_id AND m.user_id = q.user_id`,
+      CROSS JOIN LATERAL (
+        SELECT m.group_id, m.user_id FROM group_members m
+        WHERE m.customer_id = ${customerId} AND m.group_id = q.group_id AND m.user_id = q.user_id OFFSET 0) m`,
     ),
   ]);
   return {
@@ -728,8 +730,9 @@ function grantsOf(groupId: string, userId: string, groups: GroupGrants): Require
  * Rewrites the rows of the (user, group) pairs the batch evaluated: rows the group no longer has for
  * the user go, the others are upserted. `since` moves only when the state does (the waiting room is
  * served oldest first). A user's rows change only under its row lock (here, or with the user's
- * deletion), so the rows read at the batch's start are the ones there: those that go are deleted by
- * their whole key. Found by (customer, user, group) instead, an index led by the group looked
+ * deletion), so the rows read at the batch's start are the ones there: those that go are found by
+ * their whole key, key by key, and deleted by row address (as the revoked licenses are, see
+ * writeLicenseChanges). Found by (customer, user, group) instead, an index led by the group looked
  * attractive to a planner without statistics, and each batch of a 200,000-member group walked the
  * group's whole range for every user (1.7 s a batch).
  */
@@ -774,9 +777,14 @@ async function writeGroupRows(
         AS x(user_id uuid, group_id uuid, product_id text, state text, applied boolean, plans text[], waiting_for text, error jsonb)),
     gone AS (
       DELETE FROM group_license_states s
-      USING unnest(array_fill(${customerId}::uuid, ARRAY[${gone.users.length}::int]), ${sql.param(gone.users)}::uuid[],
-        ${sql.param(gone.groups)}::uuid[], ${sql.param(gone.products)}::text[]) AS t(customer_id, user_id, group_id, product_id)
-      WHERE s.customer_id = t.customer_id AND s.user_id = t.user_id AND s.group_id = t.group_id AND s.product_id = t.product_id)
+      WHERE s.ctid = any(ARRAY(
+        SELECT g.ctid
+        FROM unnest(array_fill(${customerId}::uuid, ARRAY[${gone.users.length}::int]), ${sql.param(gone.users)}::uuid[],
+          ${sql.param(gone.groups)}::uuid[], ${sql.param(gone.products)}::text[]) AS t(customer_id, user_id, group_id, product_id)
+        CROSS JOIN LATERAL (
+          SELECT g.ctid FROM group_license_states g
+          WHERE g.customer_id = t.customer_id AND g.user_id = t.user_id AND g.group_id = t.group_id AND g.product_id = t.product_id
+          OFFSET 0) g)))
     INSERT INTO group_license_states AS s (customer_id, user_id, group_id, product_id, state, applied, disabled_service_plans, waiting_for, error)
     SELECT ${customerId}::uuid, x.user_id, x.group_id, x.product_id, x.state, x.applied, x.plans, x.waiting_for, x.error FROM input x
     ON CONFLICT (customer_id, user_id, group_id, product_id) DO UPDATE SET
