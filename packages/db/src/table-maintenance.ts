@@ -54,6 +54,16 @@ const BULK_ROWS = 1000;
  * search reads the pending list in full, and autovacuum, which would merge it too, may be off).
  */
 const PENDING_LISTS: Partial<Record<MaintainedTable, string>> = { users: 'users_search' };
+/**
+ * The kept counts of each table's rows (migrations 0022 and 0023), by table: every statement that
+ * writes the table adds a delta row and now and then folds them, so their dead rows grow with the
+ * table's writes. Without autovacuum nothing else would vacuum them; they are vacuumed (a small
+ * table: milliseconds) whenever the table is looked at and their dead rows are due.
+ */
+const KEPT_COUNTS: Partial<Record<MaintainedTable, string>> = {
+  users: 'customer_user_deltas',
+  user_licenses: 'license_holder_deltas',
+};
 /** Writes of at least this many rows have their pending list merged at once; fewer, once the writes pause. */
 const PENDING_ROWS = 100;
 
@@ -187,6 +197,12 @@ export class TableMaintenance {
   private async maintain(table: MaintainedTable, notedRows: number): Promise<void> {
     // What writes of fewer rows at a time left in the search index's pending list is merged now.
     this.mergePendingList(table, this.tables.get(table)!);
+    await this.maintainTable(table, notedRows);
+    const counts = KEPT_COUNTS[table];
+    if (counts) await this.vacuumIfDue(counts);
+  }
+
+  private async maintainTable(table: MaintainedTable, notedRows: number): Promise<void> {
     try {
       const [row] = await this.sql<{ reltuples: number; modified: number | null; dead: number | null }[]>`
         SELECT c.reltuples::float8 AS reltuples, s.n_mod_since_analyze::float8 AS modified,
@@ -216,6 +232,25 @@ export class TableMaintenance {
       );
     } catch (err) {
       if (!this.closed) this.options.log.warn({ err, table }, 'vacuum and analyse after a bulk load failed');
+    }
+  }
+
+  /** Vacuums a table of kept counts once its dead rows are due (see KEPT_COUNTS). */
+  private async vacuumIfDue(table: string): Promise<void> {
+    try {
+      const [row] = await this.sql<{ reltuples: number; dead: number | null }[]>`
+        SELECT c.reltuples::float8 AS reltuples, s.n_dead_tup::float8 AS dead
+        FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+        WHERE c.oid = to_regclass(${table})`;
+      if (!row || !vacuumDue(row.dead ?? 0, row.reltuples)) return;
+      const started = performance.now();
+      await this.sql.unsafe(`VACUUM (SKIP_LOCKED) ${table}`);
+      this.options.log.info(
+        { table, deadRows: row.dead, ms: Math.round(performance.now() - started) },
+        'kept counts vacuumed',
+      );
+    } catch (err) {
+      if (!this.closed) this.options.log.warn({ err, table }, 'vacuuming kept counts failed');
     }
   }
 

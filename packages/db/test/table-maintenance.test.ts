@@ -216,6 +216,45 @@ describe('TableMaintenance', () => {
     expect(lines.filter((l) => l.level === 'warn')).toEqual([]);
   });
 
+  it("vacuums a table's kept counts once the folds left enough dead rows", async () => {
+    const [partner] = await sql`INSERT INTO partners (name) VALUES ('Folds') RETURNING id`;
+    const [customer] =
+      await sql`INSERT INTO customers (partner_id, name, country) VALUES (${partner!.id}, 'Folds', 'US') RETURNING id`;
+    const users = await sql`INSERT INTO users (customer_id, user_principal_name, display_name)
+      SELECT ${customer!.id}, 'f' || g || '@folds.example', 'User ' || g FROM generate_series(1, 1300) g RETURNING id`;
+    // One license a statement, as a trickle of small batches writes them: a delta row each, folded
+    // every 64, each fold leaving its rows dead.
+    for (const u of users)
+      await sql`INSERT INTO user_licenses (customer_id, user_id, product_id) VALUES (${customer!.id}, ${u.id}, 'FOLD')`;
+    const deltas = () =>
+      sql<{ dead: number; vacuumed: boolean; rows: number }[]>`
+        SELECT s.n_dead_tup::int AS dead, s.last_vacuum IS NOT NULL AS vacuumed,
+               (SELECT count(*)::int FROM license_holder_deltas) AS rows
+        FROM pg_stat_user_tables s WHERE s.relname = 'license_holder_deltas'`.then((r) => r[0]!);
+    // Postgres's count of dead rows arrives within its statistics' flush interval.
+    expect((await until(deltas, (d) => d.dead >= 1000)).dead).toBeGreaterThanOrEqual(1000);
+    const { lines, log } = logged();
+    const maintenance = new TableMaintenance(sql, { log, quietMs: 50 });
+    try {
+      maintenance.noteWrites('user_licenses', 1300);
+      const after = await until(deltas, (d) => d.vacuumed);
+      expect(after.vacuumed).toBe(true);
+      expect(after.rows).toBeLessThanOrEqual(65);
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          level: 'info',
+          msg: 'kept counts vacuumed',
+          obj: expect.objectContaining({ table: 'license_holder_deltas' }),
+        }),
+      );
+    } finally {
+      await maintenance.close();
+    }
+    const [kept] = await sql`
+      SELECT sum(holders)::int AS n FROM license_holder_deltas WHERE customer_id = ${customer!.id} AND product_id = 'FOLD'`;
+    expect(kept!.n).toBe(1300);
+  });
+
   it('stops on close, and notes nothing after it', async () => {
     const { lines, log } = logged();
     const maintenance = new TableMaintenance(sql, { log, quietMs: 60_000 });
