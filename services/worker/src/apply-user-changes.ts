@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import {
   addJobProgress,
   countSeats,
@@ -118,6 +118,19 @@ const userRows = (table: 'user_licenses' | 'group_license_states') =>
       table === 'user_licenses' ? 't.product_id' : 't.group_id, t.product_id'
     } OFFSET 0`,
   );
+
+/**
+ * The row addresses (ctid) of the rows of `table` whose whole key is one of `keys` (rows with the
+ * key's `columns`), each key looked up on its own (a lateral subquery the planner cannot reorder),
+ * for a DELETE by address. As a join (DELETE … USING the keys), a planner whose statistics still
+ * showed the table nearly empty (a revoke straight after a job assigned 10,000 licenses) walked the
+ * customer's every row for each key, 0.2-0.7 s a batch. The callers hold the users' locks, which keep
+ * the rows where they were found until the delete.
+ */
+const addressesOf = (table: 'user_licenses' | 'group_license_states', keys: SQL, columns: readonly string[]) =>
+  sql`SELECT t.ctid FROM ${keys} AS d(${sql.raw(columns.join(', '))})
+      CROSS JOIN LATERAL (
+        SELECT t.ctid FROM ${sql.raw(table)} t WHERE ${sql.raw(columns.map((c) => `t.${c} = d.${c}`).join(' AND '))} OFFSET 0) t`;
 
 /**
  * Applies the pending changes of a batch of one customer's users in ONE transaction, so that a
@@ -623,23 +636,18 @@ async function writeLicenseChanges(
     }
   }
   await Promise.all([
-    // The customer in every key row (see applyUserChanges). The rows are found key by key first and
-    // deleted by their row address: as a join (DELETE … USING the keys), a planner whose statistics
-    // still showed the table nearly empty (a revoke straight after a job assigned 10,000 licenses)
-    // walked the customer's every license for each key, 0.2-0.7 s a batch. The users' locks keep
-    // the rows where they were found until the delete.
+    // The customer in every key row (see applyUserChanges); deleted by address (see addressesOf).
     removed.length > 0 &&
       executePrepared(
         tx,
         sql`
       DELETE FROM user_licenses l
-      WHERE l.ctid = any(ARRAY(
-        SELECT t.ctid
-        FROM unnest(array_fill(${customerId}::uuid, ARRAY[${removed.length}::int]), ${sql.param(removed.map((r) => r.user_id))}::uuid[],
-          ${sql.param(removed.map((r) => r.product_id))}::text[]) AS d(customer_id, user_id, product_id)
-        CROSS JOIN LATERAL (
-          SELECT t.ctid FROM user_licenses t
-          WHERE t.customer_id = d.customer_id AND t.user_id = d.user_id AND t.product_id = d.product_id OFFSET 0) t))`,
+      WHERE l.ctid = any(ARRAY(${addressesOf(
+        'user_licenses',
+        sql`unnest(array_fill(${customerId}::uuid, ARRAY[${removed.length}::int]), ${sql.param(removed.map((r) => r.user_id))}::uuid[],
+          ${sql.param(removed.map((r) => r.product_id))}::text[])`,
+        ['customer_id', 'user_id', 'product_id'],
+      )}))`,
       ),
     upserted.length > 0 &&
       executePrepared(
@@ -731,8 +739,7 @@ function grantsOf(groupId: string, userId: string, groups: GroupGrants): Require
  * the user go, the others are upserted. `since` moves only when the state does (the waiting room is
  * served oldest first). A user's rows change only under its row lock (here, or with the user's
  * deletion), so the rows read at the batch's start are the ones there: those that go are found by
- * their whole key, key by key, and deleted by row address (as the revoked licenses are, see
- * writeLicenseChanges). Found by (customer, user, group) instead, an index led by the group looked
+ * their whole key, key by key, and deleted by row address (see addressesOf). Found by (customer, user, group) instead, an index led by the group looked
  * attractive to a planner without statistics, and each batch of a 200,000-member group walked the
  * group's whole range for every user (1.7 s a batch).
  */
@@ -777,14 +784,12 @@ async function writeGroupRows(
         AS x(user_id uuid, group_id uuid, product_id text, state text, applied boolean, plans text[], waiting_for text, error jsonb)),
     gone AS (
       DELETE FROM group_license_states s
-      WHERE s.ctid = any(ARRAY(
-        SELECT g.ctid
-        FROM unnest(array_fill(${customerId}::uuid, ARRAY[${gone.users.length}::int]), ${sql.param(gone.users)}::uuid[],
-          ${sql.param(gone.groups)}::uuid[], ${sql.param(gone.products)}::text[]) AS t(customer_id, user_id, group_id, product_id)
-        CROSS JOIN LATERAL (
-          SELECT g.ctid FROM group_license_states g
-          WHERE g.customer_id = t.customer_id AND g.user_id = t.user_id AND g.group_id = t.group_id AND g.product_id = t.product_id
-          OFFSET 0) g)))
+      WHERE s.ctid = any(ARRAY(${addressesOf(
+        'group_license_states',
+        sql`unnest(array_fill(${customerId}::uuid, ARRAY[${gone.users.length}::int]), ${sql.param(gone.users)}::uuid[],
+          ${sql.param(gone.groups)}::uuid[], ${sql.param(gone.products)}::text[])`,
+        ['customer_id', 'user_id', 'group_id', 'product_id'],
+      )})))
     INSERT INTO group_license_states AS s (customer_id, user_id, group_id, product_id, state, applied, disabled_service_plans, waiting_for, error)
     SELECT ${customerId}::uuid, x.user_id, x.group_id, x.product_id, x.state, x.applied, x.plans, x.waiting_for, x.error FROM input x
     ON CONFLICT (customer_id, user_id, group_id, product_id) DO UPDATE SET
