@@ -204,11 +204,7 @@ export class TableMaintenance {
 
   private async maintainTable(table: MaintainedTable, notedRows: number): Promise<void> {
     try {
-      const [row] = await this.sql<{ reltuples: number; modified: number | null; dead: number | null }[]>`
-        SELECT c.reltuples::float8 AS reltuples, s.n_mod_since_analyze::float8 AS modified,
-               s.n_dead_tup::float8 AS dead
-        FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
-        WHERE c.oid = to_regclass(${table})`;
+      const row = await this.statsOf(table);
       if (!row) return;
       // Postgres counts the rows modified since the last analysis of every column: an analysis of some
       // columns leaves its count growing. For such tables the rows this process noted since its own
@@ -235,13 +231,22 @@ export class TableMaintenance {
     }
   }
 
+  /** The table's size as last analysed, and Postgres's counts of its modified and dead rows. */
+  private async statsOf(
+    table: string,
+  ): Promise<{ reltuples: number; modified: number | null; dead: number | null } | undefined> {
+    const [row] = await this.sql<{ reltuples: number; modified: number | null; dead: number | null }[]>`
+      SELECT c.reltuples::float8 AS reltuples, s.n_mod_since_analyze::float8 AS modified,
+             s.n_dead_tup::float8 AS dead
+      FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+      WHERE c.oid = to_regclass(${table})`;
+    return row;
+  }
+
   /** Vacuums a table of kept counts once its dead rows are due (see KEPT_COUNTS). */
   private async vacuumIfDue(table: string): Promise<void> {
     try {
-      const [row] = await this.sql<{ reltuples: number; dead: number | null }[]>`
-        SELECT c.reltuples::float8 AS reltuples, s.n_dead_tup::float8 AS dead
-        FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
-        WHERE c.oid = to_regclass(${table})`;
+      const row = await this.statsOf(table);
       if (!row || !vacuumDue(row.dead ?? 0, row.reltuples)) return;
       const started = performance.now();
       await this.sql.unsafe(`VACUUM (SKIP_LOCKED) ${table}`);
