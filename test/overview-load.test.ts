@@ -83,7 +83,7 @@ describe('heavy license overviews', () => {
     };
     const overview = (body: unknown) => post('license-overview', body);
     const revokeAll = { revoke: [PRODUCTS[0]!.id] };
-    const answers = await Promise.all(
+    const settled = await Promise.allSettled(
       Array.from({ length: CONCURRENT }, (_, i) =>
         [
           () => overview({ userIds }),
@@ -95,6 +95,9 @@ describe('heavy license overviews', () => {
     );
     expect(service!.child.exitCode, service!.output()).toBeNull();
     expect(service!.child.signalCode, service!.output()).toBeNull();
+    const failed = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason] : []));
+    expect(failed, `${failed.map((e) => `${e} (${e?.cause})`).join('; ')}\n${service!.output()}`).toEqual([]);
+    const answers = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     for (const a of answers) {
       expect([200, 503], JSON.stringify(a.body).slice(0, 300)).toContain(a.status);
       if (a.status === 503) {
