@@ -150,14 +150,26 @@ async function apiEventLoop(baseUrl: string) {
   return { delayMs: { mean: ms('mean'), p99: ms('p99'), max: ms('max') }, gcSeconds, postBuckets };
 }
 
-/** POSTs a job and polls it every 50 ms until finished: seconds from the POST, or undefined if refused. */
-async function timedJob(p: Partner, customerId: string, body: unknown): Promise<number | undefined> {
+/**
+ * POSTs a job and polls it every 50 ms until finished: seconds from the POST, or undefined if refused.
+ * With `progress`, the users it had applied after each whole second are pushed to it.
+ */
+async function timedJob(
+  p: Partner,
+  customerId: string,
+  body: unknown,
+  progress?: number[],
+): Promise<number | undefined> {
   const started = performance.now();
   const res = await p.call('POST', `/v1/customers/${customerId}/license-jobs`, body);
   if (res.status !== 202) return undefined;
   postMs.push(performance.now() - started);
   for (;;) {
     const job = await p.call('GET', `/v1/customers/${customerId}/license-jobs/${res.body.id}`);
+    if (progress) {
+      const { succeeded = 0, failed = 0 } = job.body?.progress ?? {};
+      while (progress.length < Math.floor((performance.now() - started) / 1000)) progress.push(succeeded + failed);
+    }
     if (job.body?.finishedAt) {
       const { createdAt, startedAt, finishedAt } = job.body as Record<string, string>;
       if (createdAt && startedAt) {
@@ -228,11 +240,14 @@ export async function abusePhases(deps: AbuseDeps) {
     return timedJob(victim, small.id, body);
   };
   let bigAssigned = false;
+  /** The big job's users applied after each second of its last run (see timedJob). */
+  let bigProgress: number[] = [];
   const bigJob = async () => {
     if (!big) return undefined;
     const body = bigAssigned ? { userIds: big.ids, revoke: [deps.productId] } : { userIds: big.ids, assign };
     bigAssigned = !bigAssigned;
-    return timedJob(victim, big.id, body);
+    bigProgress = [];
+    return timedJob(victim, big.id, body, bigProgress);
   };
 
   /** The victim's small jobs every 250 ms (and its big job once) while `during` runs. */
@@ -267,6 +282,8 @@ export async function abusePhases(deps: AbuseDeps) {
       smallJobQueued: percentiles([...queuedMs]),
       smallJobApplied: percentiles([...appliedMs]),
       bigJobSeconds: await bigRun,
+      // Users of the big job applied in each second: its share of the workers as the flood went on.
+      bigJobUsersPerSecond: bigProgress.map((n, i) => n - (bigProgress[i - 1] ?? 0)),
       coresUsed: cpuShare,
       apiEventLoop: {
         delayMs: loopAfter.delayMs,

@@ -101,12 +101,15 @@ export async function buildTestApi(
     eventStreamsPerPartner?: number;
     /** Tests race one partner's job acceptances on purpose: unbounded unless set (as the rate limit). */
     jobAcceptancesPerPartner?: number;
+    /** Tests queue many jobs of one partner with the workers paused: unbounded unless set (as the rate limit). */
+    partnerQueue?: { jobs: number; users: number };
     isShuttingDown?: () => boolean;
   } = {},
 ): Promise<FastifyInstance> {
   const app = await buildApiApp({
     eventStreamsPerPartner: options.eventStreamsPerPartner,
     jobAcceptancesPerPartner: options.jobAcceptancesPerPartner ?? 1_000,
+    partnerQueue: options.partnerQueue ?? { jobs: 1_000_000, users: 1_000_000_000 },
     isShuttingDown: options.isShuttingDown,
     trustProxy: options.trustProxy,
     db: env.db,

@@ -75,6 +75,8 @@ export const PROBLEM_CODES = [
   "rate_limited",
   /** some of the selected users already have MAX_PENDING_JOBS_PER_USER unfinished jobs (`userIds`: up to 100 of them, `limit`); nothing was created: wait for `Retry-After` seconds, or for those jobs to finish */
   "too_many_pending_jobs",
+  /** the partner's unfinished jobs (not scheduled ones) are at UNFINISHED_JOBS_PER_PARTNER, or their users at UNFINISHED_USERS_PER_PARTNER (`jobs`, `users`, `maxJobs`, `maxUsers`); nothing was created: retry after `Retry-After`, once some have finished (a partner with no unfinished job is never refused) */
+  "partner_queue_full",
   /** the partner already holds its share of this resource in this API process (results downloads as CSV); `limit` is the share; retry after `Retry-After` seconds, once one of its own requests has ended */
   "partner_concurrency_limit",
   /** too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is */

@@ -6889,6 +6889,7 @@ export interface operations {
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
              *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
              *     - `too_many_pending_jobs`: some of the selected users already have MAX_PENDING_JOBS_PER_USER unfinished jobs (`userIds`: up to 100 of them, `limit`); nothing was created: wait for `Retry-After` seconds, or for those jobs to finish
+             *     - `partner_queue_full`: the partner's unfinished jobs (not scheduled ones) are at UNFINISHED_JOBS_PER_PARTNER, or their users at UNFINISHED_USERS_PER_PARTNER (`jobs`, `users`, `maxJobs`, `maxUsers`); nothing was created: retry after `Retry-After`, once some have finished (a partner with no unfinished job is never refused)
              *     - `partner_concurrency_limit`: the partner already holds its share of this resource in this API process (results downloads as CSV); `limit` is the share; retry after `Retry-After` seconds, once one of its own requests has ended
              */
             429: {
@@ -7643,6 +7644,7 @@ export interface operations {
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
              *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
              *     - `too_many_pending_jobs`: some of the selected users already have MAX_PENDING_JOBS_PER_USER unfinished jobs (`userIds`: up to 100 of them, `limit`); nothing was created: wait for `Retry-After` seconds, or for those jobs to finish
+             *     - `partner_queue_full`: the partner's unfinished jobs (not scheduled ones) are at UNFINISHED_JOBS_PER_PARTNER, or their users at UNFINISHED_USERS_PER_PARTNER (`jobs`, `users`, `maxJobs`, `maxUsers`); nothing was created: retry after `Retry-After`, once some have finished (a partner with no unfinished job is never refused)
              *     - `partner_concurrency_limit`: the partner already holds its share of this resource in this API process (results downloads as CSV); `limit` is the share; retry after `Retry-After` seconds, once one of its own requests has ended
              */
             429: {
@@ -7832,6 +7834,7 @@ export interface operations {
              *     - `rate_limited`: more requests than RATE_LIMIT_PER_MINUTE for this API key; wait for `Retry-After` seconds
              *     - `authentication_throttled`: too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): every credential from it is refused for `Retry-After` seconds; or a revoked key sent too often from it: that key is
              *     - `too_many_pending_jobs`: some of the selected users already have MAX_PENDING_JOBS_PER_USER unfinished jobs (`userIds`: up to 100 of them, `limit`); nothing was created: wait for `Retry-After` seconds, or for those jobs to finish
+             *     - `partner_queue_full`: the partner's unfinished jobs (not scheduled ones) are at UNFINISHED_JOBS_PER_PARTNER, or their users at UNFINISHED_USERS_PER_PARTNER (`jobs`, `users`, `maxJobs`, `maxUsers`); nothing was created: retry after `Retry-After`, once some have finished (a partner with no unfinished job is never refused)
              *     - `partner_concurrency_limit`: the partner already holds its share of this resource in this API process (results downloads as CSV); `limit` is the share; retry after `Retry-After` seconds, once one of its own requests has ended
              */
             429: {

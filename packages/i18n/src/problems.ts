@@ -313,6 +313,12 @@ export const PROBLEM_TEXTS = {
       return `${n >= 100 ? 'Не менее 100' : n} из выбранных пользователей уже имеют по ${int(p.limit)} незавершенных заданий; дождитесь их завершения (или отмените их), прежде чем запускать для этих пользователей новое.`;
     },
   },
+  partner_queue_full: {
+    en: (p) =>
+      `Your partner has ${int(p.jobs)} unfinished jobs for ${int(p.users)} users waiting for the workers, its share of the queue (at most ${int(p.maxJobs)} jobs or ${int(p.maxUsers)} users); retry in ${int(p.retryAfter)} s, once some of them have finished.`,
+    ru: (p) =>
+      `У вашего партнера ${int(p.jobs)} незавершенных заданий для ${int(p.users)} пользователей ждут обработки, это его доля очереди (не более ${int(p.maxJobs)} заданий или ${int(p.maxUsers)} пользователей); повторите через ${int(p.retryAfter)} с, когда часть из них завершится.`,
+  },
   partner_concurrency_limit: {
     en: (p) =>
       p.busy

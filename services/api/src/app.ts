@@ -48,6 +48,7 @@ import {
   DEFAULT_CSV_EXPORTS_PER_PARTNER,
 } from './csv.ts';
 import { DEFAULT_JOB_ACCEPTANCES_PER_PARTNER, PartnerShares } from './partner-shares.ts';
+import { DEFAULT_PARTNER_QUEUE_LIMITS, PartnerQueue, type PartnerQueueLimits } from './partner-queue.ts';
 import { productRoutes } from './routes/products.ts';
 import { enqueueRecorded, webhookRoutes } from './routes/webhooks.ts';
 import { DEFAULT_WEBHOOK_TESTS_PER_MINUTE } from '@licensing/domain';
@@ -84,6 +85,8 @@ export interface ApiAppDeps {
   webhookTestsPerMinute?: number;
   /** Unfinished jobs a user may have before another job for it is refused (default 5). */
   pendingJobsPerUser?: number;
+  /** A partner's share of the queue (UNFINISHED_JOBS_PER_PARTNER, UNFINISHED_USERS_PER_PARTNER). */
+  partnerQueue?: PartnerQueueLimits;
   /** Users that answers about large selections may hold at once (see SelectionBudget). */
   selectionBudgetUsers?: number;
   /** Answers about more than 1,000 selected users one partner may have in progress at once. */
@@ -265,6 +268,7 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
         budget: selectionBudget,
         csvExports,
         pendingJobsPerUser: deps.pendingJobsPerUser ?? 5,
+        partnerQueue: new PartnerQueue(deps.db, deps.partnerQueue ?? DEFAULT_PARTNER_QUEUE_LIMITS),
         events: jobEvents,
         eventShares: new PartnerShares({
           perPartner: deps.eventStreamsPerPartner ?? DEFAULT_EVENT_STREAMS_PER_PARTNER,

@@ -15,6 +15,7 @@ import {
   DEFAULT_CSV_EXPORTS_PER_PARTNER,
 } from './csv.ts';
 import { DEFAULT_LARGE_SELECTIONS_PER_PARTNER, LARGE_SELECTIONS_BUSY_SHARE } from './selection-budget.ts';
+import { DEFAULT_PARTNER_QUEUE_LIMITS } from './partner-queue.ts';
 import { DEFAULT_JOB_ACCEPTANCES_PER_PARTNER } from './partner-shares.ts';
 import { DEFAULT_WEBHOOK_TESTS_PER_MINUTE } from '@licensing/domain';
 
@@ -26,6 +27,9 @@ export const apiEnv = {
   OPERATOR_TOKEN: z.string().min(1).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   MAX_PENDING_JOBS_PER_USER: z.coerce.number().int().min(1).default(5),
+  /** A partner's share of the queue: its unfinished jobs (and their users) past which a new job is refused. */
+  UNFINISHED_JOBS_PER_PARTNER: z.coerce.number().int().min(1).default(DEFAULT_PARTNER_QUEUE_LIMITS.jobs),
+  UNFINISHED_USERS_PER_PARTNER: z.coerce.number().int().min(1).default(DEFAULT_PARTNER_QUEUE_LIMITS.users),
   BULLMQ_PREFIX: z.string().min(1).default('bull'),
   /** Results downloads as CSV one API process serves at once (each holds a pool connection). */
   CSV_EXPORTS_PER_PROCESS: z.coerce.number().int().min(1).default(DEFAULT_CSV_EXPORTS),

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { markTasksEnqueued, type Db } from '@licensing/db';
 import type { RedisClient } from '@licensing/redis';
 import { type EnqueuedJob, enqueueLicenseTasks, type LicenseTaskQueues } from '@licensing/queue';
+import { PartnerTurns } from './partner-turns.ts';
 
 /**
  * Enqueues committed jobs' tasks in the background, so the 202 does not wait for tens of
@@ -15,8 +16,7 @@ import { type EnqueuedJob, enqueueLicenseTasks, type LicenseTaskQueues } from '@
 export class TaskEnqueuer {
   private readonly inFlight = new Set<Promise<void>>();
   /** Bulk jobs' chunks take turns here, one chunk at a time (see `turn`). */
-  private bulkBusy = false;
-  private readonly bulkWaiting: (() => void)[] = [];
+  private readonly bulkTurns = new PartnerTurns();
 
   constructor(
     private readonly queues: LicenseTaskQueues,
@@ -29,7 +29,7 @@ export class TaskEnqueuer {
     const jobId = job.id;
     const started = performance.now();
     const work = enqueueLicenseTasks(this.queues.forCustomer(job.customerId), this.redis, job, userIds, {
-      turn: () => this.turn(),
+      turn: () => this.turn(job.partnerId),
       express: this.queues.expressFor(job.customerId),
     })
       .then(() => markTasksEnqueued(this.db, { customerId: job.customerId, id: jobId }))
@@ -65,20 +65,15 @@ export class TaskEnqueuer {
   }
 
   /**
-   * Bulk jobs enqueue one chunk at a time between them, in turns (first come, first served, so
-   * several jobs interleave chunk by chunk) and yielding to the event loop between chunks: the
-   * requests of interactive users (and express jobs' tasks, which skip the turns) wait for at most one
-   * chunk's work instead of every bulk job's chunk at once.
+   * Bulk jobs enqueue one chunk at a time between them, in turns (round-robin between partners, so
+   * that one partner's many jobs do not hold another's back; see PartnerTurns) and yielding to the
+   * event loop between chunks: the requests of interactive users (and express jobs' tasks, which skip
+   * the turns) wait for at most one chunk's work instead of every bulk job's chunk at once.
    */
-  private async turn(): Promise<() => void> {
-    if (this.bulkBusy) await new Promise<void>((resolve) => this.bulkWaiting.push(resolve));
-    else this.bulkBusy = true;
+  private async turn(partnerId: string): Promise<() => void> {
+    const release = await this.bulkTurns.take(partnerId);
     await new Promise((resolve) => setImmediate(resolve));
-    return () => {
-      const next = this.bulkWaiting.shift();
-      if (next) next();
-      else this.bulkBusy = false;
-    };
+    return release;
   }
 
   async drain(): Promise<void> {

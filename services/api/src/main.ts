@@ -38,6 +38,7 @@ const app = await buildApiApp({
   operatorToken: config.OPERATOR_TOKEN,
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   pendingJobsPerUser: config.MAX_PENDING_JOBS_PER_USER,
+  partnerQueue: { jobs: config.UNFINISHED_JOBS_PER_PARTNER, users: config.UNFINISHED_USERS_PER_PARTNER },
   largeSelectionsPerPartner: config.LARGE_SELECTIONS_PER_PARTNER,
   jobAcceptancesPerPartner: config.JOB_ACCEPTANCES_PER_PARTNER,
   eventStreamsPerPartner: config.EVENT_STREAMS_PER_PARTNER,

@@ -77,6 +77,7 @@ import {
   type SlowReaderLimits,
 } from '../csv.ts';
 import { type PartnerShares, withJobAcceptance } from '../partner-shares.ts';
+import type { PartnerQueue } from '../partner-queue.ts';
 import { EVENT_INTERVAL_MS, type JobEventStreams } from '../job-events.ts';
 import {
   declaredResponse,
@@ -157,6 +158,8 @@ export interface LicenseJobDeps {
   budget: SelectionBudget;
   /** Unfinished jobs a user may have before another job for it is refused (429 too_many_pending_jobs). */
   pendingJobsPerUser: number;
+  /** The partner's share of the queue: past it, a job that would start now is refused (429 partner_queue_full). */
+  partnerQueue: PartnerQueue;
   /** Told how many job items each accepted job wrote (they are analysed after bulk loads). */
   maintenance?: TableMaintenance;
   /**
@@ -444,6 +447,8 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
    */
   async function acceptJob(request: FastifyRequest, reply: FastifyReply, customerId: string, spec: JobSpec) {
     const partner = partnerOf(request);
+    // A job that starts now takes its place in the queue: not past the partner's share of it.
+    if (!scheduledStart(spec.notBefore)) await deps.partnerQueue.refuseIfFull(partner.id);
     return withJobAcceptance(deps.acceptanceShares, partner.id, () =>
       acceptJobInShare(request, reply, customerId, partner, spec),
     );
@@ -602,7 +607,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             ...problemResponses(JSON_BODY_PROBLEMS, 404, {
               400: ['invalid_idempotency_key'],
               409: ['insufficient_licenses', 'idempotency_key_in_use'],
-              429: ['too_many_pending_jobs', 'partner_concurrency_limit'],
+              429: ['too_many_pending_jobs', 'partner_queue_full', 'partner_concurrency_limit'],
               422: [
                 'unknown_users',
                 'unknown_product',
@@ -930,7 +935,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
             ...problemResponses(JSON_BODY_PROBLEMS, 404, {
               400: ['invalid_idempotency_key'],
               409: ['job_not_finished', 'insufficient_licenses', 'idempotency_key_in_use'],
-              429: ['too_many_pending_jobs', 'partner_concurrency_limit'],
+              429: ['too_many_pending_jobs', 'partner_queue_full', 'partner_concurrency_limit'],
               422: [
                 'group_job',
                 'nothing_to_retry',
@@ -1024,7 +1029,7 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
                 'idempotency_key_reused',
                 'not_before_too_far',
               ],
-              429: ['too_many_pending_jobs', 'partner_concurrency_limit'],
+              429: ['too_many_pending_jobs', 'partner_queue_full', 'partner_concurrency_limit'],
             }),
           },
         },

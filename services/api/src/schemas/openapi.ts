@@ -119,6 +119,10 @@ export const PROBLEM_CODES = {
   too_many_pending_jobs:
     'some of the selected users already have MAX_PENDING_JOBS_PER_USER unfinished jobs (`userIds`: up to 100 of them, ' +
     '`limit`); nothing was created: wait for `Retry-After` seconds, or for those jobs to finish',
+  partner_queue_full:
+    "the partner's unfinished jobs (not scheduled ones) are at UNFINISHED_JOBS_PER_PARTNER, or their users at " +
+    'UNFINISHED_USERS_PER_PARTNER (`jobs`, `users`, `maxJobs`, `maxUsers`); nothing was created: retry after ' +
+    '`Retry-After`, once some have finished (a partner with no unfinished job is never refused)',
   partner_concurrency_limit:
     'the partner already holds its share of this resource in this API process (results downloads as CSV); `limit` is the share; retry after `Retry-After` seconds, once one of its own requests has ended',
   authentication_throttled:

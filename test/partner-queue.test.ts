@@ -1,0 +1,109 @@
+// A partner's share of the queue: past UNFINISHED_JOBS_PER_PARTNER unfinished jobs (or their users
+// past UNFINISHED_USERS_PER_PARTNER), a job that would start now is refused with 429
+// partner_queue_full and nothing is created; other partners, scheduled jobs, and the same partner
+// once its jobs have finished are not refused.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildTestApi, buildTestCatalog, createTestEnv, startTestWorker, type TestEnv } from './support/test-env.ts';
+import { expectSeatInvariant, PartnerClient, putProduct } from './support/client.ts';
+
+const PRODUCT = { id: 'QUEUE_SHARE', name: 'Queue share', servicePlans: [{ id: 'QUEUE_SHARE_PLAN', name: 'Plan' }] };
+const LIMITS = { jobs: 3, users: 25 };
+
+let env: TestEnv;
+let api: FastifyInstance;
+let catalog: FastifyInstance;
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  api = await buildTestApi(env, { partnerQueue: LIMITS });
+  catalog = await buildTestCatalog(env);
+  await putProduct(catalog, PRODUCT);
+});
+
+afterAll(async () => {
+  await api?.close();
+  await catalog?.close();
+  await env?.close();
+});
+
+async function partnerWithUsers(name: string, users: number) {
+  const partner = await PartnerClient.create(api, name);
+  const customer = await partner.customer();
+  const userIds = await partner.users(customer, users);
+  await partner.subscribe(customer, PRODUCT.id, users);
+  return { partner, customer, userIds };
+}
+
+const assign = (userIds: string[]) => ({ userIds, assign: [{ productId: PRODUCT.id }] });
+
+async function jobsOf(customerId: string): Promise<number> {
+  const [row] = await env.sql<
+    { n: number }[]
+  >`SELECT count(*)::int AS n FROM license_jobs WHERE customer_id = ${customerId}`;
+  return row!.n;
+}
+
+describe("a partner's share of the queue", () => {
+  it('refuses a job past the unfinished jobs (429, nothing created); other partners and scheduled jobs go; it frees up as jobs finish', async () => {
+    const flooder = await partnerWithUsers('Flooder', 10);
+    const other = await partnerWithUsers('Other', 10);
+    // No worker runs: accepted jobs stay unfinished.
+    for (let i = 0; i < LIMITS.jobs; i++) {
+      const res = await flooder.partner.startJob(flooder.customer, assign([flooder.userIds[i]!]));
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+    }
+    const refused = await flooder.partner.startJob(flooder.customer, assign([flooder.userIds[5]!]));
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({
+      code: 'partner_queue_full',
+      status: 429,
+      jobs: LIMITS.jobs,
+      users: LIMITS.jobs,
+      maxJobs: LIMITS.jobs,
+      maxUsers: LIMITS.users,
+    });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(await jobsOf(flooder.customer)).toBe(LIMITS.jobs);
+    // Remembered for a moment: refused again without another count, still nothing created.
+    expect((await flooder.partner.startJob(flooder.customer, assign([flooder.userIds[6]!]))).status).toBe(429);
+    expect(await jobsOf(flooder.customer)).toBe(LIMITS.jobs);
+
+    // Another partner's job, and the flooder's job scheduled for later, are accepted.
+    expect((await other.partner.startJob(other.customer, assign(other.userIds.slice(0, 2)))).status).toBe(202);
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const scheduled = await flooder.partner.startJob(flooder.customer, {
+      ...assign([flooder.userIds[7]!]),
+      notBefore: later,
+    });
+    expect(scheduled.status, JSON.stringify(scheduled.body)).toBe(202);
+    expect(scheduled.body.status).toBe('scheduled');
+
+    // Once the workers have finished its jobs, the flooder's next job is accepted.
+    const worker = await startTestWorker(env);
+    try {
+      const deadline = Date.now() + 30_000;
+      let res = await flooder.partner.startJob(flooder.customer, assign([flooder.userIds[8]!]));
+      while (res.status === 429 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        res = await flooder.partner.startJob(flooder.customer, assign([flooder.userIds[8]!]));
+      }
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      await flooder.partner.waitForJob(flooder.customer, res.body.id);
+    } finally {
+      await worker.close();
+    }
+    await expectSeatInvariant(env.sql);
+  });
+
+  it("refuses a job past the unfinished jobs' users, but never the first job, whatever its size", async () => {
+    const big = await partnerWithUsers('Big jobs', 40);
+    // Larger than the users' limit, and the partner has no unfinished job: accepted.
+    const first = await big.partner.startJob(big.customer, assign(big.userIds.slice(0, 30)));
+    expect(first.status, JSON.stringify(first.body)).toBe(202);
+    const second = await big.partner.startJob(big.customer, assign(big.userIds.slice(30, 31)));
+    expect(second.status).toBe(429);
+    expect(second.body).toMatchObject({ code: 'partner_queue_full', jobs: 1, users: 30 });
+    expect(await jobsOf(big.customer)).toBe(1);
+  });
+});
