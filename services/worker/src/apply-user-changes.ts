@@ -120,6 +120,39 @@ const userRows = (table: 'user_licenses' | 'group_license_states') =>
   );
 
 /**
+ * The pending items of the users `userIds` of a customer, in the users' order and then acceptance
+ * order, with their job's changes (see applyUserChanges). A scheduled job's items are not due before its
+ * notBefore (Postgres's clock decides): they stay pending, whichever task reached this batch, and are
+ * applied once due. A user's own changes (a revert's item) stand in for its job's.
+ *
+ * Each user's items are one range of the primary key (customer, user, job_seq), from the customer's
+ * oldest unfinished job on, so the range skips the user's history; each item's job is found by its
+ * whole key. As with userRows, the customer is taken from the key rows `q` and the range is ordered by
+ * the key's last column: with the customer as a constant, a planner whose statistics predate the
+ * customer's items (a job accepted while the writes of a flood never paused for an analysis) saw
+ * one item for the customer and walked the (customer, job, position) index instead, every item of
+ * the customer for each user of the batch (a second a batch for a 20,000-item customer).
+ */
+export function pendingItemsSql(customerId: string, userIds: readonly string[]): SQL {
+  return sql`
+        SELECT i.job_id, i.job_seq, q.user_id, i.reserved_products, j.status AS job_status,
+          coalesce(i.request -> 'assign', j.assign) AS assign, coalesce(i.request -> 'revoke', j.revoke) AS revoke, j.revert_of, j.source_group_id
+        FROM ${customerKeys(customerId, userIds)} WITH ORDINALITY AS q(customer_id, user_id, n)
+        CROSS JOIN LATERAL (
+          SELECT i.customer_id, i.job_id, i.job_seq, i.reserved_products, i.request FROM license_job_items i
+          WHERE i.customer_id = q.customer_id AND i.user_id = q.user_id AND i.status = 'pending'
+            AND i.job_seq >= (SELECT min(seq) FROM license_jobs WHERE customer_id = ${customerId} AND finished_at IS NULL)
+          ORDER BY i.job_seq
+          OFFSET 0) i
+        CROSS JOIN LATERAL (
+          SELECT j.status, j.assign, j.revoke, j.revert_of, j.not_before, j.source_group_id FROM license_jobs j
+          WHERE j.customer_id = i.customer_id AND j.id = i.job_id
+          OFFSET 0) j
+        WHERE j.not_before IS NULL OR j.not_before <= now()
+        ORDER BY q.n, i.job_seq`;
+}
+
+/**
  * The row addresses (ctid) of the rows of `table` whose whole key is one of `keys` (rows with the
  * key's `columns`), each key looked up on its own (a lateral subquery the planner cannot reorder),
  * for a DELETE by address. As a join (DELETE … USING the keys), a planner whose statistics still
@@ -234,12 +267,6 @@ export async function applyUserChanges(
         // The users' pending items in acceptance order, with their job's changes: also those of jobs
         // other than the one a task names (an earlier job's item is applied before a later one's, and
         // a later job's item found here is simply applied now; its own task then finds nothing).
-        // Pending items belong to the customer's unfinished jobs, so the index range skips each user's
-        // history. The items are looked up user by user, and each item's job by its whole key, the
-        // customer taken from the item (OFFSET 0 keeps the planner from flattening a lateral subquery
-        // into a join it could reorder, or from seeing the customer as a constant): with statistics
-        // that lag behind a burst of work, a plain join let it walk every item of the job for each
-        // batch, or every unfinished job for each user.
         executePrepared<{
           job_id: string;
           job_seq: string;
@@ -250,27 +277,7 @@ export async function applyUserChanges(
           revoke: string[];
           revert_of: string | null;
           source_group_id: string | null;
-        }>(
-          tx,
-          // A user's own changes (a revert's item) stand in for its job's. A scheduled job's items are
-          // not due before its notBefore (Postgres's clock decides): they stay pending, whichever task
-          // reached this batch, and are applied once due.
-          sql`
-        SELECT i.job_id, i.job_seq, q.user_id, i.reserved_products, j.status AS job_status,
-          coalesce(i.request -> 'assign', j.assign) AS assign, coalesce(i.request -> 'revoke', j.revoke) AS revoke, j.revert_of, j.source_group_id
-        FROM unnest(${sql.param(userIds)}::uuid[]) WITH ORDINALITY AS q(user_id, n)
-        CROSS JOIN LATERAL (
-          SELECT i.customer_id, i.job_id, i.job_seq, i.reserved_products, i.request FROM license_job_items i
-          WHERE i.customer_id = ${customerId} AND i.user_id = q.user_id AND i.status = 'pending'
-            AND i.job_seq >= (SELECT min(seq) FROM license_jobs WHERE customer_id = ${customerId} AND finished_at IS NULL)
-          OFFSET 0) i
-        CROSS JOIN LATERAL (
-          SELECT j.status, j.assign, j.revoke, j.revert_of, j.not_before, j.source_group_id FROM license_jobs j
-          WHERE j.customer_id = i.customer_id AND j.id = i.job_id
-          OFFSET 0) j
-        WHERE j.not_before IS NULL OR j.not_before <= now()
-        ORDER BY q.n, i.job_seq`,
-        ),
+        }>(tx, pendingItemsSql(customerId, userIds)),
         executePrepared<{
           user_id: string;
           product_id: string;

@@ -1,6 +1,6 @@
 // What other packages (the cross-service tests, the benchmarks) use of the worker; main.ts runs it.
 export { buildWorkerApp, type WorkerAppDeps } from './app.ts';
-export { type AppliedItem, applyUserChanges, licenseRowsChanged } from './apply-user-changes.ts';
+export { type AppliedItem, applyUserChanges, licenseRowsChanged, pendingItemsSql } from './apply-user-changes.ts';
 export { groupTasksByCustomer, JobCustomers } from './job-customers.ts';
 export { loadWorkerConfig, type WorkerConfig } from './config.ts';
 export { applyTasks, createLicenseWorker, LicenseWorker, type LicenseWorkerOptions } from './license-worker.ts';
