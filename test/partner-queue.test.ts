@@ -49,7 +49,11 @@ describe("a partner's share of the queue", () => {
     const flooder = await partnerWithUsers('Flooder', 10);
     const other = await partnerWithUsers('Other', 10);
     // No worker runs: accepted jobs stay unfinished.
-    for (let i = 0; i < LIMITS.jobs; i++) {
+    const first = await flooder.partner.startJob(flooder.customer, assign([flooder.userIds[0]!]), {
+      'idempotency-key': 'first-job',
+    });
+    expect(first.status, JSON.stringify(first.body)).toBe(202);
+    for (let i = 1; i < LIMITS.jobs; i++) {
       const res = await flooder.partner.startJob(flooder.customer, assign([flooder.userIds[i]!]));
       expect(res.status, JSON.stringify(res.body)).toBe(202);
     }
@@ -67,6 +71,13 @@ describe("a partner's share of the queue", () => {
     expect(await jobsOf(flooder.customer)).toBe(LIMITS.jobs);
     // Remembered for a moment: refused again without another count, still nothing created.
     expect((await flooder.partner.startJob(flooder.customer, assign([flooder.userIds[6]!]))).status).toBe(429);
+    expect(await jobsOf(flooder.customer)).toBe(LIMITS.jobs);
+    // The first job's request again, with its Idempotency-Key: answered with that job, full queue or not.
+    const again = await flooder.partner.startJob(flooder.customer, assign([flooder.userIds[0]!]), {
+      'idempotency-key': 'first-job',
+    });
+    expect(again.status, JSON.stringify(again.body)).toBe(202);
+    expect(again.body.id).toBe(first.body.id);
     expect(await jobsOf(flooder.customer)).toBe(LIMITS.jobs);
 
     // Another partner's job, and the flooder's job scheduled for later, are accepted.

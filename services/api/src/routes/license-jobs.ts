@@ -447,8 +447,6 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
    */
   async function acceptJob(request: FastifyRequest, reply: FastifyReply, customerId: string, spec: JobSpec) {
     const partner = partnerOf(request);
-    // A job that starts now takes its place in the queue: not past the partner's share of it.
-    if (!scheduledStart(spec.notBefore)) await deps.partnerQueue.refuseIfFull(partner.id);
     return withJobAcceptance(deps.acceptanceShares, partner.id, () =>
       acceptJobInShare(request, reply, customerId, partner, spec),
     );
@@ -478,6 +476,9 @@ export function licenseJobRoutes(deps: LicenseJobDeps): FastifyPluginAsyncZod {
       if (claim.state === 'completed') return respondAccepted(reply, customerId, claim.jobId);
     }
     try {
+      // A job that starts now takes its place in the queue: not past the partner's share of it (after
+      // the key's claim: a key whose job was accepted answers with that job however full the queue is).
+      if (!notBefore) await deps.partnerQueue.refuseIfFull(partner.id);
       const jobChanges = await spec.changes();
       const { job, reserved, userIds } = await retryOnConflict(() =>
         db.transaction(async (tx) => {
