@@ -571,6 +571,38 @@ describe('the waiting room', () => {
   });
 });
 
+describe('the waiting room, as counted', () => {
+  it('counts only members as waiting: users who just left keep their rows until the job reaches them', async () => {
+    const customer = await partner.customer();
+    const users = await partner.users(customer, 4);
+    await partner.subscribe(customer, SUITE.id, 2);
+    const group = await createGroup(customer, { name: 'Leavers' });
+    await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members`, { userIds: users });
+    await partner.call('PUT', `/v1/customers/${customer}/groups/${group}/licenses`, {
+      licenses: [{ productId: SUITE.id }],
+    });
+    expect(await waitForGroup(customer, group)).toMatchObject({ memberCount: 4, membersWaiting: 2 });
+    const holders = new Set((await licenseRows(customer)).map((l) => l.user_id));
+    const waiting = users.filter((u) => !holders.has(u));
+    // The two waiting members and one holder leave; their job is not processed yet.
+    await env.queue.pause();
+    try {
+      const removed = await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members/remove`, {
+        userIds: [...waiting, [...holders][0]!],
+      });
+      expect(removed.status, JSON.stringify(removed.body)).toBe(200);
+      const [rows] = await env.sql<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM group_license_states WHERE customer_id = ${customer} AND state = 'waiting'`;
+      expect(rows!.n).toBe(2);
+      const now = await partner.call('GET', `/v1/customers/${customer}/groups/${group}`);
+      expect(now.body).toMatchObject({ memberCount: 1, membersWaiting: 0 });
+    } finally {
+      await env.queue.resume();
+    }
+    expect(await waitForGroup(customer, group)).toMatchObject({ memberCount: 1, membersWaiting: 0 });
+  });
+});
+
 describe('the waiting room, drained twice at once', () => {
   it('hands out each free seat once when two drains wait for the subscription at the same time', async () => {
     const customer = await partner.customer();

@@ -68,6 +68,11 @@ export async function listGroupRows(
 export async function groupsWithCounts(db: DbOrTx, rows: GroupRow[]): Promise<Group[]> {
   if (rows.length === 0) return [];
   const customerId = rows[0]!.customerId;
+  // Waiting: members only. A user who has just left the group keeps its waiting rows until the
+  // group's job reaches it, and is not one of the group's members waiting for a seat meanwhile. (In
+  // error: anyone whose rows of the group failed, a former member whose removal is blocked included.)
+  const isMember = sql`EXISTS (SELECT 1 FROM group_members m
+    WHERE m.customer_id = s.customer_id AND m.group_id = s.group_id AND m.user_id = s.user_id)`;
   const counts = await db.execute<{
     id: string;
     members: number;
@@ -80,7 +85,7 @@ export async function groupsWithCounts(db: DbOrTx, rows: GroupRow[]): Promise<Gr
     SELECT g.id,
       (SELECT count(*) FROM group_members m WHERE m.customer_id = ${customerId} AND m.group_id = g.id)::int AS members,
       (SELECT count(DISTINCT s.user_id) FROM group_license_states s
-       WHERE s.customer_id = ${customerId} AND s.group_id = g.id AND s.state = 'waiting')::int AS waiting,
+       WHERE s.customer_id = ${customerId} AND s.group_id = g.id AND s.state = 'waiting' AND ${isMember})::int AS waiting,
       (SELECT count(DISTINCT s.user_id) FROM group_license_states s
        WHERE s.customer_id = ${customerId} AND s.group_id = g.id AND s.state = 'error')::int AS errors,
       coalesce((SELECT sum(j.user_count - coalesce((SELECT sum(p.succeeded + p.failed + p.cancelled) FROM license_job_progress p
