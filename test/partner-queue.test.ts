@@ -4,27 +4,23 @@
 // once its jobs have finished are not refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApi, buildTestCatalog, createTestEnv, startTestWorker, type TestEnv } from './support/test-env.ts';
-import { expectSeatInvariant, PartnerClient, putProduct } from './support/client.ts';
+import { startTestSystem, startTestWorker, type TestEnv, type TestSystem } from './support/test-env.ts';
+import { expectSeatInvariant, PartnerClient } from './support/client.ts';
 
 const PRODUCT = { id: 'QUEUE_SHARE', name: 'Queue share', servicePlans: [{ id: 'QUEUE_SHARE_PLAN', name: 'Plan' }] };
 const LIMITS = { jobs: 3, users: 25 };
 
+let system: TestSystem;
 let env: TestEnv;
 let api: FastifyInstance;
-let catalog: FastifyInstance;
 
 beforeAll(async () => {
-  env = await createTestEnv();
-  api = await buildTestApi(env, { partnerQueue: LIMITS });
-  catalog = await buildTestCatalog(env);
-  await putProduct(catalog, PRODUCT);
+  system = await startTestSystem({ products: [PRODUCT], api: { partnerQueue: LIMITS } });
+  ({ env, api } = system);
 });
 
 afterAll(async () => {
-  await api?.close();
-  await catalog?.close();
-  await env?.close();
+  await system?.close();
 });
 
 async function partnerWithUsers(name: string, users: number) {

@@ -5,26 +5,22 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { pendingItemsSql } from '@licensing/worker';
-import { buildTestApi, buildTestCatalog, createTestEnv, type TestEnv } from './support/test-env.ts';
-import { PartnerClient, putProduct } from './support/client.ts';
+import { startTestSystem, type TestEnv, type TestSystem } from './support/test-env.ts';
+import { PartnerClient } from './support/client.ts';
 
 const PRODUCT = { id: 'PLAN_CHECK', name: 'Plan check', servicePlans: [{ id: 'PLAN_CHECK_PLAN', name: 'Plan' }] };
 
+let system: TestSystem;
 let env: TestEnv;
 let api: FastifyInstance;
-let catalog: FastifyInstance;
 
 beforeAll(async () => {
-  env = await createTestEnv();
-  api = await buildTestApi(env);
-  catalog = await buildTestCatalog(env);
-  await putProduct(catalog, PRODUCT);
+  system = await startTestSystem({ products: [PRODUCT] });
+  ({ env, api } = system);
 });
 
 afterAll(async () => {
-  await api?.close();
-  await catalog?.close();
-  await env?.close();
+  await system?.close();
 });
 
 /** The indexes a plan scans license_job_items by. */

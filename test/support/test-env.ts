@@ -237,10 +237,12 @@ export async function startTestSystem(
     products?: Product[];
     worker?: boolean | Parameters<typeof startTestWorker>[1];
     expressQueue?: boolean;
+    /** The API's options (its limits), as buildTestApi takes them. */
+    api?: Parameters<typeof buildTestApi>[1];
   } = {},
 ): Promise<TestSystem> {
   const env = await createTestEnv({ expressQueue: options.expressQueue });
-  const api = await buildTestApi(env);
+  const api = await buildTestApi(env, options.api);
   const catalog = await buildTestCatalog(env);
   for (const product of options.products ?? []) {
     const res = await catalog.inject({

@@ -7,21 +7,20 @@
  * waits for at most one chunk of each other partner's between two of its own.
  */
 export class PartnerTurns {
-  private busy = false;
-  /** The partner whose turn it is, and its turns waiting meanwhile. */
+  /** The partner whose turn it is (none: nobody's), and its turns waiting meanwhile. */
   private holder: { partnerId: string; waiting: (() => void)[] } | undefined;
   /** The other partners' waiting turns, in the round's order (insertion order: the longest waiting first). */
   private readonly waiting = new Map<string, (() => void)[]>();
 
   /** Waits for `partnerId`'s turn; resolves to the function that ends it (call it once). */
   async take(partnerId: string): Promise<() => void> {
-    if (!this.busy) {
-      this.busy = true;
+    if (!this.holder) {
       this.holder = { partnerId, waiting: [] };
       return () => this.next();
     }
+    const holder = this.holder;
     await new Promise<void>((resolve) => {
-      const own = this.holder?.partnerId === partnerId ? this.holder.waiting : this.waiting.get(partnerId);
+      const own = holder.partnerId === partnerId ? holder.waiting : this.waiting.get(partnerId);
       if (own) own.push(resolve);
       else this.waiting.set(partnerId, [resolve]);
     });
@@ -38,7 +37,6 @@ export class PartnerTurns {
     if (this.holder && this.holder.waiting.length > 0) this.waiting.set(this.holder.partnerId, this.holder.waiting);
     const first = this.waiting.entries().next();
     if (first.done) {
-      this.busy = false;
       this.holder = undefined;
       return;
     }
