@@ -1,7 +1,7 @@
 // A partner's share of the queue: past UNFINISHED_JOBS_PER_PARTNER unfinished jobs (or their users
 // past UNFINISHED_USERS_PER_PARTNER), a job that would start now is refused with 429
 // partner_queue_full and nothing is created; other partners, scheduled jobs, and the same partner
-// once its jobs have finished are not refused.
+// once its jobs have finished are not refused. A group's change makes a job too, and is refused alike.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { startTestSystem, startTestWorker, type TestEnv, type TestSystem } from './support/test-env.ts';
@@ -112,5 +112,48 @@ describe("a partner's share of the queue", () => {
     expect(second.status).toBe(429);
     expect(second.body).toMatchObject({ code: 'partner_queue_full', jobs: 1, users: 30 });
     expect(await jobsOf(big.customer)).toBe(1);
+  });
+
+  it("refuses a group's change that would make a job while the queue is full, changing nothing; a dry run still answers", async () => {
+    const flooder = await partnerWithUsers('Group flooder', 10);
+    const created = await flooder.partner.call('POST', `/v1/customers/${flooder.customer}/groups`, { name: 'sales' });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const group = created.body.id as string;
+    const groupPath = `/v1/customers/${flooder.customer}/groups/${group}`;
+    expect(
+      (await flooder.partner.call('POST', `${groupPath}/members`, { userIds: flooder.userIds.slice(0, 2) })).status,
+    ).toBe(200);
+    // No worker runs: the partner's jobs stay unfinished, up to its share.
+    for (let i = 0; i < LIMITS.jobs; i++) {
+      const res = await flooder.partner.startJob(flooder.customer, assign([flooder.userIds[i]!]));
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+    }
+    const before = await jobsOf(flooder.customer);
+
+    const licenses = await flooder.partner.call('PUT', `${groupPath}/licenses`, {
+      licenses: [{ productId: PRODUCT.id }],
+    });
+    expect(licenses.status, JSON.stringify(licenses.body)).toBe(429);
+    expect(licenses.body).toMatchObject({ code: 'partner_queue_full', jobs: LIMITS.jobs, maxJobs: LIMITS.jobs });
+    expect(Number(licenses.headers['retry-after'])).toBeGreaterThan(0);
+    const added = await flooder.partner.call('POST', `${groupPath}/members`, { userIds: flooder.userIds.slice(2, 4) });
+    expect(added.status).toBe(429);
+    expect(added.body.code).toBe('partner_queue_full');
+    const reprocess = await flooder.partner.call('POST', `${groupPath}/reprocess`);
+    expect(reprocess.status).toBe(429);
+
+    // Nothing changed: no job, the group grants nothing, its members are the two it had.
+    expect(await jobsOf(flooder.customer)).toBe(before);
+    const [row] = await env.sql<{ licenses: unknown[]; members: number }[]>`
+      SELECT g.licenses, (SELECT count(*)::int FROM group_members m WHERE m.customer_id = g.customer_id AND m.group_id = g.id) AS members
+      FROM groups g WHERE g.customer_id = ${flooder.customer} AND g.id = ${group}`;
+    expect(row).toEqual({ licenses: [], members: 2 });
+
+    // A dry run makes no job: it answers what the change would do.
+    const dryRun = await flooder.partner.call('PUT', `${groupPath}/licenses?dryRun=true`, {
+      licenses: [{ productId: PRODUCT.id }],
+    });
+    expect(dryRun.status, JSON.stringify(dryRun.body)).toBe(200);
+    expect(await jobsOf(flooder.customer)).toBe(before);
   });
 });

@@ -259,7 +259,9 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
       setting: 'JOB_ACCEPTANCES_PER_PARTNER',
       retryAfterSeconds: 1,
     });
-    await partnerScope.register(groupRoutes({ db: deps.db, enqueuer, acceptanceShares }));
+    // One for every route that accepts a job: a refusal remembered by one answers the others too.
+    const partnerQueue = new PartnerQueue(deps.db, deps.partnerQueue ?? DEFAULT_PARTNER_QUEUE_LIMITS);
+    await partnerScope.register(groupRoutes({ db: deps.db, enqueuer, acceptanceShares, partnerQueue }));
     await partnerScope.register(licenseOverviewRoutes({ db: deps.db, budget: selectionBudget }));
     await partnerScope.register(
       licenseJobRoutes({
@@ -268,7 +270,7 @@ export async function buildApiApp(deps: ApiAppDeps): Promise<FastifyInstance> {
         budget: selectionBudget,
         csvExports,
         pendingJobsPerUser: deps.pendingJobsPerUser ?? 5,
-        partnerQueue: new PartnerQueue(deps.db, deps.partnerQueue ?? DEFAULT_PARTNER_QUEUE_LIMITS),
+        partnerQueue,
         events: jobEvents,
         eventShares: new PartnerShares({
           perPartner: deps.eventStreamsPerPartner ?? DEFAULT_EVENT_STREAMS_PER_PARTNER,

@@ -418,4 +418,59 @@ run(`partner portal in Chromium (${chromiumPath})`, () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
+
+  it("explains a refusal when the partner's share of the queue is full, and saves once its jobs have finished", async () => {
+    // The worker paused: the partner's jobs stay unfinished until it has 50, its share of the queue.
+    system.worker.child.kill('SIGSTOP');
+    const jobs: string[] = [];
+    const jobCount = async () =>
+      (
+        await system.env.sql<
+          { n: number }[]
+        >`SELECT count(*)::int AS n FROM license_jobs WHERE customer_id = ${customerId}`
+      )[0]!.n;
+    let countBefore = 0;
+    let page: Page | undefined;
+    let problems: string[] = [];
+    try {
+      for (let i = 0; i < 50; i++) {
+        const user = `User ${String(20 + i).padStart(3, '0')}`;
+        const res = await system.api('POST', `/v1/customers/${customerId}/license-jobs`, {
+          userIds: [ids.get(user)],
+          revoke: ['VISIOCLIENT'],
+        });
+        expect(res.status, JSON.stringify(res.body)).toBe(202);
+        jobs.push(res.body.id);
+      }
+      ({ page, problems } = await newPage());
+      await signIn(page);
+      await page.goto(`${system.portalUrl}/customers/${customerId}/users`);
+      await page.getByRole('searchbox').fill('User 090');
+      await page.getByRole('checkbox', { name: 'User 090' }).check();
+      await page.getByRole('button', { name: 'Manage licenses' }).click();
+      const ems = page.getByRole('group', { name: 'Enterprise Mobility + Security E3' });
+      await ems.getByRole('checkbox', { name: 'Enterprise Mobility + Security E3', exact: true }).check();
+      countBefore = await jobCount();
+      await page.getByRole('button', { name: 'Save' }).click();
+      // The API's own explanation (how many jobs wait, the share, when to retry), not a general "too many requests".
+      const alert = page.getByRole('alert').filter({ hasText: 'not saved' });
+      await expect
+        .poll(() => alert.textContent())
+        .toMatch(
+          /Your partner has 50 unfinished jobs for 50 users waiting for the workers.*retry in 1 s.*\(partner_queue_full\)/,
+        );
+      await expectAccessible(page, 'queue full');
+    } finally {
+      system.worker.child.kill('SIGCONT');
+    }
+    // Nothing was created by the refused Save; once the jobs have finished, the same Save goes through.
+    expect(await jobCount()).toBe(countBefore);
+    for (const job of jobs) await waitForJob(system, customerId, job);
+    await page!.getByRole('button', { name: 'Save' }).click();
+    await page!.getByRole('heading', { name: 'Licenses updated', exact: true }).waitFor({ timeout: 30_000 });
+    const user = await system.api('GET', `/v1/customers/${customerId}/users/${ids.get('User 090')}`);
+    expect(user.body.licenses.map((l: any) => l.productId)).toContain('EMS');
+    expect(problems).toEqual([]);
+    await page!.context().close();
+  });
 });

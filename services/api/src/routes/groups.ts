@@ -9,6 +9,7 @@ import { partnerOf } from '../auth.ts';
 import { auditChange } from '../audit.ts';
 import { pathId } from '../ids.ts';
 import type { TaskEnqueuer } from '../enqueue.ts';
+import type { PartnerQueue } from '../partner-queue.ts';
 import { type PartnerShares, withJobAcceptance } from '../partner-shares.ts';
 import { customerInScope } from './customers.ts';
 import { validateProducts } from './license-jobs.ts';
@@ -60,6 +61,8 @@ export interface GroupRouteDeps {
   enqueuer: TaskEnqueuer;
   /** Each partner's share of the process's job acceptances, the one the license job routes take. */
   acceptanceShares: PartnerShares;
+  /** The partner's share of the queue, the one the license job routes keep to (429 partner_queue_full). */
+  partnerQueue: PartnerQueue;
 }
 
 type CreatedJob = { id: string; userCount: number };
@@ -68,7 +71,9 @@ type CreatedJob = { id: string; userCount: number };
 const JOB_ACCEPTANCE_SHARE =
   "Accepting the change's job takes one of the partner's two job acceptances in progress at a time on a server " +
   '(shared with new jobs, retries and reverts); more wait up to 5 s for their turn, past which they are answered ' +
-  '429 `partner_concurrency_limit` with `Retry-After`, having changed nothing.';
+  '429 `partner_concurrency_limit` with `Retry-After`, having changed nothing. Its job takes its place in the ' +
+  "partner's share of the queue as a license job does: while the partner's unfinished jobs are at their limit, " +
+  'the change is refused with 429 `partner_queue_full` and `Retry-After`, having changed nothing.';
 
 /** A group job that applies the group's licenses again (nothing revoked) to `affected`. */
 const reprocessJob = (
@@ -97,12 +102,19 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
   const { db } = deps;
 
   /**
-   * Runs a change that accepts a group job within the partner's share of job acceptances, as a new
-   * license job is: past its short wait, 429 `partner_concurrency_limit` before anything is read or
-   * changed. Without `when` (a dry run, a change that makes no job) it just runs.
+   * Runs a change that accepts a group job as a new license job is accepted: within the partner's
+   * share of job acceptances (past its short wait, 429 `partner_concurrency_limit`) and of the queue
+   * (429 `partner_queue_full`), both before anything is read or changed. Without `when` (a dry run)
+   * it just runs.
    */
-  const accepting = <T>(request: FastifyRequest, when: boolean, accept: () => Promise<T>): Promise<T> =>
-    when ? withJobAcceptance(deps.acceptanceShares, partnerOf(request).id, accept) : accept();
+  const accepting = <T>(request: FastifyRequest, when: boolean, accept: () => Promise<T>): Promise<T> => {
+    if (!when) return accept();
+    const partnerId = partnerOf(request).id;
+    return withJobAcceptance(deps.acceptanceShares, partnerId, async () => {
+      await deps.partnerQueue.refuseIfFull(partnerId);
+      return accept();
+    });
+  };
 
   /** The group of the path, of a customer the caller reaches; 404 otherwise. */
   async function groupInScope(request: FastifyRequest, params: { customerId: string; groupId: string }) {
@@ -297,7 +309,7 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
             ...problemResponses(JSON_BODY_PROBLEMS, 404, {
               409: ['group_name_taken', 'confirmation_required'],
               422: ['group_type_fixed'],
-              429: ['partner_concurrency_limit'],
+              429: ['partner_queue_full', 'partner_concurrency_limit'],
             }),
           },
         },
@@ -463,7 +475,7 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
               ...problemResponses(JSON_BODY_PROBLEMS, 404, {
                 ...(action === 'remove' ? { 409: ['confirmation_required'] as const } : {}),
                 422: ['group_is_dynamic', 'unknown_users', 'too_many_users', 'unknown_product'],
-                429: ['partner_concurrency_limit'],
+                429: ['partner_queue_full', 'partner_concurrency_limit'],
               }),
             },
           },
@@ -583,7 +595,7 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
             ...problemResponses(JSON_BODY_PROBLEMS, 404, {
               409: ['confirmation_required'],
               422: ['unknown_product', 'unknown_service_plan', 'invalid_service_plans', 'no_subscription'],
-              429: ['partner_concurrency_limit'],
+              429: ['partner_queue_full', 'partner_concurrency_limit'],
             }),
           },
         },
@@ -647,7 +659,7 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
           params: groupParams,
           response: {
             202: jsonResponse(groupSchema, 'The members are being evaluated again.'),
-            ...problemResponses(400, 404, { 429: ['partner_concurrency_limit'] }),
+            ...problemResponses(400, 404, { 429: ['partner_queue_full', 'partner_concurrency_limit'] }),
           },
         },
       },
@@ -676,7 +688,7 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
           params: userParams,
           response: {
             202: jsonResponse(userSchema, 'The user is being evaluated again.'),
-            ...problemResponses(400, 404, { 429: ['partner_concurrency_limit'] }),
+            ...problemResponses(400, 404, { 429: ['partner_queue_full', 'partner_concurrency_limit'] }),
           },
         },
       },

@@ -9,8 +9,10 @@ import { ApiProblem, ConnectionLost } from '../api/http.ts';
  */
 export function problemText(error: unknown, t: TFunction): string {
   if (error instanceof ApiProblem) {
-    if (error.status === 429) return t('problem.tooManyRequests');
+    // A 429 says which share is used up (the partner's queue, its jobs in progress, the rate) and
+    // when to retry; only one without a detail gets the general wording.
     if (error.problem.detail) return error.problem.detail;
+    if (error.status === 429) return t('problem.tooManyRequests');
     if (error.problem.title) return error.problem.title;
     return error.status >= 500 ? t('problem.unavailable') : t('problem.failed', { status: error.status });
   }
