@@ -110,23 +110,39 @@ export async function createJobWithReservations(
 
   // Items snapshot each user's names (a deleted user is still reported) and list position, and
   // reserve one seat of every assigned product the user does not hold yet: the reservation is part
-  // of the item and lasts while it is pending. What the selected users already hold is read in one
-  // pass (set-based, not one lookup per user); most users hold none of the products and get the
-  // assigned list as it is (sorted in JS).
+  // of the item and lasts while it is pending. Most users hold none of the products and get the
+  // assigned list as it is (sorted in JS); a job that assigns nothing looks for nothing held.
   // Answers counts, not 50,000 rows: how many users were found, and the seats reserved per product.
   // A large job's users are read in list order from the sort index, each tested against the ids
-  // through a hash table (see selectedUsersWithProducts): sorting 50,000 users by name costs more.
+  // through a hash table (see selectedUsersWithProducts): sorting 50,000 users by name costs more;
+  // what they hold is read in one pass over the customer's licenses of the products.
+  // What a small job's users hold is found user by user, each a probe of its own keys, and once
+  // (materialized): with statistics that predated the customer's licenses (autovacuum off, a flood of
+  // writes that never paused for an analysis), the planner took the customer for a handful of rows
+  // and read all of its licenses again for every user of the job; 100-user jobs posted over and
+  // over cost 5-8 ms each, and their acceptance became Postgres's main cost.
   const large = input.userIds.length > userFilterTuning.listOrderFrom;
+  const heldRows = !assignedProducts.length
+    ? sql`SELECT NULL::uuid AS user_id, NULL::text[] AS products WHERE false`
+    : large
+      ? sql`
+      SELECT l.user_id, array_agg(l.product_id) AS products FROM user_licenses l
+      WHERE l.customer_id = ${input.customerId} AND l.product_id = any(${sql.param(assignedProducts)}::text[])
+        AND (l.user_id IN (SELECT id FROM sel)) IS TRUE
+      GROUP BY l.user_id`
+      : sql`
+      SELECT s.id AS user_id, h.products FROM unnest(${sql.param(input.userIds)}::uuid[]) AS s(id)
+      CROSS JOIN LATERAL (
+        SELECT array_agg(l.product_id) AS products FROM user_licenses l
+        WHERE l.customer_id = ${input.customerId} AND l.user_id = s.id
+          AND l.product_id = any(${sql.param(assignedProducts)}::text[])) h
+      WHERE h.products IS NOT NULL`;
   const selected = large
     ? sql`(u.id IN (SELECT id FROM sel)) IS TRUE`
     : sql`u.id = any(${sql.param(input.userIds)}::uuid[])`;
   const statement = sql`
     WITH sel AS MATERIALIZED (SELECT unnest(${sql.param(large ? input.userIds : [])}::uuid[]) AS id),
-    held AS (
-      SELECT l.user_id, array_agg(l.product_id) AS products FROM user_licenses l
-      WHERE l.customer_id = ${input.customerId} AND l.product_id = any(${sql.param(assignedProducts)}::text[])
-        AND ${large ? sql`(l.user_id IN (SELECT id FROM sel)) IS TRUE` : sql`l.user_id = any(${sql.param(input.userIds)}::uuid[])`}
-      GROUP BY l.user_id),
+    held AS MATERIALIZED (${heldRows}),
     ordered AS MATERIALIZED (
       SELECT u.id, u.user_principal_name, u.display_name,
              row_number() OVER (ORDER BY u.display_name, u.user_principal_name, u.id) AS position
