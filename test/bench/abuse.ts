@@ -154,6 +154,9 @@ async function apiEventLoop(baseUrl: string) {
  * POSTs a job and polls it every 50 ms until finished: seconds from the POST, or undefined if refused.
  * With `progress`, the users it had applied after each whole second are pushed to it.
  */
+/** The big job's last run: its POST's time and when its first users were applied after its acceptance. */
+const bigJobTimes: { postMs?: number; startedAfterMs?: number } = {};
+
 async function timedJob(
   p: Partner,
   customerId: string,
@@ -163,7 +166,8 @@ async function timedJob(
   const started = performance.now();
   const res = await p.call('POST', `/v1/customers/${customerId}/license-jobs`, body);
   if (res.status !== 202) return undefined;
-  postMs.push(performance.now() - started);
+  const answeredMs = performance.now() - started;
+  postMs.push(answeredMs);
   for (;;) {
     const job = await p.call('GET', `/v1/customers/${customerId}/license-jobs/${res.body.id}`);
     if (progress) {
@@ -175,6 +179,10 @@ async function timedJob(
       if (createdAt && startedAt) {
         queuedMs.push(Date.parse(startedAt) - Date.parse(createdAt));
         appliedMs.push(Date.parse(finishedAt!) - Date.parse(startedAt));
+      }
+      if (progress) {
+        bigJobTimes.postMs = Math.round(answeredMs);
+        bigJobTimes.startedAfterMs = startedAt ? Date.parse(startedAt) - Date.parse(createdAt!) : undefined;
       }
       return (performance.now() - started) / 1000;
     }
@@ -284,6 +292,8 @@ export async function abusePhases(deps: AbuseDeps) {
       bigJobSeconds: await bigRun,
       // Users of the big job applied in each second: its share of the workers as the flood went on.
       bigJobUsersPerSecond: bigProgress.map((n, i) => n - (bigProgress[i - 1] ?? 0)),
+      // Its POST's answer, and when its first users were applied (from its acceptance, by Postgres's clock).
+      bigJobTimes: { ...bigJobTimes },
       coresUsed: cpuShare,
       apiEventLoop: {
         delayMs: loopAfter.delayMs,
