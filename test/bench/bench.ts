@@ -6,6 +6,7 @@
 //   BENCH_DATABASE_SERVER (postgres://postgres@127.0.0.1:5432/postgres)  BENCH_REDIS_URL (redis://127.0.0.1:6379)
 //   BENCH_PROFILE=dir (V8 CPU profiles of every service)  BENCH_REDIS_STATS=1 (Redis command statistics per phase)
 //   BENCH_TIMELINE=1 (how busy the machine is in each 100 ms of every job)
+//   BENCH_KEEP_DB=1 (the run's database is left behind, licensing_bench_<pid>, to query afterwards)
 //   BENCH_REDIS_CLUSTER=1 (a local Redis Cluster, BENCH_QUEUE_SHARDS=3)
 //   BENCH_INTERACTIVE=0 skips the interactive-latency phases (see interactive.ts for their settings)
 //   BENCH_ABUSE=0 skips the abuse phases: one partner floods, another is timed (see abuse.ts)
@@ -988,7 +989,7 @@ async function main() {
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
     await sleep(500);
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    if (!process.env.BENCH_KEEP_DB) await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
     if (cluster) await cluster.stop();
     else {
