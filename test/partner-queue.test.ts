@@ -114,46 +114,54 @@ describe("a partner's share of the queue", () => {
     expect(await jobsOf(big.customer)).toBe(1);
   });
 
-  it("refuses a group's change that would make a job while the queue is full, changing nothing; a dry run still answers", async () => {
+  it("refuses a group's change that reaches licenses while the queue is full, changing nothing; one that makes no job, and a dry run, still answer", async () => {
     const flooder = await partnerWithUsers('Group flooder', 10);
-    const created = await flooder.partner.call('POST', `/v1/customers/${flooder.customer}/groups`, { name: 'sales' });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const group = created.body.id as string;
-    const groupPath = `/v1/customers/${flooder.customer}/groups/${group}`;
+    const group = async (name: string) => {
+      const created = await flooder.partner.call('POST', `/v1/customers/${flooder.customer}/groups`, { name });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      return `/v1/customers/${flooder.customer}/groups/${created.body.id as string}`;
+    };
+    const licensed = await group('sales');
     expect(
-      (await flooder.partner.call('POST', `${groupPath}/members`, { userIds: flooder.userIds.slice(0, 2) })).status,
+      (await flooder.partner.call('POST', `${licensed}/members`, { userIds: flooder.userIds.slice(0, 2) })).status,
     ).toBe(200);
-    // No worker runs: the partner's jobs stay unfinished, up to its share.
-    for (let i = 0; i < LIMITS.jobs; i++) {
-      const res = await flooder.partner.startJob(flooder.customer, assign([flooder.userIds[i]!]));
+    // No worker runs: the group's job, then the partner's license jobs, stay unfinished, up to its share.
+    const granted = await flooder.partner.call('PUT', `${licensed}/licenses`, {
+      licenses: [{ productId: PRODUCT.id }],
+    });
+    expect(granted.status, JSON.stringify(granted.body)).toBe(202);
+    for (let i = 1; i < LIMITS.jobs; i++) {
+      const res = await flooder.partner.startJob(flooder.customer, assign([flooder.userIds[i + 2]!]));
       expect(res.status, JSON.stringify(res.body)).toBe(202);
     }
     const before = await jobsOf(flooder.customer);
 
-    const licenses = await flooder.partner.call('PUT', `${groupPath}/licenses`, {
-      licenses: [{ productId: PRODUCT.id }],
-    });
+    const licenses = await flooder.partner.call('PUT', `${licensed}/licenses`, { licenses: [] });
     expect(licenses.status, JSON.stringify(licenses.body)).toBe(429);
     expect(licenses.body).toMatchObject({ code: 'partner_queue_full', jobs: LIMITS.jobs, maxJobs: LIMITS.jobs });
     expect(Number(licenses.headers['retry-after'])).toBeGreaterThan(0);
-    const added = await flooder.partner.call('POST', `${groupPath}/members`, { userIds: flooder.userIds.slice(2, 4) });
+    const added = await flooder.partner.call('POST', `${licensed}/members`, { userIds: flooder.userIds.slice(6, 8) });
     expect(added.status).toBe(429);
     expect(added.body.code).toBe('partner_queue_full');
-    const reprocess = await flooder.partner.call('POST', `${groupPath}/reprocess`);
-    expect(reprocess.status).toBe(429);
-
-    // Nothing changed: no job, the group grants nothing, its members are the two it had.
+    expect((await flooder.partner.call('POST', `${licensed}/reprocess`)).status).toBe(429);
+    // Nothing changed: no job, the group grants what it did, its members are the two it had.
     expect(await jobsOf(flooder.customer)).toBe(before);
-    const [row] = await env.sql<{ licenses: unknown[]; members: number }[]>`
+    const [row] = await env.sql<{ licenses: { productId: string }[]; members: number }[]>`
       SELECT g.licenses, (SELECT count(*)::int FROM group_members m WHERE m.customer_id = g.customer_id AND m.group_id = g.id) AS members
-      FROM groups g WHERE g.customer_id = ${flooder.customer} AND g.id = ${group}`;
-    expect(row).toEqual({ licenses: [], members: 2 });
+      FROM groups g WHERE g.customer_id = ${flooder.customer} AND g.name = 'sales'`;
+    expect(row!.licenses.map((l) => l.productId)).toEqual([PRODUCT.id]);
+    expect(row!.members).toBe(2);
 
     // A dry run makes no job: it answers what the change would do.
-    const dryRun = await flooder.partner.call('PUT', `${groupPath}/licenses?dryRun=true`, {
-      licenses: [{ productId: PRODUCT.id }],
-    });
+    const dryRun = await flooder.partner.call('PUT', `${licensed}/licenses?dryRun=true`, { licenses: [] });
     expect(dryRun.status, JSON.stringify(dryRun.body)).toBe(200);
+    // Nor does a change of a group that grants nothing: its members change, the queue being full or not.
+    const unlicensed = await group('everyone');
+    const joined = await flooder.partner.call('POST', `${unlicensed}/members`, {
+      userIds: flooder.userIds.slice(0, 5),
+    });
+    expect(joined.status, JSON.stringify(joined.body)).toBe(200);
+    expect(joined.body).toEqual({ added: 5 });
     expect(await jobsOf(flooder.customer)).toBe(before);
   });
 });

@@ -479,7 +479,7 @@ export interface paths {
         head?: never;
         /**
          * Rename a group, change its description, or change a dynamic group's rule
-         * @description A new rule takes effect at once: users who now match join, members who no longer match leave, and their licenses follow in the background (a job with `source: {type: "group"}`). A static group cannot take a rule, nor a dynamic one lose it (422 `group_type_fixed`). A new rule is applied by a job. Accepting the change's job takes one of the partner's two job acceptances in progress at a time on a server (shared with new jobs, retries and reverts); more wait up to 5 s for their turn, past which they are answered 429 `partner_concurrency_limit` with `Retry-After`, having changed nothing. Its job takes its place in the partner's share of the queue as a license job does: while the partner's unfinished jobs are at their limit, the change is refused with 429 `partner_queue_full` and `Retry-After`, having changed nothing.
+         * @description A new rule takes effect at once: users who now match join, members who no longer match leave, and their licenses follow in the background (a job with `source: {type: "group"}`). A static group cannot take a rule, nor a dynamic one lose it (422 `group_type_fixed`). A new rule is applied by a job. Accepting the change's job takes one of the partner's two job acceptances in progress at a time on a server (shared with new jobs, retries and reverts); more wait up to 5 s for their turn, past which they are answered 429 `partner_concurrency_limit` with `Retry-After`, having changed nothing. Its job takes its place in the partner's share of the queue as a license job does: while the partner's unfinished jobs are at their limit, a change that reaches licenses (its group grants some, or is given some) is refused with 429 `partner_queue_full` and `Retry-After`, having changed nothing.
          *
          *     Needs scope `users:write`.
          */
@@ -503,7 +503,7 @@ export interface paths {
         put?: never;
         /**
          * Add users to a static group; they gain its licenses in the background
-         * @description By `userIds` or `userFilter` (at most 50,000 users). Answers at once; the licenses follow as a job with `source: {type: "group"}`. A dynamic group takes no explicit members (422 `group_is_dynamic`). Accepting the change's job takes one of the partner's two job acceptances in progress at a time on a server (shared with new jobs, retries and reverts); more wait up to 5 s for their turn, past which they are answered 429 `partner_concurrency_limit` with `Retry-After`, having changed nothing. Its job takes its place in the partner's share of the queue as a license job does: while the partner's unfinished jobs are at their limit, the change is refused with 429 `partner_queue_full` and `Retry-After`, having changed nothing.
+         * @description By `userIds` or `userFilter` (at most 50,000 users). Answers at once; the licenses follow as a job with `source: {type: "group"}`. A dynamic group takes no explicit members (422 `group_is_dynamic`). Accepting the change's job takes one of the partner's two job acceptances in progress at a time on a server (shared with new jobs, retries and reverts); more wait up to 5 s for their turn, past which they are answered 429 `partner_concurrency_limit` with `Retry-After`, having changed nothing. Its job takes its place in the partner's share of the queue as a license job does: while the partner's unfinished jobs are at their limit, a change that reaches licenses (its group grants some, or is given some) is refused with 429 `partner_queue_full` and `Retry-After`, having changed nothing.
          *
          *     Needs scope `users:write`.
          */
@@ -525,7 +525,7 @@ export interface paths {
         put?: never;
         /**
          * Remove users from a static group; they lose its licenses in the background
-         * @description By `userIds` or `userFilter` (at most 50,000 users). Answers at once; the licenses follow as a job with `source: {type: "group"}`. A dynamic group takes no explicit members (422 `group_is_dynamic`). Accepting the change's job takes one of the partner's two job acceptances in progress at a time on a server (shared with new jobs, retries and reverts); more wait up to 5 s for their turn, past which they are answered 429 `partner_concurrency_limit` with `Retry-After`, having changed nothing. Its job takes its place in the partner's share of the queue as a license job does: while the partner's unfinished jobs are at their limit, the change is refused with 429 `partner_queue_full` and `Retry-After`, having changed nothing.
+         * @description By `userIds` or `userFilter` (at most 50,000 users). Answers at once; the licenses follow as a job with `source: {type: "group"}`. A dynamic group takes no explicit members (422 `group_is_dynamic`). Accepting the change's job takes one of the partner's two job acceptances in progress at a time on a server (shared with new jobs, retries and reverts); more wait up to 5 s for their turn, past which they are answered 429 `partner_concurrency_limit` with `Retry-After`, having changed nothing. Its job takes its place in the partner's share of the queue as a license job does: while the partner's unfinished jobs are at their limit, a change that reaches licenses (its group grants some, or is given some) is refused with 429 `partner_queue_full` and `Retry-After`, having changed nothing.
          *
          *     Needs scope `users:write`.
          */
@@ -546,7 +546,7 @@ export interface paths {
         get?: never;
         /**
          * Set the products every member of the group should hold; applied in the background
-         * @description Replaces what the group grants (`[]` removes everything). Answers 202 at once; every member (and every user still holding something through the group) is brought in line by a job with `source: {type: "group"}`. A member who needs a seat when none is free waits for one (`waiting`) and is licensed, oldest first, as seats free up. Unknown products, missing subscriptions and invalid plans are refused as for jobs. Accepting the change's job takes one of the partner's two job acceptances in progress at a time on a server (shared with new jobs, retries and reverts); more wait up to 5 s for their turn, past which they are answered 429 `partner_concurrency_limit` with `Retry-After`, having changed nothing. Its job takes its place in the partner's share of the queue as a license job does: while the partner's unfinished jobs are at their limit, the change is refused with 429 `partner_queue_full` and `Retry-After`, having changed nothing.
+         * @description Replaces what the group grants (`[]` removes everything). Answers 202 at once; every member (and every user still holding something through the group) is brought in line by a job with `source: {type: "group"}`. A member who needs a seat when none is free waits for one (`waiting`) and is licensed, oldest first, as seats free up. Unknown products, missing subscriptions and invalid plans are refused as for jobs. Accepting the change's job takes one of the partner's two job acceptances in progress at a time on a server (shared with new jobs, retries and reverts); more wait up to 5 s for their turn, past which they are answered 429 `partner_concurrency_limit` with `Retry-After`, having changed nothing. Its job takes its place in the partner's share of the queue as a license job does: while the partner's unfinished jobs are at their limit, a change that reaches licenses (its group grants some, or is given some) is refused with 429 `partner_queue_full` and `Retry-After`, having changed nothing.
          *
          *     Needs scope `licenses:write`.
          */
@@ -569,7 +569,7 @@ export interface paths {
         put?: never;
         /**
          * Evaluate again the members of the group that are waiting or in error
-         * @description Accepting the change's job takes one of the partner's two job acceptances in progress at a time on a server (shared with new jobs, retries and reverts); more wait up to 5 s for their turn, past which they are answered 429 `partner_concurrency_limit` with `Retry-After`, having changed nothing. Its job takes its place in the partner's share of the queue as a license job does: while the partner's unfinished jobs are at their limit, the change is refused with 429 `partner_queue_full` and `Retry-After`, having changed nothing.
+         * @description Accepting the change's job takes one of the partner's two job acceptances in progress at a time on a server (shared with new jobs, retries and reverts); more wait up to 5 s for their turn, past which they are answered 429 `partner_concurrency_limit` with `Retry-After`, having changed nothing. Its job takes its place in the partner's share of the queue as a license job does: while the partner's unfinished jobs are at their limit, a change that reaches licenses (its group grants some, or is given some) is refused with 429 `partner_queue_full` and `Retry-After`, having changed nothing.
          *
          *     Needs scope `licenses:write`.
          */
@@ -591,7 +591,7 @@ export interface paths {
         put?: never;
         /**
          * Evaluate again the user's licenses in each of its groups
-         * @description Accepting the change's job takes one of the partner's two job acceptances in progress at a time on a server (shared with new jobs, retries and reverts); more wait up to 5 s for their turn, past which they are answered 429 `partner_concurrency_limit` with `Retry-After`, having changed nothing. Its job takes its place in the partner's share of the queue as a license job does: while the partner's unfinished jobs are at their limit, the change is refused with 429 `partner_queue_full` and `Retry-After`, having changed nothing.
+         * @description Accepting the change's job takes one of the partner's two job acceptances in progress at a time on a server (shared with new jobs, retries and reverts); more wait up to 5 s for their turn, past which they are answered 429 `partner_concurrency_limit` with `Retry-After`, having changed nothing. Its job takes its place in the partner's share of the queue as a license job does: while the partner's unfinished jobs are at their limit, a change that reaches licenses (its group grants some, or is given some) is refused with 429 `partner_queue_full` and `Retry-After`, having changed nothing.
          *
          *     Needs scope `licenses:write`.
          */

@@ -116,11 +116,14 @@ export async function createJobWithReservations(
   // A large job's users are read in list order from the sort index, each tested against the ids
   // through a hash table (see selectedUsersWithProducts): sorting 50,000 users by name costs more;
   // what they hold is read in one pass over the customer's licenses of the products.
-  // What a small job's users hold is found user by user, each a probe of its own keys, and once
-  // (materialized): with statistics that predated the customer's licenses (autovacuum off, a flood of
-  // writes that never paused for an analysis), the planner took the customer for a handful of rows
-  // and read all of its licenses again for every user of the job; 100-user jobs posted over and
-  // over cost 5-8 ms each, and their acceptance became Postgres's main cost.
+  // What a small job's users hold is found license by license, each a lookup of its whole key
+  // (customer, user, product), which any index of user_licenses answers alike (a scalar subquery:
+  // an EXISTS became a join that used the key without the product), and once (materialized); a
+  // user who holds none of the products gets an empty list, which reserves them all as no list
+  // does. With statistics that predated the customer's licenses (autovacuum off, a flood of writes
+  // that never paused for an analysis), the planner took the customer for a handful of rows and
+  // read all of its licenses for every job, in a flood's plans once per user of the job: 100-user
+  // jobs posted over and over cost 5-8 ms each, and their acceptance became Postgres's main cost.
   const large = input.userIds.length > userFilterTuning.listOrderFrom;
   const heldRows = !assignedProducts.length
     ? sql`SELECT NULL::uuid AS user_id, NULL::text[] AS products WHERE false`
@@ -131,12 +134,11 @@ export async function createJobWithReservations(
         AND (l.user_id IN (SELECT id FROM sel)) IS TRUE
       GROUP BY l.user_id`
       : sql`
-      SELECT s.id AS user_id, h.products FROM unnest(${sql.param(input.userIds)}::uuid[]) AS s(id)
-      CROSS JOIN LATERAL (
-        SELECT array_agg(l.product_id) AS products FROM user_licenses l
-        WHERE l.customer_id = ${input.customerId} AND l.user_id = s.id
-          AND l.product_id = any(${sql.param(assignedProducts)}::text[])) h
-      WHERE h.products IS NOT NULL`;
+      SELECT s.id AS user_id, array(
+          SELECT p FROM unnest(${sql.param(assignedProducts)}::text[]) AS p
+          WHERE (SELECT 1 FROM user_licenses l
+                 WHERE l.customer_id = ${input.customerId} AND l.user_id = s.id AND l.product_id = p) = 1) AS products
+      FROM unnest(${sql.param(input.userIds)}::uuid[]) AS s(id)`;
   const selected = large
     ? sql`(u.id IN (SELECT id FROM sel)) IS TRUE`
     : sql`u.id = any(${sql.param(input.userIds)}::uuid[])`;

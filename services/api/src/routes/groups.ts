@@ -73,7 +73,8 @@ const JOB_ACCEPTANCE_SHARE =
   '(shared with new jobs, retries and reverts); more wait up to 5 s for their turn, past which they are answered ' +
   '429 `partner_concurrency_limit` with `Retry-After`, having changed nothing. Its job takes its place in the ' +
   "partner's share of the queue as a license job does: while the partner's unfinished jobs are at their limit, " +
-  'the change is refused with 429 `partner_queue_full` and `Retry-After`, having changed nothing.';
+  'a change that reaches licenses (its group grants some, or is given some) is refused with 429 ' +
+  '`partner_queue_full` and `Retry-After`, having changed nothing.';
 
 /** A group job that applies the group's licenses again (nothing revoked) to `affected`. */
 const reprocessJob = (
@@ -102,18 +103,22 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
   const { db } = deps;
 
   /**
-   * Runs a change that accepts a group job as a new license job is accepted: within the partner's
-   * share of job acceptances (past its short wait, 429 `partner_concurrency_limit`) and of the queue
-   * (429 `partner_queue_full`), both before anything is read or changed. Without `when` (a dry run)
-   * it just runs.
+   * Runs a change that accepts a group job within the partner's share of job acceptances, as a new
+   * license job is: past its short wait, 429 `partner_concurrency_limit` before anything is read or
+   * changed. Without `when` (a dry run, a change that makes no job) it just runs.
    */
-  const accepting = <T>(request: FastifyRequest, when: boolean, accept: () => Promise<T>): Promise<T> => {
-    if (!when) return accept();
-    const partnerId = partnerOf(request).id;
-    return withJobAcceptance(deps.acceptanceShares, partnerId, async () => {
-      await deps.partnerQueue.refuseIfFull(partnerId);
-      return accept();
-    });
+  const accepting = <T>(request: FastifyRequest, when: boolean, accept: () => Promise<T>): Promise<T> =>
+    when ? withJobAcceptance(deps.acceptanceShares, partnerOf(request).id, accept) : accept();
+
+  /**
+   * A change whose job would take its place in the queue keeps to the partner's share of it, as a
+   * new license job does: while the partner's unfinished jobs are at their limit, 429
+   * `partner_queue_full`, checked once the group is read and before anything is locked or changed.
+   * `makesJob`: the change reaches licenses (the group grants some, or is given some); a change of
+   * a group that grants nothing makes no job and is never refused.
+   */
+  const keepToQueueShare = async (request: FastifyRequest, makesJob: boolean): Promise<void> => {
+    if (makesJob) await deps.partnerQueue.refuseIfFull(partnerOf(request).id);
   };
 
   /** The group of the path, of a customer the caller reaches; 404 otherwise. */
@@ -330,6 +335,7 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
                 'A static group cannot become dynamic (nor a dynamic one static); create a new group instead.',
               );
             const dryRun = request.query.dryRun === 'true';
+            if (!dryRun) await keepToQueueShare(request, rule !== undefined && row.licenses.length > 0);
             if (rule && (dryRun || row.licenses.length > 0)) {
               const impact = await impactOf(
                 customer.id,
@@ -486,6 +492,7 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
             if (row.membershipRule !== null) throw groupIsDynamic();
             const selection = selectionOf(request.body);
             const dryRun = request.query.dryRun === 'true';
+            if (!dryRun) await keepToQueueShare(request, row.licenses.length > 0);
             if (dryRun || (action === 'remove' && row.licenses.length > 0)) {
               const userIds = await resolveUserSelection(db, customer.id, selection);
               const impact = await impactOf(
@@ -605,6 +612,7 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
           const { customer, row } = await groupInScope(request, request.params);
           const proposed = await validateGroupLicenses(db, customer.id, request.body.licenses);
           const dryRun = request.query.dryRun === 'true';
+          if (!dryRun) await keepToQueueShare(request, proposed.length > 0 || row.licenses.length > 0);
           const kept = new Map(proposed.map((l) => [l.productId, l.disabledServicePlans.join(',')]));
           // Only dropping a product can take a license away (changed plans keep it).
           if (dryRun || row.licenses.some((l) => !kept.has(l.productId))) {
@@ -666,6 +674,7 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
       async (request, reply) => {
         return accepting(request, true, async () => {
           const { customer, row } = await groupInScope(request, request.params);
+          await keepToQueueShare(request, row.licenses.length > 0);
           const job = await db.transaction(async (tx) => {
             const group = await lockedGroup(tx, customer.id, row.id);
             return reprocessJob(tx, request, customer.id, group, membersNotSettled(customer.id, group.id));
@@ -705,6 +714,11 @@ export function groupRoutes(deps: GroupRouteDeps): FastifyPluginAsyncZod {
               EXISTS (SELECT 1 FROM group_members m WHERE m.customer_id = g.customer_id AND m.group_id = g.id AND m.user_id = ${userId})
               OR EXISTS (SELECT 1 FROM group_license_states s WHERE s.customer_id = g.customer_id AND s.group_id = g.id AND s.user_id = ${userId}))
             ORDER BY g.id FOR SHARE`);
+            // Nothing is written yet: a refusal leaves nothing behind.
+            await keepToQueueShare(
+              request,
+              groups.some((g) => g.licenses.length > 0),
+            );
             const created: (CreatedJob | undefined)[] = [];
             for (const g of groups) created.push(await reprocessJob(tx, request, customer.id, g, usersAmong([userId])));
             return created;
