@@ -261,20 +261,18 @@ function insertItemsWithRequests(input: NewLicenseJob, job: JobRow, assignedProd
     WITH req AS (
       SELECT x.user_id, x.request, x.products
       FROM jsonb_to_recordset(${sql.param(JSON.stringify(requests))}::jsonb) AS x(user_id uuid, request jsonb, products text[])),
-    held AS (
-      SELECT l.user_id, array_agg(l.product_id) AS products FROM user_licenses l
-      WHERE l.customer_id = ${input.customerId} AND l.product_id = any(${sql.param(assignedProducts)}::text[])
-        AND l.user_id = any(${sql.param(requests.map((r) => r.user_id))}::uuid[])
-      GROUP BY l.user_id),
     items AS (
       INSERT INTO license_job_items (customer_id, job_id, user_id, job_seq, position, user_principal_name, display_name, reserved_products, request)
       SELECT ${input.customerId}::uuid, ${job.id}, u.id, ${job.seq},
              row_number() OVER (ORDER BY u.display_name, u.user_principal_name, u.id),
              u.user_principal_name, u.display_name,
-             array(SELECT p FROM unnest(r.products) AS p WHERE h.products IS NULL OR p <> ALL (h.products) ORDER BY p),
+             -- Each product the user does not hold yet, looked up by its whole key (see createJobWithReservations).
+             array(SELECT p FROM unnest(r.products) AS p
+                   WHERE (SELECT 1 FROM user_licenses l
+                          WHERE l.customer_id = ${input.customerId} AND l.user_id = u.id AND l.product_id = p) IS NULL
+                   ORDER BY p),
              r.request
       FROM req r JOIN users u ON u.customer_id = ${input.customerId} AND u.id = r.user_id
-      LEFT JOIN held h ON h.user_id = u.id
       RETURNING reserved_products)
     SELECT (SELECT count(*)::int FROM items) AS users,
            (SELECT jsonb_object_agg(p, (SELECT count(*)::int FROM items WHERE p = any(items.reserved_products)))
