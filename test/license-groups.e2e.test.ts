@@ -44,6 +44,22 @@ async function waitForGroup(customer: string, group: string, timeoutMs = 30_000)
   }
 }
 
+/**
+ * A new customer's `count` users, all members of a new group `name` that grants SUITE, of which the
+ * customer has `seats` seats; answers once the group's job is done (`settled`: the group then).
+ */
+async function suiteGroup(name: string, count: number, seats: number) {
+  const customer = await partner.customer();
+  const users = await partner.users(customer, count);
+  await partner.subscribe(customer, SUITE.id, seats);
+  const group = await createGroup(customer, { name });
+  await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members`, { userIds: users });
+  await partner.call('PUT', `/v1/customers/${customer}/groups/${group}/licenses`, {
+    licenses: [{ productId: SUITE.id }],
+  });
+  return { customer, users, group, settled: await waitForGroup(customer, group) };
+}
+
 async function user(customer: string, id: string): Promise<any> {
   const res = await partner.call('GET', `/v1/customers/${customer}/users/${id}`);
   expect(res.status).toBe(200);
@@ -524,15 +540,7 @@ describe('the waiting room', () => {
   });
 
   it('leaves members without a seat waiting and licenses them, oldest first, when seats free up', async () => {
-    const customer = await partner.customer();
-    const users = await partner.users(customer, 4);
-    await partner.subscribe(customer, SUITE.id, 2);
-    const group = await createGroup(customer, { name: 'Everyone' });
-    await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members`, { userIds: users });
-    await partner.call('PUT', `/v1/customers/${customer}/groups/${group}/licenses`, {
-      licenses: [{ productId: SUITE.id }],
-    });
-    const done = await waitForGroup(customer, group);
+    const { customer, group, settled: done } = await suiteGroup('Everyone', 4, 2);
     expect(done).toMatchObject({ membersWaiting: 2, membersWithErrors: 0 });
     expect((await partner.subscriptions(customer))[SUITE.id]).toMatchObject({ assigned: 2, waiting: 2, available: 0 });
     const waiting = await partner.call('GET', `/v1/customers/${customer}/groups/${group}/members?state=waiting`);
@@ -573,15 +581,8 @@ describe('the waiting room', () => {
 
 describe('the waiting room, as counted', () => {
   it('counts only members as waiting: users who just left keep their rows until the job reaches them', async () => {
-    const customer = await partner.customer();
-    const users = await partner.users(customer, 4);
-    await partner.subscribe(customer, SUITE.id, 2);
-    const group = await createGroup(customer, { name: 'Leavers' });
-    await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members`, { userIds: users });
-    await partner.call('PUT', `/v1/customers/${customer}/groups/${group}/licenses`, {
-      licenses: [{ productId: SUITE.id }],
-    });
-    expect(await waitForGroup(customer, group)).toMatchObject({ memberCount: 4, membersWaiting: 2 });
+    const { customer, users, group, settled } = await suiteGroup('Leavers', 4, 2);
+    expect(settled).toMatchObject({ memberCount: 4, membersWaiting: 2 });
     const holders = new Set((await licenseRows(customer)).map((l) => l.user_id));
     const waiting = users.filter((u) => !holders.has(u));
     // The two waiting members and one holder leave; their job is not processed yet.
@@ -605,15 +606,8 @@ describe('the waiting room, as counted', () => {
 
 describe('the waiting room, drained twice at once', () => {
   it('hands out each free seat once when two drains wait for the subscription at the same time', async () => {
-    const customer = await partner.customer();
-    const users = await partner.users(customer, 5);
-    await partner.subscribe(customer, SUITE.id, 1);
-    const group = await createGroup(customer, { name: 'Drained' });
-    await partner.call('POST', `/v1/customers/${customer}/groups/${group}/members`, { userIds: users });
-    await partner.call('PUT', `/v1/customers/${customer}/groups/${group}/licenses`, {
-      licenses: [{ productId: SUITE.id }],
-    });
-    expect(await waitForGroup(customer, group)).toMatchObject({ membersWaiting: 4 });
+    const { customer, settled } = await suiteGroup('Drained', 5, 1);
+    expect(settled).toMatchObject({ membersWaiting: 4 });
     // Two seats free up while another transaction holds the subscription's row: both drains wait for it.
     await env.sql`UPDATE subscriptions SET quantity = 3 WHERE customer_id = ${customer} AND product_id = ${SUITE.id}`;
     let drains: Promise<DrainedJob[]>[] = [];
