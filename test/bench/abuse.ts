@@ -150,13 +150,13 @@ async function apiEventLoop(baseUrl: string) {
   return { delayMs: { mean: ms('mean'), p99: ms('p99'), max: ms('max') }, gcSeconds, postBuckets };
 }
 
+/** The big job's last run: its POST's time and when its first users were applied after its acceptance. */
+const bigJobTimes: { postMs?: number; startedAfterMs?: number } = {};
+
 /**
  * POSTs a job and polls it every 50 ms until finished: seconds from the POST, or undefined if refused.
  * With `progress`, the users it had applied after each whole second are pushed to it.
  */
-/** The big job's last run: its POST's time and when its first users were applied after its acceptance. */
-const bigJobTimes: { postMs?: number; startedAfterMs?: number } = {};
-
 async function timedJob(
   p: Partner,
   customerId: string,
